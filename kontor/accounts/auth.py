@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from kontor.accounts.models import User
+
+
+class EmailBackend(ModelBackend):
+    """Logs in with e-mail (any case) and password; inactive users never get in."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> User | None:
+        email = (username or kwargs.get("email") or "").strip()
+        if not email or not password:
+            return None
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

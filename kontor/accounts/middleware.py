@@ -1,0 +1,52 @@
+"""Puts the current account, membership and the user's language and time zone on each request."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from kontor.accounts.models import Membership
+
+SESSION_ACCOUNT_KEY = "kontor_account_id"
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The active membership of the logged-in user in the account chosen in the session, falling
+    back to the user's oldest active membership."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.active().filter(user=user).select_related("account", "user")
+    chosen = request.session.get(SESSION_ACCOUNT_KEY)
+    if chosen:
+        membership = memberships.filter(account_id=chosen).first()
+        if membership:
+            return membership
+    return memberships.order_by("created_at").first()
+
+
+def activate_user_preferences(request: HttpRequest, language: str, time_zone: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
+class AccountMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = current_membership(request)
+        request.membership = membership  # type: ignore[attr-defined]
+        request.account = membership.account if membership else None  # type: ignore[attr-defined]
+        if membership:
+            activate_user_preferences(request, membership.user.language, membership.user.time_zone)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

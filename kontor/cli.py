@@ -1,0 +1,102 @@
+"""The `kontor` command: Django's management commands plus the pieces that run Kontor.
+
+    kontor run            web server and background worker together (the embedded default)
+    kontor web [--port N] the web server alone (gunicorn)
+    kontor worker         a background worker alone (Huey)
+    kontor compiletranslations
+    kontor COMMAND        any Django management command (migrate, createaccount, demo, ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _web_command(port: int, host: str) -> list[str]:
+    workers = os.environ.get("KONTOR_WEB_WORKERS", "3")
+    return [sys.executable, "-m", "gunicorn", "kontor.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", workers, "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"]
+
+
+def _worker_command() -> list[str]:
+    return [sys.executable, "-m", "kontor.cli", "run_huey"]
+
+
+def _parse_web_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kontor web")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--host", default=os.environ.get("KONTOR_BIND", "127.0.0.1"))
+    return parser.parse_args(argv)
+
+
+def _prepare() -> None:
+    """What every start does first: translations compiled, database migrated."""
+    from kontor.lib.translations import compile_translations
+
+    compile_translations()
+    _django(["migrate", "--no-input", "-v", "0"])
+
+
+def _run_together(commands: list[list[str]]) -> int:
+    """Starts the processes and stops all of them when one ends or on Ctrl-C / SIGTERM."""
+    processes = [subprocess.Popen(command) for command in commands]
+
+    def stop(*_args: object) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    stop()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return max((process.returncode or 0) for process in processes)
+
+
+def _django(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kontor", *argv])
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else "help"
+    if command == "compiletranslations":
+        from kontor.lib.translations import compile_translations
+
+        for path in compile_translations():
+            print(f"compiled {path}")
+        return
+    if command == "web":
+        args = _parse_web_args(argv[1:])
+        _prepare()
+        os.execv(sys.executable, _web_command(args.port, args.host))
+    if command == "worker":
+        _prepare()
+        _django(["run_huey", *argv[1:]])
+        return
+    if command == "run":
+        args = _parse_web_args(argv[1:])
+        _prepare()
+        print(f"Kontor runs on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+        sys.exit(_run_together([_web_command(args.port, args.host), _worker_command()]))
+    _django(argv)
+
+
+if __name__ == "__main__":
+    main()

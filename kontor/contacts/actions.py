@@ -1,0 +1,292 @@
+"""Creating, changing and deleting people and companies. Pages, API, imports and the demo all
+write through these functions, each in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from kontor.accounts.models import Membership, User
+from kontor.contacts.models import (
+    Address,
+    Assistant,
+    Company,
+    ContactDetail,
+    ImportantDate,
+    Person,
+    Position,
+)
+from kontor.contacts.validation import clean_detail
+from kontor.records import actions as record_actions
+from kontor.records.models import Kind, Record
+
+PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "gender", "language", "background", "birthday")
+COMPANY_FIELDS = ("name", "background")
+
+
+@dataclass
+class DetailData:
+    kind: str
+    value: str
+    label: str = "work"
+
+
+@dataclass
+class AddressData:
+    label: str = "work"
+    street: str = ""
+    zip: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = ""
+
+
+@dataclass
+class PositionData:
+    company: Company
+    job_title: str = ""
+    department: str = ""
+    is_primary: bool = False
+    is_former: bool = False
+
+
+@dataclass
+class AssistantData:
+    name: str
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass
+class DateData:
+    label: str
+    date: dt.date
+
+
+@dataclass
+class Details:
+    """The lists that hang off a person or company. None means 'leave as it is'."""
+
+    contact: Sequence[DetailData] | None = None
+    addresses: Sequence[AddressData] | None = None
+    positions: Sequence[PositionData] | None = None
+    assistants: Sequence[AssistantData] | None = None
+    dates: Sequence[DateData] | None = None
+
+
+def _apply_fields(obj: Person | Company, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    for name, value in fields.items():
+        setattr(obj, name, "" if value is None and name != "birthday" else value)
+    for name in allowed:
+        value = getattr(obj, name)
+        if isinstance(value, str):
+            setattr(obj, name, value.strip())
+    obj.refresh_derived()
+    obj.full_clean(exclude=["record", "account", "photo"])
+
+
+def _clean_contact(details: Sequence[DetailData]) -> list[tuple[DetailData, str, str]]:
+    errors: dict[str, list[str]] = {}
+    cleaned = []
+    for index, detail in enumerate(details):
+        try:
+            value, normalized = clean_detail(detail.kind, detail.value)
+        except ValidationError as error:
+            errors[f"contact_details.{index}"] = error.messages
+            continue
+        if detail.label not in {"work", "private", "other"}:
+            errors[f"contact_details.{index}"] = [_("Unknown label.")]
+            continue
+        cleaned.append((detail, value, normalized))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _replace_details(record: Record, obj: Person | Company, details: Details) -> None:
+    account = record.account
+    if details.contact is not None:
+        cleaned = _clean_contact(details.contact)
+        ContactDetail.objects.filter(record=record).delete()
+        ContactDetail.objects.bulk_create([
+            ContactDetail(account=account, record=record, kind=d.kind, label=d.label, value=value,
+                          normalized=normalized, position=i)
+            for i, (d, value, normalized) in enumerate(cleaned)
+        ])
+    if details.addresses is not None:
+        addresses = [Address(account=account, record=record, position=i, **vars(a))
+                     for i, a in enumerate(details.addresses) if any(str(v).strip() for v in vars(a).values()
+                                                                    if v != a.label)]
+        for i, address in enumerate(addresses):
+            try:
+                address.full_clean(exclude=["record", "account"])
+            except ValidationError as error:
+                raise ValidationError({f"addresses.{i}": error.messages}) from None
+        Address.objects.filter(record=record).delete()
+        Address.objects.bulk_create(addresses)
+    if isinstance(obj, Person):
+        _replace_person_lists(obj, details)
+
+
+def _replace_person_lists(person: Person, details: Details) -> None:
+    account = person.account
+    if details.positions is not None:
+        positions = []
+        for p in details.positions:
+            if p.company.account_id != account.pk:
+                raise ValidationError({"positions": _("Unknown company.")})
+            positions.append(Position(account=account, person=person, company=p.company,
+                                      job_title=p.job_title.strip(), department=p.department.strip(),
+                                      is_primary=p.is_primary, is_former=p.is_former))
+        current = [p for p in positions if not p.is_former]
+        if current and not any(p.is_primary for p in current):
+            current[0].is_primary = True  # one current job is always the one shown in the head
+        seen_primary = False
+        for p in positions:
+            if p.is_primary and (seen_primary or p.is_former):
+                p.is_primary = False
+            seen_primary = seen_primary or p.is_primary
+        Position.objects.filter(person=person).delete()
+        Position.objects.bulk_create(positions)
+    if details.assistants is not None:
+        assistants = [Assistant(account=account, person=person, name=a.name.strip(), email=a.email.strip(),
+                                phone=a.phone.strip()) for a in details.assistants if a.name.strip()]
+        for i, assistant in enumerate(assistants):
+            try:
+                assistant.full_clean(exclude=["person", "account"])
+            except ValidationError as error:
+                raise ValidationError({f"assistants.{i}": error.messages}) from None
+        Assistant.objects.filter(person=person).delete()
+        Assistant.objects.bulk_create(assistants)
+    if details.dates is not None:
+        ImportantDate.objects.filter(person=person).delete()
+        ImportantDate.objects.bulk_create([ImportantDate(account=account, person=person, label=d.label.strip(),
+                                                         date=d.date) for d in details.dates if d.label.strip()])
+
+
+@transaction.atomic
+def create_person(by: Membership, fields: dict[str, Any], details: Details | None = None,
+                  tags: Iterable[str] = (), responsible: User | None = None) -> Person:
+    person = Person(account=by.account)
+    _apply_fields(person, fields, PERSON_FIELDS)
+    person.record = record_actions.create_record(by, Kind.PERSON, person.full_name, responsible)
+    person.save()
+    _replace_details(person.record, person, details or Details())
+    if tags:
+        record_actions.set_tags(person.record, tags)
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, by: Membership, fields: dict[str, Any], version: int | None = None,
+                  details: Details | None = None, tags: Iterable[str] | None = None,
+                  responsible: User | None | bool = False) -> Person:
+    """Saves changes if the person is still at `version` (None skips the check).
+    `responsible=False` leaves the responsible user as it is; None clears it."""
+    _apply_fields(person, fields, PERSON_FIELDS)
+    record_actions.bump_version(person.record, by, version)
+    person.save()
+    _update_record_fields(person.record, person.full_name, responsible)
+    _replace_details(person.record, person, details or Details())
+    if tags is not None:
+        record_actions.set_tags(person.record, tags)
+    return person
+
+
+@transaction.atomic
+def create_company(by: Membership, fields: dict[str, Any], details: Details | None = None,
+                   tags: Iterable[str] = (), responsible: User | None = None) -> Company:
+    company = Company(account=by.account)
+    _apply_fields(company, fields, COMPANY_FIELDS)
+    company.record = record_actions.create_record(by, Kind.COMPANY, company.name, responsible)
+    company.save()
+    _replace_details(company.record, company, details or Details())
+    if tags:
+        record_actions.set_tags(company.record, tags)
+    return company
+
+
+@transaction.atomic
+def update_company(company: Company, by: Membership, fields: dict[str, Any], version: int | None = None,
+                   details: Details | None = None, tags: Iterable[str] | None = None,
+                   responsible: User | None | bool = False) -> Company:
+    _apply_fields(company, fields, COMPANY_FIELDS)
+    record_actions.bump_version(company.record, by, version)
+    company.save()
+    _update_record_fields(company.record, company.name, responsible)
+    _replace_details(company.record, company, details or Details())
+    if tags is not None:
+        record_actions.set_tags(company.record, tags)
+    return company
+
+
+def _update_record_fields(record: Record, display_name: str, responsible: User | None | bool) -> None:
+    record.display_name = display_name[:300]
+    update_fields = ["display_name"]
+    if responsible is not False:
+        record.responsible = responsible  # type: ignore[assignment]
+        update_fields.append("responsible")
+    record.save(update_fields=update_fields)
+
+
+ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+THUMBNAIL_SIZE = (400, 400)
+
+
+def set_photo(obj: Person | Company, upload: UploadedFile, by: Membership) -> None:
+    """Checks that the upload is a JPEG, PNG or WebP image within the size limit, and stores a
+    square-cropped thumbnail of it. Anything else is refused with a message; the old photo stays."""
+    if upload.size and upload.size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo is too large (at most %(mb)s MB).")
+                              % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)})
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ACCEPTED_IMAGE_FORMATS:
+                raise ValidationError(_("Please upload a JPEG, PNG or WebP image."))
+            image.load()
+            thumbnail = _square_thumbnail(image)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+        raise ValidationError(_("This file is not an image Kontor can read. Please upload a JPEG, PNG or "
+                                "WebP image.")) from None
+    buffer = io.BytesIO()
+    thumbnail.save(buffer, format="WEBP", quality=85)
+    old = obj.photo.name if obj.photo else ""
+    obj.photo.save(f"{obj.account_id}/{secrets.token_hex(12)}.webp", ContentFile(buffer.getvalue()), save=False)
+    with transaction.atomic():
+        record_actions.bump_version(obj.record, by, None)
+        obj.save(update_fields=["photo"])
+    if old:
+        obj.photo.storage.delete(old)
+
+
+def remove_photo(obj: Person | Company, by: Membership) -> None:
+    if obj.photo:
+        old = obj.photo.name
+        with transaction.atomic():
+            record_actions.bump_version(obj.record, by, None)
+            obj.photo = ""  # type: ignore[assignment]
+            obj.save(update_fields=["photo"])
+        obj.photo.storage.delete(old)
+
+
+def _square_thumbnail(image: Image.Image) -> Image.Image:
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image) or image
+    image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    return ImageOps.fit(image, THUMBNAIL_SIZE, Image.Resampling.LANCZOS)

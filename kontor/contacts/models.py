@@ -1,0 +1,196 @@
+"""People and companies, and the details that hang off them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kontor.accounts.models import Account
+from kontor.records.models import Record
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    DIVERSE = "diverse", _("diverse")
+
+
+class Salutation(models.TextChoices):
+    MS = "ms", _("Ms")
+    MR = "mr", _("Mr")
+    MX = "mx", _("Mx")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def alive(self) -> PersonQuerySet:
+        return self.filter(record__deleted_at__isnull=True)
+
+
+class Person(models.Model):
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="person")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    salutation = models.CharField(_("salutation"), max_length=10, choices=Salutation.choices, blank=True)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    background = models.TextField(_("background"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
+    # Lower-cased "last first" for sorting by name with an index, case-insensitively.
+    sort_name = models.CharField(max_length=210, editable=False, default="")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "sort_name"], name="person_by_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", args=[self.record_id])
+
+    def refresh_derived(self) -> None:
+        self.sort_name = f"{self.last_name} {self.first_name}".strip().lower()
+
+
+class CompanyQuerySet(models.QuerySet["Company"]):
+    def alive(self) -> CompanyQuerySet:
+        return self.filter(record__deleted_at__isnull=True)
+
+
+class Company(models.Model):
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="company")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    background = models.TextField(_("background"), blank=True)
+    photo = models.ImageField(_("logo"), upload_to="photos/", blank=True)
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "companies"
+        indexes = [models.Index(fields=["account", "sort_name"], name="company_by_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:detail", args=[self.record_id])
+
+    def refresh_derived(self) -> None:
+        self.sort_name = self.name.strip().lower()
+
+
+class Position(models.Model):
+    """A person's job at a company. A person may hold any number, one of them primary."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="positions")
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    is_former = models.BooleanField(_("former"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "is_former", "pk"]
+
+
+class DetailKind(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    MOBILE = "mobile", _("Mobile")
+    FAX = "fax", _("Fax")
+    WEBSITE = "website", _("Website")
+    MESSENGER = "messenger", _("Messenger")
+
+
+class DetailLabel(models.TextChoices):
+    WORK = "work", _("work")
+    PRIVATE = "private", _("private")
+    OTHER = "other", _("other")
+
+
+class ContactDetail(models.Model):
+    """One e-mail address, phone number, website or messenger handle of a person or company."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="contact_details")
+    kind = models.CharField(_("type"), max_length=10, choices=DetailKind.choices)
+    label = models.CharField(_("label"), max_length=10, choices=DetailLabel.choices, default=DetailLabel.WORK)
+    value = models.CharField(_("value"), max_length=300)
+    # E-mails lower-cased, phone numbers as digits only: what lookups and mail filing match on.
+    normalized = models.CharField(max_length=300, editable=False, default="")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["account", "kind", "normalized"], name="detail_lookup")]
+
+    @property
+    def is_phone(self) -> bool:
+        return self.kind in {DetailKind.PHONE, DetailKind.MOBILE, DetailKind.FAX}
+
+
+class AddressLabel(models.TextChoices):
+    WORK = "work", _("work")
+    PRIVATE = "private", _("private")
+    INVOICE = "invoice", _("invoice")
+    DELIVERY = "delivery", _("delivery")
+    OTHER = "other", _("other")
+
+
+class Address(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(_("label"), max_length=10, choices=AddressLabel.choices, default=AddressLabel.WORK)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    zip = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    @property
+    def lines(self) -> list[str]:
+        city_line = " ".join(p for p in (self.zip, self.city) if p)
+        return [line for line in (self.street, city_line, self.state, self.country) if line]
+
+
+class Assistant(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assistants")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class ImportantDate(models.Model):
+    """Dates worth remembering beside the birthday: anniversaries, name days, contract starts."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="important_dates")
+    label = models.CharField(_("occasion"), max_length=100)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["date"]

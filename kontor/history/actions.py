@@ -1,0 +1,113 @@
+"""Writing to a record's history: notes now; filed e-mails, calls and meetings use the same Entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.history.models import Entry, EntryKind, EntryLink
+from kontor.records import actions as record_actions
+from kontor.records.models import Record
+
+MAX_NOTE_LENGTH = 100_000
+
+
+class StaleEntry(Exception):
+    """The entry changed since the editor loaded it; the save was refused."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(_("Someone else changed this note in the meantime."))
+        self.entry = entry
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Please write something first.")})
+    if len(body) > MAX_NOTE_LENGTH:
+        raise ValidationError({"body": _("A note can have at most %(count)s characters.")
+                               % {"count": f"{MAX_NOTE_LENGTH:,}"}})
+    return body
+
+
+def _check_confidential(by: Membership, confidential: bool) -> None:
+    if confidential and not roles.can_read_confidential(by.role):
+        raise PermissionDenied(_("Your role does not allow confidential notes."))
+
+
+@transaction.atomic
+def add_note(by: Membership, records: Sequence[Record], body: str, confidential: bool = False,
+             kind: str = EntryKind.NOTE, happened_at: dt.datetime | None = None, subject: str = "") -> Entry:
+    """Writes a note (or call or meeting report) onto one or more records of the same account.
+    The author starts following those records."""
+    body = _clean_body(body)
+    _check_confidential(by, confidential)
+    if not records:
+        raise ValidationError({"records": _("A note belongs to at least one record.")})
+    if any(r.account_id != by.account.pk for r in records):
+        raise PermissionDenied
+    now = timezone.now()
+    entry = Entry.objects.create(account=by.account, kind=kind, body=body, subject=subject.strip()[:300],
+                                 author=by.user, happened_at=happened_at or now, confidential=confidential,
+                                 created_at=now, updated_at=now)
+    EntryLink.objects.bulk_create([EntryLink(entry=entry, record=r, happened_at=entry.happened_at)
+                                   for r in {r.pk: r for r in records}.values()])
+    for record in records:
+        record_actions.watch(record, by.user)
+    Record.objects.filter(pk__in=[r.pk for r in records]).update(updated_at=now)
+    return entry
+
+
+def can_edit_entry(by: Membership, entry: Entry) -> bool:
+    return entry.author_id == by.user.pk and entry.kind != EntryKind.EMAIL
+
+
+def can_delete_entry(by: Membership, entry: Entry) -> bool:
+    return entry.author_id == by.user.pk or roles.can_manage_team(by.role)
+
+
+@transaction.atomic
+def update_note(entry: Entry, by: Membership, body: str, confidential: bool | None = None,
+                version: int | None = None) -> Entry:
+    if not can_edit_entry(by, entry):
+        raise PermissionDenied(_("You can only edit your own notes."))
+    body = _clean_body(body)
+    if confidential is not None:
+        _check_confidential(by, confidential)
+    entries = Entry.objects.filter(pk=entry.pk)
+    if version is not None:
+        entries = entries.filter(version=version)
+    changes = {"body": body, "updated_at": timezone.now(), "version": F("version") + 1}
+    if confidential is not None:
+        changes["confidential"] = confidential
+    if not entries.update(**changes):
+        entry.refresh_from_db()
+        raise StaleEntry(entry)
+    entry.refresh_from_db()
+    return entry
+
+
+def delete_note(entry: Entry, by: Membership) -> None:
+    if not can_delete_entry(by, entry):
+        raise PermissionDenied(_("You can only delete your own notes."))
+    entry.delete()
+
+
+def timeline(record: Record, by: Membership, limit: int = 50, before: dt.datetime | None = None) -> list[Entry]:
+    """The record's history, newest first, as far as the membership may read it.
+
+    Walks the (record, happened_at) index of EntryLink, so its cost does not grow with the size
+    of the account; `before` pages further back (keyset pagination)."""
+    entries = Entry.objects.filter(links__record=record)
+    if before is not None:
+        entries = entries.filter(links__happened_at__lt=before)
+    entries = entries.visible_to(roles.can_read_confidential(by.role))
+    return list(entries.select_related("author").order_by("-links__happened_at", "-pk")[:limit])

@@ -1,0 +1,83 @@
+"""Access helpers: the only way views and API routes fetch tenant objects.
+
+Each helper filters by the membership's account (and for entries by what the role may read), so
+another account's object and a missing one give the same 404. Role checks raise PermissionDenied,
+which pages show as a clear message and the API answers with 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.contacts.models import Company, Person
+from kontor.history.models import Entry
+from kontor.records.models import Record, Tag
+
+
+def require(membership: Membership, ability: Callable[[str], bool], message: str | None = None) -> None:
+    if not ability(membership.role):
+        raise PermissionDenied(message or _("Your role does not allow this."))
+
+
+def access_record(membership: Membership, record_id: int, *, include_trash: bool = False) -> Record:
+    records = Record.objects.filter(account=membership.account)
+    if not include_trash:
+        records = records.alive()
+    record = records.filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def access_person(membership: Membership, person_id: int, *, include_trash: bool = False) -> Person:
+    people = Person.objects.filter(account=membership.account).select_related("record", "record__responsible")
+    if not include_trash:
+        people = people.alive()
+    person = people.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def access_company(membership: Membership, company_id: int, *, include_trash: bool = False) -> Company:
+    companies = Company.objects.filter(account=membership.account).select_related("record", "record__responsible")
+    if not include_trash:
+        companies = companies.alive()
+    company = companies.filter(pk=company_id).first()
+    if company is None:
+        raise Http404
+    return company
+
+
+def access_entry(membership: Membership, entry_id: int) -> Entry:
+    """An entry the membership may read: in its account, confidential only for power users and up."""
+    entries = Entry.objects.filter(account=membership.account).visible_to(
+        roles.can_read_confidential(membership.role))
+    entry = entries.select_related("author").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def access_tag(membership: Membership, tag_id: int) -> Tag:
+    tag = Tag.objects.filter(account=membership.account, pk=tag_id).first()
+    if tag is None:
+        raise Http404
+    return tag
+
+
+def access_colleague(membership: Membership, user_id: int | None) -> Membership | None:
+    """A colleague's active membership in the same account, for fields like 'responsible'."""
+    if user_id is None:
+        return None
+    colleague = (Membership.objects.active().filter(account=membership.account, user_id=user_id)
+                 .select_related("user").first())
+    if colleague is None:
+        raise Http404
+    return colleague

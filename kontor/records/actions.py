@@ -1,0 +1,196 @@
+"""Writes that every kind of record shares: creation, optimistic locking, tags, watching, trash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.accounts import roles
+from kontor.accounts.models import Account, Membership, User
+from kontor.records.access import require
+from kontor.records.models import Record, RecordTag, Tag, Watch
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it; the save was refused."""
+
+    def __init__(self, record: Record) -> None:
+        super().__init__(_("Someone else changed this in the meantime."))
+        self.record = record
+
+
+class TagNameError(ValueError):
+    pass
+
+
+def create_record(by: Membership, kind: str, display_name: str, responsible: User | None = None) -> Record:
+    """A new Record of the given kind; the creator follows it from the start."""
+    now = timezone.now()
+    record = Record.objects.create(
+        account=by.account, kind=kind, display_name=display_name[:300],
+        responsible=responsible if responsible is not None else by.user,
+        created_by=by.user, updated_by=by.user, created_at=now, updated_at=now,
+    )
+    Watch.objects.get_or_create(record=record, user=by.user)
+    return record
+
+
+def bump_version(record: Record, by: Membership, expected_version: int | None) -> None:
+    """Claims the next version of the record, or raises StaleEdit.
+
+    The compare-and-set is one UPDATE ... WHERE version = expected, so two editors who loaded the
+    same version cannot both win, whichever process they run in."""
+    records = Record.objects.filter(pk=record.pk)
+    if expected_version is not None:
+        records = records.filter(version=expected_version)
+    now = timezone.now()
+    if not records.update(version=F("version") + 1, updated_at=now, updated_by=by.user):
+        record.refresh_from_db()
+        raise StaleEdit(record)
+    record.refresh_from_db(fields=["version", "updated_at", "updated_by"])
+
+
+def normalize_tag_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise TagNameError(_("A tag needs a name."))
+    if len(cleaned) > 60:
+        raise TagNameError(_("A tag name can have at most 60 characters."))
+    return cleaned
+
+
+def get_or_create_tags(account: Account, names: Iterable[str]) -> list[Tag]:
+    """Tags by name (case-insensitive), created on first use."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        cleaned = normalize_tag_name(name)
+        wanted.setdefault(cleaned.lower(), cleaned)
+    if not wanted:
+        return []
+    existing = {t.name.lower(): t for t in Tag.objects.filter(account=account).filter(
+        _name_in(list(wanted)))}
+    for lower, name in wanted.items():
+        if lower not in existing:
+            existing[lower] = Tag.objects.create(account=account, name=name)
+    return [existing[lower] for lower in wanted]
+
+
+def _name_in(lower_names: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for name in lower_names:
+        query |= Q(name__iexact=name)
+    return query
+
+
+def add_tags(record: Record, names: Iterable[str], by: Membership) -> list[Tag]:
+    tags = get_or_create_tags(record.account, names)
+    RecordTag.objects.bulk_create([RecordTag(record=record, tag=tag) for tag in tags], ignore_conflicts=True)
+    Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
+    return tags
+
+
+def remove_tag(record: Record, tag: Tag, by: Membership) -> None:
+    RecordTag.objects.filter(record=record, tag=tag).delete()
+    Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
+
+
+def set_tags(record: Record, names: Iterable[str]) -> None:
+    """Replaces the record's tags with exactly these names (the API's `tags` field)."""
+    tags = get_or_create_tags(record.account, names)
+    RecordTag.objects.filter(record=record).exclude(tag__in=tags).delete()
+    RecordTag.objects.bulk_create([RecordTag(record=record, tag=tag) for tag in tags], ignore_conflicts=True)
+
+
+def tag_counts(account: Account, kind: str) -> list[Tag]:
+    """The account's tags used on live records of a kind, each with .count, by name."""
+    return list(
+        Tag.objects.filter(account=account)
+        .annotate(count=Count("records", filter=Q(records__kind=kind, records__deleted_at__isnull=True)))
+        .filter(count__gt=0).order_by("name")
+    )
+
+
+@transaction.atomic
+def rename_tag(tag: Tag, new_name: str, by: Membership) -> Tag:
+    """Renames a tag; renaming onto another tag's name merges the two."""
+    require(by, roles.can_manage_tags)
+    cleaned = normalize_tag_name(new_name)
+    other = Tag.objects.filter(account=tag.account, name__iexact=cleaned).exclude(pk=tag.pk).first()
+    if other:
+        return merge_tags([tag], into=other, by=by)
+    tag.name = cleaned
+    tag.save(update_fields=["name"])
+    return tag
+
+
+@transaction.atomic
+def merge_tags(tags: Iterable[Tag], into: Tag, by: Membership) -> Tag:
+    require(by, roles.can_manage_tags)
+    for tag in tags:
+        if tag.pk == into.pk or tag.account_id != into.account_id:
+            continue
+        record_ids = RecordTag.objects.filter(tag=tag).values_list("record_id", flat=True)
+        RecordTag.objects.bulk_create([RecordTag(record_id=rid, tag=into) for rid in record_ids],
+                                      ignore_conflicts=True)
+        tag.delete()
+    return into
+
+
+def delete_tag(tag: Tag, by: Membership) -> None:
+    require(by, roles.can_manage_tags)
+    tag.delete()
+
+
+def watch(record: Record, user: User) -> None:
+    Watch.objects.get_or_create(record=record, user=user)
+
+
+def unwatch(record: Record, user: User) -> None:
+    Watch.objects.filter(record=record, user=user).delete()
+
+
+def trash_record(record: Record, by: Membership) -> None:
+    """Moves a record to the trash; it can be restored for TRASH_RETENTION_DAYS days."""
+    require(by, roles.can_delete_records, _("Your role does not allow deleting records."))
+    Record.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1)
+    record.refresh_from_db()
+
+
+def restore_record(record: Record, by: Membership) -> None:
+    require(by, roles.can_delete_records, _("Your role does not allow restoring records."))
+    Record.objects.filter(pk=record.pk).update(deleted_at=None, deleted_by=None, updated_at=timezone.now(),
+                                               updated_by=by.user, version=F("version") + 1)
+    record.refresh_from_db()
+
+
+def empty_trash(by: Membership) -> int:
+    """Deletes every record in the account's trash for good. Admins and the owner only."""
+    require(by, roles.can_empty_trash, _("Only administrators can empty the trash."))
+    return _purge(Record.objects.filter(account=by.account).in_trash())
+
+
+def purge_expired_trash(now: dt.datetime | None = None) -> int:
+    """Deletes records that have been in the trash longer than the retention period."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.TRASH_RETENTION_DAYS)
+    return _purge(Record.objects.in_trash().filter(deleted_at__lt=cutoff))
+
+
+@transaction.atomic
+def _purge(records: Iterable[Record]) -> int:
+    from kontor.history.models import Entry
+
+    ids = list(records.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    if not ids:
+        return 0
+    # Entries linked only to purged records go with them; shared ones stay with the others.
+    orphan_candidates = list(Entry.objects.filter(links__record_id__in=ids).values_list("pk", flat=True))
+    Record.objects.filter(pk__in=ids).delete()
+    Entry.objects.filter(pk__in=orphan_candidates, links__isnull=True).delete()
+    return len(ids)

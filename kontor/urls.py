@@ -1,0 +1,24 @@
+from django.urls import include, path
+
+from kontor import views
+from kontor.api.urls import api
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("setup/", views.start, name="setup"),
+    path("accounts/", include("kontor.accounts.urls")),
+    path("people/", include("kontor.contacts.urls_people")),
+    path("companies/", include("kontor.contacts.urls_companies")),
+    path("notes/", include("kontor.history.urls")),
+    path("", include("kontor.records.urls")),
+    path("deals/", views.area_not_built, {"area": "deals"}, name="deals"),
+    path("projects/", views.area_not_built, {"area": "projects"}, name="projects"),
+    path("tasks/", views.area_not_built, {"area": "tasks"}, name="tasks"),
+    path("files/", views.area_not_built, {"area": "files"}, name="files"),
+    path("search/", views.search, name="search"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "kontor.views.permission_denied"
+handler404 = "kontor.views.not_found"
+handler500 = "kontor.views.server_error"

@@ -1,0 +1,87 @@
+"""Shared personas for every test, made through the real actions:
+
+    alice    owner of "Müller & Söhne GmbH"
+    bob      Alice's colleague with power rights
+    carol    Alice's colleague, a member with normal rights
+    dave     Alice's administrator
+    oscar    the outsider: owner of another account, "Outsider AG"
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from kontor.accounts import actions as account_actions
+from kontor.accounts.models import Membership
+from kontor.accounts.roles import Role
+
+PASSWORD = "correct horse battery staple"
+
+# Tests must never send real mail or depend on the developer's data directory.
+os.environ.setdefault("KONTOR_JOBS_IMMEDIATE", "true")
+
+
+@dataclass
+class Persona:
+    membership: Membership
+    client: Client
+
+    @property
+    def user(self):  # noqa: ANN201 - the User model
+        return self.membership.user
+
+    @property
+    def account(self):  # noqa: ANN201 - the Account model
+        return self.membership.account
+
+
+def _login(membership: Membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def alice(db) -> Persona:
+    membership = account_actions.create_account("Müller & Söhne GmbH", "alice@example.com", PASSWORD,
+                                                 owner_name="Alice Adler", language="en")
+    return Persona(membership, _login(membership))
+
+
+def _colleague(alice: Persona, name: str, role: str) -> Persona:
+    email = f"{name.split()[0].lower()}@example.com"
+    membership = account_actions.add_user(alice.account, email, PASSWORD, name, role, language="en")
+    return Persona(membership, _login(membership))
+
+
+@pytest.fixture
+def bob(alice: Persona) -> Persona:
+    return _colleague(alice, "Bob Berger", Role.POWER)
+
+
+@pytest.fixture
+def carol(alice: Persona) -> Persona:
+    return _colleague(alice, "Carol Clausen", Role.MEMBER)
+
+
+@pytest.fixture
+def dave(alice: Persona) -> Persona:
+    return _colleague(alice, "Dave Dietrich", Role.ADMIN)
+
+
+@pytest.fixture
+def oscar(db) -> Persona:
+    membership = account_actions.create_account("Outsider AG", "oscar@example.org", PASSWORD,
+                                                 owner_name="Oscar Ort", language="en")
+    return Persona(membership, _login(membership))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(tmp_path, settings) -> None:
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
