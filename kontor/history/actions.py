@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,13 +101,33 @@ def delete_note(entry: Entry, by: Membership) -> None:
     entry.delete()
 
 
-def timeline(record: Record, by: Membership, limit: int = 50, before: dt.datetime | None = None) -> list[Entry]:
+class TimelinePage(list):
+    """One page of a timeline: a plain list of entries that also knows whether older ones exist."""
+
+    has_more: bool = False
+
+
+TIMELINE_PAGE_SIZE = 50
+
+
+def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE, before: dt.datetime | None = None,
+             before_id: int | None = None) -> TimelinePage:
     """The record's history, newest first, as far as the membership may read it.
 
     Walks the (record, happened_at) index of EntryLink, so its cost does not grow with the size
-    of the account; `before` pages further back (keyset pagination)."""
-    entries = Entry.objects.filter(links__record=record)
+    of the account. `before` (and `before_id` for entries sharing that instant) pages further
+    back (keyset pagination). Each entry comes with its author and its other live records
+    prefetched, so rendering the page costs a fixed number of queries."""
+    links = EntryLink.objects.filter(record=record)
     if before is not None:
-        entries = entries.filter(links__happened_at__lt=before)
-    entries = entries.visible_to(roles.can_read_confidential(by.role))
-    return list(entries.select_related("author").order_by("-links__happened_at", "-pk")[:limit])
+        older = Q(happened_at__lt=before)
+        if before_id is not None:
+            older |= Q(happened_at=before, entry_id__lt=before_id)
+        links = links.filter(older)
+    if not roles.can_read_confidential(by.role):
+        links = links.filter(entry__confidential=False)
+    links = list(links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")[:limit + 1])
+    page = TimelinePage(link.entry for link in links[:limit])
+    page.has_more = len(links) > limit
+    prefetch_related_objects(page, Prefetch("records", queryset=Record.objects.alive().order_by("display_name")))
+    return page

@@ -116,6 +116,28 @@ def tag_counts(account: Account, kind: str) -> list[Tag]:
     )
 
 
+def tag_usage(account: Account) -> list[Tag]:
+    """All the account's tags, each with .count of the live records (of any kind) carrying it."""
+    return list(
+        Tag.objects.filter(account=account)
+        .annotate(count=Count("records", filter=Q(records__deleted_at__isnull=True)))
+        .order_by("name")
+    )
+
+
+def suggest_tags(account: Account, text: str, exclude_record: Record | None = None, limit: int = 10) -> list[str]:
+    """Tag names for autocomplete: those starting with the text first, then those containing it."""
+    tags = Tag.objects.filter(account=account)
+    if exclude_record is not None:
+        tags = tags.exclude(pk__in=RecordTag.objects.filter(record=exclude_record).values("tag_id"))
+    text = " ".join(text.split())
+    if not text:
+        return list(tags.order_by("name").values_list("name", flat=True)[:limit])
+    starting = list(tags.filter(name__istartswith=text).order_by("name").values_list("name", flat=True)[:limit])
+    containing = tags.filter(name__icontains=text).exclude(name__istartswith=text).order_by("name")
+    return starting + list(containing.values_list("name", flat=True)[:limit - len(starting)])
+
+
 @transaction.atomic
 def rename_tag(tag: Tag, new_name: str, by: Membership) -> Tag:
     """Renames a tag; renaming onto another tag's name merges the two."""

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from kontor import views
+from kontor.records import views
 
 app_name = "records"
 
 urlpatterns = [
-    path("tags/", views.start, name="tags"),
-    path("trash/", views.start, name="trash"),
+    path("records/<int:record_id>/tags/", views.add_tag, name="add_tag"),
+    path("records/<int:record_id>/tags/<int:tag_id>/remove/", views.remove_tag, name="remove_tag"),
+    path("tags/", views.tags, name="tags"),
+    path("tags/autocomplete/", views.tag_autocomplete, name="tag_autocomplete"),
+    path("tags/merge/", views.merge_tags, name="merge_tags"),
+    path("tags/<int:tag_id>/rename/", views.rename_tag, name="rename_tag"),
+    path("tags/<int:tag_id>/delete/", views.delete_tag, name="delete_tag"),
+    path("trash/", views.trash, name="trash"),
+    path("trash/empty/", views.empty_trash, name="empty_trash"),
+    path("trash/<int:record_id>/restore/", views.restore, name="restore"),
 ]

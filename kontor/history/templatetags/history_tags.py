@@ -1,0 +1,46 @@
+"""Template helpers for the history timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import formats, timezone
+
+from kontor.accounts.models import Membership
+from kontor.history import actions
+from kontor.history.models import Entry
+from kontor.records.models import Record
+
+register = template.Library()
+
+
+@register.filter
+def when(value: dt.datetime | None) -> str:
+    """'2 hours ago' for the last day, a date in the user's language and time zone before that."""
+    if value is None:
+        return ""
+    age = timezone.now() - value
+    if dt.timedelta(0) <= age < dt.timedelta(hours=22):
+        return naturaltime(value)
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime().year:
+        return formats.date_format(local, "MONTH_DAY_FORMAT") + ", " + formats.time_format(local, "TIME_FORMAT")
+    return formats.date_format(local, "DATETIME_FORMAT")
+
+
+@register.filter
+def editable_by(entry: Entry, membership: Membership | None) -> bool:
+    return membership is not None and actions.can_edit_entry(membership, entry)
+
+
+@register.filter
+def deletable_by(entry: Entry, membership: Membership | None) -> bool:
+    return membership is not None and actions.can_delete_entry(membership, entry)
+
+
+@register.filter
+def other_records(entry: Entry, record: Record) -> list[Record]:
+    """The entry's other records (prefetched by the timeline), for "also on: ..." links."""
+    return [other for other in entry.records.all() if other.pk != record.pk]

@@ -1,0 +1,174 @@
+"""Pages shared by every kind of record: the tag widget on a record page, the tags
+administration and the trash."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontor.accounts import roles
+from kontor.accounts.decorators import member_required
+from kontor.records import actions
+from kontor.records.access import access_record, access_tag, require
+from kontor.records.models import Record
+
+TRASH_PAGE_SIZE = 100
+
+
+def _tag_widget(request: HttpRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
+    """The record's tag widget (htmx), or back to the record page (plain form post)."""
+    if request.htmx:
+        context = {"record": record, "tags": list(record.tags.order_by("name")), "tag_error": error, "tag_added": added}
+        return render(request, "records/_tags.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(f"{record.get_absolute_url()}#tags-{record.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def add_tag(request: HttpRequest, record_id: int) -> HttpResponse:
+    """GET shows the widget (htmx) or the record; POST adds the named tag, creating it on first use."""
+    membership = request.membership  # type: ignore[attr-defined]
+    record = access_record(membership, record_id)
+    if request.method == "GET":
+        return _tag_widget(request, record)
+    try:
+        actions.add_tags(record, [request.POST.get("name", "")], membership)
+    except actions.TagNameError as error:
+        return _tag_widget(request, record, error=str(error))
+    return _tag_widget(request, record, added=True)
+
+
+@require_POST
+@member_required
+def remove_tag(request: HttpRequest, record_id: int, tag_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    record = access_record(membership, record_id)
+    actions.remove_tag(record, access_tag(membership, tag_id), membership)
+    return _tag_widget(request, record)
+
+
+@require_GET
+@member_required
+def tag_autocomplete(request: HttpRequest) -> HttpResponse:
+    """<option>s of matching tag names for the widget's datalist; leaves out the record's own tags."""
+    membership = request.membership  # type: ignore[attr-defined]
+    record_id = request.GET.get("record", "")
+    record = access_record(membership, int(record_id)) if record_id.isdigit() else None
+    text = request.GET.get("q", request.GET.get("name", ""))[:60]
+    names = actions.suggest_tags(membership.account, text, exclude_record=record)
+    return render(request, "records/_tag_options.html", {"names": names})
+
+
+def _require_tag_admin(request: HttpRequest) -> None:
+    require(request.membership, roles.can_manage_tags,  # type: ignore[attr-defined]
+            _("Only administrators can rename, merge and delete tags."))
+
+
+@require_GET
+@member_required
+def tags(request: HttpRequest) -> HttpResponse:
+    _require_tag_admin(request)
+    return render(request, "records/tags.html", {"all_tags": actions.tag_usage(request.account)})  # type: ignore[attr-defined]
+
+
+@require_POST
+@member_required
+def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+    _require_tag_admin(request)
+    membership = request.membership  # type: ignore[attr-defined]
+    tag = access_tag(membership, tag_id)
+    old_name = tag.name
+    try:
+        renamed = actions.rename_tag(tag, request.POST.get("name", ""), membership)
+    except actions.TagNameError as error:
+        messages.error(request, error)
+        return redirect("records:tags")
+    if renamed.pk != tag.pk:
+        messages.success(request, _("“%(old)s” has been merged into “%(new)s”.") % {"old": old_name, "new": renamed.name})
+    else:
+        messages.success(request, _("“%(old)s” is now called “%(new)s”.") % {"old": old_name, "new": renamed.name})
+    return redirect("records:tags")
+
+
+@require_POST
+@member_required
+def merge_tags(request: HttpRequest) -> HttpResponse:
+    _require_tag_admin(request)
+    membership = request.membership  # type: ignore[attr-defined]
+    into_id = request.POST.get("into", "")
+    if not into_id.isdigit():
+        messages.error(request, _("Choose the tag the others should be merged into."))
+        return redirect("records:tags")
+    into = access_tag(membership, int(into_id))
+    merged = [access_tag(membership, int(i)) for i in request.POST.getlist("tags") if i.isdigit() and int(i) != into.pk]
+    if not merged:
+        messages.error(request, _("Tick at least one other tag to merge into “%(name)s”.") % {"name": into.name})
+        return redirect("records:tags")
+    actions.merge_tags(merged, into=into, by=membership)
+    messages.success(request, _("Merged %(names)s into “%(name)s”.") % {
+        "names": ", ".join(f"“{tag.name}”" for tag in merged), "name": into.name})
+    return redirect("records:tags")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes the tag from every record and deletes it."""
+    _require_tag_admin(request)
+    membership = request.membership  # type: ignore[attr-defined]
+    tag = access_tag(membership, tag_id)
+    if request.method == "GET":
+        usage = tag.records.alive().count()
+        return render(request, "records/tag_delete.html", {"tag": tag, "usage": usage})
+    actions.delete_tag(tag, membership)
+    messages.success(request, _("The tag “%(name)s” has been deleted.") % {"name": tag.name})
+    return redirect("records:tags")
+
+
+@require_GET
+@member_required
+def trash(request: HttpRequest) -> HttpResponse:
+    """What was deleted, newest first, a bounded page at a time (keyset on deleted_at)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    records = (Record.objects.filter(account=membership.account).in_trash()
+               .select_related("deleted_by").order_by("-deleted_at", "-pk"))
+    before = parse_datetime(request.GET.get("before", ""))
+    if before is not None:
+        records = records.filter(deleted_at__lt=before)
+    page = list(records[:TRASH_PAGE_SIZE + 1])
+    return render(request, "records/trash.html", {
+        "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE, "is_older_page": before is not None,
+        "retention_days": settings.TRASH_RETENTION_DAYS})
+
+
+@require_POST
+@member_required
+def restore(request: HttpRequest, record_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    record = access_record(membership, record_id, include_trash=True)
+    if not record.is_deleted:
+        raise Http404
+    actions.restore_record(record, membership)
+    messages.success(request, _("“%(name)s” has been restored.") % {"name": record.display_name})
+    return redirect("records:trash")
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def empty_trash(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; POST deletes everything in the trash for good."""
+    membership = request.membership  # type: ignore[attr-defined]
+    require(membership, roles.can_empty_trash, _("Only administrators can empty the trash."))
+    if request.method == "GET":
+        count = Record.objects.filter(account=membership.account).in_trash().count()
+        return render(request, "records/trash_empty.html", {"count": count})
+    count = actions.empty_trash(membership)
+    messages.success(request, _("The trash has been emptied (%(count)s deleted for good).") % {"count": count})
+    return redirect("records:trash")
