@@ -20,7 +20,9 @@ import time
 def _web_command(port: int, host: str) -> list[str]:
     workers = os.environ.get("KONTOR_WEB_WORKERS", "3")
     return [sys.executable, "-m", "gunicorn", "kontor.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", workers, "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"]
+            "--workers", workers, "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10",
+            # gunicorn's control socket sits in the home directory, shared by every instance there.
+            "--no-control-socket"]
 
 
 def _worker_command() -> list[str]:

@@ -150,6 +150,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request while it is missing
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": DATA_DIR / "files"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
@@ -209,7 +210,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("KONTOR_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Configured here, the worker does not add its own handler (which printed every line twice).
+        "huey": {"handlers": ["console"], "level": env_str("KONTOR_LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }
 
 # Login throttling: at most this many failures per e-mail address and per client address
