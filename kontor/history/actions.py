@@ -110,8 +110,8 @@ class TimelinePage(list):
 TIMELINE_PAGE_SIZE = 50
 
 
-def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE, before: dt.datetime | None = None,
-             before_id: int | None = None) -> TimelinePage:
+def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
+             before: dt.datetime | None = None, before_id: int | None = None) -> TimelinePage:
     """The record's history, newest first, as far as the membership may read it.
 
     Walks the (record, happened_at) index of EntryLink, so its cost does not grow with the size
@@ -126,8 +126,10 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE, be
         links = links.filter(older)
     if not roles.can_read_confidential(by.role):
         links = links.filter(entry__confidential=False)
-    links = list(links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")[:limit + 1])
+    links = links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")
+    links = list(links[:limit + 1])
     page = TimelinePage(link.entry for link in links[:limit])
     page.has_more = len(links) > limit
-    prefetch_related_objects(page, Prefetch("records", queryset=Record.objects.alive().order_by("display_name")))
+    others = Record.objects.alive().order_by("display_name")
+    prefetch_related_objects(page, Prefetch("records", queryset=others))
     return page

@@ -45,7 +45,8 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     try:
-        entry = actions.add_note(membership, [record], form.cleaned_data["body"], form.cleaned_data["confidential"])
+        entry = actions.add_note(membership, [record], form.cleaned_data["body"],
+                                 confidential=form.cleaned_data["confidential"])
     except ValidationError as error:
         add_action_errors(form, error)
         if request.htmx:
@@ -89,7 +90,8 @@ def edit(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
     record, entry = _record_and_entry(membership, record_id, entry_id)
     if not actions.can_edit_entry(membership, entry):
         raise PermissionDenied(_("You can only edit your own notes."))
-    form = NoteEditForm(initial={"body": entry.body, "confidential": entry.confidential, "version": entry.version})
+    form = NoteEditForm(initial={"body": entry.body, "confidential": entry.confidential,
+                                 "version": entry.version})
     current = None
     if request.method == "POST":
         form = NoteEditForm(request.POST)
@@ -97,15 +99,16 @@ def edit(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
         data = form.cleaned_data
         confidential = data["confidential"] if roles.can_read_confidential(membership.role) else None
         try:
-            entry = actions.update_note(entry, membership, data["body"], confidential, version=data["version"])
+            entry = actions.update_note(entry, membership, data["body"], confidential,
+                                        version=data["version"])
         except ValidationError as error:
             add_action_errors(form, error)
         except actions.StaleEntry as stale:
             current = stale.entry
             form = NoteEditForm({**request.POST.dict(), "version": current.version})
             form.is_valid()
-            form.add_error(None, _("Someone else changed this note in the meantime. Its current text is shown "
-                                   "below; save again to replace it with yours."))
+            form.add_error(None, _("Someone else changed this note in the meantime. Its current text is "
+                                   "shown below; save again to replace it with yours."))
         else:
             if request.htmx:
                 return render(request, "history/_entry.html", {"record": record, "entry": entry})

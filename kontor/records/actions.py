@@ -125,7 +125,8 @@ def tag_usage(account: Account) -> list[Tag]:
     )
 
 
-def suggest_tags(account: Account, text: str, exclude_record: Record | None = None, limit: int = 10) -> list[str]:
+def suggest_tags(account: Account, text: str, exclude_record: Record | None = None,
+                 limit: int = 10) -> list[str]:
     """Tag names for autocomplete: those starting with the text first, then those containing it."""
     tags = Tag.objects.filter(account=account)
     if exclude_record is not None:
@@ -133,9 +134,11 @@ def suggest_tags(account: Account, text: str, exclude_record: Record | None = No
     text = " ".join(text.split())
     if not text:
         return list(tags.order_by("name").values_list("name", flat=True)[:limit])
-    starting = list(tags.filter(name__istartswith=text).order_by("name").values_list("name", flat=True)[:limit])
-    containing = tags.filter(name__icontains=text).exclude(name__istartswith=text).order_by("name")
-    return starting + list(containing.values_list("name", flat=True)[:limit - len(starting)])
+    starting = tags.filter(name__istartswith=text).order_by("name").values_list("name", flat=True)
+    containing = (tags.filter(name__icontains=text).exclude(name__istartswith=text).order_by("name")
+                  .values_list("name", flat=True))
+    first = list(starting[:limit])
+    return first + list(containing[:limit - len(first)])
 
 
 @transaction.atomic

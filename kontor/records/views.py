@@ -23,7 +23,8 @@ TRASH_PAGE_SIZE = 100
 def _tag_widget(request: HttpRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
     """The record's tag widget (htmx), or back to the record page (plain form post)."""
     if request.htmx:
-        context = {"record": record, "tags": list(record.tags.order_by("name")), "tag_error": error, "tag_added": added}
+        context = {"record": record, "tags": list(record.tags.order_by("name")), "tag_error": error,
+                   "tag_added": added}
         return render(request, "records/_tags.html", context)
     if error:
         messages.error(request, error)
@@ -90,10 +91,11 @@ def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     except actions.TagNameError as error:
         messages.error(request, error)
         return redirect("records:tags")
+    names = {"old": old_name, "new": renamed.name}
     if renamed.pk != tag.pk:
-        messages.success(request, _("“%(old)s” has been merged into “%(new)s”.") % {"old": old_name, "new": renamed.name})
+        messages.success(request, _("“%(old)s” has been merged into “%(new)s”.") % names)
     else:
-        messages.success(request, _("“%(old)s” is now called “%(new)s”.") % {"old": old_name, "new": renamed.name})
+        messages.success(request, _("“%(old)s” is now called “%(new)s”.") % names)
     return redirect("records:tags")
 
 
@@ -107,9 +109,11 @@ def merge_tags(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose the tag the others should be merged into."))
         return redirect("records:tags")
     into = access_tag(membership, int(into_id))
-    merged = [access_tag(membership, int(i)) for i in request.POST.getlist("tags") if i.isdigit() and int(i) != into.pk]
+    ids = {int(i) for i in request.POST.getlist("tags") if i.isdigit()} - {into.pk}
+    merged = [access_tag(membership, tag_id) for tag_id in sorted(ids)]
     if not merged:
-        messages.error(request, _("Tick at least one other tag to merge into “%(name)s”.") % {"name": into.name})
+        messages.error(request, _("Tick at least one other tag to merge into “%(name)s”.")
+                       % {"name": into.name})
         return redirect("records:tags")
     actions.merge_tags(merged, into=into, by=membership)
     messages.success(request, _("Merged %(names)s into “%(name)s”.") % {
@@ -144,8 +148,8 @@ def trash(request: HttpRequest) -> HttpResponse:
         records = records.filter(deleted_at__lt=before)
     page = list(records[:TRASH_PAGE_SIZE + 1])
     return render(request, "records/trash.html", {
-        "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE, "is_older_page": before is not None,
-        "retention_days": settings.TRASH_RETENTION_DAYS})
+        "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE,
+        "is_older_page": before is not None, "retention_days": settings.TRASH_RETENTION_DAYS})
 
 
 @require_POST
@@ -170,5 +174,6 @@ def empty_trash(request: HttpRequest) -> HttpResponse:
         count = Record.objects.filter(account=membership.account).in_trash().count()
         return render(request, "records/trash_empty.html", {"count": count})
     count = actions.empty_trash(membership)
-    messages.success(request, _("The trash has been emptied (%(count)s deleted for good).") % {"count": count})
+    messages.success(request, _("The trash has been emptied: %(count)s deleted for good.")
+                     % {"count": count})
     return redirect("records:trash")

@@ -26,7 +26,8 @@ def when(value: dt.datetime | None) -> str:
         return naturaltime(value)
     local = timezone.localtime(value)
     if local.year == timezone.localtime().year:
-        return formats.date_format(local, "MONTH_DAY_FORMAT") + ", " + formats.time_format(local, "TIME_FORMAT")
+        day = formats.date_format(local, "MONTH_DAY_FORMAT")
+        return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
     return formats.date_format(local, "DATETIME_FORMAT")
 
 
