@@ -1,11 +1,12 @@
 from django.urls import include, path
 
 from kontor import views
+from kontor.accounts import views as account_views
 from kontor.api.urls import api
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("setup/", views.start, name="setup"),
+    path("setup/", account_views.setup, name="setup"),
     path("accounts/", include("kontor.accounts.urls")),
     path("people/", include("kontor.contacts.urls_people")),
     path("companies/", include("kontor.contacts.urls_companies")),

@@ -5,17 +5,47 @@ from __future__ import annotations
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontor.accounts import roles
-from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User, hash_api_key
+from kontor.accounts import mails, roles
+from kontor.accounts.models import (
+    LANGUAGES,
+    TIME_ZONES,
+    Account,
+    ApiKey,
+    Invitation,
+    Membership,
+    User,
+    hash_api_key,
+)
 from kontor.accounts.roles import Role
 from kontor.records.access import require
 from kontor.records.models import Record
 
 API_KEY_PREFIX = "kontor_"
+
+
+def clean_email(email: str) -> str:
+    """The address as stored: trimmed and lower case. Raises ValidationError keyed by 'email'."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Please enter a valid e-mail address.")}) from None
+    return email
+
+
+def clean_preferences(language: str, time_zone: str) -> None:
+    errors = {}
+    if language not in dict(LANGUAGES):
+        errors["language"] = _("Please choose German or English.")
+    if time_zone not in TIME_ZONES:
+        errors["time_zone"] = _("Please choose a time zone from the list.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -25,10 +55,12 @@ def create_account(name: str, owner_email: str, owner_password: str, owner_name:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Please enter the company name.")})
+    owner_email = clean_email(owner_email)
+    clean_preferences(language, time_zone)
     account = Account.objects.create(name=name)
-    user = User.objects.filter(email__iexact=owner_email.strip()).first()
+    user = User.objects.filter(email__iexact=owner_email).first()
     if user is None:
-        user = User.objects.create_user(email=owner_email.strip(), password=owner_password,
+        user = User.objects.create_user(email=owner_email, password=owner_password,
                                         name=owner_name.strip() or owner_email.split("@")[0],
                                         language=language, time_zone=time_zone)
     return Membership.objects.create(account=account, user=user, role=Role.OWNER)
@@ -38,11 +70,16 @@ def create_account(name: str, owner_email: str, owner_password: str, owner_name:
 def add_user(account: Account, email: str, password: str | None, name: str, role: str,
              language: str = "de", time_zone: str = "Europe/Berlin") -> Membership:
     """Adds a colleague directly (operators and invitations). Owner is handed over, never added."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Please choose one of the roles owner, admin, power or member.")})
     if role == Role.OWNER and Membership.objects.filter(account=account, role=Role.OWNER).exists():
         raise ValidationError({"role": _("An account has exactly one owner; hand over ownership instead.")})
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    email = clean_email(email)
+    clean_preferences(language, time_zone)
+    user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email.strip(), password=password, name=name.strip() or email,
+        user = User.objects.create_user(email=email, password=password,
+                                        name=name.strip() or email.split("@")[0],
                                         language=language, time_zone=time_zone)
     membership, created = Membership.objects.get_or_create(account=account, user=user,
                                                            defaults={"role": role})
@@ -52,37 +89,62 @@ def add_user(account: Account, email: str, password: str | None, name: str, role
 
 
 def invite(by: Membership, email: str, name: str, role: str) -> Invitation:
+    """Invites a colleague by e-mail, replacing any open invitation for the same address, and
+    sends the link in the inviter's language. The invitation is saved even when the mail server
+    fails; MailNotSent then tells the inviter to resend or pass the link on."""
     require(by, roles.can_manage_team)
-    email = email.strip().lower()
+    email = clean_email(email)
     if role == Role.OWNER:
         raise ValidationError({"role": _("An account has exactly one owner; hand over ownership instead.")})
-    if Membership.objects.filter(account=by.account, user__email__iexact=email).exists():
+    if role not in Role.values:
+        raise ValidationError({"role": _("Please choose one of the roles owner, admin, power or member.")})
+    existing = Membership.objects.filter(account=by.account, user__email__iexact=email).first()
+    if existing is not None and not existing.is_active:
+        raise ValidationError({"email": _(
+            "%(email)s was deactivated; reactivate them in the team list instead.") % {"email": email}})
+    if existing is not None:
         raise ValidationError({"email": _("%(email)s is already part of this team.") % {"email": email}})
-    Invitation.objects.filter(account=by.account, email__iexact=email, accepted_at__isnull=True,
-                              withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    return Invitation.objects.create(account=by.account, email=email, name=name.strip(), role=role,
-                                     invited_by=by.user)
+    with transaction.atomic():
+        Invitation.objects.filter(account=by.account, email__iexact=email, accepted_at__isnull=True,
+                                  withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        invitation = Invitation.objects.create(account=by.account, email=email, name=name.strip()[:150],
+                                               role=role, invited_by=by.user)
+    mails.send_invitation(invitation, by.user.language)
+    return invitation
 
 
 def resend_invitation(invitation: Invitation, by: Membership) -> Invitation:
+    """Sends the link again and restarts the validity period (an expired invitation comes back)."""
     require(by, roles.can_manage_team)
+    if invitation.account_id != by.account.pk:
+        raise PermissionDenied
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has already been accepted or withdrawn."))
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
+    mails.send_invitation(invitation, by.user.language)
     return invitation
 
 
 def withdraw_invitation(invitation: Invitation, by: Membership) -> None:
     require(by, roles.can_manage_team)
+    if invitation.account_id != by.account.pk:
+        raise PermissionDenied
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation has already been accepted or withdrawn."))
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, password: str, name: str = "") -> Membership:
+def accept_invitation(invitation: Invitation, password: str | None, name: str = "", language: str = "de",
+                      time_zone: str = "Europe/Berlin") -> Membership:
+    """Joins the invited team. A new user gets the password, name and language given here; someone
+    who already has a login (same e-mail) keeps theirs, so the page only asks them to log in."""
     if not invitation.is_open or invitation.is_expired:
         raise ValidationError(_("This invitation is no longer valid."))
     membership = add_user(invitation.account, invitation.email, password, name or invitation.name,
-                          invitation.role)
+                          invitation.role, language=language, time_zone=time_zone)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
@@ -92,6 +154,11 @@ def change_role(membership: Membership, role: str, by: Membership) -> None:
     require(by, roles.can_manage_team)
     if membership.account_id != by.account.pk:
         raise PermissionDenied
+    if role not in Role.values:
+        raise ValidationError({"role": _("Please choose one of the roles owner, admin, power or member.")})
+    if membership.pk == by.pk:
+        raise ValidationError({"role": _(
+            "You cannot change your own role; ask the owner or another administrator.")})
     if role == Role.OWNER or membership.role == Role.OWNER:
         raise ValidationError({"role": _("Ownership is handed over by the owner, not changed here.")})
     if role == Role.ADMIN and by.role != Role.OWNER and membership.role != Role.ADMIN:
@@ -111,7 +178,8 @@ def hand_over_ownership(to: Membership, by: Membership) -> None:
 
 
 @transaction.atomic
-def deactivate_membership(membership: Membership, by: Membership, hand_records_to: Membership | None = None) -> None:
+def deactivate_membership(membership: Membership, by: Membership,
+                          hand_records_to: Membership | None = None) -> None:
     """Takes a colleague out of the team. Users are never deleted: their notes keep their name,
     and their records can be handed to a colleague."""
     require(by, roles.can_manage_team)
@@ -130,6 +198,8 @@ def deactivate_membership(membership: Membership, by: Membership, hand_records_t
 
 def reactivate_membership(membership: Membership, by: Membership) -> None:
     require(by, roles.can_manage_team)
+    if membership.account_id != by.account.pk:
+        raise PermissionDenied
     membership.is_active = True
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
@@ -140,6 +210,30 @@ def hand_over_records(source: Membership, target: Membership, by: Membership) ->
     if target.account_id != by.account.pk or source.account_id != by.account.pk or not target.is_active:
         raise PermissionDenied
     return Record.objects.filter(account=by.account, responsible=source.user).update(responsible=target.user)
+
+
+def update_profile(user: User, name: str, email: str, language: str, time_zone: str) -> User:
+    """A user's own settings: name, login e-mail, language and time zone (used from the next page on)."""
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Please enter your name.")
+    try:
+        email = clean_email(email)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    else:
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            errors["email"] = _("Another login already uses this e-mail address.")
+    try:
+        clean_preferences(language, time_zone)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    user.name, user.email, user.language, user.time_zone = name[:150], email, language, time_zone
+    user.save(update_fields=["name", "email", "language", "time_zone"])
+    return user
 
 
 def create_api_key(by: Membership, name: str) -> tuple[ApiKey, str]:

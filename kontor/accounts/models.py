@@ -108,6 +108,9 @@ class Invitation(models.Model):
 
     VALID_DAYS = 14
 
+    def __str__(self) -> str:
+        return f"{self.email} → {self.account}"
+
     def save(self, *args, **kwargs) -> None:
         if not self.token:
             self.token = secrets.token_urlsafe(32)
@@ -149,3 +152,6 @@ class LoginFailure(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     client_address = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.client_address} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
-from kontor.accounts.models import Membership
+from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
 from kontor.history.models import Entry
 from kontor.records.models import Record, Tag
@@ -81,3 +81,28 @@ def access_colleague(membership: Membership, user_id: int | None) -> Membership 
     if colleague is None:
         raise Http404
     return colleague
+
+
+def access_membership(membership: Membership, membership_id: int) -> Membership:
+    """A membership in the same account, active or deactivated (for managing the team)."""
+    colleague = (Membership.objects.filter(account=membership.account, pk=membership_id)
+                 .select_related("user").first())
+    if colleague is None:
+        raise Http404
+    return colleague
+
+
+def access_invitation(membership: Membership, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(account=membership.account, pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def access_api_key(membership: Membership, key_id: int) -> ApiKey:
+    """One of the user's own API keys in this account that still works."""
+    key = ApiKey.objects.filter(account=membership.account, user=membership.user, pk=key_id,
+                                revoked_at__isnull=True).first()
+    if key is None:
+        raise Http404
+    return key

@@ -1,0 +1,183 @@
+"""Forms around accounts and users. They check input and shape it; the writes are in actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from kontor.accounts import throttle
+from kontor.accounts.models import LANGUAGES, TIME_ZONES, Membership, User
+from kontor.accounts.roles import Role
+
+TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]
+INVITABLE_ROLES = [(role.value, role.label) for role in Role if role != Role.OWNER]
+
+
+def client_address(request: HttpRequest | None) -> str:
+    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+
+
+class PasswordPairMixin(forms.Form):
+    """A new password typed twice and checked against the password rules."""
+
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 8 characters; a few words make a good password."))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def password_user(self) -> User | None:
+        """The user the rules compare the password with (e-mail and name must not be the password)."""
+        return None
+
+    def clean_password2(self) -> str:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2", "")
+        if first and first != second:
+            raise forms.ValidationError(_("The two passwords differ. Please type the same password twice."))
+        if first:
+            password_validation.validate_password(first, self.password_user())
+        return second
+
+
+class SetupForm(PasswordPairMixin):
+    company = forms.CharField(label=_("Company name"), max_length=200,
+                              help_text=_("The team's name, shown to everyone who uses this Kontor."))
+    name = forms.CharField(label=_("Your name"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Your e-mail address"), help_text=_("You log in with it."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+
+    field_order = ["company", "name", "email", "password1", "password2", "language", "time_zone"]
+
+    def password_user(self) -> User | None:
+        return User(email=self.cleaned_data.get("email", ""), name=self.cleaned_data.get("name", ""))
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """E-mail and password, throttled per e-mail address and per client address (see throttle.py).
+    While locked, even the right password is refused, so that guessing gains nothing."""
+
+    username = forms.EmailField(label=_("E-mail address"), max_length=254,
+                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("This e-mail address and password do not match. Please check both and try again."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return self.cleaned_data  # the field errors say what is missing
+        address = client_address(self.request)
+        self.raise_if_locked(email, address)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(email, address)
+            self.raise_if_locked(email, address)
+            raise
+        throttle.clear_failures(email)
+        return cleaned
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not Membership.objects.active().filter(user=user).exists():
+            message = _("Your access to Kontor has been deactivated. Please ask your team's owner or an "
+                        "administrator.")
+            raise forms.ValidationError(message, code="deactivated")
+
+    def raise_if_locked(self, email: str, address: str) -> None:
+        minutes = throttle.locked_minutes(email, address)
+        if minutes:
+            raise forms.ValidationError(ngettext(
+                "Too many failed logins. For your safety, logging in is paused: please wait "
+                "%(minutes)d minute and try again, or reset your password.",
+                "Too many failed logins. For your safety, logging in is paused: please wait "
+                "%(minutes)d minutes and try again, or reset your password.", minutes) % {"minutes": minutes},
+                code="locked")
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        # The mail speaks the language the recipient chose, not the one of the browser that asked.
+        context = {**context, "base_url": settings.BASE_URL}
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Password reset: the new password twice. Also forgives earlier failed logins."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        throttle.clear_failures(user.email)
+        return user
+
+
+class SettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("You log in with it."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES,
+                                  help_text=_("Dates and times are shown in this time zone."))
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new key"), max_length=100,
+                           help_text=_("For example the script or service that uses it."))
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=INVITABLE_ROLES, initial=Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=INVITABLE_ROLES)
+
+
+class DeactivateForm(forms.Form):
+    """Whom the deactivated colleague's records go to; empty keeps them where they are."""
+
+    hand_records_to = forms.TypedChoiceField(label=_("Hand their records to"), coerce=int, required=False,
+                                             empty_value=None)
+
+    def __init__(self, *args: Any, colleagues: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hand_records_to"]
+        field.choices = [("", _("nobody (records keep their responsible person)"))] + [  # type: ignore[attr-defined]
+            (colleague.user_id, colleague.user.name) for colleague in colleagues]
+
+
+class AcceptInvitationForm(PasswordPairMixin):
+    name = forms.CharField(label=_("Your name"), max_length=150,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
+
+    field_order = ["name", "password1", "password2", "language"]
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def password_user(self) -> User | None:
+        return User(email=self.email, name=self.cleaned_data.get("name", ""))
