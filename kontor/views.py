@@ -3,16 +3,16 @@ the error pages."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
-from kontor.contacts.models import Company, Person
+from kontor.contacts.models import Company, Person, Position
 from kontor.history.models import Entry
-from kontor.records.models import Record
+from kontor.records.models import Kind, Record
 
 AREAS = {
     "deals": (_("Deals"), _("Keep every sales opportunity in view and see the revenue to expect per month.")),
@@ -22,14 +22,21 @@ AREAS = {
 }
 
 
+START_LIST_SIZE = 10
+
+
 @member_required
 def start(request: HttpRequest) -> HttpResponse:
+    """The first screen: recently changed people and companies and the team's latest notes.
+    A fixed number of queries, whatever the size of the account."""
     membership = request.membership  # type: ignore[attr-defined]
-    recent = (Record.objects.filter(account=membership.account, kind__in=["person", "company"]).alive()
-              .order_by("-updated_at")[:10])
-    notes = (Entry.objects.filter(account=membership.account)
-             .visible_to(roles.can_read_confidential(membership.role))
-             .select_related("author").prefetch_related("records").order_by("-happened_at")[:10])
+    recent = list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
+                  .alive().order_by("-updated_at")[:START_LIST_SIZE])
+    alive_records = Record.objects.alive().order_by("display_name")
+    notes = list(Entry.objects.filter(account=membership.account)
+                 .visible_to(roles.can_read_confidential(membership.role))
+                 .select_related("author").prefetch_related(Prefetch("records", queryset=alive_records))
+                 .order_by("-happened_at")[:START_LIST_SIZE])
     return render(request, "kontor/start.html", {"recent": recent, "notes": notes})
 
 
@@ -37,6 +44,9 @@ def start(request: HttpRequest) -> HttpResponse:
 def area_not_built(request: HttpRequest, area: str) -> HttpResponse:
     title, purpose = AREAS[area]
     return render(request, "kontor/area_not_built.html", {"title": title, "purpose": purpose, "area": area})
+
+
+SEARCH_LIMIT = 50
 
 
 @member_required
@@ -51,11 +61,18 @@ def search(request: HttpRequest) -> HttpResponse:
         person_filter = Q()
         for word in words:
             person_filter &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        current_jobs = (Position.objects.filter(is_former=False, company__record__deleted_at__isnull=True)
+                        .select_related("company"))
         people = list(Person.objects.filter(account=membership.account).alive().filter(person_filter)
-                      .order_by("sort_name")[:50])
-        companies = list(Company.objects.filter(account=membership.account).alive()
-                         .filter(name__icontains=query).order_by("sort_name")[:50])
-    return render(request, "kontor/search.html", {"search_query": query, "people": people, "companies": companies})
+                      .prefetch_related(Prefetch("positions", queryset=current_jobs))
+                      .order_by("sort_name")[:SEARCH_LIMIT])
+        company_filter = Q()
+        for word in words:
+            company_filter &= Q(name__icontains=word)
+        companies = list(Company.objects.filter(account=membership.account).alive().filter(company_filter)
+                         .order_by("sort_name")[:SEARCH_LIMIT])
+    return render(request, "kontor/search.html",
+                  {"search_query": query, "people": people, "companies": companies, "limit": SEARCH_LIMIT})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -65,9 +82,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "kontor/error.html",
-                  {"status": 404, "message": _("This page does not exist, or it is not yours to see.")}, status=404)
+                  {"status": 404, "message": _("This page does not exist, or it is not yours to see.")},
+                  status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "kontor/error.html",
-                  {"status": 500, "message": _("Something went wrong on our side. Please try again.")}, status=500)
+                  {"status": 500, "message": _("Something went wrong on our side. Please try again.")},
+                  status=500)
