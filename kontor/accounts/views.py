@@ -276,7 +276,7 @@ def deactivate_member(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = access_membership(membership, membership_id)
     colleagues = list(Membership.objects.active().filter(account=membership.account).exclude(pk=member.pk)
                       .select_related("user").order_by("user__name"))
-    form = DeactivateForm(request.POST or None, colleagues=colleagues)
+    form = DeactivateForm(request.POST if request.method == "POST" else None, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
         target = access_colleague(membership, form.cleaned_data["hand_records_to"])
         try:
