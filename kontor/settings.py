@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "kontor.accounts",
     "kontor.records",
     "kontor.contacts",

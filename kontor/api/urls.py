@@ -1,3 +1,47 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1: one router per resource, API-key authentication on every route
+except the schema and its docs, and JSON answers for every error (see errors.py, docs/api.md)."""
 
-api = NinjaAPI(title="Kontor API", version="1", urls_namespace="api")
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import NinjaAPI, Schema
+
+from kontor.api import companies, errors, notes, people, tags, users
+from kontor.api.auth import api_key_auth
+
+DESCRIPTION = """
+The JSON API of Kontor: people, companies, their notes and history, tags.
+
+**Authentication**: every request sends an API key (create one under *Settings → API keys*), as
+`Authorization: Bearer KEY` or as `X-apikey: KEY`. The key acts with its user's role.
+
+**Lists** return `{"items": [...], "page": 1, "per_page": 25, "has_next": false}`; `per_page` is at
+most 250.
+
+**Errors** are JSON: `{"detail": "..."}` for 401, 403, 404 and 409 (with the current `version`), and
+`{"detail": [{"loc": ["body", "emails", 0, "value"], "msg": "...", "type": "..."}]}` for 422.
+"""
+
+api = NinjaAPI(title="Kontor API", version="1", urls_namespace="api", description=DESCRIPTION,
+               auth=api_key_auth)
+errors.install(api)
+
+RESOURCES = {"people": people.router, "companies": companies.router, "notes": notes.router,
+             "tags": tags.router, "users": users.router}
+for name, router in RESOURCES.items():
+    api.add_router(f"/{name}", router)
+
+
+class IndexOut(Schema):
+    name: str
+    version: str
+    docs_url: str
+    openapi_url: str
+    resources: dict[str, str]
+
+
+@api.get("/", response=IndexOut, tags=["Index"], summary="Where to start",
+         description="Links to the docs and to every resource; also a quick check that the key works.")
+def index(request: HttpRequest) -> dict:
+    return {"name": api.title, "version": api.version, "docs_url": reverse("api:openapi-view"),
+            "openapi_url": reverse("api:openapi-json"),
+            "resources": {name: reverse("api:api-root") + name for name in RESOURCES}}

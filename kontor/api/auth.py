@@ -1,0 +1,48 @@
+"""API keys: sent as `Authorization: Bearer KEY` or as `X-apikey: KEY` (the header
+CentralStationCRM uses, so that scripts written for it keep working after a move).
+
+A key stands for its user's membership in the key's account, with that membership's role. A revoked
+key, a deactivated colleague or a deactivated user gets 401 like an unknown key."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import APIKeyHeader, HttpBearer
+
+from kontor.accounts.actions import membership_for_api_key
+from kontor.accounts.middleware import activate_user_preferences
+from kontor.accounts.models import Membership
+
+
+def _authenticate(request: HttpRequest, secret: str | None) -> Membership | None:
+    secret = (secret or "").strip()
+    if not secret:
+        return None
+    membership = membership_for_api_key(secret)
+    if membership is None:
+        return None
+    # The same attributes the page middleware sets, so that routes and actions read them alike.
+    request.membership = membership  # type: ignore[attr-defined]
+    request.account = membership.account  # type: ignore[attr-defined]
+    activate_user_preferences(request, membership.user.language, membership.user.time_zone)
+    return membership
+
+
+class BearerKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        return _authenticate(request, token)
+
+
+class HeaderKey(APIKeyHeader):
+    param_name = "X-apikey"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
+        return _authenticate(request, key)
+
+
+api_key_auth = [BearerKey(), HeaderKey()]
+
+
+def membership(request: HttpRequest) -> Membership:
+    """The membership the request's API key stands for (set by the authentication above)."""
+    return request.membership  # type: ignore[attr-defined]

@@ -1,0 +1,83 @@
+"""The conventions every list of the API shares: the envelope, paging and the record filters.
+
+    GET /api/v1/people?tag=Kunde&tag=Berlin&q=mül&order=-updated_at&page=2&per_page=50
+    {"items": [...], "page": 2, "per_page": 50, "has_next": true}
+
+Pages are counted from 1. `has_next` is learnt by fetching one row more than the page holds, so a
+list never counts the whole table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+
+from kontor.accounts.models import Membership
+from kontor.api.errors import InvalidInput, Loc, field_error
+from kontor.api.schemas import Id, Text
+from kontor.records.models import Tag
+
+
+class Page(Schema):
+    page: int
+    per_page: int
+    has_next: bool = Field(description="Whether the next page has at least one item.")
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000, description="Counted from 1.")
+    per_page: int = Field(25, ge=1, le=250, description="Items per page, at most 250.")
+
+
+class RecordFilters(PageParams):
+    tag: list[Text] = Field([], description="A tag name; repeat it to get only records that carry "
+                                            "all the tags. An unknown name gives an empty list.")
+    tag_id: list[Id] = Field([], description="A tag id from /tags; repeatable like `tag`, and combined "
+                                             "with it.")
+    q: Text = Field("", max_length=200, description="Only records whose name contains each of these words.")
+    responsible_id: Id | None = Field(None, description="Only records this user is responsible for.")
+    updated_since: dt.datetime | None = Field(None, description="Only records changed at or after this time "
+                                              "(ISO 8601; without an offset, in the user's time zone).")
+    order: Literal["name", "-updated_at"] = Field("name", description="`name` (A to Z) or `-updated_at` "
+                                                  "(recently changed first).")
+
+
+def page_of(queryset: QuerySet, params: PageParams) -> tuple[list, bool]:
+    """One page of a sorted queryset and whether more follow."""
+    start = (params.page - 1) * params.per_page
+    rows = list(queryset[start:start + params.per_page + 1])
+    return rows[:params.per_page], len(rows) > params.per_page
+
+
+def envelope(items: list, params: PageParams, has_next: bool) -> dict:
+    return {"items": items, "page": params.page, "per_page": params.per_page, "has_next": has_next}
+
+
+def tag_names(membership: Membership, filters: RecordFilters) -> list[str] | None:
+    """The tag names to filter by, with `tag_id`s looked up; None when an id names no tag of the
+    account (then nothing can match, just as for an unknown name)."""
+    names = list(filters.tag)
+    if filters.tag_id:
+        wanted = set(filters.tag_id)
+        tags = dict(Tag.objects.filter(account=membership.account, pk__in=wanted).values_list("pk", "name"))
+        if len(tags) < len(wanted):
+            return None
+        names.extend(tags.values())
+    return names
+
+
+def aware(value: dt.datetime | None, loc: Loc) -> dt.datetime | None:
+    """A datetime the database can compare: one sent without an offset counts as the user's local
+    time, and one whose UTC equivalent falls outside the calendar is refused."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise InvalidInput([field_error(loc, _("This date is out of range."))]) from None

@@ -1,0 +1,88 @@
+"""/api/v1/tags: the account's tags with how many live records carry each; administrators
+rename, merge and delete them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from kontor.api.auth import membership
+from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
+from kontor.api.schemas import Id, Text
+from kontor.records import actions
+from kontor.records.access import access_tag
+from kontor.records.models import Kind, Tag
+
+router = Router(tags=["Tags"])
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    count: int = Field(description="Live records (not in the trash) that carry the tag.")
+    people_count: int
+    companies_count: int
+
+
+class TagList(Schema):
+    items: list[TagOut]
+
+
+class TagUpdate(Schema):
+    name: Text | None = Field(None, description="The new name; the name of another tag merges the two.")
+
+
+def _live(kind: str | None = None) -> Q:
+    alive = Q(records__deleted_at__isnull=True)
+    return alive & Q(records__kind=kind) if kind else alive
+
+
+def tag_out(tag: Any) -> dict:
+    """A tag as JSON; expects the counts annotated by _counted."""
+    return {"id": tag.pk, "name": tag.name, "count": tag.count, "people_count": tag.people_count,
+            "companies_count": tag.companies_count}
+
+
+def _counted(account_id: int, **filters: object) -> list[Tag]:
+    return list(Tag.objects.filter(account_id=account_id, **filters).annotate(
+        count=Count("records", filter=_live()), people_count=Count("records", filter=_live(Kind.PERSON)),
+        companies_count=Count("records", filter=_live(Kind.COMPANY)),
+    ).order_by("name", "pk"))
+
+
+@router.get("", response=TagList, summary="List tags",
+            description="Every tag of the account by name, with how many people and companies carry it.")
+def list_tags(request: HttpRequest) -> dict:
+    return {"items": [tag_out(tag) for tag in _counted(membership(request).account.pk)]}
+
+
+@router.get("/{tag_id}", response={200: TagOut, 404: ErrorOut}, summary="Read a tag")
+def read_tag(request: HttpRequest, tag_id: Id) -> dict:
+    by = membership(request)
+    return tag_out(_counted(by.account.pk, pk=access_tag(by, tag_id).pk)[0])
+
+
+@router.patch("/{tag_id}", response={200: TagOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+              summary="Rename a tag",
+              description="Administrators only. Renaming a tag onto the name of another tag merges them: "
+                          "the answer is then the tag that remains.")
+def rename_tag(request: HttpRequest, tag_id: Id, payload: TagUpdate) -> dict:
+    by = membership(request)
+    tag = access_tag(by, tag_id)
+    try:
+        # A missing name is refused by the action too, after it checked the role.
+        tag = actions.rename_tag(tag, payload.name or "", by)
+    except actions.TagNameError as error:
+        raise InvalidInput([field_error(["body", "name"], str(error))]) from None
+    return tag_out(_counted(by.account.pk, pk=tag.pk)[0])
+
+
+@router.delete("/{tag_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete a tag",
+               description="Administrators only. Removes the tag from every record.")
+def delete_tag(request: HttpRequest, tag_id: Id) -> Status:
+    by = membership(request)
+    actions.delete_tag(access_tag(by, tag_id), by)
+    return Status(204, None)

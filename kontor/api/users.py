@@ -1,0 +1,53 @@
+"""/api/v1/users: who the key belongs to, and the colleagues a record can be handed to."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from kontor.accounts.models import Membership
+from kontor.api.auth import membership
+
+router = Router(tags=["Users"])
+
+
+class AccountOut(Schema):
+    id: int
+    name: str
+
+
+class UserOut(Schema):
+    id: int = Field(description="Use it as `responsible_id`.")
+    name: str
+    email: str
+    role: str = Field(description="owner, admin, power or member")
+
+
+class MeOut(UserOut):
+    language: str = Field(description="de or en: the language of messages, also in this API.")
+    time_zone: str = Field(description="Datetimes sent without an offset are read in this zone.")
+    account: AccountOut
+
+
+class UserList(Schema):
+    items: list[UserOut]
+
+
+def user_out(member: Membership) -> dict:
+    return {"id": member.user.pk, "name": member.user.name, "email": member.user.email, "role": member.role}
+
+
+@router.get("/me", response=MeOut, summary="Who am I",
+            description="The user the API key belongs to, with role, language and time zone.")
+def me(request: HttpRequest) -> dict:
+    by = membership(request)
+    return {**user_out(by), "language": by.user.language, "time_zone": by.user.time_zone,
+            "account": {"id": by.account.pk, "name": by.account.name}}
+
+
+@router.get("", response=UserList, summary="List colleagues",
+            description="The active colleagues of the account, by name.")
+def list_users(request: HttpRequest) -> dict:
+    colleagues = (Membership.objects.active().filter(account=membership(request).account)
+                  .select_related("user").order_by("user__name", "pk"))
+    return {"items": [user_out(member) for member in colleagues]}
