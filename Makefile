@@ -26,12 +26,16 @@ PYTEST_ARGS ?=
 run: $(INSTALLED)
 	$(BIN)/kontor run
 
+# All three checks run even when one fails, so one run shows everything that needs fixing.
+# pytest exits with 5 when it collected no test (e.g. a -k that matches nothing): said, not failed.
 test: $(TEST_INSTALLED)
-	$(BIN)/ruff check kontor tests
-	$(BIN)/mypy kontor tests
-	@# pytest exits with 5 when it collected no test (e.g. a -k that matches nothing): say so, do not fail.
-	$(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; \
-		if [ $$status -eq 5 ]; then echo "pytest collected no tests"; else exit $$status; fi; }
+	$(BIN)/kontor compiletranslations
+	@failed=""; \
+	echo "--- ruff"; $(BIN)/ruff check kontor tests || failed="$$failed ruff"; \
+	echo "--- mypy"; $(BIN)/mypy kontor tests || failed="$$failed mypy"; \
+	echo "--- pytest"; $(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; \
+		if [ $$status -eq 5 ]; then echo "pytest collected no tests"; else failed="$$failed pytest"; fi; }; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 install: $(INSTALLED)
 

@@ -4,7 +4,8 @@
     kontor web [--port N] the web server alone (gunicorn)
     kontor worker         a background worker alone (Huey)
     kontor compiletranslations
-    kontor COMMAND        any Django management command (migrate, createaccount, demo, ...)
+    kontor demo           sample data (migrates a new data directory first)
+    kontor COMMAND        any Django management command (migrate, createaccount, ...)
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> None:
         _prepare()
         print(f"Kontor runs on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
         sys.exit(_run_together([_web_command(args.port, args.host), _worker_command()]))
+    if command == "demo":
+        _prepare()  # so that `kontor demo` works on a new data directory, before the first start
     _django(argv)
 
 

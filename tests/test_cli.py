@@ -175,3 +175,15 @@ def test_kontor_run_starts_web_and_worker_and_stops_both(tmp_path: Path, servers
         time.sleep(0.1)
     assert not _is_running(web_pid)
     assert not _is_running(worker_pid)
+
+
+def test_kontor_demo_prepares_a_new_data_directory_first(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env["KONTOR_DATA_DIR"] = str(tmp_path / "data")
+
+    command = [sys.executable, "-m", "kontor.cli", "demo", "--people", "2", "--companies", "2",
+               "--password", "a demo password"]
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    assert finished.returncode == 0, finished.stderr
+    assert "Demo GmbH (account 1): 2 people, 2 companies" in finished.stdout
