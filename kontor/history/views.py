@@ -54,7 +54,8 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
             return reswap(retarget(response, f"#notebox-{record.pk}"), "outerHTML")
         return render(request, "history/note_new.html", {"record": record, "note_form": form})
     if request.htmx:
-        return render(request, "history/_entry.html", {"record": record, "entry": entry, "is_new": True})
+        # The new entry goes on top of the timeline; a fresh note field replaces the old one, out of band.
+        return render(request, "history/_entry_created.html", {"record": record, "entry": entry})
     messages.success(request, _("Your note has been saved."))
     return _back_to(record)
 

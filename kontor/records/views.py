@@ -3,6 +3,8 @@ administration and the trash."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -147,6 +149,8 @@ def trash(request: HttpRequest) -> HttpResponse:
     if before is not None:
         records = records.filter(deleted_at__lt=before)
     page = list(records[:TRASH_PAGE_SIZE + 1])
+    for record in page:
+        record.purged_on = record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)  # type: ignore
     return render(request, "records/trash.html", {
         "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE,
         "is_older_page": before is not None, "retention_days": settings.TRASH_RETENTION_DAYS})

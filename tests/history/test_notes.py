@@ -53,6 +53,7 @@ def test_note_written_with_htmx_comes_back_as_the_new_timeline_entry(alice, pers
     assert f'id="entry-{entry.pk}"' in html
     assert "Called about the offer." in html
     assert "Alice Adler" in html
+    assert f'id="notebox-{person.pk}" hx-swap-oob="true"' in html  # a fresh, empty note field
 
 
 def test_note_written_without_javascript_redirects_back_to_the_record(alice, person):

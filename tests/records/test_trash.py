@@ -37,6 +37,7 @@ def test_trash_lists_deleted_records_with_who_and_when(alice, trashed, django_as
     assert "Lebendig" not in html
     assert html.index("Alte Firma AG") < html.index("Hans Meier")  # the latest deletion first
     assert "30 days" in html
+    assert "gone for good on" in html
 
 
 def test_trash_query_count_does_not_grow_with_its_size(alice, trashed, django_assert_max_num_queries):
