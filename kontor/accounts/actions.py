@@ -39,7 +39,7 @@ def clean_email(email: str) -> str:
 
 
 def clean_preferences(language: str, time_zone: str) -> None:
-    errors = {}
+    errors: dict[str, str] = {}
     if language not in dict(LANGUAGES):
         errors["language"] = _("Please choose German or English.")
     if time_zone not in TIME_ZONES:
@@ -214,7 +214,7 @@ def hand_over_records(source: Membership, target: Membership, by: Membership) ->
 
 def update_profile(user: User, name: str, email: str, language: str, time_zone: str) -> User:
     """A user's own settings: name, login e-mail, language and time zone (used from the next page on)."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     name = name.strip()
     if not name:
         errors["name"] = _("Please enter your name.")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import zoneinfo
@@ -122,7 +123,7 @@ class Invitation(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return timezone.now() - self.sent_at > timezone.timedelta(days=self.VALID_DAYS)
+        return timezone.now() - self.sent_at > datetime.timedelta(days=self.VALID_DAYS)
 
 
 def hash_api_key(key: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,7 +82,7 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
     post_reset_login = True
 
-    def form_valid(self, form: forms.Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your new password is set, and you are logged in."))
         return response
@@ -90,7 +90,7 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
 @member_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.membership.user, request.POST or None)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)  # stay logged in here, log out other devices
@@ -101,7 +101,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def user_settings(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request.membership.user  # type: ignore[attr-defined]
     initial = {"name": user.name, "email": user.email, "language": user.language, "time_zone": user.time_zone}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -113,16 +113,17 @@ def user_settings(request: HttpRequest) -> HttpResponse:
             with translation.override(user.language):
                 messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
-    memberships = (Membership.objects.active().filter(user=request.user).select_related("account")
-                   .order_by("account__name"))
-    return render(request, "accounts/settings.html", {"form": form, "memberships": memberships})
+    memberships = Membership.objects.active().filter(user=user).select_related("account")
+    return render(request, "accounts/settings.html", {"form": form,
+                                                     "memberships": memberships.order_by("account__name")})
 
 
 @member_required
 @require_POST
 def switch_account(request: HttpRequest) -> HttpResponse:
     account_id = request.POST.get("account", "")
-    memberships = Membership.objects.active().filter(user=request.user).select_related("account")
+    user = request.membership.user  # type: ignore[attr-defined]
+    memberships = Membership.objects.active().filter(user=user).select_related("account")
     membership = memberships.filter(account_id=account_id).first() if account_id.isdigit() else None
     if membership is None:
         raise Http404

@@ -93,7 +93,9 @@ def test_apitoken_needs_the_account_when_the_user_is_in_several(alice, oscar):
         run("apitoken", "alice@example.com")
     assert not ApiKey.objects.exists()
     secret = run("apitoken", "alice@example.com", "--account", str(oscar.account.pk)).strip()
-    assert actions.membership_for_api_key(secret).account == oscar.account
+    membership = actions.membership_for_api_key(secret)
+    assert membership is not None
+    assert membership.account == oscar.account
 
 
 def test_apitoken_refuses_an_unknown_or_deactivated_user(alice, carol):

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,13 @@ def strict_throttle(settings):
 
 def log_in(client: Client, email: str, password: str, address: str = "192.0.2.1"):
     return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def reset_link(message: EmailMessage) -> str:
+    """The path of the password-reset link in the mail."""
+    match = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", str(message.body))
+    assert match, message.body
+    return match.group(1)
 
 
 def is_logged_in(client: Client) -> bool:
@@ -131,7 +139,7 @@ def test_password_reset_mail_contains_a_link_that_sets_a_new_password(client, al
     message = mail.outbox[0]
     assert message.to == ["alice@example.com"]
     assert message.subject == "Your new Kontor password"
-    link = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", message.body).group(1)
+    link = reset_link(message)
 
     response = client.get(link)  # Django moves the token out of the URL into the session
     assert response.status_code == 302
@@ -158,7 +166,7 @@ def test_password_reset_clears_login_failures(client, alice, strict_throttle):
     for _ in range(3):
         log_in(client, "alice@example.com", "wrong password")
     client.post(reverse("accounts:password_reset"), {"email": "alice@example.com"})
-    link = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = reset_link(mail.outbox[0])
     form_url = client.get(link)["Location"]
     new_password = "a completely new secret"
     client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
