@@ -48,7 +48,7 @@ class CompanyCreate(CompanyFields):
 
 
 class CompanyUpdate(CompanyFields):
-    version: int | None = Field(None, description="The version the change started from; if the company "
+    version: Id | None = Field(None, description="The version the change started from; if the company "
                                                   "changed since, the update fails with 409.")
 
 

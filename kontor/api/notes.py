@@ -82,7 +82,7 @@ class NoteCreate(Schema):
 class NoteUpdate(Schema):
     body: Text | None = None
     confidential: bool | None = None
-    version: int | None = Field(None, description="The version the change started from; if the note "
+    version: Id | None = Field(None, description="The version the change started from; if the note "
                                                   "changed since, the update fails with 409.")
 
 

@@ -86,7 +86,7 @@ class PersonCreate(PersonFields):
 
 
 class PersonUpdate(PersonFields):
-    version: int | None = Field(None, description="The version the change started from; if the person "
+    version: Id | None = Field(None, description="The version the change started from; if the person "
                                                   "changed since, the update fails with 409.")
 
 

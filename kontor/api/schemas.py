@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-# Ids travel into SQL; anything beyond a 64-bit integer would make the database driver raise.
+# Ids (and versions) travel into SQL; anything beyond a 64-bit integer would make the database
+# driver raise.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

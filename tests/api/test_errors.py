@@ -84,6 +84,8 @@ def test_a_body_that_is_not_json_is_a_422(api, alice):
     ("post", "/notes", {"body": "x\x00", "person_ids": [1]}),
     ("post", "/notes", {"body": "x", "person_ids": list(range(1, 200))}),
     ("patch", "/notes/1", {"version": "eins"}),
+    ("patch", "/people/1", {"version": 2**70}),
+    ("patch", "/companies/1", {"version": -1}),
 ])
 def test_odd_input_gets_a_clear_answer_never_a_500(api, alice, method, path, body):
     contact_actions.create_company(alice.membership, {"name": "Firma"})
