@@ -126,10 +126,10 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
         links = links.filter(older)
     if not roles.can_read_confidential(by.role):
         links = links.filter(entry__confidential=False)
-    links = links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")
-    links = list(links[:limit + 1])
-    page = TimelinePage(link.entry for link in links[:limit])
-    page.has_more = len(links) > limit
+    newest_first = links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")
+    found = list(newest_first[:limit + 1])
+    page = TimelinePage(link.entry for link in found[:limit])
+    page.has_more = len(found) > limit
     others = Record.objects.alive().order_by("display_name")
     prefetch_related_objects(page, Prefetch("records", queryset=others))
     return page

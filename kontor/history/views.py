@@ -49,11 +49,11 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
                                  confidential=form.cleaned_data["confidential"])
     except ValidationError as error:
         add_action_errors(form, error)
-        if request.htmx:
+        if request.htmx:  # type: ignore[attr-defined]
             response = render(request, "history/_notebox.html", {"record": record, "note_form": form})
             return reswap(retarget(response, f"#notebox-{record.pk}"), "outerHTML")
         return render(request, "history/note_new.html", {"record": record, "note_form": form})
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         # The new entry goes on top of the timeline; a fresh note field replaces the old one, out of band.
         return render(request, "history/_entry_created.html", {"record": record, "entry": entry})
     messages.success(request, _("Your note has been saved."))
@@ -70,7 +70,7 @@ def older(request: HttpRequest, record_id: int) -> HttpResponse:
     before_id = request.GET.get("before_id", "")
     entries = actions.timeline(record, membership, before=before,
                                before_id=int(before_id) if before_id.isdigit() else None)
-    template = "history/_entries.html" if request.htmx else "history/older.html"
+    template = "history/_entries.html" if request.htmx else "history/older.html"  # type: ignore[attr-defined]
     return render(request, template, {"record": record, "entries": entries})
 
 
@@ -79,7 +79,7 @@ def older(request: HttpRequest, record_id: int) -> HttpResponse:
 def entry(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
     """One entry as the timeline shows it (used to cancel an inline edit)."""
     record, entry = _record_and_entry(request.membership, record_id, entry_id)  # type: ignore[attr-defined]
-    if not request.htmx:
+    if not request.htmx:  # type: ignore[attr-defined]
         return _back_to(record)
     return render(request, "history/_entry.html", {"record": record, "entry": entry})
 
@@ -111,11 +111,11 @@ def edit(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
             form.add_error(None, _("Someone else changed this note in the meantime. Its current text is "
                                    "shown below; save again to replace it with yours."))
         else:
-            if request.htmx:
+            if request.htmx:  # type: ignore[attr-defined]
                 return render(request, "history/_entry.html", {"record": record, "entry": entry})
             messages.success(request, _("Your changes to the note have been saved."))
             return _back_to(record)
-    template = "history/_entry_form.html" if request.htmx else "history/entry_edit.html"
+    template = "history/_entry_form.html" if request.htmx else "history/entry_edit.html"  # type: ignore[attr-defined]
     return render(request, template, {"record": record, "entry": entry, "form": form, "current": current})
 
 
@@ -130,7 +130,7 @@ def delete(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "history/entry_delete.html", {"record": record, "entry": entry})
     actions.delete_note(entry, membership)
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse("")
     messages.success(request, _("The note has been deleted."))
     return _back_to(record)

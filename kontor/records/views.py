@@ -24,7 +24,7 @@ TRASH_PAGE_SIZE = 100
 
 def _tag_widget(request: HttpRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
     """The record's tag widget (htmx), or back to the record page (plain form post)."""
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         context = {"record": record, "tags": list(record.tags.order_by("name")), "tag_error": error,
                    "tag_added": added}
         return render(request, "records/_tags.html", context)
@@ -91,7 +91,7 @@ def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
     try:
         renamed = actions.rename_tag(tag, request.POST.get("name", ""), membership)
     except actions.TagNameError as error:
-        messages.error(request, error)
+        messages.error(request, str(error))
         return redirect("records:tags")
     names = {"old": old_name, "new": renamed.name}
     if renamed.pk != tag.pk:
