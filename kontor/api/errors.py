@@ -1,9 +1,9 @@
 """How the API answers when something goes wrong. Every error is JSON with a `detail` field:
 
-    401, 403, 404   {"detail": "A sentence for a human."}
-    409             {"detail": "A sentence.", "version": <the version stored now>}
-    422             {"detail": [{"loc": ["body", "emails", 0, "value"], "msg": "A sentence.",
-                                 "type": "invalid"}, ...]}
+    401, 403, 404, 413  {"detail": "A sentence for a human."}
+    409                 {"detail": "A sentence.", "version": <the version stored now>}
+    422                 {"detail": [{"loc": ["body", "emails", 0, "value"], "msg": "A sentence.",
+                                     "type": "invalid"}, ...]}
 
 A 422 names the place of each problem as a path: its first element says where the input was
 ("body", "query" or "path"), the rest walks into it (field names and list positions). The same
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
@@ -153,6 +153,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(TagNameError)
     def invalid_tag(request: HttpRequest, exc: TagNameError) -> HttpResponse:
         return respond(request, {"detail": [field_error(["body", "tags"], str(exc))]}, 422)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, {"detail": _("The request is too large.")}, 413)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

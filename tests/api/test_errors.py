@@ -105,3 +105,10 @@ def test_an_unknown_route_is_a_404(api, alice):
 
 def test_a_method_a_route_does_not_have_is_a_405(api, alice):
     assert api(alice).client.put(f"{PREFIX}/people", headers=api(alice).headers).status_code == 405
+
+
+def test_a_body_beyond_the_upload_limit_is_a_413(api, alice, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api(alice).post("/people", {"last_name": "M", "background": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request is too large."}
