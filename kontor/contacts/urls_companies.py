@@ -1,9 +1,16 @@
 from django.urls import path
 
-from kontor import views
+from kontor.contacts import views
 
 app_name = "companies"
 
 urlpatterns = [
-    path("", views.start, name="list"),
+    path("", views.company_list, name="list"),
+    path("new/", views.company_new, name="new"),
+    path("names/", views.company_names, name="names"),
+    path("<int:company_id>/", views.company_detail, name="detail"),
+    path("<int:company_id>/edit/", views.company_edit, name="edit"),
+    path("<int:company_id>/delete/", views.company_delete, name="delete"),
+    path("<int:company_id>/restore/", views.company_restore, name="restore"),
+    path("<int:company_id>/photo/", views.company_photo, name="photo"),
 ]

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from kontor import views
+from kontor.contacts import views
 
 app_name = "people"
 
 urlpatterns = [
-    path("", views.start, name="list"),
+    path("", views.people_list, name="list"),
+    path("new/", views.person_new, name="new"),
+    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/delete/", views.person_delete, name="delete"),
+    path("<int:person_id>/restore/", views.person_restore, name="restore"),
+    path("<int:person_id>/photo/", views.person_photo, name="photo"),
 ]

@@ -34,7 +34,8 @@ def test_a_malformed_email_is_refused_with_the_field_named(alice):
     person = actions.create_person(alice.membership, {"last_name": "Müller"},
                                    Details(contact=[DetailData("email", "anna@example.com")]))
     with pytest.raises(ValidationError) as error:
-        actions.update_person(person, alice.membership, {}, details=Details(contact=[DetailData("email", "no-at")]))
+        actions.update_person(person, alice.membership, {},
+                              details=Details(contact=[DetailData("email", "no-at")]))
     assert "contact_details.0" in error.value.message_dict
     assert ContactDetail.objects.get(record=person.record).value == "anna@example.com"
 

@@ -1,0 +1,83 @@
+"""How people and companies are linked and pictured on pages: mailto:, tel: and web links,
+avatars and ages. Every e-mail address on a page becomes a link through `mailto_href`, so that
+what a mail link carries (later: the user's BCC dropbox address) is decided in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import quote
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from kontor.contacts.models import Company, Person
+
+register = template.Library()
+
+_EXTENSION = re.compile(r"(?:ext\.?|x|durchwahl|dw)\s*\d+\s*$", re.IGNORECASE)
+
+
+def mailto_url(address: str, bcc: str | None = None) -> str:
+    """`mailto:` link for an address, optionally with a blind copy (RFC 6068)."""
+    url = "mailto:" + quote(address.strip(), safe="@+.!$'*,;:=")
+    if bcc:
+        url += "?bcc=" + quote(bcc.strip(), safe="@+.")
+    return url
+
+
+def tel_url(number: str) -> str:
+    """`tel:` link that phones can dial: digits and a leading plus, an extension dropped."""
+    number = _EXTENSION.sub("", number)
+    digits = re.sub(r"[^\d]", "", number)
+    return "tel:" + ("+" + digits if number.strip().startswith("+") else digits)
+
+
+@register.simple_tag(takes_context=True)
+def mailto_href(context: template.Context, address: str) -> str:
+    """The href for an e-mail address shown to the current user."""
+    return mailto_url(address)
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    return tel_url(number)
+
+
+def initials_of(obj: Person | Company) -> str:
+    parts = [obj.first_name, obj.last_name] if isinstance(obj, Person) else obj.name.split()[:2]
+    letters = "".join(part.strip()[0] for part in parts if part and part.strip())
+    return letters.upper()[:2] or "?"
+
+
+@register.filter
+def initials(obj: Person | Company) -> str:
+    return initials_of(obj)
+
+
+def photo_url(obj: Person | Company) -> str:
+    """The access-checked photo address; the file's random name in the query string changes with
+    every new photo, so browsers may cache each version for long."""
+    if not obj.photo:
+        return ""
+    namespace = "people" if isinstance(obj, Person) else "companies"
+    version = (obj.photo.name or "").rsplit("/", 1)[-1].split(".", 1)[0]
+    return f"{reverse(f'{namespace}:photo', args=[obj.pk])}?v={version}"
+
+
+@register.inclusion_tag("contacts/_avatar.html")
+def avatar(obj: Person | Company, size: str = "") -> dict[str, Any]:
+    return {"obj": obj, "size": size, "is_company": isinstance(obj, Company), "photo_url": photo_url(obj),
+            "initials": initials_of(obj)}
+
+
+@register.filter
+def age(birthday: dt.date | None) -> int | None:
+    """Age in whole years today, or None for no or an implausible birthday."""
+    if not birthday:
+        return None
+    today = timezone.localdate()
+    years = today.year - birthday.year - ((today.month, today.day) < (birthday.month, birthday.day))
+    return years if 0 <= years < 130 else None

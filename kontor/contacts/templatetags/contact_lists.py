@@ -1,0 +1,61 @@
+"""Helpers for the people and company lists: links that keep the current filters, and the one
+e-mail address and phone number a list row shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+
+from kontor.contacts.models import ContactDetail, DetailKind
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None or "" removes them), e.g. the
+    next page of a filtered list: `?{% query_with page=3 %}`."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_without_tag(context: template.Context, name: str) -> str:
+    """The current query string with one tag filter taken out (and back on the first page)."""
+    query = context["request"].GET.copy()
+    query.setlist("tag", [t for t in query.getlist("tag") if t.lower() != name.lower()])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_with_tag(context: template.Context, name: str) -> str:
+    """The current query string with one more tag filter (and back on the first page)."""
+    query = context["request"].GET.copy()
+    tags = query.getlist("tag")
+    if name.lower() not in {t.lower() for t in tags}:
+        query.setlist("tag", [*tags, name])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _first(details: Iterable[ContactDetail], kinds: set[str]) -> ContactDetail | None:
+    return next((detail for detail in details if detail.kind in kinds), None)
+
+
+@register.filter
+def first_email(details: Iterable[ContactDetail]) -> ContactDetail | None:
+    return _first(details, {DetailKind.EMAIL})
+
+
+@register.filter
+def first_phone(details: Iterable[ContactDetail]) -> ContactDetail | None:
+    """The number most likely to reach someone: a landline or mobile, in the order entered."""
+    return _first(details, {DetailKind.PHONE, DetailKind.MOBILE})

@@ -1,0 +1,323 @@
+"""The People and Companies pages: lists, record pages, forms, photos, trash.
+
+People and companies behave alike, so each page is one function over an `Area` that says which
+model, access helper, filter and editor to use; the views named in the URLconfs are thin entries
+into those functions.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kontor.accounts import roles
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership
+from kontor.contacts import actions
+from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
+from kontor.contacts.models import Company, Person, Position
+from kontor.contacts.queries import ListFilters, filter_companies, filter_people, page_of, with_row_data
+from kontor.history.actions import timeline
+from kontor.records import actions as record_actions
+from kontor.records.access import access_company, access_person, require
+from kontor.records.actions import StaleEdit
+from kontor.records.models import Kind
+
+COMPANY_PEOPLE_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Area:
+    kind: str
+    namespace: str
+    fetch: Callable[..., Any]
+    editor: type[RecordEditor]
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == Kind.PERSON
+
+
+PEOPLE = Area(Kind.PERSON, "people", access_person, PersonEditor)
+COMPANIES = Area(Kind.COMPANY, "companies", access_company, CompanyEditor)
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+# -- lists -------------------------------------------------------------------------------------------
+
+def _list(request: HttpRequest, area: Area) -> HttpResponse:
+    membership = _membership(request)
+    filters = ListFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    items: QuerySet[Any]
+    if area.is_person:
+        items = filter_people(membership.account, tags=filters.tags, q=filters.q, order=filters.order,
+                              responsible_id=filters.responsible_id, company_id=filters.company_id)
+    else:
+        items = filter_companies(membership.account, tags=filters.tags, q=filters.q, order=filters.order,
+                                 responsible_id=filters.responsible_id)
+    context: dict[str, Any] = {"area": area, "filters": filters,
+                               "page": page_of(with_row_data(items), filters.page),
+                               "responsible": request.GET.get("responsible", "")}
+    template = "contacts/list.html"
+    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+        return render(request, template + "#results", context)
+    context["tag_filter"] = _tag_filter(membership, area.kind, filters.tags)
+    context["colleagues"] = Membership.objects.active().filter(account=membership.account).select_related(
+        "user").order_by("user__name")
+    if filters.company_id:
+        context["company_filter"] = Company.objects.filter(account=membership.account,
+                                                           pk=filters.company_id).first()
+    return render(request, template, context)
+
+
+def _tag_filter(membership: Membership, kind: str, selected: list[str]) -> list[dict[str, Any]]:
+    """The side column's tags with counts, ticked where selected; a selected tag that no record
+    carries (any more) still shows, so that it can be unticked."""
+    chosen = {name.lower() for name in selected}
+    tags = [{"name": tag.name, "count": getattr(tag, "count", 0), "checked": tag.name.lower() in chosen}
+            for tag in record_actions.tag_counts(membership.account, kind)]
+    known = {str(tag["name"]).lower() for tag in tags}
+    tags += [{"name": name, "count": 0, "checked": True} for name in selected if name.lower() not in known]
+    return tags
+
+
+@member_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, PEOPLE)
+
+
+@member_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, COMPANIES)
+
+
+@member_required
+def company_names(request: HttpRequest) -> HttpResponse:
+    """Options for the company field of a position row (an htmx-filled <datalist>)."""
+    # The position rows send their own field (positions-3-company_name); plain callers send q.
+    typed = next((str(value) for key, value in request.GET.items()
+                  if key == "q" or key.endswith("company_name")), "")
+    companies = filter_companies(_membership(request).account, q=typed)[:20] if typed.strip() else []
+    return render(request, "contacts/_company_options.html", {"companies": companies})
+
+
+# -- record pages ------------------------------------------------------------------------------------
+
+def _detail(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        obj = area.fetch(membership, record_id)
+    except Http404:
+        return _trashed(request, area, record_id)
+    record = obj.record
+    context = {
+        area.kind: obj, "obj": obj, "area": area,
+        "tags": list(record.tags.order_by("name")),
+        "entries": timeline(record, membership),
+        "contact_details": list(record.contact_details.all()),
+        "addresses": list(record.addresses.all()),
+    }
+    if area.is_person:
+        context.update(positions=list(obj.positions.filter(company__record__deleted_at__isnull=True)
+                                      .select_related("company")),
+                       assistants=list(obj.assistants.all()), dates=list(obj.important_dates.all()))
+    else:
+        context["staff"] = list(Position.objects.filter(company=obj, person__record__deleted_at__isnull=True)
+                                .select_related("person").order_by("is_former", "person__sort_name")
+                                [:COMPANY_PEOPLE_SHOWN + 1])
+    return render(request, f"contacts/{area.kind}_detail.html", context)
+
+
+def _trashed(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    """A record in the trash: a 404 like any missing page, except for those who may restore it."""
+    membership = _membership(request)
+    if not roles.can_delete_records(membership.role):
+        raise Http404
+    obj = area.fetch(membership, record_id, include_trash=True)
+    return render(request, "contacts/trashed.html", {"obj": obj, "area": area})
+
+
+@member_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _detail(request, PEOPLE, person_id)
+
+
+@member_required
+def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _detail(request, COMPANIES, company_id)
+
+
+# -- forms -------------------------------------------------------------------------------------------
+
+def _new(request: HttpRequest, area: Area, initial_rows: dict[str, list[dict]] | None = None) -> HttpResponse:
+    membership = _membership(request)
+    editor = area.editor(membership, data=request.POST or None, initial_rows=initial_rows)
+    if request.method == "POST" and editor.is_valid():
+        obj = editor.save()
+        if obj is not None:
+            messages.success(request, _("“%(name)s” has been created.") % {"name": obj.full_name})
+            return redirect(obj)
+    return render(request, f"contacts/{area.kind}_form.html", {"editor": editor, "area": area, "obj": None})
+
+
+def _edit(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = _membership(request)
+    obj = area.fetch(membership, record_id)
+    editor = area.editor(membership, obj, data=request.POST or None)
+    context: dict[str, Any] = {"area": area, "obj": obj, "photo_max_mb": settings.PHOTO_MAX_BYTES // 2**20}
+    if request.method == "POST" and editor.is_valid():
+        try:
+            saved = editor.save()
+        except StaleEdit:
+            stored = area.fetch(membership, record_id)
+            context.update(conflicts=editor.conflicts(stored), changed_by=stored.record.updated_by,
+                           changed_at=stored.record.updated_at, obj=stored)
+            # The form keeps everything the user typed, now based on the stored version, so that
+            # saving again deliberately replaces what the colleague wrote.
+            editor = area.editor(membership, stored, data=_with_version(request.POST, stored.record.version))
+        else:
+            if saved is not None:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(saved)
+    context["editor"] = editor
+    status = 409 if "conflicts" in context else 200
+    return render(request, f"contacts/{area.kind}_form.html", context, status=status)
+
+
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+@member_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    """A new person; `?company=ID` starts with a position at that company ("Add person" there)."""
+    company_id = request.GET.get("company", "")
+    rows = None
+    if company_id.isdigit():
+        company = access_company(_membership(request), int(company_id))
+        rows = {"positions": [{"company_id": company.pk, "company_name": company.name, "is_primary": True}]}
+    return _new(request, PEOPLE, rows)
+
+
+@member_required
+def company_new(request: HttpRequest) -> HttpResponse:
+    return _new(request, COMPANIES)
+
+
+@member_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _edit(request, PEOPLE, person_id)
+
+
+@member_required
+def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _edit(request, COMPANIES, company_id)
+
+
+# -- trash -------------------------------------------------------------------------------------------
+
+def _delete(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = _membership(request)
+    obj = area.fetch(membership, record_id)
+    require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
+    if request.method != "POST":
+        return render(request, "contacts/confirm_delete.html", {"obj": obj, "area": area})
+    record_actions.trash_record(obj.record, membership)
+    messages.success(request, _("“%(name)s” has been moved to the trash. It can be restored there for "
+                                "%(days)s days.") % {"name": obj.full_name,
+                                                      "days": settings.TRASH_RETENTION_DAYS})
+    return redirect(f"{area.namespace}:list")
+
+
+def _restore(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = _membership(request)
+    obj = area.fetch(membership, record_id, include_trash=True)
+    if request.method == "POST":
+        record_actions.restore_record(obj.record, membership)
+        messages.success(request, _("“%(name)s” has been restored.") % {"name": obj.full_name})
+    return redirect(obj)
+
+
+@member_required
+def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _delete(request, PEOPLE, person_id)
+
+
+@member_required
+def company_delete(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _delete(request, COMPANIES, company_id)
+
+
+@member_required
+def person_restore(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _restore(request, PEOPLE, person_id)
+
+
+@member_required
+def company_restore(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _restore(request, COMPANIES, company_id)
+
+
+# -- photos ------------------------------------------------------------------------------------------
+
+def _photo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+    """GET serves the photo to members of the account only; POST replaces or removes it."""
+    membership = _membership(request)
+    obj = area.fetch(membership, record_id)
+    if request.method == "POST":
+        _change_photo(request, obj, membership)
+        return redirect(reverse(f"{area.namespace}:edit", args=[obj.pk]))
+    if not obj.photo:
+        raise Http404
+    # Thumbnails are small (at most 400 x 400 pixels), so they are read whole, from any storage.
+    with obj.photo.open("rb") as photo:
+        content = photo.read()
+    content_type = mimetypes.guess_type(obj.photo.name or "")[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _change_photo(request: HttpRequest, obj: Person | Company, membership: Membership) -> None:
+    if "remove" in request.POST:
+        actions.remove_photo(obj, membership)
+        messages.success(request, _("The photo has been removed."))
+        return
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = form.errors.get("photo") or [_("Please choose a file.")]
+        messages.error(request, " ".join(str(error) for error in errors))
+        return
+    try:
+        actions.set_photo(obj, form.cleaned_data["photo"], membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The photo has been saved."))
+
+
+@member_required
+def person_photo(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _photo(request, PEOPLE, person_id)
+
+
+@member_required
+def company_photo(request: HttpRequest, company_id: int) -> HttpResponse:
+    return _photo(request, COMPANIES, company_id)
