@@ -81,7 +81,15 @@ def oscar(db) -> Persona:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Argon2 is slow on purpose (a good part of a second per hash on a busy CI machine), and every
+    # test makes several users; the tests check who may log in, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(tmp_path, settings) -> None:
     settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "files"}}}
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "files"}}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
