@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -33,8 +34,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("KONTOR_DEBUG", False)
 BASE_URL = env_str("KONTOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = env_list("KONTOR_ALLOWED_HOSTS", "") or [urlsplit(BASE_URL).hostname or "localhost", "localhost",
-                                                      "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = env_list("KONTOR_ALLOWED_HOSTS", "") or [
+    urlsplit(BASE_URL).hostname or "localhost", "localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
 MAIL_DOMAIN = env_str("KONTOR_MAIL_DOMAIN", "kontor.localhost")
 
@@ -93,10 +94,11 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=env_int("KONTOR_DB_CONN_MAX_AGE", 60))
+        max_age = env_int("KONTOR_DB_CONN_MAX_AGE", 60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age))
         if config["ENGINE"] == "django.db.backends.postgresql":
             config.setdefault("OPTIONS", {})
             config["CONN_HEALTH_CHECKS"] = True
