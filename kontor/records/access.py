@@ -18,6 +18,7 @@ from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
 from kontor.history.models import Entry
 from kontor.records.models import Record, Tag
+from kontor.tasks.models import Task
 
 
 def require(membership: Membership, ability: Callable[[str], bool], message: str | None = None) -> None:
@@ -63,6 +64,15 @@ def access_entry(membership: Membership, entry_id: int) -> Entry:
     if entry is None:
         raise Http404
     return entry
+
+
+def access_task(membership: Membership, task_id: int) -> Task:
+    """A task of the account; one on a record in the trash is hidden with its record."""
+    task = (Task.objects.filter(account=membership.account).visible()
+            .select_related("record", "assignee", "done_by").filter(pk=task_id).first())
+    if task is None:
+        raise Http404
+    return task
 
 
 def access_tag(membership: Membership, tag_id: int) -> Tag:

@@ -1,0 +1,143 @@
+"""Tasks ("Aufgaben"): reminders, calls and appointments, each on zero or one record, and the
+secret calendar feed through which a user subscribes to them.
+
+Due dates are wall-clock values: `due_date` and the optional `due_time` are the day and time of day
+in the assignee's time zone, as the person who has to do the task reads them. So postponing by a
+day keeps 14:00 at 14:00 across a change to or from summer time, and a task without a time is
+simply "any time that day"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kontor.accounts.models import Account, Membership
+from kontor.records.models import Record
+
+
+class TaskType(models.TextChoices):
+    TASK = "task", _("Task")
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", _("E-mail")
+    VISIT = "visit", _("Visit")
+    PREPARATION = "preparation", _("Preparation")
+    OTHER = "other", _("Other")
+
+
+# How long a timed task blocks the calendar: appointments an hour, everything else half an hour.
+DURATION_MINUTES = {TaskType.MEETING: 60, TaskType.VISIT: 60}
+DEFAULT_DURATION_MINUTES = 30
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> TaskQuerySet:
+        return self.filter(done_at__isnull=True)
+
+    def done(self) -> TaskQuerySet:
+        return self.filter(done_at__isnull=False)
+
+    def overdue(self, today: dt.date) -> TaskQuerySet:
+        return self.open().filter(due_date__lt=today)
+
+    def visible(self) -> TaskQuerySet:
+        """Without the tasks of records in the trash: they come back when the record is restored."""
+        return self.filter(Q(record__isnull=True) | Q(record__deleted_at__isnull=True))
+
+
+class Task(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=12, choices=TaskType.choices, default=TaskType.TASK)
+    record = models.ForeignKey(Record, verbose_name=_("record"), on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="tasks")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"),
+                                 on_delete=models.CASCADE, related_name="tasks")
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_time = models.TimeField(_("time"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The Tasks area and the feed: someone's open tasks by due date, and the whole team's.
+            models.Index(fields=["account", "assignee", "due_date"], condition=Q(done_at__isnull=True),
+                         name="task_open_by_assignee"),
+            models.Index(fields=["account", "due_date"], condition=Q(done_at__isnull=True),
+                         name="task_open_in_account"),
+            # Done tasks, most recently done first.
+            models.Index(fields=["account", "assignee", "-done_at"], name="task_done_by_assignee"),
+            models.Index(fields=["account", "-done_at"], name="task_done_in_account"),
+            # The section on a record page.
+            models.Index(fields=["record", "done_at", "due_date"], name="task_by_record"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open and due on a day before `today` (the viewer's today)."""
+        return not self.is_done and self.due_date is not None and self.due_date < today
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return dt.timedelta(minutes=DURATION_MINUTES.get(TaskType(self.type), DEFAULT_DURATION_MINUTES))
+
+    def due_start(self) -> dt.datetime | None:
+        """The moment a timed task starts, in the assignee's time zone (None when untimed).
+
+        A wall-clock time that does not exist on that day (02:30 when the clocks spring forward)
+        follows zoneinfo's rule and lands an hour later; the calendar clients do the same."""
+        if self.due_date is None or self.due_time is None:
+            return None
+        return dt.datetime.combine(self.due_date, self.due_time, tzinfo=zone_of(self.assignee.time_zone))
+
+
+def zone_of(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar subscription in one account. The token in the URL is the only key:
+    regenerating it replaces the token, so the old URL stops working at once."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    include_team = models.BooleanField(_("include the whole team's tasks"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # The fingerprint of what the feed showed last, and since when: its ETag and Last-Modified.
+    # Kept here (not per process) so that every web process answers a client's poll alike, and so
+    # that Last-Modified moves on for removals too (a deleted task leaves no timestamp behind).
+    content_etag = models.CharField(max_length=64, blank=True, default="")
+    content_changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.membership}"

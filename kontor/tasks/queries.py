@@ -1,0 +1,193 @@
+"""Reading tasks: the Tasks area's filters and time groups, and the section on a record page.
+
+Everything here takes the moment to judge by (`now`) or the day (`today`) as an argument, so tests
+can place it just before or after midnight without touching the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kontor.accounts.models import Membership
+from kontor.records.models import Record
+from kontor.tasks.models import Task, TaskType, zone_of
+
+PAGE_SIZE = 100
+
+
+class State:
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    CHOICES = [(OPEN, _("Open")), (OVERDUE, _("Overdue")), (DONE, _("Done"))]
+
+
+# The time groups of open tasks, in the order they are shown (which is also due-date order).
+GROUPS = [
+    ("overdue", _("Overdue")),
+    ("today", _("Today")),
+    ("tomorrow", _("Tomorrow")),
+    ("this_week", _("This week")),
+    ("next_week", _("Next week")),
+    ("later", _("Later")),
+    ("no_date", _("No date")),
+]
+
+
+def today_for(membership: Membership, now: dt.datetime) -> dt.date:
+    """The calendar day `now` falls on in the user's time zone."""
+    return now.astimezone(zone_of(membership.user.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The first day of each time group after "overdue", for a given today (weeks start on Monday)."""
+
+    today: dt.date
+
+    @property
+    def tomorrow(self) -> dt.date:
+        return self.today + dt.timedelta(days=1)
+
+    @property
+    def after_tomorrow(self) -> dt.date:
+        return self.today + dt.timedelta(days=2)
+
+    @property
+    def next_week(self) -> dt.date:
+        return self.today + dt.timedelta(days=7 - self.today.weekday())
+
+    @property
+    def week_after_next(self) -> dt.date:
+        return self.next_week + dt.timedelta(days=7)
+
+
+def group_of(due_date: dt.date | None, today: dt.date) -> str:
+    """The time group a due date belongs to, seen from `today`."""
+    if due_date is None:
+        return "no_date"
+    days = Boundaries(today)
+    if due_date < days.today:
+        return "overdue"
+    if due_date == days.today:
+        return "today"
+    if due_date == days.tomorrow:
+        return "tomorrow"
+    if due_date < days.next_week:
+        return "this_week"
+    if due_date < days.week_after_next:
+        return "next_week"
+    return "later"
+
+
+@dataclass
+class TaskGroup:
+    key: str
+    label: Any
+    count: int = 0
+    tasks: list[Task] = field(default_factory=list)
+
+
+def group_tasks(tasks: list[Task], today: dt.date, counts: dict[str, int] | None = None) -> list[TaskGroup]:
+    """Open tasks in their time groups, in display order; groups without tasks are left out.
+    `counts` (from group_counts) gives the full size of each group when `tasks` is one page."""
+    groups = {key: TaskGroup(key, label) for key, label in GROUPS}
+    for task in tasks:
+        groups[group_of(task.due_date, today)].tasks.append(task)
+    for group in groups.values():
+        group.count = counts.get(group.key, 0) if counts is not None else len(group.tasks)
+    return [group for group in groups.values() if group.tasks]
+
+
+def group_counts(tasks: QuerySet[Task], today: dt.date) -> dict[str, int]:
+    """How many tasks each time group holds, in one query (an index range, not a table scan)."""
+    days = Boundaries(today)
+    return tasks.aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=days.today)),
+        today=Count("pk", filter=Q(due_date=days.today)),
+        tomorrow=Count("pk", filter=Q(due_date=days.tomorrow)),
+        this_week=Count("pk", filter=Q(due_date__gte=days.after_tomorrow, due_date__lt=days.next_week)),
+        next_week=Count("pk", filter=Q(due_date__gte=days.next_week, due_date__lt=days.week_after_next)),
+        later=Count("pk", filter=Q(due_date__gte=days.week_after_next)),
+        no_date=Count("pk", filter=Q(due_date__isnull=True)),
+    )
+
+
+@dataclass
+class TaskFilters:
+    """What the Tasks area shows: whose tasks (a user id, or None for everyone), which state,
+    which type and optionally only those on one record."""
+
+    user_id: int | None
+    state: str = State.OPEN
+    type: str = ""
+    record_id: int | None = None
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, membership: Membership, query: Any) -> TaskFilters:
+        """Filters from the page's query string; anything unknown falls back to the default."""
+        user = query.get("user", "")
+        user_id: int | None = membership.user.pk
+        if user == "all":
+            user_id = None
+        elif user.isdigit() and Membership.objects.active().filter(account=membership.account,
+                                                                    user_id=int(user)).exists():
+            user_id = int(user)
+        state = query.get("state", "")
+        task_type = query.get("type", "")
+        record = query.get("record", "")
+        page = query.get("page", "")
+        return cls(user_id=user_id,
+                   state=state if state in {State.OPEN, State.OVERDUE, State.DONE} else State.OPEN,
+                   type=task_type if task_type in TaskType.values else "",
+                   record_id=int(record) if record.isdigit() and len(record) < 19 else None,
+                   page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1)
+
+    def query_string(self) -> str:
+        """These filters (without the page) as a query string, for the pager's links."""
+        values = {"user": self.user_id if self.user_id is not None else "all", "state": self.state,
+                  "type": self.type, "record": self.record_id or ""}
+        return urlencode({key: value for key, value in values.items() if value != ""})
+
+
+def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date) -> QuerySet[Task]:
+    """The account's tasks matching the filters, in the order the Tasks area lists them: open tasks
+    by due date (untimed before timed on a day, undated last), done tasks most recent first."""
+    tasks = Task.objects.filter(account=membership.account).visible()
+    if filters.user_id is not None:
+        tasks = tasks.filter(assignee_id=filters.user_id)
+    if filters.type:
+        tasks = tasks.filter(type=filters.type)
+    if filters.record_id is not None:
+        tasks = tasks.filter(record_id=filters.record_id)
+    if filters.state == State.DONE:
+        return tasks.done().order_by("-done_at", "-pk")
+    tasks = tasks.open()
+    if filters.state == State.OVERDUE:
+        tasks = tasks.filter(due_date__lt=today)
+    return tasks.order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
+
+
+def page_of(tasks: QuerySet[Task], page: int) -> tuple[list[Task], bool]:
+    """One page of tasks with their record, assignee and who completed them; and whether more follow."""
+    start = (page - 1) * PAGE_SIZE
+    rows = list(tasks.select_related("record", "assignee", "done_by")[start:start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def record_tasks(record: Record) -> list[Task]:
+    """The open tasks on a record, by due date, with their assignees: one query."""
+    return list(Task.objects.filter(record=record).open().select_related("assignee")
+                .order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk"))
+
+
+def colleagues(membership: Membership) -> list[Membership]:
+    """The account's active colleagues, by name: who a task can be assigned to."""
+    return list(Membership.objects.active().filter(account=membership.account).select_related("user")
+                .order_by("user__name", "pk"))

@@ -1,0 +1,292 @@
+"""The Tasks area, the task actions behind each task's buttons (+1, +7, edit, done, delete), and
+the public calendar feed.
+
+A task's buttons sit on record pages and in the Tasks area. With htmx each answers with the task's
+row (or nothing, once deleted); without JavaScript each is a form post that returns to the page it
+came from (`next`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
+
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership, User
+from kontor.records.access import access_record, access_task
+from kontor.records.models import Record
+from kontor.tasks import actions, queries
+from kontor.tasks import feed as calendar
+from kontor.tasks.forms import CalendarScopeForm, TaskEditForm, TaskForm
+from kontor.tasks.models import CalendarFeed, Task
+from kontor.tasks.sections import record_section
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Where a form post returns to: the page it came from, if that is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _fallback(task: Task) -> str:
+    from django.urls import reverse
+
+    return task.record.get_absolute_url() if task.record is not None else reverse("tasks:list")
+
+
+def _row(request: HttpRequest, task: Task) -> HttpResponse:
+    """The task as one row, shown where it was clicked (on a record page or in the Tasks area)."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return render(request, "tasks/_task.html", {
+        "task": task, "today": queries.today_for(membership, timezone.now()),
+        "placement": _placement(request), "next": _next_url(request, _fallback(task))})
+
+
+def _htmx(request: HttpRequest) -> HtmxDetails:
+    """django-htmx's view of the request: falsy for a plain request, else which element asked."""
+    return request.htmx  # type: ignore[attr-defined]
+
+
+def _placement(request: HttpRequest) -> str:
+    """Where the task's row is shown: on a record page ("record") or in the Tasks area ("list")."""
+    return "record" if request.POST.get("placement", request.GET.get("placement")) == "record" else "list"
+
+
+def _id(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@require_safe
+@member_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The Tasks area: tasks by time group (or done tasks, newest first), with filters and the
+    calendar subscription in the right column."""
+    membership = request.membership  # type: ignore[attr-defined]
+    today = queries.today_for(membership, timezone.now())
+    filters = queries.TaskFilters.from_query(membership, request.GET)
+    record = _filter_record(membership, filters)
+    tasks = queries.filtered_tasks(membership, filters, today)
+    rows, has_more = queries.page_of(tasks, filters.page)
+    groups = None if filters.state == queries.State.DONE else queries.group_tasks(
+        rows, today, queries.group_counts(tasks, today))
+    colleagues = queries.colleagues(membership)
+    context = {"filters": filters, "rows": rows, "groups": groups, "has_more": has_more, "today": today,
+               "record": record, "colleagues": colleagues, "placement": "list",
+               "states": queries.State.CHOICES, "next": request.get_full_path()}
+    if _htmx(request) and _htmx(request).target == "task-results":
+        return render(request, "tasks/overview.html#results", context)
+    feed = actions.calendar_feed_for(membership)
+    form = TaskForm(colleagues=colleagues, prefix_id="new",
+                    initial={"assignee": membership.user.pk})
+    return render(request, "tasks/overview.html", {**context, "feed": feed, "task_form": form,
+                                                   **_feed_urls(feed)})
+
+
+def _filter_record(membership: Membership, filters: queries.TaskFilters) -> Record | None:
+    if filters.record_id is None:
+        return None
+    try:
+        return access_record(membership, filters.record_id)
+    except Http404:
+        filters.record_id = None
+        return None
+
+
+def _feed_urls(feed: CalendarFeed) -> dict[str, str]:
+    return {"feed_https": calendar.feed_url(feed), "feed_webcal": calendar.feed_url(feed, "webcal")}
+
+
+@require_POST
+@member_required
+def create(request: HttpRequest) -> HttpResponse:
+    """Creates a task, on the record named in the form or on none (from the Tasks area)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    record_id = _id(request.POST.get("record", ""))
+    record = access_record(membership, record_id) if record_id is not None else None
+    colleagues = queries.colleagues(membership)
+    form = TaskForm(request.POST, colleagues=colleagues, prefix_id=f"record{record.pk}" if record else "new")
+    if form.is_valid():
+        try:
+            actions.create_task(membership, form.task_fields(), record=record,
+                                assignee=_colleague(colleagues, form.cleaned_data["assignee"]))
+        except ValidationError as error:
+            _add_errors(form, error)
+    if _htmx(request) and record is not None:
+        section = record_section(membership, record, form=None if form.is_valid() else form)
+        response = render(request, "tasks/_record_tasks.html", section)
+        return reswap(retarget(response, f"#record-tasks-{record.pk}"), "outerHTML")
+    if not form.is_valid():
+        return render(request, "tasks/new.html", {"task_form": form, "record": record,
+                                                  "next": _next_url(request, "")})
+    messages.success(request, _("The task has been saved."))
+    return redirect(_next_url(request, record.get_absolute_url() if record else "tasks:list"))
+
+
+def _colleague(colleagues: list[Membership], user_id: int | None) -> User | None:
+    return next((member.user for member in colleagues if member.user.pk == user_id), None)
+
+
+def _add_errors(form: TaskForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+@require_safe
+@member_required
+def row(request: HttpRequest, task_id: int) -> HttpResponse:
+    """One task as a row (htmx: cancelling an inline edit); without htmx, its edit page."""
+    task = access_task(request.membership, task_id)  # type: ignore[attr-defined]
+    if not _htmx(request):
+        return redirect("tasks:edit", task.pk)
+    return _row(request, task)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    task = access_task(membership, task_id)
+    colleagues = queries.colleagues(membership)
+    form = TaskEditForm(request.POST or None, colleagues=colleagues, prefix_id=f"task{task.pk}", initial={
+        "title": task.title, "type": task.type, "due_date": task.due_date, "due_time": task.due_time,
+        "assignee": task.assignee_id, "description": task.description, "version": task.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = actions.update_task(task, membership, form.task_fields(),
+                                       assignee=_colleague(colleagues, form.cleaned_data["assignee"]),
+                                       version=form.cleaned_data["version"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        except actions.StaleTask as stale:
+            form = _stale_form(request, stale.task, colleagues)
+        else:
+            if _htmx(request):
+                return _row(request, task)
+            messages.success(request, _("Your changes to the task have been saved."))
+            return redirect(_next_url(request, _fallback(task)))
+    template = "tasks/_task_edit.html" if _htmx(request) else "tasks/edit.html"
+    return render(request, template, {"task": task, "task_form": form, "placement": _placement(request),
+                                      "next": _next_url(request, _fallback(task))})
+
+
+def _stale_form(request: HttpRequest, current: Task, colleagues: list[Membership]) -> TaskEditForm:
+    """The user's input again, now based on the current version, with a message saying so."""
+    form = TaskEditForm({**request.POST.dict(), "version": current.version}, colleagues=colleagues,
+                        prefix_id=f"task{current.pk}")
+    form.is_valid()
+    form.add_error(None, _("Someone else changed this task in the meantime: it is now “%(title)s”, due "
+                           "%(due)s. Save again to replace it with your version.")
+                   % {"title": current.title, "due": current.due_date or _("without a date")})
+    return form
+
+
+def _after(request: HttpRequest, task: Task, message: str) -> HttpResponse:
+    if _htmx(request):
+        return _row(request, task)
+    messages.success(request, message)
+    return redirect(_next_url(request, _fallback(task)))
+
+
+@require_POST
+@member_required
+def postpone(request: HttpRequest, task_id: int) -> HttpResponse:
+    """+1 or +7 (any number of days from 1 up): later by that many days, same time of day."""
+    membership = request.membership  # type: ignore[attr-defined]
+    task = access_task(membership, task_id)
+    days = request.POST.get("days", "")
+    try:
+        task = actions.postpone_task(task, membership, int(days) if days.isdigit() and len(days) < 6 else 0)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_next_url(request, _fallback(task)))
+    return _after(request, task, _("The task has been postponed."))
+
+
+@require_POST
+@member_required
+def done(request: HttpRequest, task_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    task = actions.complete_task(access_task(membership, task_id), membership)
+    return _after(request, task, _("The task is done."))
+
+
+@require_POST
+@member_required
+def reopen(request: HttpRequest, task_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    task = actions.reopen_task(access_task(membership, task_id), membership)
+    return _after(request, task, _("The task is open again."))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def delete(request: HttpRequest, task_id: int) -> HttpResponse:
+    """GET asks for confirmation (the path without JavaScript); POST deletes."""
+    membership = request.membership  # type: ignore[attr-defined]
+    task = access_task(membership, task_id)
+    if not actions.can_delete_task(membership, task):
+        raise PermissionDenied(_("Only power users, the task's creator and its assignee can "
+                                         "delete a task."))
+    back = _next_url(request, _fallback(task))
+    if request.method == "GET":
+        return render(request, "tasks/delete.html", {"task": task, "next": back})
+    actions.delete_task(task, membership)
+    if _htmx(request):
+        return HttpResponse("")
+    messages.success(request, _("The task has been deleted."))
+    return redirect(back)
+
+
+@require_POST
+@member_required
+def regenerate_feed(request: HttpRequest) -> HttpResponse:
+    actions.regenerate_calendar_feed(request.membership)  # type: ignore[attr-defined]
+    messages.success(request, _("Your calendar has a new address. The old one no longer works: subscribe "
+                                "again with the new address in your calendar program."))
+    return redirect("tasks:list")
+
+
+@require_POST
+@member_required
+def feed_scope(request: HttpRequest) -> HttpResponse:
+    form = CalendarScopeForm(request.POST)
+    form.is_valid()
+    actions.set_calendar_feed_scope(request.membership,  # type: ignore[attr-defined]
+                                    bool(form.cleaned_data.get("include_team")))
+    messages.success(request, _("Your calendar settings have been saved."))
+    return redirect("tasks:list")
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
+    """The public iCalendar feed, opened by the secret token alone (calendar programs cannot log
+    in). A wrong or revoked token is a plain 404. Conditional requests get 304 when nothing
+    changed, before the file is built."""
+    feed = calendar.feed_by_token(feed_token)
+    if feed is None:
+        raise Http404
+    current = calendar.fingerprint(feed)
+    etag, last_modified = f'"{current.etag}"', int(current.changed_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(calendar.render(feed), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="kontor.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    # Clients may keep the file but must ask again each time; the secret URL is nobody else's.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
