@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 import pytest
 from dateutil.rrule import rrulestr
@@ -33,7 +34,7 @@ def fetch(client, path, **headers):
     return response, Calendar.from_ical(response.content)
 
 
-def events(calendar) -> dict[str, object]:
+def events(calendar) -> dict[str, Any]:
     return {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
 
 

@@ -16,8 +16,8 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 WEDNESDAY = dt.date(2025, 3, 12)
 
 
-def berlin(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=BERLIN)
+def berlin(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=BERLIN)
 
 
 def test_just_before_midnight_in_berlin_it_is_still_today(alice):
