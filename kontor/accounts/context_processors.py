@@ -7,15 +7,15 @@ from kontor.accounts import roles
 
 def kontor(request: HttpRequest) -> dict:
     membership = getattr(request, "membership", None)
-    role = membership.role if membership else None
+    role: str | None = membership.role if membership else None
     return {
         "membership": membership,
         "account": membership.account if membership else None,
         "can": {
-            "delete": bool(role) and roles.can_delete_records(role),
-            "confidential": bool(role) and roles.can_read_confidential(role),
-            "manage_team": bool(role) and roles.can_manage_team(role),
-            "manage_tags": bool(role) and roles.can_manage_tags(role),
-            "empty_trash": bool(role) and roles.can_empty_trash(role),
+            "delete": role is not None and roles.can_delete_records(role),
+            "confidential": role is not None and roles.can_read_confidential(role),
+            "manage_team": role is not None and roles.can_manage_team(role),
+            "manage_tags": role is not None and roles.can_manage_tags(role),
+            "empty_trash": role is not None and roles.can_empty_trash(role),
         },
     }
