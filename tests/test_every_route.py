@@ -14,12 +14,14 @@ from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.history import actions as history_actions
 from kontor.records import actions as record_actions
+from kontor.tasks import actions as task_actions
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
     "setup", "accounts:login", "accounts:password_reset", "accounts:password_reset_done",
     "accounts:password_reset_confirm", "accounts:password_reset_complete", "accounts:invitation",
     "accounts:unsubscribe",
+    "calendar:feed",  # opened by its secret token alone; tests/tasks/test_feed.py checks wrong tokens
 }
 # API routes anyone may read: the schema and its browsable docs.
 PUBLIC_API = {"api:openapi-json", "api:openapi-view"}
@@ -50,12 +52,14 @@ def alices_things(alice, bob):
     key, _secret = account_actions.create_api_key(alice.membership, "script")
     invitation = account_actions.invite(alice.membership, "neu@example.com", "Neu", "member")
     tag = person.record.tags.get()
+    task = task_actions.create_task(alice.membership, {"title": "Anrufen"}, record=person.record)
     record_actions.trash_record(company.record, alice.membership)
     return {
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
         "note_id": entry.pk, "tag_id": tag.pk, "key_id": key.pk, "api_key_id": key.pk,
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,
-        "token": invitation.token, "uidb64": "x", "area": "deals",
+        "token": invitation.token, "uidb64": "x", "area": "deals", "task_id": task.pk,
+        "feed_token": task_actions.calendar_feed_for(alice.membership).token,
     }
 
 
