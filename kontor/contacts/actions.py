@@ -32,7 +32,8 @@ from kontor.contacts.validation import clean_detail
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind, Record
 
-PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "gender", "language", "background", "birthday")
+PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "gender", "language", "background",
+                 "birthday")
 COMPANY_FIELDS = ("name", "background")
 
 
@@ -147,12 +148,12 @@ def _replace_person_lists(person: Person, details: Details) -> None:
     account = person.account
     if details.positions is not None:
         positions = []
-        for p in details.positions:
-            if p.company.account_id != account.pk:
+        for data in details.positions:
+            if data.company.account_id != account.pk:
                 raise ValidationError({"positions": _("Unknown company.")})
-            positions.append(Position(account=account, person=person, company=p.company,
-                                      job_title=p.job_title.strip(), department=p.department.strip(),
-                                      is_primary=p.is_primary, is_former=p.is_former))
+            positions.append(Position(account=account, person=person, company=data.company,
+                                      job_title=data.job_title.strip(), department=data.department.strip(),
+                                      is_primary=data.is_primary, is_former=data.is_former))
         current = [p for p in positions if not p.is_former]
         if current and not any(p.is_primary for p in current):
             current[0].is_primary = True  # one current job is always the one shown in the head
@@ -175,8 +176,9 @@ def _replace_person_lists(person: Person, details: Details) -> None:
         Assistant.objects.bulk_create(assistants)
     if details.dates is not None:
         ImportantDate.objects.filter(person=person).delete()
-        ImportantDate.objects.bulk_create([ImportantDate(account=account, person=person, label=d.label.strip(),
-                                                         date=d.date) for d in details.dates if d.label.strip()])
+        ImportantDate.objects.bulk_create([
+            ImportantDate(account=account, person=person, label=d.label.strip(), date=d.date)
+            for d in details.dates if d.label.strip()])
 
 
 @transaction.atomic
@@ -266,7 +268,8 @@ def set_photo(obj: Person | Company, upload: UploadedFile, by: Membership) -> No
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="WEBP", quality=85)
     old = obj.photo.name if obj.photo else ""
-    obj.photo.save(f"{obj.account_id}/{secrets.token_hex(12)}.webp", ContentFile(buffer.getvalue()), save=False)
+    obj.photo.save(f"{obj.account_id}/{secrets.token_hex(12)}.webp", ContentFile(buffer.getvalue()),
+                   save=False)
     with transaction.atomic():
         record_actions.bump_version(obj.record, by, None)
         obj.save(update_fields=["photo"])

@@ -30,7 +30,9 @@ from kontor.contacts.models import (
     ContactDetail,
     DetailKind,
     DetailLabel,
+    Gender,
     Person,
+    Salutation,
 )
 from kontor.records.actions import TagNameError, normalize_tag_name
 
@@ -41,6 +43,13 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("salutation", Salutation.choices), ("gender", Gender.choices)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "—"), *choices]
+
     class Meta:
         model = Person
         fields = list(actions.PERSON_FIELDS)
@@ -231,6 +240,13 @@ class RecordEditor:
                           for a in Address.objects.filter(record=record)],
         }
 
+    @property
+    def has_errors(self) -> bool:
+        found = [bool(self.form.errors), bool(self.record_form.errors)]
+        for formset in self.formsets.values():
+            found += [bool(formset.non_form_errors()), *(bool(form.errors) for form in formset.forms)]
+        return self.form.is_bound and any(found)
+
     def blank_rows(self, prefix: str, rows: dict[str, list[dict]]) -> list[dict]:
         if prefix != "details":
             return [{}]
@@ -335,8 +351,8 @@ class RecordEditor:
                 str(row.get(n) or "").strip() for n in self.formsets[prefix].form.content_fields)]
             if my_rows != stored_rows_now:
                 label = str(self.row_labels()[prefix])
-                conflicts.append(Conflict(label, "; ".join(stored_rows_now) or "—",
-                                          "; ".join(my_rows) or "—"))
+                conflicts.append(Conflict(label, "; ".join(stored_rows_now) or _("(empty)"),
+                                          "; ".join(my_rows) or _("(empty)")))
         return conflicts
 
     def row_labels(self) -> dict[str, StrOrPromise]:
@@ -462,13 +478,13 @@ def _colleague_choices(memberships: list[Membership],
 def _display(field: forms.Field, value: Any) -> str:
     """A value as the form shows it, for comparing and for the conflict message."""
     if value in (None, ""):
-        return "—"
+        return _("(empty)")
     choices = getattr(field, "choices", None)
     if choices:
         return str(dict((str(k), v) for k, v in choices).get(str(value), value))
     if hasattr(value, "isoformat"):
         return date_format(value)
-    return str(value).strip() or "—"
+    return str(value).strip() or _("(empty)")
 
 
 class PhotoForm(forms.Form):

@@ -52,12 +52,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", args=[self.record_id])
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
-
-    def get_absolute_url(self) -> str:
-        return reverse("people:detail", args=[self.record_id])
 
     def refresh_derived(self) -> None:
         self.sort_name = f"{self.last_name} {self.first_name}".strip().lower()
@@ -85,12 +85,12 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("companies:detail", args=[self.record_id])
+
     @property
     def full_name(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("companies:detail", args=[self.record_id])
 
     def refresh_derived(self) -> None:
         self.sort_name = self.name.strip().lower()
@@ -109,6 +109,9 @@ class Position(models.Model):
 
     class Meta:
         ordering = ["-is_primary", "is_former", "pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.job_title, str(self.company)) if part)
 
 
 class DetailKind(models.TextChoices):
@@ -142,6 +145,9 @@ class ContactDetail(models.Model):
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["account", "kind", "normalized"], name="detail_lookup")]
 
+    def __str__(self) -> str:
+        return self.value
+
     @property
     def is_phone(self) -> bool:
         return self.kind in {DetailKind.PHONE, DetailKind.MOBILE, DetailKind.FAX}
@@ -158,7 +164,8 @@ class AddressLabel(models.TextChoices):
 class Address(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="addresses")
-    label = models.CharField(_("label"), max_length=10, choices=AddressLabel.choices, default=AddressLabel.WORK)
+    label = models.CharField(_("label"), max_length=10, choices=AddressLabel.choices,
+                             default=AddressLabel.WORK)
     street = models.CharField(_("street"), max_length=200, blank=True)
     zip = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -168,6 +175,9 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines)
 
     @property
     def lines(self) -> list[str]:
@@ -185,6 +195,9 @@ class Assistant(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ImportantDate(models.Model):
     """Dates worth remembering beside the birthday: anniversaries, name days, contract starts."""
@@ -196,3 +209,6 @@ class ImportantDate(models.Model):
 
     class Meta:
         ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.date.isoformat()}"

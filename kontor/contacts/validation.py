@@ -37,7 +37,8 @@ def clean_detail(kind: str, value: str) -> tuple[str, str]:
         try:
             validate_email(value)
         except ValidationError:
-            raise ValidationError(_("“%(value)s” is not a valid e-mail address.") % {"value": value}) from None
+            message = _("“%(value)s” is not a valid e-mail address.") % {"value": value}
+            raise ValidationError(message) from None
         return value, value.lower()
     if kind in (DetailKind.PHONE, DetailKind.MOBILE, DetailKind.FAX):
         if not PHONE_CHARS.match(value) or not re.search(r"\d", value):

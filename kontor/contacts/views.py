@@ -72,6 +72,8 @@ def _list(request: HttpRequest, area: Area) -> HttpResponse:
     context: dict[str, Any] = {"area": area, "filters": filters,
                                "page": page_of(with_row_data(items), filters.page),
                                "responsible": request.GET.get("responsible", "")}
+    page = context["page"]
+    context["is_empty"] = not page.items and not page.has_previous and not filters.is_filtered
     template = "contacts/list.html"
     if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
         return render(request, template + "#results", context)

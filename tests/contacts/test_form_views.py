@@ -146,8 +146,8 @@ def test_a_stale_edit_shows_the_conflict_and_does_not_overwrite(alice, bob):
     page = response.content.decode()
     assert "Bob Berger changed this" in page
     assert "stored now: Annika — yours: Anne" in page
-    assert "stored now: — — yours: Prof." in page
-    assert "stored now: work: Köln — yours: —" in page
+    assert "stored now: (empty) — yours: Prof." in page
+    assert "stored now: work: Köln — yours: (empty)" in page
     assert 'value="Anne"' in page  # the form keeps what the user typed
     person.refresh_from_db()
     assert person.first_name == "Annika" and person.title == ""
