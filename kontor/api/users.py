@@ -7,6 +7,8 @@ from ninja import Field, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
+from kontor.tasks.actions import calendar_feed_for
+from kontor.tasks.feed import feed_url
 
 router = Router(tags=["Users"])
 
@@ -27,6 +29,8 @@ class MeOut(UserOut):
     language: str = Field(description="de or en: the language of messages, also in this API.")
     time_zone: str = Field(description="Datetimes sent without an offset are read in this zone.")
     account: AccountOut
+    calendar_url: str = Field(description="The secret address of your calendar feed (tasks and birthdays, "
+                                          "iCalendar) to subscribe to in a calendar program.")
 
 
 class UserList(Schema):
@@ -42,7 +46,8 @@ def user_out(member: Membership) -> dict:
 def me(request: HttpRequest) -> dict:
     by = membership(request)
     return {**user_out(by), "language": by.user.language, "time_zone": by.user.time_zone,
-            "account": {"id": by.account.pk, "name": by.account.name}}
+            "account": {"id": by.account.pk, "name": by.account.name},
+            "calendar_url": feed_url(calendar_feed_for(by))}
 
 
 @router.get("", response=UserList, summary="List colleagues",

@@ -111,9 +111,10 @@ def _claim(task: Task, expected_version: int | None, **changes: Any) -> Task:
 
 @transaction.atomic
 def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: User | None = None,
-                version: int | None = None) -> Task:
-    """Changes the given fields (and the assignee, when given). With `version`, a task that
-    someone else changed meanwhile is not overwritten (StaleTask)."""
+                version: int | None = None, record: Record | None | bool = False) -> Task:
+    """Changes the given fields (and the assignee, when given; the record when it is not False,
+    None taking the task off its record). With `version`, a task that someone else changed
+    meanwhile is not overwritten (StaleTask)."""
     _check_same_account(by, task)
     changes = {k: v for k, v in fields.items() if k in TASK_FIELDS}
     if "due_date" in changes and changes["due_date"] is None:
@@ -123,6 +124,10 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
     if assignee is not None:
         _check_assignee(by, assignee)
         data["assignee"] = assignee
+    if record is not False:
+        target = record if isinstance(record, Record) else None
+        _check_record(by, target)
+        data["record"] = target
     return _claim(task, version, **data)
 
 
