@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kontor.records",
     "kontor.contacts",
     "kontor.history",
+    "kontor.tasks",
     "kontor.api",
 ]
 
