@@ -13,6 +13,7 @@ from kontor.accounts.roles import Role
 from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.history.models import Entry
 from kontor.records.models import Record, Tag
+from kontor.tasks.models import Task
 
 PASSWORD = "demo password 123"
 
@@ -79,6 +80,9 @@ def test_the_demo_looks_lived_in(alice) -> None:
     assert {"note", "call", "meeting"} <= set(entries.values_list("kind", flat=True))
     oldest, newest = min(e.happened_at for e in entries), max(e.happened_at for e in entries)
     assert (newest - oldest).days > 60
+    tasks = Task.objects.filter(account=alice.account)
+    assert tasks.filter(done_at__isnull=True, due_date__isnull=False).exists()
+    assert tasks.values("record").distinct().count() == tasks.count()  # at most one follow-up per person
     legal_forms = {" GmbH", " AG", " KG", " Ltd"}
     assert all(any(form in company.name for form in legal_forms)
                for company in Company.objects.filter(account=alice.account))

@@ -26,6 +26,8 @@ from kontor.contacts.actions import AddressData, AssistantData, DateData, Detail
 from kontor.contacts.models import Company, Gender, Person, Salutation
 from kontor.history import actions as history_actions
 from kontor.history.models import EntryKind
+from kontor.tasks import actions as task_actions
+from kontor.tasks.models import TaskType
 
 # The colleagues the demo adds to the team. Their presence marks an account that already has
 # the demo data, so a second run adds nothing (see fill_account).
@@ -282,6 +284,18 @@ COMPANY_NOTES = {
            "Payment terms changed to 30 days net."],
 }
 
+# (type, title) of follow-ups on people; some overdue, most in the coming weeks.
+FOLLOW_UPS = {
+    "de": [(TaskType.CALL, "Angebot telefonisch nachfassen"), (TaskType.CALL, "Rückruf wegen Rahmenvertrag"),
+           (TaskType.MEETING, "Jahresgespräch"), (TaskType.EMAIL, "Referenzen und Preisliste schicken"),
+           (TaskType.VISIT, "Besuch vor Ort"), (TaskType.PREPARATION, "Workshop vorbereiten"),
+           (TaskType.TASK, "Vertragsentwurf prüfen lassen")],
+    "en": [(TaskType.CALL, "Follow up on the proposal"), (TaskType.CALL, "Call back about the renewal"),
+           (TaskType.MEETING, "Quarterly review"), (TaskType.EMAIL, "Send the security documentation"),
+           (TaskType.VISIT, "On-site visit"), (TaskType.PREPARATION, "Prepare the demo for the wider team"),
+           (TaskType.TASK, "Check the draft contract")],
+}
+
 
 @dataclass
 class DemoResult:
@@ -289,6 +303,7 @@ class DemoResult:
     people: int = 0
     companies: int = 0
     notes: int = 0
+    tasks: int = 0
     colleagues: list[Membership] = field(default_factory=list)
     new_users: set[str] = field(default_factory=set)  # e-mails of users created with the given password
 
@@ -307,6 +322,7 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
     2. Companies with switchboard, e-mail, website, address and a relation tag.
     3. People, most of them working at one of the companies, some with a former job elsewhere.
     4. Notes, calls and meetings on people and companies, spread over the last nine months.
+    5. Follow-up tasks for about a third of the people: a few overdue, a few done, most ahead.
     """
     rng = random.Random(seed)
     result = DemoResult(owner.account.name)
@@ -325,6 +341,9 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
         person = _create_person(owner, language, home, company, company_objects, rng, team)
         result.people += 1
         result.notes += _write_person_notes(person, home, company, language, rng, team)
+        if rng.random() < 0.35:
+            _add_follow_up(person, language, rng, team)
+            result.tasks += 1
     for company, seed_ in zip(company_objects, seeds, strict=True):
         result.notes += _write_company_notes(company, seed_, rng, team)
     return result
@@ -533,3 +552,17 @@ def _write_company_notes(company: Company, seed: CompanySeed, rng: random.Random
         text = _fill(template, rng, seed.language, None, seed, team)
         history_actions.add_note(rng.choice(team), [company.record], text, happened_at=_when(rng))
     return count
+
+
+def _add_follow_up(person: Person, language: str, rng: random.Random, team: list[Membership]) -> None:
+    task_type, title = rng.choice(FOLLOW_UPS[language])
+    due = dt.date.today() + dt.timedelta(days=rng.randint(-6, 24))
+    while due.weekday() >= 5:
+        due += dt.timedelta(days=1)
+    timed = task_type in (TaskType.CALL, TaskType.MEETING, TaskType.VISIT) and rng.random() < 0.6
+    fields = {"title": title, "type": task_type, "due_date": due,
+              "due_time": dt.time(rng.randint(9, 16), rng.choice([0, 30])) if timed else None}
+    creator = rng.choice(team)
+    task = task_actions.create_task(creator, fields, record=person.record, assignee=rng.choice(team).user)
+    if due < dt.date.today() and rng.random() < 0.5:
+        task_actions.complete_task(task, creator)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Account, Membership, User
@@ -42,17 +43,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{owner.account.name} (account {owner.account.pk}) already has the demo data; "
                               "nothing was added.")
             return
-        result = demo_data.fill_account(owner, password, people=options["people"],
-                                        companies=options["companies"], seed=options["seed"])
+        # What the actions write themselves (e.g. "Done: …" for a finished task) is in the owner's language.
+        with translation.override(owner.user.language):
+            result = demo_data.fill_account(owner, password, people=options["people"],
+                                            companies=options["companies"], seed=options["seed"])
         self.stdout.write(f"{result.account_name} (account {owner.account.pk}): {result.people} people, "
-                          f"{result.companies} companies, {result.notes} notes.")
+                          f"{result.companies} companies, {result.notes} notes, {result.tasks} tasks.")
         self.stdout.write(f"Log in at {settings.BASE_URL}/ as")
         if new_owner:
             result.new_users.add(owner.user.email)
         for membership in [owner, *result.colleagues]:
             email = membership.user.email
             shown = password if email in result.new_users else "(their existing password)"
-            self.stdout.write(f"  {email:40} {membership.get_role_display():15} password: {shown}")
+            self.stdout.write(f"  {email:40} {membership.role:7} password: {shown}")
 
     def _owner(self, account_id: int | None, password: str) -> tuple[Membership, bool]:
         """The owner membership that writes the data, and whether its user was created just now."""
