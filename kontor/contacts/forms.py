@@ -18,7 +18,7 @@ from django.forms.formsets import BaseFormSet
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kontor.accounts.models import Membership, User
 from kontor.contacts import actions
@@ -124,7 +124,8 @@ class AddressForm(RowForm):
     street = forms.CharField(label=gettext_lazy("Street"), required=False, max_length=200)
     zip = forms.CharField(label=gettext_lazy("Postcode"), required=False, max_length=20)
     city = forms.CharField(label=gettext_lazy("City"), required=False, max_length=100)
-    state = forms.CharField(label=gettext_lazy("State"), required=False, max_length=100)
+    # "State" of an address is a region (German "Bundesland"), not a deal's state.
+    state = forms.CharField(label=pgettext_lazy("address", "State"), required=False, max_length=100)
     country = forms.CharField(label=gettext_lazy("Country"), required=False, max_length=100)
     content_fields = ("street", "zip", "city", "state", "country")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kontor.accounts.models import Account
 from kontor.records.models import Record
@@ -169,7 +170,7 @@ class Address(models.Model):
     street = models.CharField(_("street"), max_length=200, blank=True)
     zip = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    state = models.CharField(_("state"), max_length=100, blank=True)
+    state = models.CharField(pgettext_lazy("address", "state"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
