@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "kontor.records",
     "kontor.contacts",
     "kontor.history",
+    "kontor.deals",
+    "kontor.projects",
     "kontor.tasks",
     "kontor.api",
 ]

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
+from kontor.deals.models import Deal
 from kontor.history.models import Entry
+from kontor.projects.models import Project
 from kontor.records.models import Record, Tag
 from kontor.tasks.models import Task
 
@@ -54,6 +56,27 @@ def access_company(membership: Membership, company_id: int, *, include_trash: bo
     if company is None:
         raise Http404
     return company
+
+
+def access_deal(membership: Membership, deal_id: int, *, include_trash: bool = False) -> Deal:
+    deals = Deal.objects.filter(account=membership.account).select_related("record", "record__responsible")
+    if not include_trash:
+        deals = deals.alive()
+    deal = deals.filter(pk=deal_id).first()
+    if deal is None:
+        raise Http404
+    return deal
+
+
+def access_project(membership: Membership, project_id: int, *, include_trash: bool = False) -> Project:
+    projects = (Project.objects.filter(account=membership.account)
+                .select_related("record", "record__responsible"))
+    if not include_trash:
+        projects = projects.alive()
+    project = projects.filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    return project
 
 
 def access_entry(membership: Membership, entry_id: int) -> Entry:

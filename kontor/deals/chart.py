@@ -1,0 +1,116 @@
+"""The geometry of the revenue chart above the deals list: stacked columns per month (won at the
+bottom, weighted open on top), drawn as server-side SVG by deals/_chart.html.
+
+The chart has no viewBox: x positions are percentages of its width and y positions pixels of its
+fixed height, so that the columns stretch with the screen while the text keeps its size, and
+month names stay readable on a phone. Coordinates are computed with Decimal like the amounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from kontor.deals.forecast import Forecast, Month
+
+PLOT_TOP = 18
+PLOT_HEIGHT = 180
+LABEL_SPACE = 40
+HEIGHT = PLOT_TOP + PLOT_HEIGHT + LABEL_SPACE
+COLUMN_SHARE = Decimal("0.62")  # of each month's slot; the rest is the gap between columns
+MAX_LABELS = 13  # month names that fit under the chart on a phone
+GRID_LINES = 4
+
+
+@dataclass
+class Column:
+    month: Month
+    x: Decimal  # percent
+    width: Decimal  # percent
+    center: Decimal  # percent
+    slot_x: Decimal  # percent
+    slot_width: Decimal  # percent
+    won_y: Decimal
+    won_height: Decimal
+    open_y: Decimal
+    open_height: Decimal
+    is_current: bool
+    show_label: bool
+    show_year: bool
+
+
+@dataclass
+class GridLine:
+    y: Decimal
+    amount: Decimal
+
+    @property
+    def text_y(self) -> Decimal:
+        """The amount is written just above its line."""
+        return self.y - 4
+
+
+@dataclass
+class Chart:
+    forecast: Forecast
+    columns: list[Column]
+    grid: list[GridLine]
+    height: int = HEIGHT
+    plot_bottom: int = PLOT_TOP + PLOT_HEIGHT
+    label_y: int = PLOT_TOP + PLOT_HEIGHT + 17
+    year_y: int = PLOT_TOP + PLOT_HEIGHT + 33
+
+
+def nice_ceiling(amount: Decimal) -> Decimal:
+    """The smallest "round" scale step (1, 2, 2.5 or 5 times a power of ten) such that
+    GRID_LINES steps reach `amount`."""
+    if amount <= 0:
+        return Decimal(1)
+    rough = amount / GRID_LINES
+    power = Decimal(10) ** (rough.adjusted())
+    for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+        if power * factor >= rough:
+            return power * factor
+    return power * 10  # pragma: no cover - the loop always returns
+
+
+def _px(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _pct(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def build_chart(result: Forecast, today: dt.date) -> Chart:
+    count = len(result.months)
+    step = nice_ceiling(max((m.total for m in result.months), default=Decimal(0)))
+    top = step * GRID_LINES
+    scale = Decimal(PLOT_HEIGHT) / top
+    slot = Decimal(100) / count
+    label_every = max(1, math.ceil(count / MAX_LABELS))
+    bottom = Decimal(PLOT_TOP + PLOT_HEIGHT)
+    columns = []
+    labelled_year = None
+    for index, month in enumerate(result.months):
+        show_label = index % label_every == 0
+        # The year goes under the first labelled month and under each labelled month of a new year.
+        show_year = show_label and month.start.year != labelled_year
+        if show_label:
+            labelled_year = month.start.year
+        won_height = _px(month.won * scale)
+        open_height = _px(month.weighted_open * scale)
+        width = slot * COLUMN_SHARE
+        columns.append(Column(
+            month=month, slot_x=_pct(slot * index), slot_width=_pct(slot),
+            x=_pct(slot * index + (slot - width) / 2), width=_pct(width),
+            center=_pct(slot * index + slot / 2),
+            won_y=bottom - won_height, won_height=won_height,
+            open_y=bottom - won_height - open_height, open_height=open_height,
+            is_current=(month.start.year, month.start.month) == (today.year, today.month),
+            show_label=show_label, show_year=show_year,
+        ))
+    grid = [GridLine(y=_px(bottom - step * i * scale), amount=(step * i).quantize(Decimal(1), ROUND_CEILING)
+                     if step >= 1 else step * i) for i in range(1, GRID_LINES + 1)]
+    return Chart(result, columns, grid)

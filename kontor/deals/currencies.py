@@ -1,0 +1,58 @@
+"""The currencies a deal can be in: the active ISO 4217 codes, and how an amount is written.
+
+Amounts are always stored with two decimal places (hundredths of the unit), whatever the
+currency's own minor unit, so that sums in the database are plain integer sums."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# Active ISO 4217 codes (funds and precious metals left out).
+ISO_CODES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
+BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD
+NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES
+VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())  # noqa: SIM905 - a list to read, not to edit
+
+# Offered first in the currency menu, with their names; the rest follow by code.
+COMMON = {
+    "EUR": _("Euro"), "CHF": _("Swiss franc"), "USD": _("US dollar"), "GBP": _("Pound sterling"),
+    "PLN": _("Polish złoty"), "CZK": _("Czech koruna"), "DKK": _("Danish krone"), "SEK": _("Swedish krona"),
+    "NOK": _("Norwegian krone"), "HUF": _("Hungarian forint"), "JPY": _("Japanese yen"),
+    "CNY": _("Chinese yuan"), "CAD": _("Canadian dollar"), "AUD": _("Australian dollar"),
+}
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+
+def is_currency(code: str) -> bool:
+    return code in ISO_CODES
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """The menu of currencies: the common ones by name, then every other code."""
+    common = [(code, f"{code} – {name}") for code, name in COMMON.items()]
+    rest = [(code, code) for code in sorted(ISO_CODES - set(COMMON))]
+    return common + rest
+
+
+def format_money(amount: Decimal | None, currency: str, decimals: int = 2) -> str:
+    """An amount as people of the current language write it: "7.500,00 €" in German, "€7,500.00"
+    in English; currencies without a common symbol keep their code ("CHF 1,200.00")."""
+    if amount is None:
+        return ""
+    number = formats.number_format(amount, decimals, use_l10n=True, force_grouping=True)
+    symbol = SYMBOLS.get(currency)
+    if (get_language() or "de").startswith("de"):
+        return f"{number}\u00a0{symbol or currency}"
+    if symbol:
+        return f"-{symbol}{number[1:]}" if number.startswith("-") else f"{symbol}{number}"
+    return f"{currency}\u00a0{number}"

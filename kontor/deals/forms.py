@@ -1,0 +1,316 @@
+"""The forms behind the deal pages, and the company, people and team fields that projects share.
+
+A form only carries the input: `save` turns it into one call of the actions and puts the actions'
+errors back next to the fields they concern. Nothing here writes on its own, except that naming a
+company that does not exist yet creates it (as the person form does), in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kontor.accounts.models import Membership, User
+from kontor.contacts import actions as contact_actions
+from kontor.contacts.models import Company, Person, Position
+from kontor.deals import actions
+from kontor.deals.currencies import currency_choices
+from kontor.deals.models import Deal, Stage, ValueType
+from kontor.records.access import access_company, access_person
+from kontor.records.actions import TagNameError, normalize_tag_name
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STAFF_OFFERED = 30
+# "Anna Müller (Müller GmbH)": a name as the suggestions offer it, with the company that tells
+# two people of the same name apart.
+NAME_WITH_COMPANY = re.compile(r"^(?P<name>.*?)\s*\((?P<company>[^()]*)\)\s*$")
+
+
+def primary_jobs() -> Prefetch:
+    return Prefetch("positions", Position.objects.filter(is_primary=True, is_former=False,
+                                                         company__record__deleted_at__isnull=True)
+                    .select_related("company"), to_attr="primary_positions")
+
+
+def person_label(person: Person) -> str:
+    """A person as the suggestions list them: the name, and the company where there is one."""
+    jobs = getattr(person, "primary_positions", None) or []
+    return f"{person.full_name} ({jobs[0].company.name})" if jobs else person.full_name
+
+
+def people_named(membership: Membership, text: str, limit: int = 20) -> list[Person]:
+    """Live people of the account whose name contains each word of the text (for suggestions)."""
+    people = Person.objects.filter(account=membership.account).alive()
+    for word in text.split()[:6]:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.prefetch_related(primary_jobs()).order_by("sort_name", "record_id")[:limit])
+
+
+def find_person(membership: Membership, text: str) -> Person:
+    """The one person a name (as typed or picked from the suggestions) means, or ValidationError."""
+    text = " ".join(text.split())
+    match = NAME_WITH_COMPANY.match(text)
+    name, company = (match["name"], match["company"].strip()) if match else (text, "")
+    wanted = name.lower()
+    candidates = [p for p in people_named(membership, name, limit=50)
+                  if wanted in (p.full_name.lower(), f"{p.first_name} {p.last_name}".strip().lower())]
+    if company:
+        candidates = [p for p in candidates if person_label(p).lower() == text.lower()] or candidates
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValidationError(_("Nobody called “%(name)s” was found. Check the spelling or add the person "
+                                "first.") % {"name": name})
+    raise ValidationError(_("Several people are called “%(name)s”; pick one from the suggestions, which "
+                            "name their company.") % {"name": name})
+
+
+def resolve_company(membership: Membership, name: str, chosen_id: int | None) -> Company | None:
+    """The company a company field names: the one it was loaded with while the name is unchanged,
+    else the account's live company of that name, else a new company of that name."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    companies = Company.objects.filter(account=membership.account).alive().select_related("record")
+    if chosen_id:
+        company = companies.filter(pk=chosen_id, name__iexact=name).first()
+        if company:
+            return company
+    company = companies.filter(name__iexact=name).order_by("record_id").first()
+    return company or contact_actions.create_company(membership, {"name": name})
+
+
+def team(membership: Membership) -> list[User]:
+    memberships = (Membership.objects.active().filter(account=membership.account).select_related("user")
+                   .order_by("user__name"))
+    return [m.user for m in memberships]
+
+
+def clean_tag_names(text: str) -> list[str]:
+    names = []
+    for name in text.split(","):
+        if name.strip():
+            try:
+                names.append(normalize_tag_name(name))
+            except TagNameError as error:
+                raise ValidationError(str(error)) from None
+    return names
+
+
+class LinkedRecordsForm(forms.Form):
+    """Company, people and team: the fields deals and projects share."""
+
+    company_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    company_name = forms.CharField(
+        label=gettext_lazy("Company"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"list": "company-names", "autocomplete": "off"}))
+    people = forms.TypedMultipleChoiceField(label=gettext_lazy("Contact persons"), coerce=int, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    add_person = forms.CharField(
+        label=gettext_lazy("Add a contact person"), required=False, max_length=300,
+        widget=forms.TextInput(attrs={"list": "person-names", "autocomplete": "off"}),
+        help_text=gettext_lazy("Type a name and pick from the suggestions."))
+    colleagues = forms.TypedMultipleChoiceField(label=gettext_lazy("Colleagues involved"), coerce=int,
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    responsible = forms.TypedChoiceField(label=gettext_lazy("Responsible"), coerce=int, required=False,
+                                         empty_value=None)
+    tags = forms.CharField(label=gettext_lazy("Tags"), required=False, max_length=2000,
+                           help_text=gettext_lazy("Separate several tags with commas."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, membership: Membership, people: Iterable[Person], is_new: bool,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.candidates = {p.pk: p for p in people}
+        self.team = {user.pk: user for user in team(membership)}
+        choices = {name: field for name, field in self.fields.items() if isinstance(field, forms.ChoiceField)}
+        choices["people"].choices = [(pk, person_label(p)) for pk, p in self.candidates.items()]
+        choices["colleagues"].choices = [(pk, user.name) for pk, user in self.team.items()]
+        # A new record always starts with someone responsible (its creator unless chosen otherwise).
+        nobody: list[tuple[Any, str]] = [] if is_new else [("", _("Nobody"))]
+        choices["responsible"].choices = nobody + [(pk, user.name) for pk, user in self.team.items()]
+        if not is_new:
+            del self.fields["tags"]
+
+    def clean_tags(self) -> list[str]:
+        return clean_tag_names(self.cleaned_data["tags"])
+
+    def clean_add_person(self) -> Person | None:
+        text = self.cleaned_data["add_person"].strip()
+        return find_person(self.membership, text) if text else None
+
+    def chosen_people(self) -> list[Person]:
+        ticked = self.cleaned_data.get("people") or []
+        people = [self.candidates[pk] for pk in ticked if pk in self.candidates]
+        extra = self.cleaned_data.get("add_person")
+        if extra is not None and extra.pk not in {p.pk for p in people}:
+            people.append(extra)
+        return people
+
+    def chosen_colleagues(self) -> list[User]:
+        return [self.team[pk] for pk in self.cleaned_data.get("colleagues") or [] if pk in self.team]
+
+    def chosen_company(self) -> Company | None:
+        return resolve_company(self.membership, self.cleaned_data.get("company_name") or "",
+                               self.cleaned_data.get("company_id"))
+
+    def chosen_responsible(self, current: User | None) -> Any:
+        """The chosen responsible user; actions.KEEP when unchanged (it may be a deactivated user)."""
+        user_id = self.cleaned_data.get("responsible")
+        if current is not None and user_id == current.pk:
+            return actions.KEEP
+        return self.team.get(user_id) if user_id else None
+
+
+def people_offered(membership: Membership, linked: Iterable[Person], company: Company | None,
+                   extra: Iterable[Person] = ()) -> list[Person]:
+    """The contact persons a form offers to tick: those linked already, those asked for in the URL,
+    and the current staff of the company."""
+    offered = {p.pk: p for p in [*linked, *extra]}
+    if company is not None:
+        staff = (Person.objects.filter(account=membership.account, positions__company=company,
+                                       positions__is_former=False).alive().distinct()
+                 .order_by("sort_name", "record_id")[:STAFF_OFFERED])
+        for person in staff:
+            offered.setdefault(person.pk, person)
+    people = list(offered.values())
+    prefetch_related_objects(people, primary_jobs())
+    return people
+
+
+class DealForm(LinkedRecordsForm):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
+    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2, required=False,
+                               localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    value_type = forms.ChoiceField(label=gettext_lazy("Value type"), choices=ValueType.choices)
+    value_count = forms.IntegerField(label=gettext_lazy("Count"), min_value=1, max_value=actions.MAX_COUNT,
+                                     required=False,
+                                     help_text=gettext_lazy("Months, days or hours, e.g. 40 hours."))
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"))
+    stage = forms.ChoiceField(label=gettext_lazy("State"), choices=Stage.choices)
+    target_date = forms.DateField(label=gettext_lazy("Target date"), required=False, widget=DATE_WIDGET,
+                                  help_text=gettext_lazy("When you expect to close the deal."))
+    description = forms.CharField(label=gettext_lazy("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+
+    field_order = ["name", "value", "value_type", "value_count", "currency", "stage", "target_date"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)
+        currency.choices = currency_choices()
+
+    def fields_for_action(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        value_count = data.get("value_count") or 1
+        return {"name": data.get("name") or "", "value": data.get("value") or 0,
+                "value_type": data["value_type"], "value_count": value_count, "currency": data["currency"],
+                "target_date": data.get("target_date"), "description": data.get("description") or ""}
+
+
+def deal_initial(deal: Deal) -> dict[str, Any]:
+    return {
+        "name": deal.name, "value": deal.value, "value_type": deal.value_type,
+        "value_count": deal.value_count,
+        "currency": deal.currency, "stage": deal.stage, "target_date": deal.target_date,
+        "description": deal.description, "company_id": deal.company_id,
+        "company_name": deal.company.name if deal.company_id and deal.company else "",
+        "people": [p.pk for p in deal.people.all()], "colleagues": [u.pk for u in deal.colleagues.all()],
+        "responsible": deal.record.responsible_id, "version": deal.record.version,
+    }
+
+
+@dataclass
+class Conflict:
+    """One field that a colleague changed while the user was editing."""
+
+    label: str
+    stored: str
+    yours: str
+
+
+def conflicts(form: forms.Form, stored: dict[str, Any]) -> list[Conflict]:
+    """The fields whose stored value now differs from what the user submitted."""
+    found = []
+    for name, field in form.fields.items():
+        if name in ("version", "add_person", "company_id", "tags") or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data.get(name), stored.get(name)
+        if _comparable(mine) != _comparable(theirs):
+            found.append(Conflict(str(field.label), _shown(field, theirs), _shown(field, mine)))
+    return found
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(int(v) for v in value)
+    if value in (None, ""):
+        return ""
+    return str(value).strip()
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(choices.get(v, v)) for v in value) or "—"
+    if value in (None, ""):
+        return "—"
+    return str(choices.get(value, choices.get(str(value), value)))
+
+
+def save_deal(form: DealForm, deal: Deal | None) -> Deal | None:
+    """Writes a valid form through the actions; None when the actions refused the input (the
+    errors are then on the form). Raises StaleEdit when the deal changed since the form was
+    loaded; nothing is written then."""
+    membership = form.membership
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            company = form.chosen_company()
+            if deal is None:
+                return actions.create_deal(membership, form.fields_for_action(), stage=data["stage"],
+                                           company=company, people=form.chosen_people(),
+                                           colleagues=form.chosen_colleagues(), tags=data.get("tags") or [],
+                                           responsible=form.chosen_responsible(None) or None)
+            return actions.update_deal(deal, membership, form.fields_for_action(),
+                                       version=data.get("version"), stage=data["stage"], company=company,
+                                       people=form.chosen_people(),
+                                       colleagues=form.chosen_colleagues(),
+                                       responsible=form.chosen_responsible(deal.record.responsible))
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts an action's ValidationError next to the fields it names; anything else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    aliases = {"state": "stage", "company": "company_name"}
+    for key, messages in error.message_dict.items():
+        name = aliases.get(key, key)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def prefill(membership: Membership, query: Any) -> tuple[Company | None, Person | None]:
+    """The company and person that `?company=ID` and `?person=ID` name (from their pages); a
+    person alone brings their current company along."""
+    company_id, person_id = str(query.get("company", "")), str(query.get("person", ""))
+    company = access_company(membership, int(company_id)) if company_id.isdigit() else None
+    person = access_person(membership, int(person_id)) if person_id.isdigit() else None
+    if person is not None and company is None:
+        jobs = person.positions.filter(is_former=False, company__record__deleted_at__isnull=True)
+        job = jobs.select_related("company").order_by("-is_primary", "pk").first()
+        company = job.company if job else None
+    return company, person

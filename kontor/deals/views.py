@@ -1,0 +1,202 @@
+"""The Deals pages: the overview with its revenue chart, the deal page with its state bar, the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontor.accounts import roles
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership
+from kontor.contacts.models import Company, Person
+from kontor.contacts.queries import page_of
+from kontor.deals import actions
+from kontor.deals.chart import build_chart
+from kontor.deals.currencies import is_currency
+from kontor.deals.forecast import chart_range, forecast
+from kontor.deals.forms import (
+    DealForm,
+    conflicts,
+    deal_initial,
+    people_named,
+    people_offered,
+    person_label,
+    prefill,
+    primary_jobs,
+    save_deal,
+)
+from kontor.deals.models import Deal, Stage
+from kontor.deals.queries import DealFilters, tag_filter, with_row_data
+from kontor.history.actions import timeline
+from kontor.projects.models import Project
+from kontor.records.access import access_deal, require
+from kontor.records.actions import StaleEdit
+from kontor.records.models import Kind
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@require_GET
+@member_required
+def deal_list(request: HttpRequest) -> HttpResponse:
+    """The deals overview: filters, the chart of expected revenue per month and the list, all
+    driven by the same query string."""
+    membership = _membership(request)
+    filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    deals = filters.apply(membership.account)
+    today = timezone.localdate()
+    first, last, range_error = chart_range(request.GET, today)
+    currency = request.GET.get("currency", "")
+    currency = currency if is_currency(currency) else membership.account.currency
+    result = forecast(deals, first, last, currency, timezone.get_current_timezone())
+    context: dict[str, Any] = {
+        "filters": filters, "page": page_of(with_row_data(deals), filters.page),
+        "chart": build_chart(result, today),
+        "range_error": range_error, "currency": currency, "responsible": request.GET.get("responsible", ""),
+    }
+    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+        return render(request, "deals/list.html#results", context)
+    context.update(_list_sidebar(membership, filters))
+    return render(request, "deals/list.html", context)
+
+
+def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any]:
+    """What only the full page shows: tags with counts, the colleagues, the currencies in use."""
+    account = membership.account
+    currencies = set(Deal.objects.filter(account=account).order_by()
+                     .values_list("currency", flat=True).distinct())
+    return {
+        "tag_filter": tag_filter(account, Kind.DEAL, filters.tags),
+        "currencies": sorted(currencies | {account.currency}),
+        "colleagues": Membership.objects.active().filter(account=account).select_related("user")
+        .order_by("user__name"),
+        "company_filter": Company.objects.filter(account=account, pk=filters.company_id).first()
+        if filters.company_id else None,
+        "person_filter": Person.objects.filter(account=account, pk=filters.person_id).first()
+        if filters.person_id else None,
+    }
+
+
+@require_GET
+@member_required
+def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        deal = access_deal(membership, deal_id)
+    except Http404:
+        return _trashed(request, deal_id)
+    record = deal.record
+    context = {
+        "deal": deal, "record": record, "tags": list(record.tags.order_by("name")),
+        "entries": timeline(record, membership), "stages": Stage.choices,
+        "company": deal.company if deal.company and not deal.company.record.deleted_at else None,
+        "people": list(deal.people.alive().prefetch_related(primary_jobs())
+                       .order_by("sort_name", "record_id")),
+        "colleagues": list(deal.colleagues.order_by("name")),
+        "projects": list(Project.objects.alive().filter(deal=deal).order_by("record_id")),
+    }
+    return render(request, "deals/detail.html", context)
+
+
+def _trashed(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """A deal in the trash: a 404 like any missing page, except for those who may restore it."""
+    membership = _membership(request)
+    if not roles.can_delete_records(membership.role):
+        raise Http404
+    deal = access_deal(membership, deal_id, include_trash=True)
+    return render(request, "deals/trashed.html", {"deal": deal})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def deal_new(request: HttpRequest) -> HttpResponse:
+    """A new deal; `?company=ID` and `?person=ID` (from those pages) fill in the company and the
+    contact person (and the person's company)."""
+    membership = _membership(request)
+    company, person = prefill(membership, request.GET)
+    initial = {"currency": membership.account.currency, "stage": Stage.P0, "responsible": membership.user.pk,
+               "company_id": company.pk if company else None, "company_name": company.name if company else "",
+               "people": [person.pk] if person else []}
+    offered = people_offered(membership, [person] if person else [], company)
+    form = DealForm(request.POST or None, initial=initial, membership=membership, people=offered, is_new=True)
+    if request.method == "POST" and form.is_valid():
+        deal = save_deal(form, None)
+        if deal is not None:
+            messages.success(request, _("“%(name)s” has been created.") % {"name": deal.name})
+            return redirect(deal)
+    return render(request, "deals/form.html", {"form": form, "deal": None})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
+    membership = _membership(request)
+    deal = access_deal(membership, deal_id)
+    offered = people_offered(membership, deal.people.alive(), deal.company)
+    form = DealForm(request.POST or None, initial=deal_initial(deal), membership=membership, people=offered,
+                    is_new=False)
+    context: dict[str, Any] = {"deal": deal}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_deal(form, deal)
+        except StaleEdit:
+            stored = access_deal(membership, deal_id)
+            context.update(conflicts=conflicts(form, deal_initial(stored)), deal=stored,
+                           changed_by=stored.record.updated_by, changed_at=stored.record.updated_at)
+            data = request.POST.copy()
+            data["version"] = str(stored.record.version)
+            form = DealForm(data, initial=deal_initial(stored), membership=membership, people=offered,
+                            is_new=False)
+        else:
+            if saved is not None:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(saved)
+    context["form"] = form
+    return render(request, "deals/form.html", context, status=409 if "conflicts" in context else 200)
+
+
+@require_POST
+@member_required
+def deal_stage(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """One click on the state bar. With htmx the page's deal part is swapped in place (the
+    response is the deal page after the redirect, from which htmx takes that part)."""
+    membership = _membership(request)
+    deal = access_deal(membership, deal_id)
+    try:
+        actions.change_stage(deal, membership, request.POST.get("stage", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(deal)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """GET asks for confirmation (power users and above); POST moves the deal to the trash."""
+    membership = _membership(request)
+    deal = access_deal(membership, deal_id)
+    require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
+    if request.method == "GET":
+        return render(request, "deals/confirm_delete.html", {"deal": deal})
+    actions.delete_deal(deal, membership)
+    messages.success(request, _("“%(name)s” is in the trash now. It can be restored from there for 30 days.")
+                     % {"name": deal.name})
+    return redirect("deals:list")
+
+
+@require_GET
+@member_required
+def person_names(request: HttpRequest) -> HttpResponse:
+    """Options for the "add a contact person" field (an htmx-filled <datalist>)."""
+    typed = request.GET.get("add_person", request.GET.get("q", ""))[:200]
+    people = people_named(_membership(request), typed) if typed.strip() else []
+    return render(request, "deals/_person_options.html", {"labels": [person_label(p) for p in people]})

@@ -1,0 +1,155 @@
+"""Creating and changing projects, and turning a won deal into a project. Pages and API write
+projects only through these functions, each in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kontor.accounts.models import Membership, User
+from kontor.contacts.models import Company, Person
+from kontor.deals.actions import KEEP, check_links
+from kontor.deals.models import Deal
+from kontor.history import actions as history_actions
+from kontor.projects.models import Project, ProjectStatus
+from kontor.records import actions as record_actions
+from kontor.records.models import Kind
+
+PROJECT_FIELDS = ("name", "description", "status", "start_date", "end_date")
+
+
+def _apply_fields(project: Project, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    for name, value in fields.items():
+        if name in ("name", "description", "status"):
+            value = (value or "").strip()
+        setattr(project, name, value)
+    errors: dict[str, str] = {}
+    if not project.name:
+        errors["name"] = _("Please name the project.")
+    if project.status not in ProjectStatus.values:
+        errors["status"] = _("Please choose starting, open or closed.")
+    if project.start_date and project.end_date and project.end_date < project.start_date:
+        errors["end_date"] = _("The end cannot be before the start.")
+    if errors:
+        raise ValidationError(errors)
+    project.refresh_derived()
+    project.full_clean(exclude=["record", "account", "company", "people", "colleagues", "deal", "mail_token"],
+                       validate_unique=False, validate_constraints=False)
+
+
+def _set_relations(project: Project, people: Sequence[Person] | None,
+                   colleagues: Sequence[User] | None) -> None:
+    if people is not None:
+        project.people.set(people)
+    if colleagues is not None:
+        project.colleagues.set(colleagues)
+
+
+@transaction.atomic
+def create_project(by: Membership, fields: dict[str, Any], *, company: Company | None = None,
+                   people: Sequence[Person] = (), colleagues: Sequence[User] = (), tags: Iterable[str] = (),
+                   responsible: User | None = None, deal: Deal | None = None) -> Project:
+    project = Project(account=by.account)
+    _apply_fields(project, fields)
+    check_links(by, company, people, colleagues)
+    if deal is not None and deal.account_id != by.account.pk:
+        raise ValidationError({"deal": _("Unknown deal.")})
+    project.company, project.deal = company, deal
+    project.record = record_actions.create_record(by, Kind.PROJECT, project.name, responsible)
+    project.save()
+    _set_relations(project, people, colleagues)
+    if tags:
+        record_actions.set_tags(project.record, tags)
+    return project
+
+
+@transaction.atomic
+def update_project(project: Project, by: Membership, fields: dict[str, Any], *, version: int | None = None,
+                   company: Company | None = KEEP, people: Sequence[Person] | None = None,
+                   colleagues: Sequence[User] | None = None, tags: Iterable[str] | None = None,
+                   responsible: User | None = KEEP) -> Project:
+    """Saves changes if the project is still at `version` (None skips the check). Relations left at
+    their defaults stay as they are; `company=None` or `responsible=None` clears them."""
+    _apply_fields(project, fields)
+    check_links(by, None if company is KEEP else company, people, colleagues)
+    record_actions.bump_version(project.record, by, version)
+    if company is not KEEP:
+        project.company = company
+    project.save()
+    record = project.record
+    record.display_name = project.name[:300]
+    update_fields = ["display_name"]
+    if responsible is not KEEP:
+        record.responsible = responsible
+        update_fields.append("responsible")
+    record.save(update_fields=update_fields)
+    _set_relations(project, people, colleagues)
+    if tags is not None:
+        record_actions.set_tags(record, tags)
+    return project
+
+
+@transaction.atomic
+def change_status(project: Project, by: Membership, status: str) -> bool:
+    """One click on the status bar: starting, open or closed. Returns whether anything changed;
+    a change is written into the project's history."""
+    if status not in ProjectStatus.values:
+        raise ValidationError({"status": _("Please choose starting, open or closed.")})
+    old = project.status
+    if status == old:
+        return False
+    record_actions.bump_version(project.record, by, None)
+    project.status = status
+    project.save(update_fields=["status"])
+    names = {"old": ProjectStatus(old).label, "new": ProjectStatus(status).label}
+    subject = _("Project closed") if status == ProjectStatus.CLOSED else _("Status changed")
+    history_actions.add_note(by, [project.record], _("Status changed from %(old)s to %(new)s.") % names,
+                             subject=subject)
+    return True
+
+
+def project_of(deal: Deal) -> Project | None:
+    """The live project that continues a deal, if one was created from it."""
+    return Project.objects.alive().filter(deal=deal).order_by("record_id").first()
+
+
+@transaction.atomic
+def create_project_from_deal(deal: Deal, by: Membership) -> Project:
+    """The project that continues a won deal: it takes the deal's name, company, people, colleagues,
+    tags, description and responsible user, and links back to the deal, whose history it shows
+    alongside its own (linked, not copied). Asking again returns the project made the first time,
+    so a double click or a repeated API call never makes two."""
+    if deal.account_id != by.account.pk:
+        raise PermissionDenied
+    if not deal.is_won:
+        raise ValidationError({"state": _("Only a won deal can become a project.")})
+    existing = project_of(deal)
+    if existing is not None:
+        return existing
+    company = deal.company if deal.company and deal.company.record.deleted_at is None else None
+    team = Membership.objects.active().filter(account=by.account).values("user_id")
+    project = create_project(
+        by, {"name": deal.name, "description": deal.description, "status": ProjectStatus.STARTING},
+        company=company, people=list(deal.people.alive()),
+        colleagues=list(deal.colleagues.filter(pk__in=team)),
+        tags=list(deal.record.tags.values_list("name", flat=True)),
+        responsible=deal.record.responsible or by.user, deal=deal,
+    )
+    history_actions.add_note(by, [deal.record, project.record],
+                             _("The project “%(name)s” continues this deal.") % {"name": project.name},
+                             subject=_("Project created"))
+    return project
+
+
+def delete_project(project: Project, by: Membership) -> None:
+    """To the trash; power users and above (raises PermissionDenied for members)."""
+    if project.account_id != by.account.pk:
+        raise PermissionDenied
+    record_actions.trash_record(project.record, by)

@@ -1,0 +1,190 @@
+"""The Projects pages: the overview, the project page with its merged history, the form, and
+"Create a project from this deal"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontor.accounts import roles
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership
+from kontor.contacts.models import Company, Person
+from kontor.contacts.queries import page_of
+from kontor.deals.forms import conflicts, people_offered, prefill, primary_jobs
+from kontor.deals.queries import tag_filter
+from kontor.projects import actions
+from kontor.projects.forms import ProjectForm, project_initial, save_project
+from kontor.projects.models import ProjectStatus
+from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
+from kontor.records.access import access_deal, access_project, require
+from kontor.records.actions import StaleEdit
+from kontor.records.models import Kind
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@require_GET
+@member_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    filters = ProjectFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    projects = with_row_data(filters.apply(membership.account))
+    context: dict[str, Any] = {"filters": filters, "responsible": request.GET.get("responsible", ""),
+                               "page": page_of(projects, filters.page)}
+    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+        return render(request, "projects/list.html#results", context)
+    account = membership.account
+    context.update(
+        tag_filter=tag_filter(account, Kind.PROJECT, filters.tags), statuses=ProjectStatus.choices,
+        colleagues=Membership.objects.active().filter(account=account).select_related("user")
+        .order_by("user__name"),
+        company_filter=Company.objects.filter(account=account, pk=filters.company_id).first()
+        if filters.company_id else None,
+        person_filter=Person.objects.filter(account=account, pk=filters.person_id).first()
+        if filters.person_id else None)
+    return render(request, "projects/list.html", context)
+
+
+@require_GET
+@member_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        project = access_project(membership, project_id)
+    except Http404:
+        return _trashed(request, project_id)
+    record = project.record
+    origin = history_records(project)[1:]
+    context = {
+        "project": project, "record": record, "tags": list(record.tags.order_by("name")),
+        "entries": project_timeline(project, membership), "statuses": ProjectStatus.choices,
+        "deal": origin[0].deal if origin else None,
+        "company": project.company if project.company and not project.company.record.deleted_at else None,
+        "people": list(project.people.alive().prefetch_related(primary_jobs())
+                       .order_by("sort_name", "record_id")),
+        "colleagues": list(project.colleagues.order_by("name")),
+    }
+    return render(request, "projects/detail.html", context)
+
+
+def _trashed(request: HttpRequest, project_id: int) -> HttpResponse:
+    """A project in the trash: a 404 like any missing page, except for those who may restore it."""
+    membership = _membership(request)
+    if not roles.can_delete_records(membership.role):
+        raise Http404
+    project = access_project(membership, project_id, include_trash=True)
+    return render(request, "projects/trashed.html", {"project": project})
+
+
+@require_GET
+@member_required
+def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Further entries of the project's merged history, before the given point (keyset)."""
+    membership = _membership(request)
+    project = access_project(membership, project_id)
+    before_id = request.GET.get("before_id", "")
+    entries = project_timeline(project, membership, before=parse_datetime(request.GET.get("before", "")),
+                               before_id=int(before_id) if before_id.isdigit() else None)
+    template = "projects/_entries.html" if request.htmx else "projects/history.html"  # type: ignore[attr-defined]
+    return render(request, template, {"project": project, "record": project.record, "entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """A new project; `?company=ID` and `?person=ID` fill in the company and a person."""
+    membership = _membership(request)
+    company, person = prefill(membership, request.GET)
+    initial = {"status": ProjectStatus.STARTING, "responsible": membership.user.pk,
+               "company_id": company.pk if company else None, "company_name": company.name if company else "",
+               "people": [person.pk] if person else []}
+    offered = people_offered(membership, [person] if person else [], company)
+    form = ProjectForm(request.POST or None, initial=initial, membership=membership, people=offered,
+                       is_new=True)
+    if request.method == "POST" and form.is_valid():
+        project = save_project(form, None)
+        if project is not None:
+            messages.success(request, _("“%(name)s” has been created.") % {"name": project.name})
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    membership = _membership(request)
+    project = access_project(membership, project_id)
+    offered = people_offered(membership, project.people.alive(), project.company)
+    form = ProjectForm(request.POST or None, initial=project_initial(project), membership=membership,
+                       people=offered, is_new=False)
+    context: dict[str, Any] = {"project": project}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_project(form, project)
+        except StaleEdit:
+            stored = access_project(membership, project_id)
+            context.update(conflicts=conflicts(form, project_initial(stored)), project=stored,
+                           changed_by=stored.record.updated_by, changed_at=stored.record.updated_at)
+            data = request.POST.copy()
+            data["version"] = str(stored.record.version)
+            form = ProjectForm(data, initial=project_initial(stored), membership=membership, people=offered,
+                               is_new=False)
+        else:
+            if saved is not None:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(saved)
+    context["form"] = form
+    return render(request, "projects/form.html", context, status=409 if "conflicts" in context else 200)
+
+
+@require_POST
+@member_required
+def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
+    """One click on the status bar (starting, open, closed); with htmx the page part is swapped."""
+    membership = _membership(request)
+    project = access_project(membership, project_id)
+    try:
+        actions.change_status(project, membership, request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(project)
+
+
+@require_POST
+@member_required
+def project_from_deal(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """"Create a project from this deal" on a won deal (a second click opens the same project)."""
+    membership = _membership(request)
+    deal = access_deal(membership, deal_id)
+    try:
+        project = actions.create_project_from_deal(deal, membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(deal)
+    messages.success(request, _("The project “%(name)s” continues the deal.") % {"name": project.name})
+    return redirect(project)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
+    """GET asks for confirmation (power users and above); POST moves the project to the trash."""
+    membership = _membership(request)
+    project = access_project(membership, project_id)
+    require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
+    if request.method == "GET":
+        return render(request, "projects/confirm_delete.html", {"project": project})
+    actions.delete_project(project, membership)
+    messages.success(request, _("“%(name)s” is in the trash now. It can be restored from there for 30 days.")
+                     % {"name": project.name})
+    return redirect("projects:list")
