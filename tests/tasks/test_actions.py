@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kontor.accounts import actions as account_actions
 from kontor.history.models import Entry, EntryKind
@@ -32,7 +32,8 @@ def test_a_member_can_create_a_task_for_a_colleague(carol, bob, anna):
 
 
 def test_a_task_without_a_title_is_named_after_its_type(alice, anna):
-    task = make_task(alice, "  ", record=anna.record, type=TaskType.CALL)
+    with translation.override("en"):
+        task = make_task(alice, "  ", record=anna.record, type=TaskType.CALL)
     assert task.title == "Call"
 
 
@@ -155,7 +156,8 @@ def test_postponing_by_a_nonsense_number_of_days_is_refused(alice, days):
 def test_completing_a_task_writes_a_line_into_its_records_history(alice, carol, anna):
     task = make_task(alice, "Discuss the offer", record=anna.record, type=TaskType.CALL,
                      description="She wants a discount.")
-    actions.complete_task(task, carol.membership)
+    with translation.override("en"):
+        actions.complete_task(task, carol.membership)
     assert task.done_at is not None and task.done_by == carol.user
     entry = Entry.objects.get()
     assert entry.kind == EntryKind.CALL
