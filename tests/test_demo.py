@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from kontor.accounts.models import Account, Membership
 from kontor.accounts.roles import Role
+from kontor.contacts import demo_data
 from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.history.models import Entry
 from kontor.records.models import Record, Tag
@@ -147,3 +148,19 @@ def test_demo_refuses_an_unknown_account_and_bad_counts() -> None:
     with pytest.raises(CommandError, match="cannot be negative"):
         _demo(people=-1)
     assert not Account.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_that_fails_half_way_leaves_nothing_behind(alice, monkeypatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(demo_data, "_write_company_notes", broken)
+
+    with pytest.raises(RuntimeError):
+        _demo("--account", str(alice.account.pk))
+
+    assert not Person.objects.filter(account=alice.account).exists()
+    assert Membership.objects.filter(account=alice.account).count() == 1
+    monkeypatch.undo()
+    assert "already has the demo data" not in _demo("--account", str(alice.account.pk))

@@ -18,6 +18,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Membership, User
 from kontor.accounts.roles import Role
@@ -314,9 +316,11 @@ def has_demo_data(owner: Membership) -> bool:
                                      user__email__in=[email for _name, email, _role in COLLEAGUES]).exists()
 
 
+@transaction.atomic
 def fill_account(owner: Membership, password: str, people: int = 60, companies: int = 15,
                  seed: int = 1) -> DemoResult:
-    """Adds the demo team, companies, people and their history to the owner's account.
+    """Adds the demo team, companies, people and their history to the owner's account, all or
+    nothing (a half-made demo would otherwise count as done on the next run).
 
     1. Colleagues (admin, power user, member) join the team; new ones get `password`.
     2. Companies with switchboard, e-mail, website, address and a relation tag.
