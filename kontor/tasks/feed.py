@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,7 +29,14 @@ from django.utils.translation import gettext as _
 from kontor.contacts.models import Person, Position
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
 from kontor.tasks import ical
-from kontor.tasks.models import CalendarFeed, Task, TaskType, zone_of
+from kontor.tasks.models import (
+    DEFAULT_DURATION_MINUTES,
+    DURATION_MINUTES,
+    CalendarFeed,
+    Task,
+    TaskType,
+    zone_of,
+)
 
 MEETING_ALARM = "-PT15M"
 ALL_DAY_MEETING_ALARM = "PT9H"  # 9:00 on the day of an all-day meeting
@@ -113,6 +122,31 @@ def _primary_companies(tasks: QuerySet[Task]) -> dict[int, str]:
     return companies
 
 
+class TaskRow(NamedTuple):
+    """What an event needs of a task, read as plain values: building 5,000 model instances with
+    their records and assignees would cost more than writing the whole file."""
+
+    id: int
+    title: str
+    type: str
+    record_id: int | None
+    record_kind: str | None
+    record_name: str | None
+    assignee_id: int
+    assignee_name: str
+    time_zone: str
+    due_date: dt.date
+    due_time: dt.time | None
+    description: str
+    updated_at: dt.datetime
+    version: int
+
+
+TASK_COLUMNS = ("pk", "title", "type", "record_id", "record__kind", "record__display_name", "assignee_id",
+                "assignee__name", "assignee__time_zone", "due_date", "due_time", "description", "updated_at",
+                "version")
+
+
 class FeedWriter:
     """Writes one feed's VCALENDAR text. Expects the user's language to be active."""
 
@@ -122,91 +156,111 @@ class FeedWriter:
         self.host = urlsplit(settings.BASE_URL).hostname or "kontor"
         self.urls = {kind: _url_pattern(kind) for kind in Kind.values}
         self.tasks_url = settings.BASE_URL + reverse("tasks:list")
+        # Translated once, not once per event.
+        self.labels = {value: str(label) for value, label in TaskType.choices}
+        self.what_with_whom = _("%(what)s: %(who)s")
+        self.person_at_company = _("%(person)s (%(company)s)")
+        self.someone_elses = _("%(summary)s · %(assignee)s")
+        self.assigned_to = _("Assigned to %(name)s")
+        self.open_in_kontor = _("Open in Kontor: %(url)s")
+        self.zones: dict[str, zoneinfo.ZoneInfo] = {}
 
     def calendar(self) -> str:
         tasks = feed_tasks(self.feed)
         companies = _primary_companies(tasks)
-        rows = list(tasks.select_related("record", "assignee").order_by("due_date", "due_time", "pk"))
+        rows = [TaskRow(*values) for values in
+                tasks.order_by("due_date", "due_time", "pk").values_list(*TASK_COLUMNS)]
         people = list(birthday_people(self.feed).values_list(
             "pk", "title", "first_name", "last_name", "birthday", "record__updated_at").order_by("pk"))
-        zones = sorted({task.assignee.time_zone for task in rows if task.due_time is not None})
+        zones = sorted({self.zone(row.time_zone).key for row in rows if row.due_time is not None})
         lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kontor//Tasks//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH",
             ical.text("X-WR-CALNAME", _("Kontor: %(name)s") % {"name": self.feed.membership.account.name}),
             ical.text("X-WR-CALDESC", _("Tasks and birthdays from Kontor for %(user)s")
                       % {"user": self.user.name or self.user.email}),
-            f"X-WR-TIMEZONE:{zone_of(self.user.time_zone).key}",
+            f"X-WR-TIMEZONE:{self.zone(self.user.time_zone).key}",
             f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH_INTERVAL}", f"X-PUBLISHED-TTL:{REFRESH_INTERVAL}",
         ]
         lines.extend(ical.vtimezone(zone).removesuffix(ical.CRLF) for zone in zones)
-        for task in rows:
-            lines.extend(self.task_event(task, companies))
+        for row in rows:
+            self.task_event(lines, row, companies)
         for person_id, title, first_name, last_name, birthday, changed in people:
             name = " ".join(part for part in (title, first_name, last_name) if part)
             lines.extend(self.birthday_event(person_id, name, birthday or dt.date.min, changed))
         lines.append("END:VCALENDAR")
         return ical.CRLF.join(lines) + ical.CRLF
 
-    def summary(self, task: Task, companies: dict[int, str]) -> str:
-        record = task.record
-        summary = task.title
-        if record is not None:
-            who = record.display_name
-            company = companies.get(record.pk) if record.kind == Kind.PERSON else None
+    def zone(self, name: str) -> zoneinfo.ZoneInfo:
+        if name not in self.zones:
+            self.zones[name] = zone_of(name)
+        return self.zones[name]
+
+    def summary(self, row: TaskRow, companies: dict[int, str]) -> str:
+        summary = row.title
+        if row.record_id is not None:
+            who = row.record_name
+            company = companies.get(row.record_id) if row.record_kind == Kind.PERSON else None
             if company:
-                who = _("%(person)s (%(company)s)") % {"person": who, "company": company}
-            summary = _("%(what)s: %(who)s") % {"what": task.title, "who": who}
-        if task.assignee_id != self.user.pk:
-            summary = _("%(summary)s · %(assignee)s") % {"summary": summary, "assignee": task.assignee.name}
+                who = self.person_at_company % {"person": who, "company": company}
+            summary = self.what_with_whom % {"what": row.title, "who": who}
+        if row.assignee_id != self.user.pk:
+            summary = self.someone_elses % {"summary": summary, "assignee": row.assignee_name}
         return summary
 
-    def link(self, task: Task) -> str:
-        record = task.record
-        pattern = self.urls.get(record.kind) if record is not None else None
-        if record is not None and pattern:
-            return pattern.format(record.pk)
-        return f"{self.tasks_url}?record={record.pk}&user=all" if record is not None else self.tasks_url
+    def link(self, row: TaskRow) -> str:
+        if row.record_id is None:
+            return self.tasks_url
+        pattern = self.urls.get(row.record_kind or "")
+        return pattern.format(row.record_id) if pattern else f"{self.tasks_url}?record={row.record_id}&user=all"
 
-    def task_event(self, task: Task, companies: dict[int, str]) -> Iterator[str]:
-        assert task.due_date is not None
-        link = self.link(task)
-        summary = self.summary(task, companies)
-        someone_else = task.assignee_id != self.user.pk
+    def task_event(self, lines: list[str], row: TaskRow, companies: dict[int, str]) -> None:
+        """Appends the task's VEVENT (with a VALARM for meetings) to `lines`."""
+        link = self.link(row)
+        summary = self.summary(row, companies)
+        someone_else = row.assignee_id != self.user.pk
         description = "\n\n".join(part for part in (
-            task.description,
-            _("Assigned to %(name)s") % {"name": task.assignee.name} if someone_else else "",
-            _("Open in Kontor: %(url)s") % {"url": link},
+            row.description,
+            self.assigned_to % {"name": row.assignee_name} if someone_else else "",
+            self.open_in_kontor % {"url": link},
         ) if part)
-        yield "BEGIN:VEVENT"
-        changed = ical.utc_value(task.updated_at)
-        yield f"UID:task-{task.pk}@{self.host}"
-        yield f"DTSTAMP:{changed}"  # the last change, so that the same content always reads the same
-        yield f"CREATED:{ical.utc_value(task.created_at)}"
-        yield f"LAST-MODIFIED:{changed}"
-        yield f"SEQUENCE:{task.version}"
-        yield ical.text("SUMMARY", summary)
-        start = task.due_start()
-        if start is None:
-            yield f"DTSTART;VALUE=DATE:{ical.date_value(task.due_date)}"
-            yield f"DTEND;VALUE=DATE:{ical.date_value(task.due_date + dt.timedelta(days=1))}"
-            yield "TRANSP:TRANSPARENT"
+        changed = ical.utc_value(row.updated_at)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:task-{row.id}@{self.host}",
+            f"DTSTAMP:{changed}",  # the last change, so that the same content always reads the same
+            f"LAST-MODIFIED:{changed}",
+            f"SEQUENCE:{row.version}",
+            ical.text("SUMMARY", summary),
+        ]
+        if row.due_time is None:
+            lines += [f"DTSTART;VALUE=DATE:{ical.date_value(row.due_date)}",
+                      f"DTEND;VALUE=DATE:{ical.date_value(row.due_date + dt.timedelta(days=1))}",
+                      "TRANSP:TRANSPARENT"]
         else:
-            tzid = zone_of(task.assignee.time_zone).key
-            end = (start.astimezone(dt.UTC) + task.duration).astimezone(start.tzinfo)  # real elapsed time
-            yield f"DTSTART;TZID={tzid}:{ical.local_value(start)}"
-            yield f"DTEND;TZID={tzid}:{ical.local_value(end)}"
-            yield "TRANSP:OPAQUE"
-        yield ical.text("DESCRIPTION", description)
-        yield ical.fold(f"URL:{link}")
-        yield ical.text("CATEGORIES", str(TaskType(task.type).label))
-        if task.type == TaskType.MEETING:
-            yield "BEGIN:VALARM"
-            yield "ACTION:DISPLAY"
-            yield ical.text("DESCRIPTION", summary)
-            yield f"TRIGGER:{MEETING_ALARM if start is not None else ALL_DAY_MEETING_ALARM}"
-            yield "END:VALARM"
-        yield "END:VEVENT"
+            zone = self.zone(row.time_zone)
+            start = dt.datetime.combine(row.due_date, row.due_time, tzinfo=zone)
+            minutes = DURATION_MINUTES.get(TaskType(row.type), DEFAULT_DURATION_MINUTES)
+            lines += [f"DTSTART;TZID={zone.key}:{ical.local_value(start)}",
+                      self.end(start, dt.timedelta(minutes=minutes), zone), "TRANSP:OPAQUE"]
+        lines += [ical.text("DESCRIPTION", description), ical.fold(f"URL:{link}"),
+                  ical.text("CATEGORIES", self.labels.get(row.type, row.type))]
+        if row.type == TaskType.MEETING:
+            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", ical.text("DESCRIPTION", summary),
+                      f"TRIGGER:{MEETING_ALARM if row.due_time is not None else ALL_DAY_MEETING_ALARM}",
+                      "END:VALARM"]
+        lines.append("END:VEVENT")
+
+    @staticmethod
+    def end(start: dt.datetime, duration: dt.timedelta, zone: zoneinfo.ZoneInfo) -> str:
+        """DTEND after real elapsed time, as wall-clock time in the zone of the start; in UTC when
+        that wall-clock time would be ambiguous (02:15 on the night the clocks go back happens
+        twice, and clients would read the first, before the start)."""
+        end = start.astimezone(dt.UTC) + duration
+        local = end.astimezone(zone)
+        if local.replace(fold=0).astimezone(dt.UTC) == end:
+            return f"DTEND;TZID={zone.key}:{ical.local_value(local)}"
+        return f"DTEND:{ical.utc_value(end)}"
 
     def birthday_event(self, person_id: int, name: str, birthday: dt.date,
                        changed: dt.datetime) -> Iterator[str]:

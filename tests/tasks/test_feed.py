@@ -103,6 +103,16 @@ def test_a_nonexistent_wall_clock_time_is_read_as_the_clients_do(alice, client):
     assert event["dtend"].to_ical() == b"20250330T040000"  # 30 real minutes later: 04:00 summer time
 
 
+def test_an_event_in_the_hour_that_happens_twice_still_ends_after_it_starts(alice, client):
+    # 02:45 on 26 October 2025 happens twice in Berlin; the first time (summer time) is meant.
+    task = make_task(alice, "Night call", due_date=dt.date(2025, 10, 26), due_time=dt.time(2, 45))
+    _response, calendar = fetch(client, feed_path(alice))
+    event = events(calendar)[f"task-{task.pk}"]
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert start.astimezone(dt.UTC) == dt.datetime(2025, 10, 26, 0, 45, tzinfo=dt.UTC)
+    assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(minutes=30)
+
+
 def test_a_birthday_on_29_february_comes_every_year(alice, anna, client):
     _response, calendar = fetch(client, feed_path(alice))
     event = events(calendar)[f"birthday-{anna.pk}"]
