@@ -123,7 +123,8 @@ def deal_new(request: HttpRequest) -> HttpResponse:
     contact person (and the person's company)."""
     membership = _membership(request)
     company, person = prefill(membership, request.GET)
-    initial = {"currency": membership.account.currency, "stage": Stage.P0, "responsible": membership.user.pk,
+    initial = {"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1,
+               "responsible": membership.user.pk,
                "company_id": company.pk if company else None, "company_name": company.name if company else "",
                "people": [person.pk] if person else []}
     offered = people_offered(membership, [person] if person else [], company)

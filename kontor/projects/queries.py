@@ -147,26 +147,33 @@ def history_records(project: Project) -> list[Record]:
     return records
 
 
+def project_entries(project: Project, by: Membership, records: list[Record] | None = None) -> QuerySet[Entry]:
+    """The entries of the project and of its deal, newest first, each once (an entry on both is
+    one row), as far as the membership may read them; with author and live records loaded."""
+    records = records if records is not None else history_records(project)
+    entries = Entry.objects.filter(
+        account=project.account,
+        pk__in=EntryLink.objects.filter(record__in=[r.pk for r in records]).values("entry_id"))
+    others = Record.objects.alive().order_by("display_name")
+    return (entries.visible_to(roles.can_read_confidential(by.role)).select_related("author")
+            .prefetch_related(Prefetch("records", queryset=others)).order_by("-happened_at", "-pk"))
+
+
 def project_timeline(project: Project, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
                      before: dt.datetime | None = None, before_id: int | None = None) -> TimelinePage:
-    """The project's history merged with its deal's, newest first, each entry once (an entry on
-    both appears a single time), as far as the membership may read it.
+    """A page of the project's merged history (see project_entries), further back from `before`
+    and `before_id` (keyset pagination).
 
     Each entry gets `shown_on`: the record it is edited from (the project's own entries on the
     project, the deal's on the deal), so that the history partials link to the right place."""
     records = history_records(project)
-    entries = Entry.objects.filter(
-        account=project.account,
-        pk__in=EntryLink.objects.filter(record__in=[r.pk for r in records]).values("entry_id"))
-    entries = entries.visible_to(roles.can_read_confidential(by.role))
+    entries = project_entries(project, by, records)
     if before is not None:
         older = Q(happened_at__lt=before)
         if before_id is not None:
             older |= Q(happened_at=before, pk__lt=before_id)
         entries = entries.filter(older)
-    others = Record.objects.alive().order_by("display_name")
-    rows = list(entries.select_related("author").prefetch_related(Prefetch("records", queryset=others))
-                .order_by("-happened_at", "-pk")[:limit + 1])
+    rows = list(entries[:limit + 1])
     page = TimelinePage(rows[:limit])
     page.has_more = len(rows) > limit
     for entry in page:

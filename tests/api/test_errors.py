@@ -100,7 +100,7 @@ def test_odd_input_gets_a_clear_answer_never_a_500(api, alice, method, path, bod
 
 
 def test_an_unknown_route_is_a_404(api, alice):
-    assert api(alice).get("/deals").status_code == 404
+    assert api(alice).get("/no-such-resource").status_code == 404
 
 
 def test_a_method_a_route_does_not_have_is_a_405(api, alice):
