@@ -18,11 +18,18 @@ from django.test import Client
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Membership
 from kontor.accounts.roles import Role
+from kontor.lib.translations import compile_translations
 
 PASSWORD = "correct horse battery staple"
 
 # Tests must never send real mail or depend on the developer's data directory.
 os.environ.setdefault("KONTOR_JOBS_IMMEDIATE", "true")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tests see the shipped translations, freshly compiled, as every start of Kontor does; so a
+    plain `pytest` and `make test` see the same German pages."""
+    compile_translations()
 
 
 @dataclass
