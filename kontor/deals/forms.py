@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,6 +87,13 @@ def resolve_company(membership: Membership, name: str, chosen_id: int | None) ->
             return company
     company = companies.filter(name__iexact=name).order_by("record_id").first()
     return company or contact_actions.create_company(membership, {"name": name})
+
+
+def live_company(company_id: int | None) -> Company | None:
+    """The company a deal or project points at, unless it is in the trash (one query)."""
+    if company_id is None:
+        return None
+    return Company.objects.alive().select_related("record").filter(pk=company_id).first()
 
 
 def team(membership: Membership) -> list[User]:
@@ -171,6 +179,13 @@ class LinkedRecordsForm(forms.Form):
         return self.team.get(user_id) if user_id else None
 
 
+def ticked_people(membership: Membership, data: Any) -> list[Person]:
+    """The account's live people a submitted form ticked: they stay on offer whatever company was
+    chosen meanwhile, so that a tick is never lost to the choice of company."""
+    ids = [int(value) for value in data.getlist("people") if value.isdigit()][:500] if data else []
+    return list(Person.objects.filter(account=membership.account, pk__in=ids).alive()) if ids else []
+
+
 def people_offered(membership: Membership, linked: Iterable[Person], company: Company | None,
                    extra: Iterable[Person] = ()) -> list[Person]:
     """The contact persons a form offers to tick: those linked already, those asked for in the URL,
@@ -187,10 +202,23 @@ def people_offered(membership: Membership, linked: Iterable[Person], company: Co
     return people
 
 
+class AmountField(forms.DecimalField):
+    """An amount as people of the user's language write it: "1.234,56" in German, "1,234.56" in
+    English, with or without the grouping, a currency sign or spaces."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            grouping, decimal = formats.get_format("THOUSAND_SEPARATOR"), formats.get_format("DECIMAL_SEPARATOR")
+            value = re.sub(r"[\s\u00a0€$£]", "", value)
+            if grouping and grouping != decimal:
+                value = value.replace(grouping, "")
+        return super().to_python(value)
+
+
 class DealForm(LinkedRecordsForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
-    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2, required=False,
-                               localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    value = AmountField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2, required=False,
+                        localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     value_type = forms.ChoiceField(label=gettext_lazy("Value type"), choices=ValueType.choices)
     value_count = forms.IntegerField(label=gettext_lazy("Count"), min_value=1, max_value=actions.MAX_COUNT,
                                      required=False,

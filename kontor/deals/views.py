@@ -25,12 +25,14 @@ from kontor.deals.forms import (
     DealForm,
     conflicts,
     deal_initial,
+    live_company,
     people_named,
     people_offered,
     person_label,
     prefill,
     primary_jobs,
     save_deal,
+    ticked_people,
 )
 from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, tag_filter, with_row_data
@@ -98,7 +100,7 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
     context = {
         "deal": deal, "record": record, "tags": list(record.tags.order_by("name")),
         "entries": timeline(record, membership), "stages": Stage.choices,
-        "company": deal.company if deal.company and not deal.company.record.deleted_at else None,
+        "company": live_company(deal.company_id),
         "people": list(deal.people.alive().prefetch_related(primary_jobs())
                        .order_by("sort_name", "record_id")),
         "colleagues": list(deal.colleagues.order_by("name")),
@@ -127,7 +129,8 @@ def deal_new(request: HttpRequest) -> HttpResponse:
                "responsible": membership.user.pk,
                "company_id": company.pk if company else None, "company_name": company.name if company else "",
                "people": [person.pk] if person else []}
-    offered = people_offered(membership, [person] if person else [], company)
+    ticked = ticked_people(membership, request.POST)
+    offered = people_offered(membership, [person] if person else [], company, ticked)
     form = DealForm(request.POST or None, initial=initial, membership=membership, people=offered, is_new=True)
     if request.method == "POST" and form.is_valid():
         deal = save_deal(form, None)
@@ -142,7 +145,8 @@ def deal_new(request: HttpRequest) -> HttpResponse:
 def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
     membership = _membership(request)
     deal = access_deal(membership, deal_id)
-    offered = people_offered(membership, deal.people.alive(), deal.company)
+    ticked = ticked_people(membership, request.POST)
+    offered = people_offered(membership, deal.people.alive(), deal.company, ticked)
     form = DealForm(request.POST or None, initial=deal_initial(deal), membership=membership, people=offered,
                     is_new=False)
     context: dict[str, Any] = {"deal": deal}

@@ -18,7 +18,7 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
-from kontor.deals.forms import conflicts, people_offered, prefill, primary_jobs
+from kontor.deals.forms import conflicts, live_company, people_offered, prefill, primary_jobs, ticked_people
 from kontor.deals.queries import tag_filter
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
@@ -69,7 +69,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project, "record": record, "tags": list(record.tags.order_by("name")),
         "entries": project_timeline(project, membership), "statuses": ProjectStatus.choices,
         "deal": origin[0].deal if origin else None,
-        "company": project.company if project.company and not project.company.record.deleted_at else None,
+        "company": live_company(project.company_id),
         "people": list(project.people.alive().prefetch_related(primary_jobs())
                        .order_by("sort_name", "record_id")),
         "colleagues": list(project.colleagues.order_by("name")),
@@ -108,7 +108,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
     initial = {"status": ProjectStatus.STARTING, "responsible": membership.user.pk,
                "company_id": company.pk if company else None, "company_name": company.name if company else "",
                "people": [person.pk] if person else []}
-    offered = people_offered(membership, [person] if person else [], company)
+    ticked = ticked_people(membership, request.POST)
+    offered = people_offered(membership, [person] if person else [], company, ticked)
     form = ProjectForm(request.POST or None, initial=initial, membership=membership, people=offered,
                        is_new=True)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     membership = _membership(request)
     project = access_project(membership, project_id)
-    offered = people_offered(membership, project.people.alive(), project.company)
+    ticked = ticked_people(membership, request.POST)
+    offered = people_offered(membership, project.people.alive(), project.company, ticked)
     form = ProjectForm(request.POST or None, initial=project_initial(project), membership=membership,
                        people=offered, is_new=False)
     context: dict[str, Any] = {"project": project}
