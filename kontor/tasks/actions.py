@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
 from kontor.history import actions as history_actions
-from kontor.history.models import EntryKind
+from kontor.history.models import Entry, EntryKind
 from kontor.records.models import Record
+from kontor.search import index as search_index
 from kontor.tasks.models import CalendarFeed, Task, TaskType, new_feed_token, zone_of
 
 TASK_FIELDS = ("title", "type", "due_date", "due_time", "description")
@@ -91,8 +92,10 @@ def create_task(by: Membership, fields: dict[str, Any], record: Record | None = 
     _check_assignee(by, assignee)
     _check_record(by, record)
     now = timezone.now()
-    return Task.objects.create(account=by.account, record=record, assignee=assignee, created_by=by.user,
+    task = Task.objects.create(account=by.account, record=record, assignee=assignee, created_by=by.user,
                                created_at=now, updated_at=now, **data)
+    search_index.index(task)
+    return task
 
 
 def _claim(task: Task, expected_version: int | None, **changes: Any) -> Task:
@@ -128,7 +131,9 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
         target = record if isinstance(record, Record) else None
         _check_record(by, target)
         data["record"] = target
-    return _claim(task, version, **data)
+    task = _claim(task, version, **data)
+    search_index.index(task)
+    return task
 
 
 def postponed(due_date: dt.date | None, days: int, today: dt.date) -> dt.date:
@@ -154,23 +159,23 @@ def postpone_task(task: Task, by: Membership, days: int) -> Task:
 
 
 @transaction.atomic
-def complete_task(task: Task, by: Membership) -> Task:
-    """Marks the task done and writes a line into its record's history. Completing a task that is
-    already done changes nothing and writes no second line."""
+def complete_task(task: Task, by: Membership) -> Entry | None:
+    """Marks the task done (refreshing `task`) and writes a line into its record's history, which
+    it returns. Completing a task that is already done changes nothing and writes no second line."""
     _check_same_account(by, task)
     now = timezone.now()
     if not Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
             done_at=now, done_by=by.user, updated_at=now, version=F("version") + 1):
         task.refresh_from_db()
-        return task
+        return None
     task.refresh_from_db()
-    if task.record is not None and not task.record.is_deleted:
-        body = _("Done: %(title)s") % {"title": task.title}
-        if task.description:
-            body += "\n\n" + task.description
-        history_actions.add_note(by, [task.record], body, kind=HISTORY_KIND.get(TaskType(task.type),
-                                                                                 EntryKind.NOTE))
-    return task
+    if task.record is None or task.record.is_deleted:
+        return None
+    body = _("Done: %(title)s") % {"title": task.title}
+    if task.description:
+        body += "\n\n" + task.description
+    return history_actions.add_note(by, [task.record], body,
+                                    kind=HISTORY_KIND.get(TaskType(task.type), EntryKind.NOTE))
 
 
 def reopen_task(task: Task, by: Membership) -> Task:
@@ -192,6 +197,7 @@ def delete_task(task: Task, by: Membership) -> None:
     _check_same_account(by, task)
     if not can_delete_task(by, task):
         raise PermissionDenied(_("Only power users, the task's creator and its assignee can delete a task."))
+    search_index.remove_objects(Task, [task.pk])
     task.delete()
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
@@ -219,9 +220,16 @@ def postpone(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def done(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Marks the task done. On a record page (htmx), the history line it wrote appears at the top
+    of the record's timeline at once, swapped in beside the row."""
     membership = request.membership  # type: ignore[attr-defined]
-    task = actions.complete_task(access_task(membership, task_id), membership)
-    return _after(request, task, _("The task is done."))
+    task = access_task(membership, task_id)
+    entry = actions.complete_task(task, membership)
+    response = _after(request, task, _("The task is done."))
+    if _htmx(request) and entry is not None and _placement(request) == "record":
+        response.write(render_to_string("tasks/_history_line.html", {"entry": entry, "record": task.record},
+                                        request))
+    return response
 
 
 @require_POST

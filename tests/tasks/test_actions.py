@@ -157,9 +157,9 @@ def test_completing_a_task_writes_a_line_into_its_records_history(alice, carol, 
     task = make_task(alice, "Discuss the offer", record=anna.record, type=TaskType.CALL,
                      description="She wants a discount.")
     with translation.override("en"):
-        actions.complete_task(task, carol.membership)
+        entry = actions.complete_task(task, carol.membership)
     assert task.done_at is not None and task.done_by == carol.user
-    entry = Entry.objects.get()
+    assert entry == Entry.objects.get()
     assert entry.kind == EntryKind.CALL
     assert entry.author == carol.user
     assert entry.body == "Done: Discuss the offer\n\nShe wants a discount."
@@ -170,7 +170,7 @@ def test_completing_a_task_twice_writes_one_line(alice, anna):
     task = make_task(alice, record=anna.record)
     actions.complete_task(task, alice.membership)
     first_done_at = task.done_at
-    actions.complete_task(task, alice.membership)
+    assert actions.complete_task(task, alice.membership) is None
     assert Entry.objects.count() == 1
     assert task.done_at == first_done_at
 

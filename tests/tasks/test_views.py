@@ -200,8 +200,14 @@ def test_postponing_by_nonsense_changes_nothing(alice):
 def test_done_with_htmx_shows_the_task_done_and_writes_history(carol, alice, anna):
     task = make_task(alice, "Call", record=anna.record, type=TaskType.CALL, due_date=today())
     response = carol.client.post(reverse("tasks:done", args=[task.pk]), {"placement": "record"}, **HTMX)
-    assert response.status_code == 200 and "is-done" in response.content.decode()
-    assert Entry.objects.get().body == "Done: Call"
+    page = response.content.decode()
+    assert response.status_code == 200 and "is-done" in page
+    entry = Entry.objects.get()
+    assert entry.body == "Done: Call"
+    # The history line comes along for the record's timeline, swapped in out of band.
+    assert f'hx-swap-oob="afterbegin:#timeline-{anna.pk}"' in page and f'id="entry-{entry.pk}"' in page
+    in_the_tasks_area = alice.client.post(reverse("tasks:reopen", args=[task.pk]), **HTMX)
+    assert "hx-swap-oob" not in in_the_tasks_area.content.decode()
 
 
 def test_editing_inline_and_saving(alice, anna):
