@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -41,8 +43,7 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 
 
 def _fallback(task: Task) -> str:
-    from django.urls import reverse
-
+    """Where to return without a `next`: the task's record, or the Tasks area."""
     return task.record.get_absolute_url() if task.record is not None else reverse("tasks:list")
 
 
@@ -191,7 +192,8 @@ def _stale_form(request: HttpRequest, current: Task, colleagues: list[Membership
     form.is_valid()
     form.add_error(None, _("Someone else changed this task in the meantime: it is now “%(title)s”, due "
                            "%(due)s. Save again to replace it with your version.")
-                   % {"title": current.title, "due": current.due_date or _("without a date")})
+                   % {"title": current.title, "due": date_format(current.due_date, "SHORT_DATE_FORMAT")
+                      if current.due_date else _("without a date")})
     return form
 
 
@@ -247,8 +249,7 @@ def delete(request: HttpRequest, task_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     task = access_task(membership, task_id)
     if not actions.can_delete_task(membership, task):
-        raise PermissionDenied(_("Only power users, the task's creator and its assignee can "
-                                         "delete a task."))
+        raise PermissionDenied(_("Only power users, the task's creator and its assignee can delete a task."))
     back = _next_url(request, _fallback(task))
     if request.method == "GET":
         return render(request, "tasks/delete.html", {"task": task, "next": back})
