@@ -186,4 +186,4 @@ def test_kontor_demo_prepares_a_new_data_directory_first(tmp_path: Path) -> None
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
     assert finished.returncode == 0, finished.stderr
-    assert "Demo GmbH (account 1): 2 people, 2 companies" in finished.stdout
+    assert "Demo GmbH (account 1): 2 people, 2 companies," in finished.stdout

@@ -12,6 +12,7 @@ from kontor.accounts.models import Account, Membership
 from kontor.accounts.roles import Role
 from kontor.contacts import demo_data
 from kontor.contacts.models import Company, ContactDetail, Person, Position
+from kontor.deals.models import Deal
 from kontor.history.models import Entry
 from kontor.records.models import Record, Tag
 from kontor.tasks.models import Task
@@ -84,6 +85,10 @@ def test_the_demo_looks_lived_in(alice) -> None:
     tasks = Task.objects.filter(account=alice.account)
     assert tasks.filter(done_at__isnull=True, due_date__isnull=False).exists()
     assert tasks.values("record").distinct().count() == tasks.count()  # at most one follow-up per person
+    deals = Deal.objects.filter(account=alice.account).prefetch_related("people__positions")
+    assert len({deal.state for deal in deals}) >= 2
+    assert all(position.company_id == deal.company_id for deal in deals for person in deal.people.all()
+               for position in person.positions.all() if position.is_primary)
     legal_forms = {" GmbH", " AG", " KG", " Ltd"}
     assert all(any(form in company.name for form in legal_forms)
                for company in Company.objects.filter(account=alice.account))

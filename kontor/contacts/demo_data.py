@@ -16,6 +16,7 @@ import random
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,8 +27,12 @@ from kontor.accounts.roles import Role
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import AddressData, AssistantData, DateData, DetailData, Details, PositionData
 from kontor.contacts.models import Company, Gender, Person, Salutation
+from kontor.deals import actions as deal_actions
+from kontor.deals.models import Stage, ValueType
 from kontor.history import actions as history_actions
 from kontor.history.models import EntryKind
+from kontor.projects import actions as project_actions
+from kontor.projects.models import ProjectStatus
 from kontor.tasks import actions as task_actions
 from kontor.tasks.models import TaskType
 
@@ -298,6 +303,31 @@ FOLLOW_UPS = {
            (TaskType.TASK, "Check the draft contract")],
 }
 
+# (name, value type, value range, count range) of deals; values in the company's currency.
+DEALS = {
+    "de": [("Lagerverwaltung {city}", ValueType.TOTAL, (18_000, 95_000), (1, 1)),
+           ("Wartungsvertrag {year}", ValueType.MONTHLY, (450, 2_400), (12, 24)),
+           ("Kundenportal Relaunch", ValueType.TOTAL, (24_000, 80_000), (1, 1)),
+           ("Schulungspaket Vertrieb", ValueType.DAILY, (950, 1_400), (3, 12)),
+           ("ERP-Schnittstelle", ValueType.TOTAL, (9_500, 38_000), (1, 1)),
+           ("Beratung Prozessanalyse", ValueType.HOURLY, (120, 160), (40, 120))],
+    "en": [("Customer portal rollout", ValueType.TOTAL, (20_000, 90_000), (1, 1)),
+           ("Reporting module licence", ValueType.MONTHLY, (600, 3_000), (12, 36)),
+           ("Maintenance plan {year}", ValueType.MONTHLY, (400, 1_800), (12, 24)),
+           ("Training for the sales team", ValueType.DAILY, (900, 1_300), (2, 8)),
+           ("ERP integration", ValueType.TOTAL, (12_000, 45_000), (1, 1))],
+}
+DEAL_NOTES = {
+    "de": ["Angebot verschickt, Rückmeldung bis Ende des Monats zugesagt.",
+           "Budget ist freigegeben, es fehlt noch die Unterschrift der Geschäftsführung.",
+           "Mitbewerber ist etwas günstiger, wir punkten beim Service vor Ort."],
+    "en": ["Proposal sent; they promised an answer by the end of the month.",
+           "Budget approved, waiting for the managing director's signature.",
+           "A competitor is slightly cheaper; our on-site support is the selling point."],
+}
+# Stages of the demo deals, most still open.
+STAGES = [Stage.P25, Stage.P25, Stage.P50, Stage.P50, Stage.P75, Stage.P0, Stage.WON, Stage.WON, Stage.LOST]
+
 
 @dataclass
 class DemoResult:
@@ -306,6 +336,8 @@ class DemoResult:
     companies: int = 0
     notes: int = 0
     tasks: int = 0
+    deals: int = 0
+    projects: int = 0
     colleagues: list[Membership] = field(default_factory=list)
     new_users: set[str] = field(default_factory=set)  # e-mails of users created with the given password
 
@@ -327,6 +359,7 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
     3. People, most of them working at one of the companies, some with a former job elsewhere.
     4. Notes, calls and meetings on people and companies, spread over the last nine months.
     5. Follow-up tasks for about a third of the people: a few overdue, a few done, most ahead.
+    6. Deals with customers and leads at every stage; some won deals continue as projects.
     """
     rng = random.Random(seed)
     result = DemoResult(owner.account.name)
@@ -336,6 +369,7 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
     seeds = COMPANIES[:max(0, min(companies, len(COMPANIES)))]
     company_objects = [_create_company(owner, seed_, rng, team) for seed_ in seeds]
     result.companies = len(company_objects)
+    staff: dict[int, list[Person]] = {company.pk: [] for company in company_objects}
     for index in range(people):
         home = seeds[index % len(seeds)] if seeds and rng.random() < 0.9 else None
         language = home.language if home else rng.choice(["de", "de", "en"])
@@ -344,12 +378,18 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
         company = company_objects[seeds.index(home)] if home else None
         person = _create_person(owner, language, home, company, company_objects, rng, team)
         result.people += 1
+        if company is not None:
+            staff[company.pk].append(person)
         result.notes += _write_person_notes(person, home, company, language, rng, team)
         if rng.random() < 0.35:
             _add_follow_up(person, language, rng, team)
             result.tasks += 1
     for company, seed_ in zip(company_objects, seeds, strict=True):
         result.notes += _write_company_notes(company, seed_, rng, team)
+        if seed_.relation in ("Kunde", "Lead") or rng.random() < 0.3:
+            for _deal in range(rng.randint(1, 2)):
+                result.projects += _add_deal(company, seed_, staff[company.pk], rng, team)
+                result.deals += 1
     return result
 
 
@@ -570,3 +610,32 @@ def _add_follow_up(person: Person, language: str, rng: random.Random, team: list
     task = task_actions.create_task(creator, fields, record=person.record, assignee=rng.choice(team).user)
     if due < dt.date.today() and rng.random() < 0.5:
         task_actions.complete_task(task, creator)
+
+
+def _add_deal(company: Company, seed: CompanySeed, people: list[Person], rng: random.Random,
+              team: list[Membership]) -> int:
+    """One deal with the company and one or two of its people; returns 1 if it became a project."""
+    language = seed.language
+    name, value_type, (low, high), (fewest, most) = rng.choice(DEALS[language])
+    today = dt.date.today()
+    fields = {"name": name.format(city=seed.place.city, year=today.year + 1),
+              "value": Decimal(rng.randint(low, high)).quantize(Decimal(100) if high > 5_000 else Decimal(10)),
+              "value_type": value_type, "value_count": rng.randint(fewest, most),
+              "currency": {DE: "EUR", UK: "GBP", US: "USD"}[seed.place.country],
+              "target_date": today + dt.timedelta(days=rng.randint(-20, 180)),
+              "description": rng.choice(DEAL_NOTES[language])}
+    owner = rng.choice([m for m in team if m.role != Role.MEMBER])
+    stage = rng.choice(STAGES)
+    contacts = rng.sample(people, min(len(people), rng.randint(1, 2)))
+    colleagues = [m.user for m in rng.sample(team, rng.randint(0, 1)) if m.user != owner.user]
+    deal = deal_actions.create_deal(owner, fields, stage=Stage.P75 if stage == Stage.WON else stage,
+                                    company=company, people=contacts, colleagues=colleagues,
+                                    responsible=owner.user)
+    if stage != Stage.WON:
+        return 0
+    deal_actions.win_deal(deal, owner)  # writes "Deal won" into its history, as a click would
+    if rng.random() < 0.6:
+        project = project_actions.create_project_from_deal(deal, owner)
+        project_actions.change_status(project, owner, ProjectStatus.OPEN)
+        return 1
+    return 0

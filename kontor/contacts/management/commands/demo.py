@@ -47,8 +47,10 @@ class Command(BaseCommand):
         with translation.override(owner.user.language):
             result = demo_data.fill_account(owner, password, people=options["people"],
                                             companies=options["companies"], seed=options["seed"])
-        self.stdout.write(f"{result.account_name} (account {owner.account.pk}): {result.people} people, "
-                          f"{result.companies} companies, {result.notes} notes, {result.tasks} tasks.")
+        counts = ", ".join(_count(number, word) for number, word in [
+            (result.people, "person"), (result.companies, "company"), (result.notes, "note"),
+            (result.tasks, "task"), (result.deals, "deal"), (result.projects, "project")])
+        self.stdout.write(f"{result.account_name} (account {owner.account.pk}): {counts}.")
         self.stdout.write(f"Log in at {settings.BASE_URL}/ as")
         if new_owner:
             result.new_users.add(owner.user.email)
@@ -74,3 +76,8 @@ class Command(BaseCommand):
         new_user = not User.objects.filter(email__iexact=DEMO_OWNER).exists()
         owner = account_actions.create_account(DEMO_ACCOUNT, DEMO_OWNER, password, owner_name="Dana Demo")
         return owner, new_user
+
+
+def _count(number: int, word: str) -> str:
+    plural = {"person": "people", "company": "companies"}.get(word, word + "s")
+    return f"{number} {word if number == 1 else plural}"
