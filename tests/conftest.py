@@ -100,3 +100,6 @@ def _isolated_media(tmp_path, settings) -> None:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / "files"}}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The personas speak English; a visitor whose browser names no language gets English in tests
+    # too, so assertions read the same everywhere. Tests of the German pages ask for German.
+    settings.LANGUAGE_CODE = "en"
