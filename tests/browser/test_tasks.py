@@ -1,0 +1,70 @@
+"""Tasks on a person's page, clicked through in Chromium: create one that is already due, see it
+in red, postpone it by a day and by a week, and mark it done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from kontor.accounts import actions as account_actions
+from kontor.contacts import actions as contact_actions
+from kontor.history.models import Entry
+from kontor.tasks.models import Task
+
+PASSWORD = "Kontor-Test-2026!"
+RED = "rgb(180, 35, 24)"  # --danger in app.css
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_task_on_a_person_page_turns_red_when_due_and_moves_with_one_click(page: Page):
+    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
+                                           owner_name="Anna Adler", language="en")
+    person = contact_actions.create_person(owner, {"first_name": "Jonas", "last_name": "Weber"})
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "anna@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.goto(f"/people/{person.pk}/")
+
+    # Due the day before yesterday: overdue from the moment it exists, whatever the hour.
+    due = timezone.localdate() - dt.timedelta(days=2)
+    section = page.locator("[data-testid=record-tasks]")
+    section.locator("[data-testid=task-new-open]").click()
+    form = section.locator("form[data-testid=task-new]")
+    form.locator("[name=title]").fill("Angebot nachfassen")
+    form.locator("[name=type]").select_option("call")
+    form.locator("[name=due_date]").fill(due.isoformat())
+    form.locator("[data-testid=task-add]").click()
+
+    task_row = section.locator("[data-testid=task]").filter(has_text="Angebot nachfassen")
+    expect(task_row).to_have_class(re.compile(r"\bis-overdue\b"))
+    expect(task_row.locator("[data-testid=task-due]")).to_have_css("color", RED)
+    task = Task.objects.get(title="Angebot nachfassen")
+    assert task.due_date == due and task.record_id == person.pk
+
+    task_row.hover()
+    task_row.locator("[data-testid=task-postpone-1]").click()
+    expect(task_row.locator("[data-testid=task-due]")).to_have_attribute(
+        "datetime", (due + dt.timedelta(days=1)).isoformat())
+
+    task_row.hover()
+    task_row.locator("[data-testid=task-postpone-7]").click()
+    expect(task_row.locator("[data-testid=task-due]")).to_have_attribute(
+        "datetime", (due + dt.timedelta(days=8)).isoformat())
+    expect(task_row).not_to_have_class(re.compile(r"\bis-overdue\b"))
+
+    task_row.hover()
+    task_row.locator("[data-testid=task-done]").click()
+    expect(section.locator("[data-testid=task]").filter(has_text="Angebot nachfassen")
+           .locator("[data-testid=task-done]")).to_have_count(0)
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert Entry.objects.filter(links__record_id=person.pk, body__contains="Angebot nachfassen").exists()
+
+    page.goto("/tasks/?state=done")
+    expect(page.locator("main")).to_contain_text("Angebot nachfassen")
