@@ -128,6 +128,9 @@ def create_project_from_deal(deal: Deal, by: Membership) -> Project:
     so a double click or a repeated API call never makes two."""
     if deal.account_id != by.account.pk:
         raise PermissionDenied
+    # The deal's row is locked while we look for its project, so that two clicks at the same
+    # moment (in two processes) cannot both find none and make two.
+    Deal.objects.select_for_update().filter(pk=deal.pk).first()
     if not deal.is_won:
         raise ValidationError({"state": _("Only a won deal can become a project.")})
     existing = project_of(deal)
