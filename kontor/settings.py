@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kontor.deals",
     "kontor.projects",
     "kontor.tasks",
+    "kontor.search",
     "kontor.api",
 ]
 

@@ -17,7 +17,7 @@ urlpatterns = [
     path("tasks/", include("kontor.tasks.urls")),
     path("calendar/", include("kontor.tasks.urls_calendar")),
     path("files/", views.area_not_built, {"area": "files"}, name="files"),
-    path("search/", views.search, name="search"),
+    path("search/", include("kontor.search.urls")),
     path("api/v1/", api.urls),
 ]
 

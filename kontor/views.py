@@ -1,16 +1,15 @@
-"""Pages that belong to no single domain app: the start page, areas still to come, search and
-the error pages."""
+"""Pages that belong to no single domain app: the start page, areas still to come and the error
+pages."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
-from kontor.contacts.models import Company, Person, Position
 from kontor.history.models import Entry
 from kontor.records.models import Kind, Record
 
@@ -44,35 +43,6 @@ def start(request: HttpRequest) -> HttpResponse:
 def area_not_built(request: HttpRequest, area: str) -> HttpResponse:
     title, purpose = AREAS[area]
     return render(request, "kontor/area_not_built.html", {"title": title, "purpose": purpose, "area": area})
-
-
-SEARCH_LIMIT = 50
-
-
-@member_required
-def search(request: HttpRequest) -> HttpResponse:
-    """Finds people and companies by name. The full-text search across notes replaces this."""
-    membership = request.membership  # type: ignore[attr-defined]
-    query = request.GET.get("q", "").strip()[:200]
-    people: list[Person] = []
-    companies: list[Company] = []
-    if query:
-        words = query.split()
-        person_filter = Q()
-        for word in words:
-            person_filter &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        current_jobs = (Position.objects.filter(is_former=False, company__record__deleted_at__isnull=True)
-                        .select_related("company"))
-        people = list(Person.objects.filter(account=membership.account).alive().filter(person_filter)
-                      .prefetch_related(Prefetch("positions", queryset=current_jobs))
-                      .order_by("sort_name")[:SEARCH_LIMIT])
-        company_filter = Q()
-        for word in words:
-            company_filter &= Q(name__icontains=word)
-        companies = list(Company.objects.filter(account=membership.account).alive().filter(company_filter)
-                         .order_by("sort_name")[:SEARCH_LIMIT])
-    return render(request, "kontor/search.html",
-                  {"search_query": query, "people": people, "companies": companies, "limit": SEARCH_LIMIT})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,12 +1,10 @@
-"""The start page and the simple name search."""
+"""The start page. (The search has its own tests in tests/search/.)"""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
-from kontor.contacts.actions import Details, PositionData
 from kontor.history import actions as history_actions
 from kontor.records import actions as record_actions
 
@@ -72,64 +70,3 @@ def test_start_shows_only_the_own_account(alice, oscar):
     history_actions.add_note(alice.membership, [person.record], "Internal matter")
     html = oscar.client.get(reverse("start")).content.decode()
     assert "Geheim" not in html and "Internal matter" not in html
-
-
-# Search
-
-
-@pytest.fixture
-def address_book(alice, oscar):
-    holz = contact_actions.create_company(alice.membership, {"name": "Müller Holzbau GmbH"})
-    contact_actions.create_company(alice.membership, {"name": "Schmidt Elektro"})
-    hans = contact_actions.create_person(
-        alice.membership, {"first_name": "Hans", "last_name": "Müller"},
-        details=Details(positions=[PositionData(company=holz, job_title="Einkauf")]))
-    contact_actions.create_person(alice.membership, {"first_name": "Greta", "last_name": "Schmidt"})
-    contact_actions.create_person(oscar.membership, {"first_name": "Hanna", "last_name": "Müller"})
-    return hans, holz
-
-
-def test_search_finds_people_and_companies_by_part_of_the_name(alice, address_book):
-    hans, holz = address_book
-    html = alice.client.get(reverse("search"), {"q": "mül"}).content.decode()
-    assert f'href="{hans.get_absolute_url()}"' in html
-    assert f'href="{holz.get_absolute_url()}"' in html
-    assert "Einkauf at Müller Holzbau GmbH" in html
-    assert "Schmidt" not in html
-    assert "Hanna" not in html
-
-
-def test_search_combines_words(alice, address_book):
-    html = alice.client.get(reverse("search"), {"q": "hans müller"}).content.decode()
-    assert "Hans Müller" in html
-    assert "Holzbau" not in html.split("found-companies")[1]
-
-
-def test_search_without_results_says_so_honestly(alice, address_book):
-    html = alice.client.get(reverse("search"), {"q": "Zander"}).content.decode()
-    assert "Nothing found for “Zander”" in html
-    assert "Notes and other details are not searched yet." in html
-
-
-def test_search_without_a_query_invites_to_type(alice):
-    html = alice.client.get(reverse("search")).content.decode()
-    assert "Whom are you looking for?" in html
-
-
-def test_search_leaves_out_trashed_records(alice, address_book):
-    hans, _holz = address_book
-    record_actions.trash_record(hans.record, alice.membership)
-    html = alice.client.get(reverse("search"), {"q": "hans"}).content.decode()
-    assert "Nothing found" in html
-
-
-def test_search_needs_a_fixed_number_of_queries(alice, address_book, django_assert_max_num_queries):
-    for number in range(20):
-        contact_actions.create_person(alice.membership, {"last_name": f"Müller {number}"})
-    with django_assert_max_num_queries(6):
-        alice.client.get(reverse("search"), {"q": "müller"})
-
-
-def test_outsider_finds_nothing_of_alices(oscar, address_book):
-    html = oscar.client.get(reverse("search"), {"q": "holzbau"}).content.decode()
-    assert "Nothing found" in html

@@ -31,6 +31,7 @@ from kontor.contacts.models import (
 from kontor.contacts.validation import clean_detail
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind, Record
+from kontor.search import index as search_index
 
 PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "gender", "language", "background",
                  "birthday")
@@ -191,6 +192,7 @@ def create_person(by: Membership, fields: dict[str, Any], details: Details | Non
     _replace_details(person.record, person, details or Details())
     if tags:
         record_actions.set_tags(person.record, tags)
+    search_index.index(person)
     return person
 
 
@@ -207,6 +209,7 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     _replace_details(person.record, person, details or Details())
     if tags is not None:
         record_actions.set_tags(person.record, tags)
+    search_index.index(person)
     return person
 
 
@@ -220,6 +223,7 @@ def create_company(by: Membership, fields: dict[str, Any], details: Details | No
     _replace_details(company.record, company, details or Details())
     if tags:
         record_actions.set_tags(company.record, tags)
+    search_index.index(company)
     return company
 
 
@@ -234,6 +238,7 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
     _replace_details(company.record, company, details or Details())
     if tags is not None:
         record_actions.set_tags(company.record, tags)
+    search_index.index(company)
     return company
 
 

@@ -19,6 +19,7 @@ from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_p
 from kontor.history import actions as history_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
+from kontor.search import index as search_index
 
 DEAL_FIELDS = ("name", "value", "value_type", "value_count", "currency", "target_date", "description")
 MAX_VALUE = Decimal("999999999999.99")
@@ -154,6 +155,7 @@ def create_deal(by: Membership, fields: dict[str, Any], *, stage: str = Stage.P0
     _set_relations(deal, people, colleagues)
     if tags:
         record_actions.set_tags(deal.record, tags)
+    search_index.index(deal)
     return deal
 
 
@@ -184,6 +186,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
         record_actions.set_tags(record, tags)
     if change:
         _note_stage_change(by, deal, *change)
+    search_index.index(deal)
     return deal
 
 

@@ -16,6 +16,7 @@ from kontor.accounts.models import Membership
 from kontor.history.models import Entry, EntryKind, EntryLink
 from kontor.records import actions as record_actions
 from kontor.records.models import Record
+from kontor.search import index as search_index
 
 MAX_NOTE_LENGTH = 100_000
 
@@ -63,6 +64,7 @@ def add_note(by: Membership, records: Sequence[Record], body: str, confidential:
     for record in records:
         record_actions.watch(record, by.user)
     Record.objects.filter(pk__in=[r.pk for r in records]).update(updated_at=now)
+    search_index.index(entry)
     return entry
 
 
@@ -92,12 +94,14 @@ def update_note(entry: Entry, by: Membership, body: str, confidential: bool | No
         entry.refresh_from_db()
         raise StaleEntry(entry)
     entry.refresh_from_db()
+    search_index.index(entry)
     return entry
 
 
 def delete_note(entry: Entry, by: Membership) -> None:
     if not can_delete_entry(by, entry):
         raise PermissionDenied(_("You can only delete your own notes."))
+    search_index.remove_objects(Entry, [entry.pk])
     entry.delete()
 
 

@@ -18,6 +18,7 @@ from kontor.history import actions as history_actions
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
+from kontor.search import index as search_index
 
 PROJECT_FIELDS = ("name", "description", "status", "start_date", "end_date")
 
@@ -67,6 +68,7 @@ def create_project(by: Membership, fields: dict[str, Any], *, company: Company |
     _set_relations(project, people, colleagues)
     if tags:
         record_actions.set_tags(project.record, tags)
+    search_index.index(project)
     return project
 
 
@@ -93,6 +95,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
     _set_relations(project, people, colleagues)
     if tags is not None:
         record_actions.set_tags(record, tags)
+    search_index.index(project)
     return project
 
 

@@ -15,6 +15,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership, User
 from kontor.records.access import require
 from kontor.records.models import Record, RecordTag, Tag, Watch
+from kontor.search import index as search_index
 
 
 class StaleEdit(Exception):
@@ -186,6 +187,7 @@ def trash_record(record: Record, by: Membership) -> None:
     Record.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
         deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1)
     record.refresh_from_db()
+    search_index.refresh_record(record)
 
 
 def restore_record(record: Record, by: Membership) -> None:
@@ -193,6 +195,7 @@ def restore_record(record: Record, by: Membership) -> None:
     Record.objects.filter(pk=record.pk).update(deleted_at=None, deleted_by=None, updated_at=timezone.now(),
                                                updated_by=by.user, version=F("version") + 1)
     record.refresh_from_db()
+    search_index.refresh_record(record)
 
 
 def empty_trash(by: Membership) -> int:
@@ -218,4 +221,7 @@ def _purge(records: Iterable[Record]) -> int:
     orphan_candidates = list(Entry.objects.filter(links__record_id__in=ids).values_list("pk", flat=True))
     Record.objects.filter(pk__in=ids).delete()
     Entry.objects.filter(pk__in=orphan_candidates, links__isnull=True).delete()
+    # The index forgets the purged records with them (cascade); the shared entries left behind
+    # are written anew, pointing at the records they still belong to, and the deleted ones go.
+    search_index.index_objects(Entry, orphan_candidates)
     return len(ids)

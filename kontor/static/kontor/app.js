@@ -9,6 +9,47 @@
     var field = document.getElementById("quicksearch");
     if (field) { event.preventDefault(); field.focus(); }
   });
+  // Quick search: arrow keys walk the suggestions htmx put under the field, Enter opens the chosen
+  // one (without a choice, Enter submits the form to the full results), Escape closes the list.
+  function quicksearchOptions() {
+    var box = document.getElementById("quicksearch-results");
+    return box ? Array.prototype.slice.call(box.querySelectorAll("[data-suggestion]")) : [];
+  }
+  function quicksearchSelect(field, options, index) {
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    if (index >= 0) field.setAttribute("aria-activedescendant", options[index].id);
+    else field.removeAttribute("aria-activedescendant");
+  }
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (!field || field.id !== "quicksearch") return;
+    var options = quicksearchOptions();
+    var current = options.findIndex(function (option) { return option.getAttribute("aria-selected") === "true"; });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      // -1 is the field itself: walking past either end comes back to it.
+      var next = current + (event.key === "ArrowDown" ? 1 : -1);
+      if (next >= options.length) next = -1;
+      if (next < -1) next = options.length - 1;
+      quicksearchSelect(field, options, next);
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      window.location.href = options[current].href;
+    } else if (event.key === "Escape") {
+      document.getElementById("quicksearch-results").innerHTML = "";
+      field.setAttribute("aria-expanded", "false");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "quicksearch-results") return;
+    var field = document.getElementById("quicksearch");
+    if (field) field.setAttribute("aria-expanded", quicksearchOptions().length ? "true" : "false");
+  });
+  document.addEventListener("click", function (event) {
+    var box = document.getElementById("quicksearch-results");
+    if (box && !event.target.closest(".quicksearch")) box.innerHTML = "";
+  });
   // Ctrl/Cmd+Enter in a note field saves the note.
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches("textarea[data-submit-on-ctrl-enter]")) {

@@ -1,0 +1,231 @@
+"""Keeping the search index right. The actions call these functions after they write something
+that is searched (no signals): `index_objects` after a create or change, `remove_objects` after a
+delete, `refresh_record` after a record went to the trash or came back.
+
+What gets indexed, and how, is one registry, SOURCES: one entry per model, each saying how to turn
+one object into a Document and how to load many of them for `kontor reindex`. Adding a kind to the
+search is adding an entry there and calling `index_objects` from its actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+
+from kontor.accounts.models import Account
+from kontor.contacts.models import Assistant, Company, ContactDetail, Person
+from kontor.contacts.validation import normalize_phone
+from kontor.deals.models import Deal
+from kontor.history.models import Entry, EntryKind, EntryLink
+from kontor.projects.models import Project
+from kontor.records.models import Record
+from kontor.search.folding import fold
+from kontor.search.models import Document, DocumentKind
+from kontor.tasks.models import Task
+
+TITLE_LENGTH = 300
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one model becomes documents of the index."""
+
+    model: type[models.Model]
+    kinds: tuple[str, ...]                         # the document kinds it produces
+    document: Callable[[Any], Document]            # one object → its document (not saved)
+    loader: Callable[[], models.QuerySet]          # everything `document` reads, prefetched
+
+
+def _clip(text: str) -> str:
+    return text[:TITLE_LENGTH]
+
+
+def _plain(text: str) -> str:
+    """Plain text of a body that may be (cleaned) HTML, such as a filed e-mail."""
+    if "<" in text and re.search(r"<[a-zA-Z/][^>]*>", text):
+        text = html.unescape(strip_tags(text))
+    return text
+
+
+def _contact_lines(details: Iterable[ContactDetail]) -> tuple[list[str], list[str]]:
+    """Contact details as lines of text, and the phone numbers' digits, which only the folded text
+    holds: "0171 234" and "+49 171 234" both search for the digits "0171234"."""
+    lines, digits = [], []
+    for detail in details:
+        lines.append(detail.value)
+        if detail.is_phone:
+            digits.append(detail.normalized)
+    return lines, digits
+
+
+def _document(account_id: int, kind: str, object_id: int, record_id: int | None, title: str,
+              lines: Iterable[str], *, name: str | None = None, extra: Iterable[str] = (),
+              confidential: bool = False, is_hidden: bool = False,
+              sort_at: dt.datetime | None = None) -> Document:
+    text = "\n".join(line for line in lines if line)
+    folded_text = fold(text)
+    extra_text = " ".join(part for part in extra if part)
+    if extra_text:
+        folded_text = f"{folded_text}\n{extra_text}"
+    return Document(account_id=account_id, kind=kind, object_id=object_id, record_id=record_id,
+                    title=_clip(title), text=text, folded_title=_clip(fold(name if name is not None else title)),
+                    folded_text=folded_text, confidential=confidential, is_hidden=is_hidden,
+                    sort_at=sort_at)
+
+
+def person_document(person: Person) -> Document:
+    record = person.record
+    details, digits = _contact_lines(record.contact_details.all())
+    assistants: list[str] = []
+    for assistant in person.assistants.all():
+        assistants.append(" ".join(p for p in (assistant.name, assistant.email, assistant.phone) if p))
+        if assistant.phone:
+            digits.append(normalize_phone(assistant.phone))
+    return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
+                     [*details, person.background, *assistants],
+                     name=f"{person.last_name} {person.first_name} {person.title}".strip(),
+                     extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
+
+
+def company_document(company: Company) -> Document:
+    record = company.record
+    details, digits = _contact_lines(record.contact_details.all())
+    return _document(company.account_id, DocumentKind.COMPANY, company.pk, company.pk, company.name,
+                     [*details, company.background], extra=digits, is_hidden=record.is_deleted,
+                     sort_at=record.created_at)
+
+
+def deal_document(deal: Deal) -> Document:
+    return _document(deal.account_id, DocumentKind.DEAL, deal.pk, deal.pk, deal.name, [deal.description],
+                     is_hidden=deal.record.is_deleted, sort_at=deal.record.created_at)
+
+
+def project_document(project: Project) -> Document:
+    return _document(project.account_id, DocumentKind.PROJECT, project.pk, project.pk, project.name,
+                     [project.description], is_hidden=project.record.is_deleted,
+                     sort_at=project.record.created_at)
+
+
+def entry_document(entry: Entry) -> Document:
+    """A note, call, meeting or e-mail. It links to its first record still alive, and is hidden
+    once every record it belongs to is in the trash."""
+    records = sorted((link.record for link in entry.links.all()), key=lambda r: r.pk)
+    alive = [r for r in records if not r.is_deleted]
+    body = _plain(entry.body) if entry.kind == EntryKind.EMAIL else entry.body
+    first_line = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    title = entry.subject or first_line[:120]
+    kind = DocumentKind.EMAIL if entry.kind == EntryKind.EMAIL else DocumentKind.NOTE
+    record = (alive or records or [None])[0]
+    return _document(entry.account_id, kind, entry.pk, record.pk if record else None, title,
+                     [entry.subject, body], name=entry.subject, confidential=entry.confidential,
+                     is_hidden=not alive, sort_at=entry.happened_at)
+
+
+def task_document(task: Task) -> Document:
+    hidden = task.record is not None and task.record.is_deleted
+    return _document(task.account_id, DocumentKind.TASK, task.pk, task.record_id, task.title,
+                     [task.description], is_hidden=hidden, sort_at=task.created_at)
+
+
+def _contact_prefetch() -> Prefetch:
+    return Prefetch("record__contact_details", ContactDetail.objects.order_by("position", "pk"))
+
+
+SOURCES: dict[type[models.Model], Source] = {
+    Person: Source(Person, (DocumentKind.PERSON,), person_document,
+                   lambda: Person.objects.select_related("record").prefetch_related(
+                       _contact_prefetch(), Prefetch("assistants", Assistant.objects.order_by("pk")))),
+    Company: Source(Company, (DocumentKind.COMPANY,), company_document,
+                    lambda: Company.objects.select_related("record").prefetch_related(_contact_prefetch())),
+    Deal: Source(Deal, (DocumentKind.DEAL,), deal_document, lambda: Deal.objects.select_related("record")),
+    Project: Source(Project, (DocumentKind.PROJECT,), project_document,
+                    lambda: Project.objects.select_related("record")),
+    Entry: Source(Entry, (DocumentKind.NOTE, DocumentKind.EMAIL), entry_document,
+                  lambda: Entry.objects.prefetch_related(
+                      Prefetch("links", EntryLink.objects.select_related("record").only(
+                          "entry_id", "record__id", "record__deleted_at")))),
+    Task: Source(Task, (DocumentKind.TASK,), task_document,
+                 lambda: Task.objects.select_related("record").only(
+                     "id", "account_id", "title", "description", "created_at", "record__id",
+                     "record__deleted_at")),
+}
+
+
+def _source(model: type[models.Model]) -> Source:
+    return SOURCES[model._meta.concrete_model]  # type: ignore[index]
+
+
+def _write(source: Source, ids: list[int], documents: list[Document]) -> None:
+    Document.objects.filter(kind__in=source.kinds, object_id__in=ids).delete()
+    Document.objects.bulk_create(documents, batch_size=500)
+
+
+def index_objects(model: type[models.Model], ids: Iterable[int]) -> None:
+    """(Re)writes the documents of these objects from what the database holds now. Objects that
+    no longer exist lose their documents."""
+    source = _source(model)
+    ids = list(dict.fromkeys(ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        with transaction.atomic():
+            _write(source, chunk, [source.document(obj) for obj in source.loader().filter(pk__in=chunk)])
+
+
+def index(obj: models.Model) -> None:
+    """(Re)writes one object's document."""
+    index_objects(type(obj), [obj.pk])
+
+
+def remove_objects(model: type[models.Model], ids: Iterable[int]) -> None:
+    Document.objects.filter(kind__in=_source(model).kinds, object_id__in=list(ids)).delete()
+
+
+def refresh_record(record: Record) -> None:
+    """After a record went to the trash or came back: it, its tasks and the notes it shares are
+    hidden or found again (a note stays found while one of its records is alive)."""
+    model = next((source.model for source in SOURCES.values() if record.kind in source.kinds), None)
+    if model is not None:
+        index_objects(model, [record.pk])
+    else:
+        Document.objects.filter(kind=record.kind, object_id=record.pk).update(is_hidden=record.is_deleted)
+    Document.objects.filter(kind=DocumentKind.TASK, record_id=record.pk).update(is_hidden=record.is_deleted)
+    index_objects(Entry, EntryLink.objects.filter(record=record).values_list("entry_id", flat=True))
+
+
+def _chunks(queryset: models.QuerySet, size: int) -> Iterator[list[Any]]:
+    """The queryset in primary-key order, `size` objects at a time, each chunk with its prefetches."""
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def reindex(account: Account | None = None, progress: Callable[[str, int], None] | None = None) -> int:
+    """Rebuilds the index from scratch (for one account, or all), source by source, in chunks so
+    that memory stays flat at a million notes. Returns the number of documents written."""
+    documents = Document.objects.all() if account is None else Document.objects.filter(account=account)
+    documents.delete()
+    written = 0
+    for source in SOURCES.values():
+        objects = source.loader()
+        if account is not None:
+            objects = objects.filter(account=account)
+        for chunk in _chunks(objects, 2000):
+            with transaction.atomic():
+                Document.objects.bulk_create([source.document(obj) for obj in chunk], batch_size=500)
+            written += len(chunk)
+            if progress:
+                progress(source.model._meta.verbose_name_plural, written)
+    return written

@@ -1,0 +1,65 @@
+"""`kontor bench`: generates a large account (once) and times Kontor's pages against their bare SQL.
+
+    kontor bench                                   a quick run with small defaults
+    kontor bench --people 100000 --companies 20000 --deals 50000 --entries 1000000
+    kontor bench --json bench.json                 the figures as JSON too
+
+The data is generated into the database of the current data directory (KONTOR_DATA_DIR, or
+DATABASE_URL) on the first run; later runs find the benchmark account and measure it again, so a
+large account is generated once. Use a data directory of its own, never a real one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+import kontor
+
+
+class Command(BaseCommand):
+    help = "Generates benchmark data (once) and measures pages against their bare SQL."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=300)
+        parser.add_argument("--companies", type=int, default=60)
+        parser.add_argument("--deals", type=int, default=100)
+        parser.add_argument("--entries", type=int, default=1000)
+        parser.add_argument("--tasks", type=int, default=None, help="Default: a fifth of the people.")
+        parser.add_argument("--repeat", type=int, default=30, help="Requests per page (default 30).")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--json", type=Path, help="Also write the figures as JSON to this file.")
+        parser.add_argument("--generate-only", action="store_true", help="Generate the data, measure nothing.")
+        parser.add_argument("--no-migrate", action="store_true", help="The database is migrated already.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # bench/ sits beside the kontor package in the source tree and is not installed with it.
+        source_tree = Path(kontor.__file__).resolve().parent.parent
+        if (source_tree / "bench").is_dir() and str(source_tree) not in sys.path:
+            sys.path.append(str(source_tree))
+        try:
+            from bench import generate, run
+        except ImportError:
+            raise CommandError("The benchmark lives in bench/ of Kontor's source tree; run it from there.") from None
+        if not options["no_migrate"]:
+            call_command("migrate", verbosity=0, interactive=False)
+        if generate.bench_membership() is None:
+            size = generate.Size(options["people"], options["companies"], options["deals"], options["entries"],
+                                 options["tasks"])
+            self.stdout.write(f"Generating {size}…")
+            generate.generate(size, seed=options["seed"], say=lambda text: self.stdout.write(f"  {text}"))
+        else:
+            self.stdout.write("Using the benchmark account already in this database.")
+        if options["generate_only"]:
+            return
+        if options["repeat"] < 1:
+            raise CommandError("--repeat must be at least 1.")
+        report = run.run(repeat=options["repeat"])
+        self.stdout.write(run.table(report))
+        if options["json"]:
+            options["json"].write_text(run.to_json(report))
+            self.stdout.write(f"JSON written to {options['json']}")

@@ -1,0 +1,136 @@
+"""Reading the search index: the quick search's suggestions and the full results, both scoped to
+the membership's account and to what its role may read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.search.backends import matching, name_prefix
+from kontor.search.folding import Query, fold_with_offsets
+from kontor.search.models import RECORD_KINDS, Document, DocumentKind
+
+SUGGESTIONS = 8
+PER_PAGE = 20
+MAX_PAGE = 100
+SNIPPET_CONTEXT = 70
+KIND_ORDER = [kind.value for kind in DocumentKind]
+
+
+def _visible(membership: Membership) -> QuerySet[Document]:
+    return Document.objects.visible_to(membership.account, roles.can_read_confidential(membership.role))
+
+
+def suggest(membership: Membership, text: str, limit: int = SUGGESTIONS) -> list[Document]:
+    """The best matches among people, companies, deals and projects for the quick search: names
+    that start with the query first, then other names containing it, then records found by their
+    other text (background, assistants, phone numbers, e-mail addresses)."""
+    query = Query(text)
+    if not query:
+        return []
+    records = _visible(membership).filter(kind__in=RECORD_KINDS).select_related("record")
+    if query.prefix:
+        return list(records.filter(name_prefix(query.prefix)).order_by("folded_title", "id")[:limit])
+    first_word = sorted(query.clauses[0][0])[0]
+    starts_first = Case(When(folded_title__startswith=first_word, then=Value(0)), default=Value(1),
+                        output_field=IntegerField())
+    by_name = list(records.filter(matching(query, RECORD_KINDS, title_only=True))
+                   .order_by(starts_first, "folded_title", "id")[:limit])
+    if len(by_name) < limit:
+        others = (records.filter(matching(query, RECORD_KINDS)).exclude(pk__in=[d.pk for d in by_name])
+                  .order_by("folded_title", "id")[:limit - len(by_name)])
+        by_name.extend(others)
+    return by_name
+
+
+@dataclass
+class ResultPage:
+    documents: list[Document]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def search(membership: Membership, text: str, kinds: Sequence[str] = (), page: int = 1,
+           per_page: int = PER_PAGE) -> ResultPage:
+    """Everything that matches, grouped by kind (people, companies, deals, projects, tasks, notes,
+    e-mails), newest first within a kind; one page of it, learning whether a next page exists by
+    fetching one row more (no count over all matches)."""
+    query = Query(text)
+    page = max(page, 1)
+    kinds = [kind for kind in kinds if kind in KIND_ORDER] or KIND_ORDER
+    if not query or page > MAX_PAGE:
+        return ResultPage([], page, False)
+    documents = _visible(membership).filter(kind__in=kinds)
+    if query.prefix:
+        documents = documents.filter(name_prefix(query.prefix), kind__in=RECORD_KINDS)
+    else:
+        documents = documents.filter(matching(query, kinds))
+    if len(kinds) > 1:
+        rank = Case(*[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+                    output_field=IntegerField())
+        documents = documents.order_by(rank, "-sort_at", "-id")
+    else:
+        documents = documents.order_by("-sort_at", "-id")
+    start = (page - 1) * per_page
+    rows = list(documents.select_related("record")[start:start + per_page + 1])
+    for document in rows:
+        document.snippet = snippet(document.text, query)  # type: ignore[attr-defined]
+    return ResultPage(rows[:per_page], page, len(rows) > per_page)
+
+
+def _spans(folded: str, spellings: set[str]) -> list[tuple[int, int]]:
+    """Where the spellings occur in the folded text, as non-overlapping (start, end) pairs."""
+    spans = []
+    for spelling in spellings:
+        start = folded.find(spelling)
+        while start != -1:
+            spans.append((start, start + len(spelling)))
+            start = folded.find(spelling, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, query: Query, context: int = SNIPPET_CONTEXT) -> SafeString:
+    """A short piece of the text around the first match, HTML-escaped, with every match in it
+    wrapped in <mark>. Matching runs on the folded text and maps back to the original characters,
+    so "strasse" marks "Straße" and "muller" marks "Müller"."""
+    if not text:
+        return mark_safe("")
+    folded, offsets = fold_with_offsets(text)
+    spans = [(offsets[start], offsets[end - 1] + 1) for start, end in _spans(folded, query.spellings)]
+    first = spans[0][0] if spans else 0
+    begin = max(0, first - context)
+    if begin:
+        space = text.find(" ", begin, first)
+        begin = space + 1 if space != -1 else begin
+    end = min(len(text), (spans[0][1] if spans else 0) + 2 * context)
+    if end < len(text):
+        space = text.rfind(" ", (spans[0][1] if spans else 0), end)
+        end = space if space > 0 else end
+    parts = ["…" if begin else ""]
+    position = begin
+    for start, stop in spans:
+        if stop <= begin or start >= end:
+            continue
+        start, stop = max(start, begin), min(stop, end)
+        parts.append(escape(text[position:start]))
+        parts.append(f"<mark>{escape(text[start:stop])}</mark>")
+        position = stop
+    parts.append(escape(text[position:end]))
+    parts.append("…" if end < len(text) else "")
+    return mark_safe(" ".join("".join(parts).split()))
