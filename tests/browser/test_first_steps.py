@@ -123,8 +123,8 @@ def test_the_person_page_fits_a_phone(phone_page: Page, live_server):
     owner_page = phone_page
     _set_up(owner_page)
     owner = Membership.objects.get()
-    person = contact_actions.create_person(owner, {"first_name": "Maximiliane", "last_name": "Schwarzenberger-Hohenlohe"},
-                                           tags=["Kunde", "Newsletter", "Weihnachtskarte"])
+    name = {"first_name": "Maximiliane", "last_name": "Schwarzenberger-Hohenlohe"}
+    person = contact_actions.create_person(owner, name, tags=["Kunde", "Newsletter", "Weihnachtskarte"])
     owner_page.goto(f"/people/{person.pk}/")
     expect(owner_page.locator("h1")).to_contain_text("Schwarzenberger")
     assert owner_page.evaluate("document.documentElement.scrollWidth") <= 375
