@@ -58,3 +58,71 @@ class EntryLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "record"], name="entry_link_unique")]
         indexes = [models.Index(fields=["record", "-happened_at"], name="timeline")]
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} on record {self.record_id}"
+
+
+class Comment(models.Model):
+    """A reply in place: under a history entry, a task or (once the files area hangs comments off
+    its attachments) a file. Exactly one target is set; `file_id` is a plain id so that this table
+    does not depend on the files app (see docs/collaboration.md)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="comments")
+    file_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(entry__isnull=False, task__isnull=True, file_id__isnull=True)
+                       | models.Q(entry__isnull=True, task__isnull=False, file_id__isnull=True)
+                       | models.Q(entry__isnull=True, task__isnull=True, file_id__isnull=False)),
+            name="comment_has_one_target")]
+        indexes = [models.Index(fields=["entry", "created_at"], name="comment_by_entry"),
+                   models.Index(fields=["task", "created_at"], name="comment_by_task")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ActivityVerb(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    DELETED = "deleted", _("deleted")
+    RESTORED = "restored", _("restored")
+    STATE = "state", _("changed the state of")
+    ASSIGNED = "assigned", _("assigned")
+
+
+class Activity(models.Model):
+    """One line of what happened: who did what to which record, when. Append-only: written by the
+    actions through history.activity.record_activity, never changed afterwards. `changes` holds a
+    field diff {"field label": [old, new]}; `summary` a short text (a task's title, a state)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="activities")
+    verb = models.CharField(max_length=10, choices=ActivityVerb.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+")
+    subject_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    is_activity = True  # tells the timeline template an activity line from an entry
+
+    class Meta:
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["account", "-created_at"], name="activity_recent"),
+                   models.Index(fields=["record", "-created_at"], name="activity_by_record")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.summary}"

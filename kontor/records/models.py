@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,8 @@ class Record(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
-    tags = models.ManyToManyField("Tag", through="RecordTag", related_name="records")
+    tags: models.ManyToManyField[Tag, RecordTag] = models.ManyToManyField(
+        "Tag", through="RecordTag", related_name="records")
 
     objects = RecordQuerySet.as_manager()
 
@@ -61,14 +63,14 @@ class Record(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse(f"{KIND_URL_NAMESPACE[self.kind]}:detail", args=[self.pk])
+        return reverse(f"{KIND_URL_NAMESPACE[Kind(self.kind)]}:detail", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 KIND_URL_NAMESPACE = {Kind.PERSON: "people", Kind.COMPANY: "companies", Kind.DEAL: "deals",
@@ -83,7 +85,7 @@ class Tag(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(models.functions.Lower("name"), "account", name="tag_name_unique_per_account"),
+            models.UniqueConstraint(Lower("name"), "account", name="tag_name_unique_per_account"),
         ]
 
     def __str__(self) -> str:
@@ -98,6 +100,9 @@ class RecordTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["tag", "record"], name="record_tag_unique")]
         indexes = [models.Index(fields=["record", "tag"], name="record_tag_by_record")]
 
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.record_id}"
+
 
 class Watch(models.Model):
     """A user follows ("beobachtet") a record. Created automatically for what a user creates."""
@@ -108,3 +113,6 @@ class Watch(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["record", "user"], name="watch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.record_id}"
