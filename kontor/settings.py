@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kontor.projects",
     "kontor.tasks",
     "kontor.search",
+    "kontor.files",
     "kontor.api",
 ]
 
@@ -166,10 +167,25 @@ STORAGES = {
                     if not DEBUG and env_bool("KONTOR_COLLECTSTATIC", False)
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files on S3 (or any S3-compatible store) when S3_BUCKET is set; needs the optional extra:
+# pip install "kontor[s3]". The bucket stays private: every download goes through Kontor.
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("S3_BUCKET"),
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "location": env_str("S3_PREFIX"),
+        "default_acl": "private",
+        "file_overwrite": False,
+    }}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 PHOTO_MAX_BYTES = env_int("KONTOR_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# The largest file anyone may attach to a record or an entry (bytes; 25 MB unless set).
+KONTOR_MAX_UPLOAD_BYTES = env_int("KONTOR_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

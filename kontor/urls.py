@@ -16,7 +16,7 @@ urlpatterns = [
     path("projects/", include("kontor.projects.urls")),
     path("tasks/", include("kontor.tasks.urls")),
     path("calendar/", include("kontor.tasks.urls_calendar")),
-    path("files/", views.area_not_built, {"area": "files"}, name="files"),
+    path("files/", include("kontor.files.urls")),
     path("search/", include("kontor.search.urls")),
     path("api/v1/", api.urls),
 ]

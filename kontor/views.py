@@ -17,7 +17,6 @@ AREAS = {
     "deals": (_("Deals"), _("Keep every sales opportunity in view and see the revenue to expect per month.")),
     "projects": (_("Projects"), _("Follow up won deals and other work with people, colleagues and files.")),
     "tasks": (_("Tasks"), _("Reminders, calls and appointments on every record, in your calendar too.")),
-    "files": (_("Files"), _("All documents the team has attached to people, companies, deals and projects.")),
 }
 
 

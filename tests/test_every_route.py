@@ -8,11 +8,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
+from kontor.files import actions as file_actions
 from kontor.history import actions as history_actions
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
@@ -57,6 +59,8 @@ def alices_things(alice, bob):
     task = task_actions.create_task(alice.membership, {"title": "Anrufen"}, record=person.record)
     deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch"}, stage="won", people=[person])
     project = project_actions.create_project_from_deal(deal, alice.membership)
+    attachment = file_actions.upload_file(alice.membership, SimpleUploadedFile("Angebot.pdf", b"%PDF-1.4\n"),
+                                          record=person.record, entry=entry)
     record_actions.trash_record(company.record, alice.membership)
     return {
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
@@ -64,7 +68,7 @@ def alices_things(alice, bob):
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,
         "token": invitation.token, "uidb64": "x", "area": "deals", "task_id": task.pk,
         "feed_token": task_actions.calendar_feed_for(alice.membership).token,
-        "deal_id": deal.pk, "project_id": project.pk,
+        "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk,
     }
 
 

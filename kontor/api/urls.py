@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
-from kontor.api import companies, deals, errors, notes, people, projects, search, tags, tasks, users
+from kontor.api import companies, deals, errors, files, notes, people, projects, search, tags, tasks, users
 from kontor.api.auth import api_key_auth
 
 DESCRIPTION = """
@@ -27,7 +27,7 @@ errors.install(api)
 
 RESOURCES = {"people": people.router, "companies": companies.router, "notes": notes.router,
              "tags": tags.router, "users": users.router, "tasks": tasks.router, "deals": deals.router,
-             "projects": projects.router, "search": search.router}
+             "projects": projects.router, "search": search.router, "files": files.router}
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 

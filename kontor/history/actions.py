@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
+from kontor.files.queries import prefetch_entry_files
 from kontor.history.models import Entry, EntryKind, EntryLink
 from kontor.records import actions as record_actions
 from kontor.records.models import Record
@@ -136,4 +137,5 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     page.has_more = len(found) > limit
     others = Record.objects.alive().order_by("display_name")
     prefetch_related_objects(page, Prefetch("records", queryset=others))
+    prefetch_entry_files(page, by)
     return page

@@ -14,6 +14,7 @@ from kontor.accounts.models import Account, Membership
 from kontor.contacts.models import Company
 from kontor.contacts.queries import MAX_PAGE, MAX_WORDS, records_with_all_tags
 from kontor.deals.queries import positive_int, trashed_records
+from kontor.files.queries import prefetch_entry_files
 from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.history.models import Entry, EntryLink
 from kontor.projects.models import Project, ProjectStatus
@@ -176,6 +177,7 @@ def project_timeline(project: Project, by: Membership, limit: int = TIMELINE_PAG
     rows = list(entries[:limit + 1])
     page = TimelinePage(rows[:limit])
     page.has_more = len(rows) > limit
+    prefetch_entry_files(page, by)
     for entry in page:
         linked = {record.pk for record in entry.records.all()}
         entry.shown_on = project.record if project.record_id in linked else records[-1]  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal
+from kontor.files.models import Attachment
 from kontor.history.models import Entry
 from kontor.projects.models import Project
 from kontor.records.models import Record, Tag
@@ -96,6 +97,17 @@ def access_task(membership: Membership, task_id: int) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def access_file(membership: Membership, file_id: int, *, include_deleted: bool = False) -> Attachment:
+    """A file of the account the membership may see: not deleted (unless asked for, to undo a
+    delete), not on a record in the trash, not on a confidential entry unless the role may read those."""
+    files = Attachment.objects.filter(account=membership.account).visible_to(
+        roles.can_read_confidential(membership.role), include_deleted=include_deleted)
+    attachment = files.select_related("record", "uploaded_by").filter(pk=file_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def access_tag(membership: Membership, tag_id: int) -> Tag:

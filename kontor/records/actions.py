@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership, User
+from kontor.files import actions as file_actions
 from kontor.records.access import require
 from kontor.records.models import Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
@@ -219,6 +220,7 @@ def _purge(records: Iterable[Record]) -> int:
         return 0
     # Entries linked only to purged records go with them; shared ones stay with the others.
     orphan_candidates = list(Entry.objects.filter(links__record_id__in=ids).values_list("pk", flat=True))
+    file_actions.forget_files_of_records(ids)
     Record.objects.filter(pk__in=ids).delete()
     Entry.objects.filter(pk__in=orphan_candidates, links__isnull=True).delete()
     # The index forgets the purged records with them (cascade); the shared entries left behind

@@ -1,0 +1,87 @@
+"""Reading files: the Files area's filtered list, a record's files, the files of timeline entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.files.models import Attachment
+from kontor.files.sniff import megabytes
+from kontor.history.models import Entry
+from kontor.records.models import Record
+
+RECORD_CARD_SIZE = 10
+
+
+def visible_files(by: Membership) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(account=by.account).visible_to(roles.can_read_confidential(by.role))
+
+
+@dataclass
+class FileFilters:
+    record_id: int | None = None
+    uploader_id: int | None = None
+    file_type: str = ""
+    created_from: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    name: str = ""
+
+
+def filtered_files(by: Membership, filters: FileFilters) -> QuerySet[Attachment]:
+    """The account's visible files, newest first, narrowed by the filters; with record and
+    uploader loaded. Every filter has an index beginning with the account (or the record)."""
+    files = visible_files(by)
+    if filters.record_id is not None:
+        files = files.filter(record_id=filters.record_id)
+    if filters.uploader_id is not None:
+        files = files.filter(uploaded_by_id=filters.uploader_id)
+    if filters.file_type:
+        files = files.filter(file_type=filters.file_type)
+    if filters.created_from is not None:
+        files = files.filter(created_at__gte=filters.created_from)
+    if filters.created_before is not None:
+        files = files.filter(created_at__lt=filters.created_before)
+    for word in filters.name.split()[:5]:
+        files = files.filter(name__icontains=word)
+    return files.select_related("record", "uploaded_by").order_by("-created_at", "-pk")
+
+
+def page_of(files: QuerySet[Attachment], page: int, per_page: int) -> tuple[list[Attachment], bool]:
+    """One page and whether another follows, learnt from one row more (no COUNT)."""
+    start = (page - 1) * per_page
+    rows = list(files[start:start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
+
+
+def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) -> tuple[list[Attachment], bool]:
+    """The newest files on a record (its entries' files included) and whether there are more."""
+    rows = list(visible_files(by).filter(record=record).select_related("uploaded_by")
+                .order_by("-created_at", "-pk")[:limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:
+    """Loads each entry's visible files in one query (as `entry.attachments.all()`)."""
+    files = (Attachment.objects.filter(account=by.account).visible_to(roles.can_read_confidential(by.role))
+             .select_related("uploaded_by").order_by("created_at", "pk"))
+    prefetch_related_objects(list(entries), Prefetch("attachments", queryset=files))
+
+
+def uploaders(by: Membership) -> list[tuple[int, str]]:
+    """The account's people (deactivated ones too: their files stay), for the uploader filter."""
+    members = Membership.objects.filter(account=by.account).select_related("user").order_by("user__name")
+    return [(member.user_id, member.user.name) for member in members]
+
+
+def record_card(by: Membership, record: Record) -> dict[str, Any]:
+    """The context of a record page's Files card: one query."""
+    files, has_more = record_files(by, record)
+    return {"record": record, "files": files, "has_more": has_more, "membership": by,
+            "max_upload_mb": megabytes(settings.KONTOR_MAX_UPLOAD_BYTES)}

@@ -1,0 +1,49 @@
+"""Template helpers for files: the Files card of record pages, the files under history entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kontor.accounts.models import Membership
+from kontor.files import actions, queries
+from kontor.files.models import Attachment
+from kontor.history.models import Entry
+from kontor.records.models import Record
+
+register = template.Library()
+
+
+def _membership(context: template.Context) -> Membership:
+    return context.get("membership") or context["request"].membership
+
+
+@register.inclusion_tag("files/_record_files.html", takes_context=True)
+def record_files(context: template.Context, record: Record) -> dict[str, Any]:
+    """`{% record_files record %}`: the Files card of a person, company, deal or project page."""
+    return {**queries.record_card(_membership(context), record), "request": context.get("request"),
+            "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("files/_entry_files.html", takes_context=True)
+def entry_files(context: template.Context, entry: Entry, record: Record) -> dict[str, Any]:
+    """`{% entry_files entry record %}`: an entry's files and its paperclip. The timelines prefetch
+    the files (queries.prefetch_entry_files); a single entry costs one query."""
+    return {"entry": entry, "record": record, "membership": _membership(context),
+            "request": context.get("request"), "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def file_deletable_by(attachment: Attachment, membership: Membership | None) -> bool:
+    return membership is not None and actions.can_delete_file(membership, attachment)
+
+
+@register.filter
+def files_for(entry: Entry, membership: Membership | None) -> list[Attachment]:
+    """The entry's files the membership may see: prefetched by the timelines, else one query."""
+    if membership is None:
+        return []
+    if "attachments" not in getattr(entry, "_prefetched_objects_cache", {}):
+        queries.prefetch_entry_files([entry], membership)
+    return list(entry.attachments.all())
