@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kontor.search.folding import Clause, Query
-from kontor.search.models import RECORD_KINDS
+from kontor.search.models import RECORD_KINDS, Document, DocumentKind
 
 FTS_TABLES = {"records": "search_fts_records", "texts": "search_fts_texts"}
+# The lower 31 bits of an FTS5 rowid are the document id (see migration 0003).
+ID_MASK = 2**31 - 1
+NEWEST_WINDOW = 10_000
+PROBE_LIMIT = 5_000
 
 
 def _fts_string(text: str) -> str:
@@ -41,8 +45,52 @@ def _sqlite_match(query: Query, kinds: Sequence[str], title_only: bool) -> Q:
         groups.append(FTS_TABLES["records"])
     if any(kind not in RECORD_KINDS for kind in kinds):
         groups.append(FTS_TABLES["texts"])
-    sql = " UNION ALL ".join(f"SELECT rowid FROM {table} WHERE {table} MATCH %s" for table in groups)
+    sql = " UNION ALL ".join(f"SELECT rowid & {ID_MASK} FROM {table} WHERE {table} MATCH %s" for table in groups)
     return Q(pk__in=RawSQL(sql, [expression] * len(groups)))
+
+
+def _sqlite_newest(query: Query, documents: QuerySet[Document], offset: int, limit: int) -> list[int]:
+    """Walks the texts' FTS5 table backwards in its date-keyed rowids (migration 0003), joining each
+    match to its document, until the page is full: a common word costs about as little as a rare one.
+
+    The walk looks at the newest NEWEST_WINDOW matches only. When they hold too few of the wanted
+    documents (a kind or an account that is rare among a word's matches), the set of all matches
+    is probed along the (account, kind, date) index instead, which is quick exactly then."""
+    where, params = _where_sql(documents)
+    table = FTS_TABLES["texts"]
+    sql = (f"SELECT d.id FROM (SELECT rowid AS key FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC "
+           f"LIMIT {NEWEST_WINDOW}) f JOIN search_document d ON d.id = (f.key & {ID_MASK}) "
+           f"WHERE {where} ORDER BY f.key DESC LIMIT %s OFFSET %s")
+    expression = _fts_expression(query.clauses, False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [expression, *params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) == limit or _match_count(table, expression, NEWEST_WINDOW + 1) <= NEWEST_WINDOW:
+        return ids  # a full page, or the window held every match there is
+    newest = documents.order_by("-sort_at", "-id")
+    if documents.count() <= PROBE_LIMIT:
+        # Few candidates: ask the index about each, newest first, by its rowid.
+        probe = RawSQL(f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH %s AND rowid = "
+                       f"((CAST(strftime('%%s', search_document.sort_at) AS INTEGER) << 31) | search_document.id))",
+                       [expression], output_field=BooleanField())
+        return list(newest.filter(probe).values_list("pk", flat=True)[offset:offset + limit])
+    matches = newest.filter(_sqlite_match(query, [DocumentKind.NOTE], False))
+    return list(matches.values_list("pk", flat=True)[offset:offset + limit])
+
+
+def _match_count(table: str, expression: str, at_most: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)",
+                       [expression, at_most])
+        return cursor.fetchone()[0]
+
+
+def _where_sql(documents: QuerySet[Document]) -> tuple[str, list]:
+    """The WHERE clause of a document queryset (account, kinds, visibility) for use in raw SQL on
+    the table aliased "d"."""
+    compiler = documents.query.get_compiler(using=documents.db)
+    where, params = documents.query.where.as_sql(compiler, connection)
+    return where.replace('"search_document".', "d."), list(params)
 
 
 def _postgresql_match(query: Query, title_only: bool) -> Q:
@@ -66,6 +114,14 @@ def matching(query: Query, kinds: Sequence[str], title_only: bool = False) -> Q:
     if connection.vendor == "sqlite":
         return _sqlite_match(query, kinds, title_only)
     return _postgresql_match(query, title_only)
+
+
+def newest_texts(query: Query, documents: QuerySet[Document], offset: int, limit: int) -> list[int]:
+    """Ids of the matching documents among `documents` (notes, e-mails, tasks), newest first."""
+    if connection.vendor == "sqlite":
+        return _sqlite_newest(query, documents, offset, limit)
+    matches = documents.filter(_postgresql_match(query, False)).order_by("-sort_at", "-id")
+    return list(matches.values_list("pk", flat=True)[offset:offset + limit])
 
 
 def name_prefix(prefix: str) -> Q:

@@ -93,6 +93,7 @@ class Query:
         digits = phone_digits(self.text)
         if digits and (not words or len(words) > 1 or fold(words[0]) != digits):
             clauses.append((frozenset({digits}),))
+        self.digits = digits
         self.clauses = clauses
         self.prefix = fold(self.text) if self.text and not clauses else ""
 

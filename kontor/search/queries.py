@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
-from kontor.search.backends import matching, name_prefix
+from kontor.search.backends import matching, name_prefix, newest_texts
 from kontor.search.folding import Query, fold_with_offsets
 from kontor.search.models import RECORD_KINDS, Document, DocumentKind
 
@@ -62,30 +62,44 @@ class ResultPage:
 
 def search(membership: Membership, text: str, kinds: Sequence[str] = (), page: int = 1,
            per_page: int = PER_PAGE) -> ResultPage:
-    """Everything that matches, grouped by kind (people, companies, deals, projects, tasks, notes,
-    e-mails), newest first within a kind; one page of it, learning whether a next page exists by
-    fetching one row more (no count over all matches)."""
+    """Everything that matches, one page of it, learning whether a next page exists by fetching one
+    row more (no count over all matches).
+
+    The records (people, companies, deals, projects) come first, by kind and newest first; then
+    tasks, notes and e-mails, newest first, read from the full-text index in date order so that a
+    common word is as quick as a rare one. Each page shows its hits grouped by kind."""
     query = Query(text)
     page = max(page, 1)
     kinds = [kind for kind in kinds if kind in KIND_ORDER] or KIND_ORDER
     if not query or page > MAX_PAGE:
         return ResultPage([], page, False)
-    documents = _visible(membership).filter(kind__in=kinds)
-    if query.prefix:
-        documents = documents.filter(name_prefix(query.prefix), kind__in=RECORD_KINDS)
-    else:
-        documents = documents.filter(matching(query, kinds))
-    if len(kinds) > 1:
-        rank = Case(*[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
-                    output_field=IntegerField())
-        documents = documents.order_by(rank, "-sort_at", "-id")
-    else:
-        documents = documents.order_by("-sort_at", "-id")
-    start = (page - 1) * per_page
-    rows = list(documents.select_related("record")[start:start + per_page + 1])
-    for document in rows:
+    visible = _visible(membership)
+    start, wanted = (page - 1) * per_page, per_page + 1
+    record_kinds = [kind for kind in kinds if kind in RECORD_KINDS]
+    text_kinds = [] if query.prefix else [kind for kind in kinds if kind not in RECORD_KINDS]
+    rows: list[Document] = []
+    records_before = 0  # record hits on earlier pages, when this page starts past them
+    if record_kinds:
+        match = name_prefix(query.prefix) if query.prefix else matching(query, record_kinds)
+        records = visible.filter(match, kind__in=record_kinds).select_related("record").order_by(
+            Case(*[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+                 output_field=IntegerField()), "-sort_at", "-id")
+        rows = list(records[start:start + wanted])
+        if not rows and start and text_kinds:
+            records_before = records.count()
+    if text_kinds and len(rows) < wanted:
+        offset = 0 if rows else start - records_before
+        ids = newest_texts(query, visible.filter(kind__in=text_kinds), offset, wanted - len(rows))
+        found = Document.objects.select_related("record").in_bulk(ids)
+        rows += [found[pk] for pk in ids if pk in found]
+    has_next = len(rows) > per_page
+    shown = rows[:per_page]
+    # Group the page's tasks, notes and e-mails by kind; the sort is stable, so newest first stays.
+    shown = [d for d in shown if d.is_record] + sorted((d for d in shown if not d.is_record),
+                                                      key=lambda document: KIND_ORDER.index(document.kind))
+    for document in shown:
         document.snippet = snippet(document.text, query)  # type: ignore[attr-defined]
-    return ResultPage(rows[:per_page], page, len(rows) > per_page)
+    return ResultPage(shown, page, has_next)
 
 
 def _spans(folded: str, spellings: set[str]) -> list[tuple[int, int]]:
@@ -96,6 +110,10 @@ def _spans(folded: str, spellings: set[str]) -> list[tuple[int, int]]:
         while start != -1:
             spans.append((start, start + len(spelling)))
             start = folded.find(spelling, start + 1)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -103,6 +121,24 @@ def _spans(folded: str, spellings: set[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _digit_spans(text: str, digits: str) -> list[tuple[int, int]]:
+    """Where a phone number's digits occur in the text, whatever stands between them: "0171 234"
+    marks "171 234" in "+49 171 2345678" (the national 0 is not written after +49)."""
+    if not digits:
+        return []
+    positions = [i for i, char in enumerate(text) if char.isdigit()]
+    only_digits = "".join(text[i] for i in positions)
+    found = []
+    for wanted in dict.fromkeys([digits, digits.lstrip("0")]):
+        start = only_digits.find(wanted) if len(wanted) >= 3 else -1
+        while start != -1:
+            found.append((positions[start], positions[start + len(wanted) - 1] + 1))
+            start = only_digits.find(wanted, start + 1)
+        if found:
+            break
+    return found
 
 
 def snippet(text: str, query: Query, context: int = SNIPPET_CONTEXT) -> SafeString:
@@ -113,6 +149,7 @@ def snippet(text: str, query: Query, context: int = SNIPPET_CONTEXT) -> SafeStri
         return mark_safe("")
     folded, offsets = fold_with_offsets(text)
     spans = [(offsets[start], offsets[end - 1] + 1) for start, end in _spans(folded, query.spellings)]
+    spans = _merge(spans + _digit_spans(text, query.digits))
     first = spans[0][0] if spans else 0
     begin = max(0, first - context)
     if begin:

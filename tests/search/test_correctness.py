@@ -146,3 +146,36 @@ def test_long_texts_are_cut_around_the_match(alice, book):
     snippet = queries.search(alice.membership, "zielwort").documents[0].snippet
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>Zielwort</mark>" in snippet
     assert len(snippet) < 300
+
+
+def test_a_phone_number_is_marked_whatever_its_spacing(alice, book):
+    document = queries.search(alice.membership, "0171 234", kinds=["person"]).documents[0]
+    assert "+49 <mark>171 234</mark>5678" in document.snippet
+
+
+def test_newest_first_follows_when_things_happened_not_when_they_were_written(alice, book):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kontor.history import actions as history_actions
+
+    old = history_actions.add_note(alice.membership, [book.hans.record], "Vertragsverlängerung von damals",
+                                   happened_at=timezone.now() - dt.timedelta(days=400))
+    ids = [d.object_id for d in queries.search(alice.membership, "verläng", kinds=["note"]).documents]
+    assert ids == [book.note.pk, old.pk]
+
+
+@pytest.mark.parametrize("probe_limit", [0, 5000])
+def test_a_kind_rare_among_many_matches_is_still_found(alice, book, monkeypatch, probe_limit):
+    from kontor.history import actions as history_actions
+    from kontor.search import backends
+    from kontor.tasks import actions as task_actions
+
+    task = task_actions.create_task(alice.membership, {"title": "Fensterbau prüfen"}, record=book.hans.record)
+    for number in range(5):
+        history_actions.add_note(alice.membership, [book.hans.record], f"Fensterbau Nummer {number}")
+    monkeypatch.setattr(backends, "NEWEST_WINDOW", 2)
+    monkeypatch.setattr(backends, "PROBE_LIMIT", probe_limit)
+    assert [d.object_id for d in queries.search(alice.membership, "fensterbau", kinds=["task"]).documents] == [task.pk]
+    assert len(queries.search(alice.membership, "fensterbau").documents) == 6
