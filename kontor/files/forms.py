@@ -16,6 +16,7 @@ MAX_PAGE = 200
 
 class FileFilterForm(forms.Form):
     q = forms.CharField(label=_("File name"), required=False, max_length=200)
+    on = forms.CharField(label=_("On record"), required=False, max_length=200)
     type = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("All types")), *FileType.choices])
     uploader = forms.TypedChoiceField(label=_("Uploaded by"), required=False, coerce=int, empty_value=None)
@@ -31,8 +32,9 @@ class FileFilterForm(forms.Form):
     def filters(self) -> FileFilters:
         """The valid filters; an invalid field counts as not set."""
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return FileFilters(record_id=data.get("record"), uploader_id=data.get("uploader"),
-                           file_type=data.get("type") or "", created_from=_start_of(data.get("date_from")),
+        return FileFilters(record_id=data.get("record"), record_name=data.get("on") or "",
+                           uploader_id=data.get("uploader"), file_type=data.get("type") or "",
+                           created_from=_start_of(data.get("date_from")),
                            created_before=_start_of(data.get("date_to"), days=1), name=data.get("q") or "")
 
     @property

@@ -27,6 +27,7 @@ def visible_files(by: Membership) -> QuerySet[Attachment]:
 @dataclass
 class FileFilters:
     record_id: int | None = None
+    record_name: str = ""
     uploader_id: int | None = None
     file_type: str = ""
     created_from: dt.datetime | None = None
@@ -40,6 +41,8 @@ def filtered_files(by: Membership, filters: FileFilters) -> QuerySet[Attachment]
     files = visible_files(by)
     if filters.record_id is not None:
         files = files.filter(record_id=filters.record_id)
+    for word in filters.record_name.split()[:5]:
+        files = files.filter(record__display_name__icontains=word)
     if filters.uploader_id is not None:
         files = files.filter(uploaded_by_id=filters.uploader_id)
     if filters.file_type:

@@ -43,7 +43,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
     files, has_next = queries.page_of(queries.filtered_files(membership, filters), form.page_number, LIST_PAGE_SIZE)
     record = (Record.objects.filter(account=membership.account, pk=filters.record_id).alive().first()
               if filters.record_id else None)
-    filtered = any([filters.name, filters.file_type, filters.uploader_id, filters.created_from,
+    filtered = any([filters.name, filters.record_name, filters.file_type, filters.uploader_id, filters.created_from,
                     filters.created_before, record])
     context = {"form": form, "files": files, "has_next": has_next, "page": form.page_number, "max_page": MAX_PAGE,
                "filter_record": record, "filtered": filtered}

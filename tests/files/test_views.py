@@ -226,6 +226,8 @@ class TestTheFilesArea:
         assert self._names(alice, type="pdf") == {"Angebot 2025.pdf"}
         assert self._names(alice, type="office") == {"Preise.csv"}
         assert self._names(alice, q="angebot") == {"Angebot 2025.pdf"}
+        assert self._names(alice, on="berger") == {"Messe.png"}
+        assert self._names(alice, on="müller anna") == {"Angebot 2025.pdf", "Preise.csv"}
 
     def test_filters_by_date(self, alice, files):
         Attachment.objects.filter(pk=files["offer"].pk).update(created_at=timezone.now() - dt.timedelta(days=40))
