@@ -84,7 +84,7 @@ def _store(by: Membership, upload: UploadedFile, record: Record | None, entry: E
     content_type = sniff(upload, upload.name or "")
     kind = file_type(content_type)
     attachment = Attachment(account=by.account, record=record, entry=entry, name=_name(upload),
-                            content_type=content_type, file_type=kind, size=upload.size,
+                            content_type=content_type, file_type=kind, size=upload.size or 0,
                             uploaded_by=by.user, created_at=timezone.now())
     # Random storage names: they reveal neither the account's data nor each other.
     token = secrets.token_hex(16)

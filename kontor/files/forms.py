@@ -27,7 +27,8 @@ class FileFilterForm(forms.Form):
 
     def __init__(self, *args, colleagues: list[tuple[int, str]], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["uploader"].choices = [("", _("Anyone")), *colleagues]
+        uploader: forms.TypedChoiceField = self.fields["uploader"]  # type: ignore[assignment]
+        uploader.choices = [("", _("Anyone")), *colleagues]
 
     def filters(self) -> FileFilters:
         """The valid filters; an invalid field counts as not set."""

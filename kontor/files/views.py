@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,16 +102,18 @@ def upload_to_entry(request: HttpRequest, record_id: int, entry_id: int) -> Http
 
 @require_GET
 @member_required
-def download(request: HttpRequest, file_id: int) -> FileResponse:
+def download(request: HttpRequest, file_id: int) -> HttpResponse:
     """The file itself: images and PDFs open in the browser (unless ?download), the rest downloads."""
     attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
-    return serve_file(attachment, inline="download" not in request.GET)
+    # A FileResponse streams (it is no HttpResponse subclass), which member_required's type ignores.
+    return serve_file(attachment, inline="download" not in request.GET)  # type: ignore[return-value]
 
 
 @require_GET
 @member_required
-def thumbnail(request: HttpRequest, file_id: int) -> FileResponse:
-    return serve_thumbnail(access_file(request.membership, file_id))  # type: ignore[attr-defined]
+def thumbnail(request: HttpRequest, file_id: int) -> HttpResponse:
+    attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
+    return serve_thumbnail(attachment)  # type: ignore[return-value]
 
 
 def _home(attachment: Attachment) -> str:
