@@ -268,3 +268,45 @@ class TestTheFilesArea:
 
     def test_an_empty_account_explains_the_area(self, oscar):
         assert "No files yet" in oscar.client.get(reverse("files:list")).content.decode()
+
+
+def test_a_refused_upload_onto_an_entry_says_why(alice, anna, settings):
+    settings.KONTOR_MAX_UPLOAD_BYTES = 10
+    entry = history_actions.add_note(alice.membership, [anna.record], "Angebot besprochen")
+    url = reverse("files:upload_entry", args=[anna.record.pk, entry.pk])
+    response = alice.client.post(url, {"file": upload("big.pdf")}, **HTMX)
+    assert "too large" in response.content.decode() and 'role="alert"' in response.content.decode()
+    response = alice.client.post(url, {"file": upload("big.pdf")}, follow=True)
+    assert "too large" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_an_entry_of_another_record_cannot_take_files_from_this_one(alice, anna):
+    other = contact_actions.create_person(alice.membership, {"last_name": "Other"})
+    entry = history_actions.add_note(alice.membership, [other.record], "Anderswo")
+    url = reverse("files:upload_entry", args=[anna.record.pk, entry.pk])
+    response = alice.client.post(url, {"file": upload()}, follow=True)
+    assert "does not belong to that record" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_files_on_a_confidential_note_are_not_shown_to_members(alice, carol, anna):
+    entry = history_actions.add_note(alice.membership, [anna.record], "Vertraulich", confidential=True)
+    put_file(alice, anna.record, name="Gehaltsliste.pdf", entry=entry)
+    assert "Gehaltsliste.pdf" in alice.client.get(anna.record.get_absolute_url()).content.decode()
+    assert "Gehaltsliste.pdf" not in carol.client.get(anna.record.get_absolute_url()).content.decode()
+    assert "Gehaltsliste.pdf" not in carol.client.get(reverse("files:list")).content.decode()
+
+
+def test_more_than_twenty_files_at_once_are_refused(alice, anna):
+    files = [upload(f"{number}.pdf") for number in range(21)]
+    response = alice.client.post(_upload_url(anna.record), {"file": files}, follow=True)
+    assert "at most 20 files at once" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_whose_bytes_are_gone_is_a_404(alice, anna):
+    from django.core.files.storage import default_storage
+    attachment = put_file(alice, anna.record)
+    default_storage.delete(attachment.file.name)
+    assert alice.client.get(reverse("files:download", args=[attachment.pk])).status_code == 404
