@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
@@ -52,8 +53,8 @@ def file_list(request: HttpRequest) -> HttpResponse:
 
 
 def _uploaded(request: HttpRequest, count: int) -> None:
-    messages.success(request, _("The file has been uploaded.") if count == 1
-                     else _("%(count)s files have been uploaded.") % {"count": count})
+    messages.success(request, ngettext("The file has been uploaded.", "%(count)s files have been uploaded.",
+                                       count) % {"count": count})
 
 
 @require_POST

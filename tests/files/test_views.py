@@ -310,3 +310,8 @@ def test_a_file_whose_bytes_are_gone_is_a_404(alice, anna):
     attachment = put_file(alice, anna.record)
     default_storage.delete(attachment.file.name)
     assert alice.client.get(reverse("files:download", args=[attachment.pk])).status_code == 404
+
+
+def test_several_files_without_javascript_are_counted_in_the_message(alice, anna):
+    response = alice.client.post(_upload_url(anna.record), {"file": [upload("a.pdf"), upload("b.pdf")]}, follow=True)
+    assert "2 files have been uploaded." in response.content.decode()
