@@ -27,7 +27,7 @@ from kontor.records.models import Record
 MAX_FILES_PER_UPLOAD = 20
 MAX_NAME_LENGTH = 255
 THUMBNAIL_SIZE = (480, 480)
-# Pillow refuses images beyond this many pixels (decompression bombs) instead of filling memory.
+# Larger images get no preview: decoding them would take too much memory (decompression bombs).
 MAX_IMAGE_PIXELS = 60_000_000
 
 
@@ -63,10 +63,11 @@ def _name(upload: UploadedFile) -> str:
 
 def _thumbnail(upload: UploadedFile) -> bytes | None:
     """A WebP preview of an image, at most THUMBNAIL_SIZE; None for what Pillow cannot read."""
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with Image.open(upload) as image:  # reads the header only; pixels are decoded below
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return None
             image.draft("RGB", THUMBNAIL_SIZE)  # JPEGs decode at a fraction of their size: fast
             preview = ImageOps.exif_transpose(image) or image
             preview = preview.convert("RGBA" if preview.mode in ("RGBA", "LA", "P") else "RGB")

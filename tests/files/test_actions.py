@@ -168,3 +168,9 @@ def test_purging_a_record_from_the_trash_removes_its_files(alice, anna, django_c
 def test_an_uploaded_name_loses_folders_and_control_characters(alice, anna):
     attachment = put_file(alice, anna.record, name="../../etc/pass\x00wd\n.pdf")
     assert attachment.name == "passwd.pdf"
+
+
+def test_a_huge_image_is_kept_without_a_thumbnail(alice, anna, monkeypatch):
+    monkeypatch.setattr(actions, "MAX_IMAGE_PIXELS", 100)
+    attachment = put_file(alice, anna.record, name="poster.png", content=png_bytes((20, 20)))
+    assert attachment.file_type == "image" and not attachment.thumbnail
