@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -56,13 +57,13 @@ class Size:
 
 
 def _next_ids(model: type[models.Model]) -> Iterator[int]:
-    start = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+    start = (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
     return iter(range(start, 2**62))
 
 
-def _save(rows: list[models.Model]) -> None:
+def _save(rows: Sequence[Any]) -> None:
     if rows:
-        type(rows[0]).objects.bulk_create(rows, batch_size=1000)
+        type(rows[0])._default_manager.bulk_create(rows, batch_size=1000)
 
 
 class Generator:

@@ -102,7 +102,7 @@ def _replay(statements: list[tuple[str, Any, bool]]) -> float:
 
 
 def measure(page: Page, client: Client, repeat: int) -> Result:
-    headers = dict(page.headers or {})
+    headers: dict[str, Any] = dict(page.headers or {})
     if page.htmx:
         headers["HTTP_HX_REQUEST"] = "true"
     client.get(page.url, **headers)  # warm-up: template loading, first connection

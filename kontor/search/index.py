@@ -69,8 +69,7 @@ def _contact_lines(details: Iterable[ContactDetail]) -> tuple[list[str], list[st
 
 def _document(account_id: int, kind: str, object_id: int, record_id: int | None, title: str,
               lines: Iterable[str], *, name: str | None = None, extra: Iterable[str] = (),
-              confidential: bool = False, is_hidden: bool = False,
-              sort_at: dt.datetime | None = None) -> Document:
+              confidential: bool = False, is_hidden: bool = False, sort_at: dt.datetime) -> Document:
     text = "\n".join(line for line in lines if line)
     folded_text = fold(text)
     extra_text = " ".join(part for part in extra if part)
@@ -124,7 +123,7 @@ def entry_document(entry: Entry) -> Document:
     first_line = next((line.strip() for line in body.splitlines() if line.strip()), "")
     title = entry.subject or first_line[:120]
     kind = DocumentKind.EMAIL if entry.kind == EntryKind.EMAIL else DocumentKind.NOTE
-    record = (alive or records or [None])[0]
+    record = alive[0] if alive else (records[0] if records else None)
     return _document(entry.account_id, kind, entry.pk, record.pk if record else None, title,
                      [entry.subject, body], name=entry.subject, confidential=entry.confidential,
                      is_hidden=not alive, sort_at=entry.happened_at)
@@ -227,5 +226,5 @@ def reindex(account: Account | None = None, progress: Callable[[str, int], None]
                 Document.objects.bulk_create([source.document(obj) for obj in chunk], batch_size=500)
             written += len(chunk)
             if progress:
-                progress(source.model._meta.verbose_name_plural, written)
+                progress(str(source.model._meta.verbose_name_plural), written)
     return written
