@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kontor.tasks",
     "kontor.search",
     "kontor.files",
+    "kontor.notifications",
     "kontor.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("calendar/", include("kontor.tasks.urls_calendar")),
     path("files/", include("kontor.files.urls")),
     path("search/", include("kontor.search.urls")),
+    path("notifications/", include("kontor.notifications.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -3,15 +3,22 @@ pages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership
+from kontor.deals.models import Deal, DealState
+from kontor.history import activity
 from kontor.history.models import Entry
 from kontor.records.models import Kind, Record
+from kontor.tasks.models import Task, zone_of
 
 AREAS = {
     "deals": (_("Deals"), _("Keep every sales opportunity in view and see the revenue to expect per month.")),
@@ -21,6 +28,7 @@ AREAS = {
 
 
 START_LIST_SIZE = 10
+START_STREAM_SIZE = 20
 
 
 @member_required
@@ -35,7 +43,23 @@ def start(request: HttpRequest) -> HttpResponse:
                  .visible_to(roles.can_read_confidential(membership.role))
                  .select_related("author").prefetch_related(Prefetch("records", queryset=alive_records))
                  .order_by("-happened_at")[:START_LIST_SIZE])
-    return render(request, "kontor/start.html", {"recent": recent, "notes": notes})
+    return render(request, "kontor/start.html", {"recent": recent, "notes": notes,
+                                                 **_collaboration_lists(request, membership)})
+
+
+def _collaboration_lists(request: HttpRequest, membership: Membership) -> dict:
+    """The team's activity stream (or only what I follow), my tasks due today or overdue, and
+    the open deals whose target date falls in the next two weeks. Three bounded queries."""
+    following_only = request.GET.get("stream") == "following"
+    today = timezone.localdate(timezone=zone_of(membership.user.time_zone))
+    my_tasks = (Task.objects.filter(account=membership.account, assignee=membership.user, due_date__lte=today)
+                .open().visible().select_related("record").order_by("due_date", "due_time", "pk"))
+    due_deals = (Deal.objects.filter(account=membership.account, state=DealState.OPEN, target_date__gte=today,
+                                     target_date__lte=today + dt.timedelta(days=14))
+                 .alive().select_related("record").order_by("target_date", "pk"))
+    return {"activities": list(activity.stream(membership, following_only=following_only)[:START_STREAM_SIZE]),
+            "following_only": following_only, "my_tasks": list(my_tasks[:START_LIST_SIZE]),
+            "due_deals": list(due_deals[:START_LIST_SIZE]), "today": today}
 
 
 @member_required

@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "setup", "accounts:login", "accounts:password_reset", "accounts:password_reset_done",
     "accounts:password_reset_confirm", "accounts:password_reset_complete", "accounts:invitation",
     "accounts:unsubscribe",
+    "notifications:unsubscribe",  # opened from a mail by its signed token; tests/notifications check forgeries
     "calendar:feed",  # opened by its secret token alone; tests/tasks/test_feed.py checks wrong tokens
 }
 # API routes anyone may read: the schema and its browsable docs.
@@ -62,7 +63,11 @@ def alices_things(alice, bob):
     attachment = file_actions.upload_file(alice.membership, SimpleUploadedFile("Angebot.pdf", b"%PDF-1.4\n"),
                                           record=person.record, entry=entry)
     record_actions.trash_record(company.record, alice.membership)
+    comment = history_actions.add_comment(alice.membership, "Gute Idee", entry=entry)
+    history_actions.add_note(bob.membership, [person.record], "Rückruf vereinbart")  # Alice follows: notified
+    notification = alice.user.notifications.get()
     return {
+        "comment_id": comment.pk, "notification_id": notification.pk,
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
         "note_id": entry.pk, "tag_id": tag.pk, "key_id": key.pk, "api_key_id": key.pk,
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,

@@ -60,7 +60,7 @@ def test_start_page_needs_a_fixed_number_of_queries(alice, django_assert_max_num
     for number in range(15):
         person = contact_actions.create_person(alice.membership, {"last_name": f"Person {number}"})
         history_actions.add_note(alice.membership, [person.record, company.record], f"Note {number}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):  # 3 of them for the activity stream, my tasks, deals due
         response = alice.client.get(reverse("start"))
     assert response.content.decode().count('<li class="entry') == 10
 

@@ -7,6 +7,8 @@ from ninja import NinjaAPI, Schema
 
 from kontor.api import companies, deals, errors, files, notes, people, projects, search, tags, tasks, users
 from kontor.api.auth import api_key_auth
+from kontor.api.comments import router as comments_router
+from kontor.api.notifications import router as notifications_router
 
 DESCRIPTION = """
 The JSON API of Kontor: people, companies, their notes and history, tags.
@@ -28,6 +30,7 @@ errors.install(api)
 RESOURCES = {"people": people.router, "companies": companies.router, "notes": notes.router,
              "tags": tags.router, "users": users.router, "tasks": tasks.router, "deals": deals.router,
              "projects": projects.router, "search": search.router, "files": files.router}
+RESOURCES.update({"comments": comments_router, "notifications": notifications_router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 

@@ -29,6 +29,8 @@ from kontor.contacts.models import (
     Position,
 )
 from kontor.contacts.validation import clean_detail
+from kontor.history import activity
+from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind, Record
 from kontor.search import index as search_index
@@ -193,6 +195,7 @@ def create_person(by: Membership, fields: dict[str, Any], details: Details | Non
     if tags:
         record_actions.set_tags(person.record, tags)
     search_index.index(person)
+    activity.record_activity(by, ActivityVerb.CREATED, person.record)
     return person
 
 
@@ -202,6 +205,7 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
                   responsible: User | None | bool = False) -> Person:
     """Saves changes if the person is still at `version` (None skips the check).
     `responsible=False` leaves the responsible user as it is; None clears it."""
+    before = activity.snapshot(person, PERSON_FIELDS)
     _apply_fields(person, fields, PERSON_FIELDS)
     record_actions.bump_version(person.record, by, version)
     person.save()
@@ -210,6 +214,8 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     if tags is not None:
         record_actions.set_tags(person.record, tags)
     search_index.index(person)
+    activity.record_activity(by, ActivityVerb.CHANGED, person.record,
+                             changes=activity.field_diff(before, activity.snapshot(person, PERSON_FIELDS)))
     return person
 
 
@@ -224,6 +230,7 @@ def create_company(by: Membership, fields: dict[str, Any], details: Details | No
     if tags:
         record_actions.set_tags(company.record, tags)
     search_index.index(company)
+    activity.record_activity(by, ActivityVerb.CREATED, company.record)
     return company
 
 
@@ -231,6 +238,7 @@ def create_company(by: Membership, fields: dict[str, Any], details: Details | No
 def update_company(company: Company, by: Membership, fields: dict[str, Any], version: int | None = None,
                    details: Details | None = None, tags: Iterable[str] | None = None,
                    responsible: User | None | bool = False) -> Company:
+    before = activity.snapshot(company, COMPANY_FIELDS)
     _apply_fields(company, fields, COMPANY_FIELDS)
     record_actions.bump_version(company.record, by, version)
     company.save()
@@ -239,6 +247,8 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
     if tags is not None:
         record_actions.set_tags(company.record, tags)
     search_index.index(company)
+    activity.record_activity(by, ActivityVerb.CHANGED, company.record,
+                             changes=activity.field_diff(before, activity.snapshot(company, COMPANY_FIELDS)))
     return company
 
 

@@ -17,6 +17,8 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.currencies import is_currency
 from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_parts
 from kontor.history import actions as history_actions
+from kontor.history import activity
+from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
 from kontor.search import index as search_index
@@ -130,6 +132,7 @@ def _note_stage_change(by: Membership, deal: Deal, old: str, new: str) -> None:
         subject = _("Chance changed")
     body = _("State changed from %(old)s to %(new)s.") % names
     history_actions.add_note(by, [deal.record], body, subject=subject)
+    activity.record_activity(by, ActivityVerb.STATE, deal.record, changes={"stage": [old, new]})
 
 
 def _set_relations(deal: Deal, people: Sequence[Person] | None, colleagues: Sequence[User] | None) -> None:
@@ -156,6 +159,7 @@ def create_deal(by: Membership, fields: dict[str, Any], *, stage: str = Stage.P0
     if tags:
         record_actions.set_tags(deal.record, tags)
     search_index.index(deal)
+    activity.record_activity(by, ActivityVerb.CREATED, deal.record)
     return deal
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.queries import prefetch_entry_files
-from kontor.history.models import Entry, EntryKind, EntryLink
+from kontor.history import activity
+from kontor.history.models import Activity, Comment, Entry, EntryKind, EntryLink
+from kontor.notifications import actions as notification_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import Record
 from kontor.search import index as search_index
+from kontor.tasks.models import Task
 
 MAX_NOTE_LENGTH = 100_000
 
@@ -47,9 +50,12 @@ def _check_confidential(by: Membership, confidential: bool) -> None:
 
 @transaction.atomic
 def add_note(by: Membership, records: Sequence[Record], body: str, confidential: bool = False,
-             kind: str = EntryKind.NOTE, happened_at: dt.datetime | None = None, subject: str = "") -> Entry:
+             kind: str = EntryKind.NOTE, happened_at: dt.datetime | None = None, subject: str = "",
+             notify: Iterable[int] | None = None) -> Entry:
     """Writes a note (or call or meeting report) onto one or more records of the same account.
-    The author starts following those records."""
+    The author starts following those records. Colleagues @mentioned in the text are told; so
+    are the records' followers, or with `notify` (user ids, as ticked in the note box) exactly
+    those colleagues. Their mails go out from the worker after the commit."""
     body = _clean_body(body)
     _check_confidential(by, confidential)
     if not records:
@@ -66,6 +72,10 @@ def add_note(by: Membership, records: Sequence[Record], body: str, confidential:
         record_actions.watch(record, by.user)
     Record.objects.filter(pk__in=[r.pk for r in records]).update(updated_at=now)
     search_index.index(entry)
+    record = records[0]
+    told = notification_actions.notify_mentions(by, body, record=record, entry=entry,
+                                                url=notification_actions.entry_url(entry, record))
+    notification_actions.notify_followers(entry, by, records, notify, exclude={n.recipient_id for n in told})
     return entry
 
 
@@ -107,9 +117,11 @@ def delete_note(entry: Entry, by: Membership) -> None:
 
 
 class TimelinePage(list):
-    """One page of a timeline: a plain list of entries that also knows whether older ones exist."""
+    """One page of a timeline: a plain list of entries that also knows whether older ones exist,
+    and the record's activities in the same stretch of time (shown between the entries)."""
 
     has_more: bool = False
+    activities: list[Activity] = []
 
 
 TIMELINE_PAGE_SIZE = 50
@@ -135,7 +147,49 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     found = list(newest_first[:limit + 1])
     page = TimelinePage(link.entry for link in found[:limit])
     page.has_more = len(found) > limit
+    # The record's activity lines between this page's oldest entry and the previous page's.
+    page.activities = activity.for_record(record, newer_than=page[-1].happened_at if page.has_more else None,
+                                          older_than=before)
     others = Record.objects.alive().order_by("display_name")
     prefetch_related_objects(page, Prefetch("records", queryset=others))
     prefetch_entry_files(page, by)
     return page
+
+
+MAX_COMMENT_LENGTH = 10_000
+
+
+@transaction.atomic
+def add_comment(by: Membership, body: str, *, entry: Entry | None = None, task: Task | None = None,
+                file_id: int | None = None, notify: Iterable[int] = ()) -> Comment:
+    """A comment under a history entry, a task or a file (exactly one of them). Colleagues
+    @mentioned or ticked (`notify`, user ids) are told, and so are those involved: the entry's
+    author, earlier commenters, the records' followers (for a task its assignee and creator)."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Please write something first.")})
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"body": _("A comment can have at most %(count)s characters.")
+                               % {"count": f"{MAX_COMMENT_LENGTH:,}"}})
+    if [entry, task, file_id].count(None) != 2:
+        raise ValidationError(_("A comment belongs to one entry, task or file."))
+    target_account = entry.account_id if entry else task.account_id if task else by.account.pk
+    if target_account != by.account.pk:
+        raise PermissionDenied
+    if entry is not None and entry.confidential:
+        _check_confidential(by, True)
+    comment = Comment.objects.create(account=by.account, entry=entry, task=task, file_id=file_id,
+                                     author=by.user, body=body, created_at=timezone.now())
+    notification_actions.notify_comment(comment, by, notify)
+    return comment
+
+
+def can_delete_comment(by: Membership, comment: Comment) -> bool:
+    return comment.account_id == by.account.pk and (comment.author_id == by.user.pk
+                                                    or roles.can_manage_team(by.role))
+
+
+def delete_comment(comment: Comment, by: Membership) -> None:
+    if not can_delete_comment(by, comment):
+        raise PermissionDenied(_("You can only delete your own comments."))
+    comment.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.history import views
+from kontor.history import comment_views, views
 
 app_name = "history"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("on/<int:record_id>/<int:entry_id>/", views.entry, name="entry"),
     path("on/<int:record_id>/<int:entry_id>/edit/", views.edit, name="edit"),
     path("on/<int:record_id>/<int:entry_id>/delete/", views.delete, name="delete"),
+    path("on/<int:record_id>/<int:entry_id>/comments/", comment_views.comment, name="comment"),
+    path("on/<int:record_id>/comments/<int:comment_id>/delete/", comment_views.delete_comment,
+         name="delete_comment"),
+    path("tasks/<int:task_id>/comments/", comment_views.task_comment, name="task_comment"),
+    path("tasks/<int:task_id>/comments/<int:comment_id>/delete/", comment_views.delete_task_comment,
+         name="delete_task_comment"),
 ]

@@ -18,6 +18,7 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.history import actions
+from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
 from kontor.history.models import Entry, EntryLink
 from kontor.records.access import access_entry, access_record
@@ -46,7 +47,7 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
     form.is_valid()
     try:
         entry = actions.add_note(membership, [record], form.cleaned_data["body"],
-                                 confidential=form.cleaned_data["confidential"])
+                                 confidential=form.cleaned_data["confidential"], notify=ticked(request))
     except ValidationError as error:
         add_action_errors(form, error)
         if request.htmx:  # type: ignore[attr-defined]

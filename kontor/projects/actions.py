@@ -15,6 +15,8 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.actions import KEEP, check_links
 from kontor.deals.models import Deal
 from kontor.history import actions as history_actions
+from kontor.history import activity
+from kontor.history.models import ActivityVerb
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
@@ -69,6 +71,7 @@ def create_project(by: Membership, fields: dict[str, Any], *, company: Company |
     if tags:
         record_actions.set_tags(project.record, tags)
     search_index.index(project)
+    activity.record_activity(by, ActivityVerb.CREATED, project.record)
     return project
 
 
@@ -115,6 +118,7 @@ def change_status(project: Project, by: Membership, status: str) -> bool:
     subject = _("Project closed") if status == ProjectStatus.CLOSED else _("Status changed")
     history_actions.add_note(by, [project.record], _("Status changed from %(old)s to %(new)s.") % names,
                              subject=subject)
+    activity.record_activity(by, ActivityVerb.STATE, project.record, changes={"status": [old, status]})
     return True
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership, User
 from kontor.files import actions as file_actions
+from kontor.history import activity
+from kontor.history.models import ActivityVerb
 from kontor.records.access import require
 from kontor.records.models import Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
@@ -189,6 +191,7 @@ def trash_record(record: Record, by: Membership) -> None:
         deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1)
     record.refresh_from_db()
     search_index.refresh_record(record)
+    activity.record_activity(by, ActivityVerb.DELETED, record)
 
 
 def restore_record(record: Record, by: Membership) -> None:
@@ -197,6 +200,7 @@ def restore_record(record: Record, by: Membership) -> None:
                                                updated_by=by.user, version=F("version") + 1)
     record.refresh_from_db()
     search_index.refresh_record(record)
+    activity.record_activity(by, ActivityVerb.RESTORED, record)
 
 
 def empty_trash(by: Membership) -> int:

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
 from kontor.history import actions as history_actions
-from kontor.history.models import Entry, EntryKind
+from kontor.history import activity
+from kontor.history.models import ActivityVerb, Entry, EntryKind
+from kontor.notifications import actions as notification_actions
 from kontor.records.models import Record
 from kontor.search import index as search_index
 from kontor.tasks.models import CalendarFeed, Task, TaskType, new_feed_token, zone_of
@@ -95,7 +97,15 @@ def create_task(by: Membership, fields: dict[str, Any], record: Record | None = 
     task = Task.objects.create(account=by.account, record=record, assignee=assignee, created_by=by.user,
                                created_at=now, updated_at=now, **data)
     search_index.index(task)
+    if assignee.pk != by.user.pk:
+        _assigned(task, by)
     return task
+
+
+def _assigned(task: Task, by: Membership) -> None:
+    """Someone else now has to do the task: the record's history and the assignee hear of it."""
+    activity.record_activity(by, ActivityVerb.ASSIGNED, task.record, summary=task.title, subject_user=task.assignee)
+    notification_actions.notify_assignment(task, by)
 
 
 def _claim(task: Task, expected_version: int | None, **changes: Any) -> Task:
@@ -131,8 +141,11 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
         target = record if isinstance(record, Record) else None
         _check_record(by, target)
         data["record"] = target
+    previous_assignee = task.assignee_id
     task = _claim(task, version, **data)
     search_index.index(task)
+    if task.assignee_id != previous_assignee and task.assignee_id != by.user.pk:
+        _assigned(task, by)
     return task
 
 

@@ -1,0 +1,99 @@
+"""/api/v1/comments: the comments under a history entry or a task; write and delete them.
+
+A comment on an entry the key's user may not read (a confidential one, for members) does not
+exist for them (404). Authors delete their own comments; administrators anyone's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from kontor.api.auth import membership
+from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
+from kontor.api.lists import Page, PageParams, envelope, page_of
+from kontor.api.schemas import Id, Text
+from kontor.history import actions
+from kontor.history.models import Comment
+from kontor.records.access import access_entry, access_task
+
+router = Router(tags=["Comments"])
+
+
+class CommentOut(Schema):
+    id: int
+    body: str
+    author_id: int | None
+    author_name: str
+    entry_id: int | None
+    task_id: int | None
+    created_at: dt.datetime
+
+
+class CommentPage(Page):
+    items: list[CommentOut]
+
+
+class CommentFilters(PageParams):
+    entry_id: Id | None = Field(None, description="The comments under this history entry.")
+    task_id: Id | None = Field(None, description="The comments on this task.")
+
+
+class CommentCreate(Schema):
+    body: Text = Field(description="The comment. @Name notifies that colleague.")
+    entry_id: Id | None = None
+    task_id: Id | None = None
+    notify: list[Id] = Field([], max_length=100, description="User ids of colleagues to notify as well.")
+
+
+def comment_out(comment: Comment) -> dict:
+    return {"id": comment.pk, "body": comment.body, "author_id": comment.author_id,
+            "author_name": comment.author.name if comment.author else "", "entry_id": comment.entry_id,
+            "task_id": comment.task_id, "created_at": comment.created_at}
+
+
+def _one_target(entry_id: int | None, task_id: int | None, loc: str) -> None:
+    if (entry_id is None) == (task_id is None):
+        raise InvalidInput([field_error([loc, "entry_id"], _("Send either entry_id or task_id."))])
+
+
+@router.get("", response={200: CommentPage, 404: ErrorOut, 422: InvalidInputOut}, summary="List comments",
+            description="The comments under one history entry (entry_id) or on one task (task_id), oldest first.")
+def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
+    by = membership(request)
+    _one_target(filters.entry_id, filters.task_id, "query")
+    if filters.entry_id is not None:
+        comments = Comment.objects.filter(entry=access_entry(by, filters.entry_id))
+    else:
+        comments = Comment.objects.filter(task=access_task(by, filters.task_id))
+    rows, has_next = page_of(comments.select_related("author").order_by("created_at", "pk"), filters)
+    return envelope([comment_out(c) for c in rows], filters, has_next)
+
+
+@router.post("", response={201: CommentOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+             summary="Write a comment",
+             description="Comments under a history entry or on a task. The entry's author, earlier commenters "
+                         "and the followers (a task's assignee and creator) are notified, and so are "
+                         "colleagues named with @ or listed in `notify`.")
+def create_comment(request: HttpRequest, payload: CommentCreate) -> Status:
+    by = membership(request)
+    _one_target(payload.entry_id, payload.task_id, "body")
+    entry = access_entry(by, payload.entry_id) if payload.entry_id is not None else None
+    task = access_task(by, payload.task_id) if payload.task_id is not None else None
+    comment = actions.add_comment(by, payload.body, entry=entry, task=task, notify=payload.notify)
+    return Status(201, comment_out(comment))
+
+
+@router.delete("/{comment_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete a comment",
+               description="Deletes your own comment; administrators may delete anyone's.")
+def delete_comment(request: HttpRequest, comment_id: Id) -> Status:
+    by = membership(request)
+    comment = Comment.objects.filter(account=by.account, pk=comment_id).select_related("entry").first()
+    if comment is None:
+        raise Http404
+    if comment.entry is not None:
+        access_entry(by, comment.entry_id)  # a confidential entry's comments are as hidden as it is
+    actions.delete_comment(comment, by)
+    return Status(204, None)

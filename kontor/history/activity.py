@@ -1,0 +1,75 @@
+"""The activity stream: append-only lines of who did what to which record, written by the actions
+by explicit calls (no signals), read by the start page, the record timelines and the weekly
+summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kontor.accounts.models import Membership, User
+from kontor.history.models import Activity, ActivityVerb
+from kontor.records.models import Record, Watch
+
+MAX_DIFF_TEXT = 120
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, short form of a field value for the diff."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= MAX_DIFF_TEXT else text[:MAX_DIFF_TEXT - 1] + "…"
+
+
+def field_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value differs between the two snapshots."""
+    diff = {}
+    for name, new in after.items():
+        old = before.get(name)
+        if _plain(old) != _plain(new) and not (old in (None, "") and new in (None, "")):
+            diff[name] = [_plain(old), _plain(new)]
+    return diff
+
+
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name, None) for name in fields}
+
+
+def record_activity(by: Membership, verb: str, record: Record | None = None, *, summary: str = "",
+                    changes: Mapping[str, Any] | None = None, subject_user: User | None = None,
+                    now: dt.datetime | None = None) -> Activity | None:
+    """Appends one activity line. A change without any differing field writes nothing."""
+    if verb == ActivityVerb.CHANGED and not changes:
+        return None
+    return Activity.objects.create(account=by.account, record=record, verb=verb, actor=by.user,
+                                   subject_user=subject_user, summary=summary[:300], changes=dict(changes or {}),
+                                   created_at=now or timezone.now())
+
+
+def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[Activity]:
+    """The team's activities, newest first, without those on records in the trash (a deletion
+    itself stays visible). `following_only` narrows to records the user follows."""
+    activities = (Activity.objects.filter(account=membership.account)
+                  .filter(Q(record__isnull=True) | Q(record__deleted_at__isnull=True) | Q(verb=ActivityVerb.DELETED))
+                  .select_related("actor", "record", "subject_user").order_by("-created_at", "-pk"))
+    if following_only:
+        activities = activities.filter(record__in=Watch.objects.filter(user=membership.user).values("record_id"))
+    return activities
+
+
+def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
+               limit: int = 200) -> list[Activity]:
+    """A record's activities in a time window, newest first, for its timeline."""
+    activities = Activity.objects.filter(record=record).select_related("actor", "subject_user", "record")
+    if newer_than is not None:
+        activities = activities.filter(created_at__gte=newer_than)
+    if older_than is not None:
+        activities = activities.filter(created_at__lt=older_than)
+    return list(activities.order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,104 @@
+"""Template helpers for comments and activity lines in the timelines, and for the note box's
+list of followers to notify."""
+
+from __future__ import annotations
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kontor.accounts.models import Membership
+from kontor.contacts.models import Company, Person
+from kontor.deals.models import Deal, Stage
+from kontor.history import actions
+from kontor.history.models import Activity, ActivityVerb, Comment, Entry
+from kontor.notifications import actions as notification_actions
+from kontor.notifications.templatetags.notifications_tags import watcher_ids
+from kontor.projects.models import Project, ProjectStatus
+from kontor.records.models import Kind, Record
+
+register = template.Library()
+
+COMMENTS = Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))
+
+
+@register.filter
+def timeline_items(entries: list[Entry]) -> list[Entry | Activity]:
+    """The page's entries, their comments fetched in one query, merged with the page's activity
+    lines (TimelinePage.activities) newest first."""
+    items = list(entries)
+    if items and "comments" not in getattr(items[0], "_prefetched_objects_cache", {}):
+        prefetch_related_objects(items, COMMENTS)
+    activities = getattr(entries, "activities", [])
+    if not activities:
+        return items
+    return sorted([*items, *activities], reverse=True,
+                  key=lambda item: item.created_at if isinstance(item, Activity) else item.happened_at)
+
+
+@register.simple_tag(takes_context=True)
+def colleagues_to_tick(context: template.Context) -> list[Membership]:
+    """Active colleagues (without the viewer) for the "notify" ticks under comments; fetched once
+    per request however many entries the page shows."""
+    request: HttpRequest = context["request"]
+    membership = context.get("membership")
+    if membership is None:
+        return []
+    cached = getattr(request, "_kontor_colleagues", None)
+    if cached is None:
+        cached = notification_actions.colleagues(membership)
+        request._kontor_colleagues = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def note_followers(context: template.Context, record: Record) -> list[Membership]:
+    """The colleagues who follow the record: the note box lists them, ticked."""
+    following = watcher_ids(context["request"], record)
+    return [m for m in colleagues_to_tick(context) if m.user_id in following]
+
+
+@register.filter
+def comment_deletable_by(comment: Comment, membership: Membership | None) -> bool:
+    return membership is not None and actions.can_delete_comment(membership, comment)
+
+
+def _label(record: Record | None, field: str) -> str:
+    model = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal, Kind.PROJECT: Project}.get(
+        record.kind if record else "")
+    try:
+        return str(model._meta.get_field(field).verbose_name) if model else field
+    except FieldDoesNotExist:
+        return field
+
+
+def _state_label(record: Record | None, value: str) -> str:
+    choices = dict(Stage.choices) if record and record.kind == Kind.DEAL else dict(ProjectStatus.choices)
+    return str(choices.get(value, value))
+
+
+@register.filter
+def activity_text(activity: Activity) -> str:
+    """One sentence for an activity line, in the viewer's language."""
+    record = activity.record
+    names = {"actor": activity.actor.name if activity.actor else _("A former colleague"),
+             "record": record.display_name if record else "—", "task": activity.summary,
+             "user": activity.subject_user.name if activity.subject_user else "—"}
+    verb = activity.verb
+    if verb == ActivityVerb.CREATED:
+        return _("%(actor)s created %(record)s.") % names
+    if verb == ActivityVerb.DELETED:
+        return _("%(actor)s moved %(record)s to the trash.") % names
+    if verb == ActivityVerb.RESTORED:
+        return _("%(actor)s restored %(record)s from the trash.") % names
+    if verb == ActivityVerb.ASSIGNED:
+        return _("%(actor)s assigned the task “%(task)s” to %(user)s.") % names
+    if verb == ActivityVerb.STATE:
+        old, new = next(iter(activity.changes.values()), ["", ""])
+        return _("%(actor)s changed the state of %(record)s from %(old)s to %(new)s.") % {
+            **names, "old": _state_label(record, old), "new": _state_label(record, new)}
+    changes = "; ".join(f"{_label(record, field)}: {old if old not in (None, '') else '–'} → "
+                        f"{new if new not in (None, '') else '–'}" for field, (old, new) in activity.changes.items())
+    return _("%(actor)s changed %(record)s: %(changes)s") % {**names, "changes": changes}

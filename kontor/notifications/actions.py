@@ -1,0 +1,185 @@
+"""Who hears of what. The actions of other apps call these after they wrote; each writes the
+Notification rows in the caller's transaction and leaves the mails to the worker (enqueued on
+commit), so writing a note on a record with fifty followers returns at once.
+
+Rules that hold for every notification:
+  - nobody is notified of their own action;
+  - only active colleagues in an active membership of the account hear anything;
+  - confidential entries reach only those whose role may read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership, User
+from kontor.history.models import Comment, Entry
+from kontor.notifications import jobs
+from kontor.notifications.models import MAIL_TYPES, MailPreference, Notification, NotificationType
+from kontor.records.models import Record, Watch
+from kontor.tasks.models import Task, zone_of
+
+EXCERPT_LENGTH = 280
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH - 1] + "…"
+
+
+def colleagues(by: Membership, user_ids: Iterable[int] | None = None) -> list[Membership]:
+    """The active memberships of the account (optionally only of these users), without `by`."""
+    memberships = (Membership.objects.active().filter(account=by.account).exclude(user=by.user)
+                   .select_related("user").order_by("user__name"))
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=set(user_ids))
+    return list(memberships)
+
+
+def followers(records: Sequence[Record], by: Membership) -> list[Membership]:
+    """The colleagues (not `by`) who follow any of the records: the note box lists them ticked."""
+    ids = Watch.objects.filter(record__in=records).values_list("user_id", flat=True)
+    return colleagues(by, ids)
+
+
+MENTION = re.compile(r"@([\w.\-]+(?:\s+[\w.\-]+)?)", re.UNICODE)
+
+
+def mentioned(by: Membership, text: str) -> list[Membership]:
+    """Colleagues named with @: "@Bob", "@Bob Berger" or "@bob" (the part of the address before @)."""
+    if "@" not in text:
+        return []
+    words = {m.group(1).lower() for m in MENTION.finditer(text)}
+    words |= {w.split()[0] for w in words}
+    found = []
+    for membership in colleagues(by):
+        user = membership.user
+        names = {user.name.lower(), (user.name.split() or [""])[0].lower(), user.email.split("@")[0].lower()}
+        if names & words:
+            found.append(membership)
+    return found
+
+
+def _may_read(membership: Membership, entry: Entry | None) -> bool:
+    return entry is None or not entry.confidential or roles.can_read_confidential(membership.role)
+
+
+def _create(notifications: list[Notification]) -> list[Notification]:
+    created = Notification.objects.bulk_create(notifications)
+    immediate = [n.pk for n in created if not n.batched]
+    if immediate:
+        transaction.on_commit(lambda: jobs.send_notification_mails(immediate))
+    return created
+
+
+def entry_url(entry: Entry, record: Record) -> str:
+    return f"{record.get_absolute_url()}#entry-{entry.pk}"
+
+
+def task_url(task: Task) -> str:
+    return reverse("tasks:edit", args=[task.pk])
+
+
+def notify_followers(entry: Entry, by: Membership, records: Sequence[Record],
+                     notify: Iterable[int] | None = None, exclude: Iterable[int] = ()) -> list[Notification]:
+    """A new note or e-mail on records: tells their followers. With `notify` (user ids, as ticked
+    in the note box) exactly those colleagues are told, unticked followers are spared. Those in
+    `exclude` (already told, e.g. by a mention) are left out."""
+    recipients = followers(records, by) if notify is None else colleagues(by, notify)
+    skip = set(exclude)
+    recipients = [m for m in recipients if m.user_id not in skip]
+    record = records[0]
+    return _create([
+        Notification(account=by.account, recipient=m.user, actor=by.user, type=NotificationType.ENTRY,
+                     record=record, entry=entry, url=entry_url(entry, record),
+                     title=record.display_name, excerpt=_excerpt(entry.subject or entry.body))
+        for m in recipients if _may_read(m, entry)])
+
+
+def notify_comment(comment: Comment, by: Membership, ticked: Iterable[int] = ()) -> list[Notification]:
+    """A new comment: mentioned and ticked colleagues get a mention; the entry's author, earlier
+    commenters and the followers of its records (for a task: its assignee and creator) a comment
+    notification. Each colleague is told once."""
+    entry, task = comment.entry, comment.task
+    named = {m.user_id: m for m in [*mentioned(by, comment.body), *colleagues(by, ticked)]}
+    target = Q(entry=entry) if entry else Q(task=task) if task else Q(file_id=comment.file_id)
+    earlier = Comment.objects.filter(target).exclude(pk=comment.pk)
+    involved = set(earlier.values_list("author_id", flat=True))
+    if entry is not None:
+        records = list(entry.records.alive().order_by("pk"))
+        involved |= {entry.author_id} | set(Watch.objects.filter(record__in=records).values_list("user_id", flat=True))
+        record = records[0] if records else None
+        url = f"{record.get_absolute_url()}#comment-{comment.pk}" if record else ""
+        title = record.display_name if record else ""
+    elif task is not None:
+        involved |= {task.assignee_id, task.created_by_id}
+        record, url, title = task.record, task_url(task), task.title
+    else:  # a file's comment: the files area links to the file (see docs/collaboration.md)
+        record, url, title = None, "", ""
+    others = {m.user_id: m for m in colleagues(by, involved - set(named))}
+    rows = []
+    for kind, members in ((NotificationType.MENTION, named), (NotificationType.COMMENT, others)):
+        rows += [Notification(account=by.account, recipient=m.user, actor=by.user, type=kind, record=record,
+                              entry=entry, task=task, comment=comment, url=url, title=title,
+                              excerpt=_excerpt(comment.body))
+                 for m in members.values() if _may_read(m, entry)]
+    return _create(rows)
+
+
+def notify_mentions(by: Membership, text: str, *, record: Record | None, entry: Entry | None,
+                    url: str, exclude: Iterable[int] = ()) -> list[Notification]:
+    """Colleagues @mentioned in a note's text (those already told about it are left out)."""
+    skip = set(exclude)
+    return _create([
+        Notification(account=by.account, recipient=m.user, actor=by.user, type=NotificationType.MENTION,
+                      record=record, entry=entry, url=url, title=record.display_name if record else "",
+                      excerpt=_excerpt(text))
+        for m in mentioned(by, text) if m.user_id not in skip and _may_read(m, entry)])
+
+
+def is_urgent(task: Task, now: dt.datetime) -> bool:
+    """Due today or overdue in the assignee's time zone: worth a mail at once."""
+    if task.due_date is None:
+        return False
+    return task.due_date <= now.astimezone(zone_of(task.assignee.time_zone)).date()
+
+
+def notify_assignment(task: Task, by: Membership, now: dt.datetime | None = None) -> Notification | None:
+    """A task given to someone else: at once when it is due today or overdue, otherwise in the
+    hourly batch (one mail per recipient for all the tasks of that hour)."""
+    assignee: User = task.assignee
+    if assignee.pk == by.user.pk or not colleagues(by, [assignee.pk]):
+        return None
+    now = now or timezone.now()
+    notification = Notification(account=by.account, recipient=assignee, actor=by.user,
+                                type=NotificationType.ASSIGNMENT, record=task.record, task=task,
+                                url=task_url(task), title=task.title, created_at=now,
+                                batched=not is_urgent(task, now))
+    return _create([notification])[0]
+
+
+def mark_read(notification: Notification, by: Membership, now: dt.datetime | None = None) -> None:
+    Notification.objects.filter(pk=notification.pk, recipient=by.user, read_at__isnull=True).update(
+        read_at=now or timezone.now())
+
+
+def mark_all_read(by: Membership, now: dt.datetime | None = None) -> int:
+    return Notification.objects.for_membership(by).unread().update(read_at=now or timezone.now())
+
+
+def set_mail_preferences(user: User, wanted: dict[str, bool]) -> None:
+    """Switches mails on or off by type (NotificationType values and "weekly")."""
+    for kind, email in wanted.items():
+        MailPreference.objects.update_or_create(user=user, type=kind, defaults={"email": email})
+
+
+def mail_preferences(user: User) -> dict[str, bool]:
+    chosen = dict(MailPreference.objects.filter(user=user).values_list("type", "email"))
+    return {kind: chosen.get(kind, True) for kind in MAIL_TYPES}

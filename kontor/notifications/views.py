@@ -1,0 +1,134 @@
+"""The bell and its list, marking read, the mail settings, the unsubscribe link from the mails
+(works without logging in), following records and the list of what I follow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import User
+from kontor.notifications import actions, mails
+from kontor.notifications.models import MAIL_TYPES, WEEKLY_SUMMARY, Notification, NotificationType
+from kontor.records import actions as record_actions
+from kontor.records.access import access_record
+from kontor.records.models import Record, Watch
+
+PAGE_SIZE = 50
+
+
+def _access_notification(request: HttpRequest, notification_id: int) -> Notification:
+    notification = Notification.objects.for_membership(request.membership).filter(  # type: ignore[attr-defined]
+        pk=notification_id).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+@require_GET
+@member_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = (Notification.objects.for_membership(request.membership)  # type: ignore[attr-defined]
+                     .select_related("actor", "entry").order_by("-created_at", "-pk"))
+    page = list(notifications[:PAGE_SIZE])
+    return render(request, "notifications/list.html", {"notifications": page})
+
+
+@require_GET
+@member_required
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell with the unread count (fetched by the page after loading; one indexed COUNT).
+    Without JavaScript the bell is a plain link to the list."""
+    unread = Notification.objects.for_membership(request.membership).unread().count()  # type: ignore[attr-defined]
+    return render(request, "notifications/_bell.html", {"unread": unread})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Marks the notification read and goes to the place it is about."""
+    notification = _access_notification(request, notification_id)
+    actions.mark_read(notification, request.membership)  # type: ignore[attr-defined]
+    return redirect(notification.url or "notifications:list")
+
+
+@require_POST
+@member_required
+def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    actions.mark_read(_access_notification(request, notification_id), request.membership)  # type: ignore[attr-defined]
+    return redirect("notifications:list")
+
+
+@require_POST
+@member_required
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = actions.mark_all_read(request.membership)  # type: ignore[attr-defined]
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+MAIL_LABELS = {**dict(NotificationType.choices), WEEKLY_SUMMARY: gettext_lazy("The weekly summary on Monday morning")}
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        actions.set_mail_preferences(user, {kind: kind in request.POST.getlist("email") for kind in MAIL_TYPES})
+        messages.success(request, _("Your e-mail settings have been saved."))
+        return redirect("notifications:preferences")
+    chosen = actions.mail_preferences(user)
+    rows = [{"type": kind, "label": MAIL_LABELS[kind], "email": chosen[kind]} for kind in MAIL_TYPES]
+    return render(request, "notifications/preferences.html", {"rows": rows})
+
+
+@csrf_exempt  # one-click unsubscribe (RFC 8058): the mail client posts without a session or token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (mail scanners open links); POST switches that kind of mail off. The signed
+    token is the only key, so this works without logging in."""
+    try:
+        user_id, kind = mails.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in MAIL_TYPES:
+        raise Http404
+    label = MAIL_LABELS[kind]
+    if request.method == "POST":
+        actions.set_mail_preferences(user, {kind: False})
+        return render(request, "notifications/unsubscribed.html", {"label": label, "done": True})
+    return render(request, "notifications/unsubscribed.html", {"label": label, "done": False})
+
+
+@require_POST
+@member_required
+def toggle_follow(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = access_record(request.membership, record_id)  # type: ignore[attr-defined]
+    following = Watch.objects.filter(record=record, user=request.user).exists()
+    if following:
+        record_actions.unwatch(record, request.user)  # type: ignore[arg-type]
+    else:
+        record_actions.watch(record, request.user)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "notifications/_follow.html", {"record": record, "following": not following})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = record.get_absolute_url()
+    return redirect(next_url)
+
+
+@require_GET
+@member_required
+def following(request: HttpRequest) -> HttpResponse:
+    records = (Record.objects.filter(account=request.membership.account, watches__user=request.user)  # type: ignore[attr-defined]
+               .alive().order_by("kind", "display_name"))
+    return render(request, "notifications/following.html", {"records": list(records[:1000])})

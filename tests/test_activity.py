@@ -1,0 +1,104 @@
+"""The activity stream: creation, changes with a field diff, trash and restore, state changes and
+assignments are recorded, shown in the record's history as small lines and on the start page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from kontor.contacts import actions as contact_actions
+from kontor.deals import actions as deal_actions
+from kontor.history import activity
+from kontor.history.models import Activity, ActivityVerb
+from kontor.records import actions as record_actions
+from kontor.tasks import actions as task_actions
+
+
+def _verbs(record) -> list[str]:
+    return list(Activity.objects.filter(record=record).order_by("pk").values_list("verb", flat=True))
+
+
+def test_creating_and_changing_a_person_is_recorded_with_a_diff(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Meier", "title": ""})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Maier", "title": "Dr."})
+    assert _verbs(person.record) == [ActivityVerb.CREATED, ActivityVerb.CHANGED]
+    change = Activity.objects.get(verb=ActivityVerb.CHANGED)
+    assert change.changes == {"last_name": ["Meier", "Maier"], "title": ["", "Dr."]}
+    assert change.actor == alice.user
+
+
+def test_saving_without_changes_records_nothing(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Meier"})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Meier"})
+    assert _verbs(person.record) == [ActivityVerb.CREATED]
+
+
+def test_trash_and_restore_are_recorded(alice):
+    company = contact_actions.create_company(alice.membership, {"name": "Alt GmbH"})
+    record_actions.trash_record(company.record, alice.membership)
+    record_actions.restore_record(company.record, alice.membership)
+    assert _verbs(company.record) == [ActivityVerb.CREATED, ActivityVerb.DELETED, ActivityVerb.RESTORED]
+
+
+def test_a_member_who_may_not_delete_leaves_no_activity(alice, carol):
+    company = contact_actions.create_company(alice.membership, {"name": "Bleibt GmbH"})
+    with pytest.raises(PermissionDenied):
+        record_actions.trash_record(company.record, carol.membership)
+    assert _verbs(company.record) == [ActivityVerb.CREATED]
+
+
+def test_deal_state_changes_are_recorded(alice):
+    deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch"})
+    deal_actions.change_stage(deal, alice.membership, "50")
+    deal_actions.win_deal(deal, alice.membership)
+    states = Activity.objects.filter(record=deal.record, verb=ActivityVerb.STATE).order_by("pk")
+    assert [a.changes["stage"] for a in states] == [["0", "50"], ["50", "won"]]
+
+
+def test_assigning_a_task_to_a_colleague_is_recorded(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    task_actions.create_task(alice.membership, {"title": "Call"}, record=person.record, assignee=bob.user)
+    assigned = Activity.objects.get(verb=ActivityVerb.ASSIGNED)
+    assert (assigned.record, assigned.subject_user, assigned.summary) == (person.record, bob.user, "Call")
+
+
+def test_activities_show_as_small_lines_in_the_record_history(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Meier"})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Maier"})
+    html = bob.client.get(person.get_absolute_url()).content.decode()
+    assert 'class="activity-line"' in html
+    assert "Alice Adler changed Maier: last name: Meier → Maier" in html
+    assert "Alice Adler created Maier." in html
+
+
+def test_the_start_page_shows_the_team_stream_and_what_i_follow(alice, bob):
+    followed = contact_actions.create_person(alice.membership, {"last_name": "Gefolgt"})
+    contact_actions.create_person(alice.membership, {"last_name": "Andere"})
+    record_actions.watch(followed.record, bob.user)
+    everyone = bob.client.get(reverse("start")).content.decode()
+    assert "Alice Adler created Gefolgt." in everyone and "Alice Adler created Andere." in everyone
+    mine = bob.client.get(reverse("start") + "?stream=following").content.decode()
+    assert "Alice Adler created Gefolgt." in mine and "Andere" not in mine.split('id="team-activity"')[1]
+
+
+def test_the_start_page_lists_my_tasks_today_and_overdue_and_deals_due_soon(alice):
+    today = timezone.localdate()
+    contact_actions.create_person(alice.membership, {"last_name": "Irgendwer"})
+    task_actions.create_task(alice.membership, {"title": "Due today", "due_date": today})
+    task_actions.create_task(alice.membership, {"title": "Overdue one", "due_date": today - dt.timedelta(days=2)})
+    task_actions.create_task(alice.membership, {"title": "Next month", "due_date": today + dt.timedelta(days=30)})
+    deal_actions.create_deal(alice.membership, {"name": "Soon", "target_date": today + dt.timedelta(days=5)})
+    deal_actions.create_deal(alice.membership, {"name": "Much later", "target_date": today + dt.timedelta(days=60)})
+    html = alice.client.get(reverse("start")).content.decode()
+    assert "Due today" in html and "Overdue one" in html and "Next month" not in html
+    section = html.split('id="deals-due-soon"')[1]
+    assert "Soon" in section and "Much later" not in section
+
+
+def test_the_stream_of_another_account_stays_apart(alice, oscar):
+    contact_actions.create_person(alice.membership, {"last_name": "Geheim"})
+    assert not activity.stream(oscar.membership).exists()
