@@ -25,6 +25,14 @@ class FileType(models.TextChoices):
     OTHER = "other", _("Other files")
 
 
+# One file's type in words (the choices above name the filter's groups).
+TYPE_LABELS = {FileType.IMAGE: _("Image"), FileType.PDF: _("PDF document"), FileType.OFFICE: _("Office document"),
+               FileType.OTHER: _("Other file")}
+
+# The only types a browser may show inline: raster images and PDFs (never HTML, SVG or text).
+INLINE_CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+
+
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, can_read_confidential: bool, include_deleted: bool = False) -> AttachmentQuerySet:
         """Not deleted, not on a record in the trash (they come back with it), and not on a
@@ -75,6 +83,15 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.file_type == FileType.IMAGE
+
+    @property
+    def type_label(self) -> str:
+        return str(TYPE_LABELS.get(FileType(self.file_type), self.file_type))
+
+    @property
+    def opens_in_browser(self) -> bool:
+        """Images and PDFs open in a browser tab; everything else downloads."""
+        return self.content_type in INLINE_CONTENT_TYPES
 
     @property
     def extension(self) -> str:

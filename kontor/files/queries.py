@@ -88,3 +88,11 @@ def record_card(by: Membership, record: Record) -> dict[str, Any]:
     files, has_more = record_files(by, record)
     return {"record": record, "files": files, "has_more": has_more, "membership": by,
             "max_upload_mb": megabytes(settings.KONTOR_MAX_UPLOAD_BYTES)}
+
+
+def visible_entry(by: Membership, attachment: Attachment) -> Entry | None:
+    """The history entry the file is attached to, if the membership may read it."""
+    if attachment.entry_id is None:
+        return None
+    return (Entry.objects.filter(account=by.account, pk=attachment.entry_id)
+            .visible_to(roles.can_read_confidential(by.role)).select_related("author").first())

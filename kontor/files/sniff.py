@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from typing import IO
 
-from kontor.files.models import FileType
+from kontor.files.models import INLINE_CONTENT_TYPES, FileType
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -40,8 +40,7 @@ OLE2_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
               "ppt": "application/vnd.ms-powerpoint"}
 TEXT_TYPES = {"csv": "text/csv", "vcf": "text/vcard", "ics": "text/calendar"}
 
-# Images a browser may show inline, and the types that count as office documents.
-INLINE_IMAGES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+# The types that count as office documents.
 OFFICE_TYPES = {*OOXML.values(), *OPENDOCUMENT, *OLE2_TYPES.values(), "application/rtf", "text/csv"}
 
 HEAD_BYTES = 2048
@@ -108,7 +107,7 @@ def file_type(content_type: str) -> str:
 
 def shown_inline(content_type: str) -> bool:
     """Whether a download may open in the browser: raster images and PDFs only."""
-    return content_type in INLINE_IMAGES or content_type == "application/pdf"
+    return content_type in INLINE_CONTENT_TYPES
 
 
 def megabytes(size: int) -> str:

@@ -103,6 +103,16 @@ def upload_to_entry(request: HttpRequest, record_id: int, entry_id: int) -> Http
 
 @require_GET
 @member_required
+def detail(request: HttpRequest, file_id: int) -> HttpResponse:
+    """One file: its preview, what it is, where it belongs; open, download or delete it."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    attachment = access_file(membership, file_id)
+    entry = queries.visible_entry(membership, attachment)
+    return render(request, "files/detail.html", {"attachment": attachment, "entry": entry})
+
+
+@require_GET
+@member_required
 def download(request: HttpRequest, file_id: int) -> HttpResponse:
     """The file itself: images and PDFs open in the browser (unless ?download), the rest downloads."""
     attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]

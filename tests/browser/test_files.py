@@ -92,10 +92,10 @@ def test_the_files_area_fits_a_phone(phone_page: Page):
     for number in range(3):
         actions.upload_file(owner, SimpleUploadedFile(f"Ein recht langer Dateiname für ein Angebot {number}.pdf", PDF),
                             record=person.record)
-    actions.upload_file(owner, SimpleUploadedFile("Foto.png", _png()), record=person.record)
-    for path in ("/files/", f"/people/{person.pk}/"):
+    photo = actions.upload_file(owner, SimpleUploadedFile("Foto.png", _png()), record=person.record)
+    for path in ("/files/", f"/people/{person.pk}/", f"/files/{photo.pk}/"):
         phone_page.goto(path)
-        expect(phone_page.locator("[data-testid=file]").first).to_be_visible()
+        expect(phone_page.locator("[data-testid=file], .file-preview").first).to_be_visible()
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} scrolls sideways: {width}px"
         if os.environ.get("KONTOR_SCREENSHOTS"):

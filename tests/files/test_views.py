@@ -315,3 +315,24 @@ def test_a_file_whose_bytes_are_gone_is_a_404(alice, anna):
 def test_several_files_without_javascript_are_counted_in_the_message(alice, anna):
     response = alice.client.post(_upload_url(anna.record), {"file": [upload("a.pdf"), upload("b.pdf")]}, follow=True)
     assert "2 files have been uploaded." in response.content.decode()
+
+
+def test_the_detail_page_tells_what_a_file_is_and_where_it_belongs(alice, carol, oscar, anna,
+                                                                   django_assert_max_num_queries):
+    entry = history_actions.add_note(alice.membership, [anna.record], "Fotos vom Termin")
+    attachment = put_file(alice, anna.record, name="Termin.png", content=png_bytes(), entry=entry)
+    url = reverse("files:detail", args=[attachment.pk])
+    with django_assert_max_num_queries(8):
+        page = alice.client.get(url).content.decode()
+    assert "Termin.png" in page and "Anna Müller" in page and "Fotos vom Termin" in page
+    assert reverse("files:thumbnail", args=[attachment.pk]) in page
+    assert reverse("files:delete", args=[attachment.pk]) in page
+    assert reverse("files:delete", args=[attachment.pk]) not in carol.client.get(url).content.decode()
+    assert oscar.client.get(url).status_code == 404
+
+
+def test_the_detail_page_hides_a_confidential_entry_from_members(alice, carol, anna):
+    entry = history_actions.add_note(alice.membership, [anna.record], "Vertraulich", confidential=True)
+    attachment = put_file(alice, anna.record, entry=entry)
+    assert carol.client.get(reverse("files:detail", args=[attachment.pk])).status_code == 404
+    assert "Vertraulich" in alice.client.get(reverse("files:detail", args=[attachment.pk])).content.decode()
