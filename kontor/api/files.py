@@ -24,7 +24,7 @@ from kontor.api.lists import Page, PageParams, aware, envelope, page_of
 from kontor.api.schemas import Id, Text
 from kontor.files import actions, queries
 from kontor.files.models import Attachment
-from kontor.files.serving import serve_file
+from kontor.files.serving import serve_file, serve_thumbnail
 from kontor.files.sniff import megabytes
 from kontor.history.models import Entry
 from kontor.records.access import access_entry, access_file, access_record
@@ -48,6 +48,7 @@ class FileOut(Schema):
     created_at: dt.datetime
     download_url: str
     has_thumbnail: bool
+    thumbnail_url: str | None = Field(description="A WebP preview (at most 480 x 480 pixels) of an image.")
 
 
 class FilePage(Page):
@@ -74,6 +75,7 @@ def file_out(attachment: Attachment) -> dict[str, Any]:
         "entry_id": attachment.entry_id, "uploaded_by_id": attachment.uploaded_by_id,
         "uploaded_by_name": uploader.name if uploader else None, "created_at": attachment.created_at,
         "download_url": f"/api/v1/files/{attachment.pk}/download", "has_thumbnail": bool(attachment.thumbnail),
+        "thumbnail_url": f"/api/v1/files/{attachment.pk}/thumbnail" if attachment.thumbnail else None,
     }
 
 
@@ -137,6 +139,12 @@ def read_file(request: HttpRequest, file_id: Id) -> dict:
                         "and the content type found from its content.")
 def download_file(request: HttpRequest, file_id: Id) -> FileResponse:
     return serve_file(access_file(membership(request), file_id), inline=False)
+
+
+@router.get("/{file_id}/thumbnail", response={200: None, 404: ErrorOut}, summary="An image's preview",
+            description="A WebP image of at most 480 x 480 pixels; 404 for files that are no images.")
+def file_thumbnail(request: HttpRequest, file_id: Id) -> FileResponse:
+    return serve_thumbnail(access_file(membership(request), file_id))
 
 
 @router.delete("/{file_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete a file",

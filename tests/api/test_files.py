@@ -38,6 +38,7 @@ def test_a_file_is_uploaded_read_listed_and_downloaded(api, alice, anna):
         "name": "Angebot.pdf", "content_type": "application/pdf", "type": "pdf", "size": len(PDF),
         "record_id": anna.pk, "record_kind": "person", "record_name": "Anna Müller", "entry_id": None,
         "uploaded_by_id": alice.user.pk, "has_thumbnail": False}
+    assert data["thumbnail_url"] is None
     assert client.get(f"/files/{data['id']}").json() == data
     assert client.get("/files").json()["items"] == [data]
     download = client.client.get(data["download_url"], headers=client.headers)
@@ -54,6 +55,9 @@ def test_a_file_is_uploaded_onto_an_entry(api, alice, anna):
     assert response.status_code == 201, response.json()
     assert response.json()["entry_id"] == entry.pk and response.json()["record_id"] == anna.pk
     assert response.json()["has_thumbnail"] is True
+    client = api(alice)
+    preview = client.client.get(response.json()["thumbnail_url"], headers=client.headers)
+    assert preview.status_code == 200 and preview["Content-Type"] == "image/webp"
 
 
 def test_bad_uploads_get_a_422_and_nothing_is_written(api, alice, oscar, anna):
