@@ -81,19 +81,22 @@ def _thumbnail(upload: UploadedFile) -> bytes | None:
     return buffer.getvalue()
 
 
-def _store(by: Membership, upload: UploadedFile, record: Record | None, entry: Entry | None) -> Attachment:
+def _describe(by: Membership, upload: UploadedFile, record: Record | None, entry: Entry | None) -> Attachment:
     content_type = sniff(upload, upload.name or "")
-    kind = file_type(content_type)
-    attachment = Attachment(account=by.account, record=record, entry=entry, name=_name(upload),
-                            content_type=content_type, file_type=kind, size=upload.size or 0,
-                            uploaded_by=by.user, created_at=timezone.now())
-    # Random storage names: they reveal neither the account's data nor each other.
+    return Attachment(account=by.account, record=record, entry=entry, name=_name(upload),
+                      content_type=content_type, file_type=file_type(content_type), size=upload.size or 0,
+                      uploaded_by=by.user, created_at=timezone.now())
+
+
+def _store(attachment: Attachment, upload: UploadedFile) -> None:
+    """Writes the bytes (and an image's preview) under random names: they reveal neither the
+    account's data nor each other."""
     token = secrets.token_hex(16)
-    attachment.file.save(f"attachments/{by.account.pk}/{token}", upload, save=False)
-    preview = _thumbnail(upload) if kind == FileType.IMAGE else None
+    attachment.file.save(f"attachments/{attachment.account_id}/{token}", upload, save=False)
+    preview = _thumbnail(upload) if attachment.file_type == FileType.IMAGE else None
     if preview:
-        attachment.thumbnail.save(f"thumbnails/{by.account.pk}/{token}.webp", ContentFile(preview), save=False)
-    return attachment
+        attachment.thumbnail.save(f"thumbnails/{attachment.account_id}/{token}.webp", ContentFile(preview),
+                                  save=False)
 
 
 def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record | None = None,
@@ -117,7 +120,8 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
     stored: list[Attachment] = []
     try:
         for upload in uploads:
-            stored.append(_store(by, upload, record, entry))
+            stored.append(_describe(by, upload, record, entry))  # listed first: cleaned up on any failure
+            _store(stored[-1], upload)
         with transaction.atomic():
             Attachment.objects.bulk_create(stored)
     except BaseException:

@@ -174,3 +174,14 @@ def test_a_huge_image_is_kept_without_a_thumbnail(alice, anna, monkeypatch):
     monkeypatch.setattr(actions, "MAX_IMAGE_PIXELS", 100)
     attachment = put_file(alice, anna.record, name="poster.png", content=png_bytes((20, 20)))
     assert attachment.file_type == "image" and not attachment.thumbnail
+
+
+def test_a_failure_while_storing_leaves_no_bytes_behind(alice, anna, monkeypatch):
+    def broken_thumbnail(upload):  # noqa: ANN001, ANN202
+        raise OSError("disk full")
+
+    monkeypatch.setattr(actions, "_thumbnail", broken_thumbnail)
+    with pytest.raises(OSError):
+        actions.upload_files(alice.membership, [upload(), upload("b.png", png_bytes())], record=anna.record)
+    assert not Attachment.objects.exists()
+    assert default_storage.listdir(f"attachments/{alice.account.pk}") == ([], [])
