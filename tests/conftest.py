@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils.translation.reloader import translation_file_changed
+from huey.contrib.djhuey import HUEY
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Membership
@@ -29,7 +32,10 @@ os.environ.setdefault("KONTOR_JOBS_IMMEDIATE", "true")
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Tests see the shipped translations, freshly compiled, as every start of Kontor does; so a
     plain `pytest` and `make test` see the same German pages."""
-    compile_translations()
+    for mo_path in compile_translations():
+        # Django read the catalogues while setting up, before this ran; on a fresh checkout it
+        # would keep the empty ones for the whole session. Make it read the new files.
+        translation_file_changed(None, mo_path)
 
 
 @dataclass
@@ -85,6 +91,17 @@ def oscar(db) -> Persona:
     membership = account_actions.create_account("Outsider AG", "oscar@example.org", PASSWORD,
                                                  owner_name="Oscar Ort", language="en")
     return Persona(membership, _login(membership))
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_process() -> Iterator[None]:
+    """Jobs a test enqueues run in the test's own process (Huey's immediate mode, in memory), never
+    into the developer's queue in the data directory, where a worker would later run them against
+    the real database. (KONTOR_JOBS_IMMEDIATE above comes too late: settings are loaded first.)"""
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = before
 
 
 @pytest.fixture(autouse=True)

@@ -67,7 +67,7 @@ def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
     if filters.entry_id is not None:
         comments = Comment.objects.filter(entry=access_entry(by, filters.entry_id))
     else:
-        comments = Comment.objects.filter(task=access_task(by, filters.task_id))
+        comments = Comment.objects.filter(task=access_task(by, filters.task_id or 0))
     rows, has_next = page_of(comments.select_related("author").order_by("created_at", "pk"), filters)
     return envelope([comment_out(c) for c in rows], filters, has_next)
 
@@ -93,7 +93,7 @@ def delete_comment(request: HttpRequest, comment_id: Id) -> Status:
     comment = Comment.objects.filter(account=by.account, pk=comment_id).select_related("entry").first()
     if comment is None:
         raise Http404
-    if comment.entry is not None:
+    if comment.entry_id is not None:
         access_entry(by, comment.entry_id)  # a confidential entry's comments are as hidden as it is
     actions.delete_comment(comment, by)
     return Status(204, None)

@@ -73,7 +73,7 @@ def delete_comment(request: HttpRequest, record_id: int, comment_id: int) -> Htt
     membership = request.membership  # type: ignore[attr-defined]
     record = access_record(membership, record_id)
     found = Comment.objects.filter(account=membership.account, pk=comment_id, entry__links__record=record).first()
-    if found is None:
+    if found is None or found.entry_id is None:
         raise Http404
     record, entry = _entry_on_record(membership, record_id, found.entry_id)
     if not actions.can_delete_comment(membership, found):

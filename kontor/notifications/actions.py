@@ -111,15 +111,17 @@ def notify_comment(comment: Comment, by: Membership, ticked: Iterable[int] = ())
     named = {m.user_id: m for m in [*mentioned(by, comment.body), *colleagues(by, ticked)]}
     target = Q(entry=entry) if entry else Q(task=task) if task else Q(file_id=comment.file_id)
     earlier = Comment.objects.filter(target).exclude(pk=comment.pk)
-    involved = set(earlier.values_list("author_id", flat=True))
+    involved: set[int] = {a for a in earlier.values_list("author_id", flat=True) if a is not None}
     if entry is not None:
-        records = list(entry.records.alive().order_by("pk"))
-        involved |= {entry.author_id} | set(Watch.objects.filter(record__in=records).values_list("user_id", flat=True))
+        records = list(Record.objects.filter(entries=entry).alive().order_by("pk"))
+        involved |= set(Watch.objects.filter(record__in=records).values_list("user_id", flat=True))
+        if entry.author_id is not None:
+            involved.add(entry.author_id)
         record = records[0] if records else None
         url = f"{record.get_absolute_url()}#comment-{comment.pk}" if record else ""
         title = record.display_name if record else ""
     elif task is not None:
-        involved |= {task.assignee_id, task.created_by_id}
+        involved |= {task.assignee_id} | ({task.created_by_id} if task.created_by_id else set())
         record, url, title = task.record, task_url(task), task.title
     else:  # a file's comment: the files area links to the file (see docs/collaboration.md)
         record, url, title = None, "", ""

@@ -80,7 +80,7 @@ MAIL_LABELS = {**dict(NotificationType.choices), WEEKLY_SUMMARY: gettext_lazy("T
 @require_http_methods(["GET", "POST"])
 @member_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request.membership.user  # type: ignore[attr-defined]
     if request.method == "POST":
         actions.set_mail_preferences(user, {kind: kind in request.POST.getlist("email") for kind in MAIL_TYPES})
         messages.success(request, _("Your e-mail settings have been saved."))
@@ -113,11 +113,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @member_required
 def toggle_follow(request: HttpRequest, record_id: int) -> HttpResponse:
     record = access_record(request.membership, record_id)  # type: ignore[attr-defined]
-    following = Watch.objects.filter(record=record, user=request.user).exists()
+    user = request.membership.user  # type: ignore[attr-defined]
+    following = Watch.objects.filter(record=record, user=user).exists()
     if following:
-        record_actions.unwatch(record, request.user)  # type: ignore[arg-type]
+        record_actions.unwatch(record, user)
     else:
-        record_actions.watch(record, request.user)  # type: ignore[arg-type]
+        record_actions.watch(record, user)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "notifications/_follow.html", {"record": record, "following": not following})
     next_url = request.POST.get("next", "")
@@ -129,6 +130,7 @@ def toggle_follow(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_GET
 @member_required
 def following(request: HttpRequest) -> HttpResponse:
-    records = (Record.objects.filter(account=request.membership.account, watches__user=request.user)  # type: ignore[attr-defined]
+    membership = request.membership  # type: ignore[attr-defined]
+    records = (Record.objects.filter(account=membership.account, watches__user=membership.user)
                .alive().order_by("kind", "display_name"))
     return render(request, "notifications/following.html", {"records": list(records[:1000])})

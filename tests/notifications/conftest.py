@@ -42,11 +42,15 @@ class Inbox:
 
 
 def text_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return body.get_content()
 
 
 def html_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("html",)).get_content()
+    body = message.get_body(preferencelist=("html",))
+    assert body is not None
+    return body.get_content()
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_the_list_shows_what_happened_newest_first(bob, noted, django_assert_max
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_the_note(bob, noted):
-    notification = Notification.objects.filter(recipient=bob.user).first()
+    notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
     response = bob.client.get(reverse("notifications:open", args=[notification.pk]))
     assert response["Location"] == notification.url
     notification.refresh_from_db()
@@ -57,7 +57,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_note(bob, noted):
 
 
 def test_mark_one_and_all_read(bob, noted):
-    first = Notification.objects.filter(recipient=bob.user).first()
+    first = Notification.objects.filter(recipient=bob.user).earliest("pk")
     bob.client.post(reverse("notifications:mark_read", args=[first.pk]))
     assert Notification.objects.filter(recipient=bob.user, read_at__isnull=True).count() == 1
     bob.client.post(reverse("notifications:mark_all_read"))
@@ -65,7 +65,7 @@ def test_mark_one_and_all_read(bob, noted):
 
 
 def test_a_colleague_cannot_open_or_mark_my_notifications(bob, carol, noted):
-    notification = Notification.objects.filter(recipient=bob.user).first()
+    notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
     assert carol.client.get(reverse("notifications:open", args=[notification.pk])).status_code == 404
     assert carol.client.post(reverse("notifications:mark_read", args=[notification.pk])).status_code == 404
     notification.refresh_from_db()
@@ -73,7 +73,7 @@ def test_a_colleague_cannot_open_or_mark_my_notifications(bob, carol, noted):
 
 
 def test_the_outsider_sees_none_of_it(oscar, bob, noted):
-    notification = Notification.objects.filter(recipient=bob.user).first()
+    notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
     assert oscar.client.get(reverse("notifications:open", args=[notification.pk])).status_code == 404
     assert "Kunz" not in oscar.client.get(reverse("notifications:list")).content.decode()
 

@@ -128,7 +128,7 @@ def test_marking_read_and_all_read(alice, bob, person):
     record_actions.watch(person.record, bob.user)
     for number in range(3):
         history_actions.add_note(alice.membership, [person.record], f"Note {number}")
-    first = Notification.objects.filter(recipient=bob.user).first()
+    first = Notification.objects.filter(recipient=bob.user).earliest("pk")
     actions.mark_read(first, bob.membership)
     assert Notification.objects.for_membership(bob.membership).unread().count() == 2
     assert actions.mark_all_read(bob.membership) == 2

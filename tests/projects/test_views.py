@@ -90,7 +90,7 @@ def test_the_project_page_costs_a_fixed_number_of_queries(alice, won_deal, djang
     project = actions.create_project_from_deal(won_deal, alice.membership)
     for number in range(10):
         history_actions.add_note(alice.membership, [won_deal.record, project.record][number % 2:], f"n{number}")
-    with django_assert_max_num_queries(23):  # 4 of them for activity lines, comments, followers, colleagues; 1 for files
+    with django_assert_max_num_queries(23):  # 4 for activity lines, comments, followers, colleagues; 1 for files
         response = alice.client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Model, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ COMMENTS = Prefetch("comments", queryset=Comment.objects.select_related("author"
 def timeline_items(entries: list[Entry]) -> list[Entry | Activity]:
     """The page's entries, their comments fetched in one query, merged with the page's activity
     lines (TimelinePage.activities) newest first."""
-    items = list(entries)
+    items: list[Entry | Activity] = list(entries)
     if items and "comments" not in getattr(items[0], "_prefetched_objects_cache", {}):
         prefetch_related_objects(items, COMMENTS)
     activities = getattr(entries, "activities", [])
@@ -66,10 +66,11 @@ def comment_deletable_by(comment: Comment, membership: Membership | None) -> boo
 
 
 def _label(record: Record | None, field: str) -> str:
-    model = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal, Kind.PROJECT: Project}.get(
-        record.kind if record else "")
+    models: dict[str, type[Model]] = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal,
+                                      Kind.PROJECT: Project}
+    model = models.get(record.kind) if record else None
     try:
-        return str(model._meta.get_field(field).verbose_name) if model else field
+        return str(getattr(model._meta.get_field(field), "verbose_name", field)) if model else field
     except FieldDoesNotExist:
         return field
 
