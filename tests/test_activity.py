@@ -14,6 +14,7 @@ from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.history import activity
 from kontor.history.models import Activity, ActivityVerb
+from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
 from kontor.tasks import actions as task_actions
 
@@ -102,3 +103,17 @@ def test_the_start_page_lists_my_tasks_today_and_overdue_and_deals_due_soon(alic
 def test_the_stream_of_another_account_stays_apart(alice, oscar):
     contact_actions.create_person(alice.membership, {"last_name": "Geheim"})
     assert not activity.stream(oscar.membership).exists()
+
+
+def test_changing_a_deal_records_the_changed_fields_only(alice):
+    deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch", "value": "12000"})
+    deal_actions.update_deal(deal, alice.membership, {"name": "Relaunch 2027", "value": "12000.00"})
+    change = Activity.objects.get(record=deal.record, verb=ActivityVerb.CHANGED)
+    assert change.changes == {"name": ["Relaunch", "Relaunch 2027"]}
+
+
+def test_changing_a_project_records_a_diff(alice):
+    project = project_actions.create_project(alice.membership, {"name": "Website"})
+    project_actions.update_project(project, alice.membership, {"name": "Website", "description": "New shop"})
+    change = Activity.objects.get(record=project.record, verb=ActivityVerb.CHANGED)
+    assert change.changes == {"description": ["", "New shop"]}

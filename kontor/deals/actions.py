@@ -171,6 +171,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 responsible: User | None = KEEP) -> Deal:
     """Saves changes if the deal is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
+    before = activity.snapshot(deal, DEAL_FIELDS)
     _apply_fields(deal, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     change = _apply_stage(deal, stage) if stage is not None else None
@@ -188,6 +189,8 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
     _set_relations(deal, people, colleagues)
     if tags is not None:
         record_actions.set_tags(record, tags)
+    activity.record_activity(by, ActivityVerb.CHANGED, record,
+                             changes=activity.field_diff(before, activity.snapshot(deal, DEAL_FIELDS)))
     if change:
         _note_stage_change(by, deal, *change)
     search_index.index(deal)

@@ -33,7 +33,9 @@ def field_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str,
     diff = {}
     for name, new in after.items():
         old = before.get(name)
-        if _plain(old) != _plain(new) and not (old in (None, "") and new in (None, "")):
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue  # 12000 and 12000.00 are the same amount
+        if _plain(old) != _plain(new):
             diff[name] = [_plain(old), _plain(new)]
     return diff
 

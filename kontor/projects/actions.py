@@ -82,6 +82,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    responsible: User | None = KEEP) -> Project:
     """Saves changes if the project is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
+    before = activity.snapshot(project, PROJECT_FIELDS)
     _apply_fields(project, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     record_actions.bump_version(project.record, by, version)
@@ -99,6 +100,8 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
     if tags is not None:
         record_actions.set_tags(record, tags)
     search_index.index(project)
+    activity.record_activity(by, ActivityVerb.CHANGED, record,
+                             changes=activity.field_diff(before, activity.snapshot(project, PROJECT_FIELDS)))
     return project
 
 

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
+from kontor.deals import actions as deal_actions
 from kontor.history import actions as history_actions
 from kontor.notifications.models import WEEKLY_SUMMARY, MailPreference, Notification, NotificationType
+from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import Watch
 
@@ -132,3 +134,13 @@ def test_unticking_a_follower_in_the_note_box_spares_them(alice, bob, carol, per
                       {"body": "Not for Bob", "notify_shown": "1", "notify": [str(carol.user.pk)]})
     assert not Notification.objects.filter(recipient=bob.user).exists()
     assert Notification.objects.filter(recipient=carol.user).count() == 1
+
+
+def test_every_kind_of_record_page_has_the_follow_button(alice):
+    company = contact_actions.create_company(alice.membership, {"name": "Holz GmbH"})
+    deal = deal_actions.create_deal(alice.membership, {"name": "Dach"})
+    project = project_actions.create_project(alice.membership, {"name": "Fassade"})
+    for record in (company.record, deal.record, project.record):
+        html = alice.client.get(record.get_absolute_url()).content.decode()
+        assert f'action="{reverse("notifications:follow", args=[record.pk])}"' in html
+        assert 'aria-pressed="true"' in html  # the creator follows
