@@ -229,5 +229,5 @@ def _purge(records: Iterable[Record]) -> int:
     Entry.objects.filter(pk__in=orphan_candidates, links__isnull=True).delete()
     # The index forgets the purged records with them (cascade); the shared entries left behind
     # are written anew, pointing at the records they still belong to, and the deleted ones go.
-    search_index.index_entries(orphan_candidates)
+    search_index.index_objects(Entry, orphan_candidates)
     return len(ids)
