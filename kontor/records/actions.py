@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,9 @@ from kontor.accounts.models import Account, Membership, User
 from kontor.files import actions as file_actions
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
+from kontor.records import tag_counts as counters
 from kontor.records.access import require
-from kontor.records.models import Record, RecordTag, Tag, Watch
+from kontor.records.models import Kind, Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
 
 
@@ -92,41 +93,57 @@ def _name_in(lower_names: list[str]) -> Q:
     return query
 
 
+@transaction.atomic
 def add_tags(record: Record, names: Iterable[str], by: Membership) -> list[Tag]:
     tags = get_or_create_tags(record.account, names)
-    RecordTag.objects.bulk_create([RecordTag(record=record, tag=tag) for tag in tags], ignore_conflicts=True)
+    _attach(record, tags)
     Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
     return tags
 
 
+@transaction.atomic
 def remove_tag(record: Record, tag: Tag, by: Membership) -> None:
-    RecordTag.objects.filter(record=record, tag=tag).delete()
+    _detach(record, [tag.pk])
     Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
 
 
+@transaction.atomic
 def set_tags(record: Record, names: Iterable[str]) -> None:
     """Replaces the record's tags with exactly these names (the API's `tags` field)."""
     tags = get_or_create_tags(record.account, names)
-    RecordTag.objects.filter(record=record).exclude(tag__in=tags).delete()
-    RecordTag.objects.bulk_create([RecordTag(record=record, tag=tag) for tag in tags], ignore_conflicts=True)
+    wanted = {tag.pk for tag in tags}
+    _detach(record, [tag_id for tag_id in RecordTag.objects.filter(record=record).values_list("tag_id", flat=True)
+                     if tag_id not in wanted])
+    _attach(record, tags)
+
+
+def _attach(record: Record, tags: Iterable[Tag]) -> None:
+    """Tags the record, counting only the taggings that did not exist yet (get_or_create holds
+    against a colleague adding the same tag at the same moment: the unique constraint decides)."""
+    added = [tag.pk for tag in tags if RecordTag.objects.get_or_create(record=record, tag=tag)[1]]
+    counters.adjust(record, added, +1)
+
+
+def _detach(record: Record, tag_ids: list[int]) -> None:
+    removed = [tag_id for tag_id in tag_ids if RecordTag.objects.filter(record=record, tag_id=tag_id).delete()[0]]
+    counters.adjust(record, removed, -1)
 
 
 def tag_counts(account: Account, kind: str) -> list[Tag]:
     """The account's tags used on live records of a kind, each with .count, by name."""
-    return list(
-        Tag.objects.filter(account=account)
-        .annotate(count=Count("records", filter=Q(records__kind=kind, records__deleted_at__isnull=True)))
-        .filter(count__gt=0).order_by("name")
-    )
+    return counters.counted(Tag.objects.filter(account=account), kind)
+
+
+def recount_tags(account: Account | None = None) -> None:
+    """Sets the tag counters from the taggings (nightly, and after bulk writes such as the
+    benchmark's generator that go around the tagging actions)."""
+    counters.recount(Tag.objects.filter(account=account) if account else Tag.objects.all())
 
 
 def tag_usage(account: Account) -> list[Tag]:
     """All the account's tags, each with .count of the live records (of any kind) carrying it."""
-    return list(
-        Tag.objects.filter(account=account)
-        .annotate(count=Count("records", filter=Q(records__deleted_at__isnull=True)))
-        .order_by("name")
-    )
+    total = sum((F(counters.counter(kind)) for kind in Kind.values), Value(0))
+    return list(Tag.objects.filter(account=account).annotate(count=total).order_by("name"))
 
 
 def suggest_tags(account: Account, text: str, exclude_record: Record | None = None,
@@ -168,6 +185,8 @@ def merge_tags(tags: Iterable[Tag], into: Tag, by: Membership) -> Tag:
         RecordTag.objects.bulk_create([RecordTag(record_id=rid, tag=into) for rid in record_ids],
                                       ignore_conflicts=True)
         tag.delete()
+    counters.recount(Tag.objects.filter(pk=into.pk))
+    into.refresh_from_db()
     return into
 
 
@@ -187,8 +206,10 @@ def unwatch(record: Record, user: User) -> None:
 def trash_record(record: Record, by: Membership) -> None:
     """Moves a record to the trash; it can be restored for TRASH_RETENTION_DAYS days."""
     require(by, roles.can_delete_records, _("Your role does not allow deleting records."))
-    Record.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1)
+    with transaction.atomic():
+        if Record.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
+                deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1):
+            counters.adjust_for_trash(record, -1)
     record.refresh_from_db()
     search_index.refresh_record(record)
     activity.record_activity(by, ActivityVerb.DELETED, record)
@@ -196,8 +217,11 @@ def trash_record(record: Record, by: Membership) -> None:
 
 def restore_record(record: Record, by: Membership) -> None:
     require(by, roles.can_delete_records, _("Your role does not allow restoring records."))
-    Record.objects.filter(pk=record.pk).update(deleted_at=None, deleted_by=None, updated_at=timezone.now(),
-                                               updated_by=by.user, version=F("version") + 1)
+    with transaction.atomic():
+        if Record.objects.filter(pk=record.pk, deleted_at__isnull=False).update(
+                deleted_at=None, deleted_by=None, updated_at=timezone.now(), updated_by=by.user,
+                version=F("version") + 1):
+            counters.adjust_for_trash(record, +1)
     record.refresh_from_db()
     search_index.refresh_record(record)
     activity.record_activity(by, ActivityVerb.RESTORED, record)
@@ -229,5 +253,5 @@ def _purge(records: Iterable[Record]) -> int:
     Entry.objects.filter(pk__in=orphan_candidates, links__isnull=True).delete()
     # The index forgets the purged records with them (cascade); the shared entries left behind
     # are written anew, pointing at the records they still belong to, and the deleted ones go.
-    search_index.index_objects(Entry, orphan_candidates)
+    search_index.index_entries(orphan_candidates)
     return len(ids)

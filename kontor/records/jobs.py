@@ -22,3 +22,11 @@ def purge_expired_trash() -> int:
     count = actions.purge_expired_trash()
     logger.info("Purged %d records that were in the trash longer than the retention period", count)
     return count
+
+
+@db_periodic_task(crontab(hour="3", minute="47"))
+def recount_tags() -> None:
+    """Once a day (03:47 UTC): sets the tag counters of the lists from the taggings themselves,
+    so that a counter a bulk change went around can never stay wrong for long."""
+    actions.recount_tags()
+    logger.info("Recounted the tags of every account")

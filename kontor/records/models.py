@@ -81,6 +81,12 @@ class Tag(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=60)
     created_at = models.DateTimeField(default=timezone.now)
+    # How many live records of each kind carry the tag, kept by kontor/records/tag_counts.py so that
+    # the lists' tag column costs one small query instead of counting every tagging of the account.
+    person_count = models.IntegerField(default=0)
+    company_count = models.IntegerField(default=0)
+    deal_count = models.IntegerField(default=0)
+    project_count = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["name"]
