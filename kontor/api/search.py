@@ -4,7 +4,7 @@
     {"items": [{"kind": "person", "id": 12, "title": "Hans Müller", "snippet": "...",
                 "record": {"kind": "person", "id": 12}}, ...], "page": 1, "per_page": 25, "has_next": false}
 
-Items come grouped by kind (person, company, deal, project, task, note, email), newest first within
+Items come grouped by kind (person, company, deal, project, task, note, email, comment), newest first within
 a kind. Confidential notes only reach keys whose user may read them."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kontor.search.models import Document
 
 router = Router(tags=["Search"])
 
-KindName = Literal["person", "company", "deal", "project", "task", "note", "email"]
+KindName = Literal["person", "company", "deal", "project", "task", "note", "email", "comment"]
 
 
 class RecordRef(Schema):
@@ -34,8 +34,9 @@ class RecordRef(Schema):
 
 
 class SearchHit(Schema):
-    kind: str = Field(description="person, company, deal, project, task, note or email")
-    id: int = Field(description="The id of the person, company, deal, project, task or note (e-mails are notes).")
+    kind: str = Field(description="person, company, deal, project, task, note, email or comment")
+    id: int = Field(description="The id of the person, company, deal, project, task, note (e-mails are notes) "
+                                "or comment.")
     title: str
     snippet: str = Field(description="Plain text around the first match.")
     record: RecordRef | None = Field(description="The record the hit is, or belongs to; null for a task on no "

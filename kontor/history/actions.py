@@ -105,7 +105,7 @@ def update_note(entry: Entry, by: Membership, body: str, confidential: bool | No
         entry.refresh_from_db()
         raise StaleEntry(entry)
     entry.refresh_from_db()
-    search_index.index(entry)
+    search_index.index_entries([entry.pk])
     return entry
 
 
@@ -113,6 +113,7 @@ def delete_note(entry: Entry, by: Membership) -> None:
     if not can_delete_entry(by, entry):
         raise PermissionDenied(_("You can only delete your own notes."))
     search_index.remove_objects(Entry, [entry.pk])
+    search_index.remove_comments_of(entry=entry)
     entry.delete()
 
 
@@ -180,6 +181,8 @@ def add_comment(by: Membership, body: str, *, entry: Entry | None = None, task: 
         _check_confidential(by, True)
     comment = Comment.objects.create(account=by.account, entry=entry, task=task, file_id=file_id,
                                      author=by.user, body=body, created_at=timezone.now())
+    if file_id is None:
+        search_index.index(comment)
     notification_actions.notify_comment(comment, by, notify)
     return comment
 
@@ -192,4 +195,5 @@ def can_delete_comment(by: Membership, comment: Comment) -> bool:
 def delete_comment(comment: Comment, by: Membership) -> None:
     if not can_delete_comment(by, comment):
         raise PermissionDenied(_("You can only delete your own comments."))
+    search_index.remove_objects(Comment, [comment.pk])
     comment.delete()

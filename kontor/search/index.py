@@ -24,7 +24,7 @@ from kontor.accounts.models import Account
 from kontor.contacts.models import Assistant, Company, ContactDetail, Person
 from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
-from kontor.history.models import Entry, EntryKind, EntryLink
+from kontor.history.models import Comment, Entry, EntryKind, EntryLink
 from kontor.projects.models import Project
 from kontor.records.models import Record
 from kontor.search.folding import fold
@@ -129,6 +129,22 @@ def entry_document(entry: Entry) -> Document:
                      is_hidden=not alive, sort_at=entry.happened_at)
 
 
+def comment_document(comment: Comment) -> Document:
+    """A comment under a history entry or a task: found with what it hangs off, confidential with
+    a confidential entry, hidden with it."""
+    if comment.entry is not None:
+        entry = entry_document(comment.entry)
+        record_id, confidential, hidden = entry.record_id, entry.confidential, entry.is_hidden
+    else:
+        task = comment.task
+        record_id, confidential = (task.record_id if task else None), False
+        hidden = task is not None and task.record is not None and task.record.is_deleted
+    first_line = next((line.strip() for line in comment.body.splitlines() if line.strip()), "")
+    return _document(comment.account_id, DocumentKind.COMMENT, comment.pk, record_id, first_line[:120],
+                     [comment.body], name="", confidential=confidential, is_hidden=hidden,
+                     sort_at=comment.created_at)
+
+
 def task_document(task: Task) -> Document:
     hidden = task.record is not None and task.record.is_deleted
     return _document(task.account_id, DocumentKind.TASK, task.pk, task.record_id, task.title,
@@ -152,6 +168,10 @@ SOURCES: dict[type[models.Model], Source] = {
                   lambda: Entry.objects.prefetch_related(
                       Prefetch("links", EntryLink.objects.select_related("record").only(
                           "entry_id", "record__id", "record__deleted_at")))),
+    # Comments on files are found on the file's page, not here (they have no record to point at).
+    Comment: Source(Comment, (DocumentKind.COMMENT,), comment_document,
+                    lambda: Comment.objects.filter(file_id__isnull=True).select_related("entry", "task__record")
+                    .prefetch_related(Prefetch("entry__links", EntryLink.objects.select_related("record")))),
     Task: Source(Task, (DocumentKind.TASK,), task_document,
                  lambda: Task.objects.select_related("record").only(
                      "id", "account_id", "title", "description", "created_at", "record__id",
@@ -197,7 +217,22 @@ def refresh_record(record: Record) -> None:
     else:
         Document.objects.filter(kind=record.kind, object_id=record.pk).update(is_hidden=record.is_deleted)
     Document.objects.filter(kind=DocumentKind.TASK, record_id=record.pk).update(is_hidden=record.is_deleted)
-    index_objects(Entry, EntryLink.objects.filter(record=record).values_list("entry_id", flat=True))
+    index_entries(EntryLink.objects.filter(record=record).values_list("entry_id", flat=True))
+    index_objects(Comment, Comment.objects.filter(task__record=record).values_list("pk", flat=True))
+
+
+def index_entries(ids: Iterable[int]) -> None:
+    """(Re)writes entries and the comments under them, which share their record, confidentiality
+    and visibility."""
+    ids = list(ids)
+    index_objects(Entry, ids)
+    index_objects(Comment, Comment.objects.filter(entry_id__in=ids).values_list("pk", flat=True))
+
+
+def remove_comments_of(*, entry: Entry | None = None, task: Task | None = None) -> None:
+    """Before an entry or a task is deleted: its comments go with it (a cascade the index does not see)."""
+    comments = Comment.objects.filter(entry=entry) if entry is not None else Comment.objects.filter(task=task)
+    remove_objects(Comment, comments.values_list("pk", flat=True))
 
 
 def _chunks(queryset: models.QuerySet, size: int) -> Iterator[list[Any]]:

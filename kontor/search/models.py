@@ -23,6 +23,7 @@ class DocumentKind(models.TextChoices):
     TASK = "task", _("Tasks")
     NOTE = "note", _("Notes")
     EMAIL = "email", _("E-mails")
+    COMMENT = "comment", _("Comments")
 
 
 # The kinds that are records themselves: these the quick search looks at, and SQLite keeps them in
@@ -76,6 +77,8 @@ class Document(models.Model):
         url = self.record.get_absolute_url()
         if self.kind in (DocumentKind.NOTE, DocumentKind.EMAIL):
             return f"{url}#entry-{self.object_id}"
+        if self.kind == DocumentKind.COMMENT:
+            return f"{url}#comment-{self.object_id}"
         return url
 
     @property

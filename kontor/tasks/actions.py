@@ -211,6 +211,7 @@ def delete_task(task: Task, by: Membership) -> None:
     if not can_delete_task(by, task):
         raise PermissionDenied(_("Only power users, the task's creator and its assignee can delete a task."))
     search_index.remove_objects(Task, [task.pk])
+    search_index.remove_comments_of(task=task)
     task.delete()
 
 

@@ -123,3 +123,35 @@ def test_reindex_refuses_an_unknown_account(db):
 
     with pytest.raises(CommandError, match="no account"):
         call_command("reindex", account=999999, stdout=StringIO())
+
+
+def test_comments_are_found_with_their_entry_and_follow_it(alice, bob, carol, book):
+    comment = history_actions.add_comment(alice.membership, "Rückfrage zur Fensterbank", entry=book.note)
+    secret = history_actions.add_comment(bob.membership, "Kaufpreis vertraulich", entry=book.secret)
+    found = queries.search(alice.membership, "fensterbank").documents
+    assert [(d.kind, d.object_id, d.record_id) for d in found] == [("comment", comment.pk, book.hans.pk)]
+    assert found[0].get_absolute_url() == f"{book.hans.get_absolute_url()}#comment-{comment.pk}"
+    assert _titles(bob, "kaufpreis") == ["Kaufpreis vertraulich"]
+    assert _titles(carol, "kaufpreis") == []
+    record_actions.trash_record(book.hans.record, alice.membership)
+    assert _titles(alice, "fensterbank") == []
+    record_actions.restore_record(book.hans.record, alice.membership)
+    assert _titles(alice, "fensterbank") == ["Rückfrage zur Fensterbank"]
+    history_actions.delete_note(book.note, alice.membership)
+    assert _titles(alice, "fensterbank") == []
+    history_actions.delete_comment(secret, bob.membership)
+    assert _titles(bob, "kaufpreis") == []
+
+
+def test_comments_on_tasks_are_found_and_go_with_the_task(alice, book):
+    history_actions.add_comment(alice.membership, "Gerüst bestellen", task=book.task)
+    assert _titles(alice, "gerust") == ["Gerüst bestellen"]
+    task_actions.delete_task(book.task, alice.membership)
+    assert _titles(alice, "gerust") == []
+
+
+def test_making_a_note_confidential_hides_its_comments_from_members(alice, carol, book):
+    history_actions.add_comment(alice.membership, "Telefonnotiz Zusatz", entry=book.note)
+    history_actions.update_note(book.note, alice.membership, book.note.body, confidential=True)
+    assert _titles(carol, "telefonnotiz") == []
+    assert _titles(alice, "telefonnotiz") == ["Telefonnotiz Zusatz"]
