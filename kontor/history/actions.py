@@ -125,7 +125,9 @@ class TimelinePage(list):
     activities: list[Activity] = []
 
 
-TIMELINE_PAGE_SIZE = 50
+# 25 entries fill a screen and a half; rendering them is most of a record page's time, so more
+# come with "Show older entries" rather than up front.
+TIMELINE_PAGE_SIZE = 25
 
 
 def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,

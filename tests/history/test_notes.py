@@ -151,12 +151,13 @@ def test_empty_timeline_says_so(alice, person):
 
 
 def test_older_entries_load_a_page_at_a_time(alice, person):
+    size = history_actions.TIMELINE_PAGE_SIZE
     start = timezone.now() - dt.timedelta(days=100)
-    for day in range(55):
+    for day in range(size + 5):
         history_actions.add_note(alice.membership, [person.record], f"Note number {day}",
                                  happened_at=start + dt.timedelta(days=day))
     first = alice.client.get(reverse("history:older", args=[person.pk]), headers=HTMX).content.decode()
-    assert "Note number 54" in first and "Note number 5<" in first
+    assert f"Note number {size + 4}<" in first and "Note number 5<" in first
     assert "Note number 4<" not in first
     assert "Show older entries" in first
     oldest_shown = history_actions.timeline(person.record, alice.membership)[-1]
@@ -170,11 +171,11 @@ def test_older_entries_load_a_page_at_a_time(alice, person):
 
 def test_timeline_needs_the_same_queries_for_many_entries(alice, person, company,
                                                           django_assert_max_num_queries):
-    for number in range(50):
+    for number in range(60):
         history_actions.add_note(alice.membership, [person.record, company.record], f"Note {number}")
     with django_assert_max_num_queries(9):  # 2 of them for the comments and the activity lines, 1 for files
         response = alice.client.get(reverse("history:older", args=[person.pk]), headers=HTMX)
-    assert response.content.decode().count('class="entry ') == 50
+    assert response.content.decode().count('class="entry ') == history_actions.TIMELINE_PAGE_SIZE
 
 
 # Editing
