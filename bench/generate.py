@@ -30,6 +30,7 @@ from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
 from kontor.history.models import Entry, EntryKind, EntryLink
+from kontor.records import actions as record_actions
 from kontor.records.models import Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
 from kontor.tasks.models import Task, TaskType
@@ -287,6 +288,8 @@ def generate(size: Size, seed: int = 1, noise_accounts: int = 3,
         generator.tasks_()
         generator.entries_()
         _reset_sequences()
+    # The rows went around the tagging actions, so the lists' tag counters are set from them.
+    record_actions.recount_tags()
     say(f"rows written in {time.monotonic() - started:.0f} s; building the search index")
     search_index.reindex(progress=lambda name, count: say(f"index: {count} {name}") if count % 200_000 < 2000
                          else None)
