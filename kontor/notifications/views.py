@@ -35,10 +35,15 @@ def _access_notification(request: HttpRequest, notification_id: int) -> Notifica
 @require_GET
 @member_required
 def notification_list(request: HttpRequest) -> HttpResponse:
+    """Newest first, a bounded page at a time (keyset on the id, which grows with the time)."""
     notifications = (Notification.objects.for_membership(request.membership)  # type: ignore[attr-defined]
-                     .select_related("actor", "entry").order_by("-created_at", "-pk"))
-    page = list(notifications[:PAGE_SIZE])
-    return render(request, "notifications/list.html", {"notifications": page})
+                     .select_related("actor", "entry").order_by("-pk"))
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        notifications = notifications.filter(pk__lt=int(before))
+    page = list(notifications[:PAGE_SIZE + 1])
+    return render(request, "notifications/list.html", {
+        "notifications": page[:PAGE_SIZE], "has_more": len(page) > PAGE_SIZE, "is_older_page": before.isdigit()})
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.urls import reverse
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.history import actions as history_actions
+from kontor.notifications import views
 from kontor.notifications.models import WEEKLY_SUMMARY, MailPreference, Notification, NotificationType
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
@@ -144,3 +145,17 @@ def test_every_kind_of_record_page_has_the_follow_button(alice):
         html = alice.client.get(record.get_absolute_url()).content.decode()
         assert f'action="{reverse("notifications:follow", args=[record.pk])}"' in html
         assert 'aria-pressed="true"' in html  # the creator follows
+
+
+def test_the_list_pages_back_through_older_notifications(alice, bob, person, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    record_actions.watch(person.record, bob.user)
+    for number in range(5):
+        history_actions.add_note(alice.membership, [person.record], f"Note number {number}")
+    first = bob.client.get(reverse("notifications:list")).content.decode()
+    assert "Note number 4" in first and "Note number 1" not in first
+    oldest_shown = Notification.objects.filter(recipient=bob.user).order_by("-pk")[2]
+    assert f"?before={oldest_shown.pk}" in first
+    older = bob.client.get(reverse("notifications:list") + f"?before={oldest_shown.pk}").content.decode()
+    assert "Note number 1" in older and "Note number 0" in older and "Note number 4" not in older
+    assert "?before=" not in older
