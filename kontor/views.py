@@ -1,5 +1,4 @@
-"""Pages that belong to no single domain app: the start page, areas still to come and the error
-pages."""
+"""Pages that belong to no single domain app: the start page and the error pages."""
 
 from __future__ import annotations
 
@@ -19,13 +18,6 @@ from kontor.history import activity
 from kontor.history.models import Entry
 from kontor.records.models import Kind, Record
 from kontor.tasks.models import Task, zone_of
-
-AREAS = {
-    "deals": (_("Deals"), _("Keep every sales opportunity in view and see the revenue to expect per month.")),
-    "projects": (_("Projects"), _("Follow up won deals and other work with people, colleagues and files.")),
-    "tasks": (_("Tasks"), _("Reminders, calls and appointments on every record, in your calendar too.")),
-}
-
 
 START_LIST_SIZE = 10
 START_STREAM_SIZE = 20
@@ -60,12 +52,6 @@ def _collaboration_lists(request: HttpRequest, membership: Membership) -> dict:
     return {"activities": list(activity.stream(membership, following_only=following_only)[:START_STREAM_SIZE]),
             "following_only": following_only, "my_tasks": list(my_tasks[:START_LIST_SIZE]),
             "due_deals": list(due_deals[:START_LIST_SIZE]), "today": today}
-
-
-@member_required
-def area_not_built(request: HttpRequest, area: str) -> HttpResponse:
-    title, purpose = AREAS[area]
-    return render(request, "kontor/area_not_built.html", {"title": title, "purpose": purpose, "area": area})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

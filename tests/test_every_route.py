@@ -71,7 +71,7 @@ def alices_things(alice, bob):
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
         "note_id": entry.pk, "tag_id": tag.pk, "key_id": key.pk, "api_key_id": key.pk,
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,
-        "token": invitation.token, "uidb64": "x", "area": "deals", "task_id": task.pk,
+        "token": invitation.token, "uidb64": "x", "task_id": task.pk,
         "feed_token": task_actions.calendar_feed_for(alice.membership).token,
         "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk,
     }
