@@ -55,6 +55,8 @@ class Document(models.Model):
     sort_at = models.DateTimeField(default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
+    # Set by kontor.search.queries on the documents of a result page: the text around the match, marked.
+    snippet: str
 
     class Meta:
         db_table = "search_document"

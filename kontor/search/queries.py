@@ -98,7 +98,7 @@ def search(membership: Membership, text: str, kinds: Sequence[str] = (), page: i
     shown = [d for d in shown if d.is_record] + sorted((d for d in shown if not d.is_record),
                                                       key=lambda document: KIND_ORDER.index(document.kind))
     for document in shown:
-        document.snippet = snippet(document.text, query)  # type: ignore[attr-defined]
+        document.snippet = snippet(document.text, query)
     return ResultPage(shown, page, has_next)
 
 
