@@ -76,8 +76,12 @@ def test_a_person_with_a_phone_tags_and_a_note(page: Page):
         expect(page.locator(".tags").first).to_contain_text(tag)
 
     # The note appears in the history at once, without the page being loaded again.
+    # The tag widget settles after its last swap (its suggestions reload); only then the note.
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.__notReloaded = true")
-    page.locator("textarea[name=body]").fill("Angebot für die Vertragsverlängerung besprochen.")
+    note_field = page.locator("form.notebox textarea[name=body]")
+    note_field.fill("Angebot für die Vertragsverlängerung besprochen.")
+    expect(note_field).to_have_value("Angebot für die Vertragsverlängerung besprochen.")
     page.locator("form.notebox button[type=submit]").click()
     expect(page.locator(f"#timeline-{person.pk}")).to_contain_text("Vertragsverlängerung")
     expect(page.locator("textarea[name=body]")).to_have_value("")
