@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from kontor.contacts.models import Company, Person
 
@@ -81,3 +82,13 @@ def age(birthday: dt.date | None) -> int | None:
     today = timezone.localdate()
     years = today.year - birthday.year - ((today.month, today.day) < (birthday.month, birthday.day))
     return years if 0 <= years < 130 else None
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A person's language as a word in the reader's language ("de" → "Deutsch" for a German
+    reader, "German" for an English one); text that is not a known code stays as it was typed."""
+    try:
+        return str(get_language_info(code.strip().lower())["name_translated"])
+    except KeyError:
+        return code
