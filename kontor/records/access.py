@@ -8,8 +8,10 @@ which pages show as a clear message and the API answers with 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -23,80 +25,61 @@ from kontor.projects.models import Project
 from kontor.records.models import Record, Tag
 from kontor.tasks.models import Task
 
+M = TypeVar("M", bound=Model)
+KindModel = TypeVar("KindModel", Person, Company, Deal, Project)
+
 
 def require(membership: Membership, ability: Callable[[str], bool], message: str | None = None) -> None:
     if not ability(membership.role):
         raise PermissionDenied(message or _("Your role does not allow this."))
 
 
+def _one(objects: QuerySet[M], pk: int) -> M:
+    """The object with this id among those the caller may see, or 404: the same answer for another
+    account's object as for a missing one."""
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _kind_of_record(model: type[KindModel], membership: Membership, pk: int, include_trash: bool) -> KindModel:
+    objects = model.objects.filter(account=membership.account).select_related("record", "record__responsible")
+    return _one(objects if include_trash else objects.alive(), pk)
+
+
 def access_record(membership: Membership, record_id: int, *, include_trash: bool = False) -> Record:
     records = Record.objects.filter(account=membership.account)
-    if not include_trash:
-        records = records.alive()
-    record = records.filter(pk=record_id).first()
-    if record is None:
-        raise Http404
-    return record
+    return _one(records if include_trash else records.alive(), record_id)
 
 
 def access_person(membership: Membership, person_id: int, *, include_trash: bool = False) -> Person:
-    people = Person.objects.filter(account=membership.account).select_related("record", "record__responsible")
-    if not include_trash:
-        people = people.alive()
-    person = people.filter(pk=person_id).first()
-    if person is None:
-        raise Http404
-    return person
+    return _kind_of_record(Person, membership, person_id, include_trash)
 
 
 def access_company(membership: Membership, company_id: int, *, include_trash: bool = False) -> Company:
-    companies = Company.objects.filter(account=membership.account).select_related("record", "record__responsible")
-    if not include_trash:
-        companies = companies.alive()
-    company = companies.filter(pk=company_id).first()
-    if company is None:
-        raise Http404
-    return company
+    return _kind_of_record(Company, membership, company_id, include_trash)
 
 
 def access_deal(membership: Membership, deal_id: int, *, include_trash: bool = False) -> Deal:
-    deals = Deal.objects.filter(account=membership.account).select_related("record", "record__responsible")
-    if not include_trash:
-        deals = deals.alive()
-    deal = deals.filter(pk=deal_id).first()
-    if deal is None:
-        raise Http404
-    return deal
+    return _kind_of_record(Deal, membership, deal_id, include_trash)
 
 
 def access_project(membership: Membership, project_id: int, *, include_trash: bool = False) -> Project:
-    projects = (Project.objects.filter(account=membership.account)
-                .select_related("record", "record__responsible"))
-    if not include_trash:
-        projects = projects.alive()
-    project = projects.filter(pk=project_id).first()
-    if project is None:
-        raise Http404
-    return project
+    return _kind_of_record(Project, membership, project_id, include_trash)
 
 
 def access_entry(membership: Membership, entry_id: int) -> Entry:
     """An entry the membership may read: in its account, confidential only for power users and up."""
     entries = Entry.objects.filter(account=membership.account).visible_to(
         roles.can_read_confidential(membership.role))
-    entry = entries.select_related("author").filter(pk=entry_id).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return _one(entries.select_related("author"), entry_id)
 
 
 def access_task(membership: Membership, task_id: int) -> Task:
     """A task of the account; one on a record in the trash is hidden with its record."""
-    task = (Task.objects.filter(account=membership.account).visible()
-            .select_related("record", "assignee", "done_by").filter(pk=task_id).first())
-    if task is None:
-        raise Http404
-    return task
+    tasks = Task.objects.filter(account=membership.account).visible()
+    return _one(tasks.select_related("record", "assignee", "done_by"), task_id)
 
 
 def access_file(membership: Membership, file_id: int, *, include_deleted: bool = False) -> Attachment:
@@ -104,17 +87,11 @@ def access_file(membership: Membership, file_id: int, *, include_deleted: bool =
     delete), not on a record in the trash, not on a confidential entry unless the role may read those."""
     files = Attachment.objects.filter(account=membership.account).visible_to(
         roles.can_read_confidential(membership.role), include_deleted=include_deleted)
-    attachment = files.select_related("record", "uploaded_by").filter(pk=file_id).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    return _one(files.select_related("record", "uploaded_by"), file_id)
 
 
 def access_tag(membership: Membership, tag_id: int) -> Tag:
-    tag = Tag.objects.filter(account=membership.account, pk=tag_id).first()
-    if tag is None:
-        raise Http404
-    return tag
+    return _one(Tag.objects.filter(account=membership.account), tag_id)
 
 
 def access_colleague(membership: Membership, user_id: int | None) -> Membership | None:
@@ -130,24 +107,14 @@ def access_colleague(membership: Membership, user_id: int | None) -> Membership 
 
 def access_membership(membership: Membership, membership_id: int) -> Membership:
     """A membership in the same account, active or deactivated (for managing the team)."""
-    colleague = (Membership.objects.filter(account=membership.account, pk=membership_id)
-                 .select_related("user").first())
-    if colleague is None:
-        raise Http404
-    return colleague
+    return _one(Membership.objects.filter(account=membership.account).select_related("user"), membership_id)
 
 
 def access_invitation(membership: Membership, invitation_id: int) -> Invitation:
-    invitation = Invitation.objects.filter(account=membership.account, pk=invitation_id).first()
-    if invitation is None:
-        raise Http404
-    return invitation
+    return _one(Invitation.objects.filter(account=membership.account), invitation_id)
 
 
 def access_api_key(membership: Membership, key_id: int) -> ApiKey:
     """One of the user's own API keys in this account that still works."""
-    key = ApiKey.objects.filter(account=membership.account, user=membership.user, pk=key_id,
-                                revoked_at__isnull=True).first()
-    if key is None:
-        raise Http404
-    return key
+    keys = ApiKey.objects.filter(account=membership.account, user=membership.user, revoked_at__isnull=True)
+    return _one(keys, key_id)
