@@ -20,10 +20,10 @@ from kontor.contacts.queries import page_of
 from kontor.deals import actions
 from kontor.deals.chart import build_chart
 from kontor.deals.currencies import is_currency
+from kontor.deals.editing import edit_linked_record
 from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import (
     DealForm,
-    conflicts,
     deal_initial,
     live_company,
     people_named,
@@ -39,7 +39,6 @@ from kontor.deals.queries import DealFilters, tag_filter, with_row_data
 from kontor.history.actions import timeline
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
-from kontor.records.actions import StaleEdit
 from kontor.records.models import Kind
 
 
@@ -144,29 +143,9 @@ def deal_new(request: HttpRequest) -> HttpResponse:
 @member_required
 def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
     membership = _membership(request)
-    deal = access_deal(membership, deal_id)
-    ticked = ticked_people(membership, request.POST)
-    offered = people_offered(membership, deal.people.alive(), deal.company, ticked)
-    form = DealForm(request.POST or None, initial=deal_initial(deal), membership=membership, people=offered,
-                    is_new=False)
-    context: dict[str, Any] = {"deal": deal}
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_deal(form, deal)
-        except StaleEdit:
-            stored = access_deal(membership, deal_id)
-            context.update(conflicts=conflicts(form, deal_initial(stored)), deal=stored,
-                           changed_by=stored.record.updated_by, changed_at=stored.record.updated_at)
-            data = request.POST.copy()
-            data["version"] = str(stored.record.version)
-            form = DealForm(data, initial=deal_initial(stored), membership=membership, people=offered,
-                            is_new=False)
-        else:
-            if saved is not None:
-                messages.success(request, _("Your changes have been saved."))
-                return redirect(saved)
-    context["form"] = form
-    return render(request, "deals/form.html", context, status=409 if "conflicts" in context else 200)
+    return edit_linked_record(request, membership, access_deal(membership, deal_id), name="deal",
+                              template="deals/form.html", form_class=DealForm, initial=deal_initial,
+                              save=save_deal, reload=lambda: access_deal(membership, deal_id))
 
 
 @require_POST

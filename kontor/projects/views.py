@@ -18,14 +18,14 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
-from kontor.deals.forms import conflicts, live_company, people_offered, prefill, primary_jobs, ticked_people
+from kontor.deals.editing import edit_linked_record
+from kontor.deals.forms import live_company, people_offered, prefill, primary_jobs, ticked_people
 from kontor.deals.queries import tag_filter
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
 from kontor.records.access import access_deal, access_project, require
-from kontor.records.actions import StaleEdit
 from kontor.records.models import Kind
 
 
@@ -124,29 +124,9 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @member_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     membership = _membership(request)
-    project = access_project(membership, project_id)
-    ticked = ticked_people(membership, request.POST)
-    offered = people_offered(membership, project.people.alive(), project.company, ticked)
-    form = ProjectForm(request.POST or None, initial=project_initial(project), membership=membership,
-                       people=offered, is_new=False)
-    context: dict[str, Any] = {"project": project}
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_project(form, project)
-        except StaleEdit:
-            stored = access_project(membership, project_id)
-            context.update(conflicts=conflicts(form, project_initial(stored)), project=stored,
-                           changed_by=stored.record.updated_by, changed_at=stored.record.updated_at)
-            data = request.POST.copy()
-            data["version"] = str(stored.record.version)
-            form = ProjectForm(data, initial=project_initial(stored), membership=membership, people=offered,
-                               is_new=False)
-        else:
-            if saved is not None:
-                messages.success(request, _("Your changes have been saved."))
-                return redirect(saved)
-    context["form"] = form
-    return render(request, "projects/form.html", context, status=409 if "conflicts" in context else 200)
+    return edit_linked_record(request, membership, access_project(membership, project_id), name="project",
+                              template="projects/form.html", form_class=ProjectForm, initial=project_initial,
+                              save=save_project, reload=lambda: access_project(membership, project_id))
 
 
 @require_POST

@@ -1,0 +1,48 @@
+"""The edit page that deals and projects share: a linked-records form saved on the version it was
+loaded from. A stale save is refused with the fields that differ (409), and the form keeps what
+the user typed, now on the stored version, so saving again is a deliberate choice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kontor.accounts.models import Membership
+from kontor.deals.forms import LinkedRecordsForm, conflicts, people_offered, ticked_people
+from kontor.records.actions import StaleEdit
+
+T = TypeVar("T", bound=Any)
+
+
+def edit_linked_record(request: HttpRequest, membership: Membership, obj: T, *, name: str, template: str,
+                       form_class: type[LinkedRecordsForm], initial: Callable[[T], dict[str, Any]],
+                       save: Callable[[Any, T], T | None], reload: Callable[[], T]) -> HttpResponse:
+    """Shows and saves the form for `obj` (a deal or project), passed to the template as `name`."""
+    offered = people_offered(membership, obj.people.alive(), obj.company, ticked_people(membership, request.POST))
+
+    def make_form(data: Any, stored: T) -> LinkedRecordsForm:
+        return form_class(data, initial=initial(stored), membership=membership, people=offered, is_new=False)
+
+    form = make_form(request.POST or None, obj)
+    context: dict[str, Any] = {name: obj}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form, obj)
+        except StaleEdit:
+            stored = reload()
+            context.update({name: stored, "conflicts": conflicts(form, initial(stored)),
+                            "changed_by": stored.record.updated_by, "changed_at": stored.record.updated_at})
+            data = request.POST.copy()
+            data["version"] = str(stored.record.version)
+            form = make_form(data, stored)
+        else:
+            if saved is not None:
+                messages.success(request, _("Your changes have been saved."))
+                return redirect(saved)
+    context["form"] = form
+    return render(request, template, context, status=409 if "conflicts" in context else 200)
