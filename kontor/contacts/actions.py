@@ -253,12 +253,9 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
 
 
 def _update_record_fields(record: Record, display_name: str, responsible: User | None | bool) -> None:
-    record.display_name = display_name[:300]
-    update_fields = ["display_name"]
-    if responsible is not False:
-        record.responsible = responsible  # type: ignore[assignment]
-        update_fields.append("responsible")
-    record.save(update_fields=update_fields)
+    # Contacts' callers pass False for "keep the responsible user"; the shared helper says KEEP.
+    record_actions.save_record_header(record, display_name,
+                                      record_actions.KEEP if responsible is False else responsible)  # type: ignore[arg-type]
 
 
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}

@@ -30,7 +30,7 @@ MAX_COUNT = 1_000_000
 # a whole account's deals stay within a 64-bit integer of hundredths.
 MAX_TOTAL = Decimal("999999999999.99")
 
-KEEP: Any = object()  # "leave as it is" for the optional relations of update_deal
+KEEP = record_actions.KEEP  # "leave as it is" for the optional relations of update_deal
 
 
 def _decimal(value: Any) -> Decimal:
@@ -180,12 +180,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
         deal.company = company
     deal.save()
     record = deal.record
-    record.display_name = deal.name[:300]
-    update_fields = ["display_name"]
-    if responsible is not KEEP:
-        record.responsible = responsible
-        update_fields.append("responsible")
-    record.save(update_fields=update_fields)
+    record_actions.save_record_header(record, deal.name, responsible)
     _set_relations(deal, people, colleagues)
     if tags is not None:
         record_actions.set_tags(record, tags)

@@ -90,12 +90,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
         project.company = company
     project.save()
     record = project.record
-    record.display_name = project.name[:300]
-    update_fields = ["display_name"]
-    if responsible is not KEEP:
-        record.responsible = responsible
-        update_fields.append("responsible")
-    record.save(update_fields=update_fields)
+    record_actions.save_record_header(record, project.name, responsible)
     _set_relations(project, people, colleagues)
     if tags is not None:
         record_actions.set_tags(record, tags)

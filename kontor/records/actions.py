@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +45,21 @@ def create_record(by: Membership, kind: str, display_name: str, responsible: Use
     )
     Watch.objects.get_or_create(record=record, user=by.user)
     return record
+
+
+# "Leave as it is" for optional arguments whose None means "clear it" (e.g. the responsible user).
+KEEP: Any = object()
+
+
+def save_record_header(record: Record, display_name: str, responsible: User | None = KEEP) -> None:
+    """Stores what every kind shows of itself in lists and links: its name and, unless KEEP, its
+    responsible user (None clears it)."""
+    record.display_name = display_name[:300]
+    update_fields = ["display_name"]
+    if responsible is not KEEP:
+        record.responsible = responsible
+        update_fields.append("responsible")
+    record.save(update_fields=update_fields)
 
 
 def bump_version(record: Record, by: Membership, expected_version: int | None) -> None:
