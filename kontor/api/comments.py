@@ -1,4 +1,4 @@
-"""/api/v1/comments: the comments under a history entry or a task; write and delete them.
+"""/api/v1/comments: the comments under a history entry, on a task or on a file; write and delete them.
 
 A comment on an entry the key's user may not read (a confidential one, for members) does not
 exist for them (404). Authors delete their own comments; administrators anyone's."""
@@ -17,7 +17,7 @@ from kontor.api.lists import Page, PageParams, envelope, page_of
 from kontor.api.schemas import Id, Text
 from kontor.history import actions
 from kontor.history.models import Comment
-from kontor.records.access import access_entry, access_task
+from kontor.records.access import access_entry, access_file, access_task
 
 router = Router(tags=["Comments"])
 
@@ -29,6 +29,7 @@ class CommentOut(Schema):
     author_name: str
     entry_id: int | None
     task_id: int | None
+    file_id: int | None
     created_at: dt.datetime
 
 
@@ -39,50 +40,57 @@ class CommentPage(Page):
 class CommentFilters(PageParams):
     entry_id: Id | None = Field(None, description="The comments under this history entry.")
     task_id: Id | None = Field(None, description="The comments on this task.")
+    file_id: Id | None = Field(None, description="The comments on this file.")
 
 
 class CommentCreate(Schema):
     body: Text = Field(description="The comment. @Name notifies that colleague.")
     entry_id: Id | None = None
     task_id: Id | None = None
+    file_id: Id | None = None
     notify: list[Id] = Field([], max_length=100, description="User ids of colleagues to notify as well.")
 
 
 def comment_out(comment: Comment) -> dict:
     return {"id": comment.pk, "body": comment.body, "author_id": comment.author_id,
             "author_name": comment.author.name if comment.author else "", "entry_id": comment.entry_id,
-            "task_id": comment.task_id, "created_at": comment.created_at}
+            "task_id": comment.task_id, "file_id": comment.file_id, "created_at": comment.created_at}
 
 
-def _one_target(entry_id: int | None, task_id: int | None, loc: str) -> None:
-    if (entry_id is None) == (task_id is None):
-        raise InvalidInput([field_error([loc, "entry_id"], _("Send either entry_id or task_id."))])
+def _one_target(target: CommentFilters | CommentCreate, loc: str) -> None:
+    if [target.entry_id, target.task_id, target.file_id].count(None) != 2:
+        raise InvalidInput([field_error([loc, "entry_id"], _("Send exactly one of entry_id, task_id and file_id."))])
 
 
 @router.get("", response={200: CommentPage, 404: ErrorOut, 422: InvalidInputOut}, summary="List comments",
-            description="The comments under one history entry (entry_id) or on one task (task_id), oldest first.")
+            description="The comments under one history entry (entry_id), on one task (task_id) or on one file "
+                        "(file_id), oldest first.")
 def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
     by = membership(request)
-    _one_target(filters.entry_id, filters.task_id, "query")
+    _one_target(filters, "query")
     if filters.entry_id is not None:
         comments = Comment.objects.filter(entry=access_entry(by, filters.entry_id))
+    elif filters.task_id is not None:
+        comments = Comment.objects.filter(task=access_task(by, filters.task_id))
     else:
-        comments = Comment.objects.filter(task=access_task(by, filters.task_id or 0))
-    rows, has_next = page_of(comments.select_related("author").order_by("created_at", "pk"), filters)
+        comments = Comment.objects.filter(file=access_file(by, filters.file_id or 0))
+    rows, has_next = page_of(comments.in_order(), filters)
     return envelope([comment_out(c) for c in rows], filters, has_next)
 
 
 @router.post("", response={201: CommentOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
              summary="Write a comment",
-             description="Comments under a history entry or on a task. The entry's author, earlier commenters "
-                         "and the followers (a task's assignee and creator) are notified, and so are "
+             description="Comments under a history entry, on a task or on a file. Those involved are notified: "
+                         "the entry's author and the followers of its records, a task's assignee and creator, a "
+                         "file's uploader and the followers of its record, earlier commenters; and so are "
                          "colleagues named with @ or listed in `notify`.")
 def create_comment(request: HttpRequest, payload: CommentCreate) -> Status:
     by = membership(request)
-    _one_target(payload.entry_id, payload.task_id, "body")
+    _one_target(payload, "body")
     entry = access_entry(by, payload.entry_id) if payload.entry_id is not None else None
     task = access_task(by, payload.task_id) if payload.task_id is not None else None
-    comment = actions.add_comment(by, payload.body, entry=entry, task=task, notify=payload.notify)
+    file = access_file(by, payload.file_id) if payload.file_id is not None else None
+    comment = actions.add_comment(by, payload.body, entry=entry, task=task, file=file, notify=payload.notify)
     return Status(201, comment_out(comment))
 
 
@@ -95,5 +103,7 @@ def delete_comment(request: HttpRequest, comment_id: Id) -> Status:
         raise Http404
     if comment.entry_id is not None:
         access_entry(by, comment.entry_id)  # a confidential entry's comments are as hidden as it is
+    if comment.file_id is not None:
+        access_file(by, comment.file_id)  # so are those of a file the user may not see
     actions.delete_comment(comment, by)
     return Status(204, None)

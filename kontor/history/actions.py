@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
+from kontor.files.models import Attachment
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
 from kontor.history.models import Activity, Comment, Entry, EntryKind, EntryLink
@@ -164,26 +165,28 @@ MAX_COMMENT_LENGTH = 10_000
 
 @transaction.atomic
 def add_comment(by: Membership, body: str, *, entry: Entry | None = None, task: Task | None = None,
-                file_id: int | None = None, notify: Iterable[int] = ()) -> Comment:
+                file: Attachment | None = None, notify: Iterable[int] = ()) -> Comment:
     """A comment under a history entry, a task or a file (exactly one of them). Colleagues
     @mentioned or ticked (`notify`, user ids) are told, and so are those involved: the entry's
-    author, earlier commenters, the records' followers (for a task its assignee and creator)."""
+    author, earlier commenters, the records' followers (for a task its assignee and creator, for a
+    file its uploader and the followers of its record)."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Please write something first.")})
     if len(body) > MAX_COMMENT_LENGTH:
         raise ValidationError({"body": _("A comment can have at most %(count)s characters.")
                                % {"count": f"{MAX_COMMENT_LENGTH:,}"}})
-    if [entry, task, file_id].count(None) != 2:
+    targets = [target for target in (entry, task, file) if target is not None]
+    if len(targets) != 1:
         raise ValidationError(_("A comment belongs to one entry, task or file."))
-    target_account = entry.account_id if entry else task.account_id if task else by.account.pk
-    if target_account != by.account.pk:
+    if targets[0].account_id != by.account.pk:
         raise PermissionDenied
-    if entry is not None and entry.confidential:
+    confidential_entry = entry if entry is not None else file.entry if file is not None else None
+    if confidential_entry is not None and confidential_entry.confidential:
         _check_confidential(by, True)
-    comment = Comment.objects.create(account=by.account, entry=entry, task=task, file_id=file_id,
+    comment = Comment.objects.create(account=by.account, entry=entry, task=task, file=file,
                                      author=by.user, body=body, created_at=timezone.now())
-    if file_id is None:
+    if file is None:  # comments on files are read on the file's page (see docs/collaboration.md)
         search_index.index(comment)
     notification_actions.notify_comment(comment, by, notify)
     return comment

@@ -1,6 +1,6 @@
-"""Comments under history entries and tasks: write one (ticking or @mentioning colleagues to
-notify them), delete one. htmx swaps the comments block in place; without JavaScript the form
-posts and the page comes back at the comment."""
+"""Comments under history entries, on tasks and on files: write one (ticking or @mentioning
+colleagues to notify them), delete one. htmx swaps the comments block in place; without
+JavaScript the form posts and the page comes back at the comment."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.files.models import Attachment
 from kontor.history import actions
 from kontor.history.models import Comment, Entry, EntryLink
-from kontor.records.access import access_entry, access_record, access_task
+from kontor.records.access import access_entry, access_file, access_record, access_task
 from kontor.records.models import Record
 from kontor.tasks.models import Task
 
@@ -116,3 +117,37 @@ def delete_task_comment(request: HttpRequest, task_id: int, comment_id: int) -> 
         raise Http404
     actions.delete_comment(found, membership)
     return _task_comments(request, task)
+
+
+def _file_comments(request: HttpRequest, attachment: Attachment, error: list[str] | None = None,
+                   anchor: str = "") -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "history/_file_comments.html", {"attachment": attachment, "comment_error": error})
+    if error:
+        messages.error(request, " ".join(error))
+    return redirect(f"{reverse('files:detail', args=[attachment.pk])}#{anchor or f'file-comments-{attachment.pk}'}")
+
+
+@require_POST
+@member_required
+def file_comment(request: HttpRequest, file_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    attachment = access_file(membership, file_id)
+    try:
+        created = actions.add_comment(membership, request.POST.get("body", ""), file=attachment,
+                                      notify=ticked(request) or [])
+    except ValidationError as error:
+        return _file_comments(request, attachment, error=error.messages)
+    return _file_comments(request, attachment, anchor=f"comment-{created.pk}")
+
+
+@require_POST
+@member_required
+def delete_file_comment(request: HttpRequest, file_id: int, comment_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    attachment = access_file(membership, file_id)
+    found = Comment.objects.filter(account=membership.account, file=attachment, pk=comment_id).first()
+    if found is None:
+        raise Http404
+    actions.delete_comment(found, membership)
+    return _file_comments(request, attachment)

@@ -63,29 +63,38 @@ class EntryLink(models.Model):
         return f"entry {self.entry_id} on record {self.record_id}"
 
 
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def in_order(self) -> CommentQuerySet:
+        """Oldest first, with their authors: how a thread of comments reads."""
+        return self.select_related("author").order_by("created_at", "pk")
+
+
 class Comment(models.Model):
-    """A reply in place: under a history entry, a task or (once the files area hangs comments off
-    its attachments) a file. Exactly one target is set; `file_id` is a plain id so that this table
-    does not depend on the files app (see docs/collaboration.md)."""
+    """A reply in place: under a history entry, a task or a file. Exactly one target is set."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     task = models.ForeignKey("tasks.Task", on_delete=models.CASCADE, null=True, blank=True,
                              related_name="comments")
-    file_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # A string reference: the files app builds on history (files hang off entries), not the reverse.
+    file = models.ForeignKey("files.Attachment", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+")
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         constraints = [models.CheckConstraint(
-            condition=(models.Q(entry__isnull=False, task__isnull=True, file_id__isnull=True)
-                       | models.Q(entry__isnull=True, task__isnull=False, file_id__isnull=True)
-                       | models.Q(entry__isnull=True, task__isnull=True, file_id__isnull=False)),
+            condition=(models.Q(entry__isnull=False, task__isnull=True, file__isnull=True)
+                       | models.Q(entry__isnull=True, task__isnull=False, file__isnull=True)
+                       | models.Q(entry__isnull=True, task__isnull=True, file__isnull=False)),
             name="comment_has_one_target")]
         indexes = [models.Index(fields=["entry", "created_at"], name="comment_by_entry"),
-                   models.Index(fields=["task", "created_at"], name="comment_by_task")]
+                   models.Index(fields=["task", "created_at"], name="comment_by_task"),
+                   models.Index(fields=["file", "created_at"], name="comment_by_file")]
 
     def __str__(self) -> str:
         return self.body[:60]

@@ -16,4 +16,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/comments/", comment_views.task_comment, name="task_comment"),
     path("tasks/<int:task_id>/comments/<int:comment_id>/delete/", comment_views.delete_task_comment,
          name="delete_task_comment"),
+    path("files/<int:file_id>/comments/", comment_views.file_comment, name="file_comment"),
+    path("files/<int:file_id>/comments/<int:comment_id>/delete/", comment_views.delete_file_comment,
+         name="delete_file_comment"),
 ]

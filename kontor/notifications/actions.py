@@ -104,35 +104,42 @@ def notify_followers(entry: Entry, by: Membership, records: Sequence[Record],
 
 
 def notify_comment(comment: Comment, by: Membership, ticked: Iterable[int] = ()) -> list[Notification]:
-    """A new comment: mentioned and ticked colleagues get a mention; the entry's author, earlier
-    commenters and the followers of its records (for a task: its assignee and creator) a comment
-    notification. Each colleague is told once."""
-    entry, task = comment.entry, comment.task
+    """A new comment: mentioned and ticked colleagues get a mention; those involved a comment
+    notification: earlier commenters, and for an entry its author and the followers of its
+    records, for a task its assignee and creator, for a file its uploader and the followers of
+    its record. Each colleague is told once."""
+    entry, task, file = comment.entry, comment.task, comment.file
     named = {m.user_id: m for m in [*mentioned(by, comment.body), *colleagues(by, ticked)]}
-    target = Q(entry=entry) if entry else Q(task=task) if task else Q(file_id=comment.file_id)
+    target = Q(entry=entry) if entry else Q(task=task) if task else Q(file=file)
     earlier = Comment.objects.filter(target).exclude(pk=comment.pk)
-    involved: set[int] = {a for a in earlier.values_list("author_id", flat=True) if a is not None}
+    involved: set[int | None] = set(earlier.values_list("author_id", flat=True))
     if entry is not None:
         records = list(Record.objects.filter(entries=entry).alive().order_by("pk"))
-        involved |= set(Watch.objects.filter(record__in=records).values_list("user_id", flat=True))
-        if entry.author_id is not None:
-            involved.add(entry.author_id)
+        involved |= _watchers(records) | {entry.author_id}
         record = records[0] if records else None
         url = f"{record.get_absolute_url()}#comment-{comment.pk}" if record else ""
         title = record.display_name if record else ""
     elif task is not None:
-        involved |= {task.assignee_id} | ({task.created_by_id} if task.created_by_id else set())
+        involved |= {task.assignee_id, task.created_by_id}
         record, url, title = task.record, task_url(task), task.title
-    else:  # a file's comment: the files area links to the file (see docs/collaboration.md)
-        record, url, title = None, "", ""
-    others = {m.user_id: m for m in colleagues(by, involved - set(named))}
+    else:
+        assert file is not None
+        entry = file.entry  # a file on a confidential entry is as hidden as the entry
+        record = file.record
+        involved |= _watchers([record] if record else []) | {file.uploaded_by_id}
+        url, title = f"{reverse('files:detail', args=[file.pk])}#comment-{comment.pk}", file.name
+    others = {m.user_id: m for m in colleagues(by, {i for i in involved if i is not None} - set(named))}
     rows = []
     for kind, members in ((NotificationType.MENTION, named), (NotificationType.COMMENT, others)):
         rows += [Notification(account=by.account, recipient=m.user, actor=by.user, type=kind, record=record,
-                              entry=entry, task=task, comment=comment, url=url, title=title,
+                              entry=comment.entry, task=task, comment=comment, url=url, title=title,
                               excerpt=_excerpt(comment.body))
                  for m in members.values() if _may_read(m, entry)]
     return _create(rows)
+
+
+def _watchers(records: Sequence[Record]) -> set[int | None]:
+    return set(Watch.objects.filter(record__in=records).values_list("user_id", flat=True))
 
 
 def notify_mentions(by: Membership, text: str, *, record: Record | None, entry: Entry | None,

@@ -170,7 +170,7 @@ SOURCES: dict[type[models.Model], Source] = {
                           "entry_id", "record__id", "record__deleted_at")))),
     # Comments on files are found on the file's page, not here (they have no record to point at).
     Comment: Source(Comment, (DocumentKind.COMMENT,), comment_document,
-                    lambda: Comment.objects.filter(file_id__isnull=True).select_related("entry", "task__record")
+                    lambda: Comment.objects.filter(file__isnull=True).select_related("entry", "task__record")
                     .prefetch_related(Prefetch("entry__links", EntryLink.objects.select_related("record")))),
     Task: Source(Task, (DocumentKind.TASK,), task_document,
                  lambda: Task.objects.select_related("record").only(

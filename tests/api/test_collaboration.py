@@ -10,6 +10,17 @@ from kontor.history.models import Comment
 from kontor.notifications.models import Notification
 from kontor.records import actions as record_actions
 from kontor.tasks import actions as task_actions
+from tests.files.conftest import put_file
+
+
+@pytest.fixture
+def anna(alice):
+    return contact_actions.create_person(alice.membership, {"first_name": "Anna", "last_name": "Müller"})
+
+
+@pytest.fixture
+def offer(alice, anna):
+    return put_file(alice, anna.record, "Angebot 2027.pdf")
 
 
 @pytest.fixture
@@ -64,6 +75,28 @@ def test_the_outsider_cannot_comment_or_read(api, oscar, entry):
     assert api(oscar).post("/comments", {"entry_id": entry.pk, "body": "Hi"}).status_code == 404
     assert api(oscar).get(f"/comments?entry_id={entry.pk}").status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_api_comments_on_a_file(api, alice, bob, offer):
+    response = api(bob).post("/comments", {"file_id": offer.pk, "body": "Signed copy?"})
+    assert response.status_code == 201
+    created = response.json()
+    assert (created["file_id"], created["entry_id"], created["task_id"]) == (offer.pk, None, None)
+    listed = api(alice).get("/comments", {"file_id": offer.pk}).json()
+    assert [c["body"] for c in listed["items"]] == ["Signed copy?"]
+    assert Notification.objects.filter(recipient=alice.user, comment_id=created["id"]).exists()
+
+
+def test_api_refuses_two_targets_and_other_accounts_files(api, bob, oscar, anna, offer):
+    entry = history_actions.add_note(bob.membership, [anna.record], "Note")
+    response = api(bob).post("/comments", {"file_id": offer.pk, "entry_id": entry.pk, "body": "Both"})
+    assert response.status_code == 422
+    assert "exactly one" in response.json()["detail"][0]["msg"]
+    assert api(oscar).post("/comments", {"file_id": offer.pk, "body": "Hi"}).status_code == 404
+    assert api(oscar).get("/comments", {"file_id": offer.pk}).status_code == 404
+    comment = history_actions.add_comment(bob.membership, "Ours", file=offer)
+    assert api(oscar).delete(f"/comments/{comment.pk}").status_code == 404
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Ours"]
 
 
 def test_list_and_mark_notifications_read(api, alice, bob):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
+from kontor.files import actions as file_actions
 from kontor.history import actions as history_actions
 from kontor.history.models import Comment
 from kontor.tasks import actions as task_actions
@@ -116,6 +118,9 @@ def test_the_outsider_cannot_comment_on_a_task(alice, oscar):
     assert not Comment.objects.exists()
 
 
-def test_a_file_comment_can_hang_off_a_file_id(bob):
-    comment = history_actions.add_comment(bob.membership, "Nice photo", file_id=42)
-    assert comment.file_id == 42 and comment.entry is None and comment.task is None
+def test_a_comment_on_a_file_belongs_to_it_alone(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Bild"})
+    attachment = file_actions.upload_file(alice.membership, SimpleUploadedFile("photo.pdf", b"%PDF-1.4\n"),
+                                          record=person.record)
+    comment = history_actions.add_comment(bob.membership, "Nice photo", file=attachment)
+    assert comment.file == attachment and comment.entry is None and comment.task is None
