@@ -7,11 +7,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
+from kontor.deals.models import Deal
+from kontor.files import actions as file_actions
+from kontor.history import actions as history_actions
 from kontor.history import activity
 from kontor.history.models import Activity, ActivityVerb
 from kontor.projects import actions as project_actions
@@ -117,3 +122,102 @@ def test_changing_a_project_records_a_diff(alice):
     project_actions.update_project(project, alice.membership, {"name": "Website", "description": "New shop"})
     change = Activity.objects.get(record=project.record, verb=ActivityVerb.CHANGED)
     assert change.changes == {"description": ["", "New shop"]}
+
+
+def _changes(record) -> list[dict]:
+    return [a.changes for a in Activity.objects.filter(record=record, verb=ActivityVerb.CHANGED).order_by("pk")]
+
+
+def test_tagging_and_untagging_on_the_record_page_is_recorded(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"}, tags=["Kunde"])
+    record_actions.add_tags(person.record, ["VIP", "Berlin"], alice.membership)
+    record_actions.remove_tag(person.record, person.record.tags.get(name="Kunde"), alice.membership)
+    record_actions.add_tags(person.record, ["vip"], alice.membership)  # already there: no line
+    assert _changes(person.record) == [{"tags": ["Kunde", "Berlin, Kunde, VIP"]},
+                                       {"tags": ["Berlin, Kunde, VIP", "Berlin, VIP"]}]
+
+
+def test_a_new_responsible_colleague_and_new_tags_are_part_of_the_diff(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Kunz"}, responsible=bob.user,
+                                  tags=["Kunde"])
+    assert _changes(person.record) == [{"responsible": ["Alice Adler", "Bob Berger"], "tags": ["", "Kunde"]}]
+
+
+def test_changed_contact_details_addresses_and_positions_are_recorded(alice):
+    company = contact_actions.create_company(alice.membership, {"name": "Müller GmbH"})
+    person = contact_actions.create_person(
+        alice.membership, {"last_name": "Kunz"},
+        details=contact_actions.Details(contact=[contact_actions.DetailData("email", "kunz@example.com")]))
+    contact_actions.update_person(person, alice.membership, {"last_name": "Kunz"}, details=contact_actions.Details(
+        contact=[contact_actions.DetailData("email", "kunz@example.com"),
+                 contact_actions.DetailData("phone", "+49 30 1234567")],
+        addresses=[contact_actions.AddressData(street="Hauptstraße 1", zip="10115", city="Berlin")],
+        positions=[contact_actions.PositionData(company=company, job_title="Einkauf")]))
+    assert _changes(person.record) == [{
+        "contact_details": ["kunz@example.com", "kunz@example.com; +49 30 1234567"],
+        "addresses": ["", "Hauptstraße 1, 10115 Berlin"],
+        "positions": ["", "Einkauf, Müller GmbH"]}]
+
+
+def test_emptying_a_list_that_was_empty_records_nothing(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Kunz"},
+                                  details=contact_actions.Details(contact=[]))
+    assert _changes(person.record) == []
+
+
+def test_a_deals_company_and_contact_persons_are_part_of_the_diff(alice):
+    company = contact_actions.create_company(alice.membership, {"name": "Müller GmbH"})
+    anna = contact_actions.create_person(alice.membership, {"first_name": "Anna", "last_name": "Kunz"})
+    created = deal_actions.create_deal(alice.membership, {"name": "Relaunch"})
+    # as a page loads it: a prefetch of the people before the change must not hide the new ones
+    deal = Deal.objects.prefetch_related("people", "colleagues").select_related("record").get(pk=created.pk)
+    deal_actions.update_deal(deal, alice.membership, {"name": "Relaunch"}, company=company, people=[anna])
+    assert _changes(deal.record) == [{"company": ["", "Müller GmbH"], "people": ["", "Anna Kunz"]}]
+
+
+def test_handing_records_to_a_colleague_leaves_a_line_on_each(alice, bob, dave):
+    first = contact_actions.create_person(bob.membership, {"last_name": "Eins"})
+    second = contact_actions.create_company(bob.membership, {"name": "Zwei GmbH"})
+    account_actions.hand_over_records(bob.membership, dave.membership, alice.membership)
+    for record in (first.record, second.record):
+        change = Activity.objects.get(record=record, verb=ActivityVerb.CHANGED)
+        assert change.changes == {"responsible": ["Bob Berger", "Dave Dietrich"]}
+        assert change.actor == alice.user
+
+
+def test_files_added_deleted_and_brought_back_are_recorded(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    stored = file_actions.upload_files(bob.membership, [_pdf("Angebot.pdf"), _pdf("AGB.pdf")], record=person.record)
+    file_actions.delete_file(stored[0], bob.membership)
+    file_actions.restore_file(stored[0], bob.membership)
+    lines = Activity.objects.filter(record=person.record).exclude(verb=ActivityVerb.CREATED).order_by("pk")
+    assert [(a.verb, a.summary, a.actor) for a in lines] == [
+        (ActivityVerb.FILE_ADDED, "Angebot.pdf, AGB.pdf", bob.user),
+        (ActivityVerb.FILE_DELETED, "Angebot.pdf", bob.user),
+        (ActivityVerb.FILE_RESTORED, "Angebot.pdf", bob.user)]
+    html = alice.client.get(person.get_absolute_url()).content.decode()
+    assert "Bob Berger added 2 files to Kunz: Angebot.pdf, AGB.pdf." in html
+    assert "Bob Berger deleted the file “Angebot.pdf” from Kunz." in html
+
+
+def test_a_file_on_a_confidential_note_leaves_no_line_that_members_could_read(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    secret = history_actions.add_note(bob.membership, [person.record], "Salary", confidential=True)
+    file_actions.upload_files(bob.membership, [_pdf("salary.pdf")], entry=secret)
+    assert not Activity.objects.filter(verb=ActivityVerb.FILE_ADDED).exists()
+
+
+def test_activity_lines_read_in_german(alice, bob):
+    account_actions.update_profile(bob.user, bob.user.name, bob.user.email, "de", "Europe/Berlin")
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    record_actions.add_tags(person.record, ["Kunde"], alice.membership)
+    file_actions.upload_files(alice.membership, [_pdf("Angebot.pdf")], record=person.record)
+    html = bob.client.get(person.get_absolute_url()).content.decode()
+    assert "Alice Adler hat Kunz geändert: Tags: – → Kunde" in html
+    assert "Alice Adler hat die Datei „Angebot.pdf“ zu Kunz hinzugefügt." in html
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

@@ -22,6 +22,7 @@ from kontor.accounts.models import (
     hash_api_key,
 )
 from kontor.accounts.roles import Role
+from kontor.history import activity
 from kontor.records.access import require
 from kontor.records.models import Record
 
@@ -205,11 +206,17 @@ def reactivate_membership(membership: Membership, by: Membership) -> None:
     membership.save(update_fields=["is_active", "deactivated_at"])
 
 
+@transaction.atomic
 def hand_over_records(source: Membership, target: Membership, by: Membership) -> int:
+    """Makes `target` responsible for every record `source` was responsible for; each record's
+    history shows the change."""
     require(by, roles.can_manage_team)
     if target.account_id != by.account.pk or source.account_id != by.account.pk or not target.is_active:
         raise PermissionDenied
-    return Record.objects.filter(account=by.account, responsible=source.user).update(responsible=target.user)
+    records = Record.objects.filter(account=by.account, responsible=source.user)
+    handed = list(records.only("pk"))
+    activity.record_changes(by, handed, {"responsible": [source.user.name, target.user.name]})
+    return records.update(responsible=target.user)
 
 
 def update_profile(user: User, name: str, email: str, language: str, time_zone: str) -> User:

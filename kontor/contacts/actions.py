@@ -147,6 +147,31 @@ def _replace_details(record: Record, obj: Person | Company, details: Details) ->
         _replace_person_lists(obj, details)
 
 
+def _details_snapshot(obj: Person | Company, details: Details) -> dict[str, str]:
+    """The lists a change replaces, each as one text, for the activity's diff. Lists the change
+    leaves as they are cost no query. Read through the models' managers, never a prefetch cache,
+    which would still show the lists from before the change."""
+    found = {}
+    if details.contact is not None:
+        found["contact_details"] = activity.listed(ContactDetail.objects.filter(record=obj.record))
+    if details.addresses is not None:
+        found["addresses"] = activity.listed(Address.objects.filter(record=obj.record))
+    if isinstance(obj, Person):
+        if details.positions is not None:
+            found["positions"] = activity.listed(Position.objects.filter(person=obj).select_related("company"))
+        if details.assistants is not None:
+            found["assistants"] = activity.listed(Assistant.objects.filter(person=obj))
+        if details.dates is not None:
+            found["dates"] = activity.listed(ImportantDate.objects.filter(person=obj))
+    return found
+
+
+def _change_snapshot(obj: Person | Company, fields: tuple[str, ...], details: Details) -> dict[str, Any]:
+    """Everything an update can change, before or after it, for the activity's field diff."""
+    return {**activity.snapshot(obj, fields), **activity.record_snapshot(obj.record),
+            **_details_snapshot(obj, details)}
+
+
 def _replace_person_lists(person: Person, details: Details) -> None:
     account = person.account
     if details.positions is not None:
@@ -205,17 +230,18 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
                   responsible: User | None | bool = False) -> Person:
     """Saves changes if the person is still at `version` (None skips the check).
     `responsible=False` leaves the responsible user as it is; None clears it."""
-    before = activity.snapshot(person, PERSON_FIELDS)
+    details = details or Details()
+    before = _change_snapshot(person, PERSON_FIELDS, details)
     _apply_fields(person, fields, PERSON_FIELDS)
     record_actions.bump_version(person.record, by, version)
     person.save()
     _update_record_fields(person.record, person.full_name, responsible)
-    _replace_details(person.record, person, details or Details())
+    _replace_details(person.record, person, details)
     if tags is not None:
         record_actions.set_tags(person.record, tags)
     search_index.index(person)
     activity.record_activity(by, ActivityVerb.CHANGED, person.record,
-                             changes=activity.field_diff(before, activity.snapshot(person, PERSON_FIELDS)))
+                             changes=activity.field_diff(before, _change_snapshot(person, PERSON_FIELDS, details)))
     return person
 
 
@@ -238,17 +264,18 @@ def create_company(by: Membership, fields: dict[str, Any], details: Details | No
 def update_company(company: Company, by: Membership, fields: dict[str, Any], version: int | None = None,
                    details: Details | None = None, tags: Iterable[str] | None = None,
                    responsible: User | None | bool = False) -> Company:
-    before = activity.snapshot(company, COMPANY_FIELDS)
+    details = details or Details()
+    before = _change_snapshot(company, COMPANY_FIELDS, details)
     _apply_fields(company, fields, COMPANY_FIELDS)
     record_actions.bump_version(company.record, by, version)
     company.save()
     _update_record_fields(company.record, company.name, responsible)
-    _replace_details(company.record, company, details or Details())
+    _replace_details(company.record, company, details)
     if tags is not None:
         record_actions.set_tags(company.record, tags)
     search_index.index(company)
     activity.record_activity(by, ActivityVerb.CHANGED, company.record,
-                             changes=activity.field_diff(before, activity.snapshot(company, COMPANY_FIELDS)))
+                             changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details)))
     return company
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ MAX_COUNT = 1_000_000
 # A deal's total, in the currency: far beyond any real deal, and small enough that the sums of
 # a whole account's deals stay within a 64-bit integer of hundredths.
 MAX_TOTAL = Decimal("999999999999.99")
+
+if TYPE_CHECKING:
+    from kontor.projects.models import Project
 
 KEEP = record_actions.KEEP  # "leave as it is" for the optional relations of update_deal
 
@@ -103,6 +106,16 @@ def check_links(by: Membership, company: Company | None, people: Iterable[Person
             raise ValidationError({"colleagues": _("Only active colleagues of this team can be involved.")})
 
 
+def change_snapshot(obj: Deal | Project, fields: tuple[str, ...]) -> dict[str, Any]:
+    """Everything an update of a deal or a project can change, before or after it, for the
+    activity's field diff: its own fields, responsible user and tags, company, people, colleagues."""
+    return {**activity.snapshot(obj, fields), **activity.record_snapshot(obj.record),
+            "company": obj.company.name if obj.company else "",
+            # order_by: a fresh read, never a prefetch cache that still holds the old people
+            "people": activity.listed(person.full_name for person in obj.people.order_by("sort_name")),
+            "colleagues": activity.listed(user.name for user in obj.colleagues.order_by("name"))}
+
+
 def _apply_stage(deal: Deal, stage: str) -> tuple[str, str] | None:
     """Moves the deal to a stage of the state bar; returns (old, new) stage, or None if unchanged.
     Won and lost record when the deal was closed; reopening clears it."""
@@ -171,7 +184,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 responsible: User | None = KEEP) -> Deal:
     """Saves changes if the deal is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    before = activity.snapshot(deal, DEAL_FIELDS)
+    before = change_snapshot(deal, DEAL_FIELDS)
     _apply_fields(deal, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     change = _apply_stage(deal, stage) if stage is not None else None
@@ -185,7 +198,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
     if tags is not None:
         record_actions.set_tags(record, tags)
     activity.record_activity(by, ActivityVerb.CHANGED, record,
-                             changes=activity.field_diff(before, activity.snapshot(deal, DEAL_FIELDS)))
+                             changes=activity.field_diff(before, change_snapshot(deal, DEAL_FIELDS)))
     if change:
         _note_stage_change(by, deal, *change)
     search_index.index(deal)

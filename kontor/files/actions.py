@@ -21,7 +21,8 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.models import Attachment, FileType
 from kontor.files.sniff import file_type, megabytes, sniff
-from kontor.history.models import Entry, EntryLink
+from kontor.history import activity
+from kontor.history.models import ActivityVerb, Entry, EntryLink
 from kontor.records.models import Record
 
 MAX_FILES_PER_UPLOAD = 20
@@ -124,10 +125,21 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
             _store(stored[-1], upload)
         with transaction.atomic():
             Attachment.objects.bulk_create(stored)
+            _file_activity(by, ActivityVerb.FILE_ADDED, stored)
     except BaseException:
         _remove_blobs(stored)
         raise
     return stored
+
+
+def _file_activity(by: Membership, verb: str, attachments: Sequence[Attachment]) -> None:
+    """A line in the record's history and the team's stream, naming the files. Files on a
+    confidential note get none: the stream is read by everyone, the note's files are not."""
+    first = attachments[0]
+    if first.entry is not None and first.entry.confidential:
+        return
+    names = [attachment.name for attachment in attachments]
+    activity.record_activity(by, verb, first.record, summary=", ".join(names), changes={"files": names})
 
 
 def upload_file(by: Membership, upload: UploadedFile | None, record: Record | None = None,
@@ -163,7 +175,10 @@ def delete_file(attachment: Attachment, by: Membership) -> None:
     if not can_delete_file(by, attachment):
         raise PermissionDenied(_("You can only delete files you uploaded yourself."))
     now = timezone.now()
-    Attachment.objects.filter(pk=attachment.pk, deleted_at__isnull=True).update(deleted_at=now, deleted_by=by.user)
+    with transaction.atomic():
+        if Attachment.objects.filter(pk=attachment.pk, deleted_at__isnull=True).update(deleted_at=now,
+                                                                                       deleted_by=by.user):
+            _file_activity(by, ActivityVerb.FILE_DELETED, [attachment])
     attachment.deleted_at, attachment.deleted_by = now, by.user
 
 
@@ -172,7 +187,10 @@ def restore_file(attachment: Attachment, by: Membership) -> None:
         raise PermissionDenied
     if not can_delete_file(by, attachment):
         raise PermissionDenied(_("You can only restore files you uploaded yourself."))
-    Attachment.objects.filter(pk=attachment.pk).update(deleted_at=None, deleted_by=None)
+    with transaction.atomic():
+        if Attachment.objects.filter(pk=attachment.pk, deleted_at__isnull=False).update(deleted_at=None,
+                                                                                        deleted_by=None):
+            _file_activity(by, ActivityVerb.FILE_RESTORED, [attachment])
     attachment.deleted_at = attachment.deleted_by = None
 
 

@@ -44,6 +44,21 @@ def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(obj, name, None) for name in fields}
 
 
+def listed(objects: Iterable[object]) -> str:
+    """A list of things (addresses, positions, people) as one diff value, in their own order."""
+    return "; ".join(str(obj) for obj in objects)
+
+
+def tag_names(record: Record) -> str:
+    return ", ".join(sorted(record.tags.values_list("name", flat=True), key=str.lower))
+
+
+def record_snapshot(record: Record) -> dict[str, Any]:
+    """What every kind of record shares and a change can touch: its responsible user and its tags
+    (the diff's keys "responsible" and "tags")."""
+    return {"responsible": record.responsible.name if record.responsible else "", "tags": tag_names(record)}
+
+
 def record_activity(by: Membership, verb: str, record: Record | None = None, *, summary: str = "",
                     changes: Mapping[str, Any] | None = None, subject_user: User | None = None,
                     now: dt.datetime | None = None) -> Activity | None:
@@ -51,8 +66,20 @@ def record_activity(by: Membership, verb: str, record: Record | None = None, *, 
     if verb == ActivityVerb.CHANGED and not changes:
         return None
     return Activity.objects.create(account=by.account, record=record, verb=verb, actor=by.user,
-                                   subject_user=subject_user, summary=summary[:300], changes=dict(changes or {}),
+                                   subject_user=subject_user, summary=_short(summary), changes=dict(changes or {}),
                                    created_at=now or timezone.now())
+
+
+def record_changes(by: Membership, records: Iterable[Record], changes: Mapping[str, Any]) -> None:
+    """The same change on many records at once (a hand-over of records): one line each, one INSERT."""
+    now = timezone.now()
+    Activity.objects.bulk_create([Activity(account=by.account, record=record, verb=ActivityVerb.CHANGED,
+                                           actor=by.user, changes=dict(changes), created_at=now)
+                                  for record in records], batch_size=500)
+
+
+def _short(summary: str) -> str:
+    return summary if len(summary) <= 300 else summary[:299] + "…"
 
 
 def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[Activity]:

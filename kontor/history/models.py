@@ -107,12 +107,16 @@ class ActivityVerb(models.TextChoices):
     RESTORED = "restored", _("restored")
     STATE = "state", _("changed the state of")
     ASSIGNED = "assigned", _("assigned")
+    FILE_ADDED = "file_add", _("added files to")
+    FILE_DELETED = "file_del", _("deleted a file from")
+    FILE_RESTORED = "file_back", _("brought back a file on")
 
 
 class Activity(models.Model):
     """One line of what happened: who did what to which record, when. Append-only: written by the
     actions through history.activity.record_activity, never changed afterwards. `changes` holds a
-    field diff {"field label": [old, new]}; `summary` a short text (a task's title, a state)."""
+    field diff {"field": [old, new]} (for files {"files": [names]}); `summary` a short text (a
+    task's title, the names of files)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership, User
 from kontor.contacts.models import Company, Person
-from kontor.deals.actions import KEEP, check_links
+from kontor.deals.actions import KEEP, change_snapshot, check_links
 from kontor.deals.models import Deal
 from kontor.history import actions as history_actions
 from kontor.history import activity
@@ -82,7 +82,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    responsible: User | None = KEEP) -> Project:
     """Saves changes if the project is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    before = activity.snapshot(project, PROJECT_FIELDS)
+    before = change_snapshot(project, PROJECT_FIELDS)
     _apply_fields(project, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     record_actions.bump_version(project.record, by, version)
@@ -96,7 +96,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
         record_actions.set_tags(record, tags)
     search_index.index(project)
     activity.record_activity(by, ActivityVerb.CHANGED, record,
-                             changes=activity.field_diff(before, activity.snapshot(project, PROJECT_FIELDS)))
+                             changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS)))
     return project
 
 

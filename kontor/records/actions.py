@@ -111,16 +111,25 @@ def _name_in(lower_names: list[str]) -> Q:
 
 @transaction.atomic
 def add_tags(record: Record, names: Iterable[str], by: Membership) -> list[Tag]:
+    before = activity.tag_names(record)
     tags = get_or_create_tags(record.account, names)
     _attach(record, tags)
-    Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
+    _tags_changed(record, by, before)
     return tags
 
 
 @transaction.atomic
 def remove_tag(record: Record, tag: Tag, by: Membership) -> None:
+    before = activity.tag_names(record)
     _detach(record, [tag.pk])
+    _tags_changed(record, by, before)
+
+
+def _tags_changed(record: Record, by: Membership, before: str) -> None:
+    """The record was touched by `by`; its activity shows the tags before and after."""
     Record.objects.filter(pk=record.pk).update(updated_at=timezone.now(), updated_by=by.user)
+    activity.record_activity(by, ActivityVerb.CHANGED, record,
+                             changes=activity.field_diff({"tags": before}, {"tags": activity.tag_names(record)}))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kontor.accounts.models import Membership
 from kontor.contacts.models import Company, Person
@@ -65,7 +66,16 @@ def comment_deletable_by(comment: Comment, membership: Membership | None) -> boo
     return membership is not None and actions.can_delete_comment(membership, comment)
 
 
+# Diff keys that are no field of the kind's model: what every record has, and a contact's lists.
+LABELS = {"responsible": gettext_lazy("responsible"), "tags": gettext_lazy("tags"),
+          "contact_details": gettext_lazy("contact details"), "addresses": gettext_lazy("addresses"),
+          "positions": gettext_lazy("positions"), "assistants": gettext_lazy("assistants"),
+          "dates": gettext_lazy("important dates")}
+
+
 def _label(record: Record | None, field: str) -> str:
+    if field in LABELS:
+        return str(LABELS[field])
     models: dict[str, type[Model]] = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal,
                                       Kind.PROJECT: Project}
     model = models.get(record.kind) if record else None
@@ -96,6 +106,15 @@ def activity_text(activity: Activity) -> str:
         return _("%(actor)s restored %(record)s from the trash.") % names
     if verb == ActivityVerb.ASSIGNED:
         return _("%(actor)s assigned the task “%(task)s” to %(user)s.") % names
+    if verb == ActivityVerb.FILE_ADDED:
+        count = len(activity.changes.get("files", [])) or 1
+        return ngettext("%(actor)s added the file “%(files)s” to %(record)s.",
+                        "%(actor)s added %(count)s files to %(record)s: %(files)s.", count) % {
+            **names, "files": activity.summary, "count": count}
+    if verb == ActivityVerb.FILE_DELETED:
+        return _("%(actor)s deleted the file “%(files)s” from %(record)s.") % {**names, "files": activity.summary}
+    if verb == ActivityVerb.FILE_RESTORED:
+        return _("%(actor)s brought back the file “%(files)s” on %(record)s.") % {**names, "files": activity.summary}
     if verb == ActivityVerb.STATE:
         old, new = next(iter(activity.changes.values()), ["", ""])
         return _("%(actor)s changed the state of %(record)s from %(old)s to %(new)s.") % {
