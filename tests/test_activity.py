@@ -100,7 +100,8 @@ def test_the_start_page_lists_my_tasks_today_and_overdue_and_deals_due_soon(alic
     deal_actions.create_deal(alice.membership, {"name": "Soon", "target_date": today + dt.timedelta(days=5)})
     deal_actions.create_deal(alice.membership, {"name": "Much later", "target_date": today + dt.timedelta(days=60)})
     html = alice.client.get(reverse("start")).content.decode()
-    assert "Due today" in html and "Overdue one" in html and "Next month" not in html
+    my_tasks = html.split('id="my-tasks-today"')[1].split('id="deals-due-soon"')[0]
+    assert "Due today" in my_tasks and "Overdue one" in my_tasks and "Next month" not in my_tasks
     section = html.split('id="deals-due-soon"')[1]
     assert "Soon" in section and "Much later" not in section
 
@@ -221,3 +222,49 @@ def test_activity_lines_read_in_german(alice, bob):
 
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def test_a_tasks_life_is_recorded_on_its_record(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    task = task_actions.create_task(alice.membership, {"title": "Call back"}, record=person.record)
+    task_actions.update_task(task, alice.membership, {"type": "call", "due_date": dt.date(2027, 1, 4)})
+    task_actions.postpone_task(task, alice.membership, 7)
+    task_actions.complete_task(task, alice.membership)
+    task_actions.reopen_task(task, alice.membership)
+    task_actions.delete_task(task, alice.membership)
+    lines = Activity.objects.filter(record=person.record).exclude(verb=ActivityVerb.CREATED).order_by("pk")
+    assert [(a.verb, a.summary, a.changes) for a in lines] == [
+        (ActivityVerb.TASK_CREATED, "Call back", {}),
+        (ActivityVerb.TASK_CHANGED, "Call back", {"type": ["task", "call"], "due_date": [None, "2027-01-04"]}),
+        (ActivityVerb.TASK_CHANGED, "Call back", {"due_date": ["2027-01-04", "2027-01-11"]}),
+        (ActivityVerb.TASK_DONE, "Call back", {}),
+        (ActivityVerb.TASK_REOPENED, "Call back", {}),
+        (ActivityVerb.TASK_DELETED, "Call back", {})]
+
+
+def test_task_lines_read_as_sentences_and_completion_shows_once_in_the_history(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    task = task_actions.create_task(alice.membership, {"title": "Call back"}, record=person.record)
+    task_actions.update_task(task, alice.membership, {"type": "call", "due_date": dt.date(2027, 1, 4)})
+    task_actions.complete_task(task, alice.membership)
+    html = bob.client.get(person.get_absolute_url()).content.decode()
+    assert "Alice Adler created the task “Call back”." in html
+    assert "Alice Adler changed the task “Call back”: type: Task → Call; due date: – → 2027-01-04" in html
+    assert "Done: Call back" in html  # the entry says it; no second, grey line
+    assert "completed the task" not in html
+    stream = bob.client.get(reverse("start")).content.decode()
+    assert "Alice Adler completed the task “Call back”." in stream
+
+
+def test_a_task_of_its_own_shows_in_the_stream(alice, bob):
+    contact_actions.create_person(alice.membership, {"last_name": "Kunz"})  # past the first-steps page
+    task_actions.create_task(alice.membership, {"title": "Order business cards"})
+    assert Activity.objects.get(verb=ActivityVerb.TASK_CREATED).record is None
+    assert "Alice Adler created the task “Order business cards”." in bob.client.get(reverse("start")).content.decode()
+
+
+def test_choices_in_a_diff_read_as_their_labels(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    contact_actions.update_person(person, alice.membership, {"last_name": "Kunz", "gender": "female"})
+    html = bob.client.get(person.get_absolute_url()).content.decode()
+    assert "gender: – → female" in html

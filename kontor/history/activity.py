@@ -95,8 +95,10 @@ def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[
 
 def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
                limit: int = 200) -> list[Activity]:
-    """A record's activities in a time window, newest first, for its timeline."""
-    activities = Activity.objects.filter(record=record).select_related("actor", "subject_user", "record")
+    """A record's activities in a time window, newest first, for its timeline. Completed tasks are
+    left out: completing one writes an entry into the same timeline ("Done: …")."""
+    activities = (Activity.objects.filter(record=record).exclude(verb=ActivityVerb.TASK_DONE)
+                  .select_related("actor", "subject_user", "record"))
     if newer_than is not None:
         activities = activities.filter(created_at__gte=newer_than)
     if older_than is not None:

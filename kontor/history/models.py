@@ -110,13 +110,19 @@ class ActivityVerb(models.TextChoices):
     FILE_ADDED = "file_add", _("added files to")
     FILE_DELETED = "file_del", _("deleted a file from")
     FILE_RESTORED = "file_back", _("brought back a file on")
+    TASK_CREATED = "task_new", _("created a task")
+    TASK_CHANGED = "task_edit", _("changed a task")
+    TASK_DONE = "task_done", _("completed a task")
+    TASK_REOPENED = "task_open", _("reopened a task")
+    TASK_DELETED = "task_del", _("deleted a task")
 
 
 class Activity(models.Model):
     """One line of what happened: who did what to which record, when. Append-only: written by the
     actions through history.activity.record_activity, never changed afterwards. `changes` holds a
     field diff {"field": [old, new]} (for files {"files": [names]}); `summary` a short text (a
-    task's title, the names of files)."""
+    task's title, the names of files). Lines about tasks (ASSIGNED and TASK_*) hang off the
+    task's record, or none for a task of its own."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     record = models.ForeignKey(Record, on_delete=models.CASCADE, null=True, blank=True,

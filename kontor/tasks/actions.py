@@ -99,7 +99,13 @@ def create_task(by: Membership, fields: dict[str, Any], record: Record | None = 
     search_index.index(task)
     if assignee.pk != by.user.pk:
         _assigned(task, by)
+    else:
+        _task_activity(by, ActivityVerb.TASK_CREATED, task)
     return task
+
+
+def _task_activity(by: Membership, verb: str, task: Task, changes: dict[str, list[Any]] | None = None) -> None:
+    activity.record_activity(by, verb, task.record, summary=task.title, changes=changes)
 
 
 def _assigned(task: Task, by: Membership) -> None:
@@ -142,8 +148,12 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
         _check_record(by, target)
         data["record"] = target
     previous_assignee = task.assignee_id
+    before = activity.snapshot(task, TASK_FIELDS)
     task = _claim(task, version, **data)
     search_index.index(task)
+    diff = activity.field_diff(before, activity.snapshot(task, TASK_FIELDS))
+    if diff:
+        _task_activity(by, ActivityVerb.TASK_CHANGED, task, diff)
     if task.assignee_id != previous_assignee and task.assignee_id != by.user.pk:
         _assigned(task, by)
     return task
@@ -164,8 +174,13 @@ def postpone_task(task: Task, by: Membership, days: int) -> Task:
     for _attempt in range(5):
         task.refresh_from_db(fields=["due_date", "version"])
         today = timezone.localdate(timezone=zone_of(task.assignee.time_zone))
+        before = task.due_date
         try:
-            return _claim(task, task.version, due_date=postponed(task.due_date, days, today))
+            with transaction.atomic():
+                _claim(task, task.version, due_date=postponed(before, days, today))
+                _task_activity(by, ActivityVerb.TASK_CHANGED, task,
+                               activity.field_diff({"due_date": before}, {"due_date": task.due_date}))
+            return task
         except StaleTask:
             continue
     raise StaleTask(task)
@@ -182,6 +197,7 @@ def complete_task(task: Task, by: Membership) -> Entry | None:
         task.refresh_from_db()
         return None
     task.refresh_from_db()
+    _task_activity(by, ActivityVerb.TASK_DONE, task)
     if task.record is None or task.record.is_deleted:
         return None
     body = _("Done: %(title)s") % {"title": task.title}
@@ -191,12 +207,15 @@ def complete_task(task: Task, by: Membership) -> Entry | None:
                                     kind=HISTORY_KIND.get(TaskType(task.type), EntryKind.NOTE))
 
 
+@transaction.atomic
 def reopen_task(task: Task, by: Membership) -> Task:
     """Makes a done task open again (the history line it wrote stays: it did happen)."""
     _check_same_account(by, task)
-    Task.objects.filter(pk=task.pk, done_at__isnull=False).update(
+    reopened = Task.objects.filter(pk=task.pk, done_at__isnull=False).update(
         done_at=None, done_by=None, updated_at=timezone.now(), version=F("version") + 1)
     task.refresh_from_db()
+    if reopened:
+        _task_activity(by, ActivityVerb.TASK_REOPENED, task)
     return task
 
 
@@ -205,6 +224,7 @@ def can_delete_task(by: Membership, task: Task) -> bool:
             or task.assignee_id == by.user.pk)
 
 
+@transaction.atomic
 def delete_task(task: Task, by: Membership) -> None:
     """Deletes the task for good (tasks have no trash; a done task stays in the record's history)."""
     _check_same_account(by, task)
@@ -212,6 +232,7 @@ def delete_task(task: Task, by: Membership) -> None:
         raise PermissionDenied(_("Only power users, the task's creator and its assignee can delete a task."))
     search_index.remove_objects(Task, [task.pk])
     search_index.remove_comments_of(task=task)
+    _task_activity(by, ActivityVerb.TASK_DELETED, task)
     task.delete()
 
 

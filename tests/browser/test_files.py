@@ -101,3 +101,27 @@ def test_the_files_area_fits_a_phone(phone_page: Page):
         if os.environ.get("KONTOR_SCREENSHOTS"):
             phone_page.screenshot(path=f"{os.environ['KONTOR_SCREENSHOTS']}/phone{path.replace('/', '_')}.png",
                                   full_page=True)
+
+
+def test_a_colleague_comments_on_a_file_in_place_and_the_uploader_is_told(page: Page):
+    owner, person = _log_in(page)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kontor.accounts.roles import Role
+    from kontor.files import actions
+    from kontor.notifications.models import Notification
+    colleague = account_actions.add_user(owner.account, "ben@example.com", PASSWORD, "Ben Berger", Role.MEMBER,
+                                         language="en")
+    offer = actions.upload_file(colleague, SimpleUploadedFile("Angebot.pdf", PDF), record=person.record)
+    page.goto(f"/files/{offer.pk}/")
+    card = page.locator(f"#file-comments-{offer.pk}")
+    expect(card).to_contain_text("No comments yet.")
+    card.locator("textarea[name=body]").fill("Page 2: the discount is missing.")
+    card.locator("label").filter(has_text="Ben Berger").locator("input").check()
+    url_before = page.url
+    card.locator("button[type=submit]").click()
+    expect(card.locator(".comment")).to_contain_text("Page 2: the discount is missing.")
+    expect(card.locator("textarea[name=body]")).to_have_value("")
+    assert page.url == url_before  # in place, no page load
+    told = Notification.objects.get(recipient=colleague.user)
+    assert told.url.startswith(f"/files/{offer.pk}/#comment-")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.db.models import Field, Model, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,6 +20,7 @@ from kontor.notifications import actions as notification_actions
 from kontor.notifications.templatetags.notifications_tags import watcher_ids
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records.models import Kind, Record
+from kontor.tasks.models import Task
 
 register = template.Library()
 
@@ -73,16 +75,46 @@ LABELS = {"responsible": gettext_lazy("responsible"), "tags": gettext_lazy("tags
           "dates": gettext_lazy("important dates")}
 
 
-def _label(record: Record | None, field: str) -> str:
-    if field in LABELS:
-        return str(LABELS[field])
+def _field(record: Record | None, name: str, task: bool = False) -> Field | None:
+    """The model field a diff key names: a task's for lines about tasks, else the record kind's."""
     models: dict[str, type[Model]] = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal,
                                       Kind.PROJECT: Project}
-    model = models.get(record.kind) if record else None
+    model = Task if task else models.get(record.kind) if record else None
     try:
-        return str(getattr(model._meta.get_field(field), "verbose_name", field)) if model else field
+        return model._meta.get_field(name) if model else None  # type: ignore[return-value]
     except FieldDoesNotExist:
-        return field
+        return None
+
+
+def _label(field: Field | None, name: str) -> str:
+    if name in LABELS:
+        return str(LABELS[name])
+    return str(getattr(field, "verbose_name", name)) if field else name
+
+
+def _value(field: Field | None, value: object) -> str:
+    """A diff value as the pages show it: a choice by its label (“Call”, not “call”), nothing as –."""
+    if value in (None, ""):
+        return "–"
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))
+
+
+def _diff_text(activity: Activity, task: bool = False) -> str:
+    parts = []
+    for name, (old, new) in activity.changes.items():
+        field = _field(activity.record, name, task)
+        parts.append(f"{_label(field, name)}: {_value(field, old)} → {_value(field, new)}")
+    return "; ".join(parts)
+
+
+TASK_TEXTS: dict[str, Promise] = {
+    ActivityVerb.TASK_CREATED: gettext_lazy("%(actor)s created the task “%(task)s”."),
+    ActivityVerb.TASK_CHANGED: gettext_lazy("%(actor)s changed the task “%(task)s”: %(changes)s"),
+    ActivityVerb.TASK_DONE: gettext_lazy("%(actor)s completed the task “%(task)s”."),
+    ActivityVerb.TASK_REOPENED: gettext_lazy("%(actor)s reopened the task “%(task)s”."),
+    ActivityVerb.TASK_DELETED: gettext_lazy("%(actor)s deleted the task “%(task)s”."),
+}
 
 
 def _state_label(record: Record | None, value: str) -> str:
@@ -106,6 +138,8 @@ def activity_text(activity: Activity) -> str:
         return _("%(actor)s restored %(record)s from the trash.") % names
     if verb == ActivityVerb.ASSIGNED:
         return _("%(actor)s assigned the task “%(task)s” to %(user)s.") % names
+    if verb in TASK_TEXTS:
+        return TASK_TEXTS[verb] % {**names, "changes": _diff_text(activity, task=True)}
     if verb == ActivityVerb.FILE_ADDED:
         count = len(activity.changes.get("files", [])) or 1
         return ngettext("%(actor)s added the file “%(files)s” to %(record)s.",
@@ -119,6 +153,4 @@ def activity_text(activity: Activity) -> str:
         old, new = next(iter(activity.changes.values()), ["", ""])
         return _("%(actor)s changed the state of %(record)s from %(old)s to %(new)s.") % {
             **names, "old": _state_label(record, old), "new": _state_label(record, new)}
-    changes = "; ".join(f"{_label(record, field)}: {old if old not in (None, '') else '–'} → "
-                        f"{new if new not in (None, '') else '–'}" for field, (old, new) in activity.changes.items())
-    return _("%(actor)s changed %(record)s: %(changes)s") % {**names, "changes": changes}
+    return _("%(actor)s changed %(record)s: %(changes)s") % {**names, "changes": _diff_text(activity)}
