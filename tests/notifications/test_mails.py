@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kontor.contacts import actions as contact_actions
+from kontor.files import actions as file_actions
 from kontor.history import actions as history_actions
 from kontor.notifications import mails
 from kontor.notifications.models import MailPreference, Notification, NotificationType
@@ -38,6 +40,21 @@ def test_a_note_on_a_followed_record_is_mailed_with_a_link_to_it(alice, bob, per
     assert "Offer accepted!" in text_of(message)
     assert message["List-Unsubscribe"].strip().startswith("<https://kontor.example.com/notifications/unsubscribe/")
     assert Notification.objects.get(recipient=bob.user).emailed_at is not None
+
+
+def test_a_comment_on_a_file_is_mailed_to_its_uploader_with_a_link_to_the_file(alice, bob, person, smtp,
+                                                                               django_capture_on_commit_callbacks):
+    offer = file_actions.upload_file(bob.membership, SimpleUploadedFile("Angebot.pdf", b"%PDF-1.4\n"),
+                                     record=person.record)
+    record_actions.unwatch(person.record, alice.user)  # only the uploader is involved
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = history_actions.add_comment(alice.membership, "Signed copy attached?", file=offer)
+    [message] = smtp.messages
+    assert smtp.envelopes == [[bob.user.email]]
+    assert message["Subject"] == "Alice Adler commented on Angebot.pdf"
+    link = f"https://kontor.example.com/files/{offer.pk}/#comment-{comment.pk}"
+    assert link in text_of(message) and f'href="{link}"' in html_of(message)
+    assert "Signed copy attached?" in text_of(message)
 
 
 def test_the_mail_speaks_the_recipients_language(alice, bob, person, smtp, django_capture_on_commit_callbacks):
