@@ -83,12 +83,30 @@ def delete_comment(request: HttpRequest, record_id: int, comment_id: int) -> Htt
     return _comments_block(request, record, entry)
 
 
-def _task_comments(request: HttpRequest, task: Task, error: list[str] | None = None) -> HttpResponse:
+def _posted_comment(request: HttpRequest, **target: Task | Attachment) -> tuple[Comment | None, list[str] | None]:
+    """Writes the posted comment onto the task or file; the comment, or the reasons it was refused."""
+    try:
+        return actions.add_comment(request.membership, request.POST.get("body", ""),  # type: ignore[attr-defined]
+                                   notify=ticked(request) or [], **target), None  # type: ignore[arg-type]
+    except ValidationError as error:
+        return None, error.messages
+
+
+def _thread(request: HttpRequest, template: str, context: dict, page: str, created: Comment | None = None,
+            error: list[str] | None = None) -> HttpResponse:
+    """A task's or file's comments card again (htmx), or back to its page, at the new comment."""
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "history/_task_comments.html", {"task": task, "comment_error": error})
+        body = request.POST.get("body", "") if error else ""
+        return render(request, template, {**context, "comment_error": error, "body": body})
     if error:
         messages.error(request, " ".join(error))
-    return redirect(f"{task_page(task)}#task-comments-{task.pk}")
+    return redirect(f"{page}#{f'comment-{created.pk}' if created else context['anchor']}")
+
+
+def _task_thread(request: HttpRequest, task: Task, created: Comment | None = None,
+                 error: list[str] | None = None) -> HttpResponse:
+    return _thread(request, "history/_task_comments.html", {"task": task, "anchor": f"task-comments-{task.pk}"},
+                   task_page(task), created, error)
 
 
 def task_page(task: Task) -> str:
@@ -98,13 +116,8 @@ def task_page(task: Task) -> str:
 @require_POST
 @member_required
 def task_comment(request: HttpRequest, task_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    task = access_task(membership, task_id)
-    try:
-        actions.add_comment(membership, request.POST.get("body", ""), task=task, notify=ticked(request) or [])
-    except ValidationError as error:
-        return _task_comments(request, task, error=error.messages)
-    return _task_comments(request, task)
+    task = access_task(request.membership, task_id)  # type: ignore[attr-defined]
+    return _task_thread(request, task, *_posted_comment(request, task=task))
 
 
 @require_POST
@@ -112,33 +125,22 @@ def task_comment(request: HttpRequest, task_id: int) -> HttpResponse:
 def delete_task_comment(request: HttpRequest, task_id: int, comment_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     task = access_task(membership, task_id)
-    found = Comment.objects.filter(account=membership.account, task=task, pk=comment_id).first()
-    if found is None:
-        raise Http404
-    actions.delete_comment(found, membership)
-    return _task_comments(request, task)
+    actions.delete_comment(_comment_on(membership, comment_id, task=task), membership)
+    return _task_thread(request, task)
 
 
-def _file_comments(request: HttpRequest, attachment: Attachment, error: list[str] | None = None,
-                   anchor: str = "") -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "history/_file_comments.html", {"attachment": attachment, "comment_error": error})
-    if error:
-        messages.error(request, " ".join(error))
-    return redirect(f"{reverse('files:detail', args=[attachment.pk])}#{anchor or f'file-comments-{attachment.pk}'}")
+def _file_thread(request: HttpRequest, attachment: Attachment, created: Comment | None = None,
+                 error: list[str] | None = None) -> HttpResponse:
+    return _thread(request, "history/_file_comments.html",
+                   {"attachment": attachment, "anchor": f"file-comments-{attachment.pk}"},
+                   reverse("files:detail", args=[attachment.pk]), created, error)
 
 
 @require_POST
 @member_required
 def file_comment(request: HttpRequest, file_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    attachment = access_file(membership, file_id)
-    try:
-        created = actions.add_comment(membership, request.POST.get("body", ""), file=attachment,
-                                      notify=ticked(request) or [])
-    except ValidationError as error:
-        return _file_comments(request, attachment, error=error.messages)
-    return _file_comments(request, attachment, anchor=f"comment-{created.pk}")
+    attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
+    return _file_thread(request, attachment, *_posted_comment(request, file=attachment))
 
 
 @require_POST
@@ -146,8 +148,13 @@ def file_comment(request: HttpRequest, file_id: int) -> HttpResponse:
 def delete_file_comment(request: HttpRequest, file_id: int, comment_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     attachment = access_file(membership, file_id)
-    found = Comment.objects.filter(account=membership.account, file=attachment, pk=comment_id).first()
+    actions.delete_comment(_comment_on(membership, comment_id, file=attachment), membership)
+    return _file_thread(request, attachment)
+
+
+def _comment_on(membership: Membership, comment_id: int, **target: Task | Attachment) -> Comment:
+    """A comment of the account on that very task or file, or 404."""
+    found = Comment.objects.filter(account=membership.account, pk=comment_id, **target).first()
     if found is None:
         raise Http404
-    actions.delete_comment(found, membership)
-    return _file_comments(request, attachment)
+    return found

@@ -151,3 +151,11 @@ def test_a_comment_needs_exactly_one_target(bob, anna, offer):
     with pytest.raises(ValidationError):
         history_actions.add_comment(bob.membership, "Both?", entry=entry, file=offer)
     assert not Comment.objects.exists()
+
+
+def test_a_too_long_comment_is_refused_and_its_text_kept_for_shortening(bob, offer):
+    text = "Zu lang. " * 1200
+    html = bob.client.post(comment_url(offer), {"body": text}, headers=HTMX).content.decode()
+    assert "A comment can have at most 10,000 characters." in html
+    assert text.strip()[:200] in html
+    assert not Comment.objects.exists()
