@@ -268,3 +268,23 @@ def test_choices_in_a_diff_read_as_their_labels(alice, bob):
     contact_actions.update_person(person, alice.membership, {"last_name": "Kunz", "gender": "female"})
     html = bob.client.get(person.get_absolute_url()).content.decode()
     assert "gender: – → female" in html
+
+
+def test_a_deleted_note_leaves_a_line_on_each_of_its_records(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    company = contact_actions.create_company(alice.membership, {"name": "Kunz GmbH"})
+    call = history_actions.add_note(bob.membership, [person.record, company.record], "Called about the offer\nmore",
+                                    kind="call")
+    history_actions.delete_note(call, bob.membership)
+    for record in (person.record, company.record):
+        line = Activity.objects.get(record=record, verb=ActivityVerb.NOTE_DELETED)
+        assert (line.actor, line.summary) == (bob.user, "Called about the offer")
+    html = alice.client.get(person.get_absolute_url()).content.decode()
+    assert "Bob Berger deleted the report of a call: “Called about the offer”" in html
+
+
+def test_a_deleted_confidential_note_leaves_no_line(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    secret = history_actions.add_note(bob.membership, [person.record], "Salary", confidential=True)
+    history_actions.delete_note(secret, bob.membership)
+    assert not Activity.objects.filter(verb=ActivityVerb.NOTE_DELETED).exists()

@@ -23,6 +23,7 @@ from kontor.accounts.models import (
 )
 from kontor.accounts.roles import Role
 from kontor.history import activity
+from kontor.history.models import ActivityVerb
 from kontor.records.access import require
 from kontor.records.models import Record
 
@@ -215,7 +216,8 @@ def hand_over_records(source: Membership, target: Membership, by: Membership) ->
         raise PermissionDenied
     records = Record.objects.filter(account=by.account, responsible=source.user)
     handed = list(records.only("pk"))
-    activity.record_changes(by, handed, {"responsible": [source.user.name, target.user.name]})
+    activity.record_on_each(by, ActivityVerb.CHANGED, handed,
+                            changes={"responsible": [source.user.name, target.user.name]})
     return records.update(responsible=target.user)
 
 

@@ -16,7 +16,7 @@ from kontor.accounts.models import Membership
 from kontor.files.models import Attachment
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
-from kontor.history.models import Activity, Comment, Entry, EntryKind, EntryLink
+from kontor.history.models import Activity, ActivityVerb, Comment, Entry, EntryKind, EntryLink
 from kontor.notifications import actions as notification_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import Record
@@ -110,11 +110,18 @@ def update_note(entry: Entry, by: Membership, body: str, confidential: bool | No
     return entry
 
 
+@transaction.atomic
 def delete_note(entry: Entry, by: Membership) -> None:
+    """Deletes a note (call, meeting, e-mail) for good. Each of its records keeps a line saying who
+    deleted it and how it began, unless it was confidential: everyone reads those lines."""
     if not can_delete_entry(by, entry):
         raise PermissionDenied(_("You can only delete your own notes."))
     search_index.remove_objects(Entry, [entry.pk])
     search_index.remove_comments_of(entry=entry)
+    if not entry.confidential:
+        first_line = next((line.strip() for line in (entry.subject or entry.body).splitlines() if line.strip()), "")
+        activity.record_on_each(by, ActivityVerb.NOTE_DELETED, Record.objects.filter(entries=entry),
+                                summary=first_line[:120], changes={"kind": entry.kind})
     entry.delete()
 
 

@@ -70,11 +70,12 @@ def record_activity(by: Membership, verb: str, record: Record | None = None, *, 
                                    created_at=now or timezone.now())
 
 
-def record_changes(by: Membership, records: Iterable[Record], changes: Mapping[str, Any]) -> None:
-    """The same change on many records at once (a hand-over of records): one line each, one INSERT."""
+def record_on_each(by: Membership, verb: str, records: Iterable[Record], *, summary: str = "",
+                   changes: Mapping[str, Any] | None = None) -> None:
+    """The same line on many records at once (a hand-over of records, a note on several), in one INSERT."""
     now = timezone.now()
-    Activity.objects.bulk_create([Activity(account=by.account, record=record, verb=ActivityVerb.CHANGED,
-                                           actor=by.user, changes=dict(changes), created_at=now)
+    Activity.objects.bulk_create([Activity(account=by.account, record=record, verb=verb, actor=by.user,
+                                           summary=_short(summary), changes=dict(changes or {}), created_at=now)
                                   for record in records], batch_size=500)
 
 

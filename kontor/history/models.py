@@ -110,6 +110,7 @@ class ActivityVerb(models.TextChoices):
     FILE_ADDED = "file_add", _("added files to")
     FILE_DELETED = "file_del", _("deleted a file from")
     FILE_RESTORED = "file_back", _("brought back a file on")
+    NOTE_DELETED = "note_del", _("deleted a note")
     TASK_CREATED = "task_new", _("created a task")
     TASK_CHANGED = "task_edit", _("changed a task")
     TASK_DONE = "task_done", _("completed a task")

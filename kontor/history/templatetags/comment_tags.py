@@ -108,6 +108,13 @@ def _diff_text(activity: Activity, task: bool = False) -> str:
     return "; ".join(parts)
 
 
+NOTE_DELETED_TEXTS: dict[str, Promise] = {
+    "note": gettext_lazy("%(actor)s deleted a note: “%(text)s”"),
+    "call": gettext_lazy("%(actor)s deleted the report of a call: “%(text)s”"),
+    "meeting": gettext_lazy("%(actor)s deleted the report of a meeting: “%(text)s”"),
+    "email": gettext_lazy("%(actor)s deleted an e-mail: “%(text)s”"),
+}
+
 TASK_TEXTS: dict[str, Promise] = {
     ActivityVerb.TASK_CREATED: gettext_lazy("%(actor)s created the task “%(task)s”."),
     ActivityVerb.TASK_CHANGED: gettext_lazy("%(actor)s changed the task “%(task)s”: %(changes)s"),
@@ -138,6 +145,9 @@ def activity_text(activity: Activity) -> str:
         return _("%(actor)s restored %(record)s from the trash.") % names
     if verb == ActivityVerb.ASSIGNED:
         return _("%(actor)s assigned the task “%(task)s” to %(user)s.") % names
+    if verb == ActivityVerb.NOTE_DELETED:
+        text = NOTE_DELETED_TEXTS.get(activity.changes.get("kind", ""), NOTE_DELETED_TEXTS["note"])
+        return text % {**names, "text": activity.summary}
     if verb in TASK_TEXTS:
         return TASK_TEXTS[verb] % {**names, "changes": _diff_text(activity, task=True)}
     if verb == ActivityVerb.FILE_ADDED:
