@@ -109,6 +109,7 @@ def notify_comment(comment: Comment, by: Membership, ticked: Iterable[int] = ())
     records, for a task its assignee and creator, for a file its uploader and the followers of
     its record. Each colleague is told once."""
     entry, task, file = comment.entry, comment.task, comment.file
+    readable_with = entry  # who may not read this entry hears nothing of the comment
     named = {m.user_id: m for m in [*mentioned(by, comment.body), *colleagues(by, ticked)]}
     target = Q(entry=entry) if entry else Q(task=task) if task else Q(file=file)
     earlier = Comment.objects.filter(target).exclude(pk=comment.pk)
@@ -122,19 +123,20 @@ def notify_comment(comment: Comment, by: Membership, ticked: Iterable[int] = ())
     elif task is not None:
         involved |= {task.assignee_id, task.created_by_id}
         record, url, title = task.record, task_url(task), task.title
-    else:
-        assert file is not None
-        entry = file.entry  # a file on a confidential entry is as hidden as the entry
+    elif file is not None:
+        readable_with = file.entry  # a file on a confidential note is as hidden as the note
         record = file.record
         involved |= _watchers([record] if record else []) | {file.uploaded_by_id}
         url, title = f"{reverse('files:detail', args=[file.pk])}#comment-{comment.pk}", file.name
+    else:
+        raise ValueError("A comment belongs to an entry, a task or a file.")
     others = {m.user_id: m for m in colleagues(by, {i for i in involved if i is not None} - set(named))}
     rows = []
     for kind, members in ((NotificationType.MENTION, named), (NotificationType.COMMENT, others)):
         rows += [Notification(account=by.account, recipient=m.user, actor=by.user, type=kind, record=record,
-                              entry=comment.entry, task=task, comment=comment, url=url, title=title,
+                              entry=entry, task=task, comment=comment, url=url, title=title,
                               excerpt=_excerpt(comment.body))
-                 for m in members.values() if _may_read(m, entry)]
+                 for m in members.values() if _may_read(m, readable_with)]
     return _create(rows)
 
 
