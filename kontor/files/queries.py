@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.models import Attachment
 from kontor.files.sniff import megabytes
-from kontor.history.models import Entry
+from kontor.history.models import Comment, Entry
 from kontor.records.models import Record
 
 RECORD_CARD_SIZE = 10
@@ -60,14 +60,23 @@ def page_of(files: QuerySet[Attachment], page: int, per_page: int) -> tuple[list
     """One page and whether another follows, learnt from one row more (no COUNT)."""
     start = (page - 1) * per_page
     rows = list(files[start:start + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+    return count_comments(rows[:per_page]), len(rows) > per_page
+
+
+def count_comments(files: list[Attachment]) -> list[Attachment]:
+    """Sets `comment_count` on each file, for the lists' "2 comments": one query for the page."""
+    counts = dict(Comment.objects.filter(file__in=files).values("file_id").annotate(count=Count("pk"))
+                  .values_list("file_id", "count")) if files else {}
+    for attachment in files:
+        attachment.comment_count = counts.get(attachment.pk, 0)  # type: ignore[attr-defined]
+    return files
 
 
 def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) -> tuple[list[Attachment], bool]:
     """The newest files on a record (its entries' files included) and whether there are more."""
     rows = list(visible_files(by).filter(record=record).select_related("uploaded_by")
                 .order_by("-created_at", "-pk")[:limit + 1])
-    return rows[:limit], len(rows) > limit
+    return count_comments(rows[:limit]), len(rows) > limit
 
 
 def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:

@@ -159,3 +159,14 @@ def test_a_too_long_comment_is_refused_and_its_text_kept_for_shortening(bob, off
     assert "A comment can have at most 10,000 characters." in html
     assert text.strip()[:200] in html
     assert not Comment.objects.exists()
+
+
+def test_the_files_lists_say_how_many_comments_a_file_has(alice, bob, anna, offer):
+    quiet = put_file(alice, anna.record, "quiet.pdf")
+    for number in range(2):
+        history_actions.add_comment(bob.membership, f"Remark {number}", file=offer)
+    link = f'href="{file_page(offer)}#file-comments-{offer.pk}">2 comments</a>'
+    area = alice.client.get(reverse("files:list")).content.decode()
+    assert link in area
+    assert f"#file-comments-{quiet.pk}" not in area
+    assert link in alice.client.get(anna.get_absolute_url()).content.decode()
