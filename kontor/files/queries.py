@@ -80,10 +80,13 @@ def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) 
 
 
 def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:
-    """Loads each entry's visible files in one query (as `entry.attachments.all()`)."""
+    """Loads each entry's visible files in one query (as `entry.attachments.all()`), and their
+    comment counts in one more when there are any."""
     files = (Attachment.objects.filter(account=by.account).visible_to(roles.can_read_confidential(by.role))
              .select_related("uploaded_by").order_by("created_at", "pk"))
-    prefetch_related_objects(list(entries), Prefetch("attachments", queryset=files))
+    entries = list(entries)
+    prefetch_related_objects(entries, Prefetch("attachments", queryset=files))
+    count_comments([attachment for entry in entries for attachment in entry.attachments.all()])
 
 
 def uploaders(by: Membership) -> list[tuple[int, str]]:

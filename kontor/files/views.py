@@ -158,6 +158,7 @@ def restore(request: HttpRequest, file_id: int) -> HttpResponse:
     actions.restore_file(attachment, membership)
     back = _next(request, _home(attachment))
     if request.htmx:  # type: ignore[attr-defined]
+        queries.count_comments([attachment])
         return render(request, "files/_file.html", {"attachment": attachment, "membership": membership,
                                                     "next": back, "show_record": request.POST.get("show_record")})
     messages.success(request, _("The file “%(name)s” is back.") % {"name": attachment.name})

@@ -170,3 +170,15 @@ def test_the_files_lists_say_how_many_comments_a_file_has(alice, bob, anna, offe
     assert link in area
     assert f"#file-comments-{quiet.pk}" not in area
     assert link in alice.client.get(anna.get_absolute_url()).content.decode()
+
+
+def test_a_file_under_a_note_and_a_file_brought_back_keep_their_comment_count(alice, bob, anna):
+    note = history_actions.add_note(alice.membership, [anna.record], "Contract signed")
+    signed = put_file(alice, anna.record, "signed.pdf", entry=note)
+    history_actions.add_comment(bob.membership, "Filed it", file=signed)
+    link = f'#file-comments-{signed.pk}">1 comment</a>'
+    timeline = alice.client.get(anna.get_absolute_url()).content.decode().split(f'id="entry-files-{note.pk}"')[1]
+    assert link in timeline.split("</ul>")[0]
+    file_actions.delete_file(signed, alice.membership)
+    restored = alice.client.post(reverse("files:restore", args=[signed.pk]), headers=HTMX).content.decode()
+    assert link in restored
