@@ -83,30 +83,33 @@ def delete_comment(request: HttpRequest, record_id: int, comment_id: int) -> Htt
     return _comments_block(request, record, entry)
 
 
-def _posted_comment(request: HttpRequest, **target: Task | Attachment) -> tuple[Comment | None, list[str] | None]:
+def _posted_comment(request: HttpRequest, *, task: Task | None = None,
+                    file: Attachment | None = None) -> tuple[Comment | None, list[str] | None]:
     """Writes the posted comment onto the task or file; the comment, or the reasons it was refused."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
     try:
-        return actions.add_comment(request.membership, request.POST.get("body", ""),  # type: ignore[attr-defined]
-                                   notify=ticked(request) or [], **target), None  # type: ignore[arg-type]
+        return actions.add_comment(membership, request.POST.get("body", ""), task=task, file=file,
+                                   notify=ticked(request) or []), None
     except ValidationError as error:
         return None, error.messages
 
 
-def _thread(request: HttpRequest, template: str, context: dict, page: str, created: Comment | None = None,
-            error: list[str] | None = None) -> HttpResponse:
-    """A task's or file's comments card again (htmx), or back to its page, at the new comment."""
+def _thread(request: HttpRequest, template: str, context: dict, page: str, card_id: str,
+            created: Comment | None, error: list[str] | None) -> HttpResponse:
+    """A task's or file's comments card again (htmx, keeping a refused comment's text), or back to
+    its page: at the new comment, else at the card."""
     if request.htmx:  # type: ignore[attr-defined]
         body = request.POST.get("body", "") if error else ""
         return render(request, template, {**context, "comment_error": error, "body": body})
     if error:
         messages.error(request, " ".join(error))
-    return redirect(f"{page}#{f'comment-{created.pk}' if created else context['anchor']}")
+    return redirect(f"{page}#{f'comment-{created.pk}' if created else card_id}")
 
 
 def _task_thread(request: HttpRequest, task: Task, created: Comment | None = None,
                  error: list[str] | None = None) -> HttpResponse:
-    return _thread(request, "history/_task_comments.html", {"task": task, "anchor": f"task-comments-{task.pk}"},
-                   task_page(task), created, error)
+    return _thread(request, "history/_task_comments.html", {"task": task}, task_page(task),
+                   f"task-comments-{task.pk}", created, error)
 
 
 def task_page(task: Task) -> str:
@@ -131,9 +134,8 @@ def delete_task_comment(request: HttpRequest, task_id: int, comment_id: int) -> 
 
 def _file_thread(request: HttpRequest, attachment: Attachment, created: Comment | None = None,
                  error: list[str] | None = None) -> HttpResponse:
-    return _thread(request, "history/_file_comments.html",
-                   {"attachment": attachment, "anchor": f"file-comments-{attachment.pk}"},
-                   reverse("files:detail", args=[attachment.pk]), created, error)
+    return _thread(request, "history/_file_comments.html", {"attachment": attachment},
+                   reverse("files:detail", args=[attachment.pk]), f"file-comments-{attachment.pk}", created, error)
 
 
 @require_POST
@@ -152,9 +154,10 @@ def delete_file_comment(request: HttpRequest, file_id: int, comment_id: int) -> 
     return _file_thread(request, attachment)
 
 
-def _comment_on(membership: Membership, comment_id: int, **target: Task | Attachment) -> Comment:
+def _comment_on(membership: Membership, comment_id: int, *, task: Task | None = None,
+                file: Attachment | None = None) -> Comment:
     """A comment of the account on that very task or file, or 404."""
-    found = Comment.objects.filter(account=membership.account, pk=comment_id, **target).first()
+    found = Comment.objects.filter(account=membership.account, pk=comment_id, task=task, file=file).first()
     if found is None:
         raise Http404
     return found
