@@ -288,3 +288,20 @@ def test_a_deleted_confidential_note_leaves_no_line(alice, bob):
     secret = history_actions.add_note(bob.membership, [person.record], "Salary", confidential=True)
     history_actions.delete_note(secret, bob.membership)
     assert not Activity.objects.filter(verb=ActivityVerb.NOTE_DELETED).exists()
+
+
+def test_an_update_reads_only_what_it_changes_for_the_diff(alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch"})
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    with CaptureQueriesContext(connection) as captured:
+        deal_actions.update_deal(deal, alice.membership, {"name": "Relaunch 2027"})
+        contact_actions.update_person(person, alice.membership, {"last_name": "Kunze"})
+    read = " ".join(query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT"))
+    # (contact details are read anyway, by the search index; positions and addresses are not)
+    for table in ("deals_deal_people", "deals_deal_colleagues", "records_recordtag", "contacts_address",
+                  "contacts_position"):
+        assert table not in read, f"{table} was read for a diff of the name alone"
+    assert _changes(deal.record) == [{"name": ["Relaunch", "Relaunch 2027"]}]

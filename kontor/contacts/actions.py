@@ -166,9 +166,12 @@ def _details_snapshot(obj: Person | Company, details: Details) -> dict[str, str]
     return found
 
 
-def _change_snapshot(obj: Person | Company, fields: tuple[str, ...], details: Details) -> dict[str, Any]:
-    """Everything an update can change, before or after it, for the activity's field diff."""
-    return {**activity.snapshot(obj, fields), **activity.record_snapshot(obj.record),
+def _change_snapshot(obj: Person | Company, fields: tuple[str, ...], details: Details,
+                     responsible: User | None | bool, tags: Iterable[str] | None) -> dict[str, Any]:
+    """What an update changes, before or after it, for the activity's field diff: the fields, and
+    the responsible user, tags and lists when the update replaces them."""
+    return {**activity.snapshot(obj, fields),
+            **activity.record_snapshot(obj.record, responsible=responsible is not False, tags=tags is not None),
             **_details_snapshot(obj, details)}
 
 
@@ -231,7 +234,7 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     """Saves changes if the person is still at `version` (None skips the check).
     `responsible=False` leaves the responsible user as it is; None clears it."""
     details = details or Details()
-    before = _change_snapshot(person, PERSON_FIELDS, details)
+    before = _change_snapshot(person, PERSON_FIELDS, details, responsible, tags)
     _apply_fields(person, fields, PERSON_FIELDS)
     record_actions.bump_version(person.record, by, version)
     person.save()
@@ -241,7 +244,8 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
         record_actions.set_tags(person.record, tags)
     search_index.index(person)
     activity.record_activity(by, ActivityVerb.CHANGED, person.record,
-                             changes=activity.field_diff(before, _change_snapshot(person, PERSON_FIELDS, details)))
+                             changes=activity.field_diff(before, _change_snapshot(person, PERSON_FIELDS, details,
+                                                                                 responsible, tags)))
     return person
 
 
@@ -265,7 +269,7 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
                    details: Details | None = None, tags: Iterable[str] | None = None,
                    responsible: User | None | bool = False) -> Company:
     details = details or Details()
-    before = _change_snapshot(company, COMPANY_FIELDS, details)
+    before = _change_snapshot(company, COMPANY_FIELDS, details, responsible, tags)
     _apply_fields(company, fields, COMPANY_FIELDS)
     record_actions.bump_version(company.record, by, version)
     company.save()
@@ -275,7 +279,8 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
         record_actions.set_tags(company.record, tags)
     search_index.index(company)
     activity.record_activity(by, ActivityVerb.CHANGED, company.record,
-                             changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details)))
+                             changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details,
+                                                                                 responsible, tags)))
     return company
 
 

@@ -106,14 +106,21 @@ def check_links(by: Membership, company: Company | None, people: Iterable[Person
             raise ValidationError({"colleagues": _("Only active colleagues of this team can be involved.")})
 
 
-def change_snapshot(obj: Deal | Project, fields: tuple[str, ...]) -> dict[str, Any]:
-    """Everything an update of a deal or a project can change, before or after it, for the
-    activity's field diff: its own fields, responsible user and tags, company, people, colleagues."""
-    return {**activity.snapshot(obj, fields), **activity.record_snapshot(obj.record),
-            "company": obj.company.name if obj.company else "",
-            # order_by: a fresh read, never a prefetch cache that still holds the old people
-            "people": activity.listed(person.full_name for person in obj.people.order_by("sort_name")),
-            "colleagues": activity.listed(user.name for user in obj.colleagues.order_by("name"))}
+def change_snapshot(obj: Deal | Project, fields: tuple[str, ...], *, company: Any, people: Any, colleagues: Any,
+                    tags: Any, responsible: Any) -> dict[str, Any]:
+    """What an update of a deal or a project changes, before or after it, for the activity's field
+    diff: its own fields, and whatever of responsible user, tags, company, people and colleagues
+    the update sets (the arguments as update_deal takes them: KEEP or None leave a thing alone)."""
+    found = {**activity.snapshot(obj, fields),
+             **activity.record_snapshot(obj.record, responsible=responsible is not KEEP, tags=tags is not None)}
+    if company is not KEEP:
+        found["company"] = obj.company.name if obj.company else ""
+    # order_by: a fresh read, never a prefetch cache that still holds the old people
+    if people is not None:
+        found["people"] = activity.listed(person.full_name for person in obj.people.order_by("sort_name"))
+    if colleagues is not None:
+        found["colleagues"] = activity.listed(user.name for user in obj.colleagues.order_by("name"))
+    return found
 
 
 def _apply_stage(deal: Deal, stage: str) -> tuple[str, str] | None:
@@ -184,7 +191,9 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 responsible: User | None = KEEP) -> Deal:
     """Saves changes if the deal is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    before = change_snapshot(deal, DEAL_FIELDS)
+    changing = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
+                "responsible": responsible}
+    before = change_snapshot(deal, DEAL_FIELDS, **changing)
     _apply_fields(deal, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     change = _apply_stage(deal, stage) if stage is not None else None
@@ -198,7 +207,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
     if tags is not None:
         record_actions.set_tags(record, tags)
     activity.record_activity(by, ActivityVerb.CHANGED, record,
-                             changes=activity.field_diff(before, change_snapshot(deal, DEAL_FIELDS)))
+                             changes=activity.field_diff(before, change_snapshot(deal, DEAL_FIELDS, **changing)))
     if change:
         _note_stage_change(by, deal, *change)
     search_index.index(deal)

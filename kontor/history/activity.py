@@ -53,10 +53,15 @@ def tag_names(record: Record) -> str:
     return ", ".join(sorted(record.tags.values_list("name", flat=True), key=str.lower))
 
 
-def record_snapshot(record: Record) -> dict[str, Any]:
-    """What every kind of record shares and a change can touch: its responsible user and its tags
-    (the diff's keys "responsible" and "tags")."""
-    return {"responsible": record.responsible.name if record.responsible else "", "tags": tag_names(record)}
+def record_snapshot(record: Record, *, responsible: bool, tags: bool) -> dict[str, Any]:
+    """What every kind of record shares, as far as a change touches it: its responsible user and
+    its tags (the diff's keys "responsible" and "tags"). What it leaves alone is not read."""
+    found: dict[str, Any] = {}
+    if responsible:
+        found["responsible"] = record.responsible.name if record.responsible else ""
+    if tags:
+        found["tags"] = tag_names(record)
+    return found
 
 
 def record_activity(by: Membership, verb: str, record: Record | None = None, *, summary: str = "",

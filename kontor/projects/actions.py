@@ -82,7 +82,9 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    responsible: User | None = KEEP) -> Project:
     """Saves changes if the project is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    before = change_snapshot(project, PROJECT_FIELDS)
+    changing = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
+                "responsible": responsible}
+    before = change_snapshot(project, PROJECT_FIELDS, **changing)
     _apply_fields(project, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     record_actions.bump_version(project.record, by, version)
@@ -96,7 +98,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
         record_actions.set_tags(record, tags)
     search_index.index(project)
     activity.record_activity(by, ActivityVerb.CHANGED, record,
-                             changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS)))
+                             changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS, **changing)))
     return project
 
 
