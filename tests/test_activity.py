@@ -305,3 +305,11 @@ def test_an_update_reads_only_what_it_changes_for_the_diff(alice):
                   "contacts_position"):
         assert table not in read, f"{table} was read for a diff of the name alone"
     assert _changes(deal.record) == [{"name": ["Relaunch", "Relaunch 2027"]}]
+
+
+def test_a_deleted_e_mail_is_named_by_its_plain_text(alice, bob):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    mail = history_actions.add_note(bob.membership, [person.record], "<p>Guten Tag &amp; danke</p>\n<p>Mehr</p>",
+                                    kind="email")
+    history_actions.delete_note(mail, bob.membership)
+    assert Activity.objects.get(verb=ActivityVerb.NOTE_DELETED).summary == "Guten Tag & danke"

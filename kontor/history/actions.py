@@ -17,6 +17,7 @@ from kontor.files.models import Attachment
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
 from kontor.history.models import Activity, ActivityVerb, Comment, Entry, EntryKind, EntryLink
+from kontor.lib.text import first_line, plain_text
 from kontor.notifications import actions as notification_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import Record
@@ -119,9 +120,9 @@ def delete_note(entry: Entry, by: Membership) -> None:
     search_index.remove_objects(Entry, [entry.pk])
     search_index.remove_comments_of(entry=entry)
     if not entry.confidential:
-        first_line = next((line.strip() for line in (entry.subject or entry.body).splitlines() if line.strip()), "")
         activity.record_on_each(by, ActivityVerb.NOTE_DELETED, Record.objects.filter(entries=entry),
-                                summary=first_line[:120], changes={"kind": entry.kind})
+                                summary=entry.subject or first_line(plain_text(entry.body)),
+                                changes={"kind": entry.kind})
     entry.delete()
 
 

@@ -10,21 +10,19 @@ search is adding an entry there and calling `index_objects` from its actions.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Prefetch
-from django.utils.html import strip_tags
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Assistant, Company, ContactDetail, Person
 from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
 from kontor.history.models import Comment, Entry, EntryKind, EntryLink
+from kontor.lib.text import first_line, plain_text
 from kontor.projects.models import Project
 from kontor.records.models import Record
 from kontor.search.folding import fold
@@ -47,13 +45,6 @@ class Source:
 
 def _clip(text: str) -> str:
     return text[:TITLE_LENGTH]
-
-
-def _plain(text: str) -> str:
-    """Plain text of a body that may be (cleaned) HTML, such as a filed e-mail."""
-    if "<" in text and re.search(r"<[a-zA-Z/][^>]*>", text):
-        text = html.unescape(strip_tags(text))
-    return text
 
 
 def _contact_lines(details: Iterable[ContactDetail]) -> tuple[list[str], list[str]]:
@@ -119,9 +110,8 @@ def entry_document(entry: Entry) -> Document:
     once every record it belongs to is in the trash."""
     records = sorted((link.record for link in entry.links.all()), key=lambda r: r.pk)
     alive = [r for r in records if not r.is_deleted]
-    body = _plain(entry.body) if entry.kind == EntryKind.EMAIL else entry.body
-    first_line = next((line.strip() for line in body.splitlines() if line.strip()), "")
-    title = entry.subject or first_line[:120]
+    body = plain_text(entry.body) if entry.kind == EntryKind.EMAIL else entry.body
+    title = entry.subject or first_line(body)
     kind = DocumentKind.EMAIL if entry.kind == EntryKind.EMAIL else DocumentKind.NOTE
     record = alive[0] if alive else (records[0] if records else None)
     return _document(entry.account_id, kind, entry.pk, record.pk if record else None, title,
@@ -139,8 +129,7 @@ def comment_document(comment: Comment) -> Document:
         task = comment.task
         record_id, confidential = (task.record_id if task else None), False
         hidden = task is not None and task.record is not None and task.record.is_deleted
-    first_line = next((line.strip() for line in comment.body.splitlines() if line.strip()), "")
-    return _document(comment.account_id, DocumentKind.COMMENT, comment.pk, record_id, first_line[:120],
+    return _document(comment.account_id, DocumentKind.COMMENT, comment.pk, record_id, first_line(comment.body),
                      [comment.body], name="", confidential=confidential, is_hidden=hidden,
                      sort_at=comment.created_at)
 
