@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kontor.search",
     "kontor.files",
     "kontor.notifications",
+    "kontor.mail",
+    "kontor.transfer",
     "kontor.api",
 ]
 

@@ -5,7 +5,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
-from kontor.api import companies, deals, errors, files, notes, people, projects, search, tags, tasks, users
+from kontor.api import (
+    companies,
+    deals,
+    emails,
+    errors,
+    files,
+    imports,
+    mail_in,
+    notes,
+    people,
+    projects,
+    search,
+    tags,
+    tasks,
+    users,
+)
 from kontor.api.auth import api_key_auth
 from kontor.api.comments import router as comments_router
 from kontor.api.notifications import router as notifications_router
@@ -31,6 +46,8 @@ RESOURCES = {"people": people.router, "companies": companies.router, "notes": no
              "tags": tags.router, "users": users.router, "tasks": tasks.router, "deals": deals.router,
              "projects": projects.router, "search": search.router, "files": files.router}
 RESOURCES.update({"comments": comments_router, "notifications": notifications_router})
+RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail": mail_in.router,
+                  "imports": imports.router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 
