@@ -19,6 +19,10 @@ urlpatterns = [
     path("files/", include("kontor.files.urls")),
     path("search/", include("kontor.search.urls")),
     path("notifications/", include("kontor.notifications.urls")),
+    path("mail/", include("kontor.mail.urls")),
+    path("inbox/", include("kontor.mail.inbox_urls")),
+    path("imports/", include("kontor.transfer.urls")),
+    path("export/", include("kontor.transfer.export_urls")),
     path("api/v1/", api.urls),
 ]
 
