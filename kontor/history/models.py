@@ -116,6 +116,8 @@ class ActivityVerb(models.TextChoices):
     TASK_DONE = "task_done", _("completed a task")
     TASK_REOPENED = "task_open", _("reopened a task")
     TASK_DELETED = "task_del", _("deleted a task")
+    IMPORTED = "imported", _("imported")
+    IMPORT_UNDONE = "unimported", _("undid an import")
 
 
 class Activity(models.Model):

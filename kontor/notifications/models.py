@@ -20,6 +20,8 @@ class NotificationType(models.TextChoices):
     COMMENT = "comment", _("Comments on records I follow and on entries I wrote or commented on")
     MENTION = "mention", _("When a colleague mentions me or ticks me")
     ASSIGNMENT = "assignment", _("Tasks assigned to me")
+    IMPORT = "import", _("When an import I started has finished")
+    WEBFORM = "webform", _("New enquiries from the website's contact forms")
 
 
 # The weekly summary is switched off like a notification type, but is no notification.
@@ -81,6 +83,10 @@ class Notification(models.Model):
             return gettext("%(actor)s commented on %(title)s") % names
         if self.type == NotificationType.MENTION:
             return gettext("%(actor)s mentioned you on %(title)s") % names
+        if self.type == NotificationType.IMPORT:
+            return gettext("Your import has finished: %(title)s") % names
+        if self.type == NotificationType.WEBFORM:
+            return gettext("New enquiry from the website: %(title)s") % names
         return gettext("%(actor)s assigned a task to you: %(title)s") % names
 
 
