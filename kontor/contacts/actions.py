@@ -178,21 +178,7 @@ def _change_snapshot(obj: Person | Company, fields: tuple[str, ...], details: De
 def _replace_person_lists(person: Person, details: Details) -> None:
     account = person.account
     if details.positions is not None:
-        positions = []
-        for data in details.positions:
-            if data.company.account_id != account.pk:
-                raise ValidationError({"positions": _("Unknown company.")})
-            positions.append(Position(account=account, person=person, company=data.company,
-                                      job_title=data.job_title.strip(), department=data.department.strip(),
-                                      is_primary=data.is_primary, is_former=data.is_former))
-        current = [p for p in positions if not p.is_former]
-        if current and not any(p.is_primary for p in current):
-            current[0].is_primary = True  # one current job is always the one shown in the head
-        seen_primary = False
-        for p in positions:
-            if p.is_primary and (seen_primary or p.is_former):
-                p.is_primary = False
-            seen_primary = seen_primary or p.is_primary
+        positions = _positions_of(person, details.positions)
         Position.objects.filter(person=person).delete()
         Position.objects.bulk_create(positions)
     if details.assistants is not None:
@@ -212,19 +198,141 @@ def _replace_person_lists(person: Person, details: Details) -> None:
             for d in details.dates if d.label.strip()])
 
 
+@dataclass
+class NewContact:
+    """One person or company to create: its fields (PERSON_FIELDS or COMPANY_FIELDS), its lists,
+    tags and responsible user (None: the creator)."""
+
+    fields: dict[str, Any]
+    details: Details | None = None
+    tags: Iterable[str] = ()
+    responsible: User | None = None
+
+
+def prepare_person(account_id: int, item: NewContact) -> Person:
+    """The person as it would be saved, checked like every save is (raises ValidationError with
+    the same keys as create_person): imports ask this for each row's verdict before they write."""
+    person = Person(account_id=account_id)
+    _apply_fields(person, item.fields, PERSON_FIELDS)
+    _check_lists(account_id, item.details or Details())
+    return person
+
+
+def prepare_company(account_id: int, item: NewContact) -> Company:
+    """The company as it would be saved, checked (see prepare_person)."""
+    company = Company(account_id=account_id)
+    _apply_fields(company, item.fields, COMPANY_FIELDS)
+    _check_lists(account_id, item.details or Details())
+    return company
+
+
+def _check_lists(account_id: int, details: Details) -> None:
+    if details.contact is not None:
+        _clean_contact(details.contact)
+    if details.addresses is not None:
+        for i, data in enumerate(details.addresses):
+            try:
+                Address(account_id=account_id, **vars(data)).full_clean(exclude=["record", "account"])
+            except ValidationError as error:
+                raise ValidationError({f"addresses.{i}": error.messages}) from None
+    for data in details.positions or ():
+        if data.company.account_id != account_id:
+            raise ValidationError({"positions": _("Unknown company.")})
+
+
 @transaction.atomic
+def create_people(by: Membership, items: Sequence[NewContact], *, log_each: bool = True) -> list[Person]:
+    """Creates people with their contact details, addresses, jobs, assistants, dates, tags and
+    search documents, in a few queries per batch whatever their number (bulk INSERTs). Every
+    item is checked first; the first one that fails raises its ValidationError and nothing is
+    written. `log_each=False` leaves out the activity line per person: an import writes one line
+    for all of them instead."""
+    people = [prepare_person(by.account_id, item) for item in items]
+    records = record_actions.create_records(by, Kind.PERSON, [(p.full_name, item.responsible)
+                                                              for p, item in zip(people, items, strict=True)])
+    for person, record in zip(people, records, strict=True):
+        person.record = record
+    Person.objects.bulk_create(people, batch_size=500)
+    _create_lists(by, people, [item.details or Details() for item in items])
+    _finish_creation(by, Person, people, items, log_each)
+    return people
+
+
+@transaction.atomic
+def create_companies(by: Membership, items: Sequence[NewContact], *, log_each: bool = True) -> list[Company]:
+    """Creates companies like create_people creates people."""
+    companies = [prepare_company(by.account_id, item) for item in items]
+    records = record_actions.create_records(by, Kind.COMPANY, [(c.name, item.responsible)
+                                                               for c, item in zip(companies, items, strict=True)])
+    for company, record in zip(companies, records, strict=True):
+        company.record = record
+    Company.objects.bulk_create(companies, batch_size=500)
+    _create_lists(by, companies, [item.details or Details() for item in items])
+    _finish_creation(by, Company, companies, items, log_each)
+    return companies
+
+
+def _finish_creation(by: Membership, model: type[Person] | type[Company], objects: Sequence[Person | Company],
+                     items: Sequence[NewContact], log_each: bool) -> None:
+    record_actions.tag_new_records(by.account, [(obj.record, item.tags) for obj, item in zip(objects, items,
+                                                                                              strict=True)
+                                                if item.tags])
+    search_index.index_objects(model, [obj.pk for obj in objects])
+    if log_each:
+        activity.record_on_each(by, ActivityVerb.CREATED, [obj.record for obj in objects])
+
+
+def _create_lists(by: Membership, objects: Sequence[Person | Company], all_details: Sequence[Details]) -> None:
+    """The lists of new people or companies, one bulk INSERT per kind of list."""
+    account = by.account
+    contact, addresses, positions, assistants, dates = [], [], [], [], []
+    for obj, details in zip(objects, all_details, strict=True):
+        record = obj.record
+        for i, (d, value, normalized) in enumerate(_clean_contact(details.contact or ())):
+            contact.append(ContactDetail(account=account, record=record, kind=d.kind, label=d.label, value=value,
+                                         normalized=normalized, position=i))
+        kept = [a for a in details.addresses or () if any(str(v).strip() for k, v in vars(a).items() if k != "label")]
+        addresses += [Address(account=account, record=record, position=i, **vars(a)) for i, a in enumerate(kept)]
+        if isinstance(obj, Person):
+            positions += _positions_of(obj, details.positions or ())
+            assistants += [Assistant(account=account, person=obj, name=a.name.strip(), email=a.email.strip(),
+                                     phone=a.phone.strip()) for a in details.assistants or () if a.name.strip()]
+            dates += [ImportantDate(account=account, person=obj, label=d.label.strip(), date=d.date)
+                      for d in details.dates or () if d.label.strip()]
+    for i, assistant in enumerate(assistants):
+        try:
+            assistant.full_clean(exclude=["person", "account"])
+        except ValidationError as error:
+            raise ValidationError({f"assistants.{i}": error.messages}) from None
+    for model, rows in ((ContactDetail, contact), (Address, addresses), (Position, positions),
+                        (Assistant, assistants), (ImportantDate, dates)):
+        if rows:
+            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined]
+
+
+def _positions_of(person: Person, wanted: Sequence[PositionData]) -> list[Position]:
+    """A person's jobs as rows: one current job is always the primary one, former jobs never are."""
+    positions = []
+    for data in wanted:
+        if data.company.account_id != person.account_id:
+            raise ValidationError({"positions": _("Unknown company.")})
+        positions.append(Position(account_id=person.account_id, person=person, company=data.company,
+                                  job_title=data.job_title.strip(), department=data.department.strip(),
+                                  is_primary=data.is_primary, is_former=data.is_former))
+    current = [p for p in positions if not p.is_former]
+    if current and not any(p.is_primary for p in current):
+        current[0].is_primary = True  # one current job is always the one shown in the head
+    seen_primary = False
+    for p in positions:
+        if p.is_primary and (seen_primary or p.is_former):
+            p.is_primary = False
+        seen_primary = seen_primary or p.is_primary
+    return positions
+
+
 def create_person(by: Membership, fields: dict[str, Any], details: Details | None = None,
                   tags: Iterable[str] = (), responsible: User | None = None) -> Person:
-    person = Person(account=by.account)
-    _apply_fields(person, fields, PERSON_FIELDS)
-    person.record = record_actions.create_record(by, Kind.PERSON, person.full_name, responsible)
-    person.save()
-    _replace_details(person.record, person, details or Details())
-    if tags:
-        record_actions.set_tags(person.record, tags)
-    search_index.index(person)
-    activity.record_activity(by, ActivityVerb.CREATED, person.record)
-    return person
+    return create_people(by, [NewContact(fields, details, tags, responsible)])[0]
 
 
 @transaction.atomic
@@ -249,19 +357,9 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     return person
 
 
-@transaction.atomic
 def create_company(by: Membership, fields: dict[str, Any], details: Details | None = None,
                    tags: Iterable[str] = (), responsible: User | None = None) -> Company:
-    company = Company(account=by.account)
-    _apply_fields(company, fields, COMPANY_FIELDS)
-    company.record = record_actions.create_record(by, Kind.COMPANY, company.name, responsible)
-    company.save()
-    _replace_details(company.record, company, details or Details())
-    if tags:
-        record_actions.set_tags(company.record, tags)
-    search_index.index(company)
-    activity.record_activity(by, ActivityVerb.CREATED, company.record)
-    return company
+    return create_companies(by, [NewContact(fields, details, tags, responsible)])[0]
 
 
 @transaction.atomic

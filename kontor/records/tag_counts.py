@@ -14,6 +14,7 @@ rest of the page, so each Tag keeps one counter per kind:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
@@ -32,6 +33,18 @@ def adjust(record: Record, tag_ids: Iterable[int], delta: int) -> None:
     if ids and record.deleted_at is None:
         field = counter(record.kind)
         Tag.objects.filter(pk__in=ids).update(**{field: F(field) + delta})
+
+
+def adjust_many(taggings: Iterable[tuple[str, int]], delta: int) -> None:
+    """Counts `delta` more (or fewer) live records per (kind, tag id) pair given, one UPDATE per tag
+    and kind touched: the bulk writers' (imports, their undo) variant of adjust()."""
+    totals: Counter[tuple[str, int]] = Counter(taggings)
+    by_change: dict[tuple[str, int], list[int]] = {}
+    for (kind, tag_id), times in totals.items():
+        by_change.setdefault((kind, times * delta), []).append(tag_id)
+    for (kind, change), tag_ids in by_change.items():
+        field = counter(kind)
+        Tag.objects.filter(pk__in=tag_ids).update(**{field: F(field) + change})
 
 
 def adjust_for_trash(record: Record, delta: int) -> None:
