@@ -50,6 +50,11 @@ def can_bulk_export(role: str) -> bool:
     return at_least(role, Role.ADMIN)
 
 
+def can_import(role: str) -> bool:
+    """Imports of whole files; members may still import a single vCard (see transfer.actions)."""
+    return at_least(role, Role.POWER)
+
+
 def bulk_delete_limit(role: str) -> int | None:
     """How many records one bulk delete may remove; None means no limit, 0 means none."""
     if at_least(role, Role.ADMIN):
