@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env_list("KONTOR_ALLOWED_HOSTS", "") or [
     urlsplit(BASE_URL).hostname or "localhost", "localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
 MAIL_DOMAIN = env_str("KONTOR_MAIL_DOMAIN", "kontor.localhost")
+# The largest incoming message Kontor takes (bytes; 25 MB unless set); larger ones are refused (552).
+MAIL_MAX_BYTES = env_int("KONTOR_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
