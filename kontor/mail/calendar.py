@@ -1,0 +1,65 @@
+"""Reading the invitation in a text/calendar part (what Outlook, Google and Apple send for meetings).
+
+Only what a person sees in the timeline: what, when, where, and whether it is an invitation, a
+cancellation or an answer. Floating and all-day times are read as UTC, because the mail does not
+say where they were meant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+
+from kontor.mail.headers import clean_line
+
+KNOWN_METHODS = {"PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"}
+
+
+@dataclass
+class CalendarEvent:
+    summary: str
+    start: datetime | None  # aware
+    end: datetime | None
+    location: str
+    method: str  # REQUEST, CANCEL, REPLY, ""
+
+
+def _aware(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+    return None
+
+
+def _property(component: icalendar.cal.Component, name: str) -> object | None:
+    """A decoded property value, or None when it is missing or does not parse."""
+    try:
+        prop = component.get(name)
+        return getattr(prop, "dt", None) if prop is not None and hasattr(prop, "dt") else prop
+    except Exception:  # icalendar parses lazily and raises many kinds of errors on bad values
+        return None
+
+
+def read_calendar(text: str) -> CalendarEvent | None:
+    """The first event of an iCalendar text, or None when it holds no readable event."""
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except Exception:  # from_ical raises ValueError, KeyError and others on broken input
+        return None
+    method = str(calendar.get("METHOD") or "").strip().upper()
+    for component in calendar.walk("VEVENT"):
+        start = _aware(_property(component, "DTSTART"))
+        end = _aware(_property(component, "DTEND"))
+        duration = _property(component, "DURATION")
+        if end is None and start is not None and isinstance(duration, timedelta):
+            end = start + duration
+        return CalendarEvent(
+            summary=clean_line(str(component.get("SUMMARY") or ""))[:500],
+            start=start,
+            end=end,
+            location=clean_line(str(component.get("LOCATION") or ""))[:500],
+            method=method if method in KNOWN_METHODS else "",
+        )
+    return None

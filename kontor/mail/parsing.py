@@ -1,0 +1,579 @@
+"""One e-mail message, as bytes, read into plain data: the pure parsing layer of mail filing.
+
+`parse_mail` never raises and always answers: real mail is messy (lying charsets, broken
+boundaries, 8-bit headers, truncated uploads), and a message that cannot be read well must still
+end up stored with a note, not lost in a traceback. The filing side (kontor/mail/actions.py) writes
+what this module returns; nothing here touches the database.
+
+The message is split with the email package's compat32 policy, which hands over header values raw
+instead of building header objects lazily (policy.default's objects raise on access for malformed
+address lists and ids, and turn 8-bit bytes into replacement characters). Header values are then
+decoded here (kontor/mail/headers.py), one header at a time, so one broken header costs only itself."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import mimetypes
+import quopri
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email import policy
+from email.generator import BytesGenerator
+from email.message import Message
+from email.parser import BytesHeaderParser, BytesParser
+from io import BytesIO
+
+from kontor.mail.calendar import CalendarEvent, read_calendar
+from kontor.mail.forwards import ForwardedMail, attached_forward, find_inline_forward
+from kontor.mail.headers import (
+    MailAddress,
+    decode_bytes,
+    decode_words,
+    header_text,
+    message_ids,
+    parse_addresses,
+    parse_date,
+    raw_to_text,
+    zone_of_date,
+)
+from kontor.mail.htmltext import clean_html, html_to_text
+
+__all__ = [
+    "CalendarEvent",
+    "ForwardedMail",
+    "MailAddress",
+    "MailAttachment",
+    "ParsedMail",
+    "header_recipients",
+    "parse_mail",
+]
+
+MAX_ATTACHMENTS = 500
+MAX_TEXT_CHARS = 1_000_000
+# HTML beyond this is cut before cleaning: no mail a person wrote is longer, and the cut keeps
+# cleaning and text conversion of a 25 MB message within a second or two.
+MAX_HTML_CHARS = 2_000_000
+# Parts visited at most; a message of 10,000 parts is read, one of a million is an attack.
+MAX_PARTS = 20_000
+MAX_SUBJECT_CHARS = 2_000
+
+ENVELOPE_HEADERS = ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to")
+KNOWN_HEADERS = {
+    "from", "to", "cc", "subject", "date", "message-id", "content-type", "mime-version", "received",
+    "delivered-to", "return-path", "reply-to", "sender", "in-reply-to", "references", "x-mailer",
+}
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery status notification|delivery failure|failure notice|returned mail"
+    r"|mail delivery failed|unzustellbar|nicht zugestellt|zustellung fehlgeschlagen|unzustellbare",
+    re.IGNORECASE,
+)
+AUTO_REPLY_SUBJECT = re.compile(
+    r"^\s*(?:out of (?:the )?office|automatic reply|automatische antwort|abwesenheitsnotiz|abwesenheit"
+    r"|auto(?:matic)?[- ]?(?:reply|response)|autoreply|auto:|réponse automatique|away from)",
+    re.IGNORECASE,
+)
+REPORT_SUBJECT = re.compile(r"^\s*report domain:|^\s*(?:read|gelesen|lesebestätigung)\s*:", re.IGNORECASE)
+META_CHARSET = re.compile(rb"<meta[^>]{0,500}charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
+
+
+@dataclass
+class MailAttachment:
+    filename: str  # decoded (RFC 2047 and RFC 2231), no folders, no control characters; never empty
+    content_type: str  # lower-case, e.g. "application/pdf"
+    data: bytes
+    content_id: str  # without <>, "" if none (for cid: images in the HTML)
+    is_inline: bool
+
+
+@dataclass
+class ParsedMail:
+    subject: str
+    sender: MailAddress | None  # From (first address)
+    reply_to: list[MailAddress]
+    to: list[MailAddress]
+    cc: list[MailAddress]
+    delivered_to: list[str]  # Delivered-To, X-Original-To, Envelope-To, X-Envelope-To values, lower-cased
+    date: datetime | None  # aware UTC; None when missing or nonsense (before 1980, > 2 days ahead)
+    message_id: str  # without <>, stripped, at most 300 chars; "" when missing
+    in_reply_to: str
+    text: str  # text/plain body, or converted from HTML; never None
+    html: str  # cleaned HTML ("" when the mail has no HTML part)
+    has_remote_images: bool
+    attachments: list[MailAttachment]
+    forwarded: ForwardedMail | None
+    calendar: CalendarEvent | None
+    kind: str  # "mail", "bounce", "auto_reply", "report"
+    problems: list[str]  # short English notes on defects found (for logs and the inbox note)
+    unreadable: bool  # True only when nothing sensible could be read
+    references: list[str] = field(default_factory=list)  # References ids, oldest first, for threading
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Never raises for any input bytes (including empty, binary garbage, 25 MB); always returns."""
+    try:
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        return _Reader(bytes(raw)).read()
+    except Exception as error:  # the last line of defence: a parser bug must not lose the message
+        return _unreadable(raw, f"message could not be parsed ({type(error).__name__})")
+
+
+def header_recipients(raw: bytes) -> list[str]:
+    """Delivered-To, X-Original-To, Envelope-To, To, Cc addresses (lower-cased, in that order,
+    without duplicates): what an IMAP poller uses to find which dropbox a message was for. Never raises."""
+    try:
+        message = BytesHeaderParser(policy=policy.compat32).parsebytes(bytes(raw))
+        headers = _raw_headers(message)
+        found: list[str] = []
+        for name in ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to", "to", "cc"):
+            for value in headers.get(name, []):
+                for address in parse_addresses(value):
+                    if address.email.lower() not in found:
+                        found.append(address.email.lower())
+        return found
+    except Exception:  # the poller must get an answer for every message, even an empty one
+        return []
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+
+def _raw_headers(message: Message) -> dict[str, list[str]]:
+    """Header values by lower-cased name, raw (8-bit bytes as surrogate escapes), in order."""
+    headers: dict[str, list[str]] = {}
+    for name, value in message.raw_items():
+        headers.setdefault(str(name).strip().lower(), []).append(str(value))
+    return headers
+
+
+def _params(part: Message) -> Message:
+    """A stand-in holding only the part's Content-Type and Content-Disposition, decoded to text.
+
+    The email package's parameter parsing (RFC 2231 continuations and charsets) is good, but on a
+    raw 8-bit filename it hands back replacement characters; decoding the value first keeps it."""
+    stand_in = Message()
+    headers = _raw_headers(part)
+    for name in ("content-type", "content-disposition"):
+        values = headers.get(name)
+        if values:
+            stand_in[name] = raw_to_text(values[0][:10_000]).replace("\r", " ").replace("\n", " ")
+    if "content-type" not in stand_in:
+        stand_in.set_default_type(part.get_default_type())
+    return stand_in
+
+
+class _Reader:
+    """Reads one message; collects the parts as it walks the MIME tree once, in document order."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.problems: list[str] = []
+        self.plain: list[str] = []
+        self.html: list[str] = []
+        self.attachments: list[MailAttachment] = []
+        self.attached_messages: list[Message] = []
+        self.report_texts: list[str] = []
+        self.calendar: CalendarEvent | None = None
+        self.dropped_attachments = 0
+
+    def note(self, problem: str) -> None:
+        if problem and problem not in self.problems and len(self.problems) < 50:
+            self.problems.append(problem)
+
+    def read(self) -> ParsedMail:
+        if not self.raw.strip():
+            return _unreadable(self.raw, "empty message")
+        message = BytesParser(policy=policy.compat32).parsebytes(self.raw)
+        headers = _raw_headers(message)
+        for defect in message.defects[:5]:
+            self.note(_defect_note(defect))
+        self._walk(message)
+
+        charset_hint = _params(message).get_param("charset")
+        hint = charset_hint if isinstance(charset_hint, str) else None
+        subject = header_text(_first(headers, "subject"), hint)[:MAX_SUBJECT_CHARS]
+        senders = parse_addresses(_first(headers, "from"), hint) or parse_addresses(_first(headers, "sender"), hint)
+        date_value = _first(headers, "date")
+        date = parse_date(date_value)
+        if date_value and date is None:
+            self.note("Date header unreadable or implausible")
+        zone = zone_of_date(date_value)
+        in_reply_to = message_ids(_first(headers, "in-reply-to"))
+
+        text, html, has_remote_images = self._bodies()
+        kind = self._kind(message, headers, senders, subject)
+        forwarded = self._forwarded(kind, text, subject, zone)
+        if self.dropped_attachments:
+            self.note(f"{self.dropped_attachments} attachments beyond {MAX_ATTACHMENTS} dropped")
+
+        unreadable = False
+        if not KNOWN_HEADERS & headers.keys():
+            self.note("no mail headers found")
+            if not _looks_readable(self.raw):
+                unreadable = True
+                text = _normalise_text(decode_bytes(self.raw, None)[0])[:MAX_TEXT_CHARS]
+        return ParsedMail(
+            subject=subject,
+            sender=senders[0] if senders else None,
+            reply_to=parse_addresses(_first(headers, "reply-to"), hint),
+            to=_all_addresses(headers, "to", hint),
+            cc=_all_addresses(headers, "cc", hint),
+            delivered_to=_envelope_recipients(headers),
+            date=date,
+            message_id=next(iter(message_ids(_first(headers, "message-id"))), ""),
+            in_reply_to=in_reply_to[0] if in_reply_to else "",
+            text=text,
+            html=html,
+            has_remote_images=has_remote_images,
+            attachments=self.attachments,
+            forwarded=forwarded,
+            calendar=self.calendar,
+            kind=kind,
+            problems=self.problems,
+            unreadable=unreadable,
+            references=message_ids(_first(headers, "references"))[-100:],
+        )
+
+    # -- walking the tree
+
+    def _walk(self, message: Message) -> None:
+        """Visit every part once, depth first in document order, without recursion (a message can
+        nest a hundred multiparts deep)."""
+        stack: list[Message] = [message]
+        visited = 0
+        while stack:
+            part = stack.pop()
+            visited += 1
+            if visited > MAX_PARTS:
+                self.note(f"more than {MAX_PARTS} parts; the rest was not read")
+                return
+            params = _params(part)
+            content_type = params.get_content_type()
+            if content_type.startswith("message/") and content_type != "message/delivery-status":
+                self._attached_message(part, params)
+                continue
+            if content_type == "message/delivery-status":
+                self.report_texts.append(_delivery_status(part))
+                continue
+            if part.is_multipart():
+                children = part.get_payload()
+                if isinstance(children, list):
+                    stack.extend(reversed([child for child in children if isinstance(child, Message)]))
+                continue
+            if content_type.startswith("multipart/"):
+                self.note("multipart part without readable parts (broken boundary)")
+                content_type = "text/plain"
+            self._leaf(part, params, content_type)
+
+    def _leaf(self, part: Message, params: Message, content_type: str) -> None:
+        disposition = (params.get_content_disposition() or "").lower()
+        filename = self._filename(params)
+        data = _payload(part)
+        if content_type in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            charset = params.get_param("charset")
+            label = charset if isinstance(charset, str) else None
+            if content_type == "text/html" and not label:
+                meta = META_CHARSET.search(data[:4096])
+                label = meta.group(1).decode("ascii") if meta else None
+            text, note = decode_bytes(data, label)
+            self.note(note)
+            if content_type == "text/html":
+                self.html.append(text)
+            else:
+                if str(params.get_param("format") or "").lower() == "flowed":
+                    text = _unflow(_normalise_text(text), str(params.get_param("delsp") or "").lower() == "yes")
+                self.plain.append(text)
+            return
+        if content_type in ("text/calendar", "application/ics") and self.calendar is None:
+            charset = params.get_param("charset")
+            self.calendar = read_calendar(decode_bytes(data, charset if isinstance(charset, str) else None)[0])
+        self._attach(part, params, content_type, data, filename)
+
+    def _attached_message(self, part: Message, params: Message) -> None:
+        """A message/rfc822 part: kept whole as an .eml file; its From is a forward's original sender."""
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], Message) else None
+        data = _message_bytes(inner) if inner is not None else _payload(part)
+        encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+        if encoding in ("base64", "quoted-printable"):
+            # Not allowed for message/rfc822, but sent: the parser read the encoded text as a message.
+            data = _decode_transfer(data, encoding)
+            inner = BytesParser(policy=policy.compat32).parsebytes(data)
+        elif inner is None and data.strip():
+            inner = BytesParser(policy=policy.compat32).parsebytes(data)
+        filename = self._filename(params)
+        if not filename and inner is not None:
+            filename = header_text(_first(_raw_headers(inner), "subject"))[:150]
+        filename = _safe_filename(filename, "message.eml")
+        if not filename.lower().endswith(".eml"):
+            filename += ".eml"
+        if inner is not None:
+            self.attached_messages.append(inner)
+        self._attach(part, params, "message/rfc822", data, filename)
+
+    def _attach(self, part: Message, params: Message, content_type: str, data: bytes, filename: str) -> None:
+        if len(self.attachments) >= MAX_ATTACHMENTS:
+            self.dropped_attachments += 1
+            return
+        disposition = (params.get_content_disposition() or "").lower()
+        content_id = str(part.get("content-id", "") or "")
+        content_id = raw_to_text(content_id).strip().strip("<>").strip()[:300]
+        self.attachments.append(
+            MailAttachment(
+                filename=_safe_filename(filename, _fallback_name(content_type)),
+                content_type=content_type if "/" in content_type else "application/octet-stream",
+                data=data,
+                content_id=content_id,
+                is_inline=disposition == "inline" or (not disposition and bool(content_id)),
+            )
+        )
+
+    def _filename(self, params: Message) -> str:
+        try:
+            name = params.get_filename() or ""
+        except Exception:  # an RFC 2231 value the stdlib cannot collapse
+            self.note("attachment name unreadable")
+            return ""
+        return decode_words(str(name))
+
+    # -- what the walk found
+
+    def _bodies(self) -> tuple[str, str, bool]:
+        markup = "\n".join(self.html)
+        if len(markup) > MAX_HTML_CHARS:
+            self.note(f"HTML cut at {MAX_HTML_CHARS:,} characters")
+            markup = markup[:MAX_HTML_CHARS]
+        text = "\n\n".join(part.strip("\n") for part in self.plain if part.strip())
+        if not text.strip() and markup.strip():
+            text = html_to_text(markup)
+        if not text.strip() and self.attached_messages:
+            inner = parse_mail(_message_bytes(self.attached_messages[0]))
+            text = inner.text
+        if self.report_texts:
+            text = "\n\n".join([text, *self.report_texts]).strip()
+        text = _normalise_text(text)
+        if len(text) > MAX_TEXT_CHARS:
+            self.note(f"text cut at {MAX_TEXT_CHARS:,} characters")
+            text = text[:MAX_TEXT_CHARS]
+        html, has_remote_images = clean_html(markup) if markup.strip() else ("", False)
+        return text, html, has_remote_images
+
+    def _kind(self, message: Message, headers: dict[str, list[str]], senders: list[MailAddress], subject: str) -> str:
+        """Whether a person wrote the mail: bounces, auto-replies and reports are not filed like mail.
+
+        1. multipart/report is a delivery status (bounce) or another machine report (read receipt,
+           abuse feedback); X-Failed-Recipients and Mailer-Daemon senders are bounces too.
+        2. Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence: auto_reply and
+           out-of-office subjects in German and English are auto-replies."""
+        params = _params(message)
+        if params.get_content_type() == "multipart/report":
+            report_type = str(params.get_param("report-type") or "").lower()
+            return "bounce" if report_type == "delivery-status" else "report"
+        sender = senders[0].email.lower() if senders else ""
+        sender_name = senders[0].name.lower() if senders else ""
+        if "x-failed-recipients" in headers:
+            return "bounce"
+        if sender.startswith("mailer-daemon@"):
+            return "bounce"
+        if (sender.startswith("postmaster@") or "mail delivery" in sender_name) and BOUNCE_SUBJECT.search(subject):
+            return "bounce"
+        auto_submitted = (_first(headers, "auto-submitted") or "").strip().lower()
+        if auto_submitted and not auto_submitted.startswith("no"):
+            return "auto_reply"
+        if "x-autoreply" in headers or "x-autorespond" in headers:
+            return "auto_reply"
+        if (_first(headers, "precedence") or "").strip().lower() == "auto_reply":
+            return "auto_reply"
+        if AUTO_REPLY_SUBJECT.match(subject):
+            return "auto_reply"
+        if REPORT_SUBJECT.match(subject) and self.attachments and not self.plain:
+            return "report"
+        return "mail"
+
+    def _forwarded(self, kind: str, text: str, subject: str, zone: timezone | None) -> ForwardedMail | None:
+        """Only a person's mail is a forward: a bounce also carries a message, but the user's own."""
+        if kind != "mail":
+            return None
+        if self.attached_messages:
+            return attached_forward(self.attached_messages[0], zone)
+        return find_inline_forward(text, subject, zone)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str | None:
+    """The first non-empty value of a header (mail with a duplicated Subject is common enough)."""
+    for value in headers.get(name, []):
+        if value.strip():
+            return value
+    return None
+
+
+def _all_addresses(headers: dict[str, list[str]], name: str, hint: str | None) -> list[MailAddress]:
+    """Addresses of every occurrence of a header, without duplicates (some clients repeat To)."""
+    found: list[MailAddress] = []
+    seen: set[str] = set()
+    for value in headers.get(name, [])[:20]:
+        for address in parse_addresses(value, hint):
+            if address.email.lower() not in seen:
+                seen.add(address.email.lower())
+                found.append(address)
+    return found
+
+
+def _envelope_recipients(headers: dict[str, list[str]]) -> list[str]:
+    found: list[str] = []
+    for name in ENVELOPE_HEADERS:
+        for value in headers.get(name, [])[:50]:
+            addresses = [address.email.lower() for address in parse_addresses(value)]
+            for email in addresses or [raw_to_text(value).strip().strip("<>").lower()[:320]]:
+                if email and email not in found:
+                    found.append(email)
+    return found
+
+
+def _payload(part: Message) -> bytes:
+    """The decoded bytes of a leaf part; base64 with junk and bad padding is decoded leniently."""
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # an odd transfer encoding value: keep the bytes as they came
+        data = None
+    if isinstance(data, bytes):
+        return data
+    payload = part.get_payload()
+    if isinstance(payload, str):
+        return payload.encode("utf-8", "surrogateescape")
+    return b""
+
+
+def _message_bytes(message: Message) -> bytes:
+    """A parsed message written back as bytes (8-bit content kept as it came)."""
+    buffer = BytesIO()
+    try:
+        BytesGenerator(buffer, mangle_from_=False, policy=policy.compat32).flatten(message)
+    except Exception:  # a header the generator cannot fold: fall back to its text form
+        return message.as_string().encode("utf-8", "surrogateescape")
+    return buffer.getvalue()
+
+
+def _decode_transfer(data: bytes, encoding: str) -> bytes:
+    """Undo a transfer encoding applied to a whole attached message, leniently."""
+    if encoding == "base64":
+        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
+        try:
+            return base64.b64decode(cleaned)
+        except (binascii.Error, ValueError):
+            return data
+    return quopri.decodestring(data.lstrip(b"\r\n"))
+
+
+def _delivery_status(part: Message) -> str:
+    """The fields of a message/delivery-status part as lines: who failed, with what error."""
+    lines: list[str] = []
+    payload = part.get_payload()
+    blocks = payload if isinstance(payload, list) else []
+    for block in blocks[:100]:
+        if isinstance(block, Message):
+            for name, value in block.raw_items():
+                lines.append(f"{name}: {header_text(str(value))}")
+            lines.append("")
+    if not blocks and isinstance(payload, str):
+        lines.append(raw_to_text(payload))
+    return "\n".join(lines).strip()
+
+
+def _safe_filename(name: str, fallback: str) -> str:
+    """A file name without folders, control or direction characters, at most 200 characters."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs"))
+    name = re.sub(r"\s+", " ", name).strip().strip(".").strip()
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        name = f"{stem[: 199 - len(extension)]}.{extension}" if dot and len(extension) <= 10 else name[:200]
+    return name or fallback
+
+
+def _fallback_name(content_type: str) -> str:
+    """A name for an attachment that came without one, from what it is."""
+    if content_type == "application/ms-tnef":
+        return "winmail.dat"
+    if content_type in ("text/calendar", "application/ics"):
+        return "invite.ics"
+    if content_type == "message/rfc822":
+        return "message.eml"
+    if content_type == "text/rfc822-headers":
+        return "message-headers.txt"
+    extension = mimetypes.guess_extension(content_type) or ".bin"
+    base = "image" if content_type.startswith("image/") else "attachment"
+    return f"{base}{extension}"
+
+
+def _normalise_text(text: str) -> str:
+    """Line endings as \\n, no NUL or other control characters (tabs and line breaks stay)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARS.sub("", text)
+
+
+def _unflow(text: str, delete_space: bool) -> str:
+    """Join the soft line breaks of format=flowed text (RFC 3676): a line ending in a space goes on."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffing
+        if line.endswith(" ") and line != "-- ":
+            current += line[:-1] if delete_space else line
+            continue
+        out.append(current + line)
+        current = ""
+    if current:
+        out.append(current)
+    return "\n".join(out)
+
+
+def _looks_readable(raw: bytes) -> bool:
+    """Whether headerless bytes are text a person could read (not binary garbage)."""
+    sample = raw[:200_000].decode("utf-8", "surrogateescape")
+    if not sample:
+        return False
+    bad = len(re.findall(r"[\udc80-\udcff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", sample))
+    if bad / len(sample) < 0.1:
+        return True
+    latin = raw[:200_000].decode("cp1252", "replace")
+    bad = len(re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]", latin))
+    letters = sum(1 for char in latin[:20_000] if char.isalnum() or char in " \n\t.,;:!?-'\"()")
+    return bad / len(latin) < 0.02 and letters / min(len(latin), 20_000) > 0.85
+
+
+def _defect_note(defect: Exception) -> str:
+    name = type(defect).__name__
+    notes = {
+        "StartBoundaryNotFoundDefect": "MIME boundary not found",
+        "CloseBoundaryNotFoundDefect": "MIME closing boundary missing (message cut short?)",
+        "NoBoundaryInMultipartDefect": "multipart without a boundary",
+        "MissingHeaderBodySeparatorDefect": "header block not ended properly",
+        "FirstHeaderLineIsContinuationDefect": "first header line is a continuation",
+        "MultipartInvariantViolationDefect": "multipart structure broken",
+        "InvalidMultipartContentTransferEncodingDefect": "multipart with a transfer encoding",
+    }
+    return notes.get(name, "")
+
+
+def _unreadable(raw: object, problem: str) -> ParsedMail:
+    """What is left when nothing sensible could be read: the bytes as text, best effort."""
+    try:
+        data = bytes(raw) if isinstance(raw, bytes | bytearray | memoryview) else str(raw).encode("utf-8", "replace")
+        text = _normalise_text(decode_bytes(data[: MAX_TEXT_CHARS * 2], None)[0])[:MAX_TEXT_CHARS]
+    except Exception:  # even the fallback must answer
+        text = ""
+    return ParsedMail(
+        subject="", sender=None, reply_to=[], to=[], cc=[], delivered_to=[], date=None, message_id="",
+        in_reply_to="", text=text, html="", has_remote_images=False, attachments=[], forwarded=None,
+        calendar=None, kind="mail", problems=[problem], unreadable=True,
+    )
