@@ -1,9 +1,11 @@
 """Roles and what each may do. One table of abilities, read by pages and API alike.
 
-    owner  everything, including deleting the account and handing over ownership
-    admin  everything else: users, tags, imports, bulk delete and export, emptying the trash
-    power  create, edit and delete records (bulk delete at most 10), confidential entries
-    member create and edit records; no delete, no bulk export, no confidential entries
+    owner  everything, including deleting the account, handing over ownership and downloading
+           all of the account's data
+    admin  everything else: users, tags, imports, bulk delete, emptying the trash
+    power  create, edit and delete records (bulk delete at most 10), confidential entries,
+           exporting lists (CSV, Excel, vCard)
+    member create and edit records; no delete, no confidential entries; exports single vCards only
 """
 
 from __future__ import annotations
@@ -47,7 +49,14 @@ def can_empty_trash(role: str) -> bool:
 
 
 def can_bulk_export(role: str) -> bool:
-    return at_least(role, Role.ADMIN)
+    """Exporting whole lists (CSV, Excel, vCard) is for power users and up, as in CentralStationCRM:
+    a member may take one vCard at a time, not walk off with the address book."""
+    return at_least(role, Role.POWER)
+
+
+def can_download_account(role: str) -> bool:
+    """All of the account's data with its files in one zip: the owner's alone."""
+    return role == Role.OWNER
 
 
 def can_import(role: str) -> bool:
