@@ -1,0 +1,446 @@
+"""Turning a read table (with its column mapping) or vCards into `ContactRow` values, each with
+its verdict: the errors that keep it out of the import, the warnings about what was left out.
+
+Pure: values are checked here against the same rules contacts.actions applies (field lengths,
+contact details through clean_detail), so a row that passes here is not refused later.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from kontor.contacts.actions import AddressData, DetailData
+from kontor.contacts.validation import clean_detail
+from kontor.transfer.columns import ADDRESS_PARTS, DETAIL_KINDS, ImportField, field_by_key
+from kontor.transfer.tables import Cell, Table
+from kontor.transfer.values import (
+    ValueProblem,
+    cell_text,
+    is_empty,
+    parse_date,
+    parse_gender,
+    slash_order,
+    split_full_name,
+    split_salutation,
+    split_tags,
+)
+from kontor.transfer.vcard import Card
+
+# Model field lengths (kontor/contacts/models.py, kontor/records/models.py).
+MAX_LENGTHS = {
+    "title": 60, "first_name": 100, "last_name": 100, "language": 35, "name": 200, "company": 200,
+    "job_title": 150, "department": 150, "street": 200, "zip": 20, "city": 100, "state": 100,
+    "country": 100, "tag": 60,
+}
+
+
+@dataclass
+class ContactRow:
+    number: int
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    company: str = ""
+    job_title: str = ""
+    department: str = ""
+    details: list[DetailData] = field(default_factory=list)
+    addresses: list[AddressData] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    responsible: str = ""
+    custom: dict[str, str] = field(default_factory=dict)
+    photo: bytes | None = None
+    photo_type: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    # (column or field, message) about values left out while the row itself is imported.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def display_name(self) -> str:
+        """The name the import report shows for the row."""
+        if self.kind == "company":
+            return str(self.fields.get("name", ""))
+        return " ".join(part for part in (self.fields.get("first_name", ""), self.fields.get("last_name", "")) if part)
+
+
+def _new_row(number: int, kind: str) -> ContactRow:
+    if kind == "company":
+        fields: dict[str, Any] = {"name": "", "background": ""}
+    else:
+        fields = {"salutation": "", "title": "", "first_name": "", "last_name": "", "gender": "", "language": "",
+                  "background": "", "birthday": None}
+    return ContactRow(number=number, kind=kind, fields=fields)
+
+
+def _too_long(where: str, value: str, limit: int) -> tuple[str, str]:
+    return where, _("“%(value)s…” is longer than the %(limit)s characters this field holds.") % {
+        "value": value[:30], "limit": limit}
+
+
+def _add_detail(row: ContactRow, where: str, kind: str, value: str, label: str) -> None:
+    try:
+        stored, _normalized = clean_detail(kind, value)
+    except ValidationError as error:
+        row.errors.append((where, " ".join(error.messages)))
+        return
+    if not any(detail.kind == kind and detail.value == stored for detail in row.details):
+        row.details.append(DetailData(kind=kind, value=stored, label=label))
+
+
+EMAIL_SPLIT = re.compile(r"[;,\s]+")
+
+
+def _emails(text: str) -> list[str]:
+    """Several addresses in one cell ("a@x.de; b@y.de") are several addresses."""
+    if text.count("@") > 1:
+        return [part for part in EMAIL_SPLIT.split(text) if part]
+    return [text]
+
+
+def _phone_text(cell: Cell) -> str:
+    """A phone number stored as a number has lost its leading zero (or "+"): 1712345678 is
+    0171 2345678 as written, 4989123456 was +49 89 123456."""
+    text = cell_text(cell)
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and text.isdigit():
+        return f"+{text}" if text.startswith("49") and len(text) >= 10 else f"0{text}"
+    return text
+
+
+def _detail_kind_and_label(kind: str, label: str, type_text: str) -> tuple[str, str]:
+    """Google puts the kind of a number or address in a neighbouring "… - Type" column
+    ("Mobile", "Work Fax", "* Home")."""
+    words = type_text.lower().replace("*", " ")
+    if not words.strip():
+        return kind, label
+    if kind in ("phone", "mobile", "fax"):
+        if "fax" in words:
+            kind = "fax"
+        elif any(word in words for word in ("mobile", "mobil", "cell", "handy", "iphone")):
+            kind = "mobile"
+    if any(word in words for word in ("home", "privat", "personal")):
+        label = "private"
+    elif any(word in words for word in ("work", "arbeit", "geschäft", "business", "büro")):
+        label = "work"
+    elif any(word in words for word in ("other", "sonstig", "weitere", "custom")):
+        label = "other"
+    return kind, label
+
+
+def _type_columns(header: Sequence[str]) -> dict[int, int]:
+    """For columns like "Phone 1 - Value" or "Address 1 - City", the column index of their
+    "Phone 1 - Type"/"Address 1 - Label" neighbour."""
+    positions = {text.strip().lower(): index for index, text in enumerate(header)}
+    found: dict[int, int] = {}
+    for index, text in enumerate(header):
+        prefix, dash, _rest = text.strip().lower().rpartition(" - ")
+        if not dash:
+            continue
+        for word in ("type", "label"):
+            neighbour = positions.get(f"{prefix} - {word}")
+            if neighbour is not None and neighbour != index:
+                found[index] = neighbour
+                break
+    return found
+
+
+@dataclass
+class _Address:
+    street: list[str] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)
+    type_text: str = ""
+
+
+def rows_from_table(table: Table, mapping: Sequence[str | None], kind: str,
+                    custom_fields: dict[str, str] | None = None) -> Iterator[ContactRow]:
+    """One ContactRow per data row with any mapped value (rows with nothing mapped are skipped
+    silently), in file order, numbered like the file."""
+    fields = field_by_key(kind, custom_fields)
+    columns = [(index, key, table.header[index] or f"#{index + 1}") for index, key in enumerate(mapping)
+               if key and index < len(table.header) and (key in fields or key.startswith("custom:"))]
+    type_columns = _type_columns(table.header)
+    birthday_columns = [index for index, key, _header in columns if key == "birthday"]
+    order = slash_order(row[index] for row in table.rows for index in birthday_columns) if birthday_columns else None
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        if all(is_empty(cells[index]) for index, _key, _header in columns):
+            continue
+        yield _row_from_cells(number, cells, columns, kind, fields, type_columns, order)
+
+
+def _row_from_cells(number: int, cells: list[Cell], columns: list[tuple[int, str, str]], kind: str,
+                    fields: dict[str, ImportField], type_columns: dict[int, int], order: str | None) -> ContactRow:
+    row = _new_row(number, kind)
+    addresses: dict[str, _Address] = {}
+    birthday_parts: dict[str, tuple[str, str]] = {}
+    full_name = ""
+    for index, key, header in columns:
+        cell = cells[index]
+        if is_empty(cell):
+            continue
+        base, _colon, label = key.partition(":")
+        label = label or "work"
+        text = cell_text(cell)
+        type_text = cell_text(cells[type_columns[index]]) if index in type_columns else ""
+        try:
+            if base in DETAIL_KINDS:
+                if base == "email":
+                    for address in _emails(text):
+                        _add_detail(row, header, "email", address, _detail_kind_and_label("email", label, type_text)[1])
+                else:
+                    value = _phone_text(cell) if base in ("phone", "mobile", "fax") else text
+                    detail_kind, detail_label = _detail_kind_and_label(base, label, type_text)
+                    _add_detail(row, header, detail_kind, value, detail_label)
+            elif base in ADDRESS_PARTS:
+                collected = addresses.setdefault(label, _Address())
+                collected.type_text = collected.type_text or type_text
+                if base == "street":
+                    collected.street.append(" ".join(text.split()))
+                else:
+                    collected.parts[base] = " ".join(text.split())
+            elif base == "custom":
+                row.custom[label] = text
+            else:
+                full_name = _apply_field(row, base, cell, text, header, order) or full_name
+                if base.startswith("birthday_"):
+                    birthday_parts[base] = (text, header)
+        except ValueProblem as problem:
+            row.errors.append((header, str(problem)))
+    if full_name:
+        _fill_from_full_name(row, full_name)
+    if birthday_parts:
+        _birthday_from_parts(row, birthday_parts)
+    for address_label, parts in addresses.items():
+        _add_address(row, address_label, parts)
+    _check(row, fields)
+    return row
+
+
+def _apply_field(row: ContactRow, base: str, cell: Cell, text: str, header: str, order: str | None) -> str:
+    """Puts one non-detail value on the row; returns the text of a full-name column, which is
+    used only when no first or last name column filled the name."""
+    plain = " ".join(text.split())
+    if base == "full_name":
+        return plain
+    if base == "salutation":
+        salutation, title = split_salutation(plain)
+        row.fields["salutation"] = salutation or row.fields["salutation"]
+        row.fields["title"] = row.fields["title"] or title
+    elif base == "title":
+        # Outlook's English export calls the salutation "Title" ("Mr.", "Ms.", "Dr.").
+        try:
+            salutation, title = split_salutation(plain)
+        except ValueProblem:
+            salutation, title = "", plain
+        row.fields["salutation"] = row.fields["salutation"] or salutation
+        row.fields["title"] = title or row.fields["title"]
+    elif base in ("first_name", "last_name", "language"):
+        row.fields[base] = plain
+    elif base == "name":
+        row.fields["name"] = plain
+    elif base == "gender":
+        row.fields["gender"] = parse_gender(plain)
+    elif base == "birthday":
+        row.fields["birthday"] = _checked_birthday(parse_date(cell, order), text)
+    elif base == "background":
+        note = text.strip()
+        row.fields["background"] = f"{row.fields['background']}\n\n{note}" if row.fields["background"] else note
+    elif base == "company":
+        row.company = plain
+    elif base == "job_title":
+        row.job_title = plain
+    elif base == "department":
+        row.department = plain
+    elif base == "tags":
+        row.tags += [tag for tag in split_tags(text) if tag.lower() not in {t.lower() for t in row.tags}]
+    elif base == "responsible":
+        row.responsible = plain
+    return ""
+
+
+def _checked_birthday(value: datetime.date | None, text: str) -> datetime.date | None:
+    if value is not None and value > datetime.date.today():
+        raise ValueProblem(_("“%(value)s” lies in the future; it cannot be a birthday.") % {"value": text})
+    return value
+
+
+def _fill_from_full_name(row: ContactRow, full_name: str) -> None:
+    if row.kind != "person" or row.fields["last_name"]:
+        return
+    parts = split_full_name(full_name)
+    if row.fields["first_name"] and not parts.first_name:
+        parts.first_name = row.fields["first_name"]
+    row.fields["last_name"] = parts.last_name
+    row.fields["first_name"] = row.fields["first_name"] or parts.first_name
+    row.fields["title"] = row.fields["title"] or parts.title
+    row.fields["salutation"] = row.fields["salutation"] or parts.salutation
+
+
+def _birthday_from_parts(row: ContactRow, parts: dict[str, tuple[str, str]]) -> None:
+    """Thunderbird writes the birthday into three columns: year, month, day."""
+    year_text, header = parts.get("birthday_year", ("", ""))
+    month_text, month_header = parts.get("birthday_month", ("", ""))
+    day_text, day_header = parts.get("birthday_day", ("", ""))
+    where = header or month_header or day_header
+    written = "-".join(part for part in (year_text, month_text, day_text) if part)
+    if not (month_text and day_text):
+        if written:
+            row.errors.append((where, _("“%(value)s” is not a valid date.") % {"value": written}))
+        return
+    if not year_text:
+        row.warnings.append((where, _("The birthday has no year (%(day)s.%(month)s.) and was left out.")
+                             % {"day": day_text, "month": month_text}))
+        return
+    try:
+        birthday = datetime.date(int(year_text), int(month_text), int(day_text))
+        row.fields["birthday"] = _checked_birthday(birthday, written)
+    except ValueProblem as problem:
+        row.errors.append((where, str(problem)))
+    except ValueError:
+        row.errors.append((where, _("“%(value)s” is not a valid date.") % {"value": written}))
+
+
+def _add_address(row: ContactRow, label: str, address: _Address) -> None:
+    _kind, label = _detail_kind_and_label("address", label, address.type_text)
+    street = ", ".join(line for line in address.street if line)
+    data = AddressData(label=label, street=street, zip=address.parts.get("zip", ""),
+                       city=address.parts.get("city", ""), state=address.parts.get("state", ""),
+                       country=address.parts.get("country", ""))
+    if any((data.street, data.zip, data.city, data.state, data.country)):
+        row.addresses.append(data)
+
+
+def _label_of(fields: dict[str, ImportField], key: str, fallback: str | Promise) -> str:
+    return str(fields[key].label) if key in fields else str(fallback)
+
+
+def _check(row: ContactRow, fields: dict[str, ImportField]) -> None:
+    """The rules a contact must meet to be stored: a name, and every value within its field."""
+    if row.kind == "person":
+        if not row.fields["last_name"]:
+            row.errors.append((_label_of(fields, "last_name", _("Last name")), _("The last name is missing.")))
+        checks = [("title", row.fields["title"]), ("first_name", row.fields["first_name"]),
+                  ("last_name", row.fields["last_name"]), ("language", row.fields["language"]),
+                  ("company", row.company), ("job_title", row.job_title), ("department", row.department)]
+    else:
+        if not row.fields["name"]:
+            row.errors.append((_label_of(fields, "name", _("Company name")), _("The company name is missing.")))
+        checks = [("name", row.fields["name"])]
+    for address in row.addresses:
+        checks += [(part, getattr(address, part)) for part in ADDRESS_PARTS]
+    checks += [("tag", tag) for tag in row.tags]
+    for key, value in checks:
+        limit = MAX_LENGTHS[key]
+        if len(value) > limit:
+            where = str(fields[key].label) if key in fields else (_("Tags") if key == "tag" else key)
+            row.errors.append(_too_long(where, value, limit))
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+CARD_GENDERS = {"m": "male", "f": "female", "o": "diverse", "n": "", "u": ""}
+
+
+def rows_from_cards(cards: Sequence[Card]) -> Iterator[ContactRow]:
+    """One ContactRow per card: a person, or a company when the card names only an organisation
+    (or Apple marks it as one). The card's problems become the row's warnings."""
+    for card in cards:
+        yield _row_from_card(card)
+
+
+def _row_from_card(card: Card) -> ContactRow:
+    kind = "company" if card.is_company else "person"
+    row = _new_row(card.number, kind)
+    fields = field_by_key(kind)
+    card_problem = _("Card")
+    row.warnings += [(card_problem, problem) for problem in card.problems]
+    if kind == "company":
+        row.fields["name"] = " ".join(card.organization.split())
+    else:
+        _card_name(row, card)
+        row.company = " ".join(card.organization.split())
+        row.job_title = card.job_title or card.role
+        row.department = card.department
+        _card_person_fields(row, card)
+    row.fields["background"] = card.note
+    for detail in card.emails:
+        _add_detail(row, _("E-mail"), "email", detail.value, detail.label)
+    for detail in card.phones:
+        _add_detail(row, _("Phone"), detail.kind, detail.value, detail.label)
+    for detail in card.urls:
+        _add_detail(row, _("Website"), "website", detail.value, detail.label)
+    for detail in card.messengers:
+        _add_detail(row, _("Messenger"), "messenger", detail.value, detail.label)
+    for address in card.addresses:
+        street = ", ".join(" ".join(part.split()) for part in (address.street, address.extended) if part.strip())
+        if not street and address.po_box:
+            street = address.po_box if not address.po_box.isdigit() else _("P.O. Box %(number)s") % {
+                "number": address.po_box}
+        data = AddressData(label=address.label if kind == "person" or address.label != "private" else "other",
+                           street=street, zip=address.zip.strip(), city=address.city.strip(),
+                           state=address.region.strip(), country=address.country.strip())
+        if any((data.street, data.zip, data.city, data.state, data.country)):
+            row.addresses.append(data)
+    row.tags = list(dict.fromkeys(card.categories))
+    row.photo, row.photo_type = card.photo, card.photo_type
+    _check(row, fields)
+    if row.errors and not card.formatted_name and not card.family_name and not card.organization:
+        row.errors = [(card_problem, _("The card has no name."))] + [
+            error for error in row.errors if error[0] != _label_of(fields, "last_name", "")]
+    return row
+
+
+def _card_name(row: ContactRow, card: Card) -> None:
+    if card.family_name or card.given_name:
+        row.fields["last_name"] = card.family_name
+        row.fields["first_name"] = " ".join(part for part in (card.given_name, card.additional_names) if part)
+        title_parts = []
+        if card.prefix:
+            try:
+                salutation, title = split_salutation(card.prefix)
+            except ValueProblem:
+                salutation, title = "", card.prefix
+            row.fields["salutation"] = salutation
+            title_parts.append(title)
+        title_parts.append(card.suffix)
+        row.fields["title"] = " ".join(part for part in title_parts if part)
+        if not card.family_name and card.formatted_name:
+            parts = split_full_name(card.formatted_name)
+            row.fields["last_name"] = parts.last_name if parts.first_name == card.given_name else ""
+    elif card.formatted_name:
+        parts = split_full_name(card.formatted_name)
+        row.fields.update(salutation=parts.salutation, title=parts.title, first_name=parts.first_name,
+                          last_name=parts.last_name)
+
+
+def _card_person_fields(row: ContactRow, card: Card) -> None:
+    if card.gender:
+        gender = CARD_GENDERS.get(card.gender.strip().lower())
+        if gender is None:
+            try:
+                gender = parse_gender(card.gender)
+            except ValueProblem as problem:
+                row.warnings.append((_("Gender"), str(problem)))
+                gender = ""
+        row.fields["gender"] = gender
+    row.fields["language"] = card.language
+    if card.birthday and card.birthday <= datetime.date.today():
+        row.fields["birthday"] = card.birthday
+    elif card.birthday:
+        row.warnings.append((_("Birthday"), _("“%(value)s” lies in the future; it cannot be a birthday.")
+                             % {"value": card.birthday.isoformat()}))
+    if card.birthday_without_year:
+        month, day = card.birthday_without_year
+        row.warnings.append((_("Birthday"), _("The birthday has no year (%(day)s.%(month)s.) and was left out.")
+                             % {"day": f"{day:02d}", "month": f"{month:02d}"}))
+    if card.anniversary:
+        row.warnings.append((_("Anniversary"), _("The anniversary (%(date)s) was not imported.")
+                             % {"date": card.anniversary.strftime("%d.%m.%Y")}))
