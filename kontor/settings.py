@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kontor.notifications",
     "kontor.mail",
     "kontor.transfer",
+    "kontor.webforms",
     "kontor.api",
 ]
 
@@ -253,3 +254,11 @@ LOGIN_MAX_FAILURES = env_int("KONTOR_LOGIN_MAX_FAILURES", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("KONTOR_LOGIN_FAILURE_WINDOW", 15 * 60)
 
 TRASH_RETENTION_DAYS = 30
+
+# Web forms (see docs/webforms.md): a form sent sooner than WEBFORM_MIN_SECONDS after it was shown
+# counts as spam, one older than WEBFORM_MAX_AGE_SECONDS is shown again; at most WEBFORM_RATE_LIMIT
+# enquiries per client address and form within WEBFORM_RATE_WINDOW_SECONDS.
+WEBFORM_MIN_SECONDS = env_int("KONTOR_WEBFORM_MIN_SECONDS", 3)
+WEBFORM_MAX_AGE_SECONDS = 24 * 60 * 60
+WEBFORM_RATE_LIMIT = env_int("KONTOR_WEBFORM_RATE_LIMIT", 5)
+WEBFORM_RATE_WINDOW_SECONDS = 10 * 60

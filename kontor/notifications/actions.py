@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kontor.accounts import roles
-from kontor.accounts.models import Membership, User
+from kontor.accounts.models import Account, Membership, User
 from kontor.history.models import Comment, Entry
 from kontor.notifications import jobs
 from kontor.notifications.models import MAIL_TYPES, MailPreference, Notification, NotificationType
@@ -153,6 +153,18 @@ def notify_mentions(by: Membership, text: str, *, record: Record | None, entry: 
                       record=record, entry=entry, url=url, title=record.display_name if record else "",
                       excerpt=_excerpt(text))
         for m in mentioned(by, text) if m.user_id not in skip and _may_read(m, entry)])
+
+
+def notify_webform(account: Account, user_ids: Iterable[int], record: Record, entry: Entry, form_name: str,
+                   text: str) -> list[Notification]:
+    """An enquiry arrived through a web form: the colleagues chosen on the form hear of it, at once
+    and by mail. A visitor sent it, so nobody is left out as its author and there is no actor."""
+    recipients = Membership.objects.active().filter(account=account, user_id__in=set(user_ids)).select_related("user")
+    return _create([
+        Notification(account=account, recipient=m.user, actor=None, type=NotificationType.WEBFORM, record=record,
+                     entry=entry, url=entry_url(entry, record), title=f"{record.display_name} ({form_name})",
+                     excerpt=_excerpt(text))
+        for m in recipients])
 
 
 def is_urgent(task: Task, now: dt.datetime) -> bool:
