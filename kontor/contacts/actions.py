@@ -230,13 +230,13 @@ def _check_lists(account_id: int, details: Details) -> None:
     if details.contact is not None:
         _clean_contact(details.contact)
     if details.addresses is not None:
-        for i, data in enumerate(details.addresses):
+        for i, address in enumerate(details.addresses):
             try:
-                Address(account_id=account_id, **vars(data)).full_clean(exclude=["record", "account"])
+                Address(account_id=account_id, **vars(address)).full_clean(exclude=["record", "account"])
             except ValidationError as error:
                 raise ValidationError({f"addresses.{i}": error.messages}) from None
-    for data in details.positions or ():
-        if data.company.account_id != account_id:
+    for position in details.positions or ():
+        if position.company.account_id != account_id:
             raise ValidationError({"positions": _("Unknown company.")})
 
 
@@ -307,7 +307,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], all_detai
     for model, rows in ((ContactDetail, contact), (Address, addresses), (Position, positions),
                         (Assistant, assistants), (ImportantDate, dates)):
         if rows:
-            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined]
+            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined,arg-type]
 
 
 def _positions_of(person: Person, wanted: Sequence[PositionData]) -> list[Position]:
@@ -380,6 +380,76 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
                              changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details,
                                                                                  responsible, tags)))
     return company
+
+
+@dataclass
+class Filled:
+    """What fill_empty_fields changed on one record: each filled field's value before and after,
+    and the ids of the contact details, addresses and jobs it added (an undo takes these back)."""
+
+    previous: dict[str, list[Any]]
+    added: dict[str, list[int]]
+
+    def __bool__(self) -> bool:
+        return bool(self.previous or any(self.added.values()))
+
+
+def json_value(value: Any) -> Any:
+    """A field's value as Filled keeps it (JSON): dates as ISO text, everything else as it is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def fill_empty_fields(by: Membership, obj: Person | Company, item: NewContact) -> Filled:
+    """Completes an existing person or company from new data without overwriting anything: fields
+    that are empty get the new value; contact details of a kind it has none of, addresses when it
+    has none, and a job when the person has none are added. Writes no activity line (an import
+    writes one for the whole file); the caller reindexes (see fill_contacts)."""
+    allowed = PERSON_FIELDS if isinstance(obj, Person) else COMPANY_FIELDS
+    wanted = {name: value for name, value in item.fields.items()
+              if name in allowed and not _is_empty(value) and _is_empty(getattr(obj, name))}
+    before = {name: getattr(obj, name) for name in wanted}
+    if wanted:
+        _apply_fields(obj, wanted, allowed)
+    previous = {name: [json_value(before[name]), json_value(getattr(obj, name))] for name in wanted}
+    details = item.details or Details()
+    record = obj.record
+    have_kinds = set(ContactDetail.objects.filter(record=record).values_list("kind", flat=True))
+    new_details = [d for d in details.contact or () if d.kind not in have_kinds]
+    added: dict[str, list[int]] = {"contact_details": [], "addresses": [], "positions": []}
+    if new_details:
+        start = ContactDetail.objects.filter(record=record).count()
+        details_added = [ContactDetail(account_id=obj.account_id, record=record, kind=d.kind, label=d.label,
+                                       value=value, normalized=normalized, position=start + i)
+                         for i, (d, value, normalized) in enumerate(_clean_contact(new_details))]
+        added["contact_details"] = [row.pk for row in ContactDetail.objects.bulk_create(details_added)]
+    if details.addresses and not Address.objects.filter(record=record).exists():
+        _check_lists(obj.account_id, Details(addresses=details.addresses))
+        addresses = [Address(account_id=obj.account_id, record=record, position=i, **vars(a))
+                     for i, a in enumerate(details.addresses)]
+        added["addresses"] = [row.pk for row in Address.objects.bulk_create(addresses)]
+    if isinstance(obj, Person) and details.positions and not Position.objects.filter(person=obj).exists():
+        added["positions"] = [row.pk for row in Position.objects.bulk_create(_positions_of(obj, details.positions))]
+    filled = Filled(previous, added)
+    if filled:
+        record_actions.bump_version(record, by, None)
+        if wanted:
+            obj.save(update_fields=[*wanted, "sort_name"])
+            _update_record_fields(record, obj.full_name, False)
+    return filled
+
+
+@transaction.atomic
+def fill_contacts(by: Membership, pairs: Sequence[tuple[Person | Company, NewContact]]) -> list[Filled]:
+    """fill_empty_fields for many records, reindexing those it changed at the end in bulk."""
+    results = [fill_empty_fields(by, obj, item) for obj, item in pairs]
+    for model in (Person, Company):
+        search_index.index_objects(model, [obj.pk for (obj, _item), filled in zip(pairs, results, strict=True)
+                                           if filled and isinstance(obj, model)])
+    return results
 
 
 def _update_record_fields(record: Record, display_name: str, responsible: User | None | bool) -> None:

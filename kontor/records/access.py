@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from kontor.history.models import Entry
 from kontor.projects.models import Project
 from kontor.records.models import Record, Tag
 from kontor.tasks.models import Task
+from kontor.transfer.models import Import, ImportState
 
 M = TypeVar("M", bound=Model)
 KindModel = TypeVar("KindModel", Person, Company, Deal, Project)
@@ -118,3 +119,10 @@ def access_api_key(membership: Membership, key_id: int) -> ApiKey:
     """One of the user's own API keys in this account that still works."""
     keys = ApiKey.objects.filter(account=membership.account, user=membership.user, revoked_at__isnull=True)
     return _one(keys, key_id)
+
+
+def access_import(membership: Membership, import_id: int) -> Import:
+    """An import of the account; a draft (not started yet) only for the one who uploaded it."""
+    imports = Import.objects.filter(account=membership.account).exclude(
+        Q(state=ImportState.DRAFT) & ~Q(created_by=membership.user))
+    return _one(imports.select_related("created_by"), import_id)

@@ -52,7 +52,9 @@ class Import(models.Model):
     upload = models.FileField(upload_to="imports/", blank=True)
     format = models.CharField(max_length=5)
     sheet = models.CharField(max_length=255, blank=True)
-    # One entry per column of the sheet: the field key it goes into, or null for "ignore".
+    # The sheet's column headings, and one entry per column: the field key it goes into, or null
+    # for "ignore".
+    header = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=list, blank=True)
     duplicates = models.CharField(_("duplicates"), max_length=6, choices=Duplicates.choices,
                                   default=Duplicates.SKIP)
