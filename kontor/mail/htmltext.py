@@ -77,10 +77,45 @@ def clean_html(markup: str) -> tuple[str, bool]:
         filter_style_properties=SAFE_STYLE_PROPERTIES,
         strip_comments=True,
     )
-    holder = _RemoteImageHolder()
-    holder.feed(cleaned)
-    holder.close()
-    return "".join(holder.out), holder.found_remote
+    return _hold_remote_images(cleaned)
+
+
+# nh3's serialiser writes every tag alike: known names, attribute values always in double quotes
+# (a quote inside written as &quot;), and any "<" in text as &lt;. These patterns rely on that.
+TAG = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>"]+(?:="[^"]*")?)*)(\s*/?)>')
+FETCHING = re.compile(r'(\s)(src|srcset|background)="([^"]*)"')
+LEFT_OVER = re.compile(r'\s(?:src|background)="\s*(?:https?:)?//|\ssrcset="', re.IGNORECASE)
+
+
+def _hold_remote_images(cleaned: str) -> tuple[str, bool]:
+    """Rename the fetching attributes of remote images in nh3's output.
+
+    1. Every tag is matched whole, so an attribute is only ever seen inside its own tag.
+    2. A check over the whole result must find no remote URL left in a fetching attribute; should
+       one slip past (it cannot with nh3's serialiser, but the cost of being wrong is a tracking
+       pixel), the slower parser-based rewrite runs instead."""
+    found = False
+
+    def rename(match: re.Match[str]) -> str:
+        nonlocal found
+        value = html.unescape(match.group(3))
+        if match.group(2) == "srcset" or REMOTE.match(value):
+            found = True
+            return f'{match.group(1)}{FETCHING_ATTRIBUTES[match.group(2)]}="{match.group(3)}"'
+        return match.group(0)
+
+    def rewrite(tag: re.Match[str]) -> str:
+        if "src" not in tag.group(2) and "background" not in tag.group(2):
+            return tag.group(0)
+        return f"<{tag.group(1)}{FETCHING.sub(rename, tag.group(2))}{tag.group(3)}>"
+
+    result = TAG.sub(rewrite, cleaned)
+    if LEFT_OVER.search(result):
+        holder = _RemoteImageHolder()
+        holder.feed(cleaned)
+        holder.close()
+        return "".join(holder.out), holder.found_remote
+    return result, found
 
 
 class _RemoteImageHolder(HTMLParser):

@@ -25,6 +25,7 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from io import BytesIO
+from typing import Any
 
 from kontor.mail.calendar import CalendarEvent, read_calendar
 from kontor.mail.forwards import ForwardedMail, attached_forward, find_inline_forward
@@ -114,12 +115,16 @@ class ParsedMail:
 
 def parse_mail(raw: bytes) -> ParsedMail:
     """Never raises for any input bytes (including empty, binary garbage, 25 MB); always returns."""
+    return _parse(raw, depth=0)
+
+
+def _parse(raw: bytes, depth: int) -> ParsedMail:
     try:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
-        return _Reader(bytes(raw)).read()
+        return _Reader(bytes(raw), depth).read()
     except Exception as error:  # the last line of defence: a parser bug must not lose the message
-        return _unreadable(raw, f"message could not be parsed ({type(error).__name__})")
+        return _salvage(raw, f"message structure could not be read ({type(error).__name__})")
 
 
 def header_recipients(raw: bytes) -> list[str]:
@@ -166,11 +171,59 @@ def _params(part: Message) -> Message:
     return stand_in
 
 
+@dataclass
+class _Envelope:
+    """What the top-level headers say about a message."""
+
+    subject: str = ""
+    sender: MailAddress | None = None
+    reply_to: list[MailAddress] = field(default_factory=list)
+    to: list[MailAddress] = field(default_factory=list)
+    cc: list[MailAddress] = field(default_factory=list)
+    delivered_to: list[str] = field(default_factory=list)
+    date: datetime | None = None
+    zone: timezone | None = None
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _read_envelope(headers: dict[str, list[str]], hint: str | None) -> _Envelope:
+    senders = parse_addresses(_first(headers, "from"), hint) or parse_addresses(_first(headers, "sender"), hint)
+    date_value = _first(headers, "date")
+    date = parse_date(date_value)
+    in_reply_to = message_ids(_first(headers, "in-reply-to"))
+    return _Envelope(
+        subject=header_text(_first(headers, "subject"), hint)[:MAX_SUBJECT_CHARS],
+        sender=senders[0] if senders else None,
+        reply_to=parse_addresses(_first(headers, "reply-to"), hint),
+        to=_all_addresses(headers, "to", hint),
+        cc=_all_addresses(headers, "cc", hint),
+        delivered_to=_envelope_recipients(headers),
+        date=date,
+        zone=zone_of_date(date_value),
+        message_id=next(iter(message_ids(_first(headers, "message-id"))), ""),
+        in_reply_to=in_reply_to[0] if in_reply_to else "",
+        references=message_ids(_first(headers, "references"))[-100:],
+        problems=["Date header unreadable or implausible"] if date_value and date is None else [],
+    )
+
+
+def _mail(envelope: _Envelope, **rest: Any) -> ParsedMail:
+    return ParsedMail(
+        subject=envelope.subject, sender=envelope.sender, reply_to=envelope.reply_to, to=envelope.to,
+        cc=envelope.cc, delivered_to=envelope.delivered_to, date=envelope.date, message_id=envelope.message_id,
+        in_reply_to=envelope.in_reply_to, references=envelope.references, **rest,
+    )
+
+
 class _Reader:
     """Reads one message; collects the parts as it walks the MIME tree once, in document order."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, depth: int = 0) -> None:
         self.raw = raw
+        self.depth = depth  # 1 inside an attached message read for its text
         self.problems: list[str] = []
         self.plain: list[str] = []
         self.html: list[str] = []
@@ -193,20 +246,13 @@ class _Reader:
             self.note(_defect_note(defect))
         self._walk(message)
 
-        charset_hint = _params(message).get_param("charset")
-        hint = charset_hint if isinstance(charset_hint, str) else None
-        subject = header_text(_first(headers, "subject"), hint)[:MAX_SUBJECT_CHARS]
-        senders = parse_addresses(_first(headers, "from"), hint) or parse_addresses(_first(headers, "sender"), hint)
-        date_value = _first(headers, "date")
-        date = parse_date(date_value)
-        if date_value and date is None:
-            self.note("Date header unreadable or implausible")
-        zone = zone_of_date(date_value)
-        in_reply_to = message_ids(_first(headers, "in-reply-to"))
-
+        charset = _params(message).get_param("charset")
+        envelope = _read_envelope(headers, charset if isinstance(charset, str) else None)
+        for problem in envelope.problems:
+            self.note(problem)
         text, html, has_remote_images = self._bodies()
-        kind = self._kind(message, headers, senders, subject)
-        forwarded = self._forwarded(kind, text, subject, zone)
+        kind = self._kind(message, headers, envelope.sender, envelope.subject)
+        forwarded = self._forwarded(kind, text, envelope.subject, envelope.zone)
         if self.dropped_attachments:
             self.note(f"{self.dropped_attachments} attachments beyond {MAX_ATTACHMENTS} dropped")
 
@@ -215,27 +261,10 @@ class _Reader:
             self.note("no mail headers found")
             if not _looks_readable(self.raw):
                 unreadable = True
-                text = _normalise_text(decode_bytes(self.raw, None)[0])[:MAX_TEXT_CHARS]
-        return ParsedMail(
-            subject=subject,
-            sender=senders[0] if senders else None,
-            reply_to=parse_addresses(_first(headers, "reply-to"), hint),
-            to=_all_addresses(headers, "to", hint),
-            cc=_all_addresses(headers, "cc", hint),
-            delivered_to=_envelope_recipients(headers),
-            date=date,
-            message_id=next(iter(message_ids(_first(headers, "message-id"))), ""),
-            in_reply_to=in_reply_to[0] if in_reply_to else "",
-            text=text,
-            html=html,
-            has_remote_images=has_remote_images,
-            attachments=self.attachments,
-            forwarded=forwarded,
-            calendar=self.calendar,
-            kind=kind,
-            problems=self.problems,
-            unreadable=unreadable,
-            references=message_ids(_first(headers, "references"))[-100:],
+                text = _normalise_text(decode_bytes(self.raw[:MAX_TEXT_CHARS], None)[0])
+        return _mail(
+            envelope, text=text, html=html, has_remote_images=has_remote_images, attachments=self.attachments,
+            forwarded=forwarded, calendar=self.calendar, kind=kind, problems=self.problems, unreadable=unreadable,
         )
 
     # -- walking the tree
@@ -350,19 +379,19 @@ class _Reader:
         text = "\n\n".join(part.strip("\n") for part in self.plain if part.strip())
         if not text.strip() and markup.strip():
             text = html_to_text(markup)
-        if not text.strip() and self.attached_messages:
-            inner = parse_mail(_message_bytes(self.attached_messages[0]))
-            text = inner.text
+        if not text.strip() and self.attached_messages and self.depth == 0:
+            # Forwarded as an attachment with nothing written above it: show the forwarded text.
+            text = _parse(_message_bytes(self.attached_messages[0]), depth=1).text
         if self.report_texts:
             text = "\n\n".join([text, *self.report_texts]).strip()
-        text = _normalise_text(text)
         if len(text) > MAX_TEXT_CHARS:
             self.note(f"text cut at {MAX_TEXT_CHARS:,} characters")
             text = text[:MAX_TEXT_CHARS]
+        text = _normalise_text(text)
         html, has_remote_images = clean_html(markup) if markup.strip() else ("", False)
         return text, html, has_remote_images
 
-    def _kind(self, message: Message, headers: dict[str, list[str]], senders: list[MailAddress], subject: str) -> str:
+    def _kind(self, message: Message, headers: dict[str, list[str]], sender: MailAddress | None, subject: str) -> str:
         """Whether a person wrote the mail: bounces, auto-replies and reports are not filed like mail.
 
         1. multipart/report is a delivery status (bounce) or another machine report (read receipt,
@@ -373,13 +402,13 @@ class _Reader:
         if params.get_content_type() == "multipart/report":
             report_type = str(params.get_param("report-type") or "").lower()
             return "bounce" if report_type == "delivery-status" else "report"
-        sender = senders[0].email.lower() if senders else ""
-        sender_name = senders[0].name.lower() if senders else ""
+        sender_name = sender.name.lower() if sender else ""
+        sender_email = sender.email.lower() if sender else ""
         if "x-failed-recipients" in headers:
             return "bounce"
-        if sender.startswith("mailer-daemon@"):
+        if sender_email.startswith("mailer-daemon@"):
             return "bounce"
-        if (sender.startswith("postmaster@") or "mail delivery" in sender_name) and BOUNCE_SUBJECT.search(subject):
+        if (sender_email.startswith("postmaster@") or "mail delivery" in sender_name) and BOUNCE_SUBJECT.search(subject):
             return "bounce"
         auto_submitted = (_first(headers, "auto-submitted") or "").strip().lower()
         if auto_submitted and not auto_submitted.startswith("no"):
@@ -565,11 +594,31 @@ def _defect_note(defect: Exception) -> str:
     return notes.get(name, "")
 
 
+def _salvage(raw: object, problem: str) -> ParsedMail:
+    """When the MIME structure defeats the parser (nesting deeper than Python's recursion, say),
+    the headers alone are usually still fine: keep them, and the body as text."""
+    try:
+        data = bytes(raw) if isinstance(raw, bytes | bytearray | memoryview) else str(raw).encode("utf-8", "replace")
+        headers = _raw_headers(BytesHeaderParser(policy=policy.compat32).parsebytes(data))
+        if not KNOWN_HEADERS & headers.keys():
+            return _unreadable(raw, problem)
+        envelope = _read_envelope(headers, None)
+        ends = [found for found in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if found >= 0]
+        body = data[min(ends) :] if ends else b""
+        text = _normalise_text(decode_bytes(body[:MAX_TEXT_CHARS], None)[0]).strip()
+    except Exception:  # the headers are broken too: nothing sensible left
+        return _unreadable(raw, problem)
+    return _mail(
+        envelope, text=text, html="", has_remote_images=False, attachments=[], forwarded=None, calendar=None,
+        kind="mail", problems=[problem, *envelope.problems], unreadable=False,
+    )
+
+
 def _unreadable(raw: object, problem: str) -> ParsedMail:
     """What is left when nothing sensible could be read: the bytes as text, best effort."""
     try:
         data = bytes(raw) if isinstance(raw, bytes | bytearray | memoryview) else str(raw).encode("utf-8", "replace")
-        text = _normalise_text(decode_bytes(data[: MAX_TEXT_CHARS * 2], None)[0])[:MAX_TEXT_CHARS]
+        text = _normalise_text(decode_bytes(data[:MAX_TEXT_CHARS], None)[0])
     except Exception:  # even the fallback must answer
         text = ""
     return ParsedMail(
