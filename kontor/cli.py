@@ -1,6 +1,6 @@
 """The `kontor` command: Django's management commands plus the pieces that run Kontor.
 
-    kontor run            web server and background worker together (the embedded default)
+    kontor run            web server, background worker and SMTP listener together (the embedded default)
     kontor web [--port N] the web server alone (gunicorn)
     kontor worker         a background worker alone (Huey)
     kontor compiletranslations
@@ -28,6 +28,16 @@ def _web_command(port: int, host: str) -> list[str]:
 
 def _worker_command() -> list[str]:
     return [sys.executable, "-m", "kontor.cli", "run_huey"]
+
+
+def _mailserver_command() -> list[str] | None:
+    """The SMTP listener `kontor run` starts beside the web server: on 127.0.0.1 at
+    KONTOR_SMTP_PORT (2525 unless set; 0 starts none)."""
+    raw = os.environ.get("KONTOR_SMTP_PORT", "").strip() or "2525"
+    if raw == "0":
+        return None
+    host = os.environ.get("KONTOR_SMTP_HOST", "").strip() or "127.0.0.1"
+    return [sys.executable, "-m", "kontor.cli", "mailserver", "--host", host, "--port", raw]
 
 
 def _parse_web_args(argv: list[str]) -> argparse.Namespace:
@@ -97,7 +107,11 @@ def main(argv: list[str] | None = None) -> None:
         args = _parse_web_args(argv[1:])
         _prepare()
         print(f"Kontor runs on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
-        sys.exit(_run_together([_web_command(args.port, args.host), _worker_command()]))
+        commands = [_web_command(args.port, args.host), _worker_command()]
+        mailserver = _mailserver_command()
+        if mailserver is not None:
+            commands.append(mailserver)
+        sys.exit(_run_together(commands))
     if command == "demo":
         _prepare()  # so that `kontor demo` works on a new data directory, before the first start
     _django(argv)

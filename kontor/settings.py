@@ -222,6 +222,19 @@ def _email_settings() -> dict:
 
 globals().update(_email_settings())
 
+# Incoming mail (docs/mail-server.md). The SMTP listener that `kontor run` starts beside the web
+# server (KONTOR_SMTP_PORT=0 starts none) and `kontor mailserver` runs alone; STARTTLS is offered
+# when both a PEM certificate (chain) and its key are given. IMAP_URL names mailboxes to poll
+# every minute (imaps://user:password@host:993/INBOX, several separated by commas).
+SMTP_HOST = env_str("KONTOR_SMTP_HOST", "127.0.0.1")
+SMTP_PORT = env_int("KONTOR_SMTP_PORT", 2525)
+SMTP_TLS_CERT = env_str("KONTOR_SMTP_TLS_CERT")
+SMTP_TLS_KEY = env_str("KONTOR_SMTP_TLS_KEY")
+if bool(SMTP_TLS_CERT) != bool(SMTP_TLS_KEY):
+    raise ConfigError("KONTOR_SMTP_TLS_CERT and KONTOR_SMTP_TLS_KEY must be set together")
+IMAP_URL = env_str("IMAP_URL")
+IMAP_DONE_FOLDER = env_str("KONTOR_IMAP_DONE_FOLDER", "Kontor/Filed")
+
 # Background jobs: SQLite queue in the data directory, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 HUEY = {
@@ -245,6 +258,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Configured here, the worker does not add its own handler (which printed every line twice).
         "huey": {"handlers": ["console"], "level": env_str("KONTOR_LOG_LEVEL", "INFO"), "propagate": False},
+        # aiosmtpd logs every SMTP command line at INFO; the listener logs what matters itself.
+        "mail.log": {"level": "WARNING"},
     },
 }
 
