@@ -1,0 +1,158 @@
+"""The import pages: upload, mapping and preview, progress and outcome, the list, the undo.
+
+Every import is fetched through access_import (another account's import is a 404). The work is
+done by transfer.actions; these views only read the request and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kontor.accounts import roles
+from kontor.accounts.decorators import member_required
+from kontor.accounts.models import Membership
+from kontor.records.access import access_import
+from kontor.transfer import actions, tables
+from kontor.transfer import report as error_report
+from kontor.transfer.actions import grouped
+from kontor.transfer.models import Duplicates, Import, ImportKind, ImportState
+
+LIST_SIZE = 100
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+@require_GET
+@member_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    imports = list(actions.imports_of(_membership(request))[:LIST_SIZE])
+    return render(request, "transfer/list.html", {"imports": imports, "can_import": roles.can_import(
+        _membership(request).role)})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def upload(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    error = ""
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        if upload_file is None:
+            error = _("Please choose a file.")
+        else:
+            try:
+                imp = actions.upload_import(membership, upload_file.read(), upload_file.name or "",
+                                            kind=kind if kind in ImportKind.values else None)
+            except (tables.UnreadableFile, PermissionDenied) as refused:
+                error = str(refused) or _("Your role does not allow this.")
+            else:
+                return redirect("imports:detail", imp.pk)
+    return render(request, "transfer/upload.html", {
+        "kind": kind, "error": error, "can_import": roles.can_import(membership.role),
+        "max_mb": actions.max_bytes() // (1024 * 1024)}, status=422 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    """A draft shows its mapping and preview (and takes their changes); a started import its
+    progress, polled by htmx every second until it is finished, then its outcome."""
+    membership = _membership(request)
+    imp = access_import(membership, import_id)
+    if imp.state == ImportState.DRAFT:
+        return _mapping_page(request, membership, imp)
+    actions.mark_stale_failed(imp)
+    context = {"imp": imp, "can_undo": actions.can_undo(imp) and _may_undo(membership, imp),
+               "summary": actions.summary_text(imp)}
+    template = "transfer/detail.html#progress" if request.htmx else "transfer/detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _mapping_page(request: HttpRequest, membership: Membership, imp: Import) -> HttpResponse:
+    if imp.created_by_id != membership.user_id:
+        raise PermissionDenied
+    error = ""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        mapping = None
+        if imp.format != "vcf" and "column-0" in request.POST and request.POST.get("sheet", imp.sheet) == imp.sheet:
+            mapping = [request.POST.get(f"column-{i}") or None for i in range(len(imp.mapping))]
+        try:
+            actions.configure_import(imp, kind=request.POST.get("kind") or None,
+                                     sheet=request.POST.get("sheet") or None, mapping=mapping, duplicates=request.POST.get("duplicates") or None,
+                                     tag=request.POST.get("tag", ""))
+            if request.POST.get("start"):
+                actions.start_import(imp, membership)
+                return redirect("imports:detail", imp.pk)
+        except ValidationError as invalid:
+            errors = invalid.message_dict
+        except actions.ImportRefused as refused:
+            error = str(refused)
+        imp.refresh_from_db()
+    try:
+        preview = actions.preview(imp)
+    except tables.UnreadableFile as refused:
+        return render(request, "transfer/upload.html", {"error": str(refused), "kind": imp.kind,
+                                                        "can_import": roles.can_import(membership.role),
+                                                        "max_mb": actions.max_bytes() // (1024 * 1024)}, status=422)
+    return render(request, "transfer/mapping.html", {
+        "imp": imp, "preview": preview, "error": error, "errors": errors, "duplicate_choices": Duplicates.choices,
+        "kinds": ImportKind.choices})
+
+
+def _may_undo(membership: Membership, imp: Import) -> bool:
+    return roles.can_import(membership.role) or imp.created_by_id == membership.user_id
+
+
+@require_GET
+@member_required
+def report(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The error report: the rows that were not imported, as they were in the file, with a column
+    saying why."""
+    imp = access_import(_membership(request), import_id)
+    if imp.state == ImportState.DRAFT:
+        raise PermissionDenied
+    return error_report.report_response(imp)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def undo(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Asks first, saying what will be removed and restored; the POST undoes."""
+    membership = _membership(request)
+    imp = access_import(membership, import_id)
+    if not _may_undo(membership, imp):
+        raise PermissionDenied(_("Only the colleague who imported this, or an administrator, can undo it."))
+    if not actions.can_undo(imp):
+        messages.error(request, _("This import can no longer be undone (undo is possible for 24 hours)."))
+        return redirect("imports:detail", imp.pk)
+    if request.method == "POST":
+        try:
+            done = actions.undo_import(imp, membership)
+        except actions.ImportRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The import has been undone: %(removed)s") % {
+                "removed": undo_text(done)})
+        return redirect("imports:detail", imp.pk)
+    return render(request, "transfer/undo.html", {"imp": imp, "summary": actions.undo_summary(imp),
+                                                  "text": undo_text(actions.undo_summary(imp))})
+
+
+def undo_text(summary: actions.UndoSummary) -> str:
+    """"removes 1,180 people and 3 companies, restores 42 fields", numbers as the user's language
+    writes them."""
+    people = ngettext("%(count)s person", "%(count)s people", summary.people) % {"count": grouped(summary.people)}
+    companies = ngettext("%(count)s company", "%(count)s companies", summary.companies) % {
+        "count": grouped(summary.companies)}
+    fields = ngettext("%(count)s field", "%(count)s fields", summary.fields) % {"count": grouped(summary.fields)}
+    return _("removes %(people)s and %(companies)s, restores %(fields)s") % {
+        "people": people, "companies": companies, "fields": fields}
