@@ -82,13 +82,16 @@ def _mapping_page(request: HttpRequest, membership: Membership, imp: Import) -> 
     error = ""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        post = request.POST
+        # A new sheet or kind brings its own columns and guessed fields: the posted ones are stale.
+        same_columns = post.get("sheet", imp.sheet) == imp.sheet and post.get("kind", imp.kind) == imp.kind
         mapping = None
-        if imp.format != "vcf" and "column-0" in request.POST and request.POST.get("sheet", imp.sheet) == imp.sheet:
-            mapping = [request.POST.get(f"column-{i}") or None for i in range(len(imp.mapping))]
+        if imp.format != "vcf" and "column-0" in post and same_columns:
+            mapping = [post.get(f"column-{i}") or None for i in range(len(imp.mapping))]
         try:
-            actions.configure_import(imp, kind=request.POST.get("kind") or None,
-                                     sheet=request.POST.get("sheet") or None, mapping=mapping, duplicates=request.POST.get("duplicates") or None,
-                                     tag=request.POST.get("tag", ""))
+            actions.configure_import(imp, kind=post.get("kind") or None, sheet=post.get("sheet") or None,
+                                     mapping=mapping, duplicates=post.get("duplicates") or None,
+                                     tag=post.get("tag", ""))
             if request.POST.get("start"):
                 actions.start_import(imp, membership)
                 return redirect("imports:detail", imp.pk)
