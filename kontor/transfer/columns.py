@@ -211,11 +211,24 @@ def _labelled(key: str | None, label: str) -> str | None:
     return key
 
 
-def _strip_label(text: str) -> tuple[str, str]:
-    for word, label in _LABEL_WORDS:
-        if word in text and text != word:
-            return text.replace(word, "", 1), label
-    return text, "work"
+def _label_readings(text: str) -> list[tuple[str, str]]:
+    """Each way of reading a label word out of the header, then the header as it is: "weiterestrasse"
+    holds both "weiteres" and "weitere", and only the second leaves a field name."""
+    readings = [(text.replace(word, "", 1), label) for word, label in _LABEL_WORDS if word in text and text != word]
+    return readings + [(text, "work")]
+
+
+def _candidates(text: str) -> list[str]:
+    candidates = [text, _DIGITS.sub("", text)]
+    for candidate in list(candidates):
+        for prefix in _PREFIXES:
+            if candidate.startswith(prefix) and candidate != prefix:
+                candidates.append(candidate[len(prefix):])
+    for candidate in list(candidates):
+        for suffix in _SUFFIXES:
+            if candidate.endswith(suffix) and candidate != suffix:
+                candidates.append(candidate[: -len(suffix)])
+    return candidates
 
 
 def recognise(header: str) -> str | None:
@@ -234,22 +247,13 @@ def recognise(header: str) -> str | None:
         return _EXACT[text]
     if text.endswith(_DESCRIBING):
         return None
-    bare, label = _strip_label(text)
-    candidates = [bare, _DIGITS.sub("", bare)]
-    for candidate in list(candidates):
-        for prefix in _PREFIXES:
-            if candidate.startswith(prefix) and candidate != prefix:
-                candidates.append(candidate[len(prefix):])
-    for candidate in list(candidates):
-        for suffix in _SUFFIXES:
-            if candidate.endswith(suffix) and candidate != suffix:
-                candidates.append(candidate[: -len(suffix)])
-    for candidate in candidates:
-        if candidate in _EXACT:
-            key = _EXACT[candidate]
-            if key == "company" and label == "work":  # "Firma geschäftlich" is still the company
-                return key
-            return _labelled(key, label)
+    for bare, label in _label_readings(text):
+        for candidate in _candidates(bare):
+            if candidate in _EXACT:
+                key = _EXACT[candidate]
+                if key == "company" and label == "work":  # "Firma geschäftlich" is still the company
+                    return key
+                return _labelled(key, label)
     return None
 
 

@@ -302,6 +302,7 @@ EXPECTED_CHARACTERS = set(
     "äöüÄÖÜßéèêëàáâãåæçñíìîïóòôõøúùûýÿÉÈÊÀÁÂÇÑÍÓÔÕØÚÙÛÅÆœŒšŠžŽłŁčČřŘ"
     "€„“”‚‘’–—…•°§©®™«»²³µ½¼¾·¡¿× "
 )
+NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 COMMON_LETTERS = set("äöüÄÖÜßéèàç")
 DOUBLE_ENCODED = re.compile("Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2020-\u2122]")
 FALLBACK_ENCODINGS = ("cp1252", "mac_roman", "cp850")
@@ -337,7 +338,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         score, unusual = _plausibility(text)
         if best is None or score > best[0]:
             best = (score, unusual, text, encoding)
-    if best is None or best[1] * 4 > sum(1 for char in best[2] if ord(char) > 127):
+    if best is None or best[1] * 4 > sum(len(run) for run in NON_ASCII_RUN.findall(best[2])):
         raise UnreadableFile(_("Kontor cannot tell the character encoding of this file; save it as "
                                "“CSV UTF-8” and try again."))
     return best[2], best[3]
@@ -345,17 +346,25 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def _plausibility(text: str) -> tuple[int, int]:
     """(score, unusual characters) of a decoding: umlauts and common accents count double,
-    other expected characters once, characters unexpected in contact data five times against."""
+    other expected characters once; characters unexpected in contact data, and accented letters
+    following one another, five times against."""
     score = unusual = 0
-    for char in text:
-        if ord(char) > 127:
-            if char in COMMON_LETTERS:
+    for run in NON_ASCII_RUN.findall(text):
+        previous = " "
+        for char in run:
+            if previous.isalpha() and char.isalpha():
+                # Western names rarely put two accented letters side by side; a wrong 8-bit
+                # reading of Asian or Cyrillic text does so all the time.
+                unusual += 1
+                score -= 5
+            elif char in COMMON_LETTERS:
                 score += 2
             elif char in EXPECTED_CHARACTERS:
                 score += 1
             else:
                 unusual += 1
                 score -= 5
+            previous = char
     return score, unusual
 
 

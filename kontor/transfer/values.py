@@ -302,26 +302,24 @@ def split_full_name(text: str) -> NameParts:
     ("Hans von der Heide" is first "Hans", last "von der Heide")."""
     text = " ".join(text.split())
     parts = NameParts()
-    if "," in text:
-        last, _comma, first = text.partition(",")
-        inner = split_full_name(first)
-        inner.last_name = last.strip()
-        return inner
-    words = text.split(" ")
+    last_first = "," in text
+    if last_first:
+        last, _comma, text = (part.strip() for part in text.partition(","))
+    words = text.split(" ") if text else []
     if words and salutation_key(words[0]):
         parts.salutation = salutation_key(words.pop(0)) or ""
     titles = []
-    while len(words) > 1 and is_title(words[0]):
+    while len(words) > (0 if last_first else 1) and is_title(words[0]):
         titles.append(words.pop(0))
     parts.title = " ".join(titles)
+    if last_first:
+        parts.first_name, parts.last_name = " ".join(words), last
+        return parts
     if not words:
         return parts
     last_start = len(words) - 1
     while last_start > 1 and words[last_start - 1].lower() in NAME_PARTICLES:
         last_start -= 1
-    if last_start == 1 and len(words) > 2 and words[0].lower() not in NAME_PARTICLES \
-            and words[1].lower() in NAME_PARTICLES:
-        last_start = 1
     parts.first_name = " ".join(words[:last_start])
     parts.last_name = " ".join(words[last_start:])
     return parts
