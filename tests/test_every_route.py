@@ -19,6 +19,7 @@ from kontor.history import actions as history_actions
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
 from kontor.tasks import actions as task_actions
+from kontor.transfer import actions as import_actions
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
@@ -66,6 +67,7 @@ def alices_things(alice, bob):
     comment = history_actions.add_comment(alice.membership, "Gute Idee", entry=entry)
     history_actions.add_note(bob.membership, [person.record], "Rückruf vereinbart")  # Alice follows: notified
     notification = alice.user.notifications.get()
+    imported = import_actions.upload_import(alice.membership, b"Vorname;Nachname\nAnna;Adler\n", "kontakte.csv")
     return {
         "comment_id": comment.pk, "notification_id": notification.pk,
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
@@ -73,7 +75,7 @@ def alices_things(alice, bob):
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,
         "token": invitation.token, "uidb64": "x", "task_id": task.pk,
         "feed_token": task_actions.calendar_feed_for(alice.membership).token,
-        "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk,
+        "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk, "import_id": imported.pk,
     }
 
 

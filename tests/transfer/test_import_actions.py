@@ -193,3 +193,11 @@ def test_creating_many_people_costs_a_fixed_number_of_queries(alice, django_asse
         people = contact_actions.create_people(alice.membership, items, log_each=False)
     assert len(people) == 200 and ContactDetail.objects.filter(kind="email").count() == 200
     assert Tag.objects.get(name="Kunde").person_count == 200
+
+
+def test_the_activity_line_reads_as_one_sentence_for_the_whole_file(alice):
+    from kontor.history.templatetags.comment_tags import activity_text
+
+    run(alice.membership, xlsx(ROWS))
+    line = Activity.objects.get()
+    assert activity_text(line) == "Alice Adler imported 3 people from kontakte.xlsx."

@@ -7,6 +7,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -124,6 +125,23 @@ TASK_TEXTS: dict[str, Promise] = {
 }
 
 
+def _import_text(activity: Activity, actor: str) -> str:
+    """"Alice imported 1,234 people from kontakte.xlsx." (one line for a whole import)."""
+    changes = activity.changes
+    file = activity.summary
+    if activity.verb == ActivityVerb.IMPORT_UNDONE:
+        return _("%(actor)s undid the import of %(file)s.") % {"actor": actor, "file": file}
+    count = int(changes.get("created", 0))
+    number = number_format(count, force_grouping=True)
+    if changes.get("kind") == "companies":
+        text = ngettext("%(actor)s imported %(count)s company from %(file)s.",
+                        "%(actor)s imported %(count)s companies from %(file)s.", count)
+    else:
+        text = ngettext("%(actor)s imported %(count)s person from %(file)s.",
+                        "%(actor)s imported %(count)s people from %(file)s.", count)
+    return text % {"actor": actor, "count": number, "file": file}
+
+
 def _state_label(record: Record | None, value: str) -> str:
     choices = dict(Stage.choices) if record and record.kind == Kind.DEAL else dict(ProjectStatus.choices)
     return str(choices.get(value, value))
@@ -159,6 +177,8 @@ def activity_text(activity: Activity) -> str:
         return _("%(actor)s deleted the file “%(files)s” from %(record)s.") % {**names, "files": activity.summary}
     if verb == ActivityVerb.FILE_RESTORED:
         return _("%(actor)s brought back the file “%(files)s” on %(record)s.") % {**names, "files": activity.summary}
+    if verb in (ActivityVerb.IMPORTED, ActivityVerb.IMPORT_UNDONE):
+        return _import_text(activity, names["actor"])
     if verb == ActivityVerb.STATE:
         old, new = next(iter(activity.changes.values()), ["", ""])
         return _("%(actor)s changed the state of %(record)s from %(old)s to %(new)s.") % {
