@@ -23,6 +23,8 @@ urlpatterns = [
     path("inbox/", include("kontor.mail.inbox_urls")),
     path("imports/", include("kontor.transfer.urls")),
     path("export/", include("kontor.transfer.export_urls")),
+    path("webforms/", include("kontor.webforms.urls")),
+    path("f/", include("kontor.webforms.public_urls")),
     path("api/v1/", api.urls),
 ]
 

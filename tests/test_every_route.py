@@ -20,6 +20,7 @@ from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
 from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
+from kontor.webforms import actions as webform_actions
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
@@ -28,6 +29,8 @@ PUBLIC_PAGES = {
     "accounts:unsubscribe",
     "notifications:unsubscribe",  # opened from a mail by its signed token; tests/notifications check forgeries
     "calendar:feed",  # opened by its secret token alone; tests/tasks/test_feed.py checks wrong tokens
+    # A website's contact form, found by its unguessable token; tests/webforms/test_public.py checks the rest.
+    "webforms_public:form", "webforms_public:embed", "webforms_public:started",
 }
 # API routes anyone may read: the schema and its browsable docs.
 PUBLIC_API = {"api:openapi-json", "api:openapi-view"}
@@ -67,6 +70,8 @@ def alices_things(alice, bob):
     comment = history_actions.add_comment(alice.membership, "Gute Idee", entry=entry)
     history_actions.add_note(bob.membership, [person.record], "Rückruf vereinbart")  # Alice follows: notified
     notification = alice.user.notifications.get()
+    webform = webform_actions.create_webform(alice.membership, webform_actions.WebFormData(
+        name="Kontakt", fields=[{"key": "last_name", "required": True}]))
     imported = import_actions.upload_import(alice.membership, b"Vorname;Nachname\nAnna;Adler\n", "kontakte.csv")
     return {
         "comment_id": comment.pk, "notification_id": notification.pk,
@@ -76,6 +81,7 @@ def alices_things(alice, bob):
         "token": invitation.token, "uidb64": "x", "task_id": task.pk,
         "feed_token": task_actions.calendar_feed_for(alice.membership).token,
         "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk, "import_id": imported.pk,
+        "webform_id": webform.pk, "form_token": webform.token,
     }
 
 

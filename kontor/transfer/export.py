@@ -25,6 +25,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -162,7 +163,7 @@ _CONTACT_COLUMNS = [
     Column(_("Street"), _first_address("street")),
     Column(_("Postcode"), _first_address("zip")),
     Column(_("City"), _first_address("city")),
-    Column(_("State"), _first_address("state")),
+    Column(pgettext_lazy("address", "State"), _first_address("state")),
     Column(_("Country"), _first_address("country")),
     Column(_("Further addresses"), _further_addresses),
 ]
