@@ -31,6 +31,7 @@ from kontor.transfer.values import (
     split_full_name,
     split_salutation,
     split_tags,
+    yearless_date,
 )
 from kontor.transfer.vcard import Card
 
@@ -85,6 +86,11 @@ def _new_row(number: int, kind: str) -> ContactRow:
 def _too_long(where: str, value: str, limit: int) -> tuple[str, str]:
     return where, _("“%(value)s…” is longer than the %(limit)s characters this field holds.") % {
         "value": value[:30], "limit": limit}
+
+
+def _lines(text: str) -> str:
+    """A value written over several lines ("Gartenweg 5\nHinterhaus") as one: "Gartenweg 5, Hinterhaus"."""
+    return ", ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def _add_detail(row: ContactRow, where: str, kind: str, value: str, label: str) -> None:
@@ -203,7 +209,7 @@ def _row_from_cells(number: int, cells: list[Cell], columns: list[tuple[int, str
                 collected = addresses.setdefault(label, _Address())
                 collected.type_text = collected.type_text or type_text
                 if base == "street":
-                    collected.street.append(" ".join(text.split()))
+                    collected.street.append(_lines(text))
                 else:
                     collected.parts[base] = " ".join(text.split())
             elif base == "custom":
@@ -249,7 +255,10 @@ def _apply_field(row: ContactRow, base: str, cell: Cell, text: str, header: str,
     elif base == "gender":
         row.fields["gender"] = parse_gender(plain)
     elif base == "birthday":
-        row.fields["birthday"] = _checked_birthday(parse_date(cell, order), text)
+        if yearless := yearless_date(cell):
+            row.warnings.append((header, _no_year(*yearless)))
+        else:
+            row.fields["birthday"] = _checked_birthday(parse_date(cell, order), text)
     elif base == "background":
         note = text.strip()
         row.fields["background"] = f"{row.fields['background']}\n\n{note}" if row.fields["background"] else note
@@ -264,6 +273,11 @@ def _apply_field(row: ContactRow, base: str, cell: Cell, text: str, header: str,
     elif base == "responsible":
         row.responsible = plain
     return ""
+
+
+def _no_year(month: int, day: int) -> str:
+    return _("The birthday has no year (%(day)s.%(month)s.) and was left out.") % {
+        "day": f"{day:02d}", "month": f"{month:02d}"}
 
 
 def _checked_birthday(value: datetime.date | None, text: str) -> datetime.date | None:
@@ -296,8 +310,10 @@ def _birthday_from_parts(row: ContactRow, parts: dict[str, tuple[str, str]]) -> 
             row.errors.append((where, _("“%(value)s” is not a valid date.") % {"value": written}))
         return
     if not year_text:
-        row.warnings.append((where, _("The birthday has no year (%(day)s.%(month)s.) and was left out.")
-                             % {"day": day_text, "month": month_text}))
+        try:
+            row.warnings.append((where, _no_year(int(month_text), int(day_text))))
+        except ValueError:
+            row.errors.append((where, _("“%(value)s” is not a valid date.") % {"value": written}))
         return
     try:
         birthday = datetime.date(int(year_text), int(month_text), int(day_text))
@@ -380,7 +396,7 @@ def _row_from_card(card: Card) -> ContactRow:
     for detail in card.messengers:
         _add_detail(row, _("Messenger"), "messenger", detail.value, detail.label)
     for address in card.addresses:
-        street = ", ".join(" ".join(part.split()) for part in (address.street, address.extended) if part.strip())
+        street = ", ".join(_lines(part) for part in (address.street, address.extended) if part.strip())
         if not street and address.po_box:
             street = address.po_box if not address.po_box.isdigit() else _("P.O. Box %(number)s") % {
                 "number": address.po_box}
@@ -438,9 +454,7 @@ def _card_person_fields(row: ContactRow, card: Card) -> None:
         row.warnings.append((_("Birthday"), _("“%(value)s” lies in the future; it cannot be a birthday.")
                              % {"value": card.birthday.isoformat()}))
     if card.birthday_without_year:
-        month, day = card.birthday_without_year
-        row.warnings.append((_("Birthday"), _("The birthday has no year (%(day)s.%(month)s.) and was left out.")
-                             % {"day": f"{day:02d}", "month": f"{month:02d}"}))
+        row.warnings.append((_("Birthday"), _no_year(*card.birthday_without_year)))
     if card.anniversary:
         row.warnings.append((_("Anniversary"), _("The anniversary (%(date)s) was not imported.")
                              % {"date": card.anniversary.strftime("%d.%m.%Y")}))

@@ -175,6 +175,29 @@ def parse_date(value: object, order: str | None = None, today: datetime.date | N
     raise ValueProblem(_("“%(value)s” is not a valid date.") % {"value": text})
 
 
+YEARLESS = re.compile(r"^--(\d{2})-?(\d{2})$")
+YEARLESS_DOTTED = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.?$")
+
+
+def yearless_date(value: object) -> tuple[int, int] | None:
+    """(month, day) of a date written without a year, as Google (--03-17) or people (17.03.)
+    write birthdays they know only the day of; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if match := YEARLESS.match(text):
+        month, day = int(match.group(1)), int(match.group(2))
+    elif match := YEARLESS_DOTTED.match(text):
+        day, month = int(match.group(1)), int(match.group(2))
+    else:
+        return None
+    try:
+        datetime.date(2000, month, day)  # a leap year, so 29 February counts
+    except ValueError:
+        return None
+    return month, day
+
+
 def _month(name: str, text: str) -> int:
     month = MONTHS.get(name.lower().rstrip("."))
     if month is None:

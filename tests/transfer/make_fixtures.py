@@ -8,7 +8,7 @@ import datetime
 import io
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,7 +17,8 @@ from openpyxl import Workbook
 # --- xlsx ------------------------------------------------------------------------------------
 
 
-def xlsx(sheets: dict[str, Sequence[Sequence[Any]]], merged: Sequence[str] = (), hidden: Sequence[str] = ()) -> bytes:
+def xlsx(sheets: Mapping[str, Sequence[Sequence[Any]]], merged: Sequence[str] = (),
+         hidden: Sequence[str] = ()) -> bytes:
     """A workbook with one sheet per entry (in order); `merged` ranges apply to the first sheet."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -52,7 +53,7 @@ def _ods_cell(value: Any) -> str:
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
-def ods(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
+def ods(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     """The smallest OpenDocument spreadsheet LibreOffice and calamine accept: the mimetype first
     and uncompressed, a manifest, and content.xml with one table per sheet."""
     tables = []

@@ -11,7 +11,7 @@ from kontor.transfer.tables import UnreadableFile, detect_format, read_table
 
 from .make_fixtures import encrypted_office_file, lying_zip, ods, xls, xlsx, zip_bomb
 
-PEOPLE = [["Vorname", "Nachname", "PLZ", "Telefon"], ["Anna", "Müller", 1234, 4989123456]]
+PEOPLE: list[list[object]] = [["Vorname", "Nachname", "PLZ", "Telefon"], ["Anna", "Müller", 1234, 4989123456]]
 
 
 def test_an_xlsx_is_read_with_its_header_row_numbers_and_typed_cells():

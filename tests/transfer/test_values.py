@@ -15,6 +15,7 @@ from kontor.transfer.values import (
     split_full_name,
     split_salutation,
     split_tags,
+    yearless_date,
 )
 
 TODAY = datetime.date(2026, 12, 4)
@@ -29,6 +30,14 @@ MARCH_17 = datetime.date(1970, 3, 17)
 ])
 def test_a_date_is_read_in_every_way_offices_write_it(written):
     assert parse_date(written, today=TODAY) == MARCH_17
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("--03-17", (3, 17)), ("--0317", (3, 17)), ("17.03.", (3, 17)), ("17.3", (3, 17)), ("29.02.", (2, 29)),
+    ("31.02.", None), ("17.03.1970", None), (25644, None),
+])
+def test_a_date_without_a_year_is_told_apart(written, expected):
+    assert yearless_date(written) == expected
 
 
 def test_two_digit_years_are_read_as_the_latest_year_not_in_the_future():
