@@ -20,6 +20,7 @@ from kontor.api import (
     tags,
     tasks,
     users,
+    webforms,
 )
 from kontor.api.auth import api_key_auth
 from kontor.api.comments import router as comments_router
@@ -48,6 +49,7 @@ RESOURCES = {"people": people.router, "companies": companies.router, "notes": no
 RESOURCES.update({"comments": comments_router, "notifications": notifications_router})
 RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail": mail_in.router,
                   "imports": imports.router})
+RESOURCES.update({"webforms": webforms.router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 
