@@ -11,14 +11,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kontor.accounts import roles
-from kontor.accounts.models import Membership
+from kontor.accounts.models import Account, Membership, User
 from kontor.files.models import Attachment, FileType
 from kontor.files.sniff import file_type, megabytes, sniff
 from kontor.history import activity
@@ -146,6 +146,42 @@ def upload_file(by: Membership, upload: UploadedFile | None, record: Record | No
                 entry: Entry | None = None) -> Attachment:
     """One file onto a record or an entry; see upload_files."""
     return upload_files(by, [upload] if upload is not None else [], record=record, entry=entry)[0]
+
+
+def store_received_files(account: Account, files: Sequence[tuple[str, bytes]], *, record: Record, entry: Entry,
+                         uploaded_by: User | None) -> tuple[list[Attachment], list[str]]:
+    """Files that arrived with something else, such as a filed e-mail's attachments: stored on the
+    entry and the record, sniffed and previewed like uploads. Unlike an upload, one empty or too
+    large file does not refuse the others: it is skipped, and the reasons come back (to be
+    noted on the entry). No activity line: the entry they came with is the news. Runs in the
+    caller's transaction; if that fails, the caller removes the stored bytes (remove_stored_bytes)."""
+    stored: list[Attachment] = []
+    skipped: list[str] = []
+    try:
+        for name, data in files:
+            upload = SimpleUploadedFile(name or _("file"), data)
+            if not data:
+                skipped.append(_("The file “%(name)s” is empty.") % {"name": _name(upload)})
+                continue
+            if len(data) > max_upload_bytes():
+                skipped.append(_("The file “%(name)s” is too large: files can have at most %(mb)s MB.") % {
+                    "name": _name(upload), "mb": megabytes(max_upload_bytes())})
+                continue
+            content_type = sniff(upload, upload.name or "")
+            stored.append(Attachment(account=account, record=record, entry=entry, name=_name(upload),
+                                     content_type=content_type, file_type=file_type(content_type), size=len(data),
+                                     uploaded_by=uploaded_by, created_at=timezone.now()))
+            _store(stored[-1], upload)
+        Attachment.objects.bulk_create(stored)
+    except BaseException:
+        _remove_blobs(stored)
+        raise
+    return stored, skipped
+
+
+def remove_stored_bytes(attachments: Iterable[Attachment]) -> None:
+    """Removes the bytes of attachments whose rows were never committed."""
+    _remove_blobs(attachments)
 
 
 def _entry_record(entry: Entry, record: Record | None) -> Record:

@@ -68,17 +68,30 @@ def add_note(by: Membership, records: Sequence[Record], body: str, confidential:
     entry = Entry.objects.create(account=by.account, kind=kind, body=body, subject=subject.strip()[:300],
                                  author=by.user, happened_at=happened_at or now, confidential=confidential,
                                  created_at=now, updated_at=now)
-    EntryLink.objects.bulk_create([EntryLink(entry=entry, record=r, happened_at=entry.happened_at)
-                                   for r in {r.pk: r for r in records}.values()])
+    link_entry(entry, records, now=now, is_new=True)
     for record in records:
         record_actions.watch(record, by.user)
-    Record.objects.filter(pk__in=[r.pk for r in records]).update(updated_at=now)
     search_index.index(entry)
     record = records[0]
     told = notification_actions.notify_mentions(by, body, record=record, entry=entry,
                                                 url=notification_actions.entry_url(entry, record))
     notification_actions.notify_followers(entry, by, records, notify, exclude={n.recipient_id for n in told})
     return entry
+
+
+def link_entry(entry: Entry, records: Sequence[Record], now: dt.datetime | None = None,
+               is_new: bool = False) -> list[Record]:
+    """Puts an entry on records of its account (an e-mail filed on more people later, a note on
+    several at once); records it is on already are left alone (`is_new`: it is on none yet).
+    Returns the newly linked records, which count as just changed."""
+    linked = set() if is_new else set(EntryLink.objects.filter(entry=entry).values_list("record_id", flat=True))
+    new = [r for r in {r.pk: r for r in records}.values() if r.pk not in linked]
+    if any(r.account_id != entry.account_id for r in new):
+        raise PermissionDenied
+    EntryLink.objects.bulk_create([EntryLink(entry=entry, record=r, happened_at=entry.happened_at) for r in new],
+                                  ignore_conflicts=True)  # a concurrent filing of the same e-mail may have won
+    Record.objects.filter(pk__in=[r.pk for r in new]).update(updated_at=now or timezone.now())
+    return new
 
 
 def can_edit_entry(by: Membership, entry: Entry) -> bool:
@@ -155,7 +168,9 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
         links = links.filter(older)
     if not roles.can_read_confidential(by.role):
         links = links.filter(entry__confidential=False)
-    newest_first = links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")
+    # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
+    newest_first = links.select_related("entry", "entry__author", "entry__email").order_by("-happened_at",
+                                                                                           "-entry_id")
     found = list(newest_first[:limit + 1])
     page = TimelinePage(link.entry for link in found[:limit])
     page.has_more = len(found) > limit

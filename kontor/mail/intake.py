@@ -22,6 +22,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from kontor.accounts.models import Account, Membership
+from kontor.mail import jobs
 from kontor.mail.models import DROPBOX_PREFIX, Dropbox, InboundMail, InboundSource
 from kontor.projects.models import MAIL_PREFIX, Project
 
@@ -132,10 +133,6 @@ def _write_durably(account_id: int, raw: bytes) -> str:
 
 
 def _enqueue_filing(inbound_ids: list[int]) -> None:
-    # Imported here: the filing job pulls in much of Kontor (history, files, search), which the
-    # listener's process needs only once a message has actually arrived.
-    from kontor.mail import jobs
-
     for inbound_id in inbound_ids:
         jobs.file_inbound_mail(inbound_id)
 

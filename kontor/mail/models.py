@@ -108,6 +108,8 @@ class EmailMessage(models.Model):
     html = models.TextField(blank=True)               # cleaned with nh3; remote images held back
     has_remote_images = models.BooleanField(default=False)
     inbound = models.ForeignKey(InboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # {content-id: attachment id}: the images the HTML shows inline (src="cid:..."), stored as files.
+    inline_files = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

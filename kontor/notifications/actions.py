@@ -87,17 +87,24 @@ def task_url(task: Task) -> str:
     return reverse("tasks:edit", args=[task.pk])
 
 
-def notify_followers(entry: Entry, by: Membership, records: Sequence[Record],
+def notify_followers(entry: Entry, by: Membership | None, records: Sequence[Record],
                      notify: Iterable[int] | None = None, exclude: Iterable[int] = ()) -> list[Notification]:
     """A new note or e-mail on records: tells their followers. With `notify` (user ids, as ticked
     in the note box) exactly those colleagues are told, unticked followers are spared. Those in
-    `exclude` (already told, e.g. by a mention) are left out."""
-    recipients = followers(records, by) if notify is None else colleagues(by, notify)
+    `exclude` (already told, e.g. by a mention) are left out. `by` is None for what no colleague
+    wrote (an e-mail from a contact): then every follower hears of it."""
+    if by is None:
+        watchers = Watch.objects.filter(record__in=records).values_list("user_id", flat=True)
+        recipients = list(Membership.objects.active().filter(account_id=entry.account_id, user_id__in=watchers)
+                          .select_related("user"))
+    else:
+        recipients = followers(records, by) if notify is None else colleagues(by, notify)
     skip = set(exclude)
     recipients = [m for m in recipients if m.user_id not in skip]
     record = records[0]
     return _create([
-        Notification(account=by.account, recipient=m.user, actor=by.user, type=NotificationType.ENTRY,
+        Notification(account_id=entry.account_id, recipient=m.user, actor=by.user if by else None,
+                     type=NotificationType.ENTRY,
                      record=record, entry=entry, url=entry_url(entry, record),
                      title=record.display_name, excerpt=_excerpt(entry.subject or entry.body))
         for m in recipients if _may_read(m, entry)])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import Prefetch
 
@@ -115,8 +116,21 @@ def entry_document(entry: Entry) -> Document:
     kind = DocumentKind.EMAIL if entry.kind == EntryKind.EMAIL else DocumentKind.NOTE
     record = alive[0] if alive else (records[0] if records else None)
     return _document(entry.account_id, kind, entry.pk, record.pk if record else None, title,
-                     [entry.subject, body], name=entry.subject, confidential=entry.confidential,
-                     is_hidden=not alive, sort_at=entry.happened_at)
+                     [entry.subject, body, *_email_addresses(entry)], name=entry.subject,
+                     confidential=entry.confidential, is_hidden=not alive, sort_at=entry.happened_at)
+
+
+def _email_addresses(entry: Entry) -> list[str]:
+    """A filed e-mail's sender and recipients, "Name <address>" each, so that searching for an
+    address (or a name) finds the mails exchanged with it."""
+    if entry.kind != EntryKind.EMAIL:
+        return []
+    try:
+        email = entry.email  # type: ignore[attr-defined]  # the reverse one-to-one of mail.EmailMessage
+    except ObjectDoesNotExist:
+        return []
+    people = [[email.from_name, email.from_email], *email.to, *email.cc]
+    return [" ".join(part for part in (name, f"<{address}>" if address else "") if part) for name, address in people]
 
 
 def comment_document(comment: Comment) -> Document:
@@ -154,12 +168,12 @@ SOURCES: dict[type[models.Model], Source] = {
     Project: Source(Project, (DocumentKind.PROJECT,), project_document,
                     lambda: Project.objects.select_related("record")),
     Entry: Source(Entry, (DocumentKind.NOTE, DocumentKind.EMAIL), entry_document,
-                  lambda: Entry.objects.prefetch_related(
+                  lambda: Entry.objects.select_related("email").prefetch_related(
                       Prefetch("links", EntryLink.objects.select_related("record").only(
                           "entry_id", "record__id", "record__deleted_at")))),
     # Comments on files are found on the file's page, not here (they have no record to point at).
     Comment: Source(Comment, (DocumentKind.COMMENT,), comment_document,
-                    lambda: Comment.objects.filter(file__isnull=True).select_related("entry", "task__record")
+                    lambda: Comment.objects.filter(file__isnull=True).select_related("entry__email", "task__record")
                     .prefetch_related(Prefetch("entry__links", EntryLink.objects.select_related("record")))),
     Task: Source(Task, (DocumentKind.TASK,), task_document,
                  lambda: Task.objects.select_related("record").only(

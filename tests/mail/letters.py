@@ -4,9 +4,12 @@ would send them, and the people they are meant for, made through the real action
 from __future__ import annotations
 
 import datetime as dt
+import io
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+
+from PIL import Image
 
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import DetailData, Details, PositionData
@@ -50,6 +53,12 @@ def forward(inner: bytes, *, sender: str, to: str, text: str = "Siehe unten.\n")
     message.set_content(text)
     message.add_attachment(message_from_bytes(inner, policy=policy.default))
     return message.as_bytes()
+
+
+def png(size: tuple[int, int] = (40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def person(persona, first: str, last: str, email: str = "", company: Company | None = None,  # noqa: ANN001

@@ -1,0 +1,379 @@
+"""Filing a stored message: who it belongs to, and the history entry it becomes.
+
+The worker calls `file_inbound` for every message that arrived (kontor.mail.jobs); the inbox
+(kontor.mail.inbox) calls `file_onto` when a user files a waiting message by hand. Each is one
+transaction. Who a message is filed on is decided by RULES below, the one table docs/mail.md
+describes: the first rule that applies names the addresses to look up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kontor.accounts.models import Account, Membership, User
+from kontor.contacts.models import ContactDetail, DetailKind
+from kontor.files import actions as file_actions
+from kontor.files.models import Attachment
+from kontor.history import actions as history_actions
+from kontor.history.models import Entry, EntryKind
+from kontor.mail.headers import MailAddress
+from kontor.mail.models import EmailMessage, InboundMail, InboundState
+from kontor.mail.parsing import ParsedMail, parse_mail
+from kontor.notifications import actions as notification_actions
+from kontor.projects.models import Project
+from kontor.records import actions as record_actions
+from kontor.records.models import Kind, Record, Watch
+from kontor.search import index as search_index
+
+logger = logging.getLogger(__name__)
+
+# Addresses listed in an inbox note before "and N more".
+NOTE_ADDRESSES = 5
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the rules look at: the parsed message and the colleague who sent it (if one did)."""
+
+    parsed: ParsedMail
+    colleague: Membership | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    applies: Callable[[Situation], bool]
+    addresses: Callable[[Situation], list[MailAddress]]
+
+
+def _forwarded_addresses(situation: Situation) -> list[MailAddress]:
+    forwarded = situation.parsed.forwarded
+    assert forwarded is not None
+    return [*([forwarded.sender] if forwarded.sender else []), *forwarded.to, *forwarded.cc]
+
+
+# The first rule that applies decides which addresses the message is filed on. A project address
+# among the recipients adds the project whatever the rule (see `_records`).
+RULES: tuple[Rule, ...] = (
+    # A colleague forwarded a mail they received: it belongs to its original sender (and to the
+    # people it was sent to, where they are contacts).
+    Rule("forwarded by a colleague",
+         lambda s: s.colleague is not None and s.parsed.forwarded is not None, _forwarded_addresses),
+    # A colleague wrote it and put the dropbox in BCC (or Cc, as Outlook rules do): it belongs to
+    # the people and companies it was written to.
+    Rule("sent by a colleague",
+         lambda s: s.colleague is not None, lambda s: [*s.parsed.to, *s.parsed.cc]),
+    # Someone outside the team wrote to a dropbox or project address: it belongs to the sender.
+    Rule("from a contact",
+         lambda s: s.colleague is None, lambda s: [s.parsed.sender] if s.parsed.sender else []),
+)
+
+
+def rule_for(situation: Situation) -> Rule:
+    return next(rule for rule in RULES if rule.applies(situation))
+
+
+def _address_forms(address: MailAddress) -> set[str]:
+    return {address.email.strip().lower(), address.key}
+
+
+def _team_addresses(account: Account) -> set[str]:
+    """Addresses that never match a record: the team's own (mail between colleagues is not filed
+    on colleagues)."""
+    emails = Membership.objects.filter(account=account).values_list("user__email", flat=True)
+    return {email.lower() for email in emails}
+
+
+def _is_kontor_address(email: str) -> bool:
+    return email.lower().rpartition("@")[2] == settings.MAIL_DOMAIN.lower()
+
+
+def sender_colleague(account: Account, parsed: ParsedMail) -> Membership | None:
+    """The active colleague in the account who sent the message, by the From address."""
+    if parsed.sender is None:
+        return None
+    forms = _address_forms(parsed.sender)
+    query = Q()
+    for form in forms:
+        query |= Q(user__email__iexact=form)
+    return Membership.objects.active().filter(query, account=account).select_related("user", "account").first()
+
+
+def matching_records(account: Account, addresses: Sequence[MailAddress]) -> tuple[list[Record], list[str]]:
+    """The people and companies (outside the trash) with these e-mail addresses, in the order the
+    addresses came, then the current companies of the people found. Also returns the addresses
+    that were looked up (without the team's and Kontor's own), for the inbox note."""
+    team = _team_addresses(account)
+    looked_up: list[str] = []
+    forms: dict[str, int] = {}  # address form → position of its address
+    for address in addresses:
+        email = address.email.strip().lower()
+        if not email or email in team or address.key in team or _is_kontor_address(email):
+            continue
+        if email not in looked_up:
+            looked_up.append(email)
+        for form in _address_forms(address):
+            forms.setdefault(form, len(looked_up))
+    if not forms:
+        return [], looked_up
+    details = (ContactDetail.objects.filter(account=account, kind=DetailKind.EMAIL, normalized__in=list(forms),
+                                            record__deleted_at__isnull=True,
+                                            record__kind__in=[Kind.PERSON, Kind.COMPANY])
+               .select_related("record"))
+    found = sorted(details, key=lambda detail: (forms[detail.normalized], detail.record_id))
+    records = list({detail.record_id: detail.record for detail in found}.values())
+    people = [r.pk for r in records if r.kind == Kind.PERSON]
+    if people:
+        companies = (Record.objects.alive().filter(company__positions__person_id__in=people,
+                                                   company__positions__is_former=False)
+                     .distinct().order_by("pk"))
+        known = {r.pk for r in records}
+        records += [company for company in companies if company.pk not in known]
+    return records, looked_up
+
+
+def _note_for_nobody(looked_up: Sequence[str]) -> str:
+    if not looked_up:
+        return _("The message names no address outside the team to file it on.")
+    shown = ", ".join(looked_up[:NOTE_ADDRESSES])
+    if len(looked_up) > NOTE_ADDRESSES:
+        shown = _("%(addresses)s and %(count)s more") % {"addresses": shown, "count": len(looked_up) - NOTE_ADDRESSES}
+    return _("No person or company with the addresses %(addresses)s.") % {"addresses": shown}
+
+
+def _read(inbound: InboundMail) -> ParsedMail | None:
+    """The stored message, parsed; None when its bytes are gone from the storage."""
+    try:
+        with inbound.raw.open("rb") as handle:
+            raw = handle.read()
+    except (FileNotFoundError, ValueError):
+        return None
+    return parse_mail(raw)
+
+
+def _remember_headers(inbound: InboundMail, parsed: ParsedMail) -> None:
+    """Copies what the inbox lists onto the row, so that the list needs no parsing."""
+    inbound.subject = (parsed.subject or "")[:300]
+    inbound.sender_name = (parsed.sender.name if parsed.sender else "")[:200]
+    inbound.sender_email = (parsed.sender.email if parsed.sender else "")[:320]
+    inbound.message_id = (parsed.message_id or "")[:300]
+    inbound.sent_at = parsed.date
+
+
+def _live_project(inbound: InboundMail) -> Project | None:
+    if inbound.project_id is None:
+        return None
+    return Project.objects.alive().filter(pk=inbound.project_id, account_id=inbound.account_id).select_related(
+        "record").first()
+
+
+def file_inbound(inbound: InboundMail) -> None:
+    """The filing job's work for one stored message. Idempotent: a message no longer waiting to
+    be filed is left alone, so a retried or doubled job changes nothing.
+
+    1. Parses the raw bytes (outside the transaction: a large message takes a moment).
+    2. Takes the row (locked) and stops if it was handled meanwhile.
+    3. An unreadable message waits in the inbox with a note.
+    4. Finds the records by the first rule that applies, plus the project of a project address.
+    5. Nothing found: the message waits in the receiving user's inbox, with a note saying why.
+    6. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
+    parsed = _read(inbound)
+    with transaction.atomic():
+        inbound = InboundMail.objects.select_for_update().select_related("account", "membership").get(pk=inbound.pk)
+        if inbound.state != InboundState.PENDING:
+            return
+        if parsed is None:
+            _to_inbox(inbound, _("The stored message is missing; it cannot be shown or filed."))
+            return
+        _remember_headers(inbound, parsed)
+        if parsed.unreadable:
+            problems = " ".join(parsed.problems)
+            _to_inbox(inbound, " ".join(part for part in (
+                _("Kontor could not read this message; it is kept as it arrived."), problems) if part))
+            return
+        colleague = sender_colleague(inbound.account, parsed)
+        situation = Situation(parsed, colleague)
+        records, looked_up = matching_records(inbound.account, rule_for(situation).addresses(situation))
+        project = _live_project(inbound)
+        if project is not None:
+            records = [project.record, *(r for r in records if r.pk != project.pk)]
+        if not records:
+            _to_inbox(inbound, _note_for_nobody(looked_up))
+            return
+        _file(inbound, parsed, records, author=colleague, by=None)
+
+
+def _to_inbox(inbound: InboundMail, note: str) -> None:
+    inbound.state = InboundState.INBOX
+    inbound.note = note
+    inbound.save()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The message as the history keeps it: for a forwarded mail, the original one."""
+
+    subject: str
+    sender: MailAddress | None
+    to: list[MailAddress]
+    cc: list[MailAddress]
+    happened_at: dt.datetime | None
+
+
+def _shape(parsed: ParsedMail, author: Membership | None) -> _Shape:
+    forwarded = parsed.forwarded
+    if author is not None and forwarded is not None:
+        return _Shape(forwarded.subject or parsed.subject, forwarded.sender or parsed.sender, list(forwarded.to),
+                      list(forwarded.cc), forwarded.date or parsed.date)
+    return _Shape(parsed.subject, parsed.sender, list(parsed.to), list(parsed.cc), parsed.date)
+
+
+def _pairs(addresses: Sequence[MailAddress]) -> list[list[str]]:
+    return [[address.name or "", address.email] for address in addresses]
+
+
+def _filed_before(account: Account, message_id: str) -> EmailMessage | None:
+    return EmailMessage.objects.filter(account=account, message_id=message_id).select_related("entry").first()
+
+
+def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *, author: Membership | None,
+          by: Membership | None) -> Entry:
+    """Writes (or joins) the e-mail entry for a message and links it to the records, in the
+    caller's transaction. The same Message-ID in the same account is one entry: the unique
+    constraint settles a race between two workers, the loser joins the winner's entry."""
+    message_id = (parsed.message_id or "")[:300]
+    existing = _filed_before(inbound.account, message_id) if message_id else None
+    stored: list[Attachment] = []
+    try:
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    entry, stored = _create_entry(inbound, parsed, records, author=author, by=by)
+            except IntegrityError:
+                existing = EmailMessage.objects.select_related("entry").get(account=inbound.account,
+                                                                            message_id=message_id)
+        if existing is not None:
+            entry = existing.entry
+            _join_entry(entry, records, author=author, by=by, receiver=inbound.membership)
+        inbound.entry = entry
+        inbound.state = InboundState.FILED
+        inbound.note = ""
+        inbound.handled_at = timezone.now()
+        inbound.handled_by = by.user if by is not None else None
+        inbound.save()
+    except BaseException:
+        file_actions.remove_stored_bytes(stored)
+        raise
+    return entry
+
+
+def _create_entry(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *,
+                  author: Membership | None, by: Membership | None) -> tuple[Entry, list[Attachment]]:
+    shape = _shape(parsed, author)
+    now = timezone.now()
+    entry = Entry.objects.create(account=inbound.account, kind=EntryKind.EMAIL, subject=(shape.subject or "")[:300],
+                                 body=(parsed.text or "")[:history_actions.MAX_NOTE_LENGTH],
+                                 author=author.user if author is not None else None,
+                                 happened_at=shape.happened_at or inbound.received_at, confidential=False,
+                                 created_at=now, updated_at=now)
+    email = EmailMessage.objects.create(
+        entry=entry, account=inbound.account, message_id=(parsed.message_id or "")[:300],
+        from_name=(shape.sender.name if shape.sender else "")[:200],
+        from_email=(shape.sender.email if shape.sender else "")[:320],
+        to=_pairs(shape.to), cc=_pairs(shape.cc), html=parsed.html or "",
+        has_remote_images=parsed.has_remote_images, inbound=inbound)
+    history_actions.link_entry(entry, records, now=now, is_new=True)
+    stored = _store_attachments(entry, email, parsed, records[0], author.user if author is not None else None)
+    if author is not None:
+        for record in records:
+            record_actions.watch(record, author.user)
+    search_index.index_entries([entry.pk])
+    # The receiving user had the mail in their own mailbox already; the author wrote it; whoever
+    # filed it by hand knows.
+    told = {m.user_id for m in (author, by, inbound.membership) if m is not None}
+    notification_actions.notify_followers(entry, by or author, records, exclude=told)
+    return entry, stored
+
+
+def _store_attachments(entry: Entry, email: EmailMessage, parsed: ParsedMail, record: Record,
+                       uploaded_by: User | None) -> list[Attachment]:
+    """The message's attachments as files on the entry and its first record. Files too large or
+    empty are left out, and the entry says so under its text."""
+    parts = list(parsed.attachments)
+    if not parts:
+        return []
+    stored, skipped = file_actions.store_received_files(
+        entry.account, [(part.filename or "", part.data) for part in parts], record=record, entry=entry,
+        uploaded_by=uploaded_by)
+    by_name = iter(stored)
+    inline: dict[str, int] = {}
+    for part in parts:
+        if part.data and len(part.data) <= file_actions.max_upload_bytes():
+            attachment = next(by_name)
+            if part.content_id:
+                inline[part.content_id.strip("<>")] = attachment.pk
+    changes: list[str] = []
+    if inline:
+        email.inline_files = inline
+        changes.append("inline_files")
+    if changes:
+        email.save(update_fields=changes)
+    if skipped:
+        entry.body = "\n\n".join(part for part in (entry.body, *(_("Not stored: %(reason)s") % {"reason": reason}
+                                                                  for reason in skipped)) if part)
+        entry.save(update_fields=["body"])
+    return stored
+
+
+def _join_entry(entry: Entry, records: Sequence[Record], *, author: Membership | None, by: Membership | None,
+                receiver: Membership | None) -> None:
+    """The same message again (BCC'd to two colleagues, fetched twice, filed by hand): its entry
+    is linked to the records it is not on yet, and only their followers hear of it."""
+    earlier = list(Record.objects.filter(entries=entry))
+    new = history_actions.link_entry(entry, records)
+    if not new:
+        return
+    if author is not None:
+        for record in new:
+            record_actions.watch(record, author.user)
+    search_index.index_entries([entry.pk])
+    told = set(Watch.objects.filter(record__in=earlier).values_list("user_id", flat=True))
+    told |= {m.user_id for m in (author, by, receiver) if m is not None}
+    notification_actions.notify_followers(entry, by or author, new, exclude=told)
+
+
+@transaction.atomic
+def file_onto(inbound: InboundMail, records: Sequence[Record], by: Membership) -> Entry:
+    """Files a stored message onto the given records (the inbox's "file it here"): writes the
+    e-mail entry, or adds the records to the entry already written for the same Message-ID. The
+    message then counts as filed. A message that cannot be read is filed with what could be
+    read of it; its raw form stays downloadable."""
+    if inbound.account_id != by.account.pk or any(r.account_id != by.account.pk for r in records):
+        raise PermissionDenied
+    if not records:
+        raise ValidationError({"records": _("Please choose at least one person, company, deal or project.")})
+    if any(r.is_deleted for r in records):
+        raise ValidationError({"records": _("This record is in the trash.")})
+    inbound = InboundMail.objects.select_for_update().select_related("account", "membership").get(pk=inbound.pk)
+    parsed = _read(inbound)
+    if parsed is None:
+        raise ValidationError(_("The stored message is missing; it cannot be shown or filed."))
+    _remember_headers(inbound, parsed)
+    colleague = sender_colleague(inbound.account, parsed)
+    if inbound.entry_id is not None and Entry.objects.filter(pk=inbound.entry_id).exists():
+        entry = Entry.objects.get(pk=inbound.entry_id)
+        _join_entry(entry, records, author=colleague, by=by, receiver=inbound.membership)
+        inbound.state = InboundState.FILED
+        inbound.handled_at, inbound.handled_by = timezone.now(), by.user
+        inbound.save()
+        return entry
+    return _file(inbound, parsed, records, author=colleague, by=by)
