@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 
 from kontor.accounts.models import Membership
-from kontor.api import details
+from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
@@ -34,6 +35,7 @@ from kontor.contacts.models import Company, Position
 from kontor.contacts.queries import filter_companies
 from kontor.records.access import access_company
 from kontor.records.actions import trash_record
+from kontor.records.models import Kind
 
 router = Router(tags=["Companies"])
 
@@ -132,17 +134,32 @@ def _write(by: Membership, data: dict[str, Any], company: Company | None) -> Com
 @router.get("", response={200: CompanyPage, 422: InvalidInputOut}, summary="List companies",
             description="Live companies of the account (not those in the trash), filtered and sorted.")
 def list_companies(request: HttpRequest, filters: Query[RecordFilters]) -> dict:
-    by = membership(request)
+    companies = _filtered(membership(request), filters)
+    if companies is None:
+        return envelope([], filters, False)
+    rows, has_next = page_of(with_api_data(companies), filters)
+    return envelope([company_out(company) for company in rows], filters, has_next)
+
+
+def _filtered(by: Membership, filters: RecordFilters) -> QuerySet[Company] | None:
+    """The companies the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
-        return envelope([], filters, False)
+        return None
     companies = filter_companies(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
                                  order=filters.order)
     if filters.updated_since is not None:
         companies = companies.filter(
             record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
-    rows, has_next = page_of(with_api_data(companies), filters)
-    return envelope([company_out(company) for company in rows], filters, has_next)
+    return companies
+
+
+@router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export companies",
+            description=exports.DESCRIPTION)
+def export_companies(request: HttpRequest, filters: Query[RecordFilters],
+                     params: Query[exports.ExportParams]) -> HttpResponseBase:
+    by = membership(request)
+    return exports.export_list(by, Kind.COMPANY, _filtered(by, filters), params)
 
 
 @router.post("", response={201: CompanyOut, 422: InvalidInputOut}, summary="Create a company",

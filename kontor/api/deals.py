@@ -13,12 +13,13 @@ from typing import Annotated, Any, Literal
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kontor.accounts.models import Membership, User
-from kontor.api import details
+from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
@@ -33,7 +34,7 @@ from kontor.deals.queries import filter_deals
 from kontor.projects.actions import create_project_from_deal
 from kontor.projects.models import Project
 from kontor.records.access import access_company, access_deal, access_person
-from kontor.records.models import Tag
+from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Deals"])
 
@@ -284,14 +285,27 @@ def _filtered(by: Membership, filters: DealFilters | ForecastFilters, order: str
 @router.get("", response={200: DealPage, 422: InvalidInputOut}, summary="List deals",
             description="Live deals of the account (not those in the trash), filtered and sorted.")
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> dict:
-    by = membership(request)
-    deals = _filtered(by, filters, filters.order)
+    deals = _listed(membership(request), filters)
     if deals is None:
         return envelope([], filters, False)
-    if filters.updated_since is not None:
-        deals = deals.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
     rows, has_next = page_of(with_api_data(deals), filters)
     return envelope([deal_out(deal) for deal in rows], filters, has_next)
+
+
+def _listed(by: Membership, filters: DealFilters) -> QuerySet[Deal] | None:
+    """What the list shows for these filters: also only the deals changed since `updated_since`."""
+    deals = _filtered(by, filters, filters.order)
+    if deals is not None and filters.updated_since is not None:
+        deals = deals.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
+    return deals
+
+
+@router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export deals",
+            description=exports.DESCRIPTION + " Amounts are numbers (in Excel) or decimal strings (in CSV).")
+def export_deals(request: HttpRequest, filters: Query[DealFilters],
+                 params: Query[exports.ExportParams]) -> HttpResponseBase:
+    by = membership(request)
+    return exports.export_list(by, Kind.DEAL, _listed(by, filters), params)
 
 
 @router.get("/forecast", response={200: ForecastOut, 422: InvalidInputOut}, by_alias=True,

@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kontor.accounts.models import Membership
-from kontor.api import details
+from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
@@ -32,6 +33,7 @@ from kontor.contacts.models import Person, Position
 from kontor.contacts.queries import filter_people
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import trash_record
+from kontor.records.models import Kind
 
 router = Router(tags=["People"])
 
@@ -197,20 +199,35 @@ def _write(by: Membership, data: dict[str, Any], person: Person | None) -> Perso
                                      tags=tags, responsible=responsible)
 
 
-@router.get("", response={200: PersonPage, 422: InvalidInputOut}, summary="List people",
-            description="Live people of the account (not those in the trash), filtered and sorted.")
-def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict:
-    by = membership(request)
+def _filtered(by: Membership, filters: PeopleFilters) -> QuerySet[Person] | None:
+    """The people the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
-        return envelope([], filters, False)
+        return None
     people = filter_people(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
                            order=filters.order, company_id=filters.company_id)
     if filters.updated_since is not None:
         since = aware(filters.updated_since, ["query", "updated_since"])
         people = people.filter(record__updated_at__gte=since)
+    return people
+
+
+@router.get("", response={200: PersonPage, 422: InvalidInputOut}, summary="List people",
+            description="Live people of the account (not those in the trash), filtered and sorted.")
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict:
+    people = _filtered(membership(request), filters)
+    if people is None:
+        return envelope([], filters, False)
     rows, has_next = page_of(with_api_data(people), filters)
     return envelope([person_out(person) for person in rows], filters, has_next)
+
+
+@router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export people",
+            description=exports.DESCRIPTION)
+def export_people(request: HttpRequest, filters: Query[PeopleFilters],
+                  params: Query[exports.ExportParams]) -> HttpResponseBase:
+    by = membership(request)
+    return exports.export_list(by, Kind.PERSON, _filtered(by, filters), params)
 
 
 @router.post("", response={201: PersonOut, 422: InvalidInputOut}, summary="Create a person",

@@ -8,10 +8,11 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 
 from kontor.accounts.models import Membership
-from kontor.api import details
+from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.deals import PLACES, colleagues_in, company_in, people_in
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
@@ -23,7 +24,7 @@ from kontor.projects import actions
 from kontor.projects.models import Project
 from kontor.projects.queries import filter_projects, project_entries
 from kontor.records.access import access_project
-from kontor.records.models import Tag
+from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Projects"])
 
@@ -133,10 +134,18 @@ def _write(by: Membership, data: dict[str, Any], project: Project | None) -> Pro
 @router.get("", response={200: ProjectPage, 422: InvalidInputOut}, summary="List projects",
             description="Live projects of the account (not those in the trash), filtered and sorted.")
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> dict:
-    by = membership(request)
+    projects = _filtered(membership(request), filters)
+    if projects is None:
+        return envelope([], filters, False)
+    rows, has_next = page_of(with_api_data(projects), filters)
+    return envelope([project_out(project) for project in rows], filters, has_next)
+
+
+def _filtered(by: Membership, filters: ProjectFilters) -> QuerySet[Project] | None:
+    """The projects the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
-        return envelope([], filters, False)
+        return None
     projects = filter_projects(by.account, tags=tags, q=filters.q, status=filters.status or "",
                                responsible_id=filters.responsible_id, company_id=filters.company_id,
                                person_id=filters.person_id, date_from=filters.date_from,
@@ -144,8 +153,15 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> dict:
     if filters.updated_since is not None:
         projects = projects.filter(record__updated_at__gte=aware(filters.updated_since,
                                                                  ["query", "updated_since"]))
-    rows, has_next = page_of(with_api_data(projects), filters)
-    return envelope([project_out(project) for project in rows], filters, has_next)
+    return projects
+
+
+@router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export projects",
+            description=exports.DESCRIPTION)
+def export_projects(request: HttpRequest, filters: Query[ProjectFilters],
+                    params: Query[exports.ExportParams]) -> HttpResponseBase:
+    by = membership(request)
+    return exports.export_list(by, Kind.PROJECT, _filtered(by, filters), params)
 
 
 @router.post("", response={201: ProjectOut, 422: InvalidInputOut}, summary="Create a project",
