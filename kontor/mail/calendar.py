@@ -19,15 +19,19 @@ KNOWN_METHODS = {"PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COU
 @dataclass
 class CalendarEvent:
     summary: str
-    start: datetime | None  # aware
-    end: datetime | None
+    start: datetime | None  # aware, UTC
+    end: datetime | None  # aware, UTC
     location: str
     method: str  # REQUEST, CANCEL, REPLY, ""
 
 
 def _aware(value: object) -> datetime | None:
+    """An aware UTC datetime; floating times and all-day dates are taken as UTC."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        try:
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return None
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     return None

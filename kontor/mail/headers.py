@@ -98,6 +98,9 @@ CHARSET_ALIASES = {
 # Labels that say "some unknown 8-bit text": we guess instead of trusting them.
 UNKNOWN_CHARSETS = {"unknown-8bit", "unknown", "x-unknown", "x-user-defined", "default", "8bit", "none", "charset"}
 
+# Charsets that write non-ASCII text in ASCII bytes (Japanese mail is routinely ISO-2022-JP).
+SEVEN_BIT_CODECS = ("iso2022", "utf-7", "hz")
+
 # Single-byte labels that are often a lie: text labelled so that is valid UTF-8 is read as UTF-8.
 WEAK_CHARSETS = {"cp1252", "iso-8859-15", "iso8859-15", "latin-9"}
 
@@ -141,9 +144,14 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
     2. A known label decodes strictly; a single-byte label on valid UTF-8 is a lie and UTF-8 wins.
     3. When the label is missing, unknown or wrong, UTF-8 is tried, then windows-1252, which
        decodes nearly every byte, with the few undefined ones replaced."""
-    if data.isascii():
-        return data.decode("ascii"), ""
     codec = codec_for(charset)
+    if data.isascii() and not (codec and codec.startswith(SEVEN_BIT_CODECS)):
+        return data.decode("ascii"), ""
+    if codec and codec.startswith(SEVEN_BIT_CODECS):
+        try:
+            return data.decode(codec), ""
+        except (UnicodeDecodeError, ValueError):
+            codec = None
     label = (charset or "").strip().strip("\"'")[:40]
     if codec and codec != "utf-8":
         if codec in WEAK_CHARSETS and _is_utf8(data):
@@ -155,13 +163,14 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
     elif codec == "utf-8" and _is_utf8(data):
         return data.decode("utf-8"), ""
     if _looks_like_utf8(data):
-        note = "" if codec == "utf-8" and not label else f"text labelled {label or 'nothing'} read as UTF-8"
+        note = f"text labelled {label} read as UTF-8" if label else "text without a charset read as UTF-8"
         if codec == "utf-8":
             note = "broken UTF-8 bytes replaced"
         return data.decode("utf-8", "replace"), note
     if codec and codec not in ("utf-8", "cp1252"):
         return data.decode(codec, "replace"), f"text not valid in {label}, broken bytes replaced"
-    note = "" if codec == "cp1252" else f"text labelled {label or 'nothing'} read as windows-1252"
+    note = "" if codec == "cp1252" else f"text labelled {label} read as windows-1252" if label else (
+        "text without a charset read as windows-1252")
     return data.decode("cp1252", "replace"), note
 
 

@@ -78,6 +78,12 @@ AUTO_REPLY_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 REPORT_SUBJECT = re.compile(r"^\s*report domain:|^\s*(?:read|gelesen|lesebestätigung)\s*:", re.IGNORECASE)
+# The machine-readable part of a report: its fields are shown as text, not kept as a file.
+REPORT_PARTS = {
+    "message/delivery-status", "message/global-delivery-status", "message/disposition-notification",
+    "message/global-disposition-notification", "message/feedback-report",
+}
+BASE64_JUNK = re.compile(rb"[^A-Za-z0-9+/=]")
 META_CHARSET = re.compile(rb"<meta[^>]{0,500}charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 
 
@@ -282,11 +288,11 @@ class _Reader:
                 return
             params = _params(part)
             content_type = params.get_content_type()
-            if content_type.startswith("message/") and content_type != "message/delivery-status":
+            if content_type in ("message/rfc822", "message/global"):
                 self._attached_message(part, params)
                 continue
-            if content_type == "message/delivery-status":
-                self.report_texts.append(_delivery_status(part))
+            if content_type in REPORT_PARTS:
+                self.report_texts.append(_report_fields(part))
                 continue
             if part.is_multipart():
                 children = part.get_payload()
@@ -376,7 +382,7 @@ class _Reader:
         if len(markup) > MAX_HTML_CHARS:
             self.note(f"HTML cut at {MAX_HTML_CHARS:,} characters")
             markup = markup[:MAX_HTML_CHARS]
-        text = "\n\n".join(part.strip("\n") for part in self.plain if part.strip())
+        text = "\n\n".join(_normalise_text(part).strip("\n") for part in self.plain if part.strip())
         if not text.strip() and markup.strip():
             text = html_to_text(markup)
         if not text.strip() and self.attached_messages and self.depth == 0:
@@ -387,9 +393,9 @@ class _Reader:
         if len(text) > MAX_TEXT_CHARS:
             self.note(f"text cut at {MAX_TEXT_CHARS:,} characters")
             text = text[:MAX_TEXT_CHARS]
-        text = _normalise_text(text)
+        text = _normalise_text(text).strip("\n")
         html, has_remote_images = clean_html(markup) if markup.strip() else ("", False)
-        return text, html, has_remote_images
+        return text, html.strip(), has_remote_images
 
     def _kind(self, message: Message, headers: dict[str, list[str]], sender: MailAddress | None, subject: str) -> str:
         """Whether a person wrote the mail: bounces, auto-replies and reports are not filed like mail.
@@ -408,7 +414,8 @@ class _Reader:
             return "bounce"
         if sender_email.startswith("mailer-daemon@"):
             return "bounce"
-        if (sender_email.startswith("postmaster@") or "mail delivery" in sender_name) and BOUNCE_SUBJECT.search(subject):
+        is_postmaster = sender_email.startswith("postmaster@") or "mail delivery" in sender_name
+        if is_postmaster and BOUNCE_SUBJECT.search(subject):
             return "bounce"
         auto_submitted = (_first(headers, "auto-submitted") or "").strip().lower()
         if auto_submitted and not auto_submitted.startswith("no"):
@@ -468,6 +475,10 @@ def _envelope_recipients(headers: dict[str, list[str]]) -> list[str]:
 
 def _payload(part: Message) -> bytes:
     """The decoded bytes of a leaf part; base64 with junk and bad padding is decoded leniently."""
+    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if encoding == "base64" and isinstance(part.get_payload(), str):
+        # The stdlib gives up (and hands back the base64 text) on a message cut mid-quantum.
+        return _decode_transfer(str(part.get_payload()).encode("ascii", "ignore"), "base64")
     try:
         data = part.get_payload(decode=True)
     except Exception:  # an odd transfer encoding value: keep the bytes as they came
@@ -493,17 +504,27 @@ def _message_bytes(message: Message) -> bytes:
 def _decode_transfer(data: bytes, encoding: str) -> bytes:
     """Undo a transfer encoding applied to a whole attached message, leniently."""
     if encoding == "base64":
-        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
-        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
-        try:
-            return base64.b64decode(cleaned)
-        except (binascii.Error, ValueError):
-            return data
+        return _lenient_base64(data)
     return quopri.decodestring(data.lstrip(b"\r\n"))
 
 
-def _delivery_status(part: Message) -> str:
-    """The fields of a message/delivery-status part as lines: who failed, with what error."""
+def _lenient_base64(data: bytes) -> bytes:
+    """Base64 as mail clients really send it: junk characters dropped, each padded chunk decoded on
+    its own (some join separately encoded pieces), and a cut-off last quantum ignored."""
+    decoded: list[bytes] = []
+    for chunk in re.split(rb"=+", BASE64_JUNK.sub(b"", data)):
+        if len(chunk) % 4 == 1:
+            chunk = chunk[:-1]
+        if chunk:
+            try:
+                decoded.append(base64.b64decode(chunk + b"=" * (-len(chunk) % 4)))
+            except (binascii.Error, ValueError):
+                continue
+    return b"".join(decoded)
+
+
+def _report_fields(part: Message) -> str:
+    """The fields of a machine report part as lines: who failed with what error, who read what."""
     lines: list[str] = []
     payload = part.get_payload()
     blocks = payload if isinstance(payload, list) else []
