@@ -3,7 +3,8 @@
 The message itself (its text, headers and raw file) never changes once filed; only where it sits
 and who may read it. Moving it is an ordinary edit (anyone who can read it); marking it
 confidential or open again takes a power user, as for notes. Deleting goes through
-history.actions.delete_note, with its rights (the user who filed it, administrators)."""
+history.actions.delete_note, with its rights (its author, the colleague who wrote it, and
+administrators)."""
 
 from __future__ import annotations
 
