@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from kontor.accounts import roles
+from kontor.mail.inbox import inbox_count
 
 
 def kontor(request: HttpRequest) -> dict:
@@ -10,6 +12,9 @@ def kontor(request: HttpRequest) -> dict:
     role: str | None = membership.role if membership else None
     return {
         "membership": membership,
+        # Counted only when a template shows it (the header of a full page): one indexed query,
+        # and none for htmx fragments.
+        "inbox_count": SimpleLazyObject(lambda: inbox_count(membership)) if membership else 0,
         "account": membership.account if membership else None,
         "can": {
             "delete": role is not None and roles.can_delete_records(role),
