@@ -16,11 +16,13 @@ from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.files import actions as file_actions
 from kontor.history import actions as history_actions
+from kontor.mail import inbox as mail_inbox
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
 from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
 from kontor.webforms import actions as webform_actions
+from tests.mail.arrivals import arrive
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
@@ -70,11 +72,14 @@ def alices_things(alice, bob):
     comment = history_actions.add_comment(alice.membership, "Gute Idee", entry=entry)
     history_actions.add_note(bob.membership, [person.record], "Rückruf vereinbart")  # Alice follows: notified
     notification = alice.user.notifications.get()
+    waiting = arrive(alice)  # matches nobody: waits in the inbox
+    email = mail_inbox.file_from_inbox(arrive(alice, subject="Abgelegt"), [person.record], alice.membership)
     webform = webform_actions.create_webform(alice.membership, webform_actions.WebFormData(
         name="Kontakt", fields=[{"key": "last_name", "required": True}]))
     imported = import_actions.upload_import(alice.membership, b"Vorname;Nachname\nAnna;Adler\n", "kontakte.csv")
     return {
         "comment_id": comment.pk, "notification_id": notification.pk,
+        "inbox_id": waiting.pk, "email_id": email.pk,
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,
         "note_id": entry.pk, "tag_id": tag.pk, "key_id": key.pk, "api_key_id": key.pk,
         "membership_id": bob.membership.pk, "user_id": bob.user.pk, "invitation_id": invitation.pk,

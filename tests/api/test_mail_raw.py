@@ -26,13 +26,15 @@ def raw() -> bytes:
     return letter(sender="carol@example.com", to="Anna Berger <anna@berger.example>", subject="Angebot")
 
 
-def test_a_users_own_key_hands_in_mail_for_their_dropbox_and_it_is_filed(alice, carol, raw):
+def test_a_users_own_key_hands_in_mail_for_their_dropbox_and_it_is_filed(alice, carol, raw,
+                                                                          django_capture_on_commit_callbacks):
     anna = person(alice, "Anna", "Berger", "anna@berger.example")
-    response = post_raw(carol, raw, dropbox_for(carol.membership).address)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_raw(carol, raw, dropbox_for(carol.membership).address)
 
     assert response.status_code == 202
     inbound = InboundMail.objects.get()
-    assert response.json() == {"id": inbound.pk, "state": "pending"}
+    assert response.json() == {"id": inbound.pk, "state": "pending"}  # as it was when stored
     assert (inbound.source, inbound.membership, inbound.raw.read()) == ("api", carol.membership, raw)
     inbound.refresh_from_db()
     assert inbound.state == InboundState.FILED

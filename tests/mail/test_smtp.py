@@ -53,7 +53,9 @@ def _sends_normally(listener: Listener, address: str, subject: str = "Still ther
 
 def test_a_message_for_a_dropbox_is_answered_250_stored_and_filed_on_the_person(alice, listener, address):
     anna = person(alice, "Anna", "Berger", "anna@berger.example")
-    raw = letter(sender="alice@example.com", to="Anna Berger <anna@berger.example>", subject="Angebot")
+    # As it travels over SMTP: lines end in CRLF (smtplib would add a last one to a message without).
+    raw = letter(sender="alice@example.com", to="Anna Berger <anna@berger.example>",
+                 subject="Angebot").replace(b"\n", b"\r\n")
 
     with listener.client() as client:
         client.ehlo()
