@@ -109,3 +109,27 @@ def test_many_cards_make_one_file_with_crlf_line_ends(alice):
     assert len(cards) == 60
     assert text.count("BEGIN:VCARD\r\n") == 60
     assert text.endswith("END:VCARD\r\n")
+
+
+def test_the_importers_reader_reads_back_what_the_writer_wrote(alice):
+    from kontor.transfer.vcard import parse_vcards
+
+    company = make_company(alice, "Müller; Söhne, KG")
+    person = make_person(alice, "Müller-Lüdenscheidt", "Jürgen", company=company, tags=("Kunde", "Rhein, Ruhr"),
+                         title="Dr.", birthday=dt.date(1970, 5, 17), background="Zeile eins\nZeile zwei; mit Komma, ja")
+    contact_actions.set_photo(person, png_upload(), alice.membership)
+    people = export.rows_of(Kind.PERSON, Person.objects.filter(pk=person.pk))
+    companies = export.rows_of(Kind.COMPANY, Company.objects.filter(pk=company.pk))
+    data = b"".join(vcard_pieces(Kind.PERSON, people)) + b"".join(vcard_pieces(Kind.COMPANY, companies))
+    card, company_card = parse_vcards(data)
+    assert (card.family_name, card.given_name, card.prefix) == ("Müller-Lüdenscheidt", "Jürgen", "Dr.")
+    assert (card.organization, card.department, card.job_title) == ("Müller; Söhne, KG", "Einkauf", "Einkaufsleiter")
+    assert [(e.value, e.label) for e in card.emails] == [("juergen.muellerluedenscheidt@example.com", "work")]
+    assert {(p.value, p.kind) for p in card.phones} == {("+49 30 555 0100", "phone"), ("+49 171 2345678", "mobile")}
+    assert [(a.street, a.zip, a.city) for a in card.addresses] == [("Königsallee 5", "40212", "Düsseldorf")]
+    assert card.birthday == dt.date(1970, 5, 17)
+    assert card.note == "Zeile eins\nZeile zwei; mit Komma, ja"
+    assert card.categories == ["Kunde", "Rhein, Ruhr"]
+    assert card.photo is not None and card.photo.startswith(b"\xff\xd8\xff")
+    assert not card.problems
+    assert company_card.is_company and company_card.organization == "Müller; Söhne, KG"
