@@ -10,6 +10,7 @@ land on the e-mail field. docs/import-formats.md lists the names.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ class ImportField:
     repeatable: bool = False
 
 
-def _fields() -> list[ImportField]:
+@functools.cache
+def _fields() -> tuple[ImportField, ...]:
+    """Built once: the labels are lazy, so they still follow each request's language."""
     fields = [
         ImportField("salutation", _("Salutation"), PERSON),
         ImportField("title", _("Title"), PERSON),
@@ -85,7 +88,7 @@ def _fields() -> list[ImportField]:
         ImportField("tags", _("Tags"), BOTH, repeatable=True),
         ImportField("responsible", _("Responsible (name or e-mail)"), BOTH),
     ]
-    return fields
+    return tuple(fields)
 
 
 def import_fields(kind: str, custom_fields: Mapping[str, str] | None = None) -> list[ImportField]:

@@ -368,14 +368,15 @@ CARD_GENDERS = {"m": "male", "f": "female", "o": "diverse", "n": "", "u": ""}
 def rows_from_cards(cards: Sequence[Card]) -> Iterator[ContactRow]:
     """One ContactRow per card: a person, or a company when the card names only an organisation
     (or Apple marks it as one). The card's problems become the row's warnings."""
+    fields = {kind: field_by_key(kind) for kind in ("person", "company")}
     for card in cards:
-        yield _row_from_card(card)
+        yield _row_from_card(card, fields)
 
 
-def _row_from_card(card: Card) -> ContactRow:
+def _row_from_card(card: Card, fields_of_kind: dict[str, dict[str, ImportField]]) -> ContactRow:
     kind = "company" if card.is_company else "person"
     row = _new_row(card.number, kind)
-    fields = field_by_key(kind)
+    fields = fields_of_kind[kind]
     card_problem = _("Card")
     row.warnings += [(card_problem, problem) for problem in card.problems]
     if kind == "company":
