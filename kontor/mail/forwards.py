@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import Message
 
-from kontor.mail.headers import MailAddress, header_text, parse_addresses, parse_date
+from kontor.mail.headers import OUTLOOK_MAILTO, MailAddress, header_text, parse_addresses, parse_date
 
 # How much of a body is searched for a forward block: forwards sit near the top, and the cap keeps
 # a 1,000,000-character text from being walked line by line for nothing.
@@ -41,8 +41,8 @@ ORIGINAL_MARKER = re.compile(
     r"|^_{10,}\s*$",
     re.IGNORECASE,
 )
-FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|antw)\s*:\s*)*(?:fwd?|wg|wtrlt|tr|weitergeleitet)\s*(?:\[\d+\])?\s*:",
-                             re.IGNORECASE)
+# The first prefix decides: "WG: AW: ..." forwards a reply, "AW: WG: ..." answers a forward.
+FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|wtrlt|tr|weitergeleitet)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|antw|sv)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 QUOTE_PREFIX = re.compile(r"^(?:\s*>)+\s?")
 HEADER_LINE = re.compile(
@@ -75,7 +75,7 @@ def find_inline_forward(text: str, subject: str, default_zone: timezone | None =
        more header line is enough (newer Outlook writes no marker at all).
     Quote prefixes ("> ", as Apple Mail writes them) are ignored."""
     lines = [QUOTE_PREFIX.sub("", line) for line in text[:SEARCH_CHARS].split("\n")]
-    is_reply = bool(REPLY_SUBJECT.match(subject)) and not is_forward_subject(subject)
+    is_reply = bool(REPLY_SUBJECT.match(subject))
     for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped.startswith(("-", "_", "A", "a", "B", "b")):
@@ -122,14 +122,25 @@ def _header_block(lines: list[str], start: int) -> dict[str, str]:
 
 
 def _forwarded(block: dict[str, str], default_zone: timezone | None) -> ForwardedMail:
-    senders = parse_addresses(_unbold(block.get("from", "")))
     return ForwardedMail(
-        sender=senders[0] if senders else None,
-        to=parse_addresses(_unbold(block.get("to", ""))),
-        cc=parse_addresses(_unbold(block.get("cc", ""))),
+        sender=_sender(_unbold(block.get("from", ""))),
+        to=parse_addresses(_unbold(block.get("to", "")).replace(";", ",")),
+        cc=parse_addresses(_unbold(block.get("cc", "")).replace(";", ",")),
         subject=header_text(block.get("subject", "")),
         date=parse_date(block.get("date", ""), default_zone),
     )
+
+
+def _sender(value: str) -> MailAddress | None:
+    """The one sender of a From/Von line. Outlook writes `Carter, John [mailto:john@...]` without
+    quotes, so everything before the address is the name, comma or not."""
+    addresses = parse_addresses(value)
+    if not addresses:
+        return None
+    name = OUTLOOK_MAILTO.sub(r"<\1>", value)
+    name = name.split("<", 1)[0] if "<" in name else ""
+    name = name.strip().strip("\"'").strip()
+    return MailAddress(name=header_text(name) or addresses[0].name, email=addresses[0].email)
 
 
 def _unbold(value: str) -> str:

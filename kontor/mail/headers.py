@@ -344,6 +344,7 @@ DATE_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 NUMERIC_DATE = re.compile(r"\b(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\b")
 TIME = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?")
 OFFSET = re.compile(r"(?:^|[\s(])(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})\b")
+MERIDIEM = re.compile(r"\d\s*[AaPp]\.?\s*[Mm]\b")
 ZONE_WORD = re.compile(r"\b([A-Z]{1,4})\b")
 
 
@@ -375,7 +376,8 @@ def parse_date(value: str | None, default_zone: timezone | None = None) -> datet
     text = clean_line(raw_to_text(str(value)[:300]))
     if not text:
         return None
-    return sane_date(_rfc5322_date(text) or _iso_date(text) or _loose_date(text, default_zone))
+    return sane_date(_rfc5322_date(text, default_zone) or _iso_date(text, default_zone)
+                     or _loose_date(text, default_zone))
 
 
 def zone_of_date(value: str | None) -> timezone | None:
@@ -386,12 +388,14 @@ def zone_of_date(value: str | None) -> timezone | None:
     return moment.tzinfo if moment is not None and isinstance(moment.tzinfo, timezone) else None
 
 
-def _rfc5322_date(text: str) -> datetime | None:
-    simplified = re.sub(r"\([^)]*\)", " ", text)
-    zone = re.search(r"\b([A-Z]{3,4})\s*$", simplified.strip())
-    if zone and zone.group(1) in ZONE_OFFSETS and not OFFSET.search(simplified):
-        hours = ZONE_OFFSETS[zone.group(1)]
-        simplified = simplified[: zone.start()] + f"{'+' if hours >= 0 else '-'}{abs(hours):02d}00"
+def _rfc5322_date(text: str, default_zone: timezone | None = None) -> datetime | None:
+    if MERIDIEM.search(text):  # "4:15 PM" is Outlook's English, which parsedate would read as 04:15
+        return None
+    simplified = re.sub(r"\([^)]*\)", " ", text).strip()
+    zone_name = re.search(r"\b([A-Z]{3,4})$", simplified)
+    if zone_name and zone_name.group(1) in ZONE_OFFSETS and not OFFSET.search(simplified):
+        hours = ZONE_OFFSETS[zone_name.group(1)]
+        simplified = simplified[: zone_name.start()] + f"{'+' if hours >= 0 else '-'}{abs(hours):02d}00"
     try:
         parts = parsedate_tz(simplified)
     except Exception:  # parsedate_tz has raised on odd input in past Python versions
@@ -399,20 +403,21 @@ def _rfc5322_date(text: str) -> datetime | None:
     if not parts or not re.search(r"\d{1,2}:\d{2}", simplified):
         return None
     year, month, day, hour, minute, second = parts[:6]
-    offset = parts[9] or 0
+    zone = timezone(timedelta(seconds=parts[9])) if parts[9] is not None else (default_zone or UTC)
     try:
-        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone(timedelta(seconds=offset)))
+        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=zone)
     except (ValueError, OverflowError):
         return None
 
 
-def _iso_date(text: str) -> datetime | None:
+def _iso_date(text: str, default_zone: timezone | None = None) -> datetime | None:
     if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return None
     try:
-        return datetime.fromisoformat(text.replace(" UTC", "+00:00").replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace(" UTC", "+00:00").replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=default_zone or UTC)
 
 
 def _loose_date(text: str, default_zone: timezone | None) -> datetime | None:
