@@ -4,6 +4,8 @@ other roles get 403, another account's form 404, bad input 422 at its field."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kontor.webforms.models import WebForm
 from tests.webforms.conftest import make_form
@@ -82,3 +84,19 @@ def test_a_schema_error_names_its_field(api, alice):
     response = api(alice).post("/webforms", {"name": "x" * 151, "language": "fr"})
     assert response.status_code == 422
     assert {tuple(e["loc"]) for e in response.json()["detail"]} == {("body", "name"), ("body", "language")}
+
+
+WEBFORM_KEYS = ["name", "fields", "tags", "responsible_id", "notify_ids", "thank_you_text", "redirect_url",
+                "language", "allowed_origins"]
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.text(max_size=30),
+                    st.sampled_from(["", "de", "https://www.example.com", "last_name", "\x00", "javascript:x"]))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(st.sampled_from(["key", "required"]), inner, max_size=2), max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(st.sampled_from(WEBFORM_KEYS), values, max_size=5))
+def test_random_settings_never_fail_with_a_500(api, alice, webform, body):
+    client = api(alice)
+    assert client.post("/webforms", body).status_code in (201, 422)
+    assert client.patch(f"/webforms/{webform.pk}", body).status_code in (200, 422)

@@ -8,6 +8,8 @@ import time
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kontor.contacts.models import Person
 from kontor.history.models import Entry
@@ -178,3 +180,19 @@ def test_a_deleted_form_stops_answering(webform, alice, visitor):
     path = _url(webform)
     actions.delete_webform(webform, alice.membership)
     assert visitor.post(path, {"last_name": "Weber"}).status_code == 404
+
+
+FIELD_NAMES = ["first_name", "last_name", "email", "phone", "company", "message", "homepage", "started", "x"]
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(data=st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(
+    st.text(max_size=300), st.sampled_from(["", "a@b.de", "+49 30 123", "s:1:x", "\x00", "x" * 6000]),
+    st.lists(st.text(max_size=20), max_size=3)), max_size=8), fresh=st.booleans())
+def test_whatever_a_visitor_sends_the_answer_is_never_a_500(webform, data, fresh):
+    visitor = Client(REMOTE_ADDR=f"198.51.100.{len(data)}")
+    if fresh:
+        data = {**data, "started": actions.started_token(webform, at=time.time() - 10)}
+    response = visitor.post(_url(webform), data)
+    assert response.status_code in (200, 400, 413, 429)
