@@ -114,7 +114,8 @@ def email_out(entry: Entry, full: bool = True) -> dict[str, Any]:
     `attachments` prefetched."""
     email = _email_of(entry)
     records = list(entry.records.all())
-    inline = set((email.inline_files or {}).values()) if email is not None and hasattr(email, "inline_files") else set()
+    # Images the HTML shows inline are files of the entry too, but no attachments to the reader.
+    inline = set((email.inline_files or {}).values()) if email is not None else set()
     out = {
         "id": entry.pk, "subject": entry.subject,
         "from": {"name": email.from_name if email else "", "email": email.from_email if email else ""},

@@ -65,8 +65,8 @@ def test_the_inbox_page_costs_a_fixed_number_of_queries(alice, django_assert_max
     for number in range(30):
         arrive(alice, subject=f"Anfrage {number}")
     alice.client.get("/inbox/")
-    # session, user, membership + account, the page of messages, the header count
-    with django_assert_max_num_queries(6):
+    # session, user, membership with account and dropbox, the page of messages, the header count
+    with django_assert_max_num_queries(5):
         response = alice.client.get("/inbox/")
     assert response.content.decode().count('data-testid="inbox-item"') == 25
     assert "Anfrage 29" in response.content.decode()
