@@ -39,6 +39,7 @@ from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Company, ContactDetail, DetailKind, Person
 from kontor.history import actions as history_actions
 from kontor.notifications import actions as notification_actions
+from kontor.notifications.models import Notification, NotificationType
 from kontor.records import actions as record_actions
 from kontor.records.access import require
 from kontor.records.models import Kind
@@ -387,6 +388,9 @@ def _take(form: WebForm, values: dict[str, str], hashed: str, now: float) -> Sub
         record_actions.add_tags(person.record, tag_names, by)
     subject, body = _note_text(form, by, values)
     entry = history_actions.add_note(by, [person.record], body, subject=subject, notify=[])
+    # add_note tells colleagues @mentioned in the text; here a stranger wrote it, and the mention
+    # would read as the responsible user's. Dropped before the commit, so no mail goes out either.
+    Notification.objects.filter(entry=entry, type=NotificationType.MENTION).delete()
     record_actions.watch(person.record, by.user)
     recipients = list(form.notify.values_list("pk", flat=True))
     notification_actions.notify_webform(by.account, recipients, person.record, entry, form.name,

@@ -95,6 +95,14 @@ def test_the_chosen_colleagues_are_notified_in_the_app_and_by_mail(webform, caro
     assert submission.person.get_absolute_url() in text_of(message)
 
 
+def test_a_visitor_cannot_ping_colleagues_with_an_at_mention(webform, dave, smtp,  # noqa: F811
+                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit(webform, enquiry(webform, message="@Dave please call me"), VISITOR)
+    assert not Notification.objects.filter(recipient=dave.user).exists()
+    assert smtp.envelopes == [[webform.notify.get().email]]
+
+
 def test_without_a_responsible_user_the_note_is_filed_in_the_owners_name(alice, carol):
     webform = make_form(alice, notify_ids=[carol.user.pk])
     submission = actions.submit(webform, enquiry(webform), VISITOR)
