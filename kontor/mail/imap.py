@@ -19,7 +19,7 @@ import re
 import ssl
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -100,20 +100,32 @@ class Session:
     def __init__(self, connection: imaplib.IMAP4) -> None:
         self.connection = connection
         self.capabilities = {str(c).upper() for c in connection.capabilities}
-        self.separator = self._separator()
+        self.prefix, self.separator = self._namespace()
         self.created: set[str] = set()
 
-    def _separator(self) -> str:
+    def _namespace(self) -> tuple[str, str]:
+        """Where the user's own folders live: a prefix ("" on most servers, "INBOX." on Courier
+        and older Cyrus) and the hierarchy separator ("/" or ".")."""
+        if "NAMESPACE" in self.capabilities:
+            status, data = self.connection.namespace()
+            if status == "OK" and data and isinstance(data[0], bytes):
+                match = re.match(rb'\(\("([^"]*)" (?:"(\\?.)"|NIL)\)', data[0])
+                if match:
+                    separator = (match.group(2) or b"/")[-1:]  # an escaped "\\" is one backslash
+                    return match.group(1).decode("utf-8", "replace"), separator.decode("ascii", "replace")
         status, data = self.connection.list('""', '""')
         if status == "OK" and data and isinstance(data[0], bytes):
-            match = re.match(rb'\([^)]*\) "(.)"', data[0])
+            match = re.match(rb'\([^)]*\) "(\\?.)"', data[0])
             if match:
-                return match.group(1).decode("ascii", "replace")
-        return "/"
+                return "", match.group(1)[-1:].decode("ascii", "replace")
+        return "", "/"
 
     def folder(self, name: str) -> str:
-        """A folder name as configured ("Kontor/Filed") in the server's own hierarchy separator."""
-        return name.replace("/", self.separator) if self.separator != "/" else name
+        """A folder name as configured ("Kontor/Filed") as this server spells it ("INBOX.Kontor.Filed")."""
+        name = name.replace("/", self.separator)
+        if self.prefix and not name.upper().startswith(self.prefix.upper()):
+            name = self.prefix + name
+        return name
 
     def ensure_folder(self, name: str) -> str:
         folder = self.folder(name)
@@ -193,10 +205,8 @@ def session(mailbox: Mailbox) -> Iterator[Session]:
         current.select(mailbox.folder)
         yield current
     finally:
-        try:
+        with suppress(imaplib.IMAP4.error, OSError):
             connection.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
 
 
 def _handle(current: Session, uid: bytes, size: int | None, result: PollResult) -> None:

@@ -227,3 +227,13 @@ def test_receive_is_called_only_for_known_addresses(alice, mailbox, address, con
     finally:
         intake.receive = original  # type: ignore[assignment]
     assert seen == [[address]]
+
+
+def test_folder_names_follow_the_servers_namespace_and_separator(dovecot):
+    """Dovecot here has no prefix and "/"; Courier-style servers put folders under "INBOX." with dots."""
+    with imap.session(imap.mailboxes(dovecot.url())[0]) as current:
+        assert (current.prefix, current.separator) == ("", "/")
+        assert current.folder("Kontor/Filed") == "Kontor/Filed"
+        current.prefix, current.separator = "INBOX.", "."
+        assert current.folder("Kontor/Filed") == "INBOX.Kontor.Filed"
+        assert current.folder("INBOX/Archiv") == "INBOX.Archiv"
