@@ -114,7 +114,23 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(_run_together(commands))
     if command == "demo":
         _prepare()  # so that `kontor demo` works on a new data directory, before the first start
+    if command == "ingestmail":
+        _ingest(argv)
     _django(argv)
+
+
+def _ingest(argv: list[str]) -> None:
+    """`kontor ingestmail` for a mail server's pipe: whatever fails before the command can answer
+    (a configuration error, a missing module) must defer the message (75, EX_TEMPFAIL), not bounce
+    it with an exit status the mail server does not know."""
+    try:
+        _django(argv)
+    except SystemExit:
+        raise
+    except BaseException as error:
+        print(f"4.3.0 Temporary failure: {type(error).__name__}: {error}", file=sys.stderr)
+        sys.exit(75)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

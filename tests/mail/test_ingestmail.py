@@ -107,3 +107,12 @@ def test_the_real_command_stores_a_message_from_standard_input(tmp_path: Path):
 
     assert stored.returncode == 0, stored.stderr.decode()[-2000:]
     assert unknown.returncode == 67
+
+
+def test_a_configuration_error_defers_the_message_with_75(tmp_path: Path):
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update({"KONTOR_DATA_DIR": str(tmp_path / "data"), "KONTOR_MAIL_MAX_BYTES": "not a number"})
+    finished = subprocess.run([sys.executable, "-m", "kontor.cli", "ingestmail", "--to", "x@kontor.localhost"],
+                              input=letter(to="x@y.example"), env=env, capture_output=True, timeout=120)
+    assert finished.returncode == 75
+    assert b"KONTOR_MAIL_MAX_BYTES" in finished.stderr
