@@ -582,6 +582,7 @@ def _write(imp: Import, by: Membership, plan: Plan) -> None:
 def _complete(target: NewContact, other: NewContact) -> None:
     """Fills the empty fields and missing kinds of contact details of a row from a later row
     that repeats it (duplicates within one file, when the user chose to fill)."""
+    target.forget_checks()
     for name, value in other.fields.items():
         if value not in (None, "") and target.fields.get(name) in (None, ""):
             target.fields[name] = value
