@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Person
@@ -243,3 +245,24 @@ def test_discarding_and_bringing_back(api, alice):
     restored = client.post(f"/inbox/{waiting.pk}/restore")
     assert restored.status_code == 200 and restored.json()["id"] == waiting.pk
     assert InboundMail.objects.get(pk=waiting.pk).state == InboundState.INBOX
+
+
+fuzz_scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+                         st.text(max_size=20), st.sampled_from(["", "1", "2024-13-01T25:00", "\x00", "ja"]))
+fuzz_values = st.one_of(fuzz_scalars, st.lists(fuzz_scalars, max_size=3))
+FILE_KEYS = ["person_ids", "company_ids", "deal_ids", "project_ids", "create_person"]
+CHANGE_KEYS = ["record_ids", "confidential"]
+LIST_KEYS = ["record_id", "person_id", "company_id", "deal_id", "project_id", "since", "page", "per_page"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(file_body=st.dictionaries(st.sampled_from(FILE_KEYS), fuzz_values, max_size=3),
+       change_body=st.dictionaries(st.sampled_from(CHANGE_KEYS), fuzz_values, max_size=2),
+       query=st.dictionaries(st.sampled_from(LIST_KEYS), fuzz_scalars.map(str), max_size=3))
+def test_random_input_never_fails_with_a_500(api, carol, filed, file_body, change_body, query):
+    client = api(carol)
+    waiting = inbox.inbox_for(carol.membership).first() or arrive(carol)
+    assert client.post(f"/inbox/{waiting.pk}/file", file_body).status_code < 500
+    assert client.patch(f"/emails/{filed.pk}", change_body).status_code < 500
+    assert client.get("/emails", query).status_code < 500
+    assert client.get("/inbox", query).status_code < 500
