@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
-from kontor.mail import filing
+from kontor.mail import (
+    filing,
+    periodic,  # noqa: F401 - the IMAP poll (while IMAP_URL is set) registers with the worker
+)
 from kontor.mail.models import InboundMail
 
 
