@@ -166,45 +166,60 @@ class _Address:
     type_text: str = ""
 
 
+@dataclass(frozen=True)
+class _Column:
+    """A mapped column, worked out once per table rather than once per row."""
+
+    index: int
+    base: str  # the key without its label: "phone" of "phone:private"
+    label: str
+    header: str
+    type_index: int  # the "… - Type" neighbour, or -1
+
+
 def rows_from_table(table: Table, mapping: Sequence[str | None], kind: str,
                     custom_fields: dict[str, str] | None = None) -> Iterator[ContactRow]:
     """One ContactRow per data row with any mapped value (rows with nothing mapped are skipped
     silently), in file order, numbered like the file."""
     fields = field_by_key(kind, custom_fields)
-    columns = [(index, key, table.header[index] or f"#{index + 1}") for index, key in enumerate(mapping)
-               if key and index < len(table.header) and (key in fields or key.startswith("custom:"))]
     type_columns = _type_columns(table.header)
-    birthday_columns = [index for index, key, _header in columns if key == "birthday"]
+    columns = []
+    for index, key in enumerate(mapping):
+        if key and index < len(table.header) and (key in fields or key.startswith("custom:")):
+            base, _colon, label = key.partition(":")
+            columns.append(_Column(index, base, label or "work", table.header[index] or f"#{index + 1}",
+                                   type_columns.get(index, -1)))
+    birthday_columns = [column.index for column in columns if column.base == "birthday"]
     order = slash_order(row[index] for row in table.rows for index in birthday_columns) if birthday_columns else None
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        if all(is_empty(cells[index]) for index, _key, _header in columns):
+        if all(is_empty(cells[column.index]) for column in columns):
             continue
-        yield _row_from_cells(number, cells, columns, kind, fields, type_columns, order)
+        yield _row_from_cells(number, cells, columns, kind, fields, order)
 
 
-def _row_from_cells(number: int, cells: list[Cell], columns: list[tuple[int, str, str]], kind: str,
-                    fields: dict[str, ImportField], type_columns: dict[int, int], order: str | None) -> ContactRow:
+def _row_from_cells(number: int, cells: list[Cell], columns: list[_Column], kind: str,
+                    fields: dict[str, ImportField], order: str | None) -> ContactRow:
     row = _new_row(number, kind)
     addresses: dict[str, _Address] = {}
     birthday_parts: dict[str, tuple[str, str]] = {}
     full_name = ""
-    for index, key, header in columns:
-        cell = cells[index]
-        if is_empty(cell):
+    for column in columns:
+        cell = cells[column.index]
+        if cell is None or (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
             continue
-        base, _colon, label = key.partition(":")
-        label = label or "work"
+        base, label, header = column.base, column.label, column.header
         text = cell_text(cell)
-        type_text = cell_text(cells[type_columns[index]]) if index in type_columns else ""
+        type_text = cell_text(cells[column.type_index]) if column.type_index >= 0 else ""
         try:
             if base in DETAIL_KINDS:
+                if type_text:
+                    base, label = _detail_kind_and_label(base, label, type_text)
                 if base == "email":
                     for address in _emails(text):
-                        _add_detail(row, header, "email", address, _detail_kind_and_label("email", label, type_text)[1])
+                        _add_detail(row, header, "email", address, label)
                 else:
                     value = _phone_text(cell) if base in ("phone", "mobile", "fax") else text
-                    detail_kind, detail_label = _detail_kind_and_label(base, label, type_text)
-                    _add_detail(row, header, detail_kind, value, detail_label)
+                    _add_detail(row, header, base, value, label)
             elif base in ADDRESS_PARTS:
                 collected = addresses.setdefault(label, _Address())
                 collected.type_text = collected.type_text or type_text

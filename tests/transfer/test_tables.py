@@ -6,6 +6,8 @@ import datetime
 import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kontor.transfer.tables import UnreadableFile, detect_format, read_table
 
@@ -200,3 +202,29 @@ def test_text_in_no_known_encoding_is_refused_rather_than_guessed():
 def test_a_utf16_bom_with_broken_bytes_is_refused():
     with pytest.raises(UnreadableFile):
         read_table(b"\xff\xfeN\x00a\x00\x00\xd8", "a.csv")
+
+
+# --- whatever arrives ------------------------------------------------------------------------
+
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000), st.sampled_from(["a.csv", "a.xlsx", "a.vcf", "a.txt", "a"]))
+def test_any_bytes_give_a_table_or_a_clear_refusal(data, name):
+    try:
+        table = read_table(data, name)
+    except UnreadableFile as refused:
+        assert str(refused)
+    else:
+        assert all(len(row) == len(table.header) for row in table.rows)
+        assert len(table.rows) == len(table.row_numbers)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(';,\t"\n\r aäß€Müller1.@')), max_size=300),
+       st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+def test_any_text_in_any_usual_encoding_gives_a_table_or_a_clear_refusal(text, encoding):
+    try:
+        read_table(text.encode(encoding), "a.csv")
+    except UnreadableFile as refused:
+        assert str(refused)

@@ -6,6 +6,8 @@ import base64
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kontor.transfer.tables import UnreadableFile
 from kontor.transfer.vcard import CardAddress, CardDetail, parse_vcards
@@ -213,3 +215,32 @@ def test_an_impossible_birthday_is_a_problem():
 def test_a_file_without_any_card_is_refused(data):
     with pytest.raises(UnreadableFile):
         parse_vcards(data)
+
+
+LINES = ["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "N:M\xfcller;Anna", "FN:Anna", "ORG:ACME;", "EMAIL:a@x.de",
+         "TEL;CELL:0171", "ADR;HOME:;;Weg 1;Ort;;1;DE", "NOTE;ENCODING=QUOTED-PRINTABLE:a=", "=FC=",
+         "PHOTO;ENCODING=b:", " /9j/4AAQ", "BDAY:--0317", "BDAY:1970-02-31", "item1.X-ABLabel:_$!<Home>!$_",
+         "item1.EMAIL:b@x.de", "X-ABShowAs:COMPANY", "KIND:org", "", " ", "\t", "junk", "AGENT:", "CATEGORIES:a\\,b,c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.sampled_from(["\r\n", "\n", "\r"]))
+def test_any_mix_of_card_lines_gives_cards_or_a_clear_refusal(lines, line_end):
+    from kontor.transfer.rows import rows_from_cards
+
+    try:
+        cards = parse_vcards(line_end.join(lines).encode("latin-1"))
+    except UnreadableFile as refused:
+        assert str(refused)
+    else:
+        assert [card.number for card in cards] == list(range(1, len(cards) + 1))
+        assert len(list(rows_from_cards(cards))) == len(cards)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=1500))
+def test_any_bytes_after_begin_give_a_card_or_a_clear_refusal(data):
+    try:
+        parse_vcards(b"BEGIN:VCARD\r\n" + data)
+    except UnreadableFile as refused:
+        assert str(refused)
