@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Person
 from kontor.history.models import Entry
+from kontor.mail import filing, intake
 from kontor.mail.dropbox import dropbox_for
 from kontor.mail.models import InboundMail, InboundState
+from kontor.projects import actions as project_actions
 
 from .arrivals import arrive
 
@@ -204,3 +206,22 @@ def test_a_filed_message_is_gone_from_the_inbox_pages(alice, firm):
     assert alice.client.get(f"/inbox/{waiting.pk}/file/").status_code == 404
     assert alice.client.post(f"/inbox/{waiting.pk}/discard/").status_code == 404
 
+
+
+def test_a_message_kontor_could_not_read_is_listed_read_and_downloaded_all_the_same(alice):
+    waiting = arrive(alice, raw=b"\x00\xff\xfe garbage without any headers \x00" * 20)
+    assert waiting.state == InboundState.INBOX and waiting.note
+    assert alice.client.get("/inbox/").status_code == 200
+    assert alice.client.get(f"/inbox/{waiting.pk}/").status_code == 200
+    assert alice.client.get(f"/inbox/{waiting.pk}/raw/").status_code == 200
+    assert alice.client.get(f"/inbox/{waiting.pk}/person/").status_code == 200
+
+
+def test_administrators_see_project_mail_nobody_could_file_and_members_do_not(alice, carol, dave):
+    project = project_actions.create_project(alice.membership, {"name": "Website"})
+    [inbound] = intake.receive(b"\x00\xff not a message", [project.email_address], "smtp")
+    filing.file_inbound(inbound)
+    assert 'data-testid="inbox-item"' in dave.client.get("/inbox/").content.decode()
+    assert "To project Website" in dave.client.get("/inbox/").content.decode()
+    assert 'data-testid="inbox-item"' not in carol.client.get("/inbox/").content.decode()
+    assert carol.client.get(f"/inbox/{inbound.pk}/").status_code == 404
