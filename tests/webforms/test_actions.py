@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kontor.contacts import actions as contact_actions
-from kontor.contacts.models import Company, Person, Position
+from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.history.models import Entry
 from kontor.notifications.models import Notification, NotificationType
 from kontor.records.models import Watch
@@ -162,7 +162,7 @@ def test_fields_the_form_does_not_show_are_ignored(alice):
     webform = make_form(alice, fields=[{"key": "last_name", "required": True}])
     submission = actions.submit(webform, enquiry(webform, company="Sneaky AG", phone="123"), VISITOR)
     assert Company.objects.count() == 0
-    assert not submission.person.record.contact_details.exists()
+    assert not ContactDetail.objects.filter(record=submission.person.record).exists()
 
 
 def test_the_sixth_enquiry_from_one_address_within_ten_minutes_is_refused(webform):
