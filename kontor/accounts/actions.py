@@ -24,6 +24,7 @@ from kontor.accounts.models import (
 from kontor.accounts.roles import Role
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
+from kontor.mail.dropbox import create_dropbox
 from kontor.records.access import require
 from kontor.records.models import Record
 
@@ -65,7 +66,9 @@ def create_account(name: str, owner_email: str, owner_password: str, owner_name:
         user = User.objects.create_user(email=owner_email, password=owner_password,
                                         name=owner_name.strip() or owner_email.split("@")[0],
                                         language=language, time_zone=time_zone)
-    return Membership.objects.create(account=account, user=user, role=Role.OWNER)
+    membership = Membership.objects.create(account=account, user=user, role=Role.OWNER)
+    create_dropbox(membership)
+    return membership
 
 
 @transaction.atomic
@@ -87,6 +90,7 @@ def add_user(account: Account, email: str, password: str | None, name: str, role
                                                            defaults={"role": role})
     if not created:
         raise ValidationError({"email": _("%(email)s is already part of this team.") % {"email": email}})
+    create_dropbox(membership)
     return membership
 
 

@@ -19,7 +19,8 @@ def current_membership(request: HttpRequest) -> Membership | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = Membership.objects.active().filter(user=user).select_related("account", "user")
+    # With the dropbox: every mailto: link on a page carries its address (contact_links.mailto_href).
+    memberships = Membership.objects.active().filter(user=user).select_related("account", "user", "dropbox")
     chosen = request.session.get(SESSION_ACCOUNT_KEY)
     if chosen:
         membership = memberships.filter(account_id=chosen).first()

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
+from kontor.mail.dropbox import dropbox_for
 from kontor.tasks.actions import calendar_feed_for
 from kontor.tasks.feed import feed_url
 
@@ -31,6 +32,8 @@ class MeOut(UserOut):
     account: AccountOut
     calendar_url: str = Field(description="The secret address of your calendar feed (tasks and birthdays, "
                                           "iCalendar) to subscribe to in a calendar program.")
+    dropbox_email: str = Field(description="Your personal Kontor address: mail sent there in BCC, or "
+                                           "forwarded to it, is filed on the people it concerns.")
 
 
 class UserList(Schema):
@@ -47,7 +50,7 @@ def me(request: HttpRequest) -> dict:
     by = membership(request)
     return {**user_out(by), "language": by.user.language, "time_zone": by.user.time_zone,
             "account": {"id": by.account.pk, "name": by.account.name},
-            "calendar_url": feed_url(calendar_feed_for(by))}
+            "calendar_url": feed_url(calendar_feed_for(by)), "dropbox_email": dropbox_for(by).address}
 
 
 @router.get("", response=UserList, summary="List colleagues",

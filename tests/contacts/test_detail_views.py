@@ -36,8 +36,9 @@ def test_person_page_shows_what_was_entered(alice, anna):
                  "Met at the Hannover fair.", "@anna:matrix.org", "Kunde", "VIP", "Alice Adler",
                  "Edit person"):
         assert text in page, text
-    assert 'href="mailto:anna@acme.example"' in page
-    assert 'href="mailto:peter@acme.example"' in page
+    bcc = alice.membership.dropbox.address  # mail written from Kontor is filed through the user's dropbox
+    assert f'href="mailto:anna@acme.example?bcc={bcc}"' in page
+    assert f'href="mailto:peter@acme.example?bcc={bcc}"' in page
     assert 'href="tel:+491712345678"' in page
     assert 'href="https://acme.example"' in page
 

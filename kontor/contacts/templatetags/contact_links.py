@@ -1,6 +1,6 @@
 """How people and companies are linked and pictured on pages: mailto:, tel: and web links,
 avatars and ages. Every e-mail address on a page becomes a link through `mailto_href`, so that
-what a mail link carries (later: the user's BCC dropbox address) is decided in one place."""
+what a mail link carries (the user's dropbox address in BCC) is decided in one place."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
 from kontor.contacts.models import Company, Person
+from kontor.mail.dropbox import dropbox_for
 
 register = template.Library()
 
@@ -36,10 +38,18 @@ def tel_url(number: str) -> str:
     return "tel:" + ("+" + digits if number.strip().startswith("+") else digits)
 
 
+def dropbox_address(request: HttpRequest | None) -> str | None:
+    """The current user's Kontor address. The middleware loads the dropbox with the membership,
+    so however many links a page has, this costs no query."""
+    membership = getattr(request, "membership", None)
+    return dropbox_for(membership).address if membership is not None else None
+
+
 @register.simple_tag(takes_context=True)
 def mailto_href(context: template.Context, address: str) -> str:
-    """The href for an e-mail address shown to the current user."""
-    return mailto_url(address)
+    """The href for an e-mail address shown to the current user: with their Kontor address in BCC,
+    so that a mail written from here is filed without further thought."""
+    return mailto_url(address, bcc=dropbox_address(context.get("request")))
 
 
 @register.filter
