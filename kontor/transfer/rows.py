@@ -103,14 +103,23 @@ def _add_detail(row: ContactRow, where: str, kind: str, value: str, label: str) 
         row.details.append(DetailData(kind=kind, value=stored, label=label))
 
 
-EMAIL_SPLIT = re.compile(r"[;,\s]+")
+EMAIL_SPLIT = re.compile(r"[;,\s]+|:::")
+GOOGLE_SEPARATOR = " ::: "
 
 
 def _emails(text: str) -> list[str]:
-    """Several addresses in one cell ("a@x.de; b@y.de") are several addresses."""
+    """Several addresses in one cell ("a@x.de; b@y.de", Google's "a@x.de ::: b@y.de") are
+    several addresses."""
     if text.count("@") > 1:
         return [part for part in EMAIL_SPLIT.split(text) if part]
     return [text]
+
+
+def _is_exchange_address(text: str) -> bool:
+    """Outlook exports colleagues from an Exchange directory with their internal X.500 name
+    ("/o=ExchangeLabs/ou=…/cn=…") instead of an e-mail address."""
+    lowered = text.lower()
+    return lowered.startswith("/o=") or "/cn=" in lowered
 
 
 def _phone_text(cell: Cell) -> str:
@@ -216,10 +225,15 @@ def _row_from_cells(number: int, cells: list[Cell], columns: list[_Column], kind
                     base, label = _detail_kind_and_label(base, label, type_text)
                 if base == "email":
                     for address in _emails(text):
-                        _add_detail(row, header, "email", address, label)
+                        if _is_exchange_address(address):
+                            row.warnings.append((header, _("“%(value)s” is an internal Exchange name, not an "
+                                                           "e-mail address; it was left out.") % {"value": address}))
+                        else:
+                            _add_detail(row, header, "email", address, label)
                 else:
                     value = _phone_text(cell) if base in ("phone", "mobile", "fax") else text
-                    _add_detail(row, header, base, value, label)
+                    for part in value.split(GOOGLE_SEPARATOR):
+                        _add_detail(row, header, base, part, label)
             elif base in ADDRESS_PARTS:
                 collected = addresses.setdefault(label, _Address())
                 collected.type_text = collected.type_text or type_text

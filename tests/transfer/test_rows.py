@@ -199,3 +199,17 @@ def test_a_company_card_keeps_its_details_and_addresses():
     assert row.kind == "company" and row.fields["name"] == "Beispiel AG" and row.is_valid
     assert row.details == [DetailData("phone", "030 1", "work")]
     assert row.addresses == [AddressData("work", "Allee 1", "10115", "Berlin")]
+
+
+def test_googles_several_values_in_one_cell_are_several_details():
+    data = b"Family Name,E-mail 1 - Value,Phone 1 - Value\nWeber,a@x.de ::: b@y.de,0171 1 ::: 089 2\n"
+    [row] = rows_of(data, "google.csv")
+    assert [detail.value for detail in row.details] == ["a@x.de", "b@y.de", "0171 1", "089 2"]
+
+
+def test_an_exchange_directory_name_instead_of_an_address_is_left_out_with_a_warning():
+    data = (b'"Vorname","Nachname","E-Mail-Adresse","E-Mail-Typ"\r\n'
+            b'"Anna","M\xfcller","/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=anna","EX"\r\n')
+    [row] = rows_of(data)
+    assert row.is_valid and row.details == []
+    assert "Exchange" in row.warnings[0][1]
