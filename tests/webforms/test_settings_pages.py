@@ -42,7 +42,10 @@ def test_an_admin_creates_a_form_with_its_fields_tags_and_colleagues(dave, bob):
 
 def test_the_new_form_page_starts_with_sensible_defaults(alice):
     page = alice.client.get("/webforms/new/").content.decode()
-    assert 'name="show_last_name" checked' in page or 'checked' in page.split('name="show_last_name"')[1][:80]
+    assert '<input type="checkbox" name="show_last_name" disabled id="id_show_last_name" checked>' in page
+    assert '<input type="checkbox" name="required_email" id="id_required_email" checked>' in page
+    assert '<input type="checkbox" name="show_phone" id="id_show_phone">' in page
+    assert f'<option value="{alice.user.pk}" selected>Alice Adler</option>' in page
 
 
 def test_bad_settings_are_shown_at_their_fields_and_nothing_is_saved(alice):
