@@ -201,3 +201,14 @@ def test_the_activity_line_reads_as_one_sentence_for_the_whole_file(alice):
     run(alice.membership, xlsx(ROWS))
     line = Activity.objects.get()
     assert activity_text(line) == "Alice Adler imported 3 people from kontakte.xlsx."
+
+
+def test_the_importer_gets_a_mail_when_the_worker_is_done(alice, mailoutbox, django_capture_on_commit_callbacks):
+    imp = actions.upload_import(alice.membership, xlsx(ROWS), "kontakte.xlsx")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.start_import(imp, alice.membership)  # the job runs on commit, in-process in tests
+    imp.refresh_from_db()
+    assert imp.state == ImportState.DONE
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["alice@example.com"]
+    assert "kontakte.xlsx" in mailoutbox[0].subject
+    assert f"/imports/{imp.pk}/" in mailoutbox[0].body and "3 created" in mailoutbox[0].body
