@@ -76,8 +76,22 @@ def detect_format(data: bytes, filename: str) -> str:
             return "vcf"
         if name == "vcf":
             raise UnreadableFile(_("This file contains no contact cards (vCard)."))
+        _refuse_markup(head)
         return "csv"
     raise _not_readable()
+
+
+def _refuse_markup(head: str) -> None:
+    """Web applications often export an HTML table named .xls, and old Excel saves "XML
+    Spreadsheet 2003"; read as CSV either would give a table of tags, so both are refused
+    with the way out."""
+    start = head.lstrip("\ufeff").lstrip()[:2000].lower()
+    if start.startswith("<") and ("urn:schemas-microsoft-com:office:spreadsheet" in start or "<workbook" in start):
+        raise UnreadableFile(_("This is an Excel 2003 XML spreadsheet; open it in Excel or LibreOffice, save it as "
+                               "xlsx and try again."))
+    if start.startswith("<") and any(tag in start for tag in ("<html", "<table", "<!doctype html")):
+        raise UnreadableFile(_("This file is a web page (HTML), even if its name says otherwise; open it in Excel "
+                               "or LibreOffice, save it as xlsx and try again."))
 
 
 def _password_protected() -> UnreadableFile:

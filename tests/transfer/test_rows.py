@@ -213,3 +213,37 @@ def test_an_exchange_directory_name_instead_of_an_address_is_left_out_with_a_war
     [row] = rows_of(data)
     assert row.is_valid and row.details == []
     assert "Exchange" in row.warnings[0][1]
+
+
+def test_a_complete_german_outlook_export_row_comes_through_whole():
+    from .test_columns import OUTLOOK_DE
+
+    values = {
+        "Anrede": "Herr", "Vorname": "Jürgen", "Nachname": "Müller", "Firma": "Müller & Söhne GmbH",
+        "Abteilung": "Einkauf", "Position": "Leiter", "Straße geschäftlich": "Hauptstraße 1",
+        "Straße geschäftlich 2": "3. OG", "Ort geschäftlich": "München", "Postleitzahl geschäftlich": "80331",
+        "Land/Region geschäftlich": "Deutschland", "Straße privat": "Gartenweg 5", "Ort privat": "Starnberg",
+        "Postleitzahl privat": "82319", "Fax geschäftlich": "089 123457", "Telefon geschäftlich": "089 123456",
+        "Telefon privat": "08151 1234", "Mobiltelefon": "0171 2345678", "E-Mail-Adresse": "j.mueller@mueller.de",
+        "E-Mail-Typ": "SMTP", "E-Mail: Angezeigter Name": "Jürgen Müller (j.mueller@mueller.de)",
+        "E-Mail 2: Adresse": "juergen@privat.de", "Geburtstag": "17.3.1970", "Geschlecht": "Männlich",
+        "Kategorien": "Kunde;Messe 2026", "Notizen": "Kennt den Chef.\r\nWichtig!", "Privat": "Aus",
+        "Titel": "Dr.", "Webseite": "www.mueller.de", "Jahrestag": "0.0.00", "Initialen": "J.M.",
+    }
+    line = ";".join(f'"{values.get(name, "")}"' for name in OUTLOOK_DE)
+    header = ";".join(f'"{name}"' for name in OUTLOOK_DE)
+    [row] = rows_of((header + "\r\n" + line + "\r\n").encode("cp1252"), "Outlook.CSV")
+    assert row.is_valid, row.errors
+    assert row.fields == {"salutation": "mr", "title": "Dr.", "first_name": "Jürgen", "last_name": "Müller",
+                          "gender": "male", "language": "", "background": "Kennt den Chef.\r\nWichtig!",
+                          "birthday": datetime.date(1970, 3, 17)}
+    assert (row.company, row.job_title, row.department) == ("Müller & Söhne GmbH", "Leiter", "Einkauf")
+    assert row.details == [
+        DetailData("fax", "089 123457", "work"), DetailData("phone", "089 123456", "work"),
+        DetailData("phone", "08151 1234", "private"), DetailData("mobile", "0171 2345678", "work"),
+        DetailData("email", "j.mueller@mueller.de", "work"), DetailData("email", "juergen@privat.de", "work"),
+        DetailData("website", "https://www.mueller.de", "work"),
+    ]
+    assert row.addresses == [AddressData("work", "Hauptstraße 1, 3. OG", "80331", "München", "", "Deutschland"),
+                             AddressData("private", "Gartenweg 5", "82319", "Starnberg")]
+    assert row.tags == ["Kunde", "Messe 2026"]

@@ -107,6 +107,16 @@ def test_files_that_cannot_be_read_end_with_a_clear_message(data, message):
         read_table(data, "kontakte.xlsx")
 
 
+def test_an_html_table_or_an_xml_spreadsheet_named_xls_is_refused_with_the_way_out():
+    html = b"<html><body><table><tr><td>Nachname</td></tr><tr><td>M\xfcller</td></tr></table></body></html>"
+    with pytest.raises(UnreadableFile, match="web page"):
+        read_table(html, "export.xls")
+    xml = (b'<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n'
+           b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>')
+    with pytest.raises(UnreadableFile, match="Excel 2003 XML"):
+        read_table(xml, "export.xml")
+
+
 def test_a_zip_that_is_no_spreadsheet_is_refused():
     import io
     import zipfile
