@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,8 +177,23 @@ def _live_project(inbound: InboundMail) -> Project | None:
 
 
 def file_inbound(inbound: InboundMail) -> None:
-    """The filing job's work for one stored message. Idempotent: a message no longer waiting to
-    be filed is left alone, so a retried or doubled job changes nothing.
+    """The filing job's work for one stored message (see _file_inbound). A busy or unreachable
+    database or storage raises, so that the job is tried again later. Any other failure is a
+    message Kontor cannot file by itself: rather than waiting unseen for ever, it goes to the
+    inbox with a note, to be filed by hand."""
+    try:
+        _file_inbound(inbound)
+    except (OperationalError, InterfaceError, OSError):
+        raise
+    except Exception:
+        logger.exception("Could not file incoming message %s", inbound.pk)
+        InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
+            state=InboundState.INBOX, note=_("Kontor could not file this message by itself; please file it by hand."))
+
+
+def _file_inbound(inbound: InboundMail) -> None:
+    """Files one stored message. Idempotent: a message no longer waiting to be filed is left
+    alone, so a retried or doubled job changes nothing.
 
     1. Parses the raw bytes (outside the transaction: a large message takes a moment).
     2. Takes the row (locked) and stops if it was handled meanwhile.

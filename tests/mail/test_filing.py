@@ -335,6 +335,17 @@ def test_nobody_files_another_accounts_message(alice, oscar, anna):
     assert inbound.state == InboundState.INBOX
 
 
+def test_a_message_the_filing_trips_over_waits_in_the_inbox_instead_of_nowhere(alice, anna, monkeypatch):
+    def broken(*args: object) -> None:
+        raise ValueError("a bug in filing")
+
+    monkeypatch.setattr(filing, "matching_records", broken)
+    [inbound] = deliver(letter(sender=ANNA), box(alice))
+    assert inbound.state == InboundState.INBOX
+    assert inbound.note == "Kontor could not file this message by itself; please file it by hand."
+    assert not Entry.objects.exists()
+
+
 def test_the_job_files_what_intake_stored_after_the_commit(alice, anna, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         [inbound] = intake.receive(letter(sender=ANNA), [box(alice)], "smtp")
