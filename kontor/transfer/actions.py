@@ -17,6 +17,7 @@ The steps, as a user and the API see them:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -752,9 +753,34 @@ def _restore_filled(by: Membership, imp: Import) -> None:
 
 
 def _date(value: str) -> Any:
-    import datetime as dt
-
     return dt.date.fromisoformat(value)
+
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+DRAFTS_KEPT = dt.timedelta(days=1)
+UPLOADS_KEPT = dt.timedelta(days=30)
+
+
+def forget_old_uploads(now: dt.datetime | None = None) -> int:
+    """Removes drafts nobody started within DRAFTS_KEPT, with their files, and the stored files of
+    imports that ended more than UPLOADS_KEPT ago (long past their undo; their error report then
+    lists row numbers and messages without the original cells). Returns the files removed."""
+    now = now or timezone.now()
+    removed = 0
+    drafts = Import.objects.filter(state=ImportState.DRAFT, created_at__lt=now - DRAFTS_KEPT)
+    for imp in drafts:
+        if imp.upload:
+            imp.upload.delete(save=False)
+            removed += 1
+    drafts.delete()
+    old = (Import.objects.exclude(upload="").filter(finished_at__lt=now - UPLOADS_KEPT)
+           .exclude(state__in=[ImportState.DRAFT, ImportState.PENDING, ImportState.RUNNING]))
+    for imp in old:
+        imp.upload.delete(save=False)
+        Import.objects.filter(pk=imp.pk).update(upload="")
+        removed += 1
+    return removed
 
 
 # --- reading imports -------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class ImportState(models.TextChoices):
 class Import(models.Model):
     """One uploaded file. A draft until the user starts it from the mapping page (the API starts at
     once); then pending, running, and done or failed; undone after an undo. The uploaded bytes are
-    kept for the job and the error report, and removed when the import is undone."""
+    kept for the job and the error report, for 30 days (see actions.forget_old_uploads)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -212,3 +212,13 @@ def test_the_importer_gets_a_mail_when_the_worker_is_done(alice, mailoutbox, dja
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["alice@example.com"]
     assert "kontakte.xlsx" in mailoutbox[0].subject
     assert f"/imports/{imp.pk}/" in mailoutbox[0].body and "3 created" in mailoutbox[0].body
+
+
+def test_abandoned_drafts_and_old_files_are_removed(alice):
+    draft = actions.upload_import(alice.membership, xlsx(ROWS), "liegen-gelassen.xlsx")
+    done = run(alice.membership, xlsx(ROWS))
+    later = timezone.now() + dt.timedelta(days=31)
+    assert actions.forget_old_uploads(later) == 2
+    assert not Import.objects.filter(pk=draft.pk).exists()
+    done.refresh_from_db()
+    assert not done.upload and done.state == ImportState.DONE
