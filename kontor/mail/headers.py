@@ -403,10 +403,10 @@ def _rfc5322_date(text: str, default_zone: timezone | None = None) -> datetime |
     if not parts or not re.search(r"\d{1,2}:\d{2}", simplified):
         return None
     year, month, day, hour, minute, second = parts[:6]
-    zone = timezone(timedelta(seconds=parts[9])) if parts[9] is not None else (default_zone or UTC)
     try:
+        zone = timezone(timedelta(seconds=parts[9])) if parts[9] is not None else (default_zone or UTC)
         return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=zone)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError):  # day 31 of February, or a zone of +9100
         return None
 
 
@@ -457,17 +457,18 @@ def _loose_date(text: str, default_zone: timezone | None) -> datetime | None:
             hour += 12
         elif meridiem == "a" and hour == 12:
             hour = 0
-    zone: timezone = default_zone or UTC
+    try:
+        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=_zone_in(text, default_zone))
+    except (ValueError, OverflowError):  # no such day or hour, or a zone beyond a day
+        return None
+
+
+def _zone_in(text: str, default_zone: timezone | None) -> timezone:
     offset = OFFSET.search(text)
     if offset:
         minutes = int(offset.group(2)) * 60 + int(offset.group(3))
-        zone = timezone(timedelta(minutes=minutes if offset.group(1) == "+" else -minutes))
-    else:
-        for word in ZONE_WORD.findall(text):
-            if word in ZONE_OFFSETS:
-                zone = timezone(timedelta(hours=ZONE_OFFSETS[word]))
-                break
-    try:
-        return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=zone)
-    except (ValueError, OverflowError):
-        return None
+        return timezone(timedelta(minutes=minutes if offset.group(1) == "+" else -minutes))
+    for word in ZONE_WORD.findall(text):
+        if word in ZONE_OFFSETS:
+            return timezone(timedelta(hours=ZONE_OFFSETS[word]))
+    return default_zone or UTC
