@@ -75,6 +75,13 @@ def test_a_long_text_is_folded_behind_show_more(alice, anna):
     assert entry.body.startswith("Zeile 1")
 
 
+def test_the_attachments_of_a_contacts_mail_say_they_came_with_an_email(alice, anna):
+    file_mail(alice, letter(sender=ANNA, attachments=[("Angebot.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")]))
+    page = page_of(alice, anna.record)
+    assert "Angebot.pdf" in page and "From an e-mail" in page
+    assert "Former colleague" not in page
+
+
 def test_an_email_cannot_be_edited_but_its_author_can_delete_it(alice, anna):
     entry = file_mail(alice, letter(sender="alice@example.com", to=ANNA))
     page = page_of(alice, anna.record)
