@@ -74,13 +74,15 @@ class ContactRow:
         return " ".join(part for part in (self.fields.get("first_name", ""), self.fields.get("last_name", "")) if part)
 
 
+EMPTY_FIELDS: dict[str, dict[str, Any]] = {
+    "company": {"name": "", "background": ""},
+    "person": {"salutation": "", "title": "", "first_name": "", "last_name": "", "gender": "", "language": "",
+               "background": "", "birthday": None},
+}
+
+
 def _new_row(number: int, kind: str) -> ContactRow:
-    if kind == "company":
-        fields: dict[str, Any] = {"name": "", "background": ""}
-    else:
-        fields = {"salutation": "", "title": "", "first_name": "", "last_name": "", "gender": "", "language": "",
-                  "background": "", "birthday": None}
-    return ContactRow(number=number, kind=kind, fields=fields)
+    return ContactRow(number=number, kind=kind, fields=dict(EMPTY_FIELDS[kind]))
 
 
 def _too_long(where: str, value: str, limit: int) -> tuple[str, str]:
@@ -217,7 +219,7 @@ def _row_from_cells(number: int, cells: list[Cell], columns: list[_Column], kind
         if cell is None or (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
             continue
         base, label, header = column.base, column.label, column.header
-        text = cell_text(cell)
+        text = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
         type_text = cell_text(cells[column.type_index]) if column.type_index >= 0 else ""
         try:
             if base in DETAIL_KINDS:

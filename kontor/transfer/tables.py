@@ -38,6 +38,11 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Table:
+    """One sheet (or CSV file) as read: `header` holds the header cells as text ("" for an empty
+    one) and is as wide as the widest row, so no cell is cut off; every row in `rows` has that
+    width. `row_numbers[i]` is the 1-based row of `rows[i]` in the file, for the error report.
+    `encoding` and `delimiter` are set for CSV/TXT only; `sheet_names` is empty for them."""
+
     sheet_names: list[str]
     sheet: str
     header: list[str]
