@@ -170,8 +170,9 @@ def _unfold(lines: list[bytes]) -> list[bytes]:
 # --- properties ---------------------------------------------------------------------------
 
 
-def _split(value: str, separator: str) -> list[str]:
-    """Splits on separators not escaped with a backslash, unescaping each part."""
+def _split(value: str, separator: str, unescape: bool = True) -> list[str]:
+    """Splits on separators not escaped with a backslash, unescaping each part (or keeping the
+    escapes, for parts that are split again: a name part may be a comma-separated list)."""
     if "\\" not in value:
         return value.split(separator)
     parts: list[str] = []
@@ -179,7 +180,10 @@ def _split(value: str, separator: str) -> list[str]:
     escaped = False
     for char in value:
         if escaped:
-            current.append("\n" if char in "nN" else char)
+            if unescape:
+                current.append("\n" if char in "nN" else char)
+            else:
+                current.append("\\" + char)
             escaped = False
         elif char == "\\":
             escaped = True
@@ -357,7 +361,7 @@ def _apply(card: Card, prop: Property, group_labels: dict[str, str]) -> None:
     elif name == "FN":
         card.formatted_name = _unescape(value).strip()
     elif name == "N":
-        parts = [" ".join(_text_list(part)) for part in _split(value, ";")] + [""] * 5
+        parts = [" ".join(_text_list(part)) for part in _split(value, ";", unescape=False)] + [""] * 5
         card.family_name, card.given_name, card.additional_names, card.prefix, card.suffix = (
             part.strip() for part in parts[:5])
     elif name == "NICKNAME":

@@ -244,3 +244,8 @@ def test_any_bytes_after_begin_give_a_card_or_a_clear_refusal(data):
         parse_vcards(b"BEGIN:VCARD\r\n" + data)
     except UnreadableFile as refused:
         assert str(refused)
+
+
+def test_escaped_separators_inside_name_parts_stay_part_of_the_name():
+    [card] = parse_vcards(b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:M\\;\\,eier;Anna,Lena;;Dr.,Prof.;\r\nEND:VCARD\r\n")
+    assert (card.family_name, card.given_name, card.prefix) == ("M;,eier", "Anna Lena", "Dr. Prof.")
