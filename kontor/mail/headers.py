@@ -273,7 +273,10 @@ def header_text(value: str | None, charset_hint: str | None = None) -> str:
 # --- addresses --------------------------------------------------------------------------------
 
 OUTLOOK_MAILTO = re.compile(r"\[\s*mailto:\s*([^\]\s]{1,320})\s*\]", re.IGNORECASE)
-LOOSE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]{1,200}@[A-Za-z0-9.\-\[\]:]{1,253}")
+LOOSE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]@]{1,200}@[A-Za-z0-9.\-\[\]:]{1,253}")
+# Longest address list we parse: about 2,500 recipients. The stdlib's address parser is pure Python
+# and slow on pathological input; beyond this a list is an attack, not a mail to a team.
+MAX_ADDRESS_LIST_CHARS = 100_000
 
 
 def parse_addresses(value: str | None, charset_hint: str | None = None) -> list[MailAddress]:
@@ -284,7 +287,7 @@ def parse_addresses(value: str | None, charset_hint: str | None = None) -> list[
     anything shaped like an address is picked up so that no recipient is silently lost."""
     if not value:
         return []
-    text = FOLDING.sub(" ", raw_to_text(str(value)[:MAX_HEADER_CHARS], charset_hint))
+    text = FOLDING.sub(" ", raw_to_text(str(value)[:MAX_ADDRESS_LIST_CHARS], charset_hint))
     text = OUTLOOK_MAILTO.sub(r"<\1>", text)
     text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
     addresses: list[MailAddress] = []

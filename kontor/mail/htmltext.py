@@ -58,7 +58,15 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "srcset" and not REMOTE.match(value):
         return None
+    if attribute in ("src", "background") and not (REMOTE.match(value) or lowered.startswith(("cid:", "data:image/"))):
+        return None  # a relative source would load from Kontor itself: a forged request in the reader's name
     return value
+
+
+def _absolute_or_nothing(url: str) -> str | None:
+    """A mail has no base URL: a relative link or image would point into Kontor itself (a forged
+    request in the reader's name), so it goes. Only scheme-relative `//host/...` is kept, as https."""
+    return f"https:{url}" if url.startswith("//") else None
 
 
 def clean_html(markup: str) -> tuple[str, bool]:
@@ -72,6 +80,7 @@ def clean_html(markup: str) -> tuple[str, bool]:
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
+        url_relative=_absolute_or_nothing,
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
         filter_style_properties=SAFE_STYLE_PROPERTIES,

@@ -347,3 +347,12 @@ def test_a_25_megabyte_message_is_read():
     parsed = parse_mail(raw)
     assert parsed.text == "Großer Anhang"
     assert parsed.attachments[0].data == data
+
+
+def test_relative_links_and_images_are_dropped_because_they_would_point_into_kontor():
+    message = _mail()
+    message.set_content('<a href="/logout">Abmelden</a><img src="/api/v1/people"><img src="//t.example/p.gif">'
+                        '<table background="/bg.png"><tr><td>x</td></tr></table>', subtype="html")
+    parsed = parse_mail(bytes(message))
+    assert "/logout" not in parsed.html and "/api/" not in parsed.html and "bg.png" not in parsed.html
+    assert '<img data-remote-src="https://t.example/p.gif">' in parsed.html
