@@ -29,6 +29,9 @@ MAX_RATIO = 100
 MAX_MEMBERS = 10_000
 RATIO_CHECK_FROM = 1024 * 1024
 MAX_COLUMNS = 1_000
+# An .xls encrypted with a password to open: the workbook's BOF record (BIFF8, globals) followed
+# directly by FILEPASS. calamine only says it cannot read such a file.
+XLS_FILEPASS = re.compile(rb"\x09\x08\x10\x00\x00\x06\x05\x00.{12}\x2f\x00", re.DOTALL)
 HEADER_SEARCH_ROWS = 10
 
 
@@ -196,6 +199,8 @@ def _read_workbook(data: bytes, file_format: str, sheet: str | None, max_rows: i
     except python_calamine.PasswordError:
         raise _password_protected() from None
     except Exception:  # calamine raises a handful of its own types for damaged files
+        if file_format == "xls" and XLS_FILEPASS.search(data):
+            raise _password_protected() from None
         raise UnreadableFile(_("This file is damaged; Kontor cannot open it.")) from None
     with workbook:
         names = list(workbook.sheet_names)

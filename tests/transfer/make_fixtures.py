@@ -137,9 +137,10 @@ def _bof(sheet_type: int) -> bytes:
     return _record(0x0809, struct.pack("<HHHHII", 0x0600, sheet_type, 0x0DBB, 0x07CC, 0, 0x06))
 
 
-def xls(name: str, rows: Sequence[Sequence[str | float | None]]) -> bytes:
+def xls(name: str, rows: Sequence[Sequence[str | float | None]], password: bool = False) -> bytes:
     """A BIFF8 workbook (Excel 97-2003) with one sheet of text and number cells: the globals
-    (BOF, the sheet's BOUNDSHEET, EOF), then the sheet (BOF, DIMENSIONS, LABEL/NUMBER cells, EOF)."""
+    (BOF, the sheet's BOUNDSHEET, EOF), then the sheet (BOF, DIMENSIONS, LABEL/NUMBER cells, EOF).
+    `password` adds the FILEPASS record of a workbook encrypted with a password to open."""
     cells = b""
     for row_index, row in enumerate(rows):
         for column, value in enumerate(row):
@@ -155,7 +156,9 @@ def xls(name: str, rows: Sequence[Sequence[str | float | None]]) -> bytes:
 
     def globals_with(offset: int) -> bytes:
         boundsheet = _record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + encoded_name)
-        return _bof(0x0005) + _record(0x0042, struct.pack("<H", 1200)) + boundsheet + _record(0x000A, b"")
+        # FILEPASS (RC4 encryption header) is what Excel writes for "Password to open".
+        filepass = _record(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48)) if password else b""
+        return _bof(0x0005) + filepass + _record(0x0042, struct.pack("<H", 1200)) + boundsheet + _record(0x000A, b"")
 
     offset = len(globals_with(0))
     return compound_file({"Workbook": globals_with(offset) + sheet})

@@ -98,6 +98,7 @@ def test_the_format_is_told_by_the_content_not_the_name():
     (b"%PDF-1.7\n" + bytes(range(256)) * 4, "cannot read this file"),
     (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
     (encrypted_office_file(), "protected with a password"),
+    (xls("Kontakte", [["Nachname"], ["Müller"]], password=True), "protected with a password"),
     (zip_bomb(), "unpacks to far more data"),
     (zip_bomb(inflated_mb=150), "unpacks to far more data"),
     (lying_zip(), "damaged"),
