@@ -286,6 +286,8 @@ class _Reader:
             if visited > MAX_PARTS:
                 self.note(f"more than {MAX_PARTS} parts; the rest was not read")
                 return
+            for defect in part.defects[:3] if part is not message else []:
+                self.note(_defect_note(defect))
             params = _params(part)
             content_type = params.get_content_type()
             if content_type in ("message/rfc822", "message/global"):
@@ -323,7 +325,8 @@ class _Reader:
                     text = _unflow(_normalise_text(text), str(params.get_param("delsp") or "").lower() == "yes")
                 self.plain.append(text)
             return
-        if content_type in ("text/calendar", "application/ics") and self.calendar is None:
+        is_calendar = content_type in ("text/calendar", "application/ics") or filename.lower().endswith(".ics")
+        if is_calendar and self.calendar is None:
             charset = params.get_param("charset")
             self.calendar = read_calendar(decode_bytes(data, charset if isinstance(charset, str) else None)[0])
         self._attach(part, params, content_type, data, filename)

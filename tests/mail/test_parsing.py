@@ -356,3 +356,25 @@ def test_relative_links_and_images_are_dropped_because_they_would_point_into_kon
     parsed = parse_mail(bytes(message))
     assert "/logout" not in parsed.html and "/api/" not in parsed.html and "bg.png" not in parsed.html
     assert '<img data-remote-src="https://t.example/p.gif">' in parsed.html
+
+
+def test_an_invitation_sent_as_an_ics_file_is_read_too():
+    message = _mail()
+    message.set_content("Termin anbei")
+    message.add_attachment(
+        b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Werksbesichtigung\r\n"
+        b"DTSTART:20251212T130000Z\r\nDURATION:PT2H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        maintype="application", subtype="octet-stream", filename="Einladung.ics")
+    calendar = parse_mail(bytes(message)).calendar
+    assert calendar is not None and calendar.summary == "Werksbesichtigung" and calendar.method == "REQUEST"
+    assert calendar.end == datetime(2025, 12, 12, 15, 0, tzinfo=UTC)
+
+
+def test_a_broken_calendar_is_no_event_but_stays_an_attachment():
+    message = _mail()
+    message.set_content("Termin")
+    message.add_attachment(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:kaputt\r\n", maintype="text",
+                           subtype="calendar")
+    parsed = parse_mail(bytes(message))
+    assert parsed.calendar is None or parsed.calendar.start is None
+    assert [attachment.filename for attachment in parsed.attachments] == ["invite.ics"]
