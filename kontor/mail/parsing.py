@@ -2,7 +2,7 @@
 
 `parse_mail` never raises and always answers: real mail is messy (lying charsets, broken
 boundaries, 8-bit headers, truncated uploads), and a message that cannot be read well must still
-end up stored with a note, not lost in a traceback. The filing side (kontor/mail/actions.py) writes
+end up stored with a note, not lost in a traceback. The filing side (kontor/mail/filing.py) writes
 what this module returns; nothing here touches the database.
 
 The message is split with the email package's compat32 policy, which hands over header values raw
@@ -73,8 +73,8 @@ BOUNCE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(?:out of (?:the )?office|automatic reply|automatische antwort|abwesenheitsnotiz|abwesenheit"
-    r"|auto(?:matic)?[- ]?(?:reply|response)|autoreply|auto:|réponse automatique|away from)",
+    r"^\s*(?:out of (?:the )?office|automatic reply|automatische antwort|abwesenheitsnotiz|abwesend\s*:"
+    r"|auto(?:matic)?[- ]?(?:reply|response)|autoreply|auto:|réponse automatique)",
     re.IGNORECASE,
 )
 REPORT_SUBJECT = re.compile(r"^\s*report domain:|^\s*(?:read|gelesen|lesebestätigung)\s*:", re.IGNORECASE)
