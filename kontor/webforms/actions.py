@@ -260,6 +260,13 @@ def started_token(form: WebForm, at: float | None = None) -> str:
     return _StartSigner(form, at).sign("s")
 
 
+def resend_token(form: WebForm) -> str:
+    """The token of a form shown again with what the visitor typed (a field to correct, or a
+    confirmation): dated back by the minimum, since the typing is done and the next click may be
+    quick. A bot gains nothing from it that waiting a few seconds would not give it too."""
+    return started_token(form, at=time.time() - min_seconds())
+
+
 def _started_at(form: WebForm, token: str) -> float | None:
     try:
         _StartSigner(form).unsign(token)

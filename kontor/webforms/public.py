@@ -11,7 +11,7 @@ import json
 from urllib.parse import urlsplit
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import translation
@@ -30,11 +30,18 @@ from kontor.webforms.models import WebForm
 MAX_BODY_BYTES = 64 * 1024
 
 
-def _lookup(form_token: str) -> WebForm:
-    webform = WebForm.objects.filter(token=form_token).first()
-    if webform is None:
-        raise Http404
-    return webform
+def _lookup(form_token: str) -> WebForm | None:
+    # Tokens are url-safe base64 of a fixed length; anything else (a NUL byte, a megabyte) is not
+    # looked up at all: PostgreSQL refuses NUL bytes in a query with an error, not an empty result.
+    if len(form_token) > 32 or not form_token.isascii() or "\x00" in form_token:
+        return None
+    return WebForm.objects.filter(token=form_token).first()
+
+
+def _missing(request: HttpRequest, embed: bool) -> HttpResponse:
+    """A form that does not exist (any more): a page of its own, in the visitor's language and
+    without cookies, where Kontor's 404 page would set a CSRF cookie for its menus."""
+    return _no_store(render(request, "webforms/public_missing.html", {"embed": embed}, status=404))
 
 
 def _origin(request: HttpRequest) -> str:
@@ -54,9 +61,12 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def _form_page(request: HttpRequest, webform: WebForm, embed: bool, enquiry: EnquiryForm,
                notice: str = "", status: int = 200) -> HttpResponse:
+    # A form shown again (to correct a field, or to confirm it) was filled in already: its token
+    # counts that time, so sending it straight back is not taken for a bot's haste.
+    started = actions.started_token(webform) if not enquiry.is_bound and not notice else actions.resend_token(webform)
     return _no_store(render(request, "webforms/public_form.html", {
         "webform": webform, "embed": embed, "enquiry": enquiry, "notice": notice,
-        "started": actions.started_token(webform), "action": request.path}, status=status))
+        "started": started, "action": request.path}, status=status))
 
 
 def _message_page(request: HttpRequest, webform: WebForm, embed: bool, title: str, text: str,
@@ -86,6 +96,8 @@ def _read_post(request: HttpRequest) -> QueryDict | None:
 
 def _serve(request: HttpRequest, form_token: str, embed: bool) -> HttpResponse:
     webform = _lookup(form_token)
+    if webform is None:
+        return _missing(request, embed)
     with translation.override(webform.language):
         if request.method != "POST":
             return _form_page(request, webform, embed, EnquiryForm(webform))
@@ -131,6 +143,8 @@ def embed(request: HttpRequest, form_token: str) -> HttpResponse:
 def started_script(request: HttpRequest, form_token: str) -> HttpResponse:
     """A line of JavaScript that puts a fresh time token into the plain form on a website."""
     webform = _lookup(form_token)
+    if webform is None:
+        return _no_store(HttpResponse("", content_type="text/javascript; charset=utf-8", status=404))
     element, token = json.dumps(f"kontor-form-{webform.token}"), json.dumps(actions.started_token(webform))
     script = (f"(function () {{\n  var form = document.getElementById({element});\n"
               f"  if (form && form.elements.started) form.elements.started.value = {token};\n}})();\n")

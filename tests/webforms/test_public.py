@@ -157,6 +157,40 @@ def test_an_unknown_form_is_a_404(db, visitor):
     assert visitor.post("/f/no-such-form/", {"last_name": "X"}).status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/f/no-such-form/", "/f/no-such-form/embed/", "/f/no-such-form/started.js",
+                                  "/f/%00/", "/f/" + "x" * 5000 + "/"])
+def test_an_unknown_form_says_so_in_the_visitors_language_and_sets_no_cookie(db, visitor, path):
+    response = visitor.get(path, headers={"Accept-Language": "de"})
+    assert response.status_code == 404
+    assert not response.cookies
+    if not path.endswith(".js"):
+        assert '<html lang="de">' in response.content.decode()
+
+
+def test_a_corrected_form_sent_back_at_once_is_taken_not_held_for_spam(webform, visitor):
+    first = visitor.post(_url(webform), enquiry(webform, email="jonas(at)weber")).content.decode()
+    token = re.search(r'name="started" value="([^"]+)"', first).group(1)
+    response = visitor.post(_url(webform), enquiry(webform, started=token))
+    assert "Thank you!" in response.content.decode()
+    assert Submission.objects.get().state == "ok"
+
+
+def test_a_form_confirmed_on_kontors_page_at_once_is_taken_not_held_for_spam(webform, visitor):
+    data = enquiry(webform)
+    del data["started"]
+    shown = visitor.post(_url(webform), data).content.decode()
+    token = re.search(r'name="started" value="([^"]+)"', shown).group(1)
+    visitor.post(_url(webform), {**data, "started": token})
+    assert Person.objects.get().last_name == "Weber"
+
+
+def test_a_freshly_shown_form_still_holds_a_quick_bot_back(webform, visitor):
+    shown = visitor.get(_url(webform)).content.decode()
+    token = re.search(r'name="started" value="([^"]+)"', shown).group(1)
+    visitor.post(_url(webform), enquiry(webform, started=token))
+    assert Submission.objects.get().state == "spam"
+
+
 def test_the_script_for_the_plain_form_fills_in_a_token_of_this_form(webform, visitor, settings):
     settings.WEBFORM_MIN_SECONDS = 0
     response = visitor.get(webform.public_path() + "started.js")
