@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import User
+from kontor.mail.inbox import inbox_count
 from kontor.notifications import actions, mails
 from kontor.notifications.models import MAIL_TYPES, WEEKLY_SUMMARY, Notification, NotificationType
 from kontor.records import actions as record_actions
@@ -49,10 +50,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @member_required
 def bell(request: HttpRequest) -> HttpResponse:
-    """The bell with the unread count (fetched by the page after loading; one indexed COUNT).
-    Without JavaScript the bell is a plain link to the list."""
+    """The bell with the unread count, and the inbox's count beside it (fetched by the page after
+    loading and every minute; two indexed COUNTs). Without JavaScript both are plain links."""
     unread = Notification.objects.for_membership(request.membership).unread().count()  # type: ignore[attr-defined]
-    return render(request, "notifications/_bell.html", {"unread": unread})
+    return render(request, "notifications/_bell.html",
+                  {"unread": unread, "inbox_count": inbox_count(request.membership)})  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Person
@@ -43,18 +44,22 @@ def test_an_empty_inbox_explains_itself_and_shows_the_dropbox_address(alice):
 
 
 def test_the_header_shows_how_many_messages_wait(alice):
-    assert 'id="inbox-count" class="nav-count"></span>' in alice.client.get("/").content.decode()
+    assert 'id="inbox-shortcut"' in alice.client.get("/").content.decode()
+    assert 'data-testid="inbox-count"' not in alice.client.get(reverse("notifications:bell")).content.decode()
     arrive(alice)
     arrive(alice)
-    page = alice.client.get("/").content.decode()
-    assert '<span class="visually-hidden">: </span>2<span' in page
+    bell = alice.client.get(reverse("notifications:bell")).content.decode()
+    assert 'hx-swap-oob="true"' in bell
+    assert 'data-testid="inbox-count">2</span>' in bell
+    assert "Inbox: 2 messages waiting" in bell
 
 
-def test_the_header_count_costs_one_query(alice):
+def test_pages_pay_no_query_for_the_inbox_count(alice):
     arrive(alice)
     with CaptureQueriesContext(connection) as queries:
-        alice.client.get("/people/")
-    assert len([q for q in queries.captured_queries if "mail_inboundmail" in q["sql"]]) == 1
+        page = alice.client.get("/people/").content.decode()
+    assert not [q for q in queries.captured_queries if "mail_inboundmail" in q["sql"]]
+    assert 'id="inbox-shortcut"' in page
 
 
 def test_htmx_fragments_do_not_count_the_inbox(alice):
@@ -67,8 +72,8 @@ def test_the_inbox_page_costs_a_fixed_number_of_queries(alice, django_assert_max
     for number in range(30):
         arrive(alice, subject=f"Anfrage {number}")
     alice.client.get("/inbox/")
-    # session, user, membership with account and dropbox, the page of messages, the header count
-    with django_assert_max_num_queries(5):
+    # session, user, membership with account and dropbox, the page of messages
+    with django_assert_max_num_queries(4):
         response = alice.client.get("/inbox/")
     assert response.content.decode().count('data-testid="inbox-item"') == 25
     assert "Anfrage 29" in response.content.decode()
