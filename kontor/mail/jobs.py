@@ -1,11 +1,13 @@
-"""Background jobs for mail: thin wrappers around kontor.mail.filing."""
+"""Background jobs for mail: thin wrappers around kontor.mail.filing and kontor.mail.inbox."""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontor.mail import (
     filing,
+    inbox,
     periodic,  # noqa: F401 - the IMAP poll (while IMAP_URL is set) registers with the worker
 )
 from kontor.mail.models import InboundMail
@@ -19,3 +21,9 @@ def file_inbound_mail(inbound_id: int) -> None:
     inbound = InboundMail.objects.filter(pk=inbound_id).first()
     if inbound is not None:
         filing.file_inbound(inbound)
+
+
+@db_periodic_task(crontab(hour="3", minute="53"), retries=2, retry_delay=300)
+def purge_discarded_mail() -> int:
+    """Nightly: discarded mail older than the undo period goes for good, with its raw message."""
+    return inbox.purge_discarded()
