@@ -55,9 +55,14 @@ def _readable(by: Membership, inbox_id: int) -> InboundMail:
         return inbox.access_inbound(by, inbox_id, discarded=True)
 
 
+def _number(value: str, max_digits: int = 18) -> int | None:
+    """A whole number typed in ASCII digits, or None. str.isdigit() alone also passes "²" and
+    other digits int() refuses; the length keeps ids within a 64-bit column."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= max_digits else None
+
+
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    number = int(value) if value.isdigit() else 1
+    number = _number(request.GET.get("page", "1"), max_digits=6) or 1
     return min(max(number, 1), MAX_PAGE)
 
 
@@ -102,8 +107,8 @@ def attachment(request: HttpRequest, inbox_id: int) -> HttpResponse:
     """One attachment of a waiting message (`?number=`, from 1), always as a download: never shown
     in Kontor's own origin, where its content could act as a page of Kontor."""
     item = _readable(_membership(request), inbox_id)
-    number = request.GET.get("number", "")
-    found = inbox.attachment_of(item, int(number)) if number.isdigit() and len(number) < 6 else None
+    number = _number(request.GET.get("number", ""), max_digits=5)
+    found = inbox.attachment_of(item, number) if number is not None else None
     if found is None:
         raise Http404
     name, data = found
@@ -121,7 +126,7 @@ def _done(request: HttpRequest, item: InboundMail, text: str, records: list[Reco
 
 def _chosen(by: Membership, values: list[str]) -> list[Record]:
     """The live records of the account among the picked ids (picked by id, never by name)."""
-    ids = [int(value) for value in values if value.isdigit()][:MAX_CHOSEN]
+    ids = [number for number in map(_number, values) if number is not None][:MAX_CHOSEN]
     if not ids:
         return []
     found = Record.objects.filter(account=by.account, pk__in=ids).alive().in_bulk()
