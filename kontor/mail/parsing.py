@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from email import policy
 from email.generator import BytesGenerator
 from email.message import Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesHeaderParser, BytesParser, Parser
 from io import BytesIO
 from typing import Any
 
@@ -238,6 +238,10 @@ class _Reader:
         self.report_texts: list[str] = []
         self.calendar: CalendarEvent | None = None
         self.dropped_attachments = 0
+        # Text parts with a name but no Content-Disposition: old mailers name their body parts,
+        # clients attaching a .txt say "attachment". Body or file is decided once the walk is done.
+        self.named_texts: list[tuple[Message, Message, str, bytes, str]] = []
+        self.saw_delivery_status = False
 
     def note(self, problem: str) -> None:
         if problem and problem not in self.problems and len(self.problems) < 50:
@@ -295,41 +299,64 @@ class _Reader:
                 continue
             if content_type in REPORT_PARTS:
                 self.report_texts.append(_report_fields(part))
+                self.saw_delivery_status |= "delivery-status" in content_type
                 continue
             if part.is_multipart():
                 children = part.get_payload()
                 if isinstance(children, list):
-                    stack.extend(reversed([child for child in children if isinstance(child, Message)]))
+                    children = [child for child in children if isinstance(child, Message)]
+                    stack.extend(reversed([*children, *self._parts_after_the_end(part)]))
                 continue
             if content_type.startswith("multipart/"):
                 self.note("multipart part without readable parts (broken boundary)")
                 content_type = "text/plain"
             self._leaf(part, params, content_type)
 
+    def _parts_after_the_end(self, part: Message) -> list[Message]:
+        """Parts that follow a multipart's closing boundary. Outlook Express for Mac reused the outer
+        boundary for an inner multipart, so the inner closing line ends the outer one as well and
+        the attachments after it land in the epilogue, where the stdlib leaves them."""
+        epilogue = part.epilogue
+        boundary = part.get_boundary()
+        if not epilogue or not boundary or f"--{boundary}" not in epilogue:
+            return []
+        delimiter = re.compile(rf"^--{re.escape(boundary)}(?:--)?[ \t]*\r?$", re.MULTILINE)
+        chunks = delimiter.split(epilogue[: MAX_HTML_CHARS * 10])[1:]
+        found = [Parser(policy=policy.compat32).parsestr(chunk.lstrip("\r\n")) for chunk in chunks if chunk.strip()]
+        if found:
+            self.note("parts found after the closing MIME boundary")
+        return found
+
     def _leaf(self, part: Message, params: Message, content_type: str) -> None:
         disposition = (params.get_content_disposition() or "").lower()
         filename = self._filename(params)
         data = _payload(part)
+        if content_type in ("text/plain", "text/html") and not disposition and filename:
+            self.named_texts.append((part, params, content_type, data, filename))
+            return
         if content_type in ("text/plain", "text/html") and disposition != "attachment" and not filename:
-            charset = params.get_param("charset")
-            label = charset if isinstance(charset, str) else None
-            if content_type == "text/html" and not label:
-                meta = META_CHARSET.search(data[:4096])
-                label = meta.group(1).decode("ascii") if meta else None
-            text, note = decode_bytes(data, label)
-            self.note(note)
-            if content_type == "text/html":
-                self.html.append(text)
-            else:
-                if str(params.get_param("format") or "").lower() == "flowed":
-                    text = _unflow(_normalise_text(text), str(params.get_param("delsp") or "").lower() == "yes")
-                self.plain.append(text)
+            self._body_text(params, content_type, data)
             return
         is_calendar = content_type in ("text/calendar", "application/ics") or filename.lower().endswith(".ics")
         if is_calendar and self.calendar is None:
             charset = params.get_param("charset")
             self.calendar = read_calendar(decode_bytes(data, charset if isinstance(charset, str) else None)[0])
         self._attach(part, params, content_type, data, filename)
+
+    def _body_text(self, params: Message, content_type: str, data: bytes) -> None:
+        charset = params.get_param("charset")
+        label = charset if isinstance(charset, str) else None
+        if content_type == "text/html" and not label:
+            meta = META_CHARSET.search(data[:4096])
+            label = meta.group(1).decode("ascii") if meta else None
+        text, note = decode_bytes(data, label)
+        self.note(note)
+        if content_type == "text/html":
+            self.html.append(text)
+            return
+        if str(params.get_param("format") or "").lower() == "flowed":
+            text = _unflow(_normalise_text(text), str(params.get_param("delsp") or "").lower() == "yes")
+        self.plain.append(text)
 
     def _attached_message(self, part: Message, params: Message) -> None:
         """A message/rfc822 part: kept whole as an .eml file; its From is a forward's original sender."""
@@ -381,6 +408,12 @@ class _Reader:
     # -- what the walk found
 
     def _bodies(self) -> tuple[str, str, bool]:
+        has_body = any(part.strip() for part in [*self.plain, *self.html])
+        for part, params, content_type, data, filename in self.named_texts:
+            if has_body:
+                self._attach(part, params, content_type, data, filename)
+            else:
+                self._body_text(params, content_type, data)
         markup = "\n".join(self.html)
         if len(markup) > MAX_HTML_CHARS:
             self.note(f"HTML cut at {MAX_HTML_CHARS:,} characters")
@@ -410,7 +443,7 @@ class _Reader:
         params = _params(message)
         if params.get_content_type() == "multipart/report":
             report_type = str(params.get_param("report-type") or "").lower()
-            return "bounce" if report_type == "delivery-status" else "report"
+            return "bounce" if report_type == "delivery-status" or self.saw_delivery_status else "report"
         sender_name = sender.name.lower() if sender else ""
         sender_email = sender.email.lower() if sender else ""
         if "x-failed-recipients" in headers:
