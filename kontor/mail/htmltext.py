@@ -220,6 +220,8 @@ class _TextConverter(HTMLParser):
             self.out.append("\n" + "> " * self.quote_depth)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip_depth and self.skip_tag == "head" and tag == "body":
+            self.skip_depth = 0  # a <head> never closed ends where the body begins, as in a browser
         if self.skip_depth:
             if tag == self.skip_tag:
                 self.skip_depth += 1

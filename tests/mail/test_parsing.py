@@ -378,3 +378,13 @@ def test_a_broken_calendar_is_no_event_but_stays_an_attachment():
     parsed = parse_mail(bytes(message))
     assert parsed.calendar is None or parsed.calendar.start is None
     assert [attachment.filename for attachment in parsed.attachments] == ["invite.ics"]
+
+
+def test_outlook_html_with_an_unclosed_head_and_office_markup_still_has_its_text():
+    html = ('<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta charset="utf-8">'
+            '<!--[if gte mso 9]><xml><o:OfficeDocumentSettings/></xml><![endif]--><style>p.MsoNormal{margin:0}'
+            '</style><body><p class="MsoNormal">Guten Tag Herr Weber,<o:p></o:p></p>'
+            '<p class="MsoNormal"><![if !supportLists]>1.<![endif]>Angebot pr&uuml;fen<o:p></o:p></p></body></html>')
+    parsed = parse_mail(_raw("Content-Type: text/html; charset=utf-8", html.encode()))
+    assert parsed.text == "Guten Tag Herr Weber,\n\n1.Angebot prüfen"
+    assert "Guten Tag Herr Weber," in parsed.html and "mso" not in parsed.html
