@@ -289,7 +289,8 @@ class _TextConverter(HTMLParser):
             label = "".join(self.out[start:]).strip()
             target = href.strip()
             shown = target[7:] if target.lower().startswith("mailto:") else target
-            if SHOWN_LINK.match(target) and shown != label:
+            # Outlook writes [<a href="mailto:x">mailto:x</a>]: a label that already says the address is enough.
+            if SHOWN_LINK.match(target) and shown.lower() not in label.lower():
                 if label:
                     self.out.append(f" ({shown})")
                 else:

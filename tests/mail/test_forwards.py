@@ -162,3 +162,15 @@ def test_an_html_only_forward_is_found_through_its_text():
     forwarded = parse_mail(bytes(message)).forwarded
     assert forwarded is not None and forwarded.sender is not None
     assert forwarded.sender.email == "anna@kunde.example"
+
+
+def test_outlooks_html_mailto_link_in_the_sender_line_is_understood():
+    message = EmailMessage()
+    message["From"] = "Alice <alice@kontor.example>"
+    message["Subject"] = "WG: Angebot"
+    message.set_content(
+        '<p><b>From:</b> Anna Berger [<a href="mailto:anna@kunde.example">mailto:anna@kunde.example</a>]<br>'
+        "<b>Sent:</b> Monday, November 3, 2025 10:15 AM<br><b>Subject:</b> Angebot</p>", subtype="html")
+    forwarded = parse_mail(bytes(message)).forwarded
+    assert forwarded is not None and forwarded.sender is not None
+    assert (forwarded.sender.name, forwarded.sender.email) == ("Anna Berger", "anna@kunde.example")
