@@ -18,6 +18,7 @@ busy database never stalls the conversations of other senders."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import threading
@@ -135,6 +136,7 @@ class MailServer(Controller):
 
     def __init__(self, host: str = "127.0.0.1", port: int = 2525, *, cert: str | Path = "",
                  key: str | Path = "", max_bytes: int | None = None, workers: int = 4) -> None:
+        self.workers = workers
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kontor-smtp")
         self.max_bytes = settings.MAIL_MAX_BYTES if max_bytes is None else max_bytes
         self.tls = tls_context(cert, key) if cert and key else None
@@ -154,17 +156,14 @@ class MailServer(Controller):
     def _close_connections(self) -> None:
         """Closes the database connection each pool thread holds. A barrier makes every thread
         take exactly one of the closing jobs (a pool cannot be told which thread runs what)."""
-        workers = self.executor._max_workers
-        barrier = threading.Barrier(workers, timeout=10)
+        barrier = threading.Barrier(self.workers, timeout=10)
 
         def close() -> None:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
             connections.close_all()
 
-        for future in [self.executor.submit(close) for _ in range(workers)]:
+        for future in [self.executor.submit(close) for _ in range(self.workers)]:
             future.result()
 
 
