@@ -67,5 +67,18 @@ def test_the_import_pages_fit_a_phone(phone_page: Page):
     page = phone_page
     _log_in(page)
     _upload(page)
+    page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the mapping page is {width} px wide"
+    pages = {}
+    page.get_by_test_id("start-import").click()
+    expect(page.locator("#import-status")).to_have_attribute("data-state", "done")
+    pages["outcome"] = page.url
+    pages["list"] = "/imports/"
+    pages["undo"] = page.url + "undo/"
+    pages["upload"] = "/imports/new/"
+    for name, url in pages.items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")  # the bell and the counters load after the page
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the {name} page is {width} px wide"

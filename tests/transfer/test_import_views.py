@@ -128,3 +128,15 @@ def test_another_accounts_import_is_not_found(alice, oscar):
         assert oscar.client.get(url).status_code == 404
     assert oscar.client.post(f"/imports/{imp.pk}/undo/").status_code == 404
     assert Person.objects.filter(account=alice.account).exists()
+
+
+def test_after_24_hours_the_undo_button_is_gone_and_the_undo_refused(alice):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    imp = run(alice.membership, xlsx(ROWS))
+    Import.objects.filter(pk=imp.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
+    assert "Undo import" not in alice.client.get(f"/imports/{imp.pk}/").content.decode()
+    response = alice.client.post(f"/imports/{imp.pk}/undo/")
+    assert response.status_code == 302 and Person.objects.exists()
