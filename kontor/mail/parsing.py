@@ -137,7 +137,7 @@ def header_recipients(raw: bytes) -> list[str]:
     """Delivered-To, X-Original-To, Envelope-To, To, Cc addresses (lower-cased, in that order,
     without duplicates): what an IMAP poller uses to find which dropbox a message was for. Never raises."""
     try:
-        message = BytesHeaderParser(policy=policy.compat32).parsebytes(bytes(raw))
+        message = BytesHeaderParser(policy=policy.compat32).parsebytes(_trimmed(bytes(raw)))
         headers = _raw_headers(message)
         found: list[str] = []
         for name in ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to", "to", "cc"):
@@ -250,7 +250,7 @@ class _Reader:
     def read(self) -> ParsedMail:
         if not self.raw.strip():
             return _unreadable(self.raw, "empty message")
-        message = BytesParser(policy=policy.compat32).parsebytes(self.raw)
+        message = BytesParser(policy=policy.compat32).parsebytes(_trimmed(self.raw))
         headers = _raw_headers(message)
         for defect in message.defects[:5]:
             self.note(_defect_note(defect))
@@ -476,6 +476,12 @@ class _Reader:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _trimmed(raw: bytes) -> bytes:
+    """The message without what editors and pipes put before its headers: a byte order mark
+    (an .eml saved on Windows) and blank lines (some MTA pipes). Either would hide every header."""
+    return raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
 
 
 def _first(headers: dict[str, list[str]], name: str) -> str | None:

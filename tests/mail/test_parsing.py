@@ -388,3 +388,13 @@ def test_outlook_html_with_an_unclosed_head_and_office_markup_still_has_its_text
     parsed = parse_mail(_raw("Content-Type: text/html; charset=utf-8", html.encode()))
     assert parsed.text == "Guten Tag Herr Weber,\n\n1.Angebot prüfen"
     assert "Guten Tag Herr Weber," in parsed.html and "mso" not in parsed.html
+
+
+@pytest.mark.parametrize("before", [
+    b"\xef\xbb\xbf", b"\r\n\r\n", b"From anna@kunde.example Mon Dec  1 10:00:00 2025\r\n",
+])
+def test_a_byte_order_mark_blank_lines_or_an_mbox_line_before_the_headers_hide_nothing(before: bytes):
+    raw = before + b"From: Anna <anna@kunde.example>\r\nTo: bcc-1@kontor.example\r\nSubject: Hallo\r\n\r\nText\r\n"
+    parsed = parse_mail(raw)
+    assert (parsed.subject, parsed.text, parsed.problems) == ("Hallo", "Text", [])
+    assert header_recipients(raw) == ["bcc-1@kontor.example"]
