@@ -272,3 +272,29 @@ def test_kontor_run_starts_the_listener_beside_web_and_worker(tmp_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_kontor_mailserver_listens_until_it_is_told_to_stop(tmp_path: Path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env["KONTOR_DATA_DIR"] = str(tmp_path / "data")
+    process = subprocess.Popen([sys.executable, "-m", "kontor.cli", "mailserver", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        assert f"on 127.0.0.1:{port}" in first_line
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            assert connection.recv(1024).startswith(b"220")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+
+
+def test_kontor_mailserver_refuses_port_0(tmp_path: Path):
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env["KONTOR_DATA_DIR"] = str(tmp_path / "data")
+    finished = subprocess.run([sys.executable, "-m", "kontor.cli", "mailserver", "--port", "0"], env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert finished.returncode != 0
+    assert "--port" in finished.stderr
