@@ -222,3 +222,20 @@ def test_abandoned_drafts_and_old_files_are_removed(alice):
     assert not Import.objects.filter(pk=draft.pk).exists()
     done.refresh_from_db()
     assert not done.upload and done.state == ImportState.DONE
+
+
+def test_a_photo_in_a_vcard_is_stored_like_an_uploaded_photo(alice):
+    import base64
+    import io as bytes_io
+
+    from PIL import Image
+
+    buffer = bytes_io.BytesIO()
+    Image.new("RGB", (60, 60), "teal").save(buffer, format="JPEG")
+    photo = base64.b64encode(buffer.getvalue()).decode()
+    card = vcard("Anna", "Adler").replace("END:VCARD", f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD")
+    broken = vcard("Bernd", "Bauer").replace("END:VCARD", "PHOTO;ENCODING=b;TYPE=JPEG:bm90IGFuIGltYWdl\r\nEND:VCARD")
+    imp = run(alice.membership, (card + broken).encode(), name="mit-foto.vcf")
+    assert imp.created == 2
+    assert Person.objects.get(last_name="Adler").photo.name.endswith(".webp")
+    assert not Person.objects.get(last_name="Bauer").photo
