@@ -38,6 +38,8 @@ class RawMailParams(Schema):
 
 
 class InboundOut(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"id": 17, "state": "pending"}]}}
+
     id: int = Field(description="The stored message; it appears in the history or in the inbox once filed.")
     state: InboundState = Field(description="pending until the worker filed it (within seconds).")
 

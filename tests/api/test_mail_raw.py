@@ -106,6 +106,7 @@ def test_the_route_is_documented_with_its_body_and_answers(db):
     assert "example" in operation["requestBody"]["content"]["message/rfc822"]
     assert {"202", "403", "404", "413", "422"} <= set(operation["responses"])
     assert operation["parameters"][0]["name"] == "to"
+    assert schema["components"]["schemas"]["InboundOut"]["examples"] == [{"id": 17, "state": "pending"}]
 
 
 def test_a_store_that_cannot_be_written_gets_503_and_keeps_nothing(alice, raw, settings):
