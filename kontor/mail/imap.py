@@ -253,11 +253,11 @@ def poll(mailbox: Mailbox, *, deadline: float | None = None) -> PollResult:
         with session(mailbox) as current:
             uids = current.uids()
             for start in range(0, len(uids), BATCH):
-                if deadline is not None and time.monotonic() > deadline:
-                    break
                 batch = uids[start:start + BATCH]
                 sizes = current.sizes(batch)
                 for uid in batch:
+                    if deadline is not None and time.monotonic() > deadline:
+                        return result  # the rest waits for the next run
                     try:
                         _handle(current, uid, sizes.get(uid), result)
                     except (imaplib.IMAP4.abort, OSError):

@@ -237,3 +237,10 @@ def test_folder_names_follow_the_servers_namespace_and_separator(dovecot):
         current.prefix, current.separator = "INBOX.", "."
         assert current.folder("Kontor/Filed") == "INBOX.Kontor.Filed"
         assert current.folder("INBOX/Archiv") == "INBOX.Archiv"
+
+
+def test_a_run_past_its_deadline_leaves_the_rest_for_the_next(alice, mailbox, address, dovecot):
+    deliver(mailbox, letter(to=address, subject="Next time"))
+    result = imap.poll(imap.mailboxes(dovecot.url())[0], deadline=0)
+    assert (result.stored, result.error) == (0, "")
+    assert subjects(mailbox, "INBOX") == ["Next time"]
