@@ -140,3 +140,11 @@ def test_after_24_hours_the_undo_button_is_gone_and_the_undo_refused(alice):
     assert "Undo import" not in alice.client.get(f"/imports/{imp.pk}/").content.decode()
     response = alice.client.post(f"/imports/{imp.pk}/undo/")
     assert response.status_code == 302 and Person.objects.exists()
+
+
+def test_the_notification_of_a_finished_import_leads_to_it(alice):
+    imp = run(alice.membership, xlsx(ROWS))
+    page = alice.client.get("/notifications/").content.decode()
+    assert "Your import has finished: kontakte.xlsx" in page and "1 created" in page
+    notification = alice.user.notifications.get()
+    assert alice.client.get(f"/notifications/{notification.pk}/")["Location"] == f"/imports/{imp.pk}/"
