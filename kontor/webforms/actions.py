@@ -6,11 +6,15 @@ happen on each enquiry later (webhooks) plugs in there. It decides, in this orde
   1. the sending website is on the form's allow-list (when it has one), else OriginRefused;
   2. the client address has sent fewer than the limit in the window, else RateLimited;
   3. the honeypot is empty, else spam;
-  4. the signed time token is there and from this form, else SendAgain; younger than the minimum:
-     spam; older than the maximum: SendAgain (a person may have left the tab open);
+  4. the signed time token is there, from this form and not older than the maximum, else
+     SendAgain (a person may have left the tab open);
   5. the fields are valid, else InvalidEnquiry carrying the form with its messages;
-  6. in one transaction: the person (found by e-mail or created, with their company), the tags,
-     the note, the responsible user as follower, the notifications, the Submission row.
+  6. the token is older than the minimum, else spam (no person types that fast);
+  7. the person (found by e-mail or created, with their company), the tags, the note, the
+     responsible user as follower, the notifications, the Submission row.
+
+Steps 2 to 7 run in one transaction under the form's row lock, so the rate limit holds for posts
+that arrive at the same moment.
 
 Spam is answered like success by the pages, so a bot learns nothing; it keeps no content."""
 
@@ -77,6 +81,10 @@ class RateLimited(Exception):
 
 class OriginRefused(Exception):
     """The form was sent from a website that is not on its allow-list."""
+
+
+class FormGone(Exception):
+    """The form was deleted while the enquiry was on its way."""
 
 
 class SendAgain(Exception):
@@ -302,10 +310,10 @@ def _moment(timestamp: float) -> dt.datetime:
 
 
 def _record_spam(form: WebForm, hashed: str, now: float) -> Submission:
-    with transaction.atomic():
-        submission = Submission.objects.create(account_id=form.account_id, form=form, state=SubmissionState.SPAM,
-                                               client_hash=hashed, created_at=_moment(now))
-        WebForm.objects.filter(pk=form.pk).update(spam_count=F("spam_count") + 1)
+    """Only that spam came (for the count and the rate limit); called inside submit's transaction."""
+    submission = Submission.objects.create(account_id=form.account_id, form=form, state=SubmissionState.SPAM,
+                                           client_hash=hashed, created_at=_moment(now))
+    WebForm.objects.filter(pk=form.pk).update(spam_count=F("spam_count") + 1)
     return submission
 
 
@@ -316,21 +324,26 @@ def submit(form: WebForm, data: Mapping[str, Any], client: Client) -> Submission
         raise OriginRefused
     now = client.now if client.now is not None else time.time()
     hashed = client_hash(form, client.address)
-    if _is_rate_limited(form, hashed, now):
-        raise RateLimited
-    if str(data.get(HONEYPOT, "")).strip():
-        return _record_spam(form, hashed, now)
-    started = _started_at(form, str(data.get(STARTED, "")))
-    if started is None:
-        raise SendAgain
-    if now - started < min_seconds():
-        return _record_spam(form, hashed, now)
-    if now - started > max_age_seconds():
-        raise SendAgain
-    enquiry = EnquiryForm(form, data)
-    if not enquiry.is_valid():
-        raise InvalidEnquiry(enquiry)
-    return _take(form, enquiry.cleaned_data, hashed, now)
+    # Counting and writing under the form's row lock: posts arriving at the same moment from one
+    # address are taken one after the other, so they cannot all slip under the limit together.
+    with transaction.atomic():
+        if not WebForm.objects.select_for_update().filter(pk=form.pk).exists():
+            raise FormGone
+        if _is_rate_limited(form, hashed, now):
+            raise RateLimited
+        if str(data.get(HONEYPOT, "")).strip():
+            return _record_spam(form, hashed, now)
+        started = _started_at(form, str(data.get(STARTED, "")))
+        if started is None or now - started > max_age_seconds():
+            raise SendAgain
+        enquiry = EnquiryForm(form, data)
+        if not enquiry.is_valid():
+            # Before the speed check: a person who clicks Send on an empty form at once is shown
+            # what is missing, not thanked for nothing.
+            raise InvalidEnquiry(enquiry)
+        if now - started < min_seconds():
+            return _record_spam(form, hashed, now)
+        return _take(form, enquiry.cleaned_data, hashed, now)
 
 
 def _acting_membership(form: WebForm) -> Membership:
@@ -375,8 +388,8 @@ def _note_text(form: WebForm, by: Membership, values: dict[str, str]) -> tuple[s
     return subject, body
 
 
-@transaction.atomic
 def _take(form: WebForm, values: dict[str, str], hashed: str, now: float) -> Submission:
+    """The enquiry's writes (step 7); called inside submit's transaction."""
     by = _acting_membership(form)
     email, company_name = values.get("email", ""), values.get("company", "")
     person = _find_person(form, email)

@@ -118,6 +118,8 @@ def _serve(request: HttpRequest, form_token: str, embed: bool) -> HttpResponse:
             return _message_page(request, webform, embed, _("Too many messages"), _(
                 "You have sent this form several times in a short while. Please wait a few minutes and "
                 "try again."), status=429)
+        except actions.FormGone:
+            return _missing(request, embed)
         except actions.OriginRefused:
             return _message_page(request, webform, embed, _("This form cannot be sent from here"), _(
                 "Please use the form on the website it belongs to."), status=403)

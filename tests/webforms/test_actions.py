@@ -7,6 +7,8 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Company, ContactDetail, Person, Position
@@ -123,6 +125,30 @@ def test_a_form_sent_faster_than_a_person_can_type_is_spam(webform):
     submission = actions.submit(webform, enquiry(webform, started=actions.started_token(webform)), VISITOR)
     assert submission.state == "spam"
     assert _people() == 0
+
+
+def test_an_incomplete_form_sent_at_once_shows_what_is_missing_rather_than_counting_as_spam(webform):
+    with pytest.raises(actions.InvalidEnquiry) as refused:
+        actions.submit(webform, {"started": actions.started_token(webform), "homepage": ""}, VISITOR)
+    assert "last_name" in refused.value.form.errors
+    assert Submission.objects.count() == 0
+
+
+def test_an_enquiry_whose_form_was_deleted_on_the_way_is_refused_without_a_trace(webform, alice):
+    stale_copy = WebForm.objects.get(pk=webform.pk)
+    actions.delete_webform(webform, alice.membership)
+    with pytest.raises(actions.FormGone):
+        actions.submit(stale_copy, enquiry(stale_copy), VISITOR)
+    assert (_people(), Entry.objects.count(), Submission.objects.count()) == (0, 0, 0)
+
+
+def test_the_rate_limit_is_counted_after_the_forms_row_is_locked(webform):
+    with CaptureQueriesContext(connection) as queries:
+        actions.submit(webform, enquiry(webform, homepage="x"), VISITOR)
+    statements = [query["sql"] for query in queries.captured_queries]
+    lock = next(i for i, sql in enumerate(statements) if 'FROM "webforms_webform"' in sql)
+    count = next(i for i, sql in enumerate(statements) if "COUNT(" in sql and "webforms_submission" in sql)
+    assert lock < count
 
 
 def test_a_form_left_open_for_more_than_a_day_must_be_sent_again(webform):
