@@ -196,6 +196,18 @@ def test_a_50_mb_line_gets_an_error_and_the_listener_lives_on(alice, listener, a
     _sends_normally(listener, address)
 
 
+def test_a_50_mb_line_inside_a_message_is_refused_without_being_kept(alice, listener, address):
+    with listener.raw_session(timeout=60) as connection:
+        for line in (b"EHLO sender.example\r\n", b"MAIL FROM:<anna@berger.example>\r\n",
+                     f"RCPT TO:<{address}>\r\n".encode(), b"DATA\r\n"):
+            assert reply(connection, line)[:1] in b"23"
+        connection.sendall(b"Subject: endless\r\n\r\n" + b"b" * (50 * 1024 * 1024))
+        assert reply(connection, b"\r\n.\r\n")[:1] == b"5"
+        assert reply(connection, b"NOOP\r\n").startswith(b"250")
+    assert not InboundMail.objects.exists()
+    _sends_normally(listener, address)
+
+
 def test_nuls_and_an_address_that_is_no_utf8_are_refused_and_the_session_goes_on(alice, listener, address):
     with listener.raw_session() as connection:
         assert reply(connection, b"EHLO sender.example\r\n").startswith(b"250")
