@@ -21,6 +21,7 @@ Spam is answered like success by the pages, so a bot learns nothing; it keeps no
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -128,18 +129,26 @@ class WebFormData:
     allowed_origins: list[str] = field(default_factory=list)
 
 
+HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
 def normalize_origin(value: str) -> str:
-    """'https://www.Example.com/' → 'https://www.example.com'; raises ValueError for anything that
-    is not the https address of a website (a path, a query or another scheme)."""
+    """'https://www.Example.com/' → 'https://www.example.com', 'https://müller.de' →
+    'https://xn--mller-kva.de' (browsers send the Origin header so); raises ValueError for anything
+    that is not the https address of a website (a path, a query, another scheme, a space)."""
     parts = urlsplit(value.strip())
     if parts.scheme.lower() != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query \
             or parts.fragment or parts.username or parts.password:
         raise ValueError(value)
     try:
         port = parts.port
-    except ValueError:
+        host = parts.hostname.encode("idna").decode("ascii").lower()
+    except (ValueError, UnicodeError):
         raise ValueError(value) from None
-    return f"https://{parts.hostname.lower()}" + (f":{port}" if port and port != 443 else "")
+    # The origins also go into the embed page's Content-Security-Policy: nothing but a host name.
+    if not HOSTNAME.fullmatch(host) or len(host) > 253:
+        raise ValueError(value)
+    return f"https://{host}" + (f":{port}" if port and port != 443 else "")
 
 
 def _clean_fields(raw: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:

@@ -98,6 +98,15 @@ def _serve(request: HttpRequest, form_token: str, embed: bool) -> HttpResponse:
     webform = _lookup(form_token)
     if webform is None:
         return _missing(request, embed)
+    response = _answer(request, webform, embed)
+    if embed and webform.allowed_origins:
+        # The allow-list holds for frames too: another website cannot show the form as its own
+        # (posts from the frame come from Kontor's origin, which the list always lets through).
+        response["Content-Security-Policy"] = "frame-ancestors " + " ".join(webform.allowed_origins)
+    return response
+
+
+def _answer(request: HttpRequest, webform: WebForm, embed: bool) -> HttpResponse:
     with translation.override(webform.language):
         if request.method != "POST":
             return _form_page(request, webform, embed, EnquiryForm(webform))

@@ -221,6 +221,22 @@ def test_an_allow_list_refuses_other_websites_and_accepts_its_own(alice):
     assert _people() == 2
 
 
+def test_a_website_with_umlauts_is_stored_as_the_browser_names_it(alice):
+    webform = make_form(alice, allowed_origins=["https://www.Müller-Bau.de/"])
+    assert webform.allowed_origins == ["https://www.xn--mller-bau-q9a.de"]
+    actions.submit(webform, enquiry(webform), actions.Client(address="1.2.3.4",
+                                                             origin="https://www.xn--mller-bau-q9a.de"))
+    assert _people() == 1
+
+
+@pytest.mark.parametrize("origin", ["https://a b.example", "https://a.example;script-src *", "https://-a.example",
+                                    "https://a..example", "https://" + "a" * 300 + ".example"])
+def test_an_allowed_website_is_a_host_name_and_nothing_else(alice, origin):
+    with pytest.raises(ValidationError) as refused:
+        make_form(alice, allowed_origins=[origin])
+    assert set(refused.value.message_dict) == {"allowed_origins"}
+
+
 def test_only_owners_and_admins_set_up_forms(alice, bob, dave):
     make_form(dave)
     with pytest.raises(PermissionDenied):

@@ -152,6 +152,13 @@ def test_an_allow_list_refuses_posts_from_other_websites(alice, visitor):
     assert Person.objects.count() == 3
 
 
+def test_with_an_allow_list_only_those_websites_may_frame_the_form(alice, visitor):
+    webform = make_form(alice, allowed_origins=["https://www.weber.example", "https://shop.weber.example:8443"])
+    policy = visitor.get(_url(webform, embed=True))["Content-Security-Policy"]
+    assert policy == "frame-ancestors https://www.weber.example https://shop.weber.example:8443"
+    assert "Content-Security-Policy" not in visitor.get(_url(make_form(alice, name="Offen"), embed=True))
+
+
 def test_an_unknown_form_is_a_404(db, visitor):
     assert visitor.get("/f/no-such-form/").status_code == 404
     assert visitor.post("/f/no-such-form/", {"last_name": "X"}).status_code == 404
