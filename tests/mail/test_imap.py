@@ -65,7 +65,7 @@ def subjects(client: imaplib.IMAP4, folder: str) -> list[str]:
     _status, found = client.search(None, "UNDELETED")
     result = []
     for number in (found[0] or b"").split():
-        _status, parts = client.fetch(number, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        _status, parts = client.fetch(number.decode(), "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
         header = parts[0][1].decode().strip()  # type: ignore[index, union-attr]
         result.append(header.removeprefix("Subject: "))
     return result

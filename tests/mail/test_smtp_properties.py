@@ -43,7 +43,7 @@ def _send_garbage(listener: Listener, data: bytes) -> None:
 def test_arbitrary_bytes_never_take_the_listener_down(alice, start_listener):
     listener = start_listener()
     address = dropbox_for(alice.membership).address
-    sent = []
+    sent: list[str] = []
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(data=garbage)
