@@ -31,6 +31,7 @@ ROLE_ADDRESSES = {"info", "kontakt", "contact", "office", "mail", "post", "servi
 FIRST_NAME_LENGTH = 100
 LAST_NAME_LENGTH = 100
 TITLE_LENGTH = 60
+MAX_DISPLAY_NAME = 500
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _capitalise(word: str) -> str:
 
 def _from_address(address: str) -> PersonName:
     """A guess from the local part: "anna.berger" → Anna Berger, "a.berger" → Berger, "info" → Info."""
-    local = address.split("@", 1)[0].split("+", 1)[0].strip().lower()
+    local = address[:MAX_DISPLAY_NAME].split("@", 1)[0].split("+", 1)[0].strip().lower()
     parts = [part for part in re.split(r"[._]+", local) if part and not part.isdigit()]
     parts = [re.sub(r"\d+$", "", part) or part for part in parts]
     if not parts:
@@ -96,7 +97,9 @@ def split_name(display_name: str, address: str = "") -> PersonName:
     3. "Berger, Anna" is last name first; otherwise the last word is the family name, together
        with the particles before it ("von der Heide").
     4. A name written all in capitals is written as a name ("ANNA BERGER" → Anna Berger)."""
-    text = _tidy(display_name or "")
+    # A header's display name is short; a longer one is cut before the patterns of _tidy, whose
+    # work grows with the square of the length.
+    text = _tidy((display_name or "")[:MAX_DISPLAY_NAME])
     if not re.search(r"\w", text):
         return _from_address(address) if address else PersonName("", "?")
     if text.isupper() and len(text) > 3:

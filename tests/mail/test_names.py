@@ -51,5 +51,11 @@ def test_long_names_are_cut_to_what_a_person_can_hold():
     assert len(name.first_name) <= 100 and len(name.last_name) <= 100
 
 
+@pytest.mark.parametrize("display_name", ["a" * 100_000, "(" * 100_000, "x@" * 50_000])
+def test_a_huge_display_name_is_cut_before_it_is_read(display_name):
+    name = split_name(display_name, "b" * 100_000 + "@kunde.example")
+    assert name.last_name and len(name.last_name) <= 100
+
+
 def test_the_full_name_reads_as_the_person_page_shows_it():
     assert split_name("Dr. Anna Berger").full_name == "Dr. Anna Berger"
