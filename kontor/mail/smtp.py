@@ -40,6 +40,9 @@ T = TypeVar("T")
 
 # More recipients than this in one message are asked to come in another (RFC 5321 allows 452).
 MAX_RECIPIENTS = 100
+# Open conversations at once; more are asked to come back later. Senders retry, and each
+# conversation may hold up to settings.MAIL_MAX_BYTES in memory while its message arrives.
+MAX_CONNECTIONS = 50
 # RFC 5321 allows lines of 1000 bytes, but mail from sloppy senders (HTML on one line) has longer
 # ones; Postfix accepts them, so the listener does too, up to this length per line.
 LINE_LENGTH_LIMIT = 1024 * 1024
@@ -118,8 +121,36 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:400] or "Refused"
 
 
+class ConnectionCount:
+    """How many conversations are open; read and changed on the event loop's thread only."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open = 0
+
+
 class KontorSMTP(SMTP):
     line_length_limit = LINE_LENGTH_LIMIT
+
+    def __init__(self, handler: Any, *, connections: ConnectionCount, **options: Any) -> None:
+        super().__init__(handler, **options)
+        self.connections = connections
+
+    async def _handle_client(self) -> None:
+        # Each conversation may hold a message up to the size limit in memory: past the limit of
+        # open conversations, a new one is asked to come back later (421) before it sends anything.
+        if self.connections.open >= self.connections.limit:
+            log.warning("Too many open SMTP connections (%d); turned %s away", self.connections.open,
+                        self.session.peer if self.session else "?")
+            await self.push("421 4.7.0 Too many connections, please try again later")
+            if self.transport is not None:
+                self.transport.close()
+            return
+        self.connections.open += 1
+        try:
+            await super()._handle_client()
+        finally:
+            self.connections.open -= 1
 
 
 def tls_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:
@@ -135,7 +166,9 @@ class MailServer(Controller):
     benchmark start one on a free loopback port."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 2525, *, cert: str | Path = "",
-                 key: str | Path = "", max_bytes: int | None = None, workers: int = 4) -> None:
+                 key: str | Path = "", max_bytes: int | None = None, workers: int = 4,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
+        self.connections = ConnectionCount(max_connections)
         self.workers = workers
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kontor-smtp")
         self.max_bytes = settings.MAIL_MAX_BYTES if max_bytes is None else max_bytes
@@ -144,8 +177,8 @@ class MailServer(Controller):
                          server_hostname=settings.MAIL_DOMAIN, ready_timeout=10)
 
     def factory(self) -> SMTP:
-        return KontorSMTP(self.handler, data_size_limit=self.max_bytes, enable_SMTPUTF8=True,
-                          decode_data=False, hostname=settings.MAIL_DOMAIN, ident="Kontor",
+        return KontorSMTP(self.handler, connections=self.connections, data_size_limit=self.max_bytes,
+                          enable_SMTPUTF8=True, decode_data=False, hostname=settings.MAIL_DOMAIN, ident="Kontor",
                           tls_context=self.tls, timeout=300, loop=self.loop)
 
     def stop(self, no_assert: bool = False) -> None:

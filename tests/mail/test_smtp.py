@@ -208,6 +208,19 @@ def test_a_50_mb_line_inside_a_message_is_refused_without_being_kept(alice, list
     _sends_normally(listener, address)
 
 
+def test_past_the_connection_limit_a_sender_is_asked_to_come_back_later(alice, start_listener, address):
+    listener = start_listener(max_connections=2)
+    first, second = listener.raw_session(), listener.raw_session()
+    with socket.create_connection((listener.host, listener.port), timeout=10) as third:
+        assert third.recv(1024).startswith(b"421")
+    first.close()
+    second.close()
+    deadline = time.monotonic() + 10
+    while listener.server.connections.open and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _sends_normally(listener, address)
+
+
 def test_nuls_and_an_address_that_is_no_utf8_are_refused_and_the_session_goes_on(alice, listener, address):
     with listener.raw_session() as connection:
         assert reply(connection, b"EHLO sender.example\r\n").startswith(b"250")
