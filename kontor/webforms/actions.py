@@ -434,7 +434,10 @@ def _take(form: WebForm, values: dict[str, str], hashed: str, now: float) -> Sub
 
 def forget_client_addresses(now: float | None = None) -> int:
     """Clears the hashed client addresses older than the rate-limit window: they were kept for
-    the limit alone. Returns how many were cleared."""
+    the limit alone. Spam rows go entirely then (they hold nothing else, the form counts them),
+    so a flood of robots does not fill the database. Returns how many rows were cleared or removed."""
     _limit, window = rate_limit()
-    before = _moment((now or time.time()) - window)
-    return Submission.objects.filter(created_at__lt=before).exclude(client_hash="").update(client_hash="")
+    before = _moment((now if now is not None else time.time()) - window)
+    old = Submission.objects.filter(created_at__lt=before)
+    removed, _per_model = old.filter(state=SubmissionState.SPAM).delete()
+    return removed + old.exclude(client_hash="").update(client_hash="")

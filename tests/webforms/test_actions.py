@@ -209,6 +209,16 @@ def test_the_address_is_kept_hashed_and_only_for_the_rate_limit_window(webform):
     assert submission.client_hash == ""
 
 
+def test_spam_leaves_no_row_behind_once_the_window_is_over_but_stays_counted(webform):
+    actions.submit(webform, enquiry(webform, homepage="x"), VISITOR)
+    actions.submit(webform, enquiry(webform), VISITOR)
+    assert actions.forget_client_addresses(now=time.time() + 11 * 60) == 2
+    assert list(Submission.objects.values_list("state", flat=True)) == ["ok"]
+    webform.refresh_from_db()
+    assert (webform.submission_count, webform.spam_count) == (1, 1)
+    assert actions.forget_client_addresses(now=time.time() + 11 * 60) == 0
+
+
 def test_an_allow_list_refuses_other_websites_and_accepts_its_own(alice):
     webform = make_form(alice, allowed_origins=["https://www.weber.example/"])
     assert webform.allowed_origins == ["https://www.weber.example"]
