@@ -19,6 +19,7 @@ from kontor.history import actions as history_actions
 from kontor.mail import inbox as mail_inbox
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
+from kontor.records.custom_fields import create_custom_field
 from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
 from kontor.webforms import actions as webform_actions
@@ -77,7 +78,9 @@ def alices_things(alice, bob):
     webform = webform_actions.create_webform(alice.membership, webform_actions.WebFormData(
         name="Kontakt", fields=[{"key": "last_name", "required": True}]))
     imported = import_actions.upload_import(alice.membership, b"Vorname;Nachname\nAnna;Adler\n", "kontakte.csv")
+    field = create_custom_field(alice.membership, "person", "Kundennummer", "text")
     return {
+        "field_id": field.pk,
         "comment_id": comment.pk, "notification_id": notification.pk,
         "inbox_id": waiting.pk, "email_id": email.pk,
         "person_id": person.pk, "company_id": company.pk, "record_id": person.pk, "entry_id": entry.pk,

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api import details, exports
 from kontor.api.auth import membership
+from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
 from kontor.api.notes import NotePage, history_page
@@ -35,12 +36,13 @@ from kontor.contacts.models import Company, Position
 from kontor.contacts.queries import filter_companies
 from kontor.records.access import access_company
 from kontor.records.actions import trash_record
+from kontor.records.custom_fields import values_prefetch
 from kontor.records.models import Kind
 
 router = Router(tags=["Companies"])
 
 
-class CompanyFields(ContactLists, RecordFields):
+class CompanyFields(ContactLists, RecordFields, CustomFieldsIn):
     name: Text | None = Field(None, max_length=200)
     background: Text | None = Field(None, description="“About this company”: free text.")
 
@@ -76,6 +78,7 @@ class CompanyOut(Schema):
     people: list[EmployeeOut] = Field(description="Who works (or worked, `is_former`) there.")
     responsible_id: int | None
     version: int
+    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -85,6 +88,7 @@ class CompanyPage(Page):
 
 
 COMPANY_DATA = (
+    values_prefetch(),
     "record__tags", "record__contact_details", "record__addresses",
     Prefetch("positions", queryset=Position.objects.filter(person__record__deleted_at__isnull=True)
              .select_related("person").order_by("is_former", "person__sort_name", "pk")),
@@ -107,6 +111,7 @@ def company_out(company: Company) -> dict[str, Any]:
                     "department": p.department, "is_primary": p.is_primary, "is_former": p.is_former}
                    for p in company.positions.all()],
         "responsible_id": record.responsible_id, "version": record.version,
+        "custom_fields": values_out(record),
         "created_at": record.created_at, "updated_at": record.updated_at,
     }
 
@@ -167,7 +172,8 @@ def export_companies(request: HttpRequest, filters: Query[RecordFilters],
                          "a colleague, and follows the new company.")
 def create_company(request: HttpRequest, payload: CompanyCreate) -> Status:
     by = membership(request)
-    company = _write(by, sent_fields(payload), None)
+    data = sent_fields(payload)
+    company = saved_with_values(by, Kind.COMPANY, data, lambda: _write(by, data, None), is_new=True)
     return Status(201, company_out(_load(by, company.pk)))
 
 
@@ -184,7 +190,8 @@ def read_company(request: HttpRequest, company_id: Id) -> dict:
                           "current version.")
 def update_company(request: HttpRequest, company_id: Id, payload: CompanyUpdate) -> dict:
     by = membership(request)
-    _write(by, sent_fields(payload), access_company(by, company_id))
+    data, company = sent_fields(payload), access_company(by, company_id)
+    saved_with_values(by, Kind.COMPANY, data, lambda: _write(by, data, company), is_new=False)
     return company_out(_load(by, company_id))
 
 

@@ -21,6 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership, User
 from kontor.api import details, exports
 from kontor.api.auth import membership
+from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
 from kontor.api.notes import NotePage, history_page
@@ -34,6 +35,7 @@ from kontor.deals.queries import filter_deals
 from kontor.projects.actions import create_project_from_deal
 from kontor.projects.models import Project
 from kontor.records.access import access_company, access_deal, access_person
+from kontor.records.custom_fields import values_prefetch
 from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Deals"])
@@ -71,6 +73,7 @@ class DealOut(Schema):
     tags: list[str]
     project_ids: list[int] = Field(description="Live projects made from this deal.")
     version: int
+    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -83,7 +86,7 @@ class DealPage(Page):
     items: list[DealOut]
 
 
-class DealFields(Schema):
+class DealFields(CustomFieldsIn):
     name: Text | None = Field(None, max_length=200)
     value: Money | None = Field(None, description="Per unit of `value_type`; a decimal string or number.")
     value_type: ValueTypeName | None = None
@@ -165,6 +168,7 @@ def _money(amount: Decimal) -> str:
 
 
 DEAL_DATA = (
+    values_prefetch(),
     Prefetch("record__tags", Tag.objects.order_by("name")), "people", "colleagues",
     Prefetch("projects", Project.objects.alive().order_by("record_id"), to_attr="live_projects"),
 )
@@ -186,6 +190,7 @@ def deal_out(deal: Deal) -> dict[str, Any]:
         "colleague_ids": sorted(u.pk for u in deal.colleagues.all()), "responsible_id": record.responsible_id,
         "description": deal.description, "tags": [tag.name for tag in record.tags.all()],
         "project_ids": [p.pk for p in getattr(deal, "live_projects", [])], "version": record.version,
+        "custom_fields": values_out(record),
         "created_at": record.created_at, "updated_at": record.updated_at,
     }
 
@@ -353,7 +358,8 @@ def _range(filters: ForecastFilters) -> tuple[dt.date, dt.date]:
                          "say otherwise; the creator is responsible unless `responsible_id` names a colleague.")
 def create_deal(request: HttpRequest, payload: DealCreate) -> Status:
     by = membership(request)
-    deal = _write(by, sent_fields(payload), None)
+    data = sent_fields(payload)
+    deal = saved_with_values(by, Kind.DEAL, data, lambda: _write(by, data, None), is_new=True)
     return Status(201, deal_out(_load(by, deal.pk)))
 
 
@@ -369,7 +375,8 @@ def read_deal(request: HttpRequest, deal_id: Id) -> dict:
                           "deal's history. With `version`, a deal changed meanwhile is not overwritten (409).")
 def update_deal(request: HttpRequest, deal_id: Id, payload: DealUpdate) -> dict:
     by = membership(request)
-    _write(by, sent_fields(payload), access_deal(by, deal_id))
+    data, deal = sent_fields(payload), access_deal(by, deal_id)
+    saved_with_values(by, Kind.DEAL, data, lambda: _write(by, data, deal), is_new=False)
     return deal_out(_load(by, deal_id))
 
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api import details, exports
 from kontor.api.auth import membership
+from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
 from kontor.api.notes import NotePage, history_page
@@ -33,6 +34,7 @@ from kontor.contacts.models import Person, Position
 from kontor.contacts.queries import filter_people
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import trash_record
+from kontor.records.custom_fields import values_prefetch
 from kontor.records.models import Kind
 
 router = Router(tags=["People"])
@@ -69,7 +71,7 @@ class ImportantDateSchema(Schema):
     date: dt.date
 
 
-class PersonFields(ContactLists, RecordFields):
+class PersonFields(ContactLists, RecordFields, CustomFieldsIn):
     salutation: Salutation | None = None
     title: Text | None = Field(None, max_length=60, description="Academic title, e.g. “Dr.”")
     first_name: Text | None = Field(None, max_length=100)
@@ -114,6 +116,7 @@ class PersonOut(Schema):
     important_dates: list[ImportantDateSchema]
     responsible_id: int | None
     version: int
+    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -127,6 +130,7 @@ class PeopleFilters(RecordFilters):
 
 
 PERSON_DATA = (
+    values_prefetch(),
     "record__tags", "record__contact_details", "record__addresses", "assistants", "important_dates",
     Prefetch("positions", queryset=Position.objects.filter(company__record__deleted_at__isnull=True)
              .select_related("company")),
@@ -152,6 +156,7 @@ def person_out(person: Person) -> dict[str, Any]:
         "assistants": [{"name": a.name, "email": a.email, "phone": a.phone} for a in person.assistants.all()],
         "important_dates": [{"label": d.label, "date": d.date} for d in person.important_dates.all()],
         "responsible_id": record.responsible_id, "version": record.version,
+        "custom_fields": values_out(record),
         "created_at": record.created_at, "updated_at": record.updated_at,
     }
 
@@ -235,7 +240,8 @@ def export_people(request: HttpRequest, filters: Query[PeopleFilters],
                          "names a colleague, and follows the new person.")
 def create_person(request: HttpRequest, payload: PersonCreate) -> Status:
     by = membership(request)
-    person = _write(by, sent_fields(payload), None)
+    data = sent_fields(payload)
+    person = saved_with_values(by, Kind.PERSON, data, lambda: _write(by, data, None), is_new=True)
     return Status(201, person_out(_load(by, person.pk)))
 
 
@@ -252,7 +258,8 @@ def read_person(request: HttpRequest, person_id: Id) -> dict:
                           "current version.")
 def update_person(request: HttpRequest, person_id: Id, payload: PersonUpdate) -> dict:
     by = membership(request)
-    _write(by, sent_fields(payload), access_person(by, person_id))
+    data, person = sent_fields(payload), access_person(by, person_id)
+    saved_with_values(by, Kind.PERSON, data, lambda: _write(by, data, person), is_new=False)
     return person_out(_load(by, person_id))
 
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api import details, exports
 from kontor.api.auth import membership
+from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.deals import PLACES, colleagues_in, company_in, people_in
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
 from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
@@ -24,6 +25,7 @@ from kontor.projects import actions
 from kontor.projects.models import Project
 from kontor.projects.queries import filter_projects, project_entries
 from kontor.records.access import access_project
+from kontor.records.custom_fields import values_prefetch
 from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Projects"])
@@ -47,6 +49,7 @@ class ProjectOut(Schema):
     email_address: str = Field(description="The project's own e-mail address.")
     tags: list[str]
     version: int
+    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -55,7 +58,7 @@ class ProjectPage(Page):
     items: list[ProjectOut]
 
 
-class ProjectFields(Schema):
+class ProjectFields(CustomFieldsIn):
     name: Text | None = Field(None, max_length=200)
     description: Text | None = Field(None, max_length=100_000)
     status: StatusName | None = None
@@ -87,7 +90,8 @@ class ProjectFilters(RecordFilters):
                                               "-updated_at")
 
 
-PROJECT_DATA = (Prefetch("record__tags", Tag.objects.order_by("name")), "people", "colleagues")
+PROJECT_DATA = (Prefetch("record__tags", Tag.objects.order_by("name")), "people", "colleagues",
+                values_prefetch())
 
 
 def with_api_data(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -103,6 +107,7 @@ def project_out(project: Project) -> dict[str, Any]:
         "colleague_ids": sorted(u.pk for u in project.colleagues.all()), "responsible_id": record.responsible_id,
         "deal_id": project.deal_id, "email_address": project.email_address,
         "tags": [tag.name for tag in record.tags.all()], "version": record.version,
+        "custom_fields": values_out(record),
         "created_at": record.created_at, "updated_at": record.updated_at,
     }
 
@@ -170,7 +175,8 @@ def export_projects(request: HttpRequest, filters: Query[ProjectFilters],
                          "`create_project`.")
 def create_project(request: HttpRequest, payload: ProjectCreate) -> Status:
     by = membership(request)
-    project = _write(by, sent_fields(payload), None)
+    data = sent_fields(payload)
+    project = saved_with_values(by, Kind.PROJECT, data, lambda: _write(by, data, None), is_new=True)
     return Status(201, project_out(_load(by, project.pk)))
 
 
@@ -186,7 +192,8 @@ def read_project(request: HttpRequest, project_id: Id) -> dict:
                           "overwritten (409).")
 def update_project(request: HttpRequest, project_id: Id, payload: ProjectUpdate) -> dict:
     by = membership(request)
-    _write(by, sent_fields(payload), access_project(by, project_id))
+    data, project = sent_fields(payload), access_project(by, project_id)
+    saved_with_values(by, Kind.PROJECT, data, lambda: _write(by, data, project), is_new=False)
     return project_out(_load(by, project_id))
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 
 from kontor.api import (
     companies,
+    custom_fields,
     deals,
     emails,
     errors,
@@ -50,6 +51,7 @@ RESOURCES.update({"comments": comments_router, "notifications": notifications_ro
 RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail": mail_in.router,
                   "imports": imports.router})
 RESOURCES.update({"webforms": webforms.router})
+RESOURCES.update({"custom-fields": custom_fields.router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 

@@ -35,6 +35,8 @@ from kontor.contacts.models import (
     Salutation,
 )
 from kontor.records.actions import TagNameError, normalize_tag_name
+from kontor.records.custom_field_forms import add_custom_fields, save_custom_fields
+from kontor.records.models import Kind
 
 StrOrPromise = str | Promise
 Choice = tuple[int | str, str]
@@ -201,6 +203,7 @@ class RecordEditor:
     """A person's or company's main form plus its rows; `save` writes through the actions."""
 
     model_form: type[forms.ModelForm]
+    kind: str
     field_names: tuple[str, ...]  # the model fields the form edits, as the actions name them
     # Formset prefix -> (formset class, key the actions use in error dicts)
     row_sets: dict[str, tuple[type[BaseFormSet], str]] = {
@@ -221,6 +224,7 @@ class RecordEditor:
             data, colleagues=_colleague_choices(memberships, obj), is_new=obj is None,
             initial={"responsible": record.responsible_id if record else membership.user.pk,
                      "version": record.version if record else None})
+        add_custom_fields(self.record_form, membership.account, self.kind, record)
         rows = self.initial_rows() if obj else {}
         for prefix, extra in (initial_rows or {}).items():
             rows[prefix] = rows.get(prefix, []) + extra
@@ -297,7 +301,9 @@ class RecordEditor:
         changed since the form was loaded; nothing is written then."""
         try:
             with transaction.atomic():
-                return self.write()
+                obj = self.write()
+                save_custom_fields(self.record_form, obj.record, self.membership, is_new=self.obj is None)
+                return obj
         except ValidationError as error:
             self.show_errors(error)
             return None
@@ -371,6 +377,7 @@ class RecordEditor:
 
 class CompanyEditor(RecordEditor):
     model_form = CompanyForm
+    kind = Kind.COMPANY
     field_names = actions.COMPANY_FIELDS
 
     def write(self) -> Company:
@@ -386,6 +393,7 @@ class CompanyEditor(RecordEditor):
 
 class PersonEditor(RecordEditor):
     model_form = PersonForm
+    kind = Kind.PERSON
     field_names = actions.PERSON_FIELDS
     row_sets = {
         **RecordEditor.row_sets,

@@ -27,6 +27,8 @@ from kontor.deals.currencies import currency_choices
 from kontor.deals.models import Deal, Stage, ValueType
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import TagNameError, normalize_tag_name
+from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
+from kontor.records.models import Kind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STAFF_OFFERED = 30
@@ -114,7 +116,10 @@ def clean_tag_names(text: str) -> list[str]:
 
 
 class LinkedRecordsForm(forms.Form):
-    """Company, people and team: the fields deals and projects share."""
+    """Company, people and team: the fields deals and projects share; and the custom fields of
+    the form's `kind`."""
+
+    kind = ""
 
     company_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     company_name = forms.CharField(
@@ -148,6 +153,8 @@ class LinkedRecordsForm(forms.Form):
         choices["responsible"].choices = nobody + [(pk, user.name) for pk, user in self.team.items()]
         if not is_new:
             del self.fields["tags"]
+        if self.kind:
+            add_custom_fields(self, membership.account, self.kind)
 
     def clean_tags(self) -> list[str]:
         return clean_tag_names(self.cleaned_data["tags"])
@@ -216,6 +223,7 @@ class AmountField(forms.DecimalField):
 
 
 class DealForm(LinkedRecordsForm):
+    kind = Kind.DEAL
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
     value = AmountField(label=gettext_lazy("Value"), max_digits=14, decimal_places=2, required=False,
                         localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -255,6 +263,7 @@ def deal_initial(deal: Deal) -> dict[str, Any]:
         "company_name": deal.company.name if deal.company_id and deal.company else "",
         "people": [p.pk for p in deal.people.all()], "colleagues": [u.pk for u in deal.colleagues.all()],
         "responsible": deal.record.responsible_id, "version": deal.record.version,
+        **initial_values(deal.record),
     }
 
 
@@ -306,15 +315,18 @@ def save_deal(form: DealForm, deal: Deal | None) -> Deal | None:
         with transaction.atomic():
             company = form.chosen_company()
             if deal is None:
-                return actions.create_deal(membership, form.fields_for_action(), stage=data["stage"],
-                                           company=company, people=form.chosen_people(),
-                                           colleagues=form.chosen_colleagues(), tags=data.get("tags") or [],
-                                           responsible=form.chosen_responsible(None) or None)
-            return actions.update_deal(deal, membership, form.fields_for_action(),
-                                       version=data.get("version"), stage=data["stage"], company=company,
-                                       people=form.chosen_people(),
-                                       colleagues=form.chosen_colleagues(),
-                                       responsible=form.chosen_responsible(deal.record.responsible))
+                saved = actions.create_deal(membership, form.fields_for_action(), stage=data["stage"],
+                                            company=company, people=form.chosen_people(),
+                                            colleagues=form.chosen_colleagues(), tags=data.get("tags") or [],
+                                            responsible=form.chosen_responsible(None) or None)
+            else:
+                saved = actions.update_deal(deal, membership, form.fields_for_action(),
+                                            version=data.get("version"), stage=data["stage"], company=company,
+                                            people=form.chosen_people(),
+                                            colleagues=form.chosen_colleagues(),
+                                            responsible=form.chosen_responsible(deal.record.responsible))
+            save_custom_fields(form, saved.record, membership, is_new=deal is None)
+            return saved
     except ValidationError as error:
         add_errors(form, error)
         return None

@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy
 from kontor.deals.forms import DATE_WIDGET, LinkedRecordsForm, add_errors
 from kontor.projects import actions
 from kontor.projects.models import Project, ProjectStatus
+from kontor.records.custom_field_forms import initial_values, save_custom_fields
+from kontor.records.models import Kind
 
 
 class ProjectForm(LinkedRecordsForm):
+    kind = Kind.PROJECT
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200, required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ProjectStatus.choices)
     start_date = forms.DateField(label=gettext_lazy("Start date"), required=False, widget=DATE_WIDGET)
@@ -45,6 +48,7 @@ def project_initial(project: Project) -> dict[str, Any]:
         "people": [p.pk for p in project.people.all()],
         "colleagues": [u.pk for u in project.colleagues.all()],
         "responsible": project.record.responsible_id, "version": project.record.version,
+        **initial_values(project.record),
     }
 
 
@@ -57,15 +61,18 @@ def save_project(form: ProjectForm, project: Project | None) -> Project | None:
         with transaction.atomic():
             company = form.chosen_company()
             if project is None:
-                return actions.create_project(membership, form.fields_for_action(), company=company,
-                                              people=form.chosen_people(),
-                                              colleagues=form.chosen_colleagues(),
-                                              tags=data.get("tags") or [],
-                                              responsible=form.chosen_responsible(None) or None)
-            return actions.update_project(project, membership, form.fields_for_action(),
-                                          version=data.get("version"), company=company,
-                                          people=form.chosen_people(), colleagues=form.chosen_colleagues(),
-                                          responsible=form.chosen_responsible(project.record.responsible))
+                saved = actions.create_project(membership, form.fields_for_action(), company=company,
+                                               people=form.chosen_people(),
+                                               colleagues=form.chosen_colleagues(),
+                                               tags=data.get("tags") or [],
+                                               responsible=form.chosen_responsible(None) or None)
+            else:
+                saved = actions.update_project(project, membership, form.fields_for_action(),
+                                               version=data.get("version"), company=company,
+                                               people=form.chosen_people(), colleagues=form.chosen_colleagues(),
+                                               responsible=form.chosen_responsible(project.record.responsible))
+            save_custom_fields(form, saved.record, membership, is_new=project is None)
+            return saved
     except ValidationError as error:
         add_errors(form, error)
         return None

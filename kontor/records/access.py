@@ -22,7 +22,7 @@ from kontor.deals.models import Deal
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
 from kontor.projects.models import Project
-from kontor.records.models import Record, Tag
+from kontor.records.models import CustomField, Record, Tag
 from kontor.tasks.models import Task
 from kontor.transfer.models import Import, ImportState
 
@@ -93,6 +93,11 @@ def access_file(membership: Membership, file_id: int, *, include_deleted: bool =
 
 def access_tag(membership: Membership, tag_id: int) -> Tag:
     return _one(Tag.objects.filter(account=membership.account), tag_id)
+
+
+def access_custom_field(membership: Membership, field_id: int) -> CustomField:
+    """A custom field definition of the account (any role may read them; changing is for admins)."""
+    return _one(CustomField.objects.filter(account=membership.account), field_id)
 
 
 def access_colleague(membership: Membership, user_id: int | None) -> Membership | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from kontor.records import actions
+from kontor.records.models import Kind, Record
+from kontor.search import index as search_index
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +32,14 @@ def recount_tags() -> None:
     so that a counter a bulk change went around can never stay wrong for long."""
     actions.recount_tags()
     logger.info("Recounted the tags of every account")
+
+
+@db_task()
+def reindex_records(record_ids: list[int]) -> None:
+    """Rewrites the search documents of these records (after a custom field or choice they had
+    values of was removed). Idempotent: it writes what the database holds now."""
+    for start in range(0, len(record_ids), 1000):
+        chunk = record_ids[start:start + 1000]
+        for kind in Kind.values:
+            ids = Record.objects.filter(pk__in=chunk, kind=kind).values_list("pk", flat=True)
+            search_index.index_records(kind, list(ids))

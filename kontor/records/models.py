@@ -122,3 +122,69 @@ class Watch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.record_id}"
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    SELECT = "select", _("Selection")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    URL = "url", _("Web address")
+    BOOLEAN = "boolean", _("Yes/no")
+
+
+class CustomField(models.Model):
+    """A field the account defines for one kind of record ("Kundennummer" on people).
+
+    `key` is made from the name at creation and never changes, so that API clients and import
+    mappings keep working when the field is renamed."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.SlugField(max_length=60)
+    name = models.CharField(_("name"), max_length=60)
+    type = models.CharField(_("type"), max_length=10, choices=FieldType.choices)
+    options = models.JSONField(default=list, blank=True)
+    help = models.CharField(_("help text"), max_length=200, blank=True, default="")
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind", "key"], name="custom_field_key_unique"),
+        ]
+        indexes = [models.Index(fields=["account", "kind", "position"], name="custom_field_by_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomValue(models.Model):
+    """One record's value of one custom field, stored in the column of its type so that filters
+    compare typed values on an index: (field, value, record) answers "which records have
+    Kundennummer = 4711" without reading any record."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="values")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="custom_values")
+    # Text, select and URL values; long text goes to long_text_value, which is not indexed
+    # (PostgreSQL refuses index entries above about 2.7 kB).
+    text_value = models.CharField(max_length=255, null=True, blank=True)
+    long_text_value = models.TextField(null=True, blank=True)
+    number_value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    date_value = models.DateField(null=True, blank=True)
+    bool_value = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "field"], name="custom_value_unique")]
+        indexes = [
+            models.Index(fields=["field", "text_value", "record"], name="custom_value_text"),
+            models.Index(fields=["field", "number_value", "record"], name="custom_value_number"),
+            models.Index(fields=["field", "date_value", "record"], name="custom_value_date"),
+            models.Index(fields=["field", "bool_value", "record"], name="custom_value_bool"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_id} on {self.record_id}"

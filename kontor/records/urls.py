@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.records import views
+from kontor.records import custom_field_views, views
 
 app_name = "records"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("tags/merge/", views.merge_tags, name="merge_tags"),
     path("tags/<int:tag_id>/rename/", views.rename_tag, name="rename_tag"),
     path("tags/<int:tag_id>/delete/", views.delete_tag, name="delete_tag"),
+    path("settings/custom-fields/", custom_field_views.custom_field_list, name="custom_fields"),
+    path("settings/custom-fields/reorder/", custom_field_views.custom_field_reorder, name="custom_field_reorder"),
+    path("settings/custom-fields/<int:field_id>/edit/", custom_field_views.custom_field_edit,
+         name="custom_field_edit"),
+    path("settings/custom-fields/<int:field_id>/move/", custom_field_views.custom_field_move,
+         name="custom_field_move"),
+    path("settings/custom-fields/<int:field_id>/delete/", custom_field_views.custom_field_delete,
+         name="custom_field_delete"),
     path("trash/", views.trash, name="trash"),
     path("trash/empty/", views.empty_trash, name="empty_trash"),
     path("trash/<int:record_id>/restore/", views.restore, name="restore"),

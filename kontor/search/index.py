@@ -25,7 +25,7 @@ from kontor.deals.models import Deal
 from kontor.history.models import Comment, Entry, EntryKind, EntryLink
 from kontor.lib.text import first_line, plain_text
 from kontor.projects.models import Project
-from kontor.records.models import Record
+from kontor.records.models import CustomValue, FieldType, Record
 from kontor.search.folding import fold
 from kontor.search.models import Document, DocumentKind
 from kontor.tasks.models import Task
@@ -73,6 +73,18 @@ def _document(account_id: int, kind: str, object_id: int, record_id: int | None,
                     sort_at=sort_at)
 
 
+def _custom_lines(record: Record) -> list[str]:
+    """The record's text-like custom values (a customer number finds its person); `custom_texts`
+    is prefetched by the loaders."""
+    return [value.long_text_value or value.text_value or "" for value in getattr(record, "custom_texts", [])]
+
+
+def _custom_prefetch() -> Prefetch:
+    searched = (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.SELECT, FieldType.URL)
+    return Prefetch("record__custom_values", CustomValue.objects.filter(field__type__in=searched)
+                    .order_by("field__position", "pk"), to_attr="custom_texts")
+
+
 def person_document(person: Person) -> Document:
     record = person.record
     details, digits = _contact_lines(record.contact_details.all())
@@ -82,7 +94,7 @@ def person_document(person: Person) -> Document:
         if assistant.phone:
             digits.append(normalize_phone(assistant.phone))
     return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
-                     [*details, person.background, *assistants],
+                     [*details, person.background, *assistants, *_custom_lines(record)],
                      name=f"{person.last_name} {person.first_name} {person.title}".strip(),
                      extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
 
@@ -91,18 +103,19 @@ def company_document(company: Company) -> Document:
     record = company.record
     details, digits = _contact_lines(record.contact_details.all())
     return _document(company.account_id, DocumentKind.COMPANY, company.pk, company.pk, company.name,
-                     [*details, company.background], extra=digits, is_hidden=record.is_deleted,
+                     [*details, company.background, *_custom_lines(record)], extra=digits, is_hidden=record.is_deleted,
                      sort_at=record.created_at)
 
 
 def deal_document(deal: Deal) -> Document:
-    return _document(deal.account_id, DocumentKind.DEAL, deal.pk, deal.pk, deal.name, [deal.description],
+    return _document(deal.account_id, DocumentKind.DEAL, deal.pk, deal.pk, deal.name,
+                     [deal.description, *_custom_lines(deal.record)],
                      is_hidden=deal.record.is_deleted, sort_at=deal.record.created_at)
 
 
 def project_document(project: Project) -> Document:
     return _document(project.account_id, DocumentKind.PROJECT, project.pk, project.pk, project.name,
-                     [project.description], is_hidden=project.record.is_deleted,
+                     [project.description, *_custom_lines(project.record)], is_hidden=project.record.is_deleted,
                      sort_at=project.record.created_at)
 
 
@@ -161,12 +174,15 @@ def _contact_prefetch() -> Prefetch:
 SOURCES: dict[type[models.Model], Source] = {
     Person: Source(Person, (DocumentKind.PERSON,), person_document,
                    lambda: Person.objects.select_related("record").prefetch_related(
-                       _contact_prefetch(), Prefetch("assistants", Assistant.objects.order_by("pk")))),
+                       _contact_prefetch(), Prefetch("assistants", Assistant.objects.order_by("pk")),
+                       _custom_prefetch())),
     Company: Source(Company, (DocumentKind.COMPANY,), company_document,
-                    lambda: Company.objects.select_related("record").prefetch_related(_contact_prefetch())),
-    Deal: Source(Deal, (DocumentKind.DEAL,), deal_document, lambda: Deal.objects.select_related("record")),
+                    lambda: Company.objects.select_related("record").prefetch_related(_contact_prefetch(),
+                                                                                      _custom_prefetch())),
+    Deal: Source(Deal, (DocumentKind.DEAL,), deal_document,
+                 lambda: Deal.objects.select_related("record").prefetch_related(_custom_prefetch())),
     Project: Source(Project, (DocumentKind.PROJECT,), project_document,
-                    lambda: Project.objects.select_related("record")),
+                    lambda: Project.objects.select_related("record").prefetch_related(_custom_prefetch())),
     Entry: Source(Entry, (DocumentKind.NOTE, DocumentKind.EMAIL), entry_document,
                   lambda: Entry.objects.select_related("email").prefetch_related(
                       Prefetch("links", EntryLink.objects.select_related("record").only(
@@ -205,6 +221,19 @@ def index_objects(model: type[models.Model], ids: Iterable[int]) -> None:
 def index(obj: models.Model) -> None:
     """(Re)writes one object's document."""
     index_objects(type(obj), [obj.pk])
+
+
+def index_record(record: Record) -> None:
+    """(Re)writes the document of a person, company, deal or project by its record (after its
+    custom values changed)."""
+    index_records(record.kind, [record.pk])
+
+
+def index_records(kind: str, record_ids: Iterable[int]) -> None:
+    """(Re)writes the documents of records of one kind (person, company, deal or project)."""
+    model = next((source.model for source in SOURCES.values() if kind in source.kinds), None)
+    if model is not None:
+        index_objects(model, record_ids)
 
 
 def remove_objects(model: type[models.Model], ids: Iterable[int]) -> None:
