@@ -32,12 +32,13 @@ def _worker_command() -> list[str]:
 
 def _mailserver_command() -> list[str] | None:
     """The SMTP listener `kontor run` starts beside the web server: on 127.0.0.1 at
-    KONTOR_SMTP_PORT (2525 unless set; 0 starts none)."""
+    KONTOR_SMTP_PORT (2525 unless set; 0 starts none). A port that is taken is reported, but
+    does not stop the web server and the worker."""
     raw = os.environ.get("KONTOR_SMTP_PORT", "").strip() or "2525"
     if raw == "0":
         return None
     host = os.environ.get("KONTOR_SMTP_HOST", "").strip() or "127.0.0.1"
-    return [sys.executable, "-m", "kontor.cli", "mailserver", "--host", host, "--port", raw]
+    return [sys.executable, "-m", "kontor.cli", "mailserver", "--host", host, "--port", raw, "--optional"]
 
 
 def _parse_web_args(argv: list[str]) -> argparse.Namespace:

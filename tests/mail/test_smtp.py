@@ -323,3 +323,26 @@ def test_kontor_mailserver_refuses_port_0(tmp_path: Path):
                               capture_output=True, text=True, timeout=60)
     assert finished.returncode != 0
     assert "--port" in finished.stderr
+
+
+def test_a_taken_port_does_not_stop_kontor_runs_other_pieces(tmp_path: Path):
+    """`kontor run` starts the listener with --optional: it reports the taken port and waits."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env["KONTOR_DATA_DIR"] = str(tmp_path / "data")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "kontor.cli", "mailserver", "--port", str(port)]
+        alone = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        process = subprocess.Popen([*command, "--optional"], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            assert process.stderr is not None
+            assert "Cannot listen on" in process.stderr.readline()
+            time.sleep(0.5)
+            assert process.poll() is None
+        finally:
+            process.terminate()
+            assert process.wait(timeout=30) == 0
+    assert alone.returncode != 0 and "Cannot listen on" in alone.stderr

@@ -22,6 +22,9 @@ class Command(BaseCommand):
                             help="address to listen on (default: KONTOR_SMTP_HOST or 127.0.0.1; 0.0.0.0 for all)")
         parser.add_argument("--port", type=int, default=settings.SMTP_PORT,
                             help="port to listen on (default: KONTOR_SMTP_PORT or 2525)")
+        parser.add_argument("--optional", action="store_true",
+                            help="when the port cannot be had, say so and wait instead of ending (for `kontor run`, "
+                                 "whose web server and worker should not stop for it)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
@@ -41,4 +44,9 @@ class Command(BaseCommand):
         try:
             smtp.serve(host, port, cert=settings.SMTP_TLS_CERT, key=settings.SMTP_TLS_KEY, stop=stop, on_ready=ready)
         except OSError as error:
-            raise CommandError(f"Cannot listen on {host}:{port}: {error}") from None
+            message = f"Cannot listen on {host}:{port}: {error}"
+            if not options["optional"]:
+                raise CommandError(message) from None
+            self.stderr.write(f"{message}\nNo mail is received over SMTP. Free the port, or choose another one "
+                              "with KONTOR_SMTP_PORT (0 for none), and start again.")
+            stop.wait()
