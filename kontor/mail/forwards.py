@@ -42,12 +42,14 @@ ORIGINAL_MARKER = re.compile(
     re.IGNORECASE,
 )
 # The first prefix decides: "WG: AW: ..." forwards a reply, "AW: WG: ..." answers a forward.
-FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|wtrlt|tr|weitergeleitet)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
-REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|antw|sv)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+FORWARD_SUBJECT = re.compile(r"\s*(?:fwd?|wg|wtrlt|tr|weitergeleitet)[ \t]*(?:\[\d+\][ \t]*)?:", re.IGNORECASE)
+REPLY_SUBJECT = re.compile(r"\s*(?:re|aw|antw|sv)[ \t]*(?:\[\d+\][ \t]*)?:", re.IGNORECASE)
 QUOTE_PREFIX = re.compile(r"^(?:\s*>)+\s?")
+# Matched against a line without its leading whitespace. No two neighbouring parts can match the
+# same characters, so a long line of spaces or stars costs one pass, not one per split of it.
 HEADER_LINE = re.compile(
-    r"^\s*\*{0,2}\s*(From|Von|Sent|Gesendet|Date|Datum|To|An|Cc|Kopie|Subject|Betreff|Reply-To|Antwort an"
-    r"|Bcc|Importance|Wichtigkeit|Priorität|Attachments|Anlagen)\s*\*{0,2}\s*:\s*(.{0,5000})$",
+    r"(?:\*{1,2}[ \t]*)?(From|Von|Sent|Gesendet|Date|Datum|To|An|Cc|Kopie|Subject|Betreff|Reply-To|Antwort an"
+    r"|Bcc|Importance|Wichtigkeit|Priorität|Attachments|Anlagen)[ \t]*(?:\*{1,2}[ \t]*)?:[ \t]*(.*)",
     re.IGNORECASE,
 )
 LABELS = {
@@ -58,6 +60,10 @@ LABELS = {
     "subject": "subject", "betreff": "subject",
 }
 BOLD = re.compile(r"\*([^*<>\n]{1,200})\*")
+
+
+def _header_line(line: str) -> re.Match[str] | None:
+    return HEADER_LINE.match(line.lstrip()[:5000])
 
 
 def is_forward_subject(subject: str) -> bool:
@@ -86,7 +92,7 @@ def find_inline_forward(text: str, subject: str, default_zone: timezone | None =
                 return _forwarded(block, default_zone)
     if is_forward_subject(subject):
         for index, line in enumerate(lines):
-            match = HEADER_LINE.match(line)
+            match = _header_line(line)
             if match and LABELS.get(match.group(1).lower()) == "from":
                 block = _header_block(lines, index)
                 if block and "from" in block and len(block) >= 2:
@@ -107,7 +113,7 @@ def _header_block(lines: list[str], start: int) -> dict[str, str]:
     for line in lines[index : index + 40]:
         if not line.strip():
             break
-        match = HEADER_LINE.match(line)
+        match = _header_line(line)
         if match:
             current = LABELS.get(match.group(1).lower(), "")
             if current and current not in block:

@@ -273,7 +273,7 @@ def header_text(value: str | None, charset_hint: str | None = None) -> str:
 # --- addresses --------------------------------------------------------------------------------
 
 OUTLOOK_MAILTO = re.compile(r"\[\s*mailto:\s*([^\]\s]{1,320})\s*\]", re.IGNORECASE)
-LOOSE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]@]{1,200}@[A-Za-z0-9.\-\[\]:]{1,253}")
+LOOSE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]@]{1,64}@[A-Za-z0-9.\-\[\]:]{1,253}")
 # Longest address list we parse: about 2,500 recipients. The stdlib's address parser is pure Python
 # and slow on pathological input; beyond this a list is an attack, not a mail to a team.
 MAX_ADDRESS_LIST_CHARS = 100_000

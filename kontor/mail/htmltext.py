@@ -174,8 +174,7 @@ BLOCK_TAGS = {
 }
 SKIPPED_TAGS = {"script", "style", "head", "title", "template", "noscript", "svg", "object", "iframe", "select"}
 VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
-BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-TRAILING_SPACE = re.compile(r"[ \t]+\n")
+BLANK_LINES = re.compile(r"\n{3,}")
 # Links worth printing after their text; javascript:, cid: and in-page anchors are not.
 SHOWN_LINK = re.compile(r"^(?:https?://|mailto:|tel:|www\.)", re.IGNORECASE)
 
@@ -190,12 +189,10 @@ def html_to_text(markup: str) -> str:
         converter.feed(markup)
         converter.close()
     except Exception:  # HTMLParser is lenient, but a parser bug must not lose the mail's text
-        return html.unescape(re.sub(r"<[^>]{0,10000}>", " ", markup)).strip()
-    text = "".join(converter.out)
-    text = TRAILING_SPACE.sub("\n", text)
-    text = BLANK_LINES.sub("\n\n", text)
-    lines = (line.rstrip() if line.startswith(">") else line.strip(" ") for line in text.split("\n"))
-    return "\n".join(lines).strip()
+        return html.unescape(re.sub(r"<[^<>]{0,10000}>", " ", markup)).strip()
+    lines = "".join(converter.out).split("\n")
+    lines = [line.rstrip(" \t") if line.startswith(">") else line.rstrip(" \t").lstrip(" ") for line in lines]
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 class _TextConverter(HTMLParser):

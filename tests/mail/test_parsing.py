@@ -398,3 +398,23 @@ def test_a_byte_order_mark_blank_lines_or_an_mbox_line_before_the_headers_hide_n
     parsed = parse_mail(raw)
     assert (parsed.subject, parsed.text, parsed.problems) == ("Hallo", "Text", [])
     assert header_recipients(raw) == ["bcc-1@kontor.example"]
+
+
+@pytest.mark.parametrize("body", [
+    b" " * 1_000_000,  # one line of spaces: the forward finder reads it in one pass
+    b"Von" + b" " * 100_000 + b"*" * 100_000 + b"\nAn: x",
+    b"-" * 1_000_000 + b"\n" + b"_" * 1_000_000,
+    b"> " * 500_000,
+    b"=?utf-8?q?" * 100_000,
+    b"a" * 99_990 + b"@",
+])
+def test_long_runs_of_one_character_are_read_in_one_pass(body: bytes):
+    parsed = parse_mail(_raw("Subject: Fwd: Lauf\nTo: " + body[:100_000].decode(), body))
+    assert parsed.subject == "Fwd: Lauf" and parsed.forwarded is None
+
+
+@pytest.mark.parametrize("markup", ["<pre>" + " " * 1_000_000 + "</pre>", "<p>" + "&nbsp;" * 200_000, "<" * 200_000,
+                                    "<img " + "a " * 100_000, "<pre>" + "\n \n" * 300_000 + "</pre>"])
+def test_long_runs_in_html_are_read_in_one_pass(markup: str):
+    parsed = parse_mail(_raw("Subject: HTML\nContent-Type: text/html; charset=utf-8", markup.encode()))
+    assert parsed.subject == "HTML" and "\n\n\n" not in parsed.text
