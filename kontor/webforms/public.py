@@ -60,10 +60,10 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, webform: WebForm, embed: bool, enquiry: EnquiryForm,
-               notice: str = "", status: int = 200) -> HttpResponse:
-    # A form shown again (to correct a field, or to confirm it) was filled in already: its token
+               notice: str = "", status: int = 200, again: bool = False) -> HttpResponse:
+    # A form shown `again` (to correct a field, or to confirm it) was filled in already: its token
     # counts that time, so sending it straight back is not taken for a bot's haste.
-    started = actions.started_token(webform) if not enquiry.is_bound and not notice else actions.resend_token(webform)
+    started = actions.resend_token(webform) if again else actions.started_token(webform)
     return _no_store(render(request, "webforms/public_form.html", {
         "webform": webform, "embed": embed, "enquiry": enquiry, "notice": notice,
         "started": started, "action": request.path}, status=status))
@@ -119,10 +119,10 @@ def _answer(request: HttpRequest, webform: WebForm, embed: bool) -> HttpResponse
         try:
             actions.submit(webform, data, client)
         except actions.InvalidEnquiry as invalid:
-            return _form_page(request, webform, embed, invalid.form, status=400)
+            return _form_page(request, webform, embed, invalid.form, status=400, again=True)
         except actions.SendAgain:
             kept = EnquiryForm(webform, initial={key: data.get(key, "") for key in data})
-            return _form_page(request, webform, embed, kept, notice=_("Please send the form again."))
+            return _form_page(request, webform, embed, kept, notice=_("Please send the form again."), again=True)
         except actions.RateLimited:
             return _message_page(request, webform, embed, _("Too many messages"), _(
                 "You have sent this form several times in a short while. Please wait a few minutes and "
