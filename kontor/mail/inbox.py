@@ -2,7 +2,8 @@
 here until its user files it on records, creates a person from its sender, or discards it.
 
 Whose message it is decides who may act on it: the user whose dropbox received it, and for mail
-that reached no user's dropbox (a project's address) the account's administrators and owner.
+that reached no user's dropbox (a project's address), or still waits for a colleague who has
+been deactivated, the account's administrators and owner.
 Everyone else gets a 404 from `access_inbound`, as for a missing message. Discarding is undone
 within DISCARD_KEPT_DAYS from the "Discarded" list; after that `purge_discarded` removes the
 message and its raw file for good."""
@@ -43,22 +44,29 @@ PREVIEW_BYTES = 64 * 1024
 PREVIEW_CHARS = 240
 
 
+# The waiting mail of a colleague who has left: nobody else would ever see it otherwise.
+_LEFT = Q(membership__is_active=False) | Q(membership__user__is_active=False)
+
+
 def _theirs(by: Membership, state: str) -> Q:
     """The messages in this state the membership handles: those its dropbox received, and for
-    administrators those that reached no user. Two branches, each along one index of InboundMail
-    (inbound_inbox and inbound_by_state), so the count stays cheap in a busy account."""
+    administrators those that reached no user or wait for a deactivated colleague. Two branches,
+    each along one index of InboundMail (inbound_inbox and inbound_by_state), so the count stays
+    cheap in a busy account."""
     mine = Q(membership=by, state=state)
     if roles.can_manage_team(by.role):
-        mine |= Q(account=by.account, membership__isnull=True, state=state)
+        mine |= Q(account=by.account, state=state) & (Q(membership__isnull=True) | _LEFT)
     return mine
 
 
 def can_handle(by: Membership, inbound: InboundMail) -> bool:
     if inbound.account_id != by.account.pk:
         return False
-    if inbound.membership_id is not None:
-        return inbound.membership_id == by.pk
-    return roles.can_manage_team(by.role)
+    if inbound.membership_id == by.pk:
+        return True
+    if not roles.can_manage_team(by.role):
+        return False
+    return inbound.membership_id is None or InboundMail.objects.filter(_LEFT, pk=inbound.pk).exists()
 
 
 def discard_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -68,13 +76,13 @@ def discard_cutoff(now: dt.datetime | None = None) -> dt.datetime:
 def inbox_for(by: Membership) -> QuerySet[InboundMail]:
     """The messages waiting for the membership, newest first."""
     return (InboundMail.objects.filter(_theirs(by, InboundState.INBOX))
-            .select_related("project").order_by("-received_at", "-pk"))
+            .select_related("project", "membership__user").order_by("-received_at", "-pk"))
 
 
 def discarded_for(by: Membership) -> QuerySet[InboundMail]:
     """The messages the membership may still bring back, most recently received first."""
     return (InboundMail.objects.filter(_theirs(by, InboundState.DISCARDED), handled_at__gte=discard_cutoff())
-            .select_related("project").order_by("-received_at", "-pk"))
+            .select_related("project", "membership__user").order_by("-received_at", "-pk"))
 
 
 def inbox_count(by: Membership) -> int:

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils import timezone
 
+from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import DetailData, Details
 from kontor.contacts.models import Person
@@ -131,6 +132,28 @@ def test_mail_to_a_project_address_that_could_not_be_filed_waits_for_the_adminis
     assert inbox.inbox_count(bob.membership) == 0
     with pytest.raises(Http404):
         inbox.access_inbound(bob.membership, inbound.pk)
+
+
+def test_the_waiting_mail_of_a_colleague_who_left_passes_to_the_administrators(alice, bob, carol, dave):
+    waiting = arrive(carol)
+    assert inbox.inbox_count(dave.membership) == 0
+    account_actions.deactivate_membership(carol.membership, alice.membership)
+    assert [item.pk for item in inbox.inbox_for(dave.membership)] == [waiting.pk]
+    assert inbox.inbox_count(alice.membership) == 1
+    assert inbox.inbox_count(bob.membership) == 0
+    with pytest.raises(Http404):
+        inbox.access_inbound(bob.membership, waiting.pk)
+    person = contact_actions.create_person(dave.membership, {"last_name": "Berger"})
+    inbox.file_from_inbox(inbox.access_inbound(dave.membership, waiting.pk), [person.record], dave.membership)
+    assert inbox.inbox_count(dave.membership) == 0
+
+
+def test_an_active_colleagues_waiting_mail_stays_theirs_alone(alice, carol, dave):
+    waiting = arrive(carol)
+    with pytest.raises(Http404):
+        inbox.access_inbound(dave.membership, waiting.pk)
+    with pytest.raises(PermissionDenied):
+        inbox.discard(waiting, dave.membership)
 
 
 def test_a_person_is_made_from_the_sender_and_the_message_filed_there(alice):

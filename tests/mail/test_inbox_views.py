@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Person
 from kontor.history.models import Entry
@@ -230,3 +231,11 @@ def test_administrators_see_project_mail_nobody_could_file_and_members_do_not(al
     assert "To project Website" in dave.client.get("/inbox/").content.decode()
     assert 'data-testid="inbox-item"' not in carol.client.get("/inbox/").content.decode()
     assert carol.client.get(f"/inbox/{inbound.pk}/").status_code == 404
+
+
+def test_administrators_see_whose_inbox_a_departed_colleagues_message_was_left_in(alice, carol, dave):
+    arrive(carol)
+    account_actions.deactivate_membership(carol.membership, alice.membership)
+    page = dave.client.get("/inbox/").content.decode()
+    assert 'data-testid="inbox-item"' in page
+    assert "Left in the inbox of Carol Clausen" in page
