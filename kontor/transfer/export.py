@@ -1,8 +1,8 @@
 """Exports of the four lists as CSV and Excel: which columns each kind has, and the writers.
 
-The writers are generators over querysets: rows are fetched in chunks (Django's `iterator()` with
-the related lists prefetched per chunk), so an export of 100,000 people costs a few queries per
-2,000 rows and never holds the whole list in memory.
+The writers are generators over querysets: rows are fetched in chunks (Django's `iterator()`, with
+the related lists of each chunk loaded as tuples in one query per list), so an export of 100,000
+people costs a few queries per 2,000 rows and never holds the whole list in memory.
 
 Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and some also one after a
 tab or carriage return) as a formula, so a name like `=HYPERLINK(...)` typed into a form could
@@ -16,12 +16,14 @@ import csv
 import datetime as dt
 import io
 import zoneinfo
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
+from itertools import islice
+from typing import IO, Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +37,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from kontor.contacts.models import Address, ContactDetail, DetailKind, Person, Position
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
-from kontor.records.models import Kind, Tag
+from kontor.records.models import Kind, RecordTag
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
 
@@ -77,6 +79,45 @@ COMMA = CsvDialect()
 SEMICOLON = CsvDialect(";", decimal_comma=True)
 
 
+# -- what a row carries ------------------------------------------------------------------------------
+#
+# The related lists are loaded per chunk as plain tuples (see `_attach`), not as model instances:
+# building Django models for 300,000 contact details costs more than the whole rest of an export.
+
+class Detail(NamedTuple):
+    kind: str
+    label: str
+    value: str
+
+
+class AddressRow(NamedTuple):
+    label: str
+    street: str
+    zip: str
+    city: str
+    state: str
+    country: str
+
+    @property
+    def lines(self) -> list[str]:
+        city_line = " ".join(part for part in (self.zip, self.city) if part)
+        return [line for line in (self.street, city_line, self.state, self.country) if line]
+
+
+class Job(NamedTuple):
+    company_name: str
+    job_title: str
+    department: str
+    is_primary: bool
+    is_former: bool
+
+
+def primary_job(obj: Any) -> Job | None:
+    """The person's primary current job, else the first current one (as the person page shows):
+    the first current job, as `_attach` sorts them."""
+    return next((job for job in obj.export_jobs if not job.is_former), None)
+
+
 # -- reading values ----------------------------------------------------------------------------------
 
 def _lines(values: Iterable[str]) -> str:
@@ -86,59 +127,54 @@ def _lines(values: Iterable[str]) -> str:
 
 def _details(kind: str) -> Callable[[Any], str]:
     def read(obj: Any) -> str:
-        return _lines(d.value for d in obj.record.export_details if d.kind == kind)
+        return _lines(d.value for d in obj.export_details if d.kind == kind)
     return read
 
 
 def _first_address(part: str) -> Callable[[Any], str]:
     def read(obj: Any) -> str:
-        addresses = obj.record.export_addresses
+        addresses = obj.export_addresses
         return str(getattr(addresses[0], part)) if addresses else ""
     return read
 
 
 def _further_addresses(obj: Any) -> str:
-    return _lines(", ".join(address.lines) for address in obj.record.export_addresses[1:])
+    return _lines(", ".join(address.lines) for address in obj.export_addresses[1:])
 
 
 def _tags(obj: Any) -> str:
-    return ", ".join(tag.name for tag in obj.record.export_tags)
+    return ", ".join(obj.export_tags)
 
 
 def _responsible(obj: Any) -> str:
-    user = obj.record.responsible
-    return user.name or user.email if user is not None else ""
+    return obj.export_responsible_name or obj.export_responsible_email or ""
 
 
-def _choice(field: str) -> Callable[[Any], str]:
+def _choice(model: type[Model], field: str) -> Callable[[Any], str]:
+    labels = dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+
     def read(obj: Any) -> str:
-        return str(getattr(obj, f"get_{field}_display")()) if getattr(obj, field) else ""
+        value = getattr(obj, field)
+        return str(labels.get(value, value)) if value else ""
     return read
 
 
-def _primary_position(obj: Person) -> Position | None:
-    positions = obj.export_positions  # type: ignore[attr-defined]
-    current = [p for p in positions if not p.is_former]
-    return next((p for p in current if p.is_primary), current[0] if current else None)
-
-
-def _job(part: str) -> Callable[[Person], str]:
-    def read(person: Person) -> str:
-        position = _primary_position(person)
-        if position is None:
-            return ""
-        return position.company.name if part == "company" else str(getattr(position, part))
+def _job(part: str) -> Callable[[Any], str]:
+    def read(obj: Any) -> str:
+        job = obj.export_job
+        return str(getattr(job, part)) if job is not None else ""
     return read
 
 
 def _names(attribute: str) -> Callable[[Any], str]:
     def read(obj: Any) -> str:
-        return ", ".join(str(item) for item in getattr(obj, attribute))
+        return ", ".join(getattr(obj, attribute))
     return read
 
 
-def _company_name(obj: Deal | Project) -> str:
-    return obj.company.name if obj.company is not None and obj.company.record.deleted_at is None else ""
+def _company_name(obj: Any) -> str:
+    # A company in the trash is gone from every list; its deals keep pointing at it until restored.
+    return obj.export_company or "" if obj.export_company_deleted is None else ""
 
 
 def _id(obj: Any) -> int:
@@ -146,13 +182,11 @@ def _id(obj: Any) -> int:
 
 
 def _created(obj: Any) -> dt.datetime:
-    return obj.record.created_at
+    return obj.export_created
 
 
 def _updated(obj: Any) -> dt.datetime:
-    return obj.record.updated_at
-
-
+    return obj.export_updated
 _CONTACT_COLUMNS = [
     Column(_("E-mail"), _details(DetailKind.EMAIL)),
     Column(_("Phone"), _details(DetailKind.PHONE)),
@@ -176,16 +210,16 @@ _RECORD_COLUMNS = [
 
 PERSON_COLUMNS = [
     Column(_("ID"), _id, "number"),
-    Column(_("Salutation"), _choice("salutation")),
+    Column(_("Salutation"), _choice(Person, "salutation")),
     Column(_("Title"), lambda p: p.title),
     Column(_("First name"), lambda p: p.first_name),
     Column(_("Last name"), lambda p: p.last_name),
-    Column(_("Company"), _job("company")),
+    Column(_("Company"), _job("company_name")),
     Column(_("Job title"), _job("job_title")),
     Column(_("Department"), _job("department")),
     *_CONTACT_COLUMNS,
     Column(_("Birthday"), lambda p: p.birthday, "date"),
-    Column(_("Gender"), _choice("gender")),
+    Column(_("Gender"), _choice(Person, "gender")),
     Column(_("Language"), lambda p: p.language),
     Column(_("Background"), lambda p: p.background),
     *_RECORD_COLUMNS,
@@ -203,11 +237,11 @@ DEAL_COLUMNS = [
     Column(_("ID"), _id, "number"),
     Column(_("Name"), lambda d: d.name),
     Column(_("Value"), lambda d: d.value, "amount"),
-    Column(_("Value type"), _choice("value_type")),
+    Column(_("Value type"), _choice(Deal, "value_type")),
     Column(_("Count"), lambda d: d.value_count, "number"),
     Column(_("Total value"), lambda d: d.total_value, "amount"),
     Column(_("Currency"), lambda d: d.currency),
-    Column(_("State"), _choice("state")),
+    Column(_("State"), _choice(Deal, "state")),
     Column(_("Probability (%)"), lambda d: d.probability if d.is_open else None, "number"),
     Column(_("Target date"), lambda d: d.target_date, "date"),
     Column(_("Closed"), lambda d: d.closed_at, "datetime"),
@@ -221,13 +255,13 @@ DEAL_COLUMNS = [
 PROJECT_COLUMNS = [
     Column(_("ID"), _id, "number"),
     Column(_("Name"), lambda p: p.name),
-    Column(_("Status"), _choice("status")),
+    Column(_("Status"), _choice(Project, "status")),
     Column(_("Company"), _company_name),
     Column(_("People"), _names("export_people")),
     Column(_("Colleagues"), _names("export_colleagues")),
     Column(_("Start date"), lambda p: p.start_date, "date"),
     Column(_("End date"), lambda p: p.end_date, "date"),
-    Column(_("Deal"), lambda p: p.deal.name if p.deal is not None else ""),
+    Column(_("Deal"), lambda p: p.export_deal or ""),
     Column(_("Description"), lambda p: p.description),
     *_RECORD_COLUMNS,
 ]
@@ -238,52 +272,101 @@ COLUMNS: dict[str, list[Column]] = {Kind.PERSON: PERSON_COLUMNS, Kind.COMPANY: C
 
 # -- fetching ----------------------------------------------------------------------------------------
 
-def _record_lists() -> list[Prefetch]:
-    return [
-        Prefetch("record__contact_details", ContactDetail.objects.order_by("position", "pk"),
-                 to_attr="export_details"),
-        Prefetch("record__addresses", Address.objects.order_by("position", "pk"), to_attr="export_addresses"),
-        Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="export_tags"),
-    ]
+def _annotated(kind: str, items: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows with the few values of related rows they show (record times, responsible, company),
+    read by the same query as plain values rather than as three more model instances per row."""
+    items = items.annotate(
+        export_created=F("record__created_at"), export_updated=F("record__updated_at"),
+        export_responsible_name=F("record__responsible__name"),
+        export_responsible_email=F("record__responsible__email"))
+    if kind in (Kind.PERSON, Kind.COMPANY):
+        # The photo's name alone says whether there is one, without building a file object per row.
+        items = items.annotate(export_photo=F("photo"))
+    if kind in (Kind.DEAL, Kind.PROJECT):
+        items = items.annotate(export_company=F("company__name"),
+                               export_company_deleted=F("company__record__deleted_at"))
+    if kind == Kind.PROJECT:
+        items = items.annotate(export_deal=F("deal__name"))
+    return items
 
 
-def with_export_data(kind: str, items: QuerySet[Any]) -> QuerySet[Any]:
-    """The queryset with everything its columns (and vCards) read, loaded per chunk in a fixed
-    number of queries: no query per row."""
-    items = items.select_related("record__responsible")
+def _grouped(rows: Iterable[tuple[Any, ...]], make: Callable[..., Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for key, *values in rows:
+        grouped[key].append(make(*values))
+    return grouped
+
+
+def _full_name(title: str, first_name: str, last_name: str) -> str:
+    return " ".join(part for part in (title, first_name, last_name) if part)
+
+
+def _colleague(name: str, email: str) -> str:
+    return name or email
+
+
+def _attach(kind: str, chunk: list[Any]) -> None:
+    """Loads the related lists of a chunk of rows, one query per list, as tuples."""
+    ids = [obj.pk for obj in chunk]
+    tags = _grouped(RecordTag.objects.filter(record_id__in=ids).order_by("record_id", "tag__name")
+                    .values_list("record_id", "tag__name"), str)
+    lists: dict[str, dict[int, list[Any]]] = {"export_tags": tags}
+    if kind in (Kind.PERSON, Kind.COMPANY):
+        lists["export_details"] = _grouped(
+            ContactDetail.objects.filter(record_id__in=ids).order_by("record_id", "position", "pk")
+            .values_list("record_id", "kind", "label", "value"), Detail)
+        lists["export_addresses"] = _grouped(
+            Address.objects.filter(record_id__in=ids).order_by("record_id", "position", "pk")
+            .values_list("record_id", "label", "street", "zip", "city", "state", "country"), AddressRow)
     if kind == Kind.PERSON:
-        jobs = Position.objects.filter(company__record__deleted_at__isnull=True).select_related("company")
-        return items.prefetch_related(*_record_lists(), Prefetch("positions", jobs, to_attr="export_positions"))
-    if kind == Kind.COMPANY:
-        return items.prefetch_related(*_record_lists())
-    live_people = Person.objects.alive().order_by("sort_name", "pk")
-    items = items.select_related("company__record").prefetch_related(
-        Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="export_tags"),
-        Prefetch("people", live_people, to_attr="export_people"),
-        Prefetch("colleagues", to_attr="export_colleagues"),
-    )
-    return items.select_related("deal") if kind == Kind.PROJECT else items
+        lists["export_jobs"] = _grouped(
+            Position.objects.filter(person_id__in=ids, company__record__deleted_at__isnull=True)
+            .order_by("person_id", "-is_primary", "is_former", "pk")
+            .values_list("person_id", "company__name", "job_title", "department", "is_primary", "is_former"), Job)
+    if kind in (Kind.DEAL, Kind.PROJECT):
+        model = Deal if kind == Kind.DEAL else Project
+        key = f"{model._meta.model_name}_id"
+        people = model.people.through.objects.filter(**{f"{key}__in": ids},  # type: ignore[attr-defined]
+                                                     person__record__deleted_at__isnull=True)
+        lists["export_people"] = _grouped(
+            people.order_by(key, "person__sort_name", "person_id")
+            .values_list(key, "person__title", "person__first_name", "person__last_name"), _full_name)
+        colleagues = model.colleagues.through.objects.filter(**{f"{key}__in": ids})  # type: ignore[attr-defined]
+        lists["export_colleagues"] = _grouped(
+            colleagues.order_by(key, "user__name", "user_id").values_list(key, "user__name", "user__email"),
+            _colleague)
+    for obj in chunk:
+        for attribute, grouped in lists.items():
+            setattr(obj, attribute, grouped.get(obj.pk, []))
+        if kind == Kind.PERSON:
+            obj.export_job = primary_job(obj)
 
 
 def rows_of(kind: str, items: QuerySet[Any]) -> Iterator[Any]:
-    """The objects of an export, fetched CHUNK at a time with their related lists."""
-    return with_export_data(kind, items).iterator(chunk_size=CHUNK)
+    """The objects of an export, in the queryset's order, CHUNK at a time, each carrying what the
+    columns and vCards read: a fixed number of queries per chunk, never one per row."""
+    objects = _annotated(kind, items).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(objects, CHUNK)):
+        _attach(kind, chunk)
+        yield from chunk
 
 
 # -- cells -------------------------------------------------------------------------------------------
 
 def _local(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     # Spreadsheets know no time zones: the wall-clock time of the person exporting, to the minute.
-    return timezone.localtime(value, tz).replace(tzinfo=None, second=0, microsecond=0)
+    return value.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def csv_cell(value: Cell, column_type: str, dialect: CsvDialect, tz: dt.tzinfo) -> str:
     """One value as CSV text: dates in ISO form (every Excel reads them), times in `tz` to the
     minute, amounts with two places, text neutralised."""
-    if value is None or value == "":
+    if type(value) is str:  # most cells: the quick way first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return _local(value, tz).strftime("%Y-%m-%d %H:%M")
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal | int):

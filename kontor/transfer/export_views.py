@@ -115,7 +115,7 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _single_card(kind: str, obj: Person | Company) -> HttpResponse:
-    loaded = export.with_export_data(kind, type(obj).objects.filter(pk=obj.pk)).get()
+    loaded = next(export.rows_of(kind, type(obj).objects.filter(pk=obj.pk)))
     response = HttpResponse(card_of(kind, loaded).encode("utf-8"), content_type=CONTENT_TYPES["vcf"])
     name = slugify(loaded.full_name) or kind
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.vcf")

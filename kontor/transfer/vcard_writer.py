@@ -6,7 +6,7 @@ a JPEG, and company cards carry Apple's `X-ABShowAs:COMPANY` so that they show a
 
 Text values escape backslash, comma, semicolon and line breaks; lines longer than 75 octets are
 folded (CRLF and one space) between UTF-8 sequences, never inside one, so that a long "Müller" note
-arrives whole. Cards are built from people and companies as `export.with_export_data` loads them.
+arrives whole. Cards are built from people and companies as `export.rows_of` loads them.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ def _typed(name: str, types: str) -> str:
     return f"{name};TYPE={types}" if types else name
 
 
-def _contact_lines(record: Any) -> list[str]:
+def _contact_lines(obj: Any) -> list[str]:
     lines = []
-    for detail in record.export_details:
+    for detail in obj.export_details:
         if detail.kind == DetailKind.EMAIL:
             lines.append(_property(_typed("EMAIL", EMAIL_TYPES.get(detail.label, "INTERNET")), detail.value))
         elif detail.kind in PHONE_TYPES:
@@ -86,20 +86,19 @@ def _contact_lines(record: Any) -> list[str]:
         elif detail.kind == DetailKind.MESSENGER and ":" in detail.value:
             # IMPP (RFC 4770) takes a URI such as xmpp:name@host; a bare handle has no standard place.
             lines.append(_property("IMPP", detail.value))
-    for address in record.export_addresses:
+    for address in obj.export_addresses:
         lines.append(_structured(_typed("ADR", ADDRESS_TYPES.get(address.label, "")),
                                  ["", "", address.street, address.city, address.state, address.zip,
                                   address.country]))
     return lines
 
 
-def _common_tail(obj: Person | Company, photo: bytes | None) -> list[str]:
+def _common_tail(obj: Any, photo: bytes | None) -> list[str]:
     lines = []
     if obj.background:
         lines.append(_property("NOTE", obj.background))
-    tags = obj.record.export_tags  # type: ignore[attr-defined]
-    if tags:
-        lines.append(fold("CATEGORIES:" + ",".join(escape(tag.name) for tag in tags)))
+    if obj.export_tags:
+        lines.append(fold("CATEGORIES:" + ",".join(escape(name) for name in obj.export_tags)))
     if photo:
         lines.append(fold("PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(photo).decode("ascii")))
     return lines
@@ -116,14 +115,13 @@ def person_card(person: Person, photo: bytes | None = None) -> str:
         _structured("N", [person.last_name, person.first_name, "", person.title, ""]),
         _property("FN", person.full_name),
     ]
-    positions = [p for p in person.export_positions if not p.is_former]  # type: ignore[attr-defined]
-    job = next((p for p in positions if p.is_primary), positions[0] if positions else None)
+    job = person.export_job  # type: ignore[attr-defined]
     if job is not None:
-        lines.append(_structured("ORG", [job.company.name, job.department] if job.department
-                                 else [job.company.name]))
+        lines.append(_structured("ORG", [job.company_name, job.department] if job.department
+                                 else [job.company_name]))
         if job.job_title:
             lines.append(_property("TITLE", job.job_title))
-    lines += _contact_lines(person.record)
+    lines += _contact_lines(person)
     if person.birthday is not None:
         lines.append(_property("BDAY", person.birthday.isoformat(), raw=True))
     return _card(lines + _common_tail(person, photo))
@@ -137,7 +135,7 @@ def company_card(company: Company, photo: bytes | None = None) -> str:
         _property("FN", company.name),
         _structured("ORG", [company.name]),
         "X-ABShowAs:COMPANY",
-        *_contact_lines(company.record),
+        *_contact_lines(company),
     ]
     return _card(lines + _common_tail(company, photo))
 
@@ -159,7 +157,7 @@ def jpeg_photo(stored: FieldFile | None, quality: int = 85) -> bytes | None:
 
 
 def card_of(kind: str, obj: Any, photos: bool = True) -> str:
-    photo = jpeg_photo(obj.photo) if photos else None
+    photo = jpeg_photo(obj.photo) if photos and obj.export_photo else None
     return person_card(obj, photo) if kind == Kind.PERSON else company_card(obj, photo)
 
 

@@ -18,7 +18,7 @@ from tests.transfer.export_world import make_company, make_person, png_upload, r
 
 def _loaded(kind: str, obj):
     model = Person if kind == Kind.PERSON else Company
-    return export.with_export_data(kind, model.objects.filter(pk=obj.pk)).get()
+    return next(export.rows_of(kind, model.objects.filter(pk=obj.pk)))
 
 
 def test_escape_protects_backslash_comma_semicolon_and_line_breaks():
