@@ -173,6 +173,9 @@ BLOCK_TAGS = {
     "hr", "center", "form", "fieldset", "figure", "figcaption", "details", "summary", "dd", "dt",
 }
 SKIPPED_TAGS = {"script", "style", "head", "title", "template", "noscript", "svg", "object", "iframe", "select"}
+# What the text conversion needs to see; everything else is unwrapped to its text by nh3.
+TEXT_TAGS = BLOCK_TAGS | {"br", "li", "td", "th", "a", "img", "span", "b", "i", "u", "em", "strong", "tbody", "thead",
+                          "tfoot", "font", "code", "small", "sup", "sub"}
 VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 BLANK_LINES = re.compile(r"\n{3,}")
 # Links worth printing after their text; javascript:, cid: and in-page anchors are not.
@@ -184,6 +187,13 @@ def html_to_text(markup: str) -> str:
     table cells side by side, links as "text (url)", and nothing of scripts or styles."""
     if not markup.strip():
         return ""
+    # html5ever (inside nh3) first: it reads broken HTML as a browser does and writes it back
+    # well-formed. The stdlib's HTMLParser rescans unclosed tags, so raw "1<From1<From..." took
+    # time growing with the square of its length; on nh3's output it makes one pass.
+    markup = nh3.clean(
+        markup, tags=TEXT_TAGS, clean_content_tags=SKIPPED_TAGS, attributes={"a": {"href"}, "img": {"alt"}},
+        url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
+    )
     converter = _TextConverter()
     try:
         converter.feed(markup)

@@ -414,7 +414,8 @@ def test_long_runs_of_one_character_are_read_in_one_pass(body: bytes):
 
 
 @pytest.mark.parametrize("markup", ["<pre>" + " " * 1_000_000 + "</pre>", "<p>" + "&nbsp;" * 200_000, "<" * 200_000,
-                                    "<img " + "a " * 100_000, "<pre>" + "\n \n" * 300_000 + "</pre>"])
+                                    "<img " + "a " * 100_000, "<pre>" + "\n \n" * 300_000 + "</pre>",
+                                    "1<From" * 100_000, "</" * 200_000])
 def test_long_runs_in_html_are_read_in_one_pass(markup: str):
     parsed = parse_mail(_raw("Subject: HTML\nContent-Type: text/html; charset=utf-8", markup.encode()))
     assert parsed.subject == "HTML" and "\n\n\n" not in parsed.text
