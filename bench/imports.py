@@ -37,7 +37,8 @@ TAGS = ["Kunde", "Lead", "Messe 2026", "Newsletter", "Partner"]
 
 
 def _address(first: str, last: str, number: int) -> str:
-    plain = f"{first}.{last}".lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    umlauts: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+    plain = f"{first}.{last}".lower().translate(str.maketrans(umlauts))
     return f"{plain}.{number}@example.com"
 
 

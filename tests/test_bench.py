@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from bench import generate, run
+from bench import generate, run, throughput
 from kontor.history.models import Entry
 from kontor.records.models import Record
 from kontor.search.models import Document
@@ -44,3 +46,20 @@ def test_a_second_run_reuses_the_generated_account(db, capsys):
     call_command("bench", people=20, companies=4, deals=4, entries=60, generate_only=True, no_migrate=True)
     assert "Using the benchmark account already in this database." in capsys.readouterr().out
     assert Record.objects.filter(kind="person", account__name=generate.BENCH_ACCOUNT).count() == 20
+
+
+def test_a_throughput_target_is_a_floor_for_rates_and_a_ceiling_for_times() -> None:
+    assert throughput.meets({"value": 120, "unit": "messages/s", "target": 100}) is True
+    assert throughput.meets({"value": 80, "unit": "messages/s", "target": 100}) is False
+    assert throughput.meets({"value": 48, "unit": "ms", "target": 50}) is True
+    assert throughput.meets({"value": 12, "unit": "s", "target": 10}) is False
+    assert throughput.meets({"value": 12, "unit": "s", "target": None}) is None
+    assert "NO" in throughput.table([{"name": "import", "value": 12.0, "unit": "s", "target": 10,
+                                      "meets_target": False}])
+
+
+def test_kontor_bench_refuses_an_unknown_throughput_group(db) -> None:
+    generate.generate(generate.Size(people=5, companies=2, deals=2, entries=10), noise_accounts=0,
+                      say=lambda _text: None)
+    with pytest.raises(CommandError, match="Unknown throughput group: speed"):
+        call_command("bench", throughput="speed", no_migrate=True)

@@ -3,6 +3,8 @@
     kontor bench                                   a quick run with small defaults
     kontor bench --people 100000 --companies 20000 --deals 50000 --entries 1000000
     kontor bench --json bench.json                 the figures as JSON too
+    kontor bench --throughput mail,import          also mail, parsing, import and export throughput
+                                                   (--throughput all for every group)
 
 The data is generated into the database of the current data directory (KONTOR_DATA_DIR, or
 DATABASE_URL) on the first run; later runs find the benchmark account and measure it again, so a
@@ -35,6 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=Path, help="Also write the figures as JSON to this file.")
         parser.add_argument("--generate-only", action="store_true", help="Generate the data, measure nothing.")
         parser.add_argument("--no-migrate", action="store_true", help="The database is migrated already.")
+        parser.add_argument("--throughput", default="",
+                            help="Also measure throughput: comma-separated groups of mail, parsing, import, export, "
+                                 "or all.")
+        parser.add_argument("--no-pages", action="store_true", help="Skip the page timings.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # bench/ sits beside the kontor package in the source tree and is not installed with it.
@@ -42,7 +48,7 @@ class Command(BaseCommand):
         if (source_tree / "bench").is_dir() and str(source_tree) not in sys.path:
             sys.path.append(str(source_tree))
         try:
-            from bench import generate, run
+            from bench import generate, run, throughput
         except ImportError:
             raise CommandError("The benchmark lives in bench/ of Kontor's source tree; run it from there.") from None
         if not options["no_migrate"]:
@@ -58,8 +64,20 @@ class Command(BaseCommand):
             return
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
-        report = run.run(repeat=options["repeat"])
-        self.stdout.write(run.table(report))
-        if options["json"]:
-            options["json"].write_text(run.to_json(report))
-            self.stdout.write(f"JSON written to {options['json']}")
+        groups = [name.strip() for name in options["throughput"].split(",") if name.strip()]
+        unknown = set(groups) - {*throughput.GROUPS, "all"}
+        if unknown:
+            raise CommandError(f"Unknown throughput group: {', '.join(sorted(unknown))}.")
+        if not options["no_pages"]:
+            report = run.run(repeat=options["repeat"])
+            self.stdout.write(run.table(report))
+            if options["json"]:
+                options["json"].write_text(run.to_json(report))
+                self.stdout.write(f"JSON written to {options['json']}")
+        if groups:
+            rows = throughput.run(self.stdout.write, None if "all" in groups else groups)
+            self.stdout.write(throughput.table(rows))
+            if options["json"]:
+                path = options["json"].with_name(options["json"].stem + "-throughput.json")
+                path.write_text(throughput.to_json(rows))
+                self.stdout.write(f"JSON written to {path}")
