@@ -203,7 +203,7 @@ def _file_inbound(inbound: InboundMail) -> None:
     6. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
     parsed = _read(inbound)
     with transaction.atomic():
-        inbound = InboundMail.objects.select_for_update().select_related("account", "membership").get(pk=inbound.pk)
+        inbound = InboundMail.objects.select_for_update(of=("self",)).select_related("account", "membership").get(pk=inbound.pk)
         if inbound.state != InboundState.PENDING:
             return
         if parsed is None:
@@ -378,7 +378,7 @@ def file_onto(inbound: InboundMail, records: Sequence[Record], by: Membership) -
         raise ValidationError({"records": _("Please choose at least one person, company, deal or project.")})
     if any(r.is_deleted for r in records):
         raise ValidationError({"records": _("This record is in the trash.")})
-    inbound = InboundMail.objects.select_for_update().select_related("account", "membership").get(pk=inbound.pk)
+    inbound = InboundMail.objects.select_for_update(of=("self",)).select_related("account", "membership").get(pk=inbound.pk)
     parsed = _read(inbound)
     if parsed is None:
         raise ValidationError(_("The stored message is missing; it cannot be shown or filed."))
