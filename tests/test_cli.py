@@ -62,10 +62,13 @@ def _free_port() -> int:
 class Server:
     """A `kontor` subprocess whose output is collected line by line in the background."""
 
-    def __init__(self, args: list[str], data_dir: Path) -> None:
+    def __init__(self, args: list[str], data_dir: Path, *, smtp_port: int = 0) -> None:
         env = {key: value for key, value in os.environ.items()
                if key not in {"DATABASE_URL", "REDIS_URL", "KONTOR_JOBS_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}}
-        env.update({"KONTOR_DATA_DIR": str(data_dir), "KONTOR_WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1"})
+        # A listener of its own on a free port (0: none), never the default 2525 that a Kontor
+        # already running on the machine may hold.
+        env.update({"KONTOR_DATA_DIR": str(data_dir), "KONTOR_WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1",
+                    "KONTOR_SMTP_PORT": str(smtp_port)})
         self.process = subprocess.Popen([sys.executable, "-m", "kontor.cli", *args], env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -157,9 +160,25 @@ def test_kontor_web_serves_the_setup_page_on_the_given_port(tmp_path: Path, serv
     assert server.stop() == 0
 
 
-def test_kontor_run_starts_web_and_worker_and_stops_both(tmp_path: Path, servers: list[Server]) -> None:
-    port = _free_port()
-    server = Server(["run", "--port", str(port)], tmp_path / "data")
+def _smtp_greeting(port: int, deadline: float, server: Server) -> bytes:
+    """Polls until something answers SMTP on the port, and returns its greeting line."""
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError("kontor exited early:\n" + _drain(server))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+                greeting = connection.makefile("rb").readline()
+                connection.sendall(b"QUIT\r\n")
+                return greeting
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered SMTP on port {port} within {START_TIMEOUT}s:\n" + _drain(server))
+
+
+def test_kontor_run_starts_web_worker_and_mail_listener_and_stops_them(tmp_path: Path,
+                                                                       servers: list[Server]) -> None:
+    port, smtp_port = _free_port(), _free_port()
+    server = Server(["run", "--port", str(port)], tmp_path / "data", smtp_port=smtp_port)
     servers.append(server)
     deadline = time.monotonic() + START_TIMEOUT
 
@@ -167,6 +186,8 @@ def test_kontor_run_starts_web_and_worker_and_stops_both(tmp_path: Path, servers
     web_pid = int(server.wait_for_line(r"Listening at: \S+ \((\d+)\)", deadline).group(1))
     worker_pid = int(server.wait_for_line(r"Huey consumer started .* PID (\d+)", deadline).group(1))
     assert (tmp_path / "data" / "jobs.sqlite3").exists()
+    server.wait_for_line(rf"Receiving mail for @\S+ on 127\.0\.0\.1:{smtp_port}\b", deadline)
+    assert _smtp_greeting(smtp_port, deadline, server).startswith(b"220 ")
 
     server.stop(signal.SIGTERM)
 
@@ -175,6 +196,8 @@ def test_kontor_run_starts_web_and_worker_and_stops_both(tmp_path: Path, servers
         time.sleep(0.1)
     assert not _is_running(web_pid)
     assert not _is_running(worker_pid)
+    with pytest.raises(OSError):  # the listener stopped with them
+        socket.create_connection(("127.0.0.1", smtp_port), timeout=5).close()
 
 
 def test_kontor_demo_prepares_a_new_data_directory_first(tmp_path: Path) -> None:

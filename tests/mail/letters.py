@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -19,7 +20,7 @@ from kontor.contacts.models import Company, DetailKind, Person
 def letter(*, sender: str = "Anna Berger <anna@berger.example>", to: str = "", cc: str = "",
            subject: str = "Angebot Relaunch", text: str = "Guten Tag,\nanbei das Angebot.\n",
            html: str | None = None, message_id: str | None = None, date: dt.datetime | None = None,
-           attachments: list[tuple[str, str, bytes]] = (), headers: dict[str, str] | None = None) -> bytes:
+           attachments: Sequence[tuple[str, str, bytes]] = (), headers: dict[str, str] | None = None) -> bytes:
     """A message as bytes; `attachments` are (file name, content type, data)."""
     message = EmailMessage()
     message["From"] = sender
