@@ -66,12 +66,12 @@ def measure(say: Callable[[str], None] = print) -> list[dict[str, Any]]:
         seconds, cpu, size = _download(client, query)
         target = TARGET_SECONDS if query["format"] in ("csv", "vcf") else None
         say(f"{label}: {seconds:.1f} s ({cpu:.1f} s of processor time), {size / 1_000_000:.1f} MB")
-        rows.append({"name": f"export {people} people, {label}", "value": round(seconds, 2), "unit": "s",
+        rows.append({"name": f"export {people:,} people, {label}", "value": round(seconds, 2), "unit": "s",
                      "target": target})
-        rows.append({"name": f"export {people} people, {label}, processor time", "value": round(cpu, 2),
-                     "unit": "s", "target": target})
+        rows.append({"name": f"export {people:,} people, {label}, CPU", "value": round(cpu, 2), "unit": "s",
+                     "target": target})
     peak = _peak_memory(client, {"format": "csv"})
     say(f"CSV, peak Python memory: {peak:.0f} MB")
-    rows.append({"name": f"export {people} people, CSV, peak Python memory", "value": round(peak, 1),
-                 "unit": "MB", "target": None})
+    rows.append({"name": f"export {people:,} people, CSV, peak memory", "value": round(peak, 1), "unit": "MB",
+                 "target": None})
     return rows
