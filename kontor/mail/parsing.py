@@ -60,6 +60,9 @@ MAX_HTML_CHARS = 2_000_000
 # Parts visited at most; a message of 10,000 parts is read, one of a million is an attack.
 MAX_PARTS = 20_000
 MAX_SUBJECT_CHARS = 2_000
+# Occurrences of one header read at most: a message with 300,000 To lines is an attack, and
+# 50 lines of a thousand addresses each is more than any real mail.
+MAX_HEADER_REPEATS = 50
 
 ENVELOPE_HEADERS = ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to")
 KNOWN_HEADERS = {
@@ -139,13 +142,12 @@ def header_recipients(raw: bytes) -> list[str]:
     try:
         message = BytesHeaderParser(policy=policy.compat32).parsebytes(_trimmed(bytes(raw)))
         headers = _raw_headers(message)
-        found: list[str] = []
+        found: dict[str, None] = {}  # ordered, and a lookup that stays cheap for thousands of recipients
         for name in ("delivered-to", "x-original-to", "envelope-to", "x-envelope-to", "to", "cc"):
-            for value in headers.get(name, []):
+            for value in headers.get(name, [])[:MAX_HEADER_REPEATS]:
                 for address in parse_addresses(value):
-                    if address.email.lower() not in found:
-                        found.append(address.email.lower())
-        return found
+                    found.setdefault(address.email.lower())
+        return list(found)
     except Exception:  # the poller must get an answer for every message, even an empty one
         return []
 
@@ -167,11 +169,10 @@ def _params(part: Message) -> Message:
     The email package's parameter parsing (RFC 2231 continuations and charsets) is good, but on a
     raw 8-bit filename it hands back replacement characters; decoding the value first keeps it."""
     stand_in = Message()
-    headers = _raw_headers(part)
-    for name in ("content-type", "content-disposition"):
-        values = headers.get(name)
-        if values:
-            stand_in[name] = raw_to_text(values[0][:10_000]).replace("\r", " ").replace("\n", " ")
+    for name, value in part.raw_items():
+        name = str(name).strip().lower()
+        if name in ("content-type", "content-disposition") and name not in stand_in:
+            stand_in[name] = raw_to_text(str(value)[:10_000]).replace("\r", " ").replace("\n", " ")
     if "content-type" not in stand_in:
         stand_in.set_default_type(part.get_default_type())
     return stand_in
@@ -256,12 +257,13 @@ class _Reader:
             self.note(_defect_note(defect))
         self._walk(message)
 
-        charset = _params(message).get_param("charset")
+        top = _params(message)
+        charset = top.get_param("charset")
         envelope = _read_envelope(headers, charset if isinstance(charset, str) else None)
         for problem in envelope.problems:
             self.note(problem)
         text, html, has_remote_images = self._bodies()
-        kind = self._kind(message, headers, envelope.sender, envelope.subject)
+        kind = self._kind(top, headers, envelope.sender, envelope.subject)
         forwarded = self._forwarded(kind, text, envelope.subject, envelope.zone)
         if self.dropped_attachments:
             self.note(f"{self.dropped_attachments} attachments beyond {MAX_ATTACHMENTS} dropped")
@@ -433,14 +435,13 @@ class _Reader:
         html, has_remote_images = clean_html(markup) if markup.strip() else ("", False)
         return text, html.strip(), has_remote_images
 
-    def _kind(self, message: Message, headers: dict[str, list[str]], sender: MailAddress | None, subject: str) -> str:
+    def _kind(self, params: Message, headers: dict[str, list[str]], sender: MailAddress | None, subject: str) -> str:
         """Whether a person wrote the mail: bounces, auto-replies and reports are not filed like mail.
 
         1. multipart/report is a delivery status (bounce) or another machine report (read receipt,
            abuse feedback); X-Failed-Recipients and Mailer-Daemon senders are bounces too.
         2. Auto-Submitted (other than "no"), X-Autoreply, X-Autorespond, Precedence: auto_reply and
            out-of-office subjects in German and English are auto-replies."""
-        params = _params(message)
         if params.get_content_type() == "multipart/report":
             report_type = str(params.get_param("report-type") or "").lower()
             return "bounce" if report_type == "delivery-status" or self.saw_delivery_status else "report"
@@ -496,7 +497,7 @@ def _all_addresses(headers: dict[str, list[str]], name: str, hint: str | None) -
     """Addresses of every occurrence of a header, without duplicates (some clients repeat To)."""
     found: list[MailAddress] = []
     seen: set[str] = set()
-    for value in headers.get(name, [])[:20]:
+    for value in headers.get(name, [])[:MAX_HEADER_REPEATS]:
         for address in parse_addresses(value, hint):
             if address.email.lower() not in seen:
                 seen.add(address.email.lower())
@@ -505,14 +506,14 @@ def _all_addresses(headers: dict[str, list[str]], name: str, hint: str | None) -
 
 
 def _envelope_recipients(headers: dict[str, list[str]]) -> list[str]:
-    found: list[str] = []
+    found: dict[str, None] = {}
     for name in ENVELOPE_HEADERS:
-        for value in headers.get(name, [])[:50]:
+        for value in headers.get(name, [])[:MAX_HEADER_REPEATS]:
             addresses = [address.email.lower() for address in parse_addresses(value)]
             for email in addresses or [raw_to_text(value).strip().strip("<>").lower()[:320]]:
-                if email and email not in found:
-                    found.append(email)
-    return found
+                if email:
+                    found.setdefault(email)
+    return list(found)
 
 
 def _payload(part: Message) -> bytes:

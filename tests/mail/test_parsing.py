@@ -419,3 +419,10 @@ def test_long_runs_of_one_character_are_read_in_one_pass(body: bytes):
 def test_long_runs_in_html_are_read_in_one_pass(markup: str):
     parsed = parse_mail(_raw("Subject: HTML\nContent-Type: text/html; charset=utf-8", markup.encode()))
     assert parsed.subject == "HTML" and "\n\n\n" not in parsed.text
+
+
+def test_hundreds_of_thousands_of_repeated_headers_are_read_once_each():
+    raw = b"To: anna@kunde.example\r\n" * 300_000 + b"Subject: Viele\r\n\r\nText\r\n"
+    parsed = parse_mail(raw)
+    assert (parsed.subject, [address.email for address in parsed.to]) == ("Viele", ["anna@kunde.example"])
+    assert header_recipients(raw) == ["anna@kunde.example"]
