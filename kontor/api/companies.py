@@ -18,7 +18,16 @@ from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
-from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
+from kontor.api.lists import (
+    Page,
+    PageParams,
+    RecordFilters,
+    aware,
+    custom_conditions,
+    envelope,
+    page_of,
+    tag_names,
+)
 from kontor.api.notes import NotePage, history_page
 from kontor.api.schemas import (
     Address,
@@ -37,6 +46,7 @@ from kontor.contacts.queries import filter_companies
 from kontor.records.access import access_company
 from kontor.records.actions import trash_record
 from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind
 
 router = Router(tags=["Companies"])
@@ -139,20 +149,20 @@ def _write(by: Membership, data: dict[str, Any], company: Company | None) -> Com
 @router.get("", response={200: CompanyPage, 422: InvalidInputOut}, summary="List companies",
             description="Live companies of the account (not those in the trash), filtered and sorted.")
 def list_companies(request: HttpRequest, filters: Query[RecordFilters]) -> dict:
-    companies = _filtered(membership(request), filters)
+    companies = _filtered(membership(request), filters, custom_conditions(request))
     if companies is None:
         return envelope([], filters, False)
     rows, has_next = page_of(with_api_data(companies), filters)
     return envelope([company_out(company) for company in rows], filters, has_next)
 
 
-def _filtered(by: Membership, filters: RecordFilters) -> QuerySet[Company] | None:
+def _filtered(by: Membership, filters: RecordFilters, custom: list[CustomFilter]) -> QuerySet[Company] | None:
     """The companies the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
         return None
     companies = filter_companies(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
-                                 order=filters.order)
+                                 order=filters.order, custom=custom)
     if filters.updated_since is not None:
         companies = companies.filter(
             record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
@@ -164,7 +174,7 @@ def _filtered(by: Membership, filters: RecordFilters) -> QuerySet[Company] | Non
 def export_companies(request: HttpRequest, filters: Query[RecordFilters],
                      params: Query[exports.ExportParams]) -> HttpResponseBase:
     by = membership(request)
-    return exports.export_list(by, Kind.COMPANY, _filtered(by, filters), params)
+    return exports.export_list(by, Kind.COMPANY, _filtered(by, filters, custom_conditions(request)), params)
 
 
 @router.post("", response={201: CompanyOut, 422: InvalidInputOut}, summary="Create a company",

@@ -23,7 +23,16 @@ from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
-from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
+from kontor.api.lists import (
+    Page,
+    PageParams,
+    RecordFilters,
+    aware,
+    custom_conditions,
+    envelope,
+    page_of,
+    tag_names,
+)
 from kontor.api.notes import NotePage, history_page
 from kontor.api.schemas import Id, Text, sent_fields
 from kontor.contacts.models import Company, Person
@@ -36,6 +45,7 @@ from kontor.projects.actions import create_project_from_deal
 from kontor.projects.models import Project
 from kontor.records.access import access_company, access_deal, access_person
 from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Deals"])
@@ -277,29 +287,30 @@ def _write(by: Membership, data: dict[str, Any], deal: Deal | None) -> Deal:
             colleagues=colleagues, tags=tags, responsible=actions.KEEP if responsible is False else responsible)
 
 
-def _filtered(by: Membership, filters: DealFilters | ForecastFilters, order: str) -> QuerySet[Deal] | None:
+def _filtered(by: Membership, filters: DealFilters | ForecastFilters, order: str,
+              custom: list[CustomFilter]) -> QuerySet[Deal] | None:
     tags = tag_names(by, filters)  # type: ignore[arg-type]
     if tags is None:
         return None
     return filter_deals(by.account, tags=tags, q=filters.q, state=filters.state or "",
                         responsible_id=filters.responsible_id, company_id=filters.company_id,
                         person_id=filters.person_id, target_from=filters.target_from,
-                        target_to=filters.target_to, order=order)
+                        target_to=filters.target_to, order=order, custom=custom)
 
 
 @router.get("", response={200: DealPage, 422: InvalidInputOut}, summary="List deals",
             description="Live deals of the account (not those in the trash), filtered and sorted.")
 def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> dict:
-    deals = _listed(membership(request), filters)
+    deals = _listed(membership(request), filters, custom_conditions(request))
     if deals is None:
         return envelope([], filters, False)
     rows, has_next = page_of(with_api_data(deals), filters)
     return envelope([deal_out(deal) for deal in rows], filters, has_next)
 
 
-def _listed(by: Membership, filters: DealFilters) -> QuerySet[Deal] | None:
+def _listed(by: Membership, filters: DealFilters, custom: list[CustomFilter]) -> QuerySet[Deal] | None:
     """What the list shows for these filters: also only the deals changed since `updated_since`."""
-    deals = _filtered(by, filters, filters.order)
+    deals = _filtered(by, filters, filters.order, custom)
     if deals is not None and filters.updated_since is not None:
         deals = deals.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
     return deals
@@ -310,7 +321,7 @@ def _listed(by: Membership, filters: DealFilters) -> QuerySet[Deal] | None:
 def export_deals(request: HttpRequest, filters: Query[DealFilters],
                  params: Query[exports.ExportParams]) -> HttpResponseBase:
     by = membership(request)
-    return exports.export_list(by, Kind.DEAL, _listed(by, filters), params)
+    return exports.export_list(by, Kind.DEAL, _listed(by, filters, custom_conditions(request)), params)
 
 
 @router.get("/forecast", response={200: ForecastOut, 422: InvalidInputOut}, by_alias=True,
@@ -325,7 +336,7 @@ def deal_forecast(request: HttpRequest, filters: Query[ForecastFilters]) -> dict
     currency = (filters.currency or by.account.currency).upper()
     if not is_currency(currency):
         raise InvalidInput([field_error(["query", "currency"], _("Unknown currency; use an ISO 4217 code."))])
-    deals = _filtered(by, filters, "target_date") or Deal.objects.none()
+    deals = _filtered(by, filters, "target_date", custom_conditions(request)) or Deal.objects.none()
     result = forecast(deals, first, last, currency, timezone.get_current_timezone())
     return {
         "currency": currency, "from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}",

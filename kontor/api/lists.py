@@ -4,7 +4,11 @@
     {"items": [...], "page": 2, "per_page": 50, "has_next": true}
 
 Pages are counted from 1. `has_next` is learnt by fetching one row more than the page holds, so a
-list never counts the whole table."""
+list never counts the whole table.
+
+Every record list also filters by custom fields (see kontor/records/filters.py):
+`custom.<key>=v` (equals; repeat it for "is one of"), `custom.<key>.contains=`, `custom.<key>.gt=`
+and `custom.<key>.lt=` (numbers, dates), combined with `tag` and the rest."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import datetime as dt
 from typing import Literal
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -19,6 +24,7 @@ from ninja import Field, Schema
 from kontor.accounts.models import Membership
 from kontor.api.errors import InvalidInput, Loc, field_error
 from kontor.api.schemas import Id, Text
+from kontor.records.filters import CustomFilter, custom_filters
 from kontor.records.models import Tag
 
 
@@ -44,6 +50,12 @@ class RecordFilters(PageParams):
                                               "(ISO 8601; without an offset, in the user's time zone).")
     order: Literal["name", "-updated_at"] = Field("name", description="`name` (A to Z) or `-updated_at` "
                                                   "(recently changed first).")
+
+
+def custom_conditions(request: HttpRequest) -> list[CustomFilter]:
+    """The `custom.<key>[.op]` filters of the query string; the schemas cannot declare them, since
+    the keys are the account's own."""
+    return custom_filters(request.GET)
 
 
 def page_of(queryset: QuerySet, params: PageParams) -> tuple[list, bool]:

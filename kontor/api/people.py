@@ -16,7 +16,16 @@ from kontor.api import details, exports
 from kontor.api.auth import membership
 from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
-from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
+from kontor.api.lists import (
+    Page,
+    PageParams,
+    RecordFilters,
+    aware,
+    custom_conditions,
+    envelope,
+    page_of,
+    tag_names,
+)
 from kontor.api.notes import NotePage, history_page
 from kontor.api.schemas import (
     Address,
@@ -35,6 +44,7 @@ from kontor.contacts.queries import filter_people
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import trash_record
 from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind
 
 router = Router(tags=["People"])
@@ -204,13 +214,13 @@ def _write(by: Membership, data: dict[str, Any], person: Person | None) -> Perso
                                      tags=tags, responsible=responsible)
 
 
-def _filtered(by: Membership, filters: PeopleFilters) -> QuerySet[Person] | None:
+def _filtered(by: Membership, filters: PeopleFilters, custom: list[CustomFilter]) -> QuerySet[Person] | None:
     """The people the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
         return None
     people = filter_people(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
-                           order=filters.order, company_id=filters.company_id)
+                           order=filters.order, company_id=filters.company_id, custom=custom)
     if filters.updated_since is not None:
         since = aware(filters.updated_since, ["query", "updated_since"])
         people = people.filter(record__updated_at__gte=since)
@@ -220,7 +230,7 @@ def _filtered(by: Membership, filters: PeopleFilters) -> QuerySet[Person] | None
 @router.get("", response={200: PersonPage, 422: InvalidInputOut}, summary="List people",
             description="Live people of the account (not those in the trash), filtered and sorted.")
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict:
-    people = _filtered(membership(request), filters)
+    people = _filtered(membership(request), filters, custom_conditions(request))
     if people is None:
         return envelope([], filters, False)
     rows, has_next = page_of(with_api_data(people), filters)
@@ -232,7 +242,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict:
 def export_people(request: HttpRequest, filters: Query[PeopleFilters],
                   params: Query[exports.ExportParams]) -> HttpResponseBase:
     by = membership(request)
-    return exports.export_list(by, Kind.PERSON, _filtered(by, filters), params)
+    return exports.export_list(by, Kind.PERSON, _filtered(by, filters, custom_conditions(request)), params)
 
 
 @router.post("", response={201: PersonOut, 422: InvalidInputOut}, summary="Create a person",

@@ -17,7 +17,16 @@ from kontor.api.auth import membership
 from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
 from kontor.api.deals import PLACES, colleagues_in, company_in, people_in
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
-from kontor.api.lists import Page, PageParams, RecordFilters, aware, envelope, page_of, tag_names
+from kontor.api.lists import (
+    Page,
+    PageParams,
+    RecordFilters,
+    aware,
+    custom_conditions,
+    envelope,
+    page_of,
+    tag_names,
+)
 from kontor.api.notes import NotePage, note_out
 from kontor.api.schemas import Id, Text, sent_fields
 from kontor.deals.actions import KEEP
@@ -26,6 +35,7 @@ from kontor.projects.models import Project
 from kontor.projects.queries import filter_projects, project_entries
 from kontor.records.access import access_project
 from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Projects"])
@@ -139,14 +149,14 @@ def _write(by: Membership, data: dict[str, Any], project: Project | None) -> Pro
 @router.get("", response={200: ProjectPage, 422: InvalidInputOut}, summary="List projects",
             description="Live projects of the account (not those in the trash), filtered and sorted.")
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> dict:
-    projects = _filtered(membership(request), filters)
+    projects = _filtered(membership(request), filters, custom_conditions(request))
     if projects is None:
         return envelope([], filters, False)
     rows, has_next = page_of(with_api_data(projects), filters)
     return envelope([project_out(project) for project in rows], filters, has_next)
 
 
-def _filtered(by: Membership, filters: ProjectFilters) -> QuerySet[Project] | None:
+def _filtered(by: Membership, filters: ProjectFilters, custom: list[CustomFilter]) -> QuerySet[Project] | None:
     """The projects the filters select, sorted; None when a tag id names no tag (nothing matches)."""
     tags = tag_names(by, filters)
     if tags is None:
@@ -154,7 +164,7 @@ def _filtered(by: Membership, filters: ProjectFilters) -> QuerySet[Project] | No
     projects = filter_projects(by.account, tags=tags, q=filters.q, status=filters.status or "",
                                responsible_id=filters.responsible_id, company_id=filters.company_id,
                                person_id=filters.person_id, date_from=filters.date_from,
-                               date_to=filters.date_to, order=filters.order)
+                               date_to=filters.date_to, order=filters.order, custom=custom)
     if filters.updated_since is not None:
         projects = projects.filter(record__updated_at__gte=aware(filters.updated_since,
                                                                  ["query", "updated_since"]))
@@ -166,7 +176,7 @@ def _filtered(by: Membership, filters: ProjectFilters) -> QuerySet[Project] | No
 def export_projects(request: HttpRequest, filters: Query[ProjectFilters],
                     params: Query[exports.ExportParams]) -> HttpResponseBase:
     by = membership(request)
-    return exports.export_list(by, Kind.PROJECT, _filtered(by, filters), params)
+    return exports.export_list(by, Kind.PROJECT, _filtered(by, filters, custom_conditions(request)), params)
 
 
 @router.post("", response={201: ProjectOut, 422: InvalidInputOut}, summary="Create a project",

@@ -8,53 +8,42 @@ LIMIT per_page + 1 instead of counting the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Prefetch, Q, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
-from kontor.records.models import Kind, RecordTag, Tag
+from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import (
+    MAX_PAGE,
+    MAX_WORDS,
+    CustomFilter,
+    RecordFilters,
+    filter_records,
+    positive_int,
+    records_with_all_tags,
+)
+from kontor.records.models import Kind, Tag
+
+__all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "filter_companies", "filter_people", "page_of",
+           "records_with_all_tags", "with_row_data"]
 
 ORDERS = ("name", "-updated_at")
 PER_PAGE = 50
-# Offset paging stays cheap on the sort indexes up to here; further back, a filter finds faster.
-MAX_PAGE = 200
-MAX_WORDS = 6
 
 T = TypeVar("T")
 
 
-def _tag_names(tags: Iterable[str]) -> set[str]:
-    return {" ".join(name.split()).lower() for name in tags if name and name.strip()}
-
-
-def records_with_all_tags(account: Account, tags: Iterable[str]) -> QuerySet[Any]:
-    """Ids of the records that carry every one of the named tags (case-insensitive), as a subquery:
-
-        SELECT record_id FROM recordtag WHERE tag_id IN (tags of the account with these names)
-        GROUP BY record_id HAVING COUNT(*) = number of names
-
-    An unknown name can never be counted, so it matches nothing, as a tag nobody carries should."""
-    names = _tag_names(tags)
-    tag_ids = Tag.objects.annotate(lower_name=Lower("name")).filter(account=account, lower_name__in=names)
-    return (RecordTag.objects.filter(tag_id__in=tag_ids.values("pk")).values("record_id")
-            .annotate(matched=Count("tag_id")).filter(matched=len(names)).values("record_id"))
-
-
 def _common_filters(items: QuerySet, account: Account, kind: str, tags: Sequence[str],
-                    responsible_id: int | None, order: str) -> QuerySet:
+                    responsible_id: int | None, order: str, custom: Sequence[CustomFilter] = ()) -> QuerySet:
     # record__account and record__kind repeat what the kind's table already says, so that the
     # database can walk the (account, kind, updated_at) and (account, kind, responsible) indexes.
     items = items.filter(account=account, record__account=account, record__kind=kind,
                          record__deleted_at__isnull=True)
-    if responsible_id is not None:
-        items = items.filter(record__responsible_id=responsible_id)
-    if _tag_names(tags):
-        items = items.filter(record_id__in=records_with_all_tags(account, tags))
+    items = filter_records(items, account, kind, tags=tags, responsible_id=responsible_id, custom=custom)
     if order == "-updated_at":
         return items.order_by("-record__updated_at", "-record__id")
     return items.order_by("sort_name", "record_id")
@@ -62,26 +51,27 @@ def _common_filters(items: QuerySet, account: Account, kind: str, tags: Sequence
 
 def filter_people(account: Account, *, tags: Sequence[str] = (), q: str = "",
                   responsible_id: int | None = None, order: str = "name",
-                  company_id: int | None = None) -> QuerySet[Person]:
+                  company_id: int | None = None, custom: Sequence[CustomFilter] = ()) -> QuerySet[Person]:
     """Live people of the account: carrying all `tags`, each word of `q` in the first or last name,
-    with that responsible user, working (now or formerly) at that company; sorted by `order`
-    ("name" or "-updated_at")."""
+    with that responsible user, working (now or formerly) at that company, meeting the `custom`
+    field conditions; sorted by `order` ("name" or "-updated_at")."""
     people = Person.objects.all()
     for word in q.split()[:MAX_WORDS]:
         people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if company_id is not None:
         staff = Position.objects.filter(company_id=company_id).values("person_id")
         people = people.filter(record_id__in=staff)
-    return _common_filters(people, account, Kind.PERSON, tags, responsible_id, order)
+    return _common_filters(people, account, Kind.PERSON, tags, responsible_id, order, custom)
 
 
 def filter_companies(account: Account, *, tags: Sequence[str] = (), q: str = "",
-                     responsible_id: int | None = None, order: str = "name") -> QuerySet[Company]:
+                     responsible_id: int | None = None, order: str = "name",
+                     custom: Sequence[CustomFilter] = ()) -> QuerySet[Company]:
     """Live companies of the account, filtered and sorted like `filter_people`; `q` matches the name."""
     companies = Company.objects.all()
     for word in q.split()[:MAX_WORDS]:
         companies = companies.filter(name__icontains=word)
-    return _common_filters(companies, account, Kind.COMPANY, tags, responsible_id, order)
+    return _common_filters(companies, account, Kind.COMPANY, tags, responsible_id, order, custom)
 
 
 _LIST_DETAIL_KINDS = [DetailKind.EMAIL, DetailKind.PHONE, DetailKind.MOBILE]
@@ -95,10 +85,13 @@ def _common_row_data() -> list[Prefetch]:
     ]
 
 
-def with_row_data(items: QuerySet) -> QuerySet:
+def with_row_data(items: QuerySet, *, custom_values: bool = False) -> QuerySet:
     """What a list row shows, in a fixed number of queries whatever the page size: the record,
-    e-mail and phone numbers, tags, and for people the primary job, for companies the first address."""
+    e-mail and phone numbers, tags, and for people the primary job, for companies the first address;
+    with `custom_values` (a custom field shown as a column) the records' custom values."""
     items = items.select_related("record").prefetch_related(*_common_row_data())
+    if custom_values:
+        items = items.prefetch_related(values_prefetch())
     if items.model is Person:
         return items.prefetch_related(Prefetch(
             "positions", Position.objects.filter(is_primary=True, company__record__deleted_at__isnull=True)
@@ -108,42 +101,27 @@ def with_row_data(items: QuerySet) -> QuerySet:
 
 
 @dataclass
-class ListFilters:
-    """The filters of a list page, read from its query string (so every filtered list is a link)."""
+class ListFilters(RecordFilters):
+    """The filters of the people and company lists: the shared ones, and for people a company."""
 
-    tags: list[str] = field(default_factory=list)
-    q: str = ""
-    responsible_id: int | None = None
-    order: str = "name"
-    page: int = 1
     company_id: int | None = None
 
     @classmethod
-    def from_query(cls, query: Mapping, current_user_id: int | None = None) -> ListFilters:
-        getlist = getattr(query, "getlist", lambda key: [query[key]] if key in query else [])
-        tags = list(dict.fromkeys(" ".join(t.split()) for t in getlist("tag") if t.strip()))[:20]
-        responsible = query.get("responsible", "")
-        order = str(query.get("order") or "")
-        return cls(
-            tags=tags,
-            q=" ".join(str(query.get("q", "")).split())[:200],
-            responsible_id=current_user_id if responsible == "me" else _positive_int(responsible),
-            order=order if order in ORDERS else "name",
-            page=min(max(_positive_int(query.get("page")) or 1, 1), MAX_PAGE),
-            company_id=_positive_int(query.get("company")),
-        )
+    def own_fields(cls, query: Mapping) -> dict[str, Any]:
+        return {"company_id": positive_int(query.get("company"))}
 
     @property
-    def is_filtered(self) -> bool:
-        return bool(self.tags or self.q or self.responsible_id or self.company_id)
+    def has_own_filters(self) -> bool:
+        return bool(self.company_id)
 
-
-def _positive_int(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
+    def apply(self, account: Account, kind: str) -> QuerySet[Any]:
+        """The people or companies these filters select, sorted."""
+        if kind == Kind.PERSON:
+            return filter_people(account, tags=self.tags, q=self.q, order=self.order,
+                                 responsible_id=self.responsible_id, company_id=self.company_id,
+                                 custom=self.custom)
+        return filter_companies(account, tags=self.tags, q=self.q, order=self.order,
+                                responsible_id=self.responsible_id, custom=self.custom)
 
 
 @dataclass

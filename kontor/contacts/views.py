@@ -27,11 +27,12 @@ from kontor.accounts.models import Membership
 from kontor.contacts import actions
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
 from kontor.contacts.models import Company, Person, Position
-from kontor.contacts.queries import ListFilters, filter_companies, filter_people, page_of, with_row_data
+from kontor.contacts.queries import ListFilters, filter_companies, page_of, with_row_data
 from kontor.history.actions import timeline
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, require
 from kontor.records.actions import StaleEdit
+from kontor.records.filters import chosen_column, custom_filter_fields
 from kontor.records.models import Kind
 
 COMPANY_PEOPLE_SHOWN = 100
@@ -62,15 +63,11 @@ def _membership(request: HttpRequest) -> Membership:
 def _list(request: HttpRequest, area: Area) -> HttpResponse:
     membership = _membership(request)
     filters = ListFilters.from_query(request.GET, current_user_id=membership.user.pk)
-    items: QuerySet[Any]
-    if area.is_person:
-        items = filter_people(membership.account, tags=filters.tags, q=filters.q, order=filters.order,
-                              responsible_id=filters.responsible_id, company_id=filters.company_id)
-    else:
-        items = filter_companies(membership.account, tags=filters.tags, q=filters.q, order=filters.order,
-                                 responsible_id=filters.responsible_id)
-    context: dict[str, Any] = {"area": area, "filters": filters,
-                               "page": page_of(with_row_data(items), filters.page),
+    items: QuerySet[Any] = filters.apply(membership.account, area.kind)
+    column = chosen_column(membership.account, area.kind, request.GET)
+    context: dict[str, Any] = {"area": area, "filters": filters, "column": column,
+                               "page": page_of(with_row_data(items, custom_values=column is not None),
+                                               filters.page),
                                "responsible": request.GET.get("responsible", "")}
     page = context["page"]
     context["is_empty"] = not page.items and not page.has_previous and not filters.is_filtered
@@ -78,6 +75,7 @@ def _list(request: HttpRequest, area: Area) -> HttpResponse:
     if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
         return render(request, template + "#results", context)
     context["tag_filter"] = _tag_filter(membership, area.kind, filters.tags)
+    context["custom_filter"] = custom_filter_fields(membership.account, area.kind, filters.custom)
     context["colleagues"] = Membership.objects.active().filter(account=membership.account).select_related(
         "user").order_by("user__name")
     if filters.company_id:

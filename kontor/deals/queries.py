@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Company
-from kontor.contacts.queries import MAX_PAGE, MAX_WORDS, records_with_all_tags
 from kontor.deals.models import Deal, DealState
 from kontor.records.actions import tag_counts
+from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import (
+    MAX_WORDS,
+    CustomFilter,
+    RecordFilters,
+    date_range,
+    filter_records,
+    one_line,
+    positive_int,
+)
 from kontor.records.models import Kind, Record, Tag
 
 ORDERS = ("target_date", "-target_date", "-value", "value", "name", "-updated_at")
@@ -28,11 +37,12 @@ STATES = tuple(DealState.values)
 def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", state: str = "",
                  responsible_id: int | None = None, company_id: int | None = None, company_name: str = "",
                  person_id: int | None = None, target_from: dt.date | None = None,
-                 target_to: dt.date | None = None, order: str = "target_date") -> QuerySet[Deal]:
+                 target_to: dt.date | None = None, order: str = "target_date",
+                 custom: Sequence[CustomFilter] = ()) -> QuerySet[Deal]:
     """Live deals of the account: carrying all `tags`, each word of `q` in the deal's or its
     company's name, in that state (open, won, lost), with that responsible user, for that company
     (by id, or by a part of its name), with that contact person, with a target date in the range
-    (both ends included); sorted by `order` (see ORDERS)."""
+    (both ends included), meeting the `custom` field conditions; sorted by `order` (see ORDERS)."""
     # Deals in the trash are left out by their ids (a short list, found on the record_trash index)
     # rather than by joining every deal's record: the chart sums thousands of deals, and the join
     # would triple its cost. Sorting by recently changed and the responsible filter read the record.
@@ -45,8 +55,6 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
         deals = deals.filter(Q(name__icontains=word) | Q(company__name__icontains=word))
     if state in STATES:
         deals = deals.filter(state=state)
-    if responsible_id is not None:
-        deals = deals.filter(record__responsible_id=responsible_id)
     if company_id is not None:
         deals = deals.filter(company_id=company_id)
     elif company_name:
@@ -57,8 +65,7 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
         deals = deals.filter(target_date__gte=target_from)
     if target_to is not None:
         deals = deals.filter(target_date__lte=target_to)
-    if any(name.strip() for name in tags):
-        deals = deals.filter(record_id__in=records_with_all_tags(account, tags))
+    deals = filter_records(deals, account, Kind.DEAL, tags=tags, responsible_id=responsible_id, custom=custom)
     return sort_deals(deals, order)
 
 
@@ -92,53 +99,43 @@ def sort_deals(deals: QuerySet[Deal], order: str) -> QuerySet[Deal]:
     return deals.order_by(F("target_date").asc(nulls_last=True), "record_id")
 
 
-def with_row_data(deals: QuerySet[Deal]) -> QuerySet[Deal]:
-    """What a list row shows, in a fixed number of queries whatever the page size."""
-    return deals.select_related("record", "record__responsible", "company__record").prefetch_related(
+def with_row_data(deals: QuerySet[Deal], *, custom_values: bool = False) -> QuerySet[Deal]:
+    """What a list row shows, in a fixed number of queries whatever the page size (and the custom
+    values when a custom field is shown as a column)."""
+    deals = deals.select_related("record", "record__responsible", "company__record").prefetch_related(
         Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="tag_list"))
+    return deals.prefetch_related(values_prefetch()) if custom_values else deals
 
 
 @dataclass
-class DealFilters:
+class DealFilters(RecordFilters):
     """The filters of the deals page, read from its query string (so every filtered view is a link)."""
 
-    tags: list[str] = field(default_factory=list)
-    q: str = ""
+    ORDERS: ClassVar[tuple[str, ...]] = ORDERS
+    DEFAULT_ORDER: ClassVar[str] = "target_date"
+
     state: str = ""
-    responsible_id: int | None = None
     company_id: int | None = None
     company_name: str = ""
     person_id: int | None = None
     target_from: dt.date | None = None
     target_to: dt.date | None = None
-    order: str = "target_date"
-    page: int = 1
 
     @classmethod
-    def from_query(cls, query: Mapping, current_user_id: int | None = None) -> DealFilters:
-        getlist = getattr(query, "getlist", lambda key: [query[key]] if key in query else [])
-        tags = list(dict.fromkeys(" ".join(t.split()) for t in getlist("tag") if t.strip()))[:20]
-        responsible = query.get("responsible", "")
-        target_from, target_to = _date(query.get("target_from")), _date(query.get("target_to"))
-        if target_from and target_to and target_to < target_from:
-            target_from, target_to = target_to, target_from
-        return cls(
-            tags=tags,
-            q=" ".join(str(query.get("q", "")).split())[:200],
-            state=str(query.get("state") or "") if query.get("state") in STATES else "",
-            responsible_id=current_user_id if responsible == "me" else positive_int(responsible),
-            company_id=positive_int(query.get("company")),
-            company_name=" ".join(str(query.get("company_name", "")).split())[:200],
-            person_id=positive_int(query.get("person")),
-            target_from=target_from, target_to=target_to,
-            order=str(query.get("order") or "") if query.get("order") in ORDERS else "target_date",
-            page=min(max(positive_int(query.get("page")) or 1, 1), MAX_PAGE),
-        )
+    def own_fields(cls, query: Mapping) -> dict[str, Any]:
+        target_from, target_to = date_range(query.get("target_from"), query.get("target_to"))
+        return {
+            "state": str(query.get("state") or "") if query.get("state") in STATES else "",
+            "company_id": positive_int(query.get("company")),
+            "company_name": one_line(query.get("company_name", "")),
+            "person_id": positive_int(query.get("person")),
+            "target_from": target_from, "target_to": target_to,
+        }
 
     @property
-    def is_filtered(self) -> bool:
-        return bool(self.tags or self.q or self.state or self.responsible_id or self.company_id
-                    or self.company_name or self.person_id or self.target_from or self.target_to)
+    def has_own_filters(self) -> bool:
+        return bool(self.state or self.company_id or self.company_name or self.person_id or self.target_from
+                    or self.target_to)
 
     def apply(self, account: Account) -> QuerySet[Deal]:
         """The deals these filters select, sorted."""
@@ -153,19 +150,4 @@ class DealFilters:
         return filter_deals(account, tags=self.tags, q=self.q, state=self.state,
                             responsible_id=self.responsible_id, company_id=company_id,
                             company_name=company_name, person_id=self.person_id, target_from=self.target_from,
-                            target_to=self.target_to, order=self.order)
-
-
-def positive_int(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
-
-
-def _date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
+                            target_to=self.target_to, order=self.order, custom=self.custom)

@@ -39,6 +39,7 @@ from kontor.deals.queries import DealFilters, tag_filter, with_row_data
 from kontor.history.actions import timeline
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
+from kontor.records.filters import chosen_column, custom_filter_fields
 from kontor.records.models import Kind
 
 
@@ -59,8 +60,10 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     currency = request.GET.get("currency", "")
     currency = currency if is_currency(currency) else membership.account.currency
     result = forecast(deals, first, last, currency, timezone.get_current_timezone())
+    column = chosen_column(membership.account, Kind.DEAL, request.GET)
     context: dict[str, Any] = {
-        "filters": filters, "page": page_of(with_row_data(deals), filters.page),
+        "filters": filters, "column": column,
+        "page": page_of(with_row_data(deals, custom_values=column is not None), filters.page),
         "chart": build_chart(result, today),
         "range_error": range_error, "currency": currency, "responsible": request.GET.get("responsible", ""),
     }
@@ -77,6 +80,7 @@ def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any
                      .values_list("currency", flat=True).distinct())
     return {
         "tag_filter": tag_filter(account, Kind.DEAL, filters.tags),
+        "custom_filter": custom_filter_fields(account, Kind.DEAL, filters.custom),
         "currencies": sorted(currencies | {account.currency}),
         "colleagues": Membership.objects.active().filter(account=account).select_related("user")
         .order_by("user__name"),

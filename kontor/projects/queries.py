@@ -5,19 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
 from kontor.contacts.models import Company
-from kontor.contacts.queries import MAX_PAGE, MAX_WORDS, records_with_all_tags
-from kontor.deals.queries import positive_int, trashed_records
+from kontor.deals.queries import trashed_records
 from kontor.files.queries import prefetch_entry_files
 from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.history.models import Entry, EntryLink
 from kontor.projects.models import Project, ProjectStatus
+from kontor.records.custom_fields import values_prefetch
+from kontor.records.filters import (
+    MAX_WORDS,
+    CustomFilter,
+    RecordFilters,
+    date_range,
+    filter_records,
+    one_line,
+    positive_int,
+)
 from kontor.records.models import Kind, Record, Tag
 
 ORDERS = ("name", "start_date", "-start_date", "status", "-updated_at")
@@ -27,12 +37,13 @@ STATUSES = tuple(ProjectStatus.values)
 def filter_projects(account: Account, *, tags: Sequence[str] = (), q: str = "", status: str = "",
                     responsible_id: int | None = None, company_id: int | None = None, company_name: str = "",
                     person_id: int | None = None, date_from: dt.date | None = None,
-                    date_to: dt.date | None = None, order: str = "name") -> QuerySet[Project]:
+                    date_to: dt.date | None = None, order: str = "name",
+                    custom: Sequence[CustomFilter] = ()) -> QuerySet[Project]:
     """Live projects of the account: carrying all `tags`, each word of `q` in the project's or its
     company's name, in that status, with that responsible user, for that company (by id or by a
     part of its name), with that person, running at some time between `date_from` and `date_to`
-    (a project without an end runs on; one without a start is left out by a date filter);
-    sorted by `order` (see ORDERS)."""
+    (a project without an end runs on; one without a start is left out by a date filter),
+    meeting the `custom` field conditions; sorted by `order` (see ORDERS)."""
     projects = Project.objects.filter(account=account).exclude(record_id__in=trashed_records(account))
     if order == "-updated_at" or responsible_id is not None:
         projects = projects.filter(record__account=account, record__kind=Kind.PROJECT)
@@ -40,8 +51,6 @@ def filter_projects(account: Account, *, tags: Sequence[str] = (), q: str = "", 
         projects = projects.filter(Q(name__icontains=word) | Q(company__name__icontains=word))
     if status in STATUSES:
         projects = projects.filter(status=status)
-    if responsible_id is not None:
-        projects = projects.filter(record__responsible_id=responsible_id)
     if company_id is not None:
         projects = projects.filter(company_id=company_id)
     elif company_name:
@@ -53,8 +62,8 @@ def filter_projects(account: Account, *, tags: Sequence[str] = (), q: str = "", 
     if date_from is not None:
         runs_on = Q(end_date__isnull=True, start_date__isnull=False)
         projects = projects.filter(Q(end_date__gte=date_from) | runs_on)
-    if any(name.strip() for name in tags):
-        projects = projects.filter(record_id__in=records_with_all_tags(account, tags))
+    projects = filter_records(projects, account, Kind.PROJECT, tags=tags, responsible_id=responsible_id,
+                              custom=custom)
     return sort_projects(projects, order)
 
 
@@ -71,52 +80,41 @@ def sort_projects(projects: QuerySet[Project], order: str) -> QuerySet[Project]:
     return projects.order_by("sort_name", "record_id")
 
 
-def with_row_data(projects: QuerySet[Project]) -> QuerySet[Project]:
-    return projects.select_related("record", "record__responsible", "company__record").prefetch_related(
+def with_row_data(projects: QuerySet[Project], *, custom_values: bool = False) -> QuerySet[Project]:
+    projects = projects.select_related("record", "record__responsible", "company__record").prefetch_related(
         Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="tag_list"))
+    return projects.prefetch_related(values_prefetch()) if custom_values else projects
 
 
 @dataclass
-class ProjectFilters:
+class ProjectFilters(RecordFilters):
     """The filters of the projects page, read from its query string."""
 
-    tags: list[str] = field(default_factory=list)
-    q: str = ""
+    ORDERS: ClassVar[tuple[str, ...]] = ORDERS
+    DEFAULT_ORDER: ClassVar[str] = "name"
+
     status: str = ""
-    responsible_id: int | None = None
     company_id: int | None = None
     company_name: str = ""
     person_id: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    order: str = "name"
-    page: int = 1
 
     @classmethod
-    def from_query(cls, query: Mapping, current_user_id: int | None = None) -> ProjectFilters:
-        getlist = getattr(query, "getlist", lambda key: [query[key]] if key in query else [])
-        tags = list(dict.fromkeys(" ".join(t.split()) for t in getlist("tag") if t.strip()))[:20]
-        responsible = query.get("responsible", "")
-        date_from, date_to = _date(query.get("date_from")), _date(query.get("date_to"))
-        if date_from and date_to and date_to < date_from:
-            date_from, date_to = date_to, date_from
-        return cls(
-            tags=tags,
-            q=" ".join(str(query.get("q", "")).split())[:200],
-            status=str(query.get("status") or "") if query.get("status") in STATUSES else "",
-            responsible_id=current_user_id if responsible == "me" else positive_int(responsible),
-            company_id=positive_int(query.get("company")),
-            company_name=" ".join(str(query.get("company_name", "")).split())[:200],
-            person_id=positive_int(query.get("person")),
-            date_from=date_from, date_to=date_to,
-            order=str(query.get("order") or "") if query.get("order") in ORDERS else "name",
-            page=min(max(positive_int(query.get("page")) or 1, 1), MAX_PAGE),
-        )
+    def own_fields(cls, query: Mapping) -> dict[str, Any]:
+        date_from, date_to = date_range(query.get("date_from"), query.get("date_to"))
+        return {
+            "status": str(query.get("status") or "") if query.get("status") in STATUSES else "",
+            "company_id": positive_int(query.get("company")),
+            "company_name": one_line(query.get("company_name", "")),
+            "person_id": positive_int(query.get("person")),
+            "date_from": date_from, "date_to": date_to,
+        }
 
     @property
-    def is_filtered(self) -> bool:
-        return bool(self.tags or self.q or self.status or self.responsible_id or self.company_id
-                    or self.company_name or self.person_id or self.date_from or self.date_to)
+    def has_own_filters(self) -> bool:
+        return bool(self.status or self.company_id or self.company_name or self.person_id or self.date_from
+                    or self.date_to)
 
     def apply(self, account: Account) -> QuerySet[Project]:
         company_id, company_name = self.company_id, self.company_name
@@ -128,14 +126,7 @@ class ProjectFilters:
         return filter_projects(account, tags=self.tags, q=self.q, status=self.status,
                                responsible_id=self.responsible_id, company_id=company_id,
                                company_name=company_name, person_id=self.person_id, date_from=self.date_from,
-                               date_to=self.date_to, order=self.order)
-
-
-def _date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
+                               date_to=self.date_to, order=self.order, custom=self.custom)
 
 
 def history_records(project: Project) -> list[Record]:

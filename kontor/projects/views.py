@@ -26,6 +26,7 @@ from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
 from kontor.records.access import access_deal, access_project, require
+from kontor.records.filters import chosen_column, custom_filter_fields
 from kontor.records.models import Kind
 
 
@@ -38,14 +39,17 @@ def _membership(request: HttpRequest) -> Membership:
 def project_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     filters = ProjectFilters.from_query(request.GET, current_user_id=membership.user.pk)
-    projects = with_row_data(filters.apply(membership.account))
+    column = chosen_column(membership.account, Kind.PROJECT, request.GET)
+    projects = with_row_data(filters.apply(membership.account), custom_values=column is not None)
     context: dict[str, Any] = {"filters": filters, "responsible": request.GET.get("responsible", ""),
+                               "column": column,
                                "page": page_of(projects, filters.page)}
     if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
         return render(request, "projects/list.html#results", context)
     account = membership.account
     context.update(
         tag_filter=tag_filter(account, Kind.PROJECT, filters.tags), statuses=ProjectStatus.choices,
+        custom_filter=custom_filter_fields(account, Kind.PROJECT, filters.custom),
         colleagues=Membership.objects.active().filter(account=account).select_related("user")
         .order_by("user__name"),
         company_filter=Company.objects.filter(account=account, pk=filters.company_id).first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kontor.contacts import actions as contact_actions
@@ -117,3 +119,55 @@ def test_deals_projects_and_companies_carry_custom_fields_too(api, alice):
         assert response.json()["custom_fields"] == {"quelle": "Messe"}
         listed = api(alice).get(path).json()["items"]
         assert listed[0]["custom_fields"] == {"quelle": "Messe"}
+
+
+# -- list filters ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def listed(alice, fields):
+    for name, number, size, tags in (("Adler", "K-4711", 182, ["Kunde"]), ("Berger", "K-4712", 170, ["Kunde"]),
+                                     ("Clausen", "X-1", 190, [])):
+        person = contact_actions.create_person(alice.membership, {"last_name": name}, tags=tags)
+        custom_fields.set_custom_values(person.record, alice.membership,
+                                        {fields["number"]: number, fields["size"]: size})
+
+
+def listed_names(client, params) -> list[str]:
+    response = client.get("/people", params)
+    assert response.status_code == 200
+    return [person["last_name"] for person in response.json()["items"]]
+
+
+def test_people_are_filtered_by_custom_fields_with_tags(api, alice, listed):
+    client = api(alice)
+    assert listed_names(client, {"custom.kundennummer": "K-4711"}) == ["Adler"]
+    assert listed_names(client, {"custom.kundennummer.contains": "471", "tag": "Kunde"}) == ["Adler", "Berger"]
+    assert listed_names(client, {"custom.groesse.gt": "171", "custom.groesse.lt": "185"}) == ["Adler"]
+    assert listed_names(client, {"custom.groesse.gt": "171", "tag": "Kunde"}) == ["Adler"]
+
+
+def test_another_accounts_keys_filter_nothing_and_leak_nothing(api, oscar, listed):
+    contact_actions.create_person(oscar.membership, {"last_name": "Ort"})
+    assert listed_names(api(oscar), {"custom.kundennummer": "K-4711"}) == ["Ort"]
+
+
+def test_every_list_endpoint_filters_by_custom_fields(api, alice):
+    for kind, path, made in (("company", "/companies", "name"), ("deal", "/deals", "name"),
+                             ("project", "/projects", "name")):
+        field = custom_fields.create_custom_field(alice.membership, kind, "Quelle", FieldType.TEXT)
+        client = api(alice)
+        for value in ("Messe", "Web"):
+            response = client.post(path, {made: f"{kind} {value}", "custom_fields": {"quelle": value}})
+            assert response.status_code == 201
+        found = client.get(path, {"custom.quelle": "messe"}).json()["items"]
+        assert [item["name"] for item in found] == [f"{kind} Messe"], field.key
+
+
+def test_the_forecast_follows_custom_filters(api, alice):
+    custom_fields.create_custom_field(alice.membership, "deal", "Quelle", FieldType.TEXT)
+    client = api(alice)
+    for value, amount in (("Messe", 1000), ("Web", 500)):
+        client.post("/deals", {"name": value, "value": amount, "state": "won",
+                               "target_date": dt.date.today().isoformat(), "custom_fields": {"quelle": value}})
+    body = client.get("/deals/forecast", {"custom.quelle": "Web"}).json()
+    assert sum(float(month["won"]) for month in body["months"]) == 500

@@ -1,0 +1,267 @@
+"""The list filters of people, companies, deals and projects, written once.
+
+Every list (page, chart, export, API) reads its filters from the query string, so that a filtered
+list is a link. What all four kinds share lives here: tags, the words of `q`, the responsible
+user, the sort order, the page, and custom fields; each kind's filter class adds its own fields
+(`own_fields`) and its queries apply them.
+
+Custom-field filters in the query string (the API uses the same names):
+
+    custom.<key>=v            equals (select: is; repeat it for "is one of"; yes/no: true/false)
+    custom.<key>.contains=v   text contains (case-insensitive)
+    custom.<key>.gt=v         number greater than, date after
+    custom.<key>.lt=v         number less than, date before
+
+Each is one `record_id IN (SELECT record_id FROM customvalue WHERE field_id = ? AND value ...)`
+over the (field, value, record) indexes. A key the account does not have filters nothing, so
+another account's keys neither match nor reveal anything; a value that does not fit the field's
+type (a word for a number) matches nothing, as an unknown tag does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
+
+from kontor.accounts.models import Account
+from kontor.records.custom_fields import clean_value
+from kontor.records.models import CustomField, CustomValue, FieldType, RecordTag, Tag
+
+# Offset paging stays cheap on the sort indexes up to here; further back, a filter finds faster.
+MAX_PAGE = 200
+MAX_WORDS = 6
+MAX_TAGS = 20
+MAX_CUSTOM_FILTERS = 20
+CUSTOM_PREFIX = "custom."
+CUSTOM_OPERATORS = ("eq", "contains", "gt", "lt")
+_COLUMNS: dict[str, str] = {FieldType.NUMBER: "number_value", FieldType.DATE: "date_value",
+                            FieldType.BOOLEAN: "bool_value", FieldType.LONG_TEXT: "long_text_value"}
+
+Items = TypeVar("Items", bound=QuerySet)
+
+
+# -- reading the query string -------------------------------------------------------------------------
+
+def getlist(query: Mapping, key: str) -> list[Any]:
+    """All values of a key, from a QueryDict or a plain dict."""
+    if hasattr(query, "getlist"):
+        return list(query.getlist(key))
+    return [query[key]] if key in query else []
+
+
+def positive_int(value: object) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def parse_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def date_range(first: object, last: object) -> tuple[dt.date | None, dt.date | None]:
+    """Two dates from the query string, in order (a range typed backwards is turned round)."""
+    start, end = parse_date(first), parse_date(last)
+    if start and end and end < start:
+        return end, start
+    return start, end
+
+
+def one_line(value: object, limit: int = 200) -> str:
+    return " ".join(str(value or "").split())[:limit]
+
+
+def tag_names(query: Mapping) -> list[str]:
+    return list(dict.fromkeys(" ".join(t.split()) for t in getlist(query, "tag") if t.strip()))[:MAX_TAGS]
+
+
+@dataclass(frozen=True)
+class CustomFilter:
+    """One condition on a custom field, as the query string gave it (not yet checked)."""
+
+    key: str
+    operator: str  # one of CUSTOM_OPERATORS
+    values: tuple[str, ...]
+
+    @property
+    def param(self) -> str:
+        return CUSTOM_PREFIX + self.key + ("" if self.operator == "eq" else f".{self.operator}")
+
+
+def custom_filters(query: Mapping) -> list[CustomFilter]:
+    """The `custom.<key>[.op]` conditions of a query string; blank values are left out (an empty
+    input of the side column means no condition)."""
+    found: list[CustomFilter] = []
+    for param in list(query.keys()):
+        if not str(param).startswith(CUSTOM_PREFIX):
+            continue
+        key, _dot, operator = str(param)[len(CUSTOM_PREFIX):].partition(".")
+        operator = operator or "eq"
+        values = tuple(dict.fromkeys(one_line(v, 255) for v in getlist(query, param) if str(v).strip()))
+        if key and operator in CUSTOM_OPERATORS and values and len(found) < MAX_CUSTOM_FILTERS:
+            found.append(CustomFilter(key[:60], operator, values[:50]))
+    return found
+
+
+# -- the filters shared by the four kinds ---------------------------------------------------------------
+
+@dataclass
+class RecordFilters:
+    """What every list filters and sorts by; a kind's subclass adds its own fields and says its
+    sort orders. Read leniently: what does not parse is left out, never an error."""
+
+    ORDERS: ClassVar[tuple[str, ...]] = ("name", "-updated_at")
+    DEFAULT_ORDER: ClassVar[str] = "name"
+
+    tags: list[str] = field(default_factory=list)
+    q: str = ""
+    responsible_id: int | None = None
+    order: str = ""
+    page: int = 1
+    custom: list[CustomFilter] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.order not in self.ORDERS:
+            self.order = self.DEFAULT_ORDER
+
+    @classmethod
+    def from_query(cls, query: Mapping, current_user_id: int | None = None) -> Self:
+        responsible = query.get("responsible", "")
+        order = str(query.get("order") or "")
+        return cls(
+            tags=tag_names(query),
+            q=one_line(query.get("q", "")),
+            responsible_id=current_user_id if responsible == "me" else positive_int(responsible),
+            order=order,
+            page=min(max(positive_int(query.get("page")) or 1, 1), MAX_PAGE),
+            custom=custom_filters(query),
+            **cls.own_fields(query),
+        )
+
+    @classmethod
+    def own_fields(cls, query: Mapping) -> dict[str, Any]:
+        """The kind's own filters, read from the query string."""
+        return {}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.tags or self.q or self.responsible_id or self.custom or self.has_own_filters)
+
+    @property
+    def has_own_filters(self) -> bool:
+        return False
+
+
+# -- applying them ---------------------------------------------------------------------------------------
+
+def _tag_set(tags: Iterable[str]) -> set[str]:
+    return {" ".join(name.split()).lower() for name in tags if name and name.strip()}
+
+
+def records_with_all_tags(account: Account, tags: Iterable[str]) -> QuerySet[Any]:
+    """Ids of the records that carry every one of the named tags (case-insensitive), as a subquery:
+
+        SELECT record_id FROM recordtag WHERE tag_id IN (tags of the account with these names)
+        GROUP BY record_id HAVING COUNT(*) = number of names
+
+    An unknown name can never be counted, so it matches nothing, as a tag nobody carries should."""
+    names = _tag_set(tags)
+    tag_ids = Tag.objects.annotate(lower_name=Lower("name")).filter(account=account, lower_name__in=names)
+    return (RecordTag.objects.filter(tag_id__in=tag_ids.values("pk")).values("record_id")
+            .annotate(matched=Count("tag_id")).filter(matched=len(names)).values("record_id"))
+
+
+def filter_by_tags(items: Items, account: Account, tags: Sequence[str]) -> Items:
+    if _tag_set(tags):
+        return items.filter(record_id__in=records_with_all_tags(account, tags))
+    return items
+
+
+def _condition(definition: CustomField, condition: CustomFilter) -> Q | None:
+    """The lookup on CustomValue for one condition; None when a value does not fit the type."""
+    kind = definition.type
+    column = _COLUMNS.get(kind, "text_value")
+    if condition.operator == "contains":
+        if kind in (FieldType.NUMBER, FieldType.DATE, FieldType.BOOLEAN):
+            return None
+        return Q(**{f"{column}__icontains": condition.values[0]})
+    try:
+        values = [clean_value(definition, value) for value in condition.values]
+    except ValidationError:
+        return None
+    if condition.operator in ("gt", "lt"):
+        if kind not in (FieldType.NUMBER, FieldType.DATE):
+            return None
+        return Q(**{f"{column}__{condition.operator}": values[0]})
+    if kind in (FieldType.TEXT, FieldType.URL, FieldType.LONG_TEXT):
+        # Equals ignores case, as the quick search does: "k-4711" finds "K-4711".
+        return Q(**{f"{column}__iexact": values[0]})
+    if len(values) > 1:
+        return Q(**{f"{column}__in": values})
+    return Q(**{column: values[0]})
+
+
+def filter_by_custom_fields(items: Items, account: Account, kind: str,
+                            conditions: Sequence[CustomFilter]) -> Items:
+    """Records whose custom values meet every condition (see the module docstring)."""
+    if not conditions:
+        return items
+    fields = {f.key: f for f in CustomField.objects.filter(account=account, kind=kind,
+                                                           key__in=[c.key for c in conditions])}
+    for condition in conditions:
+        definition = fields.get(condition.key)
+        if definition is None:
+            continue
+        lookup = _condition(definition, condition)
+        if lookup is None:
+            return items.none()
+        matching = CustomValue.objects.filter(lookup, field=definition).values("record_id")
+        items = items.filter(record_id__in=matching)
+    return items
+
+
+def filter_records(items: Items, account: Account, kind: str, *, tags: Sequence[str] = (),
+                   responsible_id: int | None = None,
+                   custom: Sequence[CustomFilter] = ()) -> Items:
+    """The filters every kind shares, on a queryset of the kind's table (whose primary key is
+    `record_id`): all tags, the responsible user, the custom-field conditions."""
+    if responsible_id is not None:
+        items = items.filter(record__responsible_id=responsible_id)
+    items = filter_by_tags(items, account, tags)
+    return filter_by_custom_fields(items, account, kind, custom)
+
+
+# -- the side column ----------------------------------------------------------------------------------------
+
+def custom_filter_fields(account: Account, kind: str, chosen: Sequence[CustomFilter]) -> list[dict[str, Any]]:
+    """The custom fields offered in a list's side column, each with the values now chosen by
+    operator ({"eq": [...], "contains": "...", "gt": "...", "lt": "..."})."""
+    by_key: dict[str, dict[str, Any]] = {}
+    for condition in chosen:
+        entry = by_key.setdefault(condition.key, {})
+        entry[condition.operator] = list(condition.values) if condition.operator == "eq" else condition.values[0]
+    rows = []
+    for definition in CustomField.objects.filter(account=account, kind=kind).order_by("position", "pk"):
+        current = by_key.get(definition.key, {})
+        rows.append({"field": definition, "param": CUSTOM_PREFIX + definition.key, "current": current,
+                     "eq": (current.get("eq") or [""])[0], "is_active": bool(current)})
+    return rows
+
+
+def chosen_column(account: Account, kind: str, query: Mapping) -> CustomField | None:
+    """The custom field a list shows as a column (`column=<key>` in the query string), if any."""
+    key = one_line(query.get("column", ""), 60)
+    if not key:
+        return None
+    return CustomField.objects.filter(account=account, kind=kind, key=key).first()
