@@ -140,6 +140,14 @@ def _looks_like_utf8(data: bytes) -> bool:
 def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
     """Text of `data` in the labelled charset, and a short note when the label could not be trusted.
 
+    A byte order mark at the start (Windows editors write one) is not part of the text."""
+    text, note = _decode_bytes(data, charset)
+    return text.removeprefix("\ufeff"), note
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> tuple[str, str]:
+    """See decode_bytes.
+
     1. Pure ASCII needs no charset.
     2. A known label decodes strictly; a single-byte label on valid UTF-8 is a lie and UTF-8 wins.
     3. When the label is missing, unknown or wrong, UTF-8 is tried, then windows-1252, which

@@ -426,3 +426,8 @@ def test_hundreds_of_thousands_of_repeated_headers_are_read_once_each():
     parsed = parse_mail(raw)
     assert (parsed.subject, [address.email for address in parsed.to]) == ("Viele", ["anna@kunde.example"])
     assert header_recipients(raw) == ["anna@kunde.example"]
+
+
+def test_a_byte_order_mark_at_the_start_of_a_text_part_is_not_text():
+    raw = _raw("Content-Type: text/plain; charset=utf-8", b"\xef\xbb\xbfGr\xc3\xbc\xc3\x9fe")
+    assert parse_mail(raw).text == "Grüße"
