@@ -31,7 +31,7 @@ from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
 from kontor.history.models import Entry, EntryKind, EntryLink
 from kontor.records import actions as record_actions
-from kontor.records.models import Record, RecordTag, Tag, Watch
+from kontor.records.models import CustomField, CustomValue, FieldType, Kind, Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
 from kontor.tasks.models import Task, TaskType
 
@@ -118,6 +118,9 @@ class Generator:
                 f"{words.FIRST_NAMES[number]} {words.LAST_NAMES[number]}", role)
             self.users.append(membership.user)
         self.tags = [Tag.objects.create(account=self.account, name=name) for name in words.TAGS]
+        # One custom field with a value on most people, for the "tag + custom field" list case.
+        self.customer_number = CustomField.objects.create(account=self.account, kind=Kind.PERSON, key="kundennummer",
+                                                          name="Kundennummer", type=FieldType.TEXT, position=1)
 
     def _tag_rows(self, record_id: int) -> list[RecordTag]:
         # A few tags are on many records (Kunde, Lead, Berlin), most on few: a skewed distribution,
@@ -151,6 +154,7 @@ class Generator:
         heavy_done = False
         for chunk in self._chunks(self.size.people):
             records, people, details, positions, tags, watches = [], [], [], [], [], []
+            values: list[CustomValue] = []
             for _ in chunk:
                 first, last = self.random.choice(words.FIRST_NAMES), self.random.choice(words.LAST_NAMES)
                 if not heavy_done:
@@ -173,10 +177,13 @@ class Generator:
                                               company_id=self.random.choice(self.companies),
                                               job_title=self.random.choice(words.JOB_TITLES), is_primary=True))
                 tags += self._tag_rows(record.pk)
+                if self.random.random() < 0.9:
+                    values.append(CustomValue(account=self.account, field=self.customer_number, record_id=record.pk,
+                                              text_value=f"K-{record.pk:06d}"))
                 watches.append(Watch(record_id=record.pk, user_id=self.owner.user.pk))
                 self.people.append(record.pk)
             with transaction.atomic():
-                for rows in (records, people, details, positions, tags, watches):
+                for rows in (records, people, details, positions, tags, watches, values):
                     _save(rows)
         self.say(f"people: {self.size.people}")
 

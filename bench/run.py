@@ -64,6 +64,7 @@ def pages(api_key: str) -> list[Page]:
     api = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
     listed = [
         Page("people list, two tags", "/people/?tag=Kunde&tag=Lead", 100),
+        Page("people list, tag + custom field", "/people/?tag=Kunde&custom.kundennummer.contains=K-01", 100),
         Page("person page, 500 entries", f"/people/{heavy.pk if heavy else 0}/", 100),
         Page("quick search, rare term", "/search/suggest/?q=quastenb", 50, htmx=True),
         Page("quick search, common term", "/search/suggest/?q=m%C3%BCller", 50, htmx=True),
