@@ -35,7 +35,7 @@ from kontor.contacts.models import (
     Salutation,
 )
 from kontor.records.actions import TagNameError, normalize_tag_name
-from kontor.records.custom_field_forms import add_custom_fields, save_custom_fields
+from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
 from kontor.records.models import Kind
 
 StrOrPromise = str | Promise
@@ -351,6 +351,13 @@ class RecordEditor:
             field = self.record_form.fields["responsible"]
             conflicts.append(Conflict(str(field.label), _display(field, stored.record.responsible_id),
                                       _display(field, user_id)))
+        stored_custom = initial_values(stored.record)
+        for name in getattr(self.record_form, "custom_names", []):
+            field = self.record_form.fields[name]
+            mine = _display(field, field.as_input(self.record_form.cleaned_data.get(name)))  # type: ignore[attr-defined]
+            theirs = _display(field, stored_custom.get(name))
+            if mine != theirs:
+                conflicts.append(Conflict(str(field.label), theirs, mine))
         stored_rows = stored_editor.initial_rows()
         for prefix, describe in self.row_descriptions().items():
             my_rows = [describe(form.cleaned_data) for _i, form in self.rows(prefix)]

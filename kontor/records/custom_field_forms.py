@@ -25,6 +25,12 @@ class CustomValueField(forms.Field):
         self.definition = definition
         super().__init__(label=definition.name, help_text=definition.help, required=False,
                          widget=_widget(definition), **kwargs)
+        # Where the conflict list of a stale save looks up what a choice reads as ("Yes", not "True").
+        self.choices = list(getattr(self.widget, "choices", []))
+
+    def as_input(self, value: Any) -> Any:
+        """A typed value written as this input sends it."""
+        return _initial(self.definition, value)
 
     def clean(self, value: Any) -> Any:
         try:

@@ -52,6 +52,15 @@ def fields_of_account_id(account_id: int, kind: str) -> list[CustomField]:
     return list(CustomField.objects.filter(account_id=account_id, kind=kind).order_by("position", "pk"))
 
 
+def fields_by_key(account_id: int, kind: str) -> dict[str, CustomField]:
+    return {field.key: field for field in fields_of_account_id(account_id, kind)}
+
+
+def names_by_key(account_id: int, kind: str) -> dict[str, str]:
+    """{key: name} of a kind's fields, in their order: the import's extra columns ("custom:<key>")."""
+    return {field.key: field.name for field in fields_of_account_id(account_id, kind)}
+
+
 def value_of(field: CustomField, stored: CustomValue) -> Any:
     """The Python value a stored row holds for its field's type."""
     if field.type == FieldType.LONG_TEXT:
@@ -231,7 +240,11 @@ def clean_values(account: Account, kind: str, raw: Mapping[str, Any]) -> dict[Cu
     Raises one ValidationError naming every key that is unknown or whose value does not fit."""
     if not raw:
         return {}
-    fields = {field.key: field for field in fields_of(account, kind)}
+    return clean_values_by_key({field.key: field for field in fields_of(account, kind)}, raw)
+
+
+def clean_values_by_key(fields: Mapping[str, CustomField], raw: Mapping[str, Any]) -> dict[CustomField, Any]:
+    """`clean_values` with the kind's fields given (by key), for many rows at once (an import)."""
     cleaned: dict[CustomField, Any] = {}
     errors: dict[str, list[str]] = {}
     for key, value in raw.items():

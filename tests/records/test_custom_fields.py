@@ -228,3 +228,13 @@ def test_text_values_are_found_by_the_quick_search(alice, customer_number, perso
     assert "K-4711" in Document.objects.get(object_id=person.pk).text
     response = alice.client.get(reverse("search"), {"q": "4711"})
     assert "Meier" in response.content.decode()
+
+
+def test_a_stale_edit_lists_a_custom_field_the_colleague_changed(alice, bob, customer_number, person):
+    custom_fields.set_custom_values(person.record, bob.membership, {customer_number: "K-1"})
+    contact_actions.update_person(person, bob.membership, {"first_name": ""})
+    data = person_data({"last_name": "Meier", "responsible": alice.user.pk, "custom_kundennummer": "K-2"},
+                       version=1)
+    response = alice.client.post(reverse("people:edit", args=[person.pk]), data)
+    assert response.status_code == 409
+    assert [(c.label, c.stored, c.yours) for c in response.context["conflicts"]] == [("Kundennummer", "K-1", "K-2")]
