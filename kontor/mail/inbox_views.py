@@ -155,7 +155,8 @@ def file(request: HttpRequest, inbox_id: int) -> HttpResponse:
             else:
                 names = ", ".join(record.display_name for record in chosen)
                 return _done(request, item, _("Filed on %(names)s.") % {"names": names}, chosen)
-    query = " ".join(data.get("q", "").split())[:200]
+    # No NUL characters: no text column holds them, and PostgreSQL refuses a query that has one.
+    query = " ".join(data.get("q", "").replace("\x00", " ").split())[:200]
     chosen_ids = {record.pk for record in chosen}
     found = [document.record for document in search_queries.suggest(by, query, limit=12)
              if document.record is not None and document.record_id not in chosen_ids] if query else []
