@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,11 +21,10 @@ from django.utils.translation import gettext as _
 from kontor.contacts.actions import AddressData, DetailData
 from kontor.contacts.validation import clean_detail
 from kontor.transfer.columns import ADDRESS_PARTS, DETAIL_KINDS, ImportField, field_by_key
-from kontor.transfer.tables import Cell, Table
+from kontor.transfer.tables import Cell, Table, collection_paused
 from kontor.transfer.values import (
     ValueProblem,
     cell_text,
-    is_empty,
     parse_date,
     parse_gender,
     slash_order,
@@ -41,6 +41,11 @@ MAX_LENGTHS = {
     "job_title": 150, "department": 150, "street": 200, "zip": 20, "city": 100, "state": 100,
     "country": 100, "tag": 60,
 }
+
+
+# Rows worked out at a time with the cycle collector held back (see collection_paused): enough
+# to keep it from starting over and over, few enough that the caller gets rows early.
+BATCH_ROWS = 1000
 
 
 @dataclass
@@ -177,6 +182,13 @@ class _Address:
     type_text: str = ""
 
 
+# One function per mapped column, chosen once per table from its field (`_reader_for`), so a row
+# costs one call per filled cell instead of a chain of comparisons. Each gets the row being read,
+# its column, the cell, the cell as text (stripped, never empty) and the text of the column's
+# "… - Type" neighbour.
+_Reader = Callable[["_Reading", "_Column", Cell, str, str], None]
+
+
 @dataclass(frozen=True)
 class _Column:
     """A mapped column, worked out once per table rather than once per row."""
@@ -186,12 +198,40 @@ class _Column:
     label: str
     header: str
     type_index: int  # the "… - Type" neighbour, or -1
+    read: _Reader = field(default=lambda *_args: None, compare=False)
+
+
+class _Reading:
+    """One row while its cells are read, with what is settled only after the last cell."""
+
+    __slots__ = ("addresses", "birthday_parts", "full_name", "row", "table")
+
+    def __init__(self, row: ContactRow, table: _TableContext) -> None:
+        self.row = row
+        self.table = table
+        self.addresses: dict[str, _Address] = {}
+        self.birthday_parts: dict[str, tuple[str, str]] = {}
+        self.full_name = ""
+
+
+@dataclass
+class _TableContext:
+    """What holds for every row of one table: the slash order of its dates, today's date, and
+    the answers for values that repeat from row to row ("Herr", "Frau", "Kunde; Messe")."""
+
+    order: str | None
+    today: datetime.date
+    salutations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tags: dict[str, list[str]] = field(default_factory=dict)
 
 
 def rows_from_table(table: Table, mapping: Sequence[str | None], kind: str,
                     custom_fields: dict[str, str] | None = None) -> Iterator[ContactRow]:
     """One ContactRow per data row with any mapped value (rows with nothing mapped are skipped
-    silently), in file order, numbered like the file."""
+    silently), in file order, numbered like the file.
+
+    Unmapped columns are never looked at: the mapped cells of a row are taken in one step
+    (itemgetter) and each goes to the reader its column was given when the table was opened."""
     fields = field_by_key(kind, custom_fields)
     type_columns = _type_columns(table.header)
     columns = []
@@ -199,66 +239,181 @@ def rows_from_table(table: Table, mapping: Sequence[str | None], kind: str,
         if key and index < len(table.header) and (key in fields or key.startswith("custom:")):
             base, _colon, label = key.partition(":")
             columns.append(_Column(index, base, label or "work", table.header[index] or f"#{index + 1}",
-                                   type_columns.get(index, -1)))
+                                   type_columns.get(index, -1), _reader_for(base)))
+    if not columns:
+        return
     birthday_columns = [column.index for column in columns if column.base == "birthday"]
     order = slash_order(row[index] for row in table.rows for index in birthday_columns) if birthday_columns else None
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        if all(is_empty(cells[column.index]) for column in columns):
-            continue
-        yield _row_from_cells(number, cells, columns, kind, fields, order)
+    context = _TableContext(order=order, today=datetime.date.today())
+    indices = [column.index for column in columns]
+    mapped_cells = itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
+    numbers, lines = table.row_numbers, table.rows
+    for start in range(0, len(lines), BATCH_ROWS):
+        with collection_paused():
+            batch = [_row_from_cells(number, cells, mapped_cells(cells), columns, kind, fields, context)
+                     for number, cells in zip(numbers[start:start + BATCH_ROWS], lines[start:start + BATCH_ROWS],
+                                              strict=True)]
+        yield from (row for row in batch if row is not None)
 
 
-def _row_from_cells(number: int, cells: list[Cell], columns: list[_Column], kind: str,
-                    fields: dict[str, ImportField], order: str | None) -> ContactRow:
-    row = _new_row(number, kind)
-    addresses: dict[str, _Address] = {}
-    birthday_parts: dict[str, tuple[str, str]] = {}
-    full_name = ""
-    for column in columns:
-        cell = cells[column.index]
-        if cell is None or (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
+def _row_from_cells(number: int, cells: list[Cell], mapped: Sequence[Cell], columns: list[_Column], kind: str,
+                    fields: dict[str, ImportField], context: _TableContext) -> ContactRow | None:
+    """The row of one line of the table, or None when none of its mapped cells holds anything."""
+    reading: _Reading | None = None
+    for column, cell in zip(columns, mapped, strict=True):
+        if cell is None:
             continue
-        base, label, header = column.base, column.label, column.header
-        text = cell.strip() if cell.__class__ is str else cell_text(cell)  # type: ignore[union-attr]
+        if cell.__class__ is str:
+            text = cell.strip()  # type: ignore[union-attr]
+            if not text:
+                continue
+        else:
+            text = cell_text(cell)
+        if reading is None:
+            reading = _Reading(_new_row(number, kind), context)
         type_text = cell_text(cells[column.type_index]) if column.type_index >= 0 else ""
         try:
-            if base in DETAIL_KINDS:
-                if type_text:
-                    base, label = _detail_kind_and_label(base, label, type_text)
-                if base == "email":
-                    for address in _emails(text):
-                        if _is_exchange_address(address):
-                            row.warnings.append((header, _("“%(value)s” is an internal Exchange name, not an "
-                                                           "e-mail address; it was left out.") % {"value": address}))
-                        else:
-                            _add_detail(row, header, "email", address, label)
-                else:
-                    value = _phone_text(cell) if base in ("phone", "mobile", "fax") else text
-                    for part in value.split(GOOGLE_SEPARATOR):
-                        _add_detail(row, header, base, part, label)
-            elif base in ADDRESS_PARTS:
-                collected = addresses.setdefault(label, _Address())
-                collected.type_text = collected.type_text or type_text
-                if base == "street":
-                    collected.street.append(_lines(text))
-                else:
-                    collected.parts[base] = " ".join(text.split())
-            elif base == "custom":
-                row.custom[label] = text
-            else:
-                full_name = _apply_field(row, base, cell, text, header, order) or full_name
-                if base.startswith("birthday_"):
-                    birthday_parts[base] = (text, header)
+            column.read(reading, column, cell, text, type_text)
         except ValueProblem as problem:
-            row.errors.append((header, str(problem)))
-    if full_name:
-        _fill_from_full_name(row, full_name)
-    if birthday_parts:
-        _birthday_from_parts(row, birthday_parts)
-    for address_label, parts in addresses.items():
+            reading.row.errors.append((column.header, str(problem)))
+    if reading is None:
+        return None
+    row = reading.row
+    if reading.full_name:
+        _fill_from_full_name(row, reading.full_name)
+    if reading.birthday_parts:
+        _birthday_from_parts(row, reading.birthday_parts)
+    for address_label, parts in reading.addresses.items():
         _add_address(row, address_label, parts)
     _check(row, fields)
     return row
+
+
+def _reader_for(base: str) -> _Reader:
+    if base == "email":
+        return _read_email
+    if base in DETAIL_KINDS:
+        return _read_detail
+    if base in ADDRESS_PARTS:
+        return _read_street if base == "street" else _read_address_part
+    if base == "custom":
+        return _read_custom
+    return _FIELD_READERS.get(base, _read_field)
+
+
+def _read_email(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    row, label = reading.row, column.label
+    if type_text:
+        _kind, label = _detail_kind_and_label("email", label, type_text)
+    for address in _emails(text):
+        if _is_exchange_address(address):
+            row.warnings.append((column.header, _("“%(value)s” is an internal Exchange name, not an e-mail "
+                                                  "address; it was left out.") % {"value": address}))
+        else:
+            _add_detail(row, column.header, "email", address, label)
+
+
+def _read_detail(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    base, label = column.base, column.label
+    if type_text:
+        base, label = _detail_kind_and_label(base, label, type_text)
+    value = _phone_text(cell) if cell.__class__ is not str and base in ("phone", "mobile", "fax") else text
+    if GOOGLE_SEPARATOR in value:
+        for part in value.split(GOOGLE_SEPARATOR):
+            _add_detail(reading.row, column.header, base, part, label)
+    else:
+        _add_detail(reading.row, column.header, base, value, label)
+
+
+def _address(reading: _Reading, column: _Column, type_text: str) -> _Address:
+    collected = reading.addresses.get(column.label)
+    if collected is None:
+        collected = reading.addresses[column.label] = _Address()
+    collected.type_text = collected.type_text or type_text
+    return collected
+
+
+def _read_street(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    _address(reading, column, type_text).street.append(_lines(text))
+
+
+def _read_address_part(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    _address(reading, column, type_text).parts[column.base] = " ".join(text.split())
+
+
+def _read_custom(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    reading.row.custom[column.label] = text
+
+
+def _read_field(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    """Any other field, through `_apply_field`."""
+    base = column.base
+    reading.full_name = _apply_field(reading.row, base, cell, text, column.header, reading.table.order) \
+        or reading.full_name
+    if base.startswith("birthday_"):
+        reading.birthday_parts[base] = (text, column.header)
+
+
+def _read_plain(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    """first_name, last_name, language and name go into the fields as they are written."""
+    reading.row.fields[column.base] = " ".join(text.split())
+
+
+def _read_salutation(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    plain = " ".join(text.split())
+    known = reading.table.salutations
+    parts = known.get(plain)
+    if parts is None:
+        parts = known[plain] = split_salutation(plain)  # raises ValueProblem, not kept, for a wrong one
+    fields = reading.row.fields
+    fields["salutation"] = parts[0] or fields["salutation"]
+    fields["title"] = fields["title"] or parts[1]
+
+
+def _read_birthday(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    row = reading.row
+    if cell.__class__ is datetime.date:
+        value: datetime.date | None = cell  # type: ignore[assignment]
+    elif yearless := yearless_date(cell):
+        row.warnings.append((column.header, _no_year(*yearless)))
+        return
+    else:
+        value = parse_date(cell, reading.table.order, reading.table.today)
+    if value is not None and value > reading.table.today:
+        raise ValueProblem(_("“%(value)s” lies in the future; it cannot be a birthday.") % {"value": text})
+    row.fields["birthday"] = value
+
+
+def _read_tags(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    known = reading.table.tags
+    tags = known.get(text)
+    if tags is None:
+        tags = known[text] = split_tags(text)
+    row = reading.row
+    if row.tags:
+        taken = {tag.lower() for tag in row.tags}
+        row.tags += [tag for tag in tags if tag.lower() not in taken]
+    else:
+        row.tags = list(tags)
+
+
+def _read_company(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    reading.row.company = " ".join(text.split())
+
+
+def _read_job_title(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    reading.row.job_title = " ".join(text.split())
+
+
+def _read_department(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
+    reading.row.department = " ".join(text.split())
+
+
+_FIELD_READERS: dict[str, _Reader] = {
+    "first_name": _read_plain, "last_name": _read_plain, "language": _read_plain, "name": _read_plain,
+    "salutation": _read_salutation, "birthday": _read_birthday, "tags": _read_tags, "company": _read_company,
+    "job_title": _read_job_title, "department": _read_department,
+}
 
 
 def _apply_field(row: ContactRow, base: str, cell: Cell, text: str, header: str, order: str | None) -> str:

@@ -8,12 +8,14 @@ so a zip bomb is refused instead of filling the memory of a worker.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
+import gc
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -33,6 +35,23 @@ MAX_COLUMNS = 1_000
 # directly by FILEPASS. calamine only says it cannot read such a file.
 XLS_FILEPASS = re.compile(rb"\x09\x08\x10\x00\x00\x06\x05\x00.{12}\x2f\x00", re.DOTALL)
 HEADER_SEARCH_ROWS = 10
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Holds back Python's cycle collector while a file's cells are turned into rows.
+
+    Reading allocates millions of small lists and objects that all stay alive, so the collector
+    keeps starting and finds nothing: a quarter of the reading time. Only a bounded stretch of
+    our own code runs inside (no caller code, no I/O); the collector's previous state comes back
+    afterwards, and what was held back is collected then."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class UnreadableFile(ValueError):
@@ -213,14 +232,15 @@ def _read_workbook(data: bytes, file_format: str, sheet: str | None, max_rows: i
             worksheet = workbook.get_sheet_by_name(chosen)
             if worksheet.height > max_rows + HEADER_SEARCH_ROWS + 1 and worksheet.height > max_rows * 2:
                 raise _too_many_rows(max_rows)
-            values = worksheet.to_python(skip_empty_area=False)
+            with collection_paused():
+                values = worksheet.to_python(skip_empty_area=False)
             merged = worksheet.merged_cell_ranges or []
         except UnreadableFile:
             raise
         except Exception:
             raise UnreadableFile(_("This file is damaged; Kontor cannot open it.")) from None
-    cells: list[list[Cell]] = [[_cell(value) for value in row] for row in values]
-    table = _table_from_cells(cells, max_rows, merged)
+    with collection_paused():
+        table = _table_from_cells(_cells(values), max_rows, merged)
     table.sheet_names = names
     table.sheet = chosen
     return table
@@ -240,6 +260,16 @@ def _cell(value: object) -> Cell:
     if isinstance(value, datetime.timedelta):
         return str(value)
     return value  # type: ignore[return-value]
+
+
+def _cells(values: Sequence[Sequence[object]]) -> list[list[Cell]]:
+    """calamine's rows as Cells, as `_cell` would give them (blank text None, durations as text),
+    written out inline: a sheet of 50,000 rows holds close to a million cells, and a function
+    call per cell was a third of the reading time. calamine gives exact types, no subclasses."""
+    text, duration = str, datetime.timedelta
+    return [[(value if value.strip() else None) if value.__class__ is text  # type: ignore[attr-defined, misc]
+             else (str(value) if value.__class__ is duration else value)
+             for value in row] for row in values]
 
 
 def _too_many_rows(max_rows: int) -> UnreadableFile:
@@ -288,7 +318,7 @@ def _table_from_cells(cells: list[list[Cell]], max_rows: int,
     numbers: list[int] = []
     width = _width(header_cells)
     for number, row in enumerate(cells[index + 1:], start=index + 2):
-        if _is_blank(row):
+        if not any(row) and _is_blank(row):  # any() first: a C loop that stops at the first filled cell
             continue
         rows.append(row)
         numbers.append(number)
