@@ -5,7 +5,18 @@
   var list = document.querySelector("[data-custom-field-order]");
   if (!list) return;
   var dragged = null;
+  function markEnds() {
+    // The first field cannot move up and the last cannot move down, wherever dragging put them.
+    var items = list.querySelectorAll("[data-field-id]");
+    items.forEach(function (item, index) {
+      var up = item.querySelector("button[value=up]");
+      var down = item.querySelector("button[value=down]");
+      if (up) up.disabled = index === 0;
+      if (down) down.disabled = index === items.length - 1;
+    });
+  }
   function save() {
+    markEnds();
     var body = new URLSearchParams();
     body.append("kind", list.getAttribute("data-kind"));
     list.querySelectorAll("[data-field-id]").forEach(function (item) {
