@@ -103,11 +103,15 @@ def access_inbound(by: Membership, inbound_id: int, *, discarded: bool = False) 
 @dataclass(frozen=True)
 class Preview:
     """What the inbox list shows of a message's content. `attachments` counts those within the
-    part read; `is_partial` says more of the message was not read (more may follow)."""
+    part read; `is_partial` says more of the message was not read (more may follow).
+    `unreadable` (with the parser's English `problems`) lets the page say so in the reader's
+    language: the note stored when filing holds the parser's words and the server's language."""
 
     text: str = ""
     attachments: int = 0
     is_partial: bool = False
+    unreadable: bool = False
+    problems: tuple[str, ...] = ()
 
 
 def _raw_bytes(inbound: InboundMail, limit: int | None = None) -> bytes | None:
@@ -125,6 +129,8 @@ def preview(inbound: InboundMail) -> Preview:
     if not head:
         return Preview()
     parsed = parse_mail(head)
+    if parsed.unreadable:  # its "text" is the raw bytes guessed as text: noise in a list
+        return Preview("", 0, inbound.size > len(head), True, tuple(parsed.problems))
     lines = [" ".join(line.split()) for line in (parsed.text or "").splitlines()]
     text = " ".join(line for line in lines if line and not line.startswith(">"))
     if len(text) > PREVIEW_CHARS:
