@@ -17,6 +17,7 @@ The steps, as a user and the API see them:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -98,15 +100,48 @@ def _read(data: bytes, file_name: str, sheet: str | None) -> tuple[str, tables.T
                                     % {"mb": max_bytes() // (1024 * 1024)})
     file_format = tables.detect_format(data, file_name)
     if file_format == "vcf":
-        cards = vcard.parse_vcards(data)
+        cards = [_without_nul(card) for card in vcard.parse_vcards(data)]
         if not cards:
             raise tables.UnreadableFile(_("The file contains no contacts."))
         return file_format, None, cards
-    table = tables.read_table(data, file_name, sheet=sheet or None)
+    table = _table_without_nul(tables.read_table(data, file_name, sheet=sheet or None))
     if not table.rows:
         raise tables.UnreadableFile(_("The sheet “%(sheet)s” has no rows below its headings.")
                                     % {"sheet": table.sheet})
     return file_format, table, []
+
+
+# NUL characters carry no meaning in a name or an address, yet files hold them: xlsx writes one as
+# "_x0000_", a CSV may have one anywhere after the part its reader sniffs, a vCard in a value.
+# PostgreSQL cannot store them (in text nor in JSON), so an import would fail there and work on
+# SQLite; they are dropped right after reading, and both databases get the same text.
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` (text, a list or tuple, a dataclass such as a vCard, or anything else) with every
+    NUL character taken out of the text in it; values without one come back as they are."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_without_nul(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: _without_nul(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changed)
+    return value
+
+
+def _table_without_nul(table: tables.Table) -> tables.Table:
+    """The table with NUL characters taken out of its headings, cells and notes, in place: a
+    sheet has up to 200,000 rows, and only the few cells with a NUL are replaced."""
+    table.sheet, table.header = _without_nul(table.sheet), _without_nul(table.header)
+    table.sheet_names, table.notes = _without_nul(table.sheet_names), _without_nul(table.notes)
+    for row in table.rows:
+        for index, cell in enumerate(row):
+            if isinstance(cell, str) and "\x00" in cell:
+                row[index] = cell.replace("\x00", "")
+    return table
 
 
 def signature(header: Sequence[str]) -> str:
@@ -139,7 +174,9 @@ def upload_import(by: Membership, data: bytes, file_name: str, *, kind: str | No
         mapping: list[str | None] = _remembered_or_guessed(by.account_id, kind, table.header)
     else:
         kind, mapping = ImportKind.PEOPLE, []
-    imp = Import(account=by.account, created_by=by.user, kind=kind, file_name=file_name[:255] or "import",
+    # The browser's and the API's uploads come with NUL characters taken out of the name already.
+    file_name = _without_nul(file_name)[:255]
+    imp = Import(account=by.account, created_by=by.user, kind=kind, file_name=file_name or "import",
                  format=file_format, sheet=table.sheet if table else "", mapping=mapping,
                  header=list(table.header) if table else [])
     imp.upload.save(f"{by.account_id}/{timezone.now():%Y%m%d%H%M%S}-{imp.file_name[-80:]}", ContentFile(data),
@@ -186,8 +223,12 @@ def configure_import(imp: Import, *, kind: str | None = None, sheet: str | None 
         if tag:
             try:
                 record_actions.normalize_tag_name(tag)
+                # The page posts the tag as typed; PostgreSQL could not store a NUL in it.
+                ProhibitNullCharactersValidator()(tag)
             except record_actions.TagNameError as error:
                 errors["tag"] = str(error)
+            except ValidationError as error:
+                errors["tag"] = error.messages[0]
         imp.tag = tag
     if errors:
         raise ValidationError(errors)
