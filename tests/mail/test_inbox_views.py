@@ -225,7 +225,8 @@ def test_a_message_kontor_could_not_read_is_listed_read_and_downloaded_all_the_s
 
 def test_an_unreadable_message_is_explained_in_a_sentence_with_the_parsers_notes_folded_away(alice):
     waiting = arrive(alice, raw=b"\x00\xff\xfe garbage without any headers \x00" * 20)
-    for page in (alice.client.get("/inbox/").content.decode(), alice.client.get(f"/inbox/{waiting.pk}/").content.decode()):
+    for url in ("/inbox/", f"/inbox/{waiting.pk}/"):
+        page = alice.client.get(url).content.decode()
         assert 'data-testid="inbox-unreadable"' in page
         assert "Kontor could not read this message. It is kept exactly as it arrived" in page
         assert "it is kept as it arrived." not in page  # the note stored in the server's language
@@ -236,7 +237,8 @@ def test_an_unreadable_message_is_explained_in_a_sentence_with_the_parsers_notes
 
 def test_a_readable_message_shows_why_it_waits_without_technical_details(alice):
     waiting = arrive(alice)
-    for page in (alice.client.get("/inbox/").content.decode(), alice.client.get(f"/inbox/{waiting.pk}/").content.decode()):
+    for url in ("/inbox/", f"/inbox/{waiting.pk}/"):
+        page = alice.client.get(url).content.decode()
         assert "No person or company with the addresses" in page
         assert 'data-testid="inbox-unreadable"' not in page and "Technical details" not in page
 
