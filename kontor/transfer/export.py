@@ -379,8 +379,21 @@ def _xlsx_cell(value: Cell, tz: dt.tzinfo) -> Cell:
     if isinstance(value, dt.datetime):
         return _local(value, tz)
     if isinstance(value, str):
-        return neutralise(value) if value else None
+        return value or None
     return value
+
+
+def xlsx_text(sheet: WriteOnlyWorksheet, value: object) -> object:
+    """A workbook cell that shows text exactly and never runs it. A text starting like a formula
+    becomes a string cell marked "quote prefix", which is what Excel stores when someone types an
+    apostrophe first: the cell reads "+49 30 1234" (not "'+49 30 1234", which would come back
+    with the apostrophe on a re-import) and is never evaluated. Anything else passes through."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
+    cell.quotePrefix = True
+    return cell
 
 
 # -- writers -----------------------------------------------------------------------------------------
@@ -456,7 +469,7 @@ def write_xlsx(target: IO[bytes] | str, columns: Sequence[Column], rows: Iterabl
                 cell.number_format = number_format
                 cells.append(cell)
             else:
-                cells.append(value)
+                cells.append(xlsx_text(sheet, value))
         sheet.append(cells)
     workbook.save(target)
 

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from functools import partial
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from kontor.transfer import actions, tables
+from kontor.transfer.export import xlsx_text
 from kontor.transfer.models import Import
 from kontor.transfer.values import cell_text
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value: object) -> object:
-    """Text a spreadsheet shows and never runs: an apostrophe before what would start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def build_report(imp: Import) -> bytes:
@@ -34,6 +28,7 @@ def build_report(imp: Import) -> bytes:
         messages[int(error["row"])].append(column + str(error["message"]))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Errors"))
+    _safe = partial(xlsx_text, sheet)  # the rows come back exactly, "+49 …" without an apostrophe
     table = None
     if imp.upload and imp.format != "vcf":
         try:

@@ -105,10 +105,33 @@ def test_formula_cells_are_neutralised_in_xlsx(alice):
     make_person(alice, "=1+1", "-2+3")
     sheet = xlsx_sheet(Kind.PERSON, Person.objects.filter(account=alice.account))
     header = [cell.value for cell in sheet[1]]
-    row = [cell.value for cell in sheet[2]]
-    assert row[header.index("Last name")] == "'=1+1"
-    assert row[header.index("First name")] == "'-2+3"
-    assert sheet[2][header.index("Last name")].data_type == "s"
+    cells = sheet[2]
+    last_name, first_name = cells[header.index("Last name")], cells[header.index("First name")]
+    # Excel's own way for typed text that looks like a formula: a text cell marked "quote prefix".
+    assert (last_name.value, last_name.data_type, last_name.quotePrefix) == ("=1+1", "s", True)
+    assert (first_name.value, first_name.data_type, first_name.quotePrefix) == ("-2+3", "s", True)
+
+
+def test_a_phone_number_in_xlsx_reads_exactly_as_stored_without_an_apostrophe(alice):
+    person = make_person(alice, "Müller", "Jürgen")
+    sheet = xlsx_sheet(Kind.PERSON, Person.objects.filter(pk=person.pk))
+    header = [cell.value for cell in sheet[1]]
+    phone = sheet[2][header.index("Phone")]
+    assert phone.value == "+49 30 555 0100" and phone.quotePrefix
+    assert not sheet[2][header.index("Last name")].quotePrefix
+
+
+def test_people_exported_as_xlsx_import_again_with_their_phone_numbers_unchanged(alice):
+    from tests.transfer.import_files import run
+
+    original = make_person(alice, "Müller", "Jürgen", email="juergen@example.com")
+    target = io.BytesIO()
+    export.write_xlsx(target, export.COLUMNS[Kind.PERSON],
+                      export.rows_of(Kind.PERSON, Person.objects.filter(pk=original.pk)), "Export", tz=BERLIN)
+    imp = run(alice.membership, target.getvalue(), "personen.xlsx", duplicates="create")
+    assert imp.state == "done" and imp.created == 1, imp.errors
+    person = Person.objects.exclude(pk=original.pk).get(account=alice.account)
+    assert sorted(d.value for d in person.record.contact_details.filter(kind="phone")) == ["+49 30 555 0100"]
 
 
 def test_semicolon_variant_uses_semicolons_and_decimal_commas(alice):

@@ -88,6 +88,15 @@ def test_the_error_report_holds_the_rows_that_were_not_imported_with_the_reason(
     assert len(rows) == 2 and rows[1][1] == "Ernst" and "kein-mail" in rows[1][-1]
 
 
+def test_the_error_report_gives_back_a_phone_number_exactly_and_never_runs_a_formula(alice):
+    rows = [["@SUM(1+1)", "", "kein-mail", "", "", "+49 30 1234", ""]]
+    imp = run(alice.membership, xlsx(rows))
+    sheet = load_workbook(io.BytesIO(alice.client.get(f"/imports/{imp.pk}/report/").content)).active
+    cells = {cell.value: cell for cell in sheet[2]}
+    assert cells["+49 30 1234"].quotePrefix  # not "'+49 30 1234": the fixed row imports as it was
+    assert cells["@SUM(1+1)"].data_type == "s" and cells["@SUM(1+1)"].quotePrefix
+
+
 def test_the_error_report_is_in_german_for_a_german_user(alice):
     alice.user.language = "de"
     alice.user.save()
