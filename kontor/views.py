@@ -33,7 +33,7 @@ def start(request: HttpRequest) -> HttpResponse:
     alive_records = Record.objects.alive().order_by("display_name")
     notes = list(Entry.objects.filter(account=membership.account)
                  .visible_to(roles.can_read_confidential(membership.role))
-                 .select_related("author").prefetch_related(Prefetch("records", queryset=alive_records))
+                 .select_related("author", "email").prefetch_related(Prefetch("records", queryset=alive_records))
                  .order_by("-happened_at")[:START_LIST_SIZE])
     return render(request, "kontor/start.html", {"recent": recent, "notes": notes,
                                                  **_collaboration_lists(request, membership)})

@@ -65,6 +65,21 @@ def test_a_contacts_mail_shows_the_senders_name_where_a_colleagues_would_stand(a
     assert "Former colleague" not in page
 
 
+def test_the_start_page_shows_a_contacts_mail_with_its_sender_and_subject(alice, anna, email):
+    page = alice.client.get(reverse("start")).content.decode()
+    assert "<strong>Anna Berger</strong>" in page
+    assert '<p class="entry-subject email-subject">Angebot Relaunch</p>' in page
+    assert "Former colleague" not in page
+
+
+def test_emails_on_the_start_page_cost_no_query_each(alice, anna, django_assert_max_num_queries):
+    for number in range(12):
+        file_mail(alice, letter(sender=ANNA, subject=f"Mail {number}"))
+    with django_assert_max_num_queries(9):  # as many as with notes (tests/test_start_and_search.py)
+        page = alice.client.get(reverse("start")).content.decode()
+    assert page.count('class="entry-subject email-subject"') == 10
+
+
 def test_a_long_text_is_folded_behind_show_more(alice, anna):
     text = "".join(f"Zeile {n}\n" for n in range(1, 30))
     entry = file_mail(alice, letter(sender=ANNA, text=text))
