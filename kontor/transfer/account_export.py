@@ -6,6 +6,7 @@
     tags.csv tagged_records.csv
     history.csv history_links.csv comments.csv tasks.csv
     files.csv  files/<id>-<name>
+    photos.csv  photos/<record id>-<name>.<ext>    the people's photos and the companies' logos
 
 Every CSV is UTF-8 with a byte order mark and commas, every table names records by id, type and
 name, so that the lists can be joined again in a spreadsheet or another CRM. Records in the trash
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import Choices, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -120,6 +122,7 @@ def write_account_zip(account: Account, target: IO[bytes], tz: dt.tzinfo | None 
         _details(out, account)
         _history(out, account)
         _files(out, archive, account)
+        _photos(out, archive, account)
 
 
 def _lists(out: _Zip, account: Account) -> None:
@@ -196,7 +199,7 @@ def _files(out: _Zip, archive: zipfile.ZipFile, account: Account) -> None:
     def rows() -> Iterator[list[Any]]:
         for attachment in files.iterator(chunk_size=CHUNK):
             path = f"files/{attachment.pk}-{safe_file_name(attachment.name)}"
-            if not _copy(archive, attachment, path):
+            if not _copy(archive, attachment.file, path):
                 path = ""
             record = attachment.record
             uploader = attachment.uploaded_by
@@ -212,15 +215,35 @@ def _files(out: _Zip, archive: zipfile.ZipFile, account: Account) -> None:
                             _("Content type"), _("Size (bytes)"), _("Uploaded by"), _("Created")], listed)
 
 
-def _copy(archive: zipfile.ZipFile, attachment: Attachment, path: str) -> bool:
+def _copy(archive: zipfile.ZipFile, stored: FieldFile, path: str) -> bool:
     try:
-        source = attachment.file.open("rb")
+        source = stored.open("rb")
     except (OSError, ValueError):
         return False
     with source, archive.open(path, "w", force_zip64=True) as member:
         while chunk := source.read(COPY_BYTES):
             member.write(chunk)
     return True
+
+
+def _photos(out: _Zip, archive: zipfile.ZipFile, account: Account) -> None:
+    """photos.csv and each person's photo and company's logo under photos/<record id>-<name>: they
+    are not attachments, yet a team moving on wants its contacts' faces too. A photo whose bytes
+    are gone from the storage is listed with an empty path."""
+    def rows() -> Iterator[list[Any]]:
+        for model, kind in ((Person, Kind.PERSON), (Company, Kind.COMPANY)):
+            with_photo = (model.objects.filter(account=account).alive().exclude(photo="")  # type: ignore[attr-defined]
+                          .select_related("record").order_by("pk"))
+            for obj in with_photo.iterator(chunk_size=CHUNK):
+                stored_name = obj.photo.name or ""
+                extension = stored_name.rsplit(".", 1)[-1] if "." in stored_name else "img"
+                path = f"photos/{obj.pk}-{safe_file_name(obj.record.display_name)}.{extension}"
+                if not _copy(archive, obj.photo, path):
+                    path = ""
+                yield [obj.pk, _kind_label(kind), obj.record.display_name, path]
+
+    listed = list(rows())
+    out.table("photos.csv", [*_record_columns(), _("Path in this zip")], listed)
 
 
 def _readme(account: Account) -> str:
@@ -232,6 +255,7 @@ def _readme(account: Account) -> str:
         _("Records are named by their ID, so the tables can be joined: for example, contact_details.csv "
           "lists the e-mails and numbers of the people in people.csv by their record ID."),
         _("The files folder holds every file, named by its ID and original name, as listed in files.csv."),
+        _("The photos folder holds the photos of people and the logos of companies, as listed in photos.csv."),
         _("Records in the trash are not included."),
     ]
     return "\r\n".join(lines) + "\r\n"
@@ -240,4 +264,4 @@ def _readme(account: Account) -> str:
 # Used by tests and the docs: every table the zip holds.
 TABLES = ("people.csv", "companies.csv", "deals.csv", "projects.csv", "contact_details.csv", "addresses.csv",
           "positions.csv", "assistants.csv", "important_dates.csv", "tags.csv", "tagged_records.csv",
-          "history.csv", "history_links.csv", "comments.csv", "tasks.csv", "files.csv")
+          "history.csv", "history_links.csv", "comments.csv", "tasks.csv", "files.csv", "photos.csv")

@@ -132,6 +132,37 @@ def test_a_file_whose_bytes_are_gone_is_listed_without_a_path(alice, world):
     assert table(archive, "files.csv")[0]["Path in this zip"] == ""
 
 
+def _give_photo(persona, obj) -> None:
+    from PIL import Image
+
+    from kontor.contacts.actions import set_photo
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(buffer, "JPEG")
+    set_photo(obj, SimpleUploadedFile("foto.jpg", buffer.getvalue(), "image/jpeg"), persona.membership)
+
+
+def test_photos_of_people_and_logos_of_companies_come_along(alice, world):
+    _give_photo(alice, world["person"])
+    _give_photo(alice, world["company"])
+    archive = download(alice)
+    rows = table(archive, "photos.csv")
+    assert [(row["Record"], row["Record type"]) for row in rows] == [
+        ("Jürgen Müller", "Person"), ("Müller & Söhne GmbH", "Company")]
+    person_photo = rows[0]["Path in this zip"]
+    assert person_photo == f"photos/{world['person'].pk}-Jürgen Müller.webp"
+    with world["person"].photo as stored:
+        assert archive.read(person_photo) == stored.read()
+
+
+def test_a_photo_whose_bytes_are_gone_is_listed_without_a_path(alice, world):
+    _give_photo(alice, world["person"])
+    world["person"].photo.storage.delete(world["person"].photo.name)
+    target = io.BytesIO()
+    write_account_zip(alice.account, target)
+    assert table(zipfile.ZipFile(target), "photos.csv")[0]["Path in this zip"] == ""
+
+
 @pytest.mark.parametrize("name, safe", [("../../etc/passwd", "_.._etc_passwd"), ("a/b\\c.txt", "a_b_c.txt"),
                                         (".hidden", "hidden"), ("", "file"), ("Angebot.pdf", "Angebot.pdf")])
 def test_file_names_cannot_leave_the_files_folder(name, safe):
