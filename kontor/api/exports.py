@@ -40,4 +40,4 @@ def export_list(by: Membership, kind: str, items: QuerySet[Any] | None, params: 
     require(by, roles.can_bulk_export, _("Your role does not allow exporting lists."))
     if params.format not in formats_for(kind):
         raise InvalidInput([field_error(["query", "format"], _("Deals and projects export as csv or xlsx."))])
-    return export_response(kind, items, params.format, semicolons=params.delimiter == "semicolon")
+    return export_response(by.account, kind, items, params.format, semicolons=params.delimiter == "semicolon")

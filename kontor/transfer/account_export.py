@@ -47,7 +47,8 @@ from kontor.deals.models import Deal
 from kontor.files.models import Attachment
 from kontor.history.models import Comment, Entry, EntryKind, EntryLink
 from kontor.projects.models import Project
-from kontor.records.models import Kind, RecordTag, Tag
+from kontor.records.custom_fields import fields_of
+from kontor.records.models import CustomField, Kind, RecordTag, Tag
 from kontor.tasks.models import Task, TaskType
 from kontor.transfer import export
 
@@ -82,9 +83,9 @@ class _Zip:
             return value.strftime("%H:%M")
         return export.csv_cell(value, "text", export.COMMA, self.tz)
 
-    def export_list(self, name: str, kind: str, items: QuerySet[Any]) -> None:
-        columns = export.COLUMNS[kind]
-        rows = ([column.value(obj) for column in columns] for obj in export.rows_of(kind, items))
+    def export_list(self, name: str, kind: str, items: QuerySet[Any], fields: list[CustomField]) -> None:
+        columns = export.columns_for(kind, fields)
+        rows = ([column.value(obj) for column in columns] for obj in export.rows_of(kind, items, fields))
         self.table(name, export.headers(columns), rows)
 
 
@@ -130,10 +131,10 @@ def _lists(out: _Zip, account: Account) -> None:
     companies = Company.objects.filter(account=account).alive().order_by("sort_name", "pk")
     deals = Deal.objects.filter(account=account).alive().order_by("sort_name", "pk")
     projects = Project.objects.filter(account=account).alive().order_by("sort_name", "pk")
-    out.export_list("people.csv", Kind.PERSON, people)
-    out.export_list("companies.csv", Kind.COMPANY, companies)
-    out.export_list("deals.csv", Kind.DEAL, deals)
-    out.export_list("projects.csv", Kind.PROJECT, projects)
+    out.export_list("people.csv", Kind.PERSON, people, fields_of(account, Kind.PERSON))
+    out.export_list("companies.csv", Kind.COMPANY, companies, fields_of(account, Kind.COMPANY))
+    out.export_list("deals.csv", Kind.DEAL, deals, fields_of(account, Kind.DEAL))
+    out.export_list("projects.csv", Kind.PROJECT, projects, fields_of(account, Kind.PROJECT))
 
 
 def _details(out: _Zip, account: Account) -> None:

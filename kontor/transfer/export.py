@@ -37,7 +37,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from kontor.contacts.models import Address, ContactDetail, DetailKind, Person, Position
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
-from kontor.records.models import Kind, RecordTag
+from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
 
@@ -269,6 +269,34 @@ PROJECT_COLUMNS = [
 COLUMNS: dict[str, list[Column]] = {Kind.PERSON: PERSON_COLUMNS, Kind.COMPANY: COMPANY_COLUMNS,
                                     Kind.DEAL: DEAL_COLUMNS, Kind.PROJECT: PROJECT_COLUMNS}
 
+CUSTOM_TYPES: dict[str, str] = {FieldType.NUMBER: "number", FieldType.DATE: "date"}
+# Where a field type keeps its value among text, long text, number, date, yes/no (else text).
+VALUE_COLUMN: dict[str, int] = {FieldType.LONG_TEXT: 1, FieldType.NUMBER: 2, FieldType.DATE: 3, FieldType.BOOLEAN: 4}
+
+
+def _plain_number(value: Decimal) -> Decimal:
+    # Stored with six places: 182.500000 exports as 182.5 and 100.000000 as 100 (never as 1E+2).
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _custom(field: CustomField) -> Callable[[Any], Cell]:
+    def read(obj: Any) -> Cell:
+        value = obj.export_custom.get(field.pk)
+        if value is None:
+            return None
+        if field.type == FieldType.BOOLEAN:
+            return str(_("Yes") if value else _("No"))
+        if field.type == FieldType.NUMBER:
+            return _plain_number(value)
+        return value
+    return read
+
+
+def columns_for(kind: str, fields: Sequence[CustomField] = ()) -> list[Column]:
+    """The kind's columns and, after them, one per custom field of the account (in their order)."""
+    return COLUMNS[kind] + [Column(field.name, _custom(field), CUSTOM_TYPES.get(field.type, "text"))
+                            for field in fields]
+
 
 # -- fetching ----------------------------------------------------------------------------------------
 
@@ -305,9 +333,21 @@ def _colleague(name: str, email: str) -> str:
     return name or email
 
 
-def _attach(kind: str, chunk: list[Any]) -> None:
+def _custom_values(ids: list[int], fields: Sequence[CustomField]) -> dict[int, dict[int, Any]]:
+    """{record id: {field id: value}} of the chunk's filled custom fields, in one query."""
+    types = {field.pk: field.type for field in fields}
+    found: dict[int, dict[int, Any]] = defaultdict(dict)
+    rows = CustomValue.objects.filter(record_id__in=ids, field_id__in=list(types)).values_list(
+        "record_id", "field_id", "text_value", "long_text_value", "number_value", "date_value", "bool_value")
+    for record_id, field_id, *stored in rows:
+        found[record_id][field_id] = stored[VALUE_COLUMN.get(types[field_id], 0)]
+    return found
+
+
+def _attach(kind: str, chunk: list[Any], fields: Sequence[CustomField] = ()) -> None:
     """Loads the related lists of a chunk of rows, one query per list, as tuples."""
     ids = [obj.pk for obj in chunk]
+    custom = _custom_values(ids, fields) if fields else {}
     tags = _grouped(RecordTag.objects.filter(record_id__in=ids).order_by("record_id", "tag__name")
                     .values_list("record_id", "tag__name"), str)
     lists: dict[str, dict[int, list[Any]]] = {"export_tags": tags}
@@ -340,14 +380,16 @@ def _attach(kind: str, chunk: list[Any]) -> None:
             setattr(obj, attribute, grouped.get(obj.pk, []))
         if kind == Kind.PERSON:
             obj.export_job = primary_job(obj)
+        obj.export_custom = custom.get(obj.pk, {})
 
 
-def rows_of(kind: str, items: QuerySet[Any]) -> Iterator[Any]:
+def rows_of(kind: str, items: QuerySet[Any], fields: Sequence[CustomField] = ()) -> Iterator[Any]:
     """The objects of an export, in the queryset's order, CHUNK at a time, each carrying what the
-    columns and vCards read: a fixed number of queries per chunk, never one per row."""
+    columns and vCards read (and the values of these custom fields): a fixed number of queries per
+    chunk, never one per row."""
     objects = _annotated(kind, items).iterator(chunk_size=CHUNK)
     while chunk := list(islice(objects, CHUNK)):
-        _attach(kind, chunk)
+        _attach(kind, chunk, fields)
         yield from chunk
 
 

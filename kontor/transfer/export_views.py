@@ -24,12 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
-from kontor.accounts.models import Membership
+from kontor.accounts.models import Account, Membership
 from kontor.contacts.models import Company, Person
-from kontor.contacts.queries import ListFilters, filter_companies, filter_people
+from kontor.contacts.queries import ListFilters
 from kontor.deals.queries import DealFilters
 from kontor.projects.queries import ProjectFilters
 from kontor.records.access import access_company, access_person, require
+from kontor.records.custom_fields import fields_of
 from kontor.records.models import KIND_URL_NAMESPACE, Kind
 from kontor.transfer import export
 from kontor.transfer.account_export import write_account_zip
@@ -53,14 +54,16 @@ def _file_name(kind: str, extension: str) -> str:
     return f"{title}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def export_response(kind: str, items: QuerySet[Any] | None, file_format: str,
+def export_response(account: Account, kind: str, items: QuerySet[Any] | None, file_format: str,
                     semicolons: bool = False) -> HttpResponseBase:
-    """The export of `items` (None: nothing matches) as a download. CSV and vCard stream as they
-    are written; Excel is written to a temporary file first (a workbook is a zip that can only be
-    finished at its end) and then sent from there. The caller has checked the format and the role."""
-    rows = export.rows_of(kind, items) if items is not None else iter(())
+    """The export of `items` (None: nothing matches) as a download, with a column for each of the
+    account's custom fields of the kind in CSV and Excel. CSV and vCard stream as they are written;
+    Excel is written to a temporary file first (a workbook is a zip that can only be finished at
+    its end) and then sent from there. The caller has checked the format and the role."""
+    fields = fields_of(account, kind) if file_format != "vcf" else []
+    rows = export.rows_of(kind, items, fields) if items is not None else iter(())
     language, zone = translation.get_language(), export.current_zone()
-    columns = export.COLUMNS[kind]
+    columns = export.columns_for(kind, fields)
     if file_format == "xlsx":
         target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
         export.write_xlsx(target, columns, rows, str(KIND_TITLES[Kind(kind)]), tz=zone)
@@ -89,12 +92,7 @@ def filtered_items(kind: str, membership: Membership, query: Mapping) -> QuerySe
         return DealFilters.from_query(query, current_user_id=user_id).apply(account)
     if kind == Kind.PROJECT:
         return ProjectFilters.from_query(query, current_user_id=user_id).apply(account)
-    filters = ListFilters.from_query(query, current_user_id=user_id)
-    if kind == Kind.PERSON:
-        return filter_people(account, tags=filters.tags, q=filters.q, order=filters.order,
-                             responsible_id=filters.responsible_id, company_id=filters.company_id)
-    return filter_companies(account, tags=filters.tags, q=filters.q, order=filters.order,
-                            responsible_id=filters.responsible_id)
+    return ListFilters.from_query(query, current_user_id=user_id).apply(account, kind)
 
 
 @require_GET
@@ -110,7 +108,7 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect(f"{KIND_URL_NAMESPACE[Kind(kind)]}:list")
     items = filtered_items(kind, membership, request.GET)
     # Streamed and file answers are no HttpResponse subclass, which member_required's type ignores.
-    return export_response(kind, items, file_format,  # type: ignore[return-value]
+    return export_response(membership.account, kind, items, file_format,  # type: ignore[return-value]
                            semicolons=request.GET.get("delimiter") == "semicolon")
 
 

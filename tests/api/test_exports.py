@@ -113,3 +113,13 @@ def test_the_export_routes_are_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for name in ("people", "companies", "deals", "projects"):
         assert "get" in paths[f"/api/v1/{name}/export"]
+
+
+def test_the_custom_field_filters_of_the_list_are_honoured(api, alice, bob, world):
+    from kontor.records.custom_fields import create_custom_field, set_custom_values
+    from kontor.records.models import FieldType, Kind
+
+    field = create_custom_field(alice.membership, Kind.PERSON, "Kundennummer", FieldType.TEXT)
+    set_custom_values(world["kunde"].record, alice.membership, {field: "K-4711"})
+    response = api(bob).get("/people/export", {"custom.kundennummer": "K-4711"})
+    assert [(row["Last name"], row["Kundennummer"]) for row in rows_of(response)] == [("Müller", "K-4711")]

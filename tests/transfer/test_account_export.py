@@ -167,3 +167,12 @@ def test_a_photo_whose_bytes_are_gone_is_listed_without_a_path(alice, world):
                                         (".hidden", "hidden"), ("", "file"), ("Angebot.pdf", "Angebot.pdf")])
 def test_file_names_cannot_leave_the_files_folder(name, safe):
     assert safe_file_name(name) == safe
+
+
+def test_the_lists_carry_their_custom_fields(alice, world):
+    from kontor.records.custom_fields import create_custom_field, set_custom_values
+    from kontor.records.models import FieldType, Kind
+
+    field = create_custom_field(alice.membership, Kind.DEAL, "Quelle", FieldType.TEXT)
+    set_custom_values(world["deal"].record, alice.membership, {field: "Messe"})
+    assert [row["Quelle"] for row in table(download(alice), "deals.csv")] == ["Messe"]

@@ -220,3 +220,52 @@ def test_people_exported_as_csv_import_into_another_account_unchanged(alice, osc
     imp = _round_trip(alice, oscar, "csv", "people.csv")
     # Only the responsible colleague cannot travel: nobody of that name works in the other account.
     assert {error["column"] for error in imp.errors} <= {"Responsible"}
+
+
+@pytest.fixture
+def custom_fields(alice, world):
+    from decimal import Decimal
+
+    from kontor.records.custom_fields import create_custom_field, set_custom_values
+    from kontor.records.models import FieldType, Kind
+
+    by = alice.membership
+    number = create_custom_field(by, Kind.PERSON, "Kundennummer", FieldType.TEXT)
+    size = create_custom_field(by, Kind.PERSON, "Größe", FieldType.NUMBER)
+    vip = create_custom_field(by, Kind.PERSON, "VIP", FieldType.BOOLEAN)
+    set_custom_values(world["kunde"].record, by, {number: "=K-4711", size: Decimal("182.5"), vip: True})
+    set_custom_values(world["other"].record, by, {number: "K-4712", size: Decimal("100")})
+    return {"number": number, "size": size, "vip": vip}
+
+
+def test_custom_fields_are_columns_after_the_usual_ones(bob, world, custom_fields):
+    rows = {row["Last name"]: row for row in rows_of(bob.client.get(reverse("export:people"), {"format": "csv"}))}
+    custom = {name: (row["Kundennummer"], row["Größe"], row["VIP"]) for name, row in rows.items()}
+    assert custom == {"Müller": ("'=K-4711", "182.5", "Yes"), "Schmidt": ("K-4712", "100", "")}
+    sheet = load_workbook(io.BytesIO(body(bob.client.get(reverse("export:people"), {"format": "xlsx"})))).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[-3:] == ["Kundennummer", "Größe", "VIP"]
+    sizes = {row[header.index("Last name")].value: row[header.index("Größe")] for row in sheet.iter_rows(min_row=2)}
+    assert sizes["Müller"].data_type == "n" and sizes["Müller"].value == 182.5
+
+
+def test_the_custom_field_filters_of_the_list_are_honoured(bob, world, custom_fields):
+    response = bob.client.get(reverse("export:people"), {"format": "csv", "custom.kundennummer": "K-4712"})
+    assert [row["Last name"] for row in rows_of(response)] == ["Schmidt"]
+    response = bob.client.get(reverse("export:people"), {"format": "csv", "custom.groesse.gt": "150"})
+    assert [row["Last name"] for row in rows_of(response)] == ["Müller"]
+
+
+def test_custom_fields_cost_one_query_per_chunk(bob, world, custom_fields, django_assert_num_queries):
+    from kontor.contacts.queries import filter_people
+    from kontor.records.custom_fields import fields_of
+    from kontor.records.models import Kind
+    from kontor.transfer import export
+
+    for number in range(60):
+        make_person(bob, f"Person{number:02}")
+    fields = fields_of(bob.account, Kind.PERSON)
+    with django_assert_num_queries(6):
+        text = b"".join(export.csv_pieces(export.columns_for(Kind.PERSON, fields),
+                                          export.rows_of(Kind.PERSON, filter_people(bob.account), fields)))
+    assert len(rows_of_text(text, ",")) == 62
