@@ -151,11 +151,21 @@ def undo(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 def undo_text(summary: actions.UndoSummary) -> str:
-    """"removes 1,180 people and 3 companies, restores 42 fields", numbers as the user's language
-    writes them."""
+    """"removes 1,180 people and 3 companies and restores 42 fields", numbers as the user's
+    language writes them. Only what the undo really does is named: an import that filled nothing
+    does not "restore 0 fields", one of people alone does not "remove 0 companies"."""
     people = ngettext("%(count)s person", "%(count)s people", summary.people) % {"count": grouped(summary.people)}
     companies = ngettext("%(count)s company", "%(count)s companies", summary.companies) % {
         "count": grouped(summary.companies)}
     fields = ngettext("%(count)s field", "%(count)s fields", summary.fields) % {"count": grouped(summary.fields)}
-    return _("removes %(people)s and %(companies)s, restores %(fields)s") % {
-        "people": people, "companies": companies, "fields": fields}
+    if summary.people and summary.companies:
+        removed = _("%(people)s and %(companies)s") % {"people": people, "companies": companies}
+    else:
+        removed = people if summary.people else companies if summary.companies else ""
+    if removed and summary.fields:
+        return _("removes %(removed)s and restores %(fields)s") % {"removed": removed, "fields": fields}
+    if removed:
+        return _("removes %(removed)s") % {"removed": removed}
+    if summary.fields:
+        return _("restores %(fields)s") % {"fields": fields}
+    return _("changes nothing")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from kontor.contacts.models import Person
 from kontor.transfer import actions
 from kontor.transfer.models import Import, ImportState
+from kontor.transfer.views import undo_text
 from tests.transfer.import_files import run, vcard, xlsx
 
 ROWS = [["Anna", "Adler", "anna@adler.de", "Adler GmbH", "Chefin", "", ""],
@@ -108,11 +110,22 @@ def test_the_error_report_is_in_german_for_a_german_user(alice):
 def test_the_undo_asks_first_and_says_what_it_removes(alice):
     imp = run(alice.membership, xlsx(ROWS))
     page = alice.client.get(f"/imports/{imp.pk}/undo/").content.decode()
-    assert "removes 1 person and 1 company, restores 0 fields" in page
+    assert "Undoing this import removes 1 person and 1 company." in page
     assert Person.objects.exists()
     response = alice.client.post(f"/imports/{imp.pk}/undo/")
     assert response.status_code == 302 and not Person.objects.exists()
     assert "This import has been undone" in alice.client.get(f"/imports/{imp.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("people, companies, fields, text", [
+    (1180, 3, 42, "removes 1,180 people and 3 companies and restores 42 fields"),
+    (12, 0, 0, "removes 12 people"),
+    (0, 1, 0, "removes 1 company"),
+    (0, 0, 1, "restores 1 field"),
+    (0, 0, 0, "changes nothing"),
+])
+def test_the_undo_names_only_what_it_really_does(people, companies, fields, text):
+    assert undo_text(actions.UndoSummary(people, companies, fields)) == text
 
 
 def test_the_imports_page_lists_every_import_of_the_account(alice, bob, oscar):
