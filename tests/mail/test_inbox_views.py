@@ -235,6 +235,14 @@ def test_an_unreadable_message_is_explained_in_a_sentence_with_the_parsers_notes
     assert "garbage without any headers" not in alice.client.get("/inbox/").content.decode()
 
 
+def test_the_content_of_an_unreadable_message_is_folded_away_on_its_page(alice):
+    waiting = arrive(alice, raw=b"\x00\xff\xfe garbage without any headers \x00" * 20)
+    page = alice.client.get(f"/inbox/{waiting.pk}/").content.decode()
+    folded = page.split('<details class="inbox-raw-text">', 1)
+    assert len(folded) == 2 and "garbage without any headers" in folded[1]
+    assert "garbage without any headers" not in folded[0]
+
+
 def test_a_readable_message_shows_why_it_waits_without_technical_details(alice):
     waiting = arrive(alice)
     for url in ("/inbox/", f"/inbox/{waiting.pk}/"):
