@@ -555,15 +555,21 @@ def rows_from_cards(cards: Sequence[Card]) -> Iterator[ContactRow]:
     """One ContactRow per card: a person, or a company when the card names only an organisation
     (or Apple marks it as one). The card's problems become the row's warnings."""
     fields = {kind: field_by_key(kind) for kind in ("person", "company")}
-    for card in cards:
-        yield _row_from_card(card, fields)
+    # Translated once: asking for a translation costs a lookup of the active language each time.
+    labels = {"card": _("Card"), "email": _("E-mail"), "phone": _("Phone"), "website": _("Website"),
+              "messenger": _("Messenger")}
+    for start in range(0, len(cards), BATCH_ROWS):
+        with collection_paused():
+            batch = [_row_from_card(card, fields, labels) for card in cards[start:start + BATCH_ROWS]]
+        yield from batch
 
 
-def _row_from_card(card: Card, fields_of_kind: dict[str, dict[str, ImportField]]) -> ContactRow:
+def _row_from_card(card: Card, fields_of_kind: dict[str, dict[str, ImportField]],
+                   labels: dict[str, str]) -> ContactRow:
     kind = "company" if card.is_company else "person"
     row = _new_row(card.number, kind)
     fields = fields_of_kind[kind]
-    card_problem = _("Card")
+    card_problem = labels["card"]
     row.warnings += [(card_problem, problem) for problem in card.problems]
     if kind == "company":
         row.fields["name"] = " ".join(card.organization.split())
@@ -575,13 +581,13 @@ def _row_from_card(card: Card, fields_of_kind: dict[str, dict[str, ImportField]]
         _card_person_fields(row, card)
     row.fields["background"] = card.note
     for detail in card.emails:
-        _add_detail(row, _("E-mail"), "email", detail.value, detail.label)
+        _add_detail(row, labels["email"], "email", detail.value, detail.label)
     for detail in card.phones:
-        _add_detail(row, _("Phone"), detail.kind, detail.value, detail.label)
+        _add_detail(row, labels["phone"], detail.kind, detail.value, detail.label)
     for detail in card.urls:
-        _add_detail(row, _("Website"), "website", detail.value, detail.label)
+        _add_detail(row, labels["website"], "website", detail.value, detail.label)
     for detail in card.messengers:
-        _add_detail(row, _("Messenger"), "messenger", detail.value, detail.label)
+        _add_detail(row, labels["messenger"], "messenger", detail.value, detail.label)
     for address in card.addresses:
         street = ", ".join(_lines(part) for part in (address.street, address.extended) if part.strip())
         if not street and address.po_box:

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from kontor.transfer.tables import UnreadableFile
+from kontor.transfer.tables import UnreadableFile, collection_paused
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+CARD_EDGES = (b"B", b"b", b"E", b"e")
 BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
 LINE_BREAK = re.compile(rb"\r\n|\n|\r")
 IMAGE_TYPES = {
@@ -222,7 +223,7 @@ def _parse_line(line: bytes) -> Property | None:
     colon = line.find(b":")
     if colon < 0:
         return None
-    if b'"' in line[:colon]:
+    if line.find(b'"', 0, colon) >= 0:
         quoted = False
         for position, byte in enumerate(line):
             if byte == 0x22:
@@ -232,6 +233,10 @@ def _parse_line(line: bytes) -> Property | None:
                 break
     head = line[:colon].decode("latin-1")
     raw = line[colon + 1:]
+    if ";" not in head:  # most lines ("FN:Anna Müller", "item1.X-ABLabel:…"): no parameters to read
+        group, _dot, name = head.rpartition(".")
+        return Property(group=group.upper(), name=name.strip().upper(), params={}, types=set(),
+                        value=_decode(raw, None), raw=raw)
     name_part, *param_parts = head.split(";")
     group, _dot, name = name_part.rpartition(".")
     params: dict[str, list[str]] = {}
@@ -440,11 +445,20 @@ def parse_vcards(data: bytes) -> list[Card]:
     what went wrong in `problems`; UnreadableFile only when the file holds no card at all."""
     if not data.strip():
         raise UnreadableFile(_("This file is empty."))
+    with collection_paused():  # a file of cards is many small objects that all stay alive
+        cards = _read_cards(data)
+    if not cards:
+        raise UnreadableFile(_("This file contains no contact cards (vCard)."))
+    return cards
+
+
+def _read_cards(data: bytes) -> list[Card]:
     cards: list[Card] = []
     properties: list[Property] | None = None
     nested = 0
     for line in _unfold(_to_lines(data)):
-        head = _head(line)
+        # Only lines starting with B or E can open or close a card; the others skip the look.
+        head = _head(line) if line[:1] in CARD_EDGES else b""
         if head == b"BEGIN" and line[6:].strip().upper() == b"VCARD":
             if properties is not None:
                 if properties and properties[-1].name == "AGENT" and not properties[-1].value.strip():
@@ -470,6 +484,4 @@ def parse_vcards(data: bytes) -> list[Card]:
     if properties is not None:
         cards.append(_build_card(len(cards) + 1, properties))
         cards[-1].problems.append(_("The card does not end with END:VCARD; what was there is kept."))
-    if not cards:
-        raise UnreadableFile(_("This file contains no contact cards (vCard)."))
     return cards

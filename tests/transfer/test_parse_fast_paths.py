@@ -11,8 +11,9 @@ from kontor.contacts.actions import DetailData
 from kontor.contacts.models import DetailKind
 from kontor.contacts.validation import clean_detail
 from kontor.transfer.columns import guess_kind, guess_mapping
-from kontor.transfer.rows import BATCH_ROWS, ContactRow, rows_from_table
+from kontor.transfer.rows import BATCH_ROWS, ContactRow, rows_from_cards, rows_from_table
 from kontor.transfer.tables import Table, collection_paused, read_table
+from kontor.transfer.vcard import CardDetail, parse_vcards
 
 from .make_fixtures import xlsx
 
@@ -97,3 +98,20 @@ def test_contact_details_are_checked_the_same_for_kind_names_and_kind_members():
     assert clean_detail(DetailKind.EMAIL, " Anna@Example.com ") == ("Anna@Example.com", "anna@example.com")
     assert clean_detail("mobile", "+49 171 2345678") == clean_detail(DetailKind.MOBILE, "+49 171 2345678")
     assert clean_detail(DetailKind.WEBSITE, "example.com") == ("https://example.com", "https://example.com")
+
+
+def test_vcard_lines_without_parameters_and_cards_opened_in_lower_case_are_read():
+    data = (b"begin:vcard\r\nversion:3.0\r\nitem1.email:anna@example.com\r\nitem1.X-ABLabel:_$!<Home>!$_\r\n"
+            b"N:M\xc3\xbcller;Anna;;;\r\nNOTE;CHARSET=Windows-1252:Gr\xfc\xdfe\r\nend:vcard\r\n")
+    [card] = parse_vcards(data)
+    assert (card.family_name, card.given_name, card.note) == ("Müller", "Anna", "Grüße")
+    assert card.emails == [CardDetail("anna@example.com", "email", "private")]
+
+
+def test_more_cards_than_one_batch_become_rows_in_file_order():
+    count = BATCH_ROWS + 3
+    data = b"".join(b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Person %d;Anna;;;\r\nEND:VCARD\r\n" % number
+                    for number in range(count))
+    rows = list(rows_from_cards(parse_vcards(data)))
+    assert [row.number for row in rows] == list(range(1, count + 1))
+    assert rows[-1].fields["last_name"] == f"Person {count - 1}" and all(row.is_valid for row in rows)
