@@ -139,12 +139,12 @@ def undo(request: HttpRequest, import_id: int) -> HttpResponse:
         return redirect("imports:detail", imp.pk)
     if request.method == "POST":
         try:
-            done = actions.undo_import(imp, membership)
+            actions.undo_import(imp, membership)
         except actions.ImportRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, _("The import has been undone: %(removed)s") % {
-                "removed": undo_text(done)})
+            # A whole sentence: "undone: removes 12 people" reads badly in German and English.
+            messages.success(request, _("The import has been undone."))
         return redirect("imports:detail", imp.pk)
     return render(request, "transfer/undo.html", {"imp": imp, "summary": actions.undo_summary(imp),
                                                   "text": undo_text(actions.undo_summary(imp))})

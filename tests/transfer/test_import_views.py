@@ -114,7 +114,8 @@ def test_the_undo_asks_first_and_says_what_it_removes(alice):
     assert Person.objects.exists()
     response = alice.client.post(f"/imports/{imp.pk}/undo/")
     assert response.status_code == 302 and not Person.objects.exists()
-    assert "This import has been undone" in alice.client.get(f"/imports/{imp.pk}/").content.decode()
+    page = alice.client.get(f"/imports/{imp.pk}/").content.decode()
+    assert "This import has been undone" in page and "The import has been undone." in page
 
 
 @pytest.mark.parametrize("people, companies, fields, text", [
