@@ -7,9 +7,15 @@ from __future__ import annotations
 import datetime
 import gc
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kontor.contacts.actions import DetailData
 from kontor.contacts.models import DetailKind
-from kontor.contacts.validation import clean_detail
+from kontor.contacts.validation import PLAIN_EMAIL, clean_detail
 from kontor.transfer.columns import guess_kind, guess_mapping
 from kontor.transfer.rows import BATCH_ROWS, ContactRow, rows_from_cards, rows_from_table
 from kontor.transfer.tables import Table, collection_paused, read_table
@@ -115,3 +121,18 @@ def test_more_cards_than_one_batch_become_rows_in_file_order():
     rows = list(rows_from_cards(parse_vcards(data)))
     assert [row.number for row in rows] == list(range(1, count + 1))
     assert rows[-1].fields["last_name"] == f"Person {count - 1}" and all(row.is_valid for row in rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(PLAIN_EMAIL, fullmatch=True))
+def test_every_address_the_quick_email_check_passes_is_one_djangos_validator_accepts(address: str):
+    validate_email(address)
+    assert clean_detail("email", address) == (address, address.lower())
+
+
+def test_addresses_outside_the_quick_check_still_go_through_djangos_validator():
+    assert clean_detail("email", "anna@[192.168.0.1]")[0] == "anna@[192.168.0.1]"
+    assert clean_detail("email", "anna@müller.de")[0] == "anna@müller.de"
+    for wrong in ("anna..b@example.com", "anna@-example.com", "anna@example", "anna@exa_mple.com"):
+        with pytest.raises(ValidationError):
+            clean_detail("email", wrong)
