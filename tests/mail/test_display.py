@@ -174,7 +174,9 @@ def test_inline_images_point_at_their_stored_files(alice, anna):
     message["Subject"] = "Mit Logo"
     message.set_content("Text")
     message.add_alternative('<p>Hallo</p><img src="cid:logo@berger" alt="Logo">', subtype="html")
-    message.get_payload()[1].add_related(png(), maintype="image", subtype="png", cid="<logo@berger>")
+    html = message.get_body(("html",))
+    assert html is not None
+    html.add_related(png(), maintype="image", subtype="png", cid="<logo@berger>")
     entry = file_mail(alice, message.as_bytes())
     logo = Attachment.objects.get(entry=entry)
     page = alice.client.get(reverse("mail:html", args=[entry.pk])).content.decode()
