@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,6 @@ from kontor.mail.models import EmailMessage, InboundMail, InboundState
 from kontor.mail.parsing import ParsedMail, parse_mail
 from kontor.notifications import actions as notification_actions
 from kontor.projects.models import Project
-from kontor.records import actions as record_actions
 from kontor.records.models import Kind, Record, Watch
 from kontor.search import index as search_index
 
@@ -86,33 +85,50 @@ def _address_forms(address: MailAddress) -> set[str]:
     return {address.email.strip().lower(), address.key}
 
 
-def _team_addresses(account: Account) -> set[str]:
-    """Addresses that never match a record: the team's own (mail between colleagues is not filed
-    on colleagues)."""
-    emails = Membership.objects.filter(account=account).values_list("user__email", flat=True)
-    return {email.lower() for email in emails}
+def _message_addresses(parsed: ParsedMail) -> list[MailAddress]:
+    """Every address the rules may look at: the sender, the recipients, and those of a forwarded mail."""
+    forwarded = parsed.forwarded
+    return [*([parsed.sender] if parsed.sender else []), *parsed.to, *parsed.cc,
+            *(_forwarded_addresses(Situation(parsed, None)) if forwarded is not None else [])]
+
+
+def colleagues_among(account: Account, addresses: Sequence[MailAddress]) -> dict[str, Membership]:
+    """The account's memberships (active or not) whose user has one of these addresses, by the
+    lower-cased address, with their users. One indexed query for the whole message: it answers
+    both who sent it (`sender_colleague`) and which addresses are the team's own, never filed on
+    a record (mail between colleagues is not filed on colleagues). User addresses are stored in
+    lower case (UserManager.create_user), so an exact lookup finds them."""
+    forms = {form for address in addresses for form in _address_forms(address)}
+    if not forms:
+        return {}
+    found: dict[str, Membership] = {}
+    for membership in Membership.objects.filter(account=account, user__email__in=forms).select_related("user"):
+        membership.account = account  # the caller's, so that no one reads it again
+        found[membership.user.email.lower()] = membership
+    return found
 
 
 def _is_kontor_address(email: str) -> bool:
     return email.lower().rpartition("@")[2] == settings.MAIL_DOMAIN.lower()
 
 
-def sender_colleague(account: Account, parsed: ParsedMail) -> Membership | None:
-    """The active colleague in the account who sent the message, by the From address."""
+def sender_colleague(parsed: ParsedMail, colleagues: dict[str, Membership]) -> Membership | None:
+    """The active colleague who sent the message, by the From address, among `colleagues_among`."""
     if parsed.sender is None:
         return None
-    forms = _address_forms(parsed.sender)
-    query = Q()
-    for form in forms:
-        query |= Q(user__email__iexact=form)
-    return Membership.objects.active().filter(query, account=account).select_related("user", "account").first()
+    for form in sorted(_address_forms(parsed.sender)):
+        membership = colleagues.get(form)
+        if membership is not None and membership.is_active and membership.user.is_active:
+            return membership
+    return None
 
 
-def matching_records(account: Account, addresses: Sequence[MailAddress]) -> tuple[list[Record], list[str]]:
+def matching_records(account: Account, addresses: Sequence[MailAddress],
+                     team: Collection[str] = ()) -> tuple[list[Record], list[str]]:
     """The people and companies (outside the trash) with these e-mail addresses, in the order the
     addresses came, then the current companies of the people found. Also returns the addresses
-    that were looked up (without the team's and Kontor's own), for the inbox note."""
-    team = _team_addresses(account)
+    that were looked up (without the team's, `team`, and Kontor's own), for the inbox note. One
+    query over the detail_lookup index for all addresses, and one for the people's companies."""
     looked_up: list[str] = []
     forms: dict[str, int] = {}  # address form → position of its address
     for address in addresses:
@@ -176,6 +192,14 @@ def _live_project(inbound: InboundMail) -> Project | None:
         "record").first()
 
 
+def _locked(inbound: InboundMail) -> InboundMail:
+    """The message's row, locked for the transaction, with its account and receiving membership.
+    Only the row itself is locked (of=self): PostgreSQL cannot lock the nullable side of the outer
+    join to the membership, and refused the whole query."""
+    return (InboundMail.objects.select_for_update(of=("self",)).select_related("account", "membership")
+            .get(pk=inbound.pk))
+
+
 def file_inbound(inbound: InboundMail) -> None:
     """The filing job's work for one stored message (see _file_inbound). A busy or unreachable
     database or storage raises, so that the job is tried again later. Any other failure is a
@@ -203,7 +227,7 @@ def _file_inbound(inbound: InboundMail) -> None:
     6. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
     parsed = _read(inbound)
     with transaction.atomic():
-        inbound = InboundMail.objects.select_for_update(of=("self",)).select_related("account", "membership").get(pk=inbound.pk)
+        inbound = _locked(inbound)
         if inbound.state != InboundState.PENDING:
             return
         if parsed is None:
@@ -215,9 +239,11 @@ def _file_inbound(inbound: InboundMail) -> None:
             _to_inbox(inbound, " ".join(part for part in (
                 _("Kontor could not read this message; it is kept as it arrived."), problems) if part))
             return
-        colleague = sender_colleague(inbound.account, parsed)
+        colleagues = colleagues_among(inbound.account, _message_addresses(parsed))
+        colleague = sender_colleague(parsed, colleagues)
         situation = Situation(parsed, colleague)
-        records, looked_up = matching_records(inbound.account, rule_for(situation).addresses(situation))
+        records, looked_up = matching_records(inbound.account, rule_for(situation).addresses(situation),
+                                              team=colleagues.keys())
         project = _live_project(inbound)
         if project is not None:
             records = [project.record, *(r for r in records if r.pk != project.pk)]
@@ -256,8 +282,14 @@ def _pairs(addresses: Sequence[MailAddress]) -> list[list[str]]:
     return [[address.name or "", address.email] for address in addresses]
 
 
+def _by_message_id(account: Account, message_id: str) -> QuerySet[EmailMessage]:
+    # The exclude repeats the condition of the partial unique index, so that SQLite looks the
+    # Message-ID up in it, instead of reading every e-mail of the account.
+    return EmailMessage.objects.filter(account=account, message_id=message_id).exclude(message_id="")
+
+
 def _filed_before(account: Account, message_id: str) -> EmailMessage | None:
-    return EmailMessage.objects.filter(account=account, message_id=message_id).select_related("entry").first()
+    return _by_message_id(account, message_id).select_related("entry").first()
 
 
 def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *, author: Membership | None,
@@ -274,8 +306,7 @@ def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *
                 with transaction.atomic():
                     entry, stored = _create_entry(inbound, parsed, records, author=author, by=by)
             except IntegrityError:
-                existing = EmailMessage.objects.select_related("entry").get(account=inbound.account,
-                                                                            message_id=message_id)
+                existing = _by_message_id(inbound.account, message_id).select_related("entry").get()
         if existing is not None:
             entry = existing.entry
             _join_entry(entry, records, author=author, by=by, receiver=inbound.membership)
@@ -309,14 +340,20 @@ def _create_entry(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Re
     history_actions.link_entry(entry, records, now=now, is_new=True)
     stored = _store_attachments(entry, email, parsed, records[0], author.user if author is not None else None)
     if author is not None:
-        for record in records:
-            record_actions.watch(record, author.user)
-    search_index.index_entries([entry.pk])
+        _follow(records, author.user)
+    # Written once, from what is in memory: a new entry has no document and no comments yet.
+    search_index.index_new_entry(entry, records)
     # The receiving user had the mail in their own mailbox already; the author wrote it; whoever
     # filed it by hand knows.
     told = {m.user_id for m in (author, by, inbound.membership) if m is not None}
     notification_actions.notify_followers(entry, by or author, records, exclude=told)
     return entry, stored
+
+
+def _follow(records: Sequence[Record], user: User) -> None:
+    """The author of a filed mail follows its records, as record_actions.watch would make them,
+    in one INSERT for all of them: the unique constraint leaves out those they follow already."""
+    Watch.objects.bulk_create([Watch(record=record, user=user) for record in records], ignore_conflicts=True)
 
 
 def _store_attachments(entry: Entry, email: EmailMessage, parsed: ParsedMail, record: Record,
@@ -358,8 +395,7 @@ def _join_entry(entry: Entry, records: Sequence[Record], *, author: Membership |
     if not new:
         return
     if author is not None:
-        for record in new:
-            record_actions.watch(record, author.user)
+        _follow(new, author.user)
     search_index.index_entries([entry.pk])
     told = set(Watch.objects.filter(record__in=earlier).values_list("user_id", flat=True))
     told |= {m.user_id for m in (author, by, receiver) if m is not None}
@@ -378,12 +414,12 @@ def file_onto(inbound: InboundMail, records: Sequence[Record], by: Membership) -
         raise ValidationError({"records": _("Please choose at least one person, company, deal or project.")})
     if any(r.is_deleted for r in records):
         raise ValidationError({"records": _("This record is in the trash.")})
-    inbound = InboundMail.objects.select_for_update(of=("self",)).select_related("account", "membership").get(pk=inbound.pk)
+    inbound = _locked(inbound)
     parsed = _read(inbound)
     if parsed is None:
         raise ValidationError(_("The stored message is missing; it cannot be shown or filed."))
     _remember_headers(inbound, parsed)
-    colleague = sender_colleague(inbound.account, parsed)
+    colleague = sender_colleague(parsed, colleagues_among(inbound.account, [parsed.sender] if parsed.sender else []))
     if inbound.entry_id is not None and Entry.objects.filter(pk=inbound.entry_id).exists():
         entry = Entry.objects.get(pk=inbound.entry_id)
         _join_entry(entry, records, author=colleague, by=by, receiver=inbound.membership)
