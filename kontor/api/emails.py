@@ -279,7 +279,8 @@ class InboxFile(Schema):
 
 
 def inbox_item_out(item: InboundMail) -> dict[str, Any]:
-    name: PersonName = inbox.sender_name(item)
+    contact = inbox.contact_of(item)  # for the user's own mail or forward: the customer, not the user
+    name: PersonName = inbox.sender_name(item, contact)
     project = item.project
     return {
         "id": item.pk, "subject": item.subject, "from": {"name": item.sender_name, "email": item.sender_email},
@@ -287,7 +288,7 @@ def inbox_item_out(item: InboundMail) -> dict[str, Any]:
         "project": {"id": project.pk, "kind": Kind.PROJECT, "name": project.name} if project else None,
         "size": item.size, "raw_url": f"/api/v1/inbox/{item.pk}/raw",
         "sender_as_person": {"salutation": name.salutation, "title": name.title, "first_name": name.first_name,
-                             "last_name": name.last_name, "email": item.sender_email},
+                             "last_name": name.last_name, "email": contact.email},
     }
 
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -30,6 +31,7 @@ from kontor.contacts.actions import DetailData, Details
 from kontor.contacts.models import ContactDetail, DetailKind, Person
 from kontor.history.models import Entry
 from kontor.mail import filing
+from kontor.mail.headers import MailAddress
 from kontor.mail.models import InboundMail, InboundState
 from kontor.mail.names import PersonName, split_name
 from kontor.mail.parsing import ParsedMail, parse_mail
@@ -159,15 +161,47 @@ def attachment_of(inbound: InboundMail, number: int) -> tuple[str, bytes] | None
     return (part.filename or _("attachment-%(number)s") % {"number": number}), part.data
 
 
-def sender_name(inbound: InboundMail) -> PersonName:
+def contact_of(inbound: InboundMail) -> MailAddress:
+    """Whom "Create person from sender" makes a person of. Mostly the sender; but a message the
+    dropbox's own user sent waits here because its customer is not in Kontor yet, and making the
+    user a contact of their own CRM is never what they meant:
+
+    1. From someone else (or to a project's address): the sender, as the inbox row has it.
+    2. The user's forward: the sender of the forwarded original.
+    3. The user's own mail: the first recipient (To, then Cc) outside the team and Kontor.
+    4. Nothing better found: the sender after all.
+
+    Only the user's own address counts as "the user" (it is loaded with the row), so the list
+    pays no query for this; the message is read only in cases 2 and 3."""
+    sender = MailAddress(inbound.sender_name, inbound.sender_email)
+    owner = inbound.membership.user.email if inbound.membership else ""
+    if not owner or sender.email.strip().lower() != owner.lower():
+        return sender
+    parsed = read_message(inbound)
+    if parsed is None:
+        return sender
+    if parsed.forwarded is not None and parsed.forwarded.sender is not None and parsed.forwarded.sender.email:
+        return parsed.forwarded.sender
+    candidates = [address for address in (*parsed.to, *parsed.cc) if "@" in address.email
+                  and not address.email.strip().lower().endswith("@" + settings.MAIL_DOMAIN.lower())]
+    team = set(Membership.objects.filter(account_id=inbound.account_id,
+                                         user__email__in=[a.email.strip().lower() for a in candidates])
+               .values_list("user__email", flat=True)) if candidates else set()
+    outside = [address for address in candidates if address.email.strip().lower() not in team]
+    return outside[0] if outside else sender
+
+
+def sender_name(inbound: InboundMail, contact: MailAddress | None = None) -> PersonName:
     """The name a person created from the sender gets, as the inbox shows it before creating."""
-    return split_name(inbound.sender_name, inbound.sender_email)
+    contact = contact or contact_of(inbound)
+    return split_name(contact.name, contact.email)
 
 
-def people_with_sender_address(by: Membership, inbound: InboundMail) -> list[Person]:
+def people_with_sender_address(by: Membership, inbound: InboundMail,
+                               contact: MailAddress | None = None) -> list[Person]:
     """Live people of the account who have the sender's address by now (added after the message
     arrived): offered instead of creating a second person."""
-    email = inbound.sender_email.strip().lower()
+    email = (contact or contact_of(inbound)).email.strip().lower()
     if not email:
         return []
     record_ids = ContactDetail.objects.filter(account=by.account, kind=DetailKind.EMAIL,
@@ -219,11 +253,13 @@ def create_person_from_sender(inbound: InboundMail, by: Membership, name: Person
     user corrected it, the address as a work e-mail) and files the message on that person. Later
     mail from the same address then finds the person by itself."""
     locked = _take(inbound, by, InboundState.INBOX)
-    email = locked.sender_email.strip()
+    locked.membership = inbound.membership  # loaded with the row: whose own mail it may be
+    contact = contact_of(locked)
+    email = contact.email.strip()
     if not email:
         raise ValidationError(_("The sender's address could not be read, so no person can be made from it. "
                                 "File the message on a person instead."))
-    name = name or sender_name(locked)
+    name = name or sender_name(locked, contact)
     if not name.last_name.strip():
         raise ValidationError({"last_name": _("Please enter a last name.")})
     fields = {"first_name": name.first_name.strip(), "last_name": name.last_name.strip(),

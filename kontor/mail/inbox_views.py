@@ -190,7 +190,8 @@ def person(request: HttpRequest, inbox_id: int) -> HttpResponse:
     the address first, and people who have that address meanwhile; POST creates and files."""
     by = _membership(request)
     item = inbox.access_inbound(by, inbox_id)
-    guess = inbox.sender_name(item)
+    contact = inbox.contact_of(item)
+    guess = inbox.sender_name(item, contact)
     name, error = guess, ""
     if request.method == "POST":
         name = _name_from(request.POST.dict(), guess)
@@ -201,8 +202,8 @@ def person(request: HttpRequest, inbox_id: int) -> HttpResponse:
         else:
             text = _("%(name)s has been created and the message filed there.") % {"name": created.full_name}
             return _done(request, item, text, [created.record])
-    context = {"item": item, "name": name, "error": error, "salutations": Salutation.choices,
-               "existing": inbox.people_with_sender_address(by, item)}
+    context = {"item": item, "contact": contact, "name": name, "error": error, "salutations": Salutation.choices,
+               "existing": inbox.people_with_sender_address(by, item, contact)}
     if request.htmx:  # type: ignore[attr-defined]
         return _in_panel(request, item, render(request, "mail/_inbox_person.html", context))
     return render(request, "mail/inbox_person.html", context)

@@ -189,6 +189,46 @@ def test_no_person_without_a_last_name_or_without_an_address(alice):
     assert not Person.objects.exists() and not Entry.objects.exists()
 
 
+FORWARD = """Bitte ablegen.
+
+-----Ursprüngliche Nachricht-----
+Von: Jürgen Weiß <j.weiss@neukunde.example>
+Gesendet: Donnerstag, 3. Dezember 2026 14:05
+An: Alice Adler <alice@example.com>
+Betreff: Anfrage Büroreinigung
+
+Guten Tag, wir suchen ab Januar eine Reinigung.
+"""
+
+
+def test_a_person_from_the_users_own_forward_is_the_one_who_wrote_the_original(alice):
+    waiting = arrive(alice, sender="Alice Adler <alice@example.com>", subject="WG: Anfrage Büroreinigung",
+                     text=FORWARD)
+    assert waiting.state == InboundState.INBOX
+    assert inbox.sender_name(waiting) == PersonName("Jürgen", "Weiß")
+    person = inbox.create_person_from_sender(waiting, alice.membership)
+    assert person.full_name == "Jürgen Weiß"
+    assert [d.value for d in person.record.contact_details.all()] == ["j.weiss@neukunde.example"]
+
+
+def test_a_person_from_the_users_own_mail_is_its_first_recipient_outside_the_team(alice, bob):
+    waiting = arrive(alice, sender="Alice Adler <alice@example.com>",
+                     to=f"Bob <{bob.membership.user.email}>, Frau Dr. Petra Lang <p.lang@neukunde.example>")
+    assert waiting.state == InboundState.INBOX
+    page = alice.client.get(f"/inbox/{waiting.pk}/person/").content.decode()
+    assert "<strong>p.lang@neukunde.example</strong>" in page and 'value="Petra"' in page
+    person = inbox.create_person_from_sender(waiting, alice.membership)
+    assert (person.title, person.first_name, person.last_name) == ("Dr.", "Petra", "Lang")
+    assert [d.value for d in person.record.contact_details.all()] == ["p.lang@neukunde.example"]
+
+
+def test_a_customers_mail_gives_its_sender_without_reading_the_message_again(alice, django_assert_num_queries):
+    waiting = arrive(alice)
+    waiting = inbox.inbox_for(alice.membership).get(pk=waiting.pk)
+    with django_assert_num_queries(0):
+        assert inbox.contact_of(waiting).email == "anna.berger@kunde.example"
+
+
 def test_people_who_have_the_address_by_now_are_offered(alice):
     waiting = arrive(alice)
     anna = contact_actions.create_person(alice.membership, {"first_name": "Anna", "last_name": "Berger"},
