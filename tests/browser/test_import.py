@@ -82,3 +82,8 @@ def test_the_import_pages_fit_a_phone(phone_page: Page):
         page.wait_for_load_state("networkidle")  # the bell and the counters load after the page
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the {name} page is {width} px wide"
+    # Fitting is not enough: on the list no column may be squeezed into a word broken letter by letter.
+    page.goto("/imports/")
+    narrowest = page.evaluate("Math.min(...[...document.querySelectorAll('.import-list td')].map(c => c.clientWidth))")
+    assert narrowest >= 100, f"a column of the imports list is only {narrowest} px wide"
+    expect(page.locator(".card").first).not_to_contain_text("{#")
