@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,19 +102,16 @@ def get_or_create_tags(account: Account, names: Iterable[str]) -> list[Tag]:
         wanted.setdefault(cleaned.lower(), cleaned)
     if not wanted:
         return []
-    existing = {t.name.lower(): t for t in Tag.objects.filter(account=account).filter(
-        _name_in(list(wanted)))}
+    # Compared here, not in SQL: SQLite's LIKE and LOWER fold ASCII letters only, so "ärzte" found
+    # "Ärzte" on PostgreSQL and made a second tag on SQLite; and an import's thousands of names in
+    # one OR of conditions went past SQLite's expression depth limit. An account has few tags.
+    existing: dict[str, Tag] = {}
+    for tag in Tag.objects.filter(account=account).order_by("pk"):
+        existing.setdefault(tag.name.lower(), tag)
     for lower, name in wanted.items():
         if lower not in existing:
             existing[lower] = Tag.objects.create(account=account, name=name)
     return [existing[lower] for lower in wanted]
-
-
-def _name_in(lower_names: list[str]) -> Q:
-    query = Q(pk__in=[])
-    for name in lower_names:
-        query |= Q(name__iexact=name)
-    return query
 
 
 @transaction.atomic
