@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.files.storage import default_storage
 
 from kontor.accounts import actions as account_actions
 from kontor.mail import intake
@@ -129,3 +132,36 @@ def test_a_storage_failure_is_a_temporary_refusal_and_leaves_nothing(alice, sett
         intake.receive(letter(), [dropbox_for(alice.membership).address], "smtp")
     assert refused.value.code == 451
     assert InboundMail.objects.count() == 0
+
+
+@pytest.fixture
+def synced(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The paths intake forces to disk, in order (each still really synced)."""
+    paths: list[str] = []
+    real_sync = intake._sync
+
+    def sync(path: str) -> None:
+        paths.append(path)
+        real_sync(path)
+
+    monkeypatch.setattr(intake, "_sync", sync)
+    return paths
+
+
+def test_the_first_message_of_a_month_syncs_the_file_and_the_folders_it_made(alice, synced, tmp_path):
+    [inbound] = intake.receive(letter(), [dropbox_for(alice.membership).address], "smtp")
+    file_path = Path(default_storage.path(str(inbound.raw.name)))
+    # Every folder from the month's up to the storage's own was new; tmp_path existed already.
+    made = list(file_path.parents)[:list(file_path.parents).index(tmp_path)]
+    assert [Path(path) for path in synced] == [file_path, *made, tmp_path]
+
+
+def test_a_further_message_in_the_same_folder_syncs_only_its_file(alice, synced):
+    address = dropbox_for(alice.membership).address
+    intake.receive(letter(), [address], "smtp")
+    synced.clear()
+    raw = letter(subject="Der zweite")
+    [inbound] = intake.receive(raw, [address], "smtp")
+    assert synced == [default_storage.path(str(inbound.raw.name))]
+    with inbound.raw.open("rb") as stored:
+        assert stored.read() == raw
