@@ -189,7 +189,8 @@ def configure_import(imp: Import, *, kind: str | None = None, sheet: str | None 
                      mapping: Sequence[str | None] | None = None, duplicates: str | None = None,
                      tag: str | None = None) -> Import:
     """Changes a draft's settings. A new sheet or kind brings its own guessed mapping unless one
-    is given. Raises ValidationError with a message per setting."""
+    is given; a new sheet without a kind also brings the kind its columns suggest. Raises
+    ValidationError with a message per setting."""
     if imp.state != ImportState.DRAFT:
         raise ImportRefused(_("This import has already been started."))
     errors: dict[str, str] = {}
@@ -204,6 +205,9 @@ def configure_import(imp: Import, *, kind: str | None = None, sheet: str | None 
         except tables.UnreadableFile as error:
             raise ValidationError({"sheet": str(error)}) from None
         assert table is not None
+        if kind is None and table.sheet != imp.sheet:
+            # Another sheet may hold the other kind: people on the first, suppliers on the next.
+            imp.kind = kind_of(columns.guess_kind(table.header))
         imp.sheet = table.sheet
         imp.header = list(table.header)
         if mapping is None:

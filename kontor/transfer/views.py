@@ -88,8 +88,11 @@ def _mapping_page(request: HttpRequest, membership: Membership, imp: Import) -> 
         mapping = None
         if imp.format != "vcf" and "column-0" in post and same_columns:
             mapping = [post.get(f"column-{i}") or None for i in range(len(imp.mapping))]
+        # Another sheet with the kind left as it was: Kontor decides again from its columns.
+        kind = None if post.get("sheet", imp.sheet) != imp.sheet and post.get("kind") == imp.kind \
+            else post.get("kind") or None
         try:
-            actions.configure_import(imp, kind=post.get("kind") or None, sheet=post.get("sheet") or None,
+            actions.configure_import(imp, kind=kind, sheet=post.get("sheet") or None,
                                      mapping=mapping, duplicates=post.get("duplicates") or None,
                                      tag=post.get("tag", ""))
             if request.POST.get("start"):

@@ -113,6 +113,26 @@ def test_another_sheet_can_be_chosen(alice):
     assert list(Person.objects.values_list("last_name", flat=True)) == ["Fuchs"]
 
 
+SUPPLIERS = [["Firmenname", "Ort", "Telefon"], ["Lieferant Süd GmbH", "Dresden", "0351 100"]]
+
+
+def test_a_sheet_of_companies_after_a_sheet_of_people_is_imported_as_companies(alice):
+    imp = actions.upload_import(alice.membership, xlsx(ROWS[:1], sheets={"Lieferanten": SUPPLIERS}), "kontakte.xlsx")
+    assert imp.kind == "people"
+    actions.configure_import(imp, sheet="Lieferanten")
+    assert imp.kind == "companies" and imp.mapping[0] == "name"
+    actions.start_import(imp, alice.membership)
+    actions.run_import(imp.pk)
+    assert list(Company.objects.values_list("name", flat=True)) == ["Lieferant Süd GmbH"]
+    assert not Person.objects.exists()
+
+
+def test_a_kind_chosen_with_the_sheet_is_kept(alice):
+    imp = actions.upload_import(alice.membership, xlsx(ROWS[:1], sheets={"Lieferanten": SUPPLIERS}), "kontakte.xlsx")
+    actions.configure_import(imp, sheet="Lieferanten", kind="people")
+    assert imp.kind == "people"
+
+
 def test_the_mapping_is_remembered_for_the_next_file_with_the_same_headings(alice):
     imp = actions.upload_import(alice.membership, xlsx(ROWS), "a.xlsx")
     mapping = list(imp.mapping)

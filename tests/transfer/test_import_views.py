@@ -80,6 +80,17 @@ def test_a_running_import_polls_for_its_progress(alice):
     assert "hx-trigger=\"every 1s\"" in page and "42 %" in page and "<html" not in page
 
 
+def test_choosing_a_sheet_of_suppliers_on_the_page_switches_to_companies(alice):
+    suppliers = [["Firmenname", "Ort"], ["Lieferant Süd GmbH", "Dresden"]]
+    imp = actions.upload_import(alice.membership, xlsx(ROWS, sheets={"Lieferanten": suppliers}), "kontakte.xlsx")
+    # The page posts the whole form: the kind select still says people, the columns are the old ones.
+    page = alice.client.post(f"/imports/{imp.pk}/", {"sheet": "Lieferanten", "kind": "people", "column-0": "first_name",
+                                                     "duplicates": "skip", "tag": ""}).content.decode()
+    imp.refresh_from_db()
+    assert imp.kind == "companies" and imp.sheet == "Lieferanten"
+    assert "1 new, 0 duplicates, 0 with errors" in page
+
+
 def test_the_error_report_holds_the_rows_that_were_not_imported_with_the_reason(alice):
     imp = run(alice.membership, xlsx(ROWS))
     response = alice.client.get(f"/imports/{imp.pk}/report/")
