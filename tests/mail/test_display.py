@@ -15,6 +15,7 @@ from kontor.files.models import Attachment
 from kontor.history import actions as history_actions
 from kontor.mail import display, filing, intake
 from kontor.mail.dropbox import dropbox_for
+from kontor.mail.templatetags import mail_tags
 from kontor.search import queries
 
 from .letters import letter, person, png
@@ -88,6 +89,24 @@ def test_a_long_text_is_folded_behind_show_more(alice, anna):
     assert "Zeile 6" in head and "Zeile 7" not in head
     assert "Zeile 29" in rest
     assert entry.body.startswith("Zeile 1")
+
+
+def test_a_signature_and_a_quoted_reply_go_behind_show_more_even_in_a_short_mail(alice, anna):
+    text = ("Passt, danke!\n\nAm 03.12.2026 um 18:02 schrieb Alice Adler <alice@example.com>:\n"
+            "> Hallo Frau Berger,\n> geht Dienstag?\n\n-- \nBerger GmbH · Tel. 089 123")
+    file_mail(alice, letter(sender=ANNA, text=text))
+    head, _, rest = page_of(alice, anna.record).partition("Show more")
+    assert "Passt, danke!" in head and "schrieb Alice Adler" not in head and "Berger GmbH" not in head
+    assert "schrieb Alice Adler" in rest and "geht Dienstag?" in rest and "Berger GmbH" in rest
+
+
+def test_a_mail_that_only_says_a_word_above_a_forward_keeps_the_forward_in_view():
+    head, rest = mail_tags.fold_text("FYI\n\n---------- Forwarded message ---------\nFrom: Anna Berger\n\nHallo")
+    assert "Forwarded message" in head and "From: Anna Berger" in head
+
+
+def test_a_mail_that_starts_with_a_quote_is_not_folded_to_nothing():
+    assert mail_tags.fold_text("> Geht Dienstag?\nJa, gern.") == ("> Geht Dienstag?\nJa, gern.", "")
 
 
 def test_the_attachments_of_a_contacts_mail_say_they_came_with_an_email(alice, anna):

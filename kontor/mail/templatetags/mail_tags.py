@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -12,6 +13,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.history.models import Entry, EntryKind
 from kontor.mail.dropbox import dropbox_for
+from kontor.mail.forwards import QUOTE_PREFIX
 from kontor.mail.models import EmailMessage
 
 register = template.Library()
@@ -62,12 +64,32 @@ def address_line(pairs: list[list[str]]) -> str:
                                                 "count": len(names) - SHOWN_ADDRESSES}
 
 
+# Where the writer's own words end: the signature delimiter ("-- "), and the line that opens a
+# quoted reply ("Am 3. Dezember 2026 um 10:12 schrieb Anna Berger <…>:", "On … wrote:"). Forward
+# markers are left alone: below them is the forwarded mail, the substance of the entry.
+SIGNATURE_LINE = re.compile(r"^(?:-- ?|__)$")
+REPLY_INTRO = re.compile(r"^(?:Am|On|Le|El|Il) [^\n]{1,250}(?:schrieb|wrote|a écrit|escribió|ha scritto)[^\n]{0,250}:$")
+
+
+def _end_of_own_words(lines: list[str]) -> int:
+    """The index of the first line of signature or quoted reply within the first FOLD_LINES
+    lines, when someone wrote something above it; otherwise FOLD_LINES."""
+    for number, line in enumerate(lines[:FOLD_LINES]):
+        stripped = line.rstrip()
+        if number and (SIGNATURE_LINE.match(stripped) or QUOTE_PREFIX.match(stripped)
+                       or (len(stripped) <= 500 and REPLY_INTRO.match(stripped.strip()))):
+            return number if any(above.strip() for above in lines[:number]) else FOLD_LINES
+    return FOLD_LINES
+
+
 @register.filter
 def fold_text(text: str) -> tuple[str, str]:
     """The first lines of a text and the rest ("" when it is short): the timeline shows the first
-    and keeps the rest behind "Show more"."""
+    and keeps the rest behind "Show more". A signature or quoted reply that starts within those
+    lines goes behind "Show more" too: it is what the team has read before, or noise."""
     lines = text.strip().splitlines()
-    head, rest = "\n".join(lines[:FOLD_LINES]), "\n".join(lines[FOLD_LINES:])
+    shown = _end_of_own_words(lines)
+    head, rest = "\n".join(lines[:shown]), "\n".join(lines[shown:])
     if len(head) > FOLD_CHARS:
         cut = head.rfind(" ", 0, FOLD_CHARS)
         cut = cut if cut > FOLD_CHARS // 2 else FOLD_CHARS
