@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
@@ -166,6 +167,12 @@ def upload_import(by: Membership, data: bytes, file_name: str, *, kind: str | No
     that is not a single vCard."""
     file_format, table, cards = _read(data, file_name, sheet)
     if not roles.can_import(by.role) and (file_format != "vcf" or len(cards) != 1):
+        if file_format == "vcf" and len(cards) > 1:
+            # Say why this vCard is refused: the file from the phone holds more than one contact.
+            raise PermissionDenied(ngettext(
+                "This file holds %(count)s contact; your role allows importing a single vCard (one contact).",
+                "This file holds %(count)s contacts; your role allows importing a single vCard (one contact).",
+                len(cards)) % {"count": len(cards)})
         raise PermissionDenied(_("Your role allows importing a single vCard (one contact) only."))
     if table is not None:
         kind = kind or kind_of(columns.guess_kind(table.header))

@@ -159,8 +159,10 @@ def test_a_member_may_import_a_single_vcard(carol):
 def test_a_member_may_not_import_a_spreadsheet_or_several_cards(carol):
     with pytest.raises(PermissionDenied):
         actions.upload_import(carol.membership, xlsx(ROWS), "kontakte.xlsx")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         actions.upload_import(carol.membership, (vcard("A", "Adler") + vcard("B", "Bauer")).encode(), "all.vcf")
+    assert str(refused.value) == ("This file holds 2 contacts; your role allows importing a single vCard "
+                                  "(one contact).")
     assert not Import.objects.exists()
 
 
