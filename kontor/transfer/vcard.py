@@ -219,7 +219,13 @@ def _decode(raw: bytes, charset: str | None) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _parse_line(line: bytes) -> Property | None:
+# What a property's head ("TEL;TYPE=CELL;TYPE=pref") says: group, name, parameters, types, encoding, charset.
+_Head = tuple[str, str, dict[str, list[str]], set[str], str, str]
+
+
+def _parse_line(line: bytes, heads: dict[str, _Head] | None = None) -> Property | None:
+    """One logical line as a Property. `heads` remembers the heads already read in this file:
+    the same few ("TEL;WORK;VOICE", "item1.EMAIL;type=INTERNET") come back on every card."""
     colon = line.find(b":")
     if colon < 0:
         return None
@@ -233,10 +239,20 @@ def _parse_line(line: bytes) -> Property | None:
                 break
     head = line[:colon].decode("latin-1")
     raw = line[colon + 1:]
-    if ";" not in head:  # most lines ("FN:Anna Müller", "item1.X-ABLabel:…"): no parameters to read
-        group, _dot, name = head.rpartition(".")
-        return Property(group=group.upper(), name=name.strip().upper(), params={}, types=set(),
-                        value=_decode(raw, None), raw=raw)
+    parsed = heads.get(head) if heads is not None else None
+    if parsed is None:
+        parsed = _parse_head(head)
+        if heads is not None:
+            heads[head] = parsed
+    group, name, params, types, encoding, charset = parsed
+    if encoding == "QUOTED-PRINTABLE":
+        raw = quopri.decodestring(raw)
+    value = "" if encoding in ("B", "BASE64") or "BASE64" in types else _decode(raw, charset)
+    # Each property gets its own dict and set (the lists inside are only ever read).
+    return Property(group=group, name=name, params=params.copy(), types=types.copy(), value=value, raw=raw)
+
+
+def _parse_head(head: str) -> _Head:
     name_part, *param_parts = head.split(";")
     group, _dot, name = name_part.rpartition(".")
     params: dict[str, list[str]] = {}
@@ -253,12 +269,8 @@ def _parse_line(line: bytes) -> Property | None:
     encoding = (params.get("ENCODING") or [""])[0].upper()
     if "QUOTED-PRINTABLE" in types:
         encoding = "QUOTED-PRINTABLE"
-    if encoding == "QUOTED-PRINTABLE":
-        raw = quopri.decodestring(raw)
     charset = (params.get("CHARSET") or [""])[0]
-    value = "" if encoding in ("B", "BASE64") or "BASE64" in types else _decode(raw, charset)
-    return Property(group=group.upper(), name=name.strip().upper(), params=params, types=types, value=value,
-                    raw=raw)
+    return group.upper(), name.strip().upper(), params, types, encoding, charset
 
 
 # --- labels -------------------------------------------------------------------------------
@@ -456,6 +468,7 @@ def _read_cards(data: bytes) -> list[Card]:
     cards: list[Card] = []
     properties: list[Property] | None = None
     nested = 0
+    heads: dict[str, _Head] = {}
     for line in _unfold(_to_lines(data)):
         # Only lines starting with B or E can open or close a card; the others skip the look.
         head = _head(line) if line[:1] in CARD_EDGES else b""
@@ -478,7 +491,7 @@ def _read_cards(data: bytes) -> list[Card]:
             continue
         if properties is None or nested:
             continue  # junk before, between or after cards
-        prop = _parse_line(line)
+        prop = _parse_line(line, heads)
         if prop is not None:
             properties.append(prop)
     if properties is not None:

@@ -123,10 +123,10 @@ def test_more_cards_than_one_batch_become_rows_in_file_order():
     assert rows[-1].fields["last_name"] == f"Person {count - 1}" and all(row.is_valid for row in rows)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.from_regex(PLAIN_EMAIL, fullmatch=True))
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(PLAIN_EMAIL, fullmatch=True).filter(lambda address: len(address) <= 300))
 def test_every_address_the_quick_email_check_passes_is_one_djangos_validator_accepts(address: str):
-    validate_email(address)
+    validate_email(address)  # clean_detail refuses more than 300 characters before it looks
     assert clean_detail("email", address) == (address, address.lower())
 
 
