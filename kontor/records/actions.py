@@ -105,13 +105,23 @@ def get_or_create_tags(account: Account, names: Iterable[str]) -> list[Tag]:
     # Compared here, not in SQL: SQLite's LIKE and LOWER fold ASCII letters only, so "ärzte" found
     # "Ärzte" on PostgreSQL and made a second tag on SQLite; and an import's thousands of names in
     # one OR of conditions went past SQLite's expression depth limit. An account has few tags.
-    existing: dict[str, Tag] = {}
-    for tag in Tag.objects.filter(account=account).order_by("pk"):
-        existing.setdefault(tag.name.lower(), tag)
-    for lower, name in wanted.items():
-        if lower not in existing:
-            existing[lower] = Tag.objects.create(account=account, name=name)
+    existing = _tags_by_lower_name(account)
+    missing = [Tag(account=account, name=name) for lower, name in wanted.items() if lower not in existing]
+    if missing:
+        # ON CONFLICT DO NOTHING, then read again: a tag of the same name that a colleague or another
+        # import (on another worker) creates at the same moment is waited for and used, instead of
+        # the unique constraint failing the whole save or import. One INSERT per batch of tags.
+        Tag.objects.bulk_create(missing, batch_size=500, ignore_conflicts=True)
+        existing = _tags_by_lower_name(account)
     return [existing[lower] for lower in wanted]
+
+
+def _tags_by_lower_name(account: Account) -> dict[str, Tag]:
+    """The account's tags by their name lower-cased (the oldest, should two differ only in case)."""
+    found: dict[str, Tag] = {}
+    for tag in Tag.objects.filter(account=account).order_by("pk"):
+        found.setdefault(tag.name.lower(), tag)
+    return found
 
 
 @transaction.atomic
