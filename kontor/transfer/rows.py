@@ -511,12 +511,13 @@ def _birthday_from_parts(row: ContactRow, parts: dict[str, tuple[str, str]]) -> 
 
 
 def _add_address(row: ContactRow, label: str, address: _Address) -> None:
-    _kind, label = _detail_kind_and_label("address", label, address.type_text)
+    if address.type_text:
+        _kind, label = _detail_kind_and_label("address", label, address.type_text)
     street = ", ".join(line for line in address.street if line)
-    data = AddressData(label=label, street=street, zip=address.parts.get("zip", ""),
-                       city=address.parts.get("city", ""), state=address.parts.get("state", ""),
-                       country=address.parts.get("country", ""))
-    if any((data.street, data.zip, data.city, data.state, data.country)):
+    parts = address.parts
+    data = AddressData(label=label, street=street, zip=parts.get("zip", ""), city=parts.get("city", ""),
+                       state=parts.get("state", ""), country=parts.get("country", ""))
+    if street or data.zip or data.city or data.state or data.country:
         row.addresses.append(data)
 
 
@@ -537,7 +538,8 @@ def _check(row: ContactRow, fields: dict[str, ImportField]) -> None:
             row.errors.append((_label_of(fields, "name", _("Company name")), _("The company name is missing.")))
         checks = [("name", row.fields["name"])]
     for address in row.addresses:
-        checks += [(part, getattr(address, part)) for part in ADDRESS_PARTS]
+        checks += (("street", address.street), ("zip", address.zip), ("city", address.city),
+                   ("state", address.state), ("country", address.country))
     checks += [("tag", tag) for tag in row.tags]
     for key, value in checks:
         limit = MAX_LENGTHS[key]
