@@ -309,14 +309,15 @@ def write_values(record: Record, values: Mapping[CustomField, Any]) -> dict[str,
     return changes
 
 
-def write_new_values(account: Account, rows: Iterable[tuple[Record, Mapping[CustomField, Any]]]) -> None:
-    """The values of freshly created records (an import of thousands), in batched INSERTs."""
+def write_new_values(account_id: int, rows: Iterable[tuple[int, Mapping[CustomField, Any]]]) -> None:
+    """The values of freshly created records, by record id (an import of thousands), in batched
+    INSERTs; the caller re-indexes the records for the quick search."""
     new = []
-    for record, values in rows:
+    for record_id, values in rows:
         for field, value in values.items():
             if value is None:
                 continue
-            row = CustomValue(account=account, field=field, record=record)
+            row = CustomValue(account_id=account_id, field=field, record_id=record_id)
             _store(row, field, value)
             new.append(row)
     CustomValue.objects.bulk_create(new, batch_size=500)

@@ -50,7 +50,8 @@ from kontor.history.models import ActivityVerb
 from kontor.notifications import jobs as notification_jobs
 from kontor.notifications.models import Notification, NotificationType
 from kontor.records import actions as record_actions
-from kontor.records.models import Kind
+from kontor.records import custom_fields
+from kontor.records.models import CustomField, Kind
 from kontor.search import index as search_index
 from kontor.transfer import columns, rows, tables, vcard
 from kontor.transfer.models import (
@@ -153,11 +154,12 @@ def signature(header: Sequence[str]) -> str:
 
 def _remembered_or_guessed(account_id: int, kind: str, header: Sequence[str]) -> list[str | None]:
     remembered = ImportMapping.objects.filter(account_id=account_id, kind=kind, signature=signature(header)).first()
-    known = {f.key for f in columns.import_fields(c_kind(kind), {})}
+    custom = custom_fields.names_by_key(account_id, c_kind(kind))
+    known = {f.key for f in columns.import_fields(c_kind(kind), custom)}
     if remembered and len(remembered.mapping) == len(header) and all(
             key is None or key in known for key in remembered.mapping):
         return list(remembered.mapping)
-    return columns.guess_mapping(list(header), c_kind(kind), {})
+    return columns.guess_mapping(list(header), c_kind(kind), custom)
 
 
 def upload_import(by: Membership, data: bytes, file_name: str, *, kind: str | None = None,
@@ -221,7 +223,8 @@ def configure_import(imp: Import, *, kind: str | None = None, sheet: str | None 
             imp.mapping = _remembered_or_guessed(imp.account_id, imp.kind, table.header)
     if mapping is not None and imp.format != "vcf":
         header = table.header if table is not None else table_of(imp).header
-        problem = mapping_problem(imp.kind, header, mapping)
+        problem = mapping_problem(imp.kind, header, mapping, custom_fields.names_by_key(imp.account_id,
+                                                                                       c_kind(imp.kind)))
         if problem:
             errors["mapping"] = problem
         imp.mapping = [key or None for key in mapping]
@@ -247,13 +250,14 @@ def configure_import(imp: Import, *, kind: str | None = None, sheet: str | None 
     return imp
 
 
-def mapping_problem(kind: str, header: Sequence[str], mapping: Sequence[str | None]) -> str:
+def mapping_problem(kind: str, header: Sequence[str], mapping: Sequence[str | None],
+                    custom: dict[str, str] | None = None) -> str:
     """A message when the mapping cannot work: wrong length, an unknown field, a field that takes
     one column chosen for two, or no column for the name. Empty when it is fine."""
     if len(mapping) != len(header):
         return _("The mapping must name a field (or none) for each of the %(count)s columns.") % {
             "count": len(header)}
-    fields = {f.key: f for f in columns.import_fields(c_kind(kind), {})}
+    fields = {f.key: f for f in columns.import_fields(c_kind(kind), custom or {})}
     chosen = [key for key in mapping if key]
     for key in chosen:
         if key not in fields:
@@ -283,7 +287,8 @@ def contact_rows(imp: Import, data: bytes | None = None) -> tuple[tables.Table |
     _format, table, cards = _read(data if data is not None else _stored(imp), imp.file_name, imp.sheet or None)
     if table is None:
         return None, list(rows.rows_from_cards(cards))
-    return table, list(rows.rows_from_table(table, list(imp.mapping), c_kind(imp.kind)))
+    return table, list(rows.rows_from_table(table, list(imp.mapping), c_kind(imp.kind),
+                                            custom_fields.names_by_key(imp.account_id, c_kind(imp.kind))))
 
 
 # --- planning: a verdict for every row ------------------------------------------------------
@@ -304,6 +309,7 @@ class Planned:
     row: rows.ContactRow
     item: NewContact
     verdict: Verdict
+    custom: dict[CustomField, Any] = field(default_factory=dict)  # the row's custom values, cleaned
 
 
 @dataclass
@@ -380,8 +386,17 @@ def plan_import(imp: Import, data: bytes | None = None, progress: Callable[[int,
     responsibles = _responsibles(imp.account_id, [r.responsible for r in all_rows if r.responsible])
     extra_tags = [imp.tag] if imp.tag else []
     checked: list[Planned] = []
+    custom_by_kind: dict[str, dict[str, CustomField]] = {
+        kind: custom_fields.fields_by_key(imp.account_id, kind) for kind in (Kind.PERSON, Kind.COMPANY)}
     for done, row in enumerate(all_rows, start=1):
         problems = list(row.errors)
+        custom: dict[CustomField, Any] = {}
+        if row.custom:
+            try:
+                custom = custom_fields.clean_values_by_key(custom_by_kind[c_kind_of_row(row)], row.custom)
+            except ValidationError as error:
+                problems += [(_column_of(row, f"custom:{key}", header, mapping), message)
+                             for key, messages in error.message_dict.items() for message in messages]
         responsible = None
         if row.responsible and row.responsible.strip():
             responsible = responsibles.get(row.responsible.strip().lower())
@@ -412,7 +427,7 @@ def plan_import(imp: Import, data: bytes | None = None, progress: Callable[[int,
             plan.errors += [{"row": row.number, "column": column, "message": message}
                             for column, message in problems]
         else:
-            checked.append(Planned(row, item, verdict))
+            checked.append(Planned(row, item, verdict, custom))
         plan.verdicts.append(verdict)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, len(all_rows))
@@ -495,9 +510,10 @@ def preview(imp: Import) -> Preview:
             shown.append(([cell_text(c) for c in cells], verdict))
     else:
         shown = [([v.name], v) for v in plan.verdicts[:PREVIEW_ROWS]]
+    custom = custom_fields.names_by_key(imp.account_id, c_kind(imp.kind))
     return Preview(imp, list(table.sheet_names) if table else [], column_list,
-                   columns.import_fields(c_kind(imp.kind), {}), shown, plan.count("new"), plan.count("duplicate"),
-                   plan.count("error"), plan.to_import, plan.errors[:PREVIEW_ROWS * 5])
+                   columns.import_fields(c_kind(imp.kind), custom), shown, plan.count("new"),
+                   plan.count("duplicate"), plan.count("error"), plan.to_import, plan.errors[:PREVIEW_ROWS * 5])
 
 
 # --- starting and running ------------------------------------------------------------------
@@ -513,7 +529,8 @@ def start_import(imp: Import, by: Membership) -> Import:
     with transaction.atomic():
         if imp.format != "vcf":
             header = table_of(imp).header
-            problem = mapping_problem(imp.kind, header, imp.mapping)
+            problem = mapping_problem(imp.kind, header, imp.mapping,
+                                      custom_fields.names_by_key(imp.account_id, c_kind(imp.kind)))
             if problem:
                 raise ImportRefused(problem)
             ImportMapping.objects.update_or_create(account_id=imp.account_id, kind=imp.kind,
@@ -619,6 +636,7 @@ def _write(imp: Import, by: Membership, plan: Plan) -> None:
               for (obj, p), result in zip(pairs, filled, strict=True) if result]
     ImportItem.objects.bulk_create(items, batch_size=500)
     _store_photos(by, [(obj, p.row.photo) for obj, p in created if p.row.photo])
+    _write_custom_values(imp, [(obj, p) for obj, p in created if p.custom])
     updated = sum(1 for result in filled if result)
     errors = len({e["row"] for e in plan.errors})
     Import.objects.filter(pk=imp.pk).update(
@@ -630,6 +648,20 @@ def _write(imp: Import, by: Membership, plan: Plan) -> None:
                              changes={"kind": imp.kind, "created": len(created), "updated": updated,
                                       "companies": companies_created})
     _notify(imp, by)
+
+
+def _write_custom_values(imp: Import, written: Sequence[tuple[Person | Company, Planned]]) -> None:
+    """The custom values of the new records, in batched INSERTs, and their search documents again
+    (the records were indexed before their values existed)."""
+    if not written:
+        return
+    custom_fields.write_new_values(imp.account_id, [(obj.pk, planned.custom) for obj, planned in written])
+    for kind, model in ((Kind.PERSON, Person), (Kind.COMPANY, Company)):
+        search_index.index_records(kind, [obj.pk for obj, _planned in written if isinstance(obj, model)])
+
+
+def c_kind_of_row(row: rows.ContactRow) -> str:
+    return Kind.COMPANY if row.kind == "company" else Kind.PERSON
 
 
 def _complete(target: NewContact, other: NewContact) -> None:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
+from kontor.contacts.models import Person
 from kontor.deals import actions as deal_actions
 from kontor.history.models import Activity, ActivityVerb
 from kontor.projects import actions as project_actions
@@ -238,3 +239,19 @@ def test_a_stale_edit_lists_a_custom_field_the_colleague_changed(alice, bob, cus
     response = alice.client.post(reverse("people:edit", args=[person.pk]), data)
     assert response.status_code == 409
     assert [(c.label, c.stored, c.yours) for c in response.context["conflicts"]] == [("Kundennummer", "K-1", "K-2")]
+
+
+# -- import ---------------------------------------------------------------------------------------------
+
+def test_an_import_maps_custom_columns_by_name_and_writes_their_values(alice, customer_number):
+    from tests.transfer.import_files import run, xlsx
+
+    create_custom_field(alice.membership, Kind.PERSON, "Größe", FieldType.NUMBER)
+    header = ["Vorname", "Nachname", "Kundennummer", "Größe"]
+    imp = run(alice.membership, xlsx([["Anna", "Adler", "K-4711", "182,5"], ["Bernd", "Bauer", "K-4712", "groß"]],
+                                     header=header))
+    assert (imp.created, imp.error_count) == (1, 1)
+    assert imp.errors == [{"row": 3, "column": "Größe", "message": "Enter a number."}]
+    anna = Person.objects.get(last_name="Adler")
+    assert custom_fields.values_by_key(anna.record) == {"kundennummer": "K-4711", "groesse": Decimal("182.5")}
+    assert "K-4711" in Document.objects.get(object_id=anna.pk).text
