@@ -4,7 +4,7 @@ column's field, start it, watch it finish, see the people, undo it; the pages on
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from kontor.accounts import actions as account_actions
 from kontor.contacts.models import Person
@@ -31,8 +31,8 @@ def _log_in(page: Page) -> None:
 def _upload(page: Page) -> None:
     page.goto("/people/")
     page.get_by_role("link", name="Import", exact=True).click()
-    page.set_input_files("#import-file", files=[{"name": "kontakte.xlsx", "mimeType": XLSX,
-                                                 "buffer": xlsx(ROWS)}])
+    upload: FilePayload = {"name": "kontakte.xlsx", "mimeType": XLSX, "buffer": xlsx(ROWS)}
+    page.set_input_files("#import-file", files=[upload])
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_test_id("import-counts")).to_have_text("2 new, 0 duplicates, 1 with errors")
 

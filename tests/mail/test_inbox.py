@@ -163,6 +163,7 @@ def test_a_person_is_made_from_the_sender_and_the_message_filed_there(alice):
     assert [d.value for d in person.record.contact_details.all()] == ["Anna.Berger@kunde.example"]
     waiting.refresh_from_db()
     assert waiting.state == InboundState.FILED
+    assert waiting.entry is not None
     assert list(waiting.entry.records.all()) == [person.record]
 
 
@@ -261,6 +262,7 @@ def test_a_message_discarded_long_ago_cannot_be_brought_back_and_is_purged(alice
     with django_capture_on_commit_callbacks(execute=True):
         assert inbox.purge_discarded() == 1
     assert not InboundMail.objects.filter(pk=waiting.pk).exists()
+    assert waiting.raw.name is not None
     assert not default_storage.exists(waiting.raw.name)
     assert InboundMail.objects.filter(pk=kept.pk).exists()
     assert inbox.purge_discarded() == 0

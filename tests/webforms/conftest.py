@@ -4,6 +4,7 @@ notified; enquiries get the tag "Website"."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ ALL_FIELDS = [{"key": key, "required": key in {"last_name", "email"}}
 
 
 def make_form(persona, **overrides) -> WebForm:
-    values = {"name": "Kontakt", "fields": ALL_FIELDS, "tags": ["Website"], "language": "en"}
+    values: dict[str, Any] = {"name": "Kontakt", "fields": ALL_FIELDS, "tags": ["Website"], "language": "en"}
     values.update(overrides)
     return actions.create_webform(persona.membership, actions.WebFormData(**values))
 

@@ -31,6 +31,7 @@ def test_a_new_visitor_becomes_a_person_with_company_tags_and_the_message_as_a_n
     submission = actions.submit(webform, enquiry(webform, phone="+49 171 2345678", company="Weber Bau GmbH"),
                                 VISITOR)
     person = submission.person
+    assert person is not None
     assert (person.first_name, person.last_name) == ("Jonas", "Weber")
     assert sorted(d.value for d in person.record.contact_details.all()) == ["+49 171 2345678",
                                                                             "jonas@weber.example"]
@@ -70,6 +71,7 @@ def test_another_accounts_person_with_the_same_address_is_not_touched(webform, o
     theirs = contact_actions.create_person(oscar.membership, {"last_name": "Weber"}, contact_actions.Details(
         contact=[contact_actions.DetailData("email", "jonas@weber.example")]))
     submission = actions.submit(webform, enquiry(webform), VISITOR)
+    assert submission.person is not None
     assert submission.person != theirs
     assert submission.person.account == webform.account
 
@@ -85,6 +87,7 @@ def test_the_chosen_colleagues_are_notified_in_the_app_and_by_mail(webform, caro
                                                                     django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         submission = actions.submit(webform, enquiry(webform), VISITOR)
+    assert submission.person is not None
     notification = Notification.objects.get(recipient=carol.user)
     assert notification.type == NotificationType.WEBFORM
     assert notification.actor is None
@@ -109,6 +112,7 @@ def test_without_a_responsible_user_the_note_is_filed_in_the_owners_name(alice, 
     webform = make_form(alice, notify_ids=[carol.user.pk])
     submission = actions.submit(webform, enquiry(webform), VISITOR)
     assert Entry.objects.get().author == alice.user
+    assert submission.person is not None
     assert submission.person.record.responsible == alice.user
 
 
@@ -188,6 +192,7 @@ def test_fields_the_form_does_not_show_are_ignored(alice):
     webform = make_form(alice, fields=[{"key": "last_name", "required": True}])
     submission = actions.submit(webform, enquiry(webform, company="Sneaky AG", phone="123"), VISITOR)
     assert Company.objects.count() == 0
+    assert submission.person is not None
     assert not ContactDetail.objects.filter(record=submission.person.record).exists()
 
 

@@ -28,6 +28,13 @@ def _url(webform, embed: bool = False) -> str:
     return webform.public_path() + ("embed/" if embed else "")
 
 
+def _token(pattern: str, text: str) -> str:
+    """The time token that `pattern` captures in `text`; the test fails if it is not there."""
+    match = re.search(pattern, text)
+    assert match is not None, f"no token matching {pattern!r}"
+    return match.group(1)
+
+
 def test_the_form_page_shows_the_chosen_fields_and_the_spam_traps(webform, visitor):
     response = visitor.get(_url(webform))
     html = response.content.decode()
@@ -176,7 +183,7 @@ def test_an_unknown_form_says_so_in_the_visitors_language_and_sets_no_cookie(db,
 
 def test_a_corrected_form_sent_back_at_once_is_taken_not_held_for_spam(webform, visitor):
     first = visitor.post(_url(webform), enquiry(webform, email="jonas(at)weber")).content.decode()
-    token = re.search(r'name="started" value="([^"]+)"', first).group(1)
+    token = _token(r'name="started" value="([^"]+)"', first)
     response = visitor.post(_url(webform), enquiry(webform, started=token))
     assert "Thank you!" in response.content.decode()
     assert Submission.objects.get().state == "ok"
@@ -186,14 +193,14 @@ def test_a_form_confirmed_on_kontors_page_at_once_is_taken_not_held_for_spam(web
     data = enquiry(webform)
     del data["started"]
     shown = visitor.post(_url(webform), data).content.decode()
-    token = re.search(r'name="started" value="([^"]+)"', shown).group(1)
+    token = _token(r'name="started" value="([^"]+)"', shown)
     visitor.post(_url(webform), {**data, "started": token})
     assert Person.objects.get().last_name == "Weber"
 
 
 def test_a_freshly_shown_form_still_holds_a_quick_bot_back(webform, visitor):
     shown = visitor.get(_url(webform)).content.decode()
-    token = re.search(r'name="started" value="([^"]+)"', shown).group(1)
+    token = _token(r'name="started" value="([^"]+)"', shown)
     visitor.post(_url(webform), enquiry(webform, started=token))
     assert Submission.objects.get().state == "spam"
 
@@ -203,7 +210,7 @@ def test_the_script_for_the_plain_form_fills_in_a_token_of_this_form(webform, vi
     response = visitor.get(webform.public_path() + "started.js")
     assert response["Content-Type"].startswith("text/javascript")
     assert f'document.getElementById("kontor-form-{webform.token}")' in response.content.decode()
-    token = re.search(r'value = "([^"]+)"', response.content.decode()).group(1)
+    token = _token(r'value = "([^"]+)"', response.content.decode())
     visitor.post(_url(webform), enquiry(webform, started=token))
     assert Person.objects.count() == 1
 

@@ -13,10 +13,10 @@ from kontor.webforms.models import WebForm
 from tests.webforms.conftest import enquiry, make_form
 
 
-def _settings(**overrides: object) -> dict:
-    data = {"name": "Rückruf", "language": "de", "show_first_name": "on", "show_email": "on", "required_email": "on",
-            "show_phone": "on", "tags": "Website, Rückruf", "responsible": "", "thank_you_text": "",
-            "redirect_url": "", "allowed_origins": ""}
+def _settings(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {"name": "Rückruf", "language": "de", "show_first_name": "on", "show_email": "on",
+                               "required_email": "on", "show_phone": "on", "tags": "Website, Rückruf",
+                               "responsible": "", "thank_you_text": "", "redirect_url": "", "allowed_origins": ""}
     data.update(overrides)
     return data
 
@@ -98,6 +98,7 @@ def test_the_forms_page_shows_snippets_counts_and_the_latest_enquiries(webform, 
     assert 'data-copy="snippet-plain"' in page
     assert '<strong data-testid="submission-count">1</strong>' in page
     assert '<strong data-testid="spam-count">1</strong>' in page
+    assert submission.person is not None
     assert f'<a href="/people/{submission.person.pk}/">Jonas Weber</a>' in page
     assert "jonas@weber.example" in page
 
