@@ -347,8 +347,17 @@ def _create_entry(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Re
     # The receiving user had the mail in their own mailbox already; the author wrote it; whoever
     # filed it by hand knows.
     told = {m.user_id for m in (author, by, inbound.membership) if m is not None}
-    notification_actions.notify_followers(entry, by or author, records, exclude=told)
+    if _followers_besides(records, told):
+        notification_actions.notify_followers(entry, by or author, records, exclude=told)
     return entry, stored
+
+
+def _followers_besides(records: Sequence[Record], told: Collection[int]) -> bool:
+    """Whether anyone not told already follows the records. Mostly no one does (the receiving
+    user follows their own contacts): one small query then spares the costlier one of
+    notify_followers, which reads the followers' memberships and users."""
+    return any(user_id not in told for user_id in Watch.objects.filter(record__in=records).values_list(
+        "user_id", flat=True))
 
 
 def _follow(records: Sequence[Record], user: User) -> None:

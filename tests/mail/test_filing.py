@@ -361,7 +361,7 @@ def test_the_job_files_what_intake_stored_after_the_commit(alice, anna, django_c
 
 # --- cost -------------------------------------------------------------------------------------
 
-FILING_QUERIES = 17  # a colleague's mail to three people (and a company): see the test below
+FILING_QUERIES = 16  # a colleague's mail to three people (and a company): see the test below
 
 
 def _stored(raw: bytes, recipient: str, django_capture_on_commit_callbacks) -> InboundMail:  # noqa: ANN001
@@ -384,6 +384,23 @@ def test_filing_a_colleagues_mail_to_three_people_costs_a_fixed_number_of_querie
 
     inbound.refresh_from_db()
     assert filed_on(inbound) == {"Anna Berger", "Bernd Brandt", "Clara Christ", "Berger GmbH"}
+
+
+CONTACT_MAIL_QUERIES = 15  # a contact's mail onto them and their company, followed by the receiving user only
+
+
+def test_a_contacts_mail_that_only_the_receiving_user_follows_reads_no_followers_memberships(
+        alice, anna, django_assert_num_queries, django_capture_on_commit_callbacks):
+    inbound = _stored(letter(sender=ANNA), box(alice), django_capture_on_commit_callbacks)
+
+    with django_assert_num_queries(CONTACT_MAIL_QUERIES) as captured:
+        filing.file_inbound(inbound)
+
+    assert not any("accounts_membership" in query["sql"] and "records_watch" in query["sql"]
+                   for query in captured.captured_queries)
+    inbound.refresh_from_db()
+    assert filed_on(inbound) == {"Anna Berger", "Berger GmbH"}
+    assert not Notification.objects.exists()
 
 
 def test_filing_costs_no_query_per_address(alice, django_assert_max_num_queries,
