@@ -45,6 +45,9 @@ class ImportOut(Schema):
     skipped: int = Field(description="Duplicates left as they were.")
     errors: list[ImportErrorOut] = Field(description="Rows not imported, with the column and the reason.")
     error_count: int = Field(description="Rows with errors (the list holds at most 1,000 messages).")
+    warnings: list[ImportErrorOut] = Field(
+        description="Rows imported with something left out (an unknown responsible colleague, a birthday "
+                    "without a year), with the column and what happened.")
     companies_created: int = Field(description="Companies created for people's jobs.")
     mapping: dict[str, str | None] = Field(description="Column heading → field key (null: ignored).")
     duplicates: Literal["skip", "fill", "create"]
@@ -67,7 +70,7 @@ def import_out(imp: Import) -> dict[str, Any]:
     return {
         "id": imp.pk, "state": API_STATES.get(state, state), "kind": imp.kind, "progress": imp.progress,
         "rows": imp.rows, "created": imp.created, "updated": imp.updated, "skipped": imp.skipped,
-        "errors": imp.errors, "error_count": imp.error_count, "companies_created": imp.companies_created,
+        "errors": imp.errors, "warnings": imp.warnings, "error_count": imp.error_count, "companies_created": imp.companies_created,
         "mapping": dict(zip(imp.header, imp.mapping, strict=False)), "duplicates": imp.duplicates,
         "file_name": imp.file_name, "message": imp.message, "created_at": imp.created_at,
         "finished_at": imp.finished_at, "can_undo": actions.can_undo(imp),

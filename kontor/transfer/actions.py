@@ -320,6 +320,9 @@ class Plan:
     duplicates: str
     planned: list[Planned] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # What was left out of rows that are still imported (an unknown colleague, a birthday
+    # without a year), in the same shape as errors.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
 
     def count(self, status: str) -> int:
@@ -390,6 +393,7 @@ def plan_import(imp: Import, data: bytes | None = None, progress: Callable[[int,
         kind: custom_fields.fields_by_key(imp.account_id, kind) for kind in (Kind.PERSON, Kind.COMPANY)}
     for done, row in enumerate(all_rows, start=1):
         problems = list(row.errors)
+        notes = list(row.warnings)
         custom: dict[CustomField, Any] = {}
         if row.custom:
             try:
@@ -401,8 +405,11 @@ def plan_import(imp: Import, data: bytes | None = None, progress: Callable[[int,
         if row.responsible and row.responsible.strip():
             responsible = responsibles.get(row.responsible.strip().lower())
             if responsible is None:
-                problems.append((_column_of(row, "responsible", header, mapping),
-                                 _("There is no colleague “%(name)s” in this account.") % {"name": row.responsible}))
+                # The contact matters more than who looks after it: the importer does, as for a
+                # row that names nobody.
+                notes.append((_column_of(row, "responsible", header, mapping),
+                              _("There is no colleague “%(name)s” in this account; whoever imports is "
+                                "responsible instead.") % {"name": row.responsible}))
         if imp.kind == ImportKind.PEOPLE and row.company and len(row.company.strip()) > 200:
             problems.append((_column_of(row, "company", header, mapping),
                              _("A company name can have at most 200 characters.")))
@@ -428,6 +435,7 @@ def plan_import(imp: Import, data: bytes | None = None, progress: Callable[[int,
                             for column, message in problems]
         else:
             checked.append(Planned(row, item, verdict, custom))
+            plan.warnings += [{"row": row.number, "column": column, "message": message} for column, message in notes]
         plan.verdicts.append(verdict)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, len(all_rows))
@@ -642,6 +650,7 @@ def _write(imp: Import, by: Membership, plan: Plan) -> None:
     Import.objects.filter(pk=imp.pk).update(
         state=ImportState.DONE, progress=100, rows=len(plan.verdicts), created=len(created), updated=updated,
         skipped=skipped + (len(fill) - updated), error_count=errors, errors=plan.errors[:ERRORS_KEPT],
+        warnings=plan.warnings[:ERRORS_KEPT],
         companies_created=companies_created, finished_at=timezone.now(), message="")
     imp.refresh_from_db()
     activity.record_activity(by, ActivityVerb.IMPORTED, summary=imp.file_name,

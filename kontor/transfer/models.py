@@ -68,6 +68,8 @@ class Import(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     # [{"row": 12, "column": "E-Mail", "message": "..."}], at most ERRORS_KEPT of them.
     errors = models.JSONField(default=list, blank=True)
+    # What was left out of rows that were imported nonetheless, in the same shape.
+    warnings = models.JSONField(default=list, blank=True)
     # Companies created along the way for people's jobs (counted apart from `created`).
     companies_created = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)

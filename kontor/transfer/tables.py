@@ -488,6 +488,16 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+# Kontor's exports (and other careful programs) put an apostrophe before a cell that starts like
+# a spreadsheet formula, so that Excel shows "+49 89 …" as text instead of running it. Read back,
+# the apostrophe goes again: an exported file imports unchanged.
+_GUARDED_FORMULA = re.compile(r"'(?=[=+\-@\t\r])")
+
+
+def _unguarded(value: str) -> str:
+    return value[1:] if value[:1] == "'" and _GUARDED_FORMULA.match(value) else value
+
+
 def _read_delimited(data: bytes, max_rows: int) -> Table:
     text, encoding = decode_text(data)
     text, repaired = repair_double_encoding(text)
@@ -506,7 +516,7 @@ def _read_delimited(data: bytes, max_rows: int) -> Table:
     cells: list[list[Cell]] = []
     try:
         for record in reader:
-            cells.append([value if value.strip() else None for value in record])
+            cells.append([_unguarded(value) if value.strip() else None for value in record])
             if len(cells) > max_rows + HEADER_SEARCH_ROWS + 1 and len(cells) > max_rows * 2:
                 raise _too_many_rows(max_rows)
     except csv.Error:

@@ -214,8 +214,6 @@ def test_people_exported_as_vcard_import_into_another_account_unchanged(alice, o
     assert imp.error_count == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the import keeps the apostrophe that the export puts before a cell "
-                                       "starting with + (a formula start), so '+49 … is refused as a phone number")
 def test_people_exported_as_csv_import_into_another_account_unchanged(alice, oscar, world):
     imp = _round_trip(alice, oscar, "csv", "people.csv")
     # Only the responsible colleague cannot travel: nobody of that name works in the other account.

@@ -263,3 +263,27 @@ def test_a_photo_in_a_vcard_is_stored_like_an_uploaded_photo(alice):
     assert stored is not None
     assert stored.endswith(".webp")
     assert not Person.objects.get(last_name="Bauer").photo
+
+
+def test_an_unknown_responsible_colleague_keeps_the_person_in_with_a_note(alice, bob):
+    data = xlsx([["Anna", "Adler", "anna@adler.example", "Bob Berger"],
+                 ["Ben", "Brandt", "ben@brandt.example", "Zoe Zander"]],
+                header=["Vorname", "Nachname", "E-Mail", "Verantwortlich"])
+    imp = run(alice.membership, data, "kontakte.xlsx")
+    assert imp.state == ImportState.DONE
+    assert imp.created == 2 and imp.error_count == 0
+    people = {person.last_name: person for person in Person.objects.filter(account=alice.account)}
+    assert people["Adler"].record.responsible == bob.user
+    assert people["Brandt"].record.responsible == alice.user
+    assert imp.warnings == [{"row": 3, "column": "Verantwortlich",
+                             "message": "There is no colleague “Zoe Zander” in this account; whoever imports is "
+                                        "responsible instead."}]
+    page = alice.client.get(f"/imports/{imp.pk}/").content.decode()
+    assert "Imported, with something left out" in page and "Zoe Zander" in page
+
+
+def test_a_birthday_without_a_year_is_named_among_the_warnings(alice):
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Adler;Anna;;;\r\nFN:Anna Adler\r\nBDAY:--0317\r\nEND:VCARD\r\n"
+    imp = run(alice.membership, card.encode(), "anna.vcf")
+    assert imp.state == ImportState.DONE and imp.created == 1
+    assert len(imp.warnings) == 1 and imp.warnings[0]["row"] == 1

@@ -239,3 +239,10 @@ def test_any_text_in_any_usual_encoding_gives_a_table_or_a_clear_refusal(text, e
         read_table(text.encode(encoding), "a.csv")
     except UnreadableFile as refused:
         assert str(refused)
+
+
+def test_a_csv_cell_guarded_against_formulas_reads_as_its_text() -> None:
+    table = read_table(b"Name;Telefon;Notiz\nAdler;'+49 89 123;'=SUMME(A1)\nBerg;'Hallo;it's\n",
+                       "people.csv")
+    assert table.rows[0][1:] == ["+49 89 123", "=SUMME(A1)"]
+    assert table.rows[1][1:] == ["'Hallo", "it's"]
