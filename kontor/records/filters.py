@@ -79,11 +79,12 @@ def date_range(first: object, last: object) -> tuple[dt.date | None, dt.date | N
 
 
 def one_line(value: object, limit: int = 200) -> str:
-    return " ".join(str(value or "").split())[:limit]
+    # No NUL characters: no text column holds them, and PostgreSQL refuses a query that has one.
+    return " ".join(str(value or "").replace("\x00", " ").split())[:limit]
 
 
 def tag_names(query: Mapping) -> list[str]:
-    return list(dict.fromkeys(" ".join(t.split()) for t in getlist(query, "tag") if t.strip()))[:MAX_TAGS]
+    return list(dict.fromkeys(one_line(t, 100) for t in getlist(query, "tag") if one_line(t)))[:MAX_TAGS]
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ class Query:
     it is looked up as a name prefix instead (`prefix`)."""
 
     def __init__(self, text: str) -> None:
-        self.text = " ".join(text.split())[:200]
+        # NUL characters match nothing, and PostgreSQL refuses a query that has one.
+        self.text = " ".join(text.replace("\x00", " ").split())[:200]
         words = [w for w in self.text.split()[:MAX_TERMS] if len(fold(w)) >= MIN_TERM]
         clauses: list[Clause] = []
         if words:

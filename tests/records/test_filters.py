@@ -10,6 +10,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.queries import ListFilters, filter_people
 from kontor.deals import actions as deal_actions
@@ -153,3 +154,16 @@ def test_the_projects_page_filters_by_custom_fields(alice):
 def test_filter_people_takes_conditions_directly(alice, people):
     found = filter_people(alice.account, custom=[CustomFilter("vip", "eq", ("true",))])
     assert [p.last_name for p in found] == ["Adler"]
+
+
+@pytest.mark.parametrize("url", ["/people/", "/companies/", "/deals/", "/projects/", "/export/people/",
+                                 "/search/", "/search/suggest/", "/api/v1/search"])
+def test_a_nul_character_in_a_filter_or_search_finds_nothing_instead_of_failing(alice, url):
+    contact_actions.create_person(alice.membership, {"last_name": "Adler"}, tags=["Kunde"])
+    query = {"q": "Ad\x00ler", "tag": "Kun\x00de", "custom.nummer": "\x00", "format": "csv"}
+    if url.startswith("/api/"):
+        key = account_actions.create_api_key(alice.membership, "script")[1]
+        response = alice.client.get(url, query, headers={"Authorization": f"Bearer {key}"})
+    else:
+        response = alice.client.get(url, query, headers={"HX-Request": "true"} if "suggest" in url else {})
+    assert response.status_code in {200, 422}, response.content[:300]
