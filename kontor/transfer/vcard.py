@@ -423,7 +423,8 @@ def _apply(card: Card, prop: Property, group_labels: dict[str, str]) -> None:
             with contextlib.suppress(ValueError):
                 card.anniversary = datetime.date(*(int(group) for group in match.groups()))
     elif name == "NOTE":
-        note = _unescape(value).strip()
+        # Outlook's quoted-printable notes carry Windows line ends (=0D=0A): stored as plain \n.
+        note = _unescape(value).replace("\r\n", "\n").replace("\r", "\n").strip()
         card.note = f"{card.note}\n\n{note}" if card.note and note else (card.note or note)
     elif name == "CATEGORIES":
         card.categories += [tag for tag in _text_list(value) if tag not in card.categories]

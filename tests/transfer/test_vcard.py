@@ -108,7 +108,7 @@ def test_outlooks_21_card_is_read_with_quoted_printable_charset_and_photo():
     [card] = parse_vcards(outlook_card())
     assert (card.version, card.family_name, card.given_name, card.prefix) == ("2.1", "Müller", "Jürgen", "Dr.")
     assert (card.organization, card.department, card.job_title) == ("Müller & Söhne GmbH", "Einkauf", "Einkaufsleiter")
-    assert card.note == "Erste Zeile\r\nZweite Zeile mit ümlaut und einer sehr langen Zeile, die umbrochen wird"
+    assert card.note == "Erste Zeile\nZweite Zeile mit ümlaut und einer sehr langen Zeile, die umbrochen wird"
     assert card.phones == [CardDetail("+49 89 123456", "phone", "work"), CardDetail("0171 2345678", "mobile", "work"),
                            CardDetail("+49 89 123457", "fax", "work"), CardDetail("089 555", "phone", "private")]
     assert card.addresses == [CardAddress("work", street="Hauptstraße 1", city="München", region="Bayern",
@@ -249,3 +249,10 @@ def test_any_bytes_after_begin_give_a_card_or_a_clear_refusal(data):
 def test_escaped_separators_inside_name_parts_stay_part_of_the_name():
     [card] = parse_vcards(b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:M\\;\\,eier;Anna,Lena;;Dr.,Prof.;\r\nEND:VCARD\r\n")
     assert (card.family_name, card.given_name, card.prefix) == ("M;,eier", "Anna Lena", "Dr. Prof.")
+
+
+def test_an_outlook_note_keeps_its_lines_without_windows_line_ends() -> None:
+    card = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Adler;Anna\r\n"
+            b"NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=Windows-1252:Erste Zeile=0D=0AZweite Zeile f=FCr M=FCller\r\n"
+            b"END:VCARD\r\n")
+    assert parse_vcards(card)[0].note == "Erste Zeile\nZweite Zeile für Müller"
