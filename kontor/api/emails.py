@@ -284,7 +284,7 @@ def inbox_item_out(item: InboundMail) -> dict[str, Any]:
     project = item.project
     return {
         "id": item.pk, "subject": item.subject, "from": {"name": item.sender_name, "email": item.sender_email},
-        "date": item.sent_at, "received_at": item.received_at, "note": item.note, "recipient": item.recipient,
+        "date": item.sent_at, "received_at": item.received_at, "note": item.why, "recipient": item.recipient,
         "project": {"id": project.pk, "kind": Kind.PROJECT, "name": project.name} if project else None,
         "size": item.size, "raw_url": f"/api/v1/inbox/{item.pk}/raw",
         "sender_as_person": {"salutation": name.salutation, "title": name.title, "first_name": name.first_name,

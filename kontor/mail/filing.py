@@ -26,7 +26,7 @@ from kontor.files.models import Attachment
 from kontor.history import actions as history_actions
 from kontor.history.models import Entry, EntryKind
 from kontor.mail.headers import MailAddress
-from kontor.mail.models import EmailMessage, InboundMail, InboundState
+from kontor.mail.models import EmailMessage, InboundMail, InboundState, InboxReason
 from kontor.mail.parsing import ParsedMail, parse_mail
 from kontor.notifications import actions as notification_actions
 from kontor.projects.models import Project
@@ -34,9 +34,6 @@ from kontor.records.models import Kind, Record, Watch
 from kontor.search import index as search_index
 
 logger = logging.getLogger(__name__)
-
-# Addresses listed in an inbox note before "and N more".
-NOTE_ADDRESSES = 5
 
 
 @dataclass(frozen=True)
@@ -157,15 +154,6 @@ def matching_records(account: Account, addresses: Sequence[MailAddress],
     return records, looked_up
 
 
-def _note_for_nobody(looked_up: Sequence[str]) -> str:
-    if not looked_up:
-        return _("The message names no address outside the team to file it on.")
-    shown = ", ".join(looked_up[:NOTE_ADDRESSES])
-    if len(looked_up) > NOTE_ADDRESSES:
-        shown = _("%(addresses)s and %(count)s more") % {"addresses": shown, "count": len(looked_up) - NOTE_ADDRESSES}
-    return _("No person or company with the addresses %(addresses)s.") % {"addresses": shown}
-
-
 def _read(inbound: InboundMail) -> ParsedMail | None:
     """The stored message, parsed; None when its bytes are gone from the storage."""
     try:
@@ -212,7 +200,7 @@ def file_inbound(inbound: InboundMail) -> None:
     except Exception:
         logger.exception("Could not file incoming message %s", inbound.pk)
         InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
-            state=InboundState.INBOX, note=_("Kontor could not file this message by itself; please file it by hand."))
+            state=InboundState.INBOX, reason=InboxReason.FAILED)
 
 
 def _file_inbound(inbound: InboundMail) -> None:
@@ -231,13 +219,11 @@ def _file_inbound(inbound: InboundMail) -> None:
         if inbound.state != InboundState.PENDING:
             return
         if parsed is None:
-            _to_inbox(inbound, _("The stored message is missing; it cannot be shown or filed."))
+            _to_inbox(inbound, InboxReason.MISSING)
             return
         _remember_headers(inbound, parsed)
         if parsed.unreadable:
-            problems = " ".join(parsed.problems)
-            _to_inbox(inbound, " ".join(part for part in (
-                _("Kontor could not read this message; it is kept as it arrived."), problems) if part))
+            _to_inbox(inbound, InboxReason.UNREADABLE, note=" ".join(parsed.problems))
             return
         colleagues = colleagues_among(inbound.account, _message_addresses(parsed))
         colleague = sender_colleague(parsed, colleagues)
@@ -248,14 +234,14 @@ def _file_inbound(inbound: InboundMail) -> None:
         if project is not None:
             records = [project.record, *(r for r in records if r.pk != project.pk)]
         if not records:
-            _to_inbox(inbound, _note_for_nobody(looked_up))
+            _to_inbox(inbound, InboxReason.NOBODY if looked_up else InboxReason.NO_ADDRESS, looked_up=looked_up)
             return
         _file(inbound, parsed, records, author=colleague, by=None)
 
 
-def _to_inbox(inbound: InboundMail, note: str) -> None:
+def _to_inbox(inbound: InboundMail, reason: str, *, looked_up: Sequence[str] = (), note: str = "") -> None:
     inbound.state = InboundState.INBOX
-    inbound.note = note
+    inbound.reason, inbound.looked_up, inbound.note = reason, list(looked_up), note
     inbound.save()
 
 
@@ -312,11 +298,12 @@ def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *
             _join_entry(entry, records, author=author, by=by, receiver=inbound.membership)
         inbound.entry = entry
         inbound.state = InboundState.FILED
-        inbound.note = ""
+        inbound.note, inbound.reason, inbound.looked_up = "", "", []
         inbound.handled_at = timezone.now()
         inbound.handled_by = by.user if by is not None else None
         inbound.save(update_fields=["subject", "sender_name", "sender_email", "message_id", "sent_at", "entry",
-                                    "state", "note", "handled_at", "handled_by"])
+                                    "state", "note", "reason", "looked_up", "handled_at",
+                                    "handled_by"])
     except BaseException:
         file_actions.remove_stored_bytes(stored)
         raise

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Account, Membership
@@ -57,6 +58,21 @@ class InboundState(models.TextChoices):
     DISCARDED = "discarded", _("discarded")
 
 
+class InboxReason(models.TextChoices):
+    """Why a message waits in the inbox. Stored as a code and worded when shown, so that each
+    reader sees it in their own language (the worker that filed it speaks none in particular)."""
+
+    NOBODY = "nobody", _("no person or company matched")
+    NO_ADDRESS = "no_address", _("no address outside the team")
+    UNREADABLE = "unreadable", _("could not be read")
+    MISSING = "missing", _("stored message missing")
+    FAILED = "failed", _("filing failed")
+
+
+# Addresses named in the inbox's note before "and N more".
+NOTE_ADDRESSES = 5
+
+
 class InboundMail(models.Model):
     """One message as it arrived at one account, kept raw before anything else happens."""
 
@@ -78,7 +94,10 @@ class InboundMail(models.Model):
     message_id = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    # Why the message waits in the inbox, or what went wrong reading it: shown to the user.
+    # Why the message waits in the inbox (InboxReason), with the addresses that matched nobody;
+    # `note` holds technical details in English (what the parser found wrong), shown folded.
+    reason = models.CharField(max_length=12, choices=InboxReason.choices, blank=True)
+    looked_up = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -92,6 +111,25 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or self.recipient} ({self.state})"
+
+    @property
+    def why(self) -> str:
+        """Why the message waits, in the active language."""
+        if self.reason == InboxReason.NOBODY:
+            shown = ", ".join(self.looked_up[:NOTE_ADDRESSES])
+            if len(self.looked_up) > NOTE_ADDRESSES:
+                shown = gettext("%(addresses)s and %(count)s more") % {
+                    "addresses": shown, "count": len(self.looked_up) - NOTE_ADDRESSES}
+            return ngettext("No person or company has the address %(addresses)s.",
+                            "No person or company has any of the addresses %(addresses)s.",
+                            len(self.looked_up)) % {"addresses": shown}
+        texts = {
+            InboxReason.NO_ADDRESS: gettext("The message names no address outside the team to file it on."),
+            InboxReason.UNREADABLE: gettext("Kontor could not read this message; it is kept as it arrived."),
+            InboxReason.MISSING: gettext("The stored message is missing; it cannot be shown or filed."),
+            InboxReason.FAILED: gettext("Kontor could not file this message by itself; please file it by hand."),
+        }
+        return texts.get(InboxReason(self.reason), self.note) if self.reason else self.note
 
 
 class EmailMessage(models.Model):

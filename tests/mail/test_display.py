@@ -34,7 +34,7 @@ def file_mail(persona, raw: bytes):  # noqa: ANN001, ANN201 - the Entry
     [inbound] = intake.receive(raw, [dropbox_for(persona.membership).address], "smtp")
     filing.file_inbound(inbound)
     inbound.refresh_from_db()
-    assert inbound.entry is not None, inbound.note
+    assert inbound.entry is not None, inbound.why
     return inbound.entry
 
 

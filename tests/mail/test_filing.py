@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from kontor.files.models import Attachment
 from kontor.history.models import Entry, EntryKind, EntryLink
 from kontor.mail import filing, intake
 from kontor.mail.dropbox import dropbox_for
-from kontor.mail.models import EmailMessage, InboundMail, InboundState
+from kontor.mail.models import EmailMessage, InboundMail, InboundState, InboxReason
 from kontor.notifications.models import Notification
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
@@ -46,12 +47,12 @@ def box(persona) -> str:  # noqa: ANN001
 
 
 def entry_of(inbound: InboundMail) -> Entry:
-    assert inbound.entry is not None, inbound.note
+    assert inbound.entry is not None, inbound.why
     return inbound.entry
 
 
 def filed_on(inbound: InboundMail) -> set[str]:
-    assert inbound.entry is not None, inbound.note
+    assert inbound.entry is not None, inbound.why
     return set(inbound.entry.records.values_list("display_name", flat=True))
 
 
@@ -97,7 +98,8 @@ def test_mail_only_between_colleagues_waits_in_the_inbox(alice, bob):
     [inbound] = deliver(letter(sender="alice@example.com", to="bob@example.com"), box(alice))
     assert inbound.state == InboundState.INBOX
     assert inbound.entry is None
-    assert inbound.note == "The message names no address outside the team to file it on."
+    assert inbound.reason == InboxReason.NO_ADDRESS
+    assert inbound.why == "The message names no address outside the team to file it on."
 
 
 def test_a_mail_a_colleague_forwarded_is_filed_on_its_original_sender(alice, anna):
@@ -156,7 +158,8 @@ def test_a_mail_that_matches_nobody_waits_in_the_inbox_saying_which_addresses_we
     [inbound] = deliver(letter(sender="alice@example.com", to="anna@x.example, info@y.example"), box(alice))
     assert inbound.state == InboundState.INBOX
     assert inbound.membership == alice.membership
-    assert inbound.note == "No person or company with the addresses anna@x.example, info@y.example."
+    assert inbound.reason == InboxReason.NOBODY
+    assert inbound.why == "No person or company has any of the addresses anna@x.example, info@y.example."
     assert inbound.subject == "Angebot Relaunch"
     assert inbound.sender_email == "alice@example.com"
     assert not Entry.objects.exists()
@@ -167,14 +170,15 @@ def test_a_bounce_from_the_mailer_daemon_matches_nobody_and_waits_in_the_inbox(a
                     subject="Undelivered Mail Returned to Sender", text="This is the mail system.\n")
     [inbound] = deliver(bounce, box(alice))
     assert inbound.state == InboundState.INBOX
-    assert "mailer-daemon@mx.example" in inbound.note
+    assert "mailer-daemon@mx.example" in inbound.why
 
 
 def test_an_unreadable_message_waits_in_the_inbox_raw_with_a_note(alice):
     raw = bytes(range(256)) * 40
     [inbound] = deliver(raw, box(alice))
     assert inbound.state == InboundState.INBOX
-    assert inbound.note.startswith("Kontor could not read this message; it is kept as it arrived.")
+    assert inbound.reason == InboxReason.UNREADABLE
+    assert inbound.why == "Kontor could not read this message; it is kept as it arrived."
     with inbound.raw.open("rb") as stored:
         assert stored.read() == raw
 
@@ -348,7 +352,7 @@ def test_a_message_the_filing_trips_over_waits_in_the_inbox_instead_of_nowhere(a
     monkeypatch.setattr(filing, "matching_records", broken)
     [inbound] = deliver(letter(sender=ANNA), box(alice))
     assert inbound.state == InboundState.INBOX
-    assert inbound.note == "Kontor could not file this message by itself; please file it by hand."
+    assert inbound.why == "Kontor could not file this message by itself; please file it by hand."
     assert not Entry.objects.exists()
 
 
@@ -428,3 +432,15 @@ def test_a_colleague_writing_from_an_address_in_capitals_is_still_the_author(ali
     [inbound] = deliver(letter(sender="Alice <ALICE@Example.COM>", to=ANNA), box(alice))
     assert entry_of(inbound).author == alice.user
     assert filed_on(inbound) == {"Anna Berger", "Berger GmbH"}
+
+
+def test_the_inbox_note_speaks_the_readers_language_whoever_filed_it(alice):
+    [inbound] = deliver(letter(sender="alice@example.com", to="x@y.example"), box(alice))
+    assert inbound.reason == InboxReason.NOBODY and inbound.note == ""
+    assert inbound.why == "No person or company has the address x@y.example."
+    with translation.override("de"):
+        german = inbound.why
+    with translation.override("en"):
+        english = inbound.why
+    assert english.startswith("No person or company has")
+    assert german != english and "x@y.example" in german

@@ -34,7 +34,7 @@ def firm(alice):
 def test_a_message_that_matches_nobody_waits_in_its_users_inbox(alice, bob):
     waiting = arrive(alice)
     assert waiting.state == InboundState.INBOX
-    assert "anna.berger@kunde.example" in waiting.note
+    assert "anna.berger@kunde.example" in waiting.why
     assert list(inbox.inbox_for(alice.membership)) == [waiting]
     assert inbox.inbox_count(alice.membership) == 1
     assert list(inbox.inbox_for(bob.membership)) == []

@@ -33,7 +33,7 @@ def test_the_inbox_lists_what_waits_with_sender_subject_first_lines_and_why(alic
     assert "Anna Berger" in page and "anna.berger@kunde.example" in page
     assert "Anfrage Relaunch" in page
     assert "wir hätten gern ein Angebot" in page
-    assert "No person or company with the addresses" in page
+    assert "No person or company has" in page
     assert "1 attachment" in page
     assert "Download .eml" in page
 
@@ -216,7 +216,7 @@ def test_a_filed_message_is_gone_from_the_inbox_pages(alice, firm):
 
 def test_a_message_kontor_could_not_read_is_listed_read_and_downloaded_all_the_same(alice):
     waiting = arrive(alice, raw=b"\x00\xff\xfe garbage without any headers \x00" * 20)
-    assert waiting.state == InboundState.INBOX and waiting.note
+    assert waiting.state == InboundState.INBOX and waiting.why
     assert alice.client.get("/inbox/").status_code == 200
     assert alice.client.get(f"/inbox/{waiting.pk}/").status_code == 200
     assert alice.client.get(f"/inbox/{waiting.pk}/raw/").status_code == 200
@@ -247,7 +247,7 @@ def test_a_readable_message_shows_why_it_waits_without_technical_details(alice):
     waiting = arrive(alice)
     for url in ("/inbox/", f"/inbox/{waiting.pk}/"):
         page = alice.client.get(url).content.decode()
-        assert "No person or company with the addresses" in page
+        assert "No person or company has" in page
         assert 'data-testid="inbox-unreadable"' not in page and "Technical details" not in page
 
 
