@@ -70,7 +70,8 @@ def import_out(imp: Import) -> dict[str, Any]:
     return {
         "id": imp.pk, "state": API_STATES.get(state, state), "kind": imp.kind, "progress": imp.progress,
         "rows": imp.rows, "created": imp.created, "updated": imp.updated, "skipped": imp.skipped,
-        "errors": imp.errors, "warnings": imp.warnings, "error_count": imp.error_count, "companies_created": imp.companies_created,
+        "errors": imp.errors, "warnings": imp.warnings, "error_count": imp.error_count,
+        "companies_created": imp.companies_created,
         "mapping": dict(zip(imp.header, imp.mapping, strict=False)), "duplicates": imp.duplicates,
         "file_name": imp.file_name, "message": imp.message, "created_at": imp.created_at,
         "finished_at": imp.finished_at, "can_undo": actions.can_undo(imp),
