@@ -39,11 +39,14 @@ T = TypeVar("T")
 
 def _common_filters(items: QuerySet, account: Account, kind: str, tags: Sequence[str],
                     responsible_id: int | None, order: str, custom: Sequence[CustomFilter] = ()) -> QuerySet:
-    # record__account and record__kind repeat what the kind's table already says, so that the
-    # database can walk the (account, kind, updated_at) and (account, kind, responsible) indexes.
-    items = items.filter(account=account, record__account=account, record__kind=kind,
-                         record__deleted_at__isnull=True)
+    items = items.filter(account=account, record__deleted_at__isnull=True)
     items = filter_records(items, account, kind, tags=tags, responsible_id=responsible_id, custom=custom)
+    if order == "-updated_at" or responsible_id is not None:
+        # record__account and record__kind repeat what the kind's table already says, so that the
+        # database can walk the (account, kind, updated_at) and (account, kind, responsible)
+        # indexes. Sorted by name they must stay out: tempted by them, SQLite read every record of
+        # the kind and sorted them (110 ms at 100,000 people) instead of walking the name index.
+        items = items.filter(record__account=account, record__kind=kind)
     if order == "-updated_at":
         return items.order_by("-record__updated_at", "-record__id")
     return items.order_by("sort_name", "record_id")
