@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 CHROMIUM = os.environ.get("KONTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -55,3 +56,16 @@ def phone_page(browser, live_server) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def contexts(browser, live_server) -> Iterator[list[BrowserContext]]:
+    """Two English-speaking desktop browsers side by side: two colleagues, or a visitor and a colleague."""
+    opened = []
+    for _ in range(2):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        opened.append(context)
+    yield opened
+    for context in opened:
+        context.close()

@@ -5,10 +5,9 @@ finds under her bell."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.roles import Role
@@ -19,18 +18,6 @@ from kontor.records import actions as record_actions
 PASSWORD = "Kontor-Test-2026!"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def contexts(browser, live_server) -> Iterator[list[BrowserContext]]:
-    opened = []
-    for _ in range(2):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        opened.append(context)
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def _log_in(page: Page, email: str) -> None:

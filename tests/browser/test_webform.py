@@ -4,10 +4,9 @@ notifies sees the enquiry under the bell and opens the new person with the messa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import expect
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.roles import Role
@@ -17,18 +16,6 @@ from kontor.webforms import actions as webform_actions
 PASSWORD = "Kontor-Test-2026!"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def contexts(browser, live_server) -> Iterator[list[BrowserContext]]:
-    opened = []
-    for _ in range(2):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        opened.append(context)
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def test_a_visitors_enquiry_reaches_the_colleague_as_a_new_person_with_the_message(contexts, settings):
