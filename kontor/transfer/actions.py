@@ -784,7 +784,8 @@ def undo_import(imp: Import, by: Membership, now: Any = None) -> UndoSummary:
     puts back each field that still holds what the import wrote, and removes the details it added.
     Raises ImportRefused after UNDO_WINDOW or when already undone."""
     if not roles.can_import(by.role) and imp.created_by_id != by.user_id:
-        raise PermissionDenied(_("Only the colleague who imported this, or a power user or administrator, can undo it."))
+        raise PermissionDenied(_("Only the colleague who imported this, or a power user or administrator, "
+                                 "can undo it."))
     summary = undo_summary(imp)
     with transaction.atomic():
         locked = Import.objects.select_for_update().get(pk=imp.pk)

@@ -136,7 +136,8 @@ def undo(request: HttpRequest, import_id: int) -> HttpResponse:
     membership = _membership(request)
     imp = access_import(membership, import_id)
     if not _may_undo(membership, imp):
-        raise PermissionDenied(_("Only the colleague who imported this, or a power user or administrator, can undo it."))
+        raise PermissionDenied(_("Only the colleague who imported this, or a power user or administrator, "
+                                 "can undo it."))
     if not actions.can_undo(imp):
         messages.error(request, _("This import can no longer be undone (undo is possible for 24 hours)."))
         return redirect("imports:detail", imp.pk)
