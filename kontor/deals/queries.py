@@ -15,18 +15,15 @@ from typing import Any, ClassVar
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kontor.accounts.models import Account
-from kontor.contacts.models import Company
+from kontor.contacts.queries import LinkedFilters
 from kontor.deals.models import Deal, DealState
 from kontor.records.actions import tag_counts
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_WORDS,
     CustomFilter,
-    RecordFilters,
     date_range,
     filter_records,
-    one_line,
-    positive_int,
 )
 from kontor.records.models import Kind, Record, Tag
 
@@ -108,45 +105,30 @@ def with_row_data(deals: QuerySet[Deal], *, custom_values: bool = False) -> Quer
 
 
 @dataclass
-class DealFilters(RecordFilters):
+class DealFilters(LinkedFilters):
     """The filters of the deals page, read from its query string (so every filtered view is a link)."""
 
     ORDERS: ClassVar[tuple[str, ...]] = ORDERS
     DEFAULT_ORDER: ClassVar[str] = "target_date"
 
     state: str = ""
-    company_id: int | None = None
-    company_name: str = ""
-    person_id: int | None = None
     target_from: dt.date | None = None
     target_to: dt.date | None = None
 
     @classmethod
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
         target_from, target_to = date_range(query.get("target_from"), query.get("target_to"))
-        return {
-            "state": str(query.get("state") or "") if query.get("state") in STATES else "",
-            "company_id": positive_int(query.get("company")),
-            "company_name": one_line(query.get("company_name", "")),
-            "person_id": positive_int(query.get("person")),
-            "target_from": target_from, "target_to": target_to,
-        }
+        return {**super().own_fields(query),
+                "state": str(query.get("state") or "") if query.get("state") in STATES else "",
+                "target_from": target_from, "target_to": target_to}
 
     @property
     def has_own_filters(self) -> bool:
-        return bool(self.state or self.company_id or self.company_name or self.person_id or self.target_from
-                    or self.target_to)
+        return bool(super().has_own_filters or self.state or self.target_from or self.target_to)
 
     def apply(self, account: Account) -> QuerySet[Deal]:
         """The deals these filters select, sorted."""
-        company_name = self.company_name
-        company_id = self.company_id
-        if company_id is None and company_name:
-            # A name picked from the suggestions is one company; anything else is a part of names.
-            exact = list(Company.objects.filter(account=account, name__iexact=company_name).alive()
-                         .values_list("pk", flat=True)[:2])
-            if len(exact) == 1:
-                company_id, company_name = exact[0], ""
+        company_id, company_name = self.chosen_company(account)
         return filter_deals(account, tags=self.tags, q=self.q, state=self.state,
                             responsible_id=self.responsible_id, company_id=company_id,
                             company_name=company_name, person_id=self.person_id, target_from=self.target_from,

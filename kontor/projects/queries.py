@@ -12,7 +12,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
-from kontor.contacts.models import Company
+from kontor.contacts.queries import LinkedFilters
 from kontor.deals.queries import trashed_records
 from kontor.files.queries import prefetch_entry_files
 from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
@@ -22,11 +22,8 @@ from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_WORDS,
     CustomFilter,
-    RecordFilters,
     date_range,
     filter_records,
-    one_line,
-    positive_int,
 )
 from kontor.records.models import Kind, Record, Tag
 
@@ -87,42 +84,29 @@ def with_row_data(projects: QuerySet[Project], *, custom_values: bool = False) -
 
 
 @dataclass
-class ProjectFilters(RecordFilters):
+class ProjectFilters(LinkedFilters):
     """The filters of the projects page, read from its query string."""
 
     ORDERS: ClassVar[tuple[str, ...]] = ORDERS
     DEFAULT_ORDER: ClassVar[str] = "name"
 
     status: str = ""
-    company_id: int | None = None
-    company_name: str = ""
-    person_id: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
     @classmethod
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
         date_from, date_to = date_range(query.get("date_from"), query.get("date_to"))
-        return {
-            "status": str(query.get("status") or "") if query.get("status") in STATUSES else "",
-            "company_id": positive_int(query.get("company")),
-            "company_name": one_line(query.get("company_name", "")),
-            "person_id": positive_int(query.get("person")),
-            "date_from": date_from, "date_to": date_to,
-        }
+        return {**super().own_fields(query),
+                "status": str(query.get("status") or "") if query.get("status") in STATUSES else "",
+                "date_from": date_from, "date_to": date_to}
 
     @property
     def has_own_filters(self) -> bool:
-        return bool(self.status or self.company_id or self.company_name or self.person_id or self.date_from
-                    or self.date_to)
+        return bool(super().has_own_filters or self.status or self.date_from or self.date_to)
 
     def apply(self, account: Account) -> QuerySet[Project]:
-        company_id, company_name = self.company_id, self.company_name
-        if company_id is None and company_name:
-            exact = list(Company.objects.filter(account=account, name__iexact=company_name).alive()
-                         .values_list("pk", flat=True)[:2])
-            if len(exact) == 1:
-                company_id, company_name = exact[0], ""
+        company_id, company_name = self.chosen_company(account)
         return filter_projects(account, tags=self.tags, q=self.q, status=self.status,
                                responsible_id=self.responsible_id, company_id=company_id,
                                company_name=company_name, person_id=self.person_id, date_from=self.date_from,

@@ -195,3 +195,14 @@ def test_the_people_list_sorted_by_name_walks_the_name_index(alice):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "person_by_name_and_id" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_company_name_in_any_case_and_with_umlauts_picks_that_company_for_deals_and_projects(alice):
+    firm = contact_actions.create_company(alice.membership, {"name": "Müller Bau GmbH"})
+    contact_actions.create_company(alice.membership, {"name": "Müller Bau GmbH & Co. KG"})
+    for filters in (DealFilters.from_query({"company_name": "MÜLLER BAU GMBH"}),
+                    ProjectFilters.from_query({"company_name": "müller bau gmbh"})):
+        assert filters.is_filtered
+        assert filters.chosen_company(alice.account) == (firm.pk, "")
+    assert DealFilters.from_query({"company_name": "müller"}).chosen_company(alice.account) == (None, "müller")
+    assert ProjectFilters.from_query({"company": "7", "person": "3"}).chosen_company(alice.account) == (7, "")
