@@ -22,7 +22,7 @@ from kontor.api.lists import (
     Page,
     PageParams,
     RecordFilters,
-    aware,
+    changed_since,
     custom_conditions,
     envelope,
     page_of,
@@ -163,10 +163,7 @@ def _filtered(by: Membership, filters: RecordFilters, custom: list[CustomFilter]
         return None
     companies = filter_companies(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
                                  order=filters.order, custom=custom)
-    if filters.updated_since is not None:
-        companies = companies.filter(
-            record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
-    return companies
+    return changed_since(companies, filters)
 
 
 @router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export companies",

@@ -27,7 +27,7 @@ from kontor.api.lists import (
     Page,
     PageParams,
     RecordFilters,
-    aware,
+    changed_since,
     custom_conditions,
     envelope,
     page_of,
@@ -311,9 +311,7 @@ def list_deals(request: HttpRequest, filters: Query[DealFilters]) -> dict:
 def _listed(by: Membership, filters: DealFilters, custom: list[CustomFilter]) -> QuerySet[Deal] | None:
     """What the list shows for these filters: also only the deals changed since `updated_since`."""
     deals = _filtered(by, filters, filters.order, custom)
-    if deals is not None and filters.updated_since is not None:
-        deals = deals.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
-    return deals
+    return None if deals is None else changed_since(deals, filters)
 
 
 @router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export deals",

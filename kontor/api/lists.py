@@ -93,3 +93,10 @@ def aware(value: dt.datetime | None, loc: Loc) -> dt.datetime | None:
         return value.astimezone(dt.UTC)
     except OverflowError:
         raise InvalidInput([field_error(loc, _("This date is out of range."))]) from None
+
+
+def changed_since(items: QuerySet, filters: RecordFilters) -> QuerySet:
+    """Only the records changed at or after `updated_since`, when the filters name one."""
+    if filters.updated_since is None:
+        return items
+    return items.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))

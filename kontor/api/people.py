@@ -20,7 +20,7 @@ from kontor.api.lists import (
     Page,
     PageParams,
     RecordFilters,
-    aware,
+    changed_since,
     custom_conditions,
     envelope,
     page_of,
@@ -221,10 +221,7 @@ def _filtered(by: Membership, filters: PeopleFilters, custom: list[CustomFilter]
         return None
     people = filter_people(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
                            order=filters.order, company_id=filters.company_id, custom=custom)
-    if filters.updated_since is not None:
-        since = aware(filters.updated_since, ["query", "updated_since"])
-        people = people.filter(record__updated_at__gte=since)
-    return people
+    return changed_since(people, filters)
 
 
 @router.get("", response={200: PersonPage, 422: InvalidInputOut}, summary="List people",

@@ -21,7 +21,7 @@ from kontor.api.lists import (
     Page,
     PageParams,
     RecordFilters,
-    aware,
+    changed_since,
     custom_conditions,
     envelope,
     page_of,
@@ -165,10 +165,7 @@ def _filtered(by: Membership, filters: ProjectFilters, custom: list[CustomFilter
                                responsible_id=filters.responsible_id, company_id=filters.company_id,
                                person_id=filters.person_id, date_from=filters.date_from,
                                date_to=filters.date_to, order=filters.order, custom=custom)
-    if filters.updated_since is not None:
-        projects = projects.filter(record__updated_at__gte=aware(filters.updated_since,
-                                                                 ["query", "updated_since"]))
-    return projects
+    return changed_since(projects, filters)
 
 
 @router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export projects",
