@@ -11,8 +11,8 @@ from ninja import Field, Router, Schema, Status
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
 from kontor.api.schemas import Id, Text
+from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
-from kontor.webforms.access import access_webform, require_form_manager
 from kontor.webforms.models import Language, WebForm
 
 router = Router(tags=["Web forms"])

@@ -25,6 +25,7 @@ from kontor.projects.models import Project
 from kontor.records.models import CustomField, Record, Tag
 from kontor.tasks.models import Task
 from kontor.transfer.models import Import, ImportState
+from kontor.webforms.models import WebForm
 
 M = TypeVar("M", bound=Model)
 KindModel = TypeVar("KindModel", Person, Company, Deal, Project)
@@ -131,3 +132,15 @@ def access_import(membership: Membership, import_id: int) -> Import:
     imports = Import.objects.filter(account=membership.account).exclude(
         Q(state=ImportState.DRAFT) & ~Q(created_by=membership.user))
     return _one(imports.select_related("created_by"), import_id)
+
+
+def require_form_manager(membership: Membership) -> None:
+    require(membership, roles.can_manage_team, _("Only owners and administrators set up web forms."))
+
+
+def access_webform(membership: Membership, webform_id: int) -> WebForm:
+    """A web form of the account, for an owner or administrator (404 before 403: another account's
+    form and a missing one look the same)."""
+    found = _one(WebForm.objects.filter(account=membership.account).select_related("responsible"), webform_id)
+    require_form_manager(membership)
+    return found

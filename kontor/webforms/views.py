@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
-from kontor.webforms.access import access_webform, require_form_manager
 from kontor.webforms.forms import WebFormSettingsForm, settings_initial
 from kontor.webforms.models import WebForm
 from kontor.webforms.snippets import iframe_snippet, plain_form_snippet
