@@ -37,6 +37,9 @@ BASE_URL = env_str("KONTOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("KONTOR_ALLOWED_HOSTS", "") or [
     urlsplit(BASE_URL).hostname or "localhost", "localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For Kontor believes; the client's address
+# is the rightmost hop not in this list (kontor/lib/clients.py). Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("KONTOR_TRUSTED_PROXIES")
 MAIL_DOMAIN = env_str("KONTOR_MAIL_DOMAIN", "kontor.localhost")
 # The largest incoming message Kontor takes (bytes; 25 MB unless set); larger ones are refused (552).
 MAIL_MAX_BYTES = env_int("KONTOR_MAIL_MAX_BYTES", 25 * 1024 * 1024)
