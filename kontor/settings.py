@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kontor.transfer",
     "kontor.webforms",
     "kontor.api",
+    "kontor.webhooks",
 ]
 
 MIDDLEWARE = [
