@@ -271,6 +271,33 @@ LOGGING = {
 # within the window, counted in the database so that every web process sees the same numbers.
 LOGIN_MAX_FAILURES = env_int("KONTOR_LOGIN_MAX_FAILURES", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("KONTOR_LOGIN_FAILURE_WINDOW", 15 * 60)
+# The ceiling per client address over all e-mail addresses (browsers not known from an earlier
+# login there), much higher so that colleagues behind one address do not lock each other out.
+LOGIN_CLIENT_MAX_FAILURES = env_int("KONTOR_LOGIN_CLIENT_MAX_FAILURES", 10 * LOGIN_MAX_FAILURES)
+# Password-reset mails within an hour: per e-mail address, and per client address asking.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("KONTOR_PASSWORD_RESET_MAILS", 3)
+PASSWORD_RESET_MAILS_PER_CLIENT = 10
+# The unsubscribe links in mails work for this many days after the mail was sent.
+UNSUBSCRIBE_LINK_DAYS = 90
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """Reads a rate such as "600/minute" as (600, 60): requests per window of seconds."""
+    raw = env_str(name, default)
+    windows = {"second": 1, "s": 1, "minute": 60, "min": 60, "m": 60, "hour": 3600, "h": 3600,
+               "day": 86400, "d": 86400}
+    count, _, unit = raw.partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or unit.strip().lower() not in windows:
+        raise ConfigError(f"{name} must look like 600/minute (a number per second, minute, hour or day), "
+                          f"not {raw!r}")
+    return int(count), windows[unit.strip().lower()]
+
+
+# The API's rate limit per key (KONTOR_API_RATE_LIMIT, e.g. 600/minute), counted in the database
+# so it holds across web processes; and how many wrong keys a client may send per minute.
+API_RATE_LIMIT, API_RATE_WINDOW_SECONDS = _rate("KONTOR_API_RATE_LIMIT", "600/minute")
+API_BAD_KEY_LIMIT = env_int("KONTOR_API_BAD_KEY_LIMIT", 20)
+API_BAD_KEY_WINDOW_SECONDS = 60
 
 TRASH_RETENTION_DAYS = 30
 
