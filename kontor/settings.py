@@ -308,3 +308,7 @@ WEBFORM_MIN_SECONDS = env_int("KONTOR_WEBFORM_MIN_SECONDS", 3)
 WEBFORM_MAX_AGE_SECONDS = 24 * 60 * 60
 WEBFORM_RATE_LIMIT = env_int("KONTOR_WEBFORM_RATE_LIMIT", 5)
 WEBFORM_RATE_WINDOW_SECONDS = 10 * 60
+
+# Webhooks (see docs/webhooks.md) go only to public internet addresses; true lifts that rule for
+# receivers on the own network (an on-premises system, the tests' local receiver).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("KONTOR_WEBHOOKS_ALLOW_PRIVATE", False)
