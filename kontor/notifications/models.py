@@ -22,6 +22,7 @@ class NotificationType(models.TextChoices):
     ASSIGNMENT = "assignment", _("Tasks assigned to me")
     IMPORT = "import", _("When an import I started has finished")
     WEBFORM = "webform", _("New enquiries from the website's contact forms")
+    WEBHOOK = "webhook", _("When a webhook is switched off because nothing could be delivered")
 
 
 # The weekly summary is switched off like a notification type, but is no notification.
@@ -87,6 +88,8 @@ class Notification(models.Model):
             return gettext("Your import has finished: %(title)s") % names
         if self.type == NotificationType.WEBFORM:
             return gettext("New enquiry from the website: %(title)s") % names
+        if self.type == NotificationType.WEBHOOK:
+            return gettext("A webhook was switched off after 24 hours of failed deliveries: %(title)s") % names
         return gettext("%(actor)s assigned a task to you: %(title)s") % names
 
 
