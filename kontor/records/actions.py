@@ -21,6 +21,7 @@ from kontor.records import tag_counts as counters
 from kontor.records.access import require
 from kontor.records.models import Kind, Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
+from kontor.webhooks import actions as webhooks
 
 
 class StaleEdit(Exception):
@@ -267,6 +268,7 @@ def trash_record(record: Record, by: Membership) -> None:
         if Record.objects.filter(pk=record.pk, deleted_at__isnull=True).update(
                 deleted_at=timezone.now(), deleted_by=by.user, version=F("version") + 1):
             counters.adjust_for_trash(record, -1)
+            webhooks.emit(by.account, f"{record.kind}.deleted", record)
     record.refresh_from_db()
     search_index.refresh_record(record)
     activity.record_activity(by, ActivityVerb.DELETED, record)
