@@ -22,6 +22,7 @@ from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
 from kontor.search import index as search_index
+from kontor.webhooks import actions as webhooks
 
 DEAL_FIELDS = ("name", "value", "value_type", "value_count", "currency", "target_date", "description")
 MAX_VALUE = Decimal("999999999999.99")
@@ -153,6 +154,8 @@ def _note_stage_change(by: Membership, deal: Deal, old: str, new: str) -> None:
     body = _("State changed from %(old)s to %(new)s.") % names
     history_actions.add_note(by, [deal.record], body, subject=subject)
     activity.record_activity(by, ActivityVerb.STATE, deal.record, changes={"stage": [old, new]})
+    if new in (DealState.WON, DealState.LOST):
+        webhooks.emit(by.account, f"deal.{new}", deal)
 
 
 def _set_relations(deal: Deal, people: Sequence[Person] | None, colleagues: Sequence[User] | None) -> None:
@@ -180,6 +183,7 @@ def create_deal(by: Membership, fields: dict[str, Any], *, stage: str = Stage.P0
         record_actions.set_tags(deal.record, tags)
     search_index.index(deal)
     activity.record_activity(by, ActivityVerb.CREATED, deal.record)
+    webhooks.emit(by.account, "deal.created", deal)
     return deal
 
 
@@ -211,6 +215,7 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
     if change:
         _note_stage_change(by, deal, *change)
     search_index.index(deal)
+    webhooks.emit(by.account, "deal.updated", deal)
     return deal
 
 
@@ -224,6 +229,7 @@ def change_stage(deal: Deal, by: Membership, stage: str, version: int | None = N
     record_actions.bump_version(deal.record, by, version)
     deal.save(update_fields=["state", "probability", "closed_at"])
     _note_stage_change(by, deal, *change)
+    webhooks.emit(by.account, "deal.updated", deal)
     return True
 
 
