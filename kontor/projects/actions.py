@@ -21,6 +21,7 @@ from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind
 from kontor.search import index as search_index
+from kontor.webhooks import actions as webhooks
 
 PROJECT_FIELDS = ("name", "description", "status", "start_date", "end_date")
 
@@ -72,6 +73,7 @@ def create_project(by: Membership, fields: dict[str, Any], *, company: Company |
         record_actions.set_tags(project.record, tags)
     search_index.index(project)
     activity.record_activity(by, ActivityVerb.CREATED, project.record)
+    webhooks.emit(by.account, "project.created", project)
     return project
 
 
@@ -99,6 +101,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
     search_index.index(project)
     activity.record_activity(by, ActivityVerb.CHANGED, record,
                              changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS, **changing)))
+    webhooks.emit(by.account, "project.updated", project)
     return project
 
 
@@ -119,6 +122,7 @@ def change_status(project: Project, by: Membership, status: str) -> bool:
     history_actions.add_note(by, [project.record], _("Status changed from %(old)s to %(new)s.") % names,
                              subject=subject)
     activity.record_activity(by, ActivityVerb.STATE, project.record, changes={"status": [old, status]})
+    webhooks.emit(by.account, "project.updated", project)
     return True
 
 
