@@ -24,6 +24,7 @@ from kontor.notifications import actions as notification_actions
 from kontor.records.models import Record
 from kontor.search import index as search_index
 from kontor.tasks.models import CalendarFeed, Task, TaskType, new_feed_token, zone_of
+from kontor.webhooks import actions as webhooks
 
 TASK_FIELDS = ("title", "type", "due_date", "due_time", "description")
 MAX_TITLE_LENGTH = 200
@@ -101,6 +102,7 @@ def create_task(by: Membership, fields: dict[str, Any], record: Record | None = 
         _assigned(task, by)
     else:
         _task_activity(by, ActivityVerb.TASK_CREATED, task)
+    webhooks.emit(by.account, "task.created", task)
     return task
 
 
@@ -156,6 +158,7 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
         _task_activity(by, ActivityVerb.TASK_CHANGED, task, diff)
     if task.assignee_id != previous_assignee and task.assignee_id != by.user.pk:
         _assigned(task, by)
+    webhooks.emit(by.account, "task.updated", task)
     return task
 
 
@@ -180,6 +183,7 @@ def postpone_task(task: Task, by: Membership, days: int) -> Task:
                 _claim(task, task.version, due_date=postponed(before, days, today))
                 _task_activity(by, ActivityVerb.TASK_CHANGED, task,
                                activity.field_diff({"due_date": before}, {"due_date": task.due_date}))
+                webhooks.emit(by.account, "task.updated", task)
             return task
         except StaleTask:
             continue
@@ -198,6 +202,7 @@ def complete_task(task: Task, by: Membership) -> Entry | None:
         return None
     task.refresh_from_db()
     _task_activity(by, ActivityVerb.TASK_DONE, task)
+    webhooks.emit(by.account, "task.updated", task)
     if task.record is None or task.record.is_deleted:
         return None
     body = _("Done: %(title)s") % {"title": task.title}
@@ -216,6 +221,7 @@ def reopen_task(task: Task, by: Membership) -> Task:
     task.refresh_from_db()
     if reopened:
         _task_activity(by, ActivityVerb.TASK_REOPENED, task)
+        webhooks.emit(by.account, "task.updated", task)
     return task
 
 
@@ -233,6 +239,7 @@ def delete_task(task: Task, by: Membership) -> None:
     search_index.remove_objects(Task, [task.pk])
     search_index.remove_comments_of(task=task)
     _task_activity(by, ActivityVerb.TASK_DELETED, task)
+    webhooks.emit(by.account, "task.deleted", task)
     task.delete()
 
 
