@@ -23,6 +23,7 @@ from kontor.records import actions as record_actions
 from kontor.records.models import Record
 from kontor.search import index as search_index
 from kontor.tasks.models import Task
+from kontor.webhooks import actions as webhooks
 
 MAX_NOTE_LENGTH = 100_000
 
@@ -76,6 +77,7 @@ def add_note(by: Membership, records: Sequence[Record], body: str, confidential:
     told = notification_actions.notify_mentions(by, body, record=record, entry=entry,
                                                 url=notification_actions.entry_url(entry, record))
     notification_actions.notify_followers(entry, by, records, notify, exclude={n.recipient_id for n in told})
+    webhooks.emit(by.account, "note.created", entry)
     return entry
 
 
@@ -121,6 +123,7 @@ def update_note(entry: Entry, by: Membership, body: str, confidential: bool | No
         raise StaleEntry(entry)
     entry.refresh_from_db()
     search_index.index_entries([entry.pk])
+    webhooks.emit(by.account, "note.updated", entry)
     return entry
 
 
@@ -136,6 +139,7 @@ def delete_note(entry: Entry, by: Membership) -> None:
         activity.record_on_each(by, ActivityVerb.NOTE_DELETED, Record.objects.filter(entries=entry),
                                 summary=entry.subject or first_line(plain_text(entry.body)),
                                 changes={"kind": entry.kind})
+    webhooks.emit(by.account, "email.deleted" if entry.kind == EntryKind.EMAIL else "note.deleted", entry)
     entry.delete()
 
 
@@ -212,6 +216,7 @@ def add_comment(by: Membership, body: str, *, entry: Entry | None = None, task: 
     if file is None:  # comments on files are read on the file's page (see docs/collaboration.md)
         search_index.index(comment)
     notification_actions.notify_comment(comment, by, notify)
+    webhooks.emit(by.account, "comment.created", comment)
     return comment
 
 
@@ -224,4 +229,5 @@ def delete_comment(comment: Comment, by: Membership) -> None:
     if not can_delete_comment(by, comment):
         raise PermissionDenied(_("You can only delete your own comments."))
     search_index.remove_objects(Comment, [comment.pk])
+    webhooks.emit(by.account, "comment.deleted", comment)
     comment.delete()
