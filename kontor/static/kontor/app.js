@@ -71,4 +71,38 @@
     template.insertAdjacentHTML("beforebegin", html);
     if (total) total.value = String(index + 1);
   });
+  // Copy buttons (data-copy names the field: an API key, the calendar or dropbox address, a web
+  // form's snippet). Without JavaScript, or without clipboard access, the field is selected instead.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.dataset.copied || label;
+      setTimeout(function () { button.textContent = label; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+    } else {
+      field.select();
+      if (document.execCommand("copy")) done();
+    }
+  });
+  // A plain form with data-confirm asks before it is sent (htmx requests use hx-confirm). This
+  // replaces onsubmit attributes, which the Content-Security-Policy does not run.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+  // Typing in a position's company field raises "company-name-input", which the positions fieldset
+  // listens for (hx-trigger) to suggest companies. An hx-trigger filter would do it in the markup,
+  // but htmx evaluates filters with eval, which the Content-Security-Policy forbids.
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field && typeof field.name === "string" && /company_name$/.test(field.name)) {
+      field.dispatchEvent(new CustomEvent("company-name-input", {bubbles: true}));
+    }
+  });
 })();
