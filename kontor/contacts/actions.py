@@ -29,12 +29,14 @@ from kontor.contacts.models import (
     Position,
 )
 from kontor.contacts.validation import clean_detail
+from kontor.files import images
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
 from kontor.records.models import Kind, Record
 from kontor.search import index as search_index
 from kontor.search.models import Document
+from kontor.webhooks import actions as webhooks
 
 PERSON_FIELDS = ("salutation", "title", "first_name", "last_name", "gender", "language", "background",
                  "birthday")
@@ -318,6 +320,7 @@ def _finish_creation(by: Membership, model: type[Person] | type[Company], object
     Document.objects.bulk_create([search_index.SOURCES[model].document(obj) for obj in objects], batch_size=500)
     if log_each:
         activity.record_on_each(by, ActivityVerb.CREATED, [obj.record for obj in objects])
+        webhooks.emit(by.account, "person.created" if model is Person else "company.created", objects)
 
 
 def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Sequence[NewContact]) -> None:
@@ -398,6 +401,7 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     activity.record_activity(by, ActivityVerb.CHANGED, person.record,
                              changes=activity.field_diff(before, _change_snapshot(person, PERSON_FIELDS, details,
                                                                                  responsible, tags)))
+    webhooks.emit(by.account, "person.updated", person)
     return person
 
 
@@ -423,6 +427,7 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
     activity.record_activity(by, ActivityVerb.CHANGED, company.record,
                              changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details,
                                                                                  responsible, tags)))
+    webhooks.emit(by.account, "company.updated", company)
     return company
 
 
@@ -507,17 +512,23 @@ THUMBNAIL_SIZE = (400, 400)
 
 
 def set_photo(obj: Person | Company, upload: UploadedFile, by: Membership) -> None:
-    """Checks that the upload is a JPEG, PNG or WebP image within the size limit, and stores a
-    square-cropped thumbnail of it. Anything else is refused with a message; the old photo stays."""
+    """Checks that the upload is a JPEG, PNG or WebP image within the size limits, and stores a
+    square-cropped thumbnail of it. Anything else is refused with a message; the old photo stays.
+    The pixel count is checked from the header before anything is decoded (decompression bombs)."""
     if upload.size and upload.size > settings.PHOTO_MAX_BYTES:
         raise ValidationError(_("The photo is too large (at most %(mb)s MB).")
                               % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)})
     try:
-        with Image.open(upload) as image:
+        upload.seek(0)
+        with images.open_image(upload, images.PHOTO_MAX_PIXELS) as image:
             if image.format not in ACCEPTED_IMAGE_FORMATS:
                 raise ValidationError(_("Please upload a JPEG, PNG or WebP image."))
             image.load()
             thumbnail = _square_thumbnail(image)
+    except images.ImageTooLarge as refused:
+        raise ValidationError(_("The photo has too many pixels: at most %(megapixels)s megapixels, "
+                                "for example 6000 × 4000.") % {"megapixels": refused.megapixels},
+                              code="too_many_pixels") from None
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
         raise ValidationError(_("This file is not an image Kontor can read. Please upload a JPEG, PNG or "
                                 "WebP image.")) from None

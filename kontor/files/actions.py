@@ -19,6 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership, User
+from kontor.files import quota
+from kontor.files.images import PREVIEW_MAX_PIXELS, ImageTooLarge, check_size
 from kontor.files.models import Attachment, FileType
 from kontor.files.sniff import file_type, megabytes, sniff
 from kontor.history import activity
@@ -28,8 +30,6 @@ from kontor.records.models import Record
 MAX_FILES_PER_UPLOAD = 20
 MAX_NAME_LENGTH = 255
 THUMBNAIL_SIZE = (480, 480)
-# Larger images get no preview: decoding them would take too much memory (decompression bombs).
-MAX_IMAGE_PIXELS = 60_000_000
 
 
 def max_upload_bytes() -> int:
@@ -63,19 +63,26 @@ def _name(upload: UploadedFile) -> str:
 
 
 def _thumbnail(upload: UploadedFile) -> bytes | None:
-    """A WebP preview of an image, at most THUMBNAIL_SIZE; None for what Pillow cannot read."""
+    """A WebP preview of an image, at most THUMBNAIL_SIZE; None for what Pillow cannot read and
+    for images that would decode to more than PREVIEW_MAX_PIXELS (decompression bombs): the file
+    itself is kept, without a preview.
+
+    1. Image.open reads the header only; nothing is decoded yet.
+    2. draft() lets a JPEG decode at a fraction of its size, so the size checked is the one that
+       will be decoded: a 48-megapixel photo still gets a preview, a 20 KB PNG declaring 169
+       million pixels does not (Pillow itself refuses that one at open, see images.limit_pillow).
+    3. Only then are the pixels decoded and scaled down."""
     try:
         upload.seek(0)
-        with Image.open(upload) as image:  # reads the header only; pixels are decoded below
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                return None
-            image.draft("RGB", THUMBNAIL_SIZE)  # JPEGs decode at a fraction of their size: fast
+        with Image.open(upload) as image:
+            image.draft("RGB", THUMBNAIL_SIZE)
+            check_size(image, PREVIEW_MAX_PIXELS)
             preview = ImageOps.exif_transpose(image) or image
             preview = preview.convert("RGBA" if preview.mode in ("RGBA", "LA", "P") else "RGB")
             preview.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             preview.save(buffer, format="WEBP", quality=80)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ImageTooLarge, SyntaxError, ValueError):
         return None
     finally:
         upload.seek(0)
@@ -104,7 +111,8 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
                  entry: Entry | None = None) -> list[Attachment]:
     """Stores files on a record, on an entry (then also on one of its records), or both.
 
-    1. Every file is checked first (count, empty, size limit), so a refused upload writes nothing.
+    1. Every file is checked first (count, empty, size limit, the account's storage quota), so a
+       refused upload writes nothing.
     2. The content type is sniffed from the bytes; images get a thumbnail.
     3. The rows are written in one transaction; if that fails, the stored bytes are removed."""
     if record is None and entry is None:
@@ -118,6 +126,10 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
             raise PermissionDenied
         record = _entry_record(entry, record)
     _check(uploads)
+    try:
+        quota.check_room(by.account, sum(upload.size or 0 for upload in uploads))
+    except quota.QuotaExceeded as full:
+        raise ValidationError({"file": full}) from None
     stored: list[Attachment] = []
     try:
         for upload in uploads:
@@ -153,10 +165,14 @@ def store_received_files(account: Account, files: Sequence[tuple[str, bytes]], *
     """Files that arrived with something else, such as a filed e-mail's attachments: stored on the
     entry and the record, sniffed and previewed like uploads. Unlike an upload, one empty or too
     large file does not refuse the others: it is skipped, and the reasons come back (to be
-    noted on the entry). No activity line: the entry they came with is the news. Runs in the
-    caller's transaction; if that fails, the caller removes the stored bytes (remove_stored_bytes)."""
+    noted on the entry). Once a file does not fit the account's storage quota, it and every later
+    file are skipped (the raw message that brought them is kept all the same), so the stored files
+    are always the first ones that were not empty or too large. No activity line: the entry they
+    came with is the news. Runs in the caller's transaction; if that fails, the caller removes
+    the stored bytes (remove_stored_bytes)."""
     stored: list[Attachment] = []
     skipped: list[str] = []
+    room = quota.room_left(account)
     try:
         for name, data in files:
             upload = SimpleUploadedFile(name or _("file"), data)
@@ -167,6 +183,13 @@ def store_received_files(account: Account, files: Sequence[tuple[str, bytes]], *
                 skipped.append(_("The file “%(name)s” is too large: files can have at most %(mb)s MB.") % {
                     "name": _name(upload), "mb": megabytes(max_upload_bytes())})
                 continue
+            if room is not None:
+                if len(data) > room:
+                    room = 0  # full: no later file is stored either, however small
+                    skipped.append(_("The file “%(name)s” does not fit the account's storage quota.")
+                                   % {"name": _name(upload)})
+                    continue
+                room -= len(data)
             content_type = sniff(upload, upload.name or "")
             stored.append(Attachment(account=account, record=record, entry=entry, name=_name(upload),
                                      content_type=content_type, file_type=file_type(content_type), size=len(data),

@@ -171,7 +171,7 @@ def test_an_uploaded_name_loses_folders_and_control_characters(alice, anna):
 
 
 def test_a_huge_image_is_kept_without_a_thumbnail(alice, anna, monkeypatch):
-    monkeypatch.setattr(actions, "MAX_IMAGE_PIXELS", 100)
+    monkeypatch.setattr(actions, "PREVIEW_MAX_PIXELS", 100)
     attachment = put_file(alice, anna.record, name="poster.png", content=png_bytes((20, 20)))
     assert attachment.file_type == "image" and not attachment.thumbnail
 
