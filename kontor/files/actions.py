@@ -26,6 +26,7 @@ from kontor.files.sniff import file_type, megabytes, sniff
 from kontor.history import activity
 from kontor.history.models import ActivityVerb, Entry, EntryLink
 from kontor.records.models import Record
+from kontor.webhooks import actions as webhooks
 
 MAX_FILES_PER_UPLOAD = 20
 MAX_NAME_LENGTH = 255
@@ -138,6 +139,7 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
         with transaction.atomic():
             Attachment.objects.bulk_create(stored)
             _file_activity(by, ActivityVerb.FILE_ADDED, stored)
+            webhooks.emit(by.account, "file.created", stored)
     except BaseException:
         _remove_blobs(stored)
         raise
@@ -238,6 +240,7 @@ def delete_file(attachment: Attachment, by: Membership) -> None:
         if Attachment.objects.filter(pk=attachment.pk, deleted_at__isnull=True).update(deleted_at=now,
                                                                                        deleted_by=by.user):
             _file_activity(by, ActivityVerb.FILE_DELETED, [attachment])
+            webhooks.emit(by.account, "file.deleted", attachment)
     attachment.deleted_at, attachment.deleted_by = now, by.user
 
 
