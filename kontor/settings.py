@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kontor.webforms",
     "kontor.api",
     "kontor.webhooks",
+    "kontor.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the account and htmx middleware: a team that requires two-factor login sends
+    # colleagues who have not set it up to the set-up first (kontor/twofactor/middleware.py).
+    "kontor.twofactor.middleware.SetupRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "kontor.urls"
