@@ -32,6 +32,7 @@ from kontor.notifications import actions as notification_actions
 from kontor.projects.models import Project
 from kontor.records.models import Kind, Record, Watch
 from kontor.search import index as search_index
+from kontor.webhooks import actions as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -336,6 +337,7 @@ def _create_entry(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Re
     told = {m.user_id for m in (author, by, inbound.membership) if m is not None}
     if _followers_besides(records, told):
         notification_actions.notify_followers(entry, by or author, records, exclude=told)
+    webhooks.emit(inbound.account, "email.created", entry)
     return entry, stored
 
 
@@ -397,6 +399,7 @@ def _join_entry(entry: Entry, records: Sequence[Record], *, author: Membership |
     told = set(Watch.objects.filter(record__in=earlier).values_list("user_id", flat=True))
     told |= {m.user_id for m in (author, by, receiver) if m is not None}
     notification_actions.notify_followers(entry, by or author, new, exclude=told)
+    webhooks.emit(entry.account_id, "email.updated", entry)
 
 
 @transaction.atomic
