@@ -65,6 +65,7 @@ from kontor.transfer.models import (
     ItemAction,
 )
 from kontor.transfer.values import cell_text
+from kontor.webhooks import actions as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -584,6 +585,7 @@ def run_import(import_id: int) -> Import | None:
         with transaction.atomic():
             Import.objects.filter(pk=import_id).update(state=ImportState.FAILED, finished_at=timezone.now(),
                                                        message=message)
+            webhooks.emit(imp.account_id, "import.finished", imp)
     imp.refresh_from_db()
     return imp
 
@@ -657,6 +659,7 @@ def _write(imp: Import, by: Membership, plan: Plan) -> None:
                              changes={"kind": imp.kind, "created": len(created), "updated": updated,
                                       "companies": companies_created})
     _notify(imp, by)
+    webhooks.emit(imp.account, "import.finished", imp)
 
 
 def _write_custom_values(imp: Import, written: Sequence[tuple[Person | Company, Planned]]) -> None:
