@@ -120,3 +120,8 @@ def _isolated_media(tmp_path, settings) -> None:
     # The personas speak English; a visitor whose browser names no language gets English in tests
     # too, so assertions read the same everywhere. Tests of the German pages ask for German.
     settings.LANGUAGE_CODE = "en"
+
+
+# A local S3 server (moto) for the tests of files on object storage: the fixtures s3_server and
+# s3_storage, see tests/s3.py.
+pytest_plugins = ["tests.s3"]
