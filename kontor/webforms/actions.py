@@ -50,6 +50,7 @@ from kontor.records.access import require
 from kontor.records.models import Kind
 from kontor.webforms.forms import EnquiryForm
 from kontor.webforms.models import ALWAYS_REQUIRED, CATALOGUE, Language, Submission, SubmissionState, WebForm
+from kontor.webhooks import actions as webhooks
 
 HONEYPOT = "homepage"
 STARTED = "started"
@@ -429,6 +430,7 @@ def _take(form: WebForm, values: dict[str, str], hashed: str, now: float) -> Sub
         created_at=_moment(now),
         name=" ".join(p for p in (values.get("first_name", ""), values["last_name"]) if p)[:210], email=email)
     WebForm.objects.filter(pk=form.pk).update(submission_count=F("submission_count") + 1)
+    webhooks.emit(form.account_id, "webform.submitted", submission)
     return submission
 
 
