@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from kontor.config import ConfigError, env_bool, env_int, env_list, env_path, env_str
+from kontor.lib.sizes import env_size
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("KONTOR_DATA_DIR", "./data")
@@ -316,3 +317,18 @@ WEBFORM_RATE_WINDOW_SECONDS = 10 * 60
 # Webhooks (see docs/webhooks.md) go only to public internet addresses; true lifts that rule for
 # receivers on the own network (an on-premises system, the tests' local receiver).
 WEBHOOKS_ALLOW_PRIVATE = env_bool("KONTOR_WEBHOOKS_ALLOW_PRIVATE", False)
+
+# Upload limits and the storage quota (docs/files.md, "Limits and quota"). A request body above
+# KONTOR_MAX_REQUEST_BYTES (default: four files at the per-file limit, and at least one mail of the
+# largest size) is refused with 413 by its Content-Length, before anything reads it; the upload
+# handler counts the bytes of each file as they stream in and keeps none beyond the largest any
+# upload may be. KONTOR_STORAGE_QUOTA ("10G"; off when unset or 0) caps what one account stores.
+KONTOR_MAX_REQUEST_BYTES = env_size("KONTOR_MAX_REQUEST_BYTES",
+                                    max(4 * KONTOR_MAX_UPLOAD_BYTES, MAIL_MAX_BYTES + 1024 * 1024))
+KONTOR_STORAGE_QUOTA = env_size("KONTOR_STORAGE_QUOTA", 0)
+MIDDLEWARE.append("kontor.files.limits.RequestSizeLimitMiddleware")
+FILE_UPLOAD_HANDLERS = [
+    "kontor.files.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
