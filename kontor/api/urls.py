@@ -26,6 +26,7 @@ from kontor.api import (
 from kontor.api.auth import api_key_auth
 from kontor.api.comments import router as comments_router
 from kontor.api.notifications import router as notifications_router
+from kontor.api.webhooks import router as webhooks_router
 
 DESCRIPTION = """
 The JSON API of Kontor: people, companies, their notes and history, tags.
@@ -52,6 +53,7 @@ RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail":
                   "imports": imports.router})
 RESOURCES.update({"webforms": webforms.router})
 RESOURCES.update({"custom-fields": custom_fields.router})
+RESOURCES.update({"webhooks": webhooks_router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 
