@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 import re
 import secrets
+import unicodedata
 
 import pyotp
 import segno
@@ -28,7 +29,7 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 RECOVERY_LENGTH = 10
 
-TOTP_PATTERN = re.compile(rf"\d{{{DIGITS}}}")
+TOTP_PATTERN = re.compile(rf"[0-9]{{{DIGITS}}}")
 RECOVERY_PATTERN = re.compile(rf"[{RECOVERY_ALPHABET}]{{{RECOVERY_LENGTH}}}")
 
 
@@ -75,8 +76,9 @@ def grouped(secret: str) -> str:
 
 
 def normalize(code: str) -> str:
-    """What the user typed, without spaces and dashes, lower case ("123 456", "ABCDE-FGHJK")."""
-    return re.sub(r"[\s\-]", "", code or "").lower()
+    """What the user typed, without spaces and dashes, lower case ("123 456", "ABCDE-FGHJK"); digits
+    typed in full width (an East Asian keyboard) become ASCII digits."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", code or "")).lower()
 
 
 def new_recovery_codes() -> list[str]:

@@ -238,3 +238,11 @@ def test_parallel_tries_are_counted_one_after_the_other(alice):
     two_factor = TwoFactor.objects.get(user=alice.user)
     assert two_factor.locked_until is not None and two_factor.failures == 0  # paused after 5; 2 refused unlooked
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_code_typed_with_full_width_digits_or_spaces_counts(alice):
+    switch_on(alice.user)
+    now = timezone.now()
+    code = app_code(alice.user, now)
+    full_width = code[:3].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + " " + code[3:]
+    assert actions.check_code(alice.user, full_width, now).accepted
