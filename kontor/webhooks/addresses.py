@@ -94,6 +94,8 @@ def parse(url: str) -> tuple[str, str, int, str]:
     except ValueError:
         raise UrlRefused("invalid") from None
     scheme = parts.scheme.lower()
+    if not scheme or not parts.netloc:
+        raise UrlRefused("invalid")
     if scheme not in ("http", "https"):
         raise UrlRefused("scheme")
     if not parts.hostname:
