@@ -25,6 +25,7 @@ urlpatterns = [
     path("export/", include("kontor.transfer.export_urls")),
     path("webforms/", include("kontor.webforms.urls")),
     path("f/", include("kontor.webforms.public_urls")),
+    path("webhooks/", include("kontor.webhooks.urls")),
     path("two-factor/", include("kontor.twofactor.urls")),
     path("api/v1/", api.urls),
 ]
