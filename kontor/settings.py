@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from kontor.config import ConfigError, env_bool, env_int, env_list, env_path, env_str
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kontor.lib.permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -332,3 +335,52 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Security headers and HTTPS (docs/security.md, "Headers and HTTPS"). The Content-Security-Policy
+# lets pages load scripts, styles, images and connections from Kontor itself only: no inline
+# script or style, no eval (htmx runs with allowEval off), no plugins, and no page of Kontor in
+# another site's frame. The web form's embed page relaxes frame-ancestors (kontor/webforms/public.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the API docs' (Swagger UI) icons are data: URLs in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+X_FRAME_OPTIONS = "DENY"  # for browsers without frame-ancestors; the embed page is exempt
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of Kontor uses, switched off for it and for anything it might frame
+# (kontor/lib/permissions_policy.py). The clipboard stays: the copy buttons write to it.
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera", "display-capture",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking")}
+# With an https base URL: plain-http requests are redirected (KONTOR_HTTPS_REDIRECT=false leaves
+# that to the proxy) and browsers are told to use https only (HSTS, a year unless
+# KONTOR_HSTS_SECONDS says otherwise; 0 sends none). includeSubDomains covers only names under
+# Kontor's own host (crm.example.com), not the company's other sites.
+HTTPS_REDIRECT = env_bool("KONTOR_HTTPS_REDIRECT", True)
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE and HTTPS_REDIRECT
+SECURE_HSTS_SECONDS = env_int("KONTOR_HSTS_SECONDS", 365 * 24 * 60 * 60) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Behind a TLS-terminating proxy a request reaches Kontor over http; the proxy's
+# X-Forwarded-Proto says whether the browser used https. Believed only when the operator names
+# the proxies (KONTOR_TRUSTED_PROXIES): then Kontor is expected to be reachable through them alone.
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preloading is a promise for the whole registered domain, made by its owner at
+    # hstspreload.org, not by one application on one of its hosts.
+    "security.W021",
+]
+if SESSION_COOKIE_SECURE and not HTTPS_REDIRECT:
+    # The operator said the proxy redirects to https (KONTOR_HTTPS_REDIRECT=false).
+    SILENCED_SYSTEM_CHECKS.append("security.W008")

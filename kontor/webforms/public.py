@@ -97,12 +97,21 @@ def _read_post(request: HttpRequest) -> QueryDict | None:
 def _serve(request: HttpRequest, form_token: str, embed: bool) -> HttpResponse:
     webform = _lookup(form_token)
     if webform is None:
-        return _missing(request, embed)
-    response = _answer(request, webform, embed)
-    if embed and webform.allowed_origins:
+        return _relax_policy(_missing(request, embed), None, embed)
+    return _relax_policy(_answer(request, webform, embed), webform, embed)
+
+
+def _relax_policy(response: HttpResponse, webform: WebForm | None, embed: bool) -> HttpResponse:
+    """Two changes to Kontor's Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) here.
+    A sent form may be answered with a redirect to the company's website, which browsers check
+    against form-action: no form-action. And the embed page is meant for a website's frame: its
+    frame-ancestors are the form's allowed origins, or anyone without a list."""
+    replace: dict[str, list[str] | None] = {"form-action": None}
+    if embed:
         # The allow-list holds for frames too: another website cannot show the form as its own
         # (posts from the frame come from Kontor's origin, which the list always lets through).
-        response["Content-Security-Policy"] = "frame-ancestors " + " ".join(webform.allowed_origins)
+        replace["frame-ancestors"] = list(webform.allowed_origins) if webform and webform.allowed_origins else None
+    response._csp_replace = replace  # type: ignore[attr-defined]  # read by csp.middleware.CSPMiddleware
     return response
 
 
