@@ -267,6 +267,19 @@ def revoke_api_key(key: ApiKey, by: Membership) -> None:
     key.save(update_fields=["revoked_at"])
 
 
+def active_api_keys(user: User) -> list[ApiKey]:
+    """The user's keys that still work, in every account, oldest first."""
+    return list(ApiKey.objects.filter(user=user, revoked_at__isnull=True).order_by("created_at", "pk"))
+
+
+def revoke_all_api_keys(user: User) -> list[str]:
+    """Revokes every working key of the user (after a password reset) and returns their names,
+    so that the user is told which programs are locked out now."""
+    keys = active_api_keys(user)
+    ApiKey.objects.filter(pk__in=[key.pk for key in keys]).update(revoked_at=timezone.now())
+    return [key.name for key in keys]
+
+
 def membership_for_api_key(secret: str) -> Membership | None:
     key = (ApiKey.objects.filter(key_hash=hash_api_key(secret), revoked_at__isnull=True)
            .select_related("account", "user").first())

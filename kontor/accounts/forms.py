@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
-from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kontor.accounts import throttle
+from kontor.accounts import actions, counters, throttle
 from kontor.accounts.models import LANGUAGES, TIME_ZONES, Membership, User
 from kontor.accounts.roles import Role
+from kontor.lib.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]
 INVITABLE_ROLES = [(role.value, role.label) for role in Role if role != Role.OWNER]
-
-
-def client_address(request: HttpRequest | None) -> str:
-    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
 
 
 class PasswordPairMixin(forms.Form):
@@ -64,8 +63,10 @@ class SetupForm(PasswordPairMixin):
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    """E-mail and password, throttled per e-mail address and per client address (see throttle.py).
-    While locked, even the right password is refused, so that guessing gains nothing."""
+    """E-mail and password, throttled per (e-mail address, client) pair with a higher ceiling per
+    client address (see throttle.py). Each attempt is counted before the password is checked, so
+    parallel attempts cannot check more passwords than the limit; while a pair is locked even the
+    right password is refused, so that guessing gains nothing."""
 
     username = forms.EmailField(label=_("E-mail address"), max_length=254,
                                 widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
@@ -79,15 +80,11 @@ class LoginForm(auth_forms.AuthenticationForm):
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data  # the field errors say what is missing
-        address = client_address(self.request)
-        self.raise_if_locked(email, address)
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.record_failure(email, address)
-            self.raise_if_locked(email, address)
-            raise
-        throttle.clear_failures(email)
+        attempt = throttle.begin_attempt(self.request, email)
+        if attempt.locked_minutes:
+            raise self.locked_error(attempt.locked_minutes)
+        cleaned = super().clean()  # a wrong password raises here and stays counted
+        throttle.attempt_succeeded(attempt)
         return cleaned
 
     def confirm_login_allowed(self, user: User) -> None:
@@ -97,47 +94,98 @@ class LoginForm(auth_forms.AuthenticationForm):
                         "administrator.")
             raise forms.ValidationError(message, code="deactivated")
 
-    def raise_if_locked(self, email: str, address: str) -> None:
-        minutes = throttle.locked_minutes(email, address)
-        if minutes:
-            raise forms.ValidationError(ngettext(
-                "Too many failed logins. For your safety, logging in is paused: please wait "
-                "%(minutes)d minute and try again, or reset your password.",
-                "Too many failed logins. For your safety, logging in is paused: please wait "
-                "%(minutes)d minutes and try again, or reset your password.", minutes) % {"minutes": minutes},
-                code="locked")
+    @staticmethod
+    def locked_error(minutes: int) -> forms.ValidationError:
+        return forms.ValidationError(ngettext(
+            "Too many failed logins. For your safety, logging in is paused: please wait "
+            "%(minutes)d minute and try again, or reset your password.",
+            "Too many failed logins. For your safety, logging in is paused: please wait "
+            "%(minutes)d minutes and try again, or reset your password.", minutes) % {"minutes": minutes},
+            code="locked")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Asks for a reset link. At most settings.PASSWORD_RESET_MAILS_PER_ADDRESS mails an hour go to
+    one address, and one client may ask PASSWORD_RESET_MAILS_PER_CLIENT times an hour; past that
+    nothing is sent, and the page after it looks the same, so it tells nobody whether an address
+    has a login or was limited."""
+
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        email = throttle.normalize_email(self.cleaned_data["email"])
+        hour = 60 * 60
+        address = client_address(kwargs.get("request"))
+        hits = counters.hit(
+            counters.Limit(counters.counter_key("reset-mail", email), settings.PASSWORD_RESET_MAILS_PER_ADDRESS, hour),
+            counters.Limit(counters.counter_key("reset-client", address), settings.PASSWORD_RESET_MAILS_PER_CLIENT,
+                           hour))
+        if not all(h.allowed for h in hits):
+            logger.warning("Password-reset mail not sent: too many asked within an hour (from %s)", address)
+            return
+        super().save(*args, **kwargs)
 
     def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
                   from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
         # The mail speaks the language the recipient chose, not the one of the browser that asked.
-        context = {**context, "base_url": settings.BASE_URL}
+        context = {**context, "base_url": settings.BASE_URL,
+                   "api_key_names": [key.name for key in actions.active_api_keys(context["user"])]}
         with translation.override(context["user"].language):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
-    """Password reset: the new password twice. Also forgives earlier failed logins."""
+    """Password reset: the new password twice, and whether to revoke the user's API keys (on by
+    default: whoever reset the password because it leaked may have seen the keys too)."""
+
+    revoke_api_keys = forms.BooleanField(
+        label=_("Also revoke my API keys"), required=False, initial=True,
+        help_text=_("Programs using them are locked out until you give them new keys."))
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.revoked_key_names: list[str] = []
+        if user is None or not actions.active_api_keys(user):
+            del self.fields["revoke_api_keys"]
 
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit)
-        throttle.clear_failures(user.email)
+        if self.cleaned_data.get("revoke_api_keys"):
+            self.revoked_key_names = actions.revoke_all_api_keys(user)
         return user
 
 
 class SettingsForm(forms.Form):
+    """A user's own settings. Changing the login e-mail address asks for the current password,
+    so that someone at an unattended, logged-in browser cannot take over the login."""
+
     name = forms.CharField(label=_("Name"), max_length=150,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("E-mail address"), help_text=_("You log in with it."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    current_password = forms.CharField(
+        label=_("Current password"), required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only when you change your e-mail address."))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES,
                                   help_text=_("Dates and times are shown in this time zone."))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        email = cleaned.get("email")
+        changed = isinstance(email, str) and email.strip().lower() != self.user.email.lower()
+        if changed and not self.user.check_password(cleaned.get("current_password") or ""):
+            self.add_error("current_password", _(
+                "To change the e-mail address you log in with, please enter your current password."))
+        cleaned.pop("current_password", None)
+        return cleaned
 
 
 class ApiKeyForm(forms.Form):

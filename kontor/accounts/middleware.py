@@ -1,4 +1,5 @@
-"""Puts the current account, membership and the user's language and time zone on each request."""
+"""Puts the current account, membership and the user's language and time zone on each request,
+and notes the session as used (at most once a minute, see sessions.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from kontor.accounts.models import Membership
+from kontor.accounts.sessions import mark_new_login, note_activity, session_identity
 
 SESSION_ACCOUNT_KEY = "kontor_account_id"
 
@@ -43,6 +45,8 @@ class AccountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        note_activity(request)
+        before = session_identity(request)
         membership = current_membership(request)
         request.membership = membership  # type: ignore[attr-defined]
         request.account = membership.account if membership else None  # type: ignore[attr-defined]
@@ -50,4 +54,6 @@ class AccountMiddleware:
             activate_user_preferences(request, membership.user.language, membership.user.time_zone)
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        response = self.get_response(request)
+        mark_new_login(request, before)
+        return response

@@ -146,13 +146,30 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class LoginFailure(models.Model):
-    """One failed login, kept for the throttling window. In the database, not in a process-local
-    cache, so that every web process behind a load balancer counts the same failures."""
+class RateCounter(models.Model):
+    """How often something happened under a key (a failed login of one e-mail address from one
+    client, the requests of one API key) in the window that ends at resets_at. In the database, so
+    that every web process on every machine counts the same events; see counters.py."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    client_address = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    resets_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.email} from {self.client_address} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.count} until {self.resets_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ActiveSession(models.Model):
+    """What the user sees of one of their logged-in sessions: the device, the address and when it
+    was last used. Tied to Django's session row: ending (or expiring, or logging out of) the
+    session deletes this row with it. Updated at most once a minute (see middleware.py)."""
+
+    session = models.OneToOneField("sessions.Session", on_delete=models.CASCADE, related_name="activity")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="active_sessions")
+    user_agent = models.CharField(max_length=300, blank=True)
+    client_address = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.client_address} at {self.last_seen_at:%Y-%m-%d %H:%M}"

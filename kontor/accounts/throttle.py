@@ -1,68 +1,110 @@
-"""Login throttling: at most settings.LOGIN_MAX_FAILURES failed logins per e-mail address and per
-client address within settings.LOGIN_FAILURE_WINDOW_SECONDS.
+"""Login throttling that slows guessing down without letting a stranger lock anyone out.
 
-Failures are rows in the database (LoginFailure), not entries in a process-local cache, so that
-every web process behind a load balancer counts the same failures. Attempts made while locked are
-not counted: the lock then ends at a predictable time, and a stranger hammering on a colleague's
-address cannot keep them locked out for longer than one window.
+Counted per attempt, before the password is checked (counters.py: one atomic step, so parallel
+attempts cannot pass the limit together), under these keys:
+
+1. the pair (e-mail address, client): settings.LOGIN_MAX_FAILURES within the window. The client is
+   the browser when it carries a signed "known device" cookie for this e-mail address (set at every
+   successful login), else the client's address (kontor/lib/clients.py, which believes
+   X-Forwarded-For only from KONTOR_TRUSTED_PROXIES).
+2. the client address alone, for browsers not known for that address: a much higher ceiling,
+   settings.LOGIN_CLIENT_MAX_FAILURES, against one machine trying many addresses.
+
+A successful login takes its attempt back and forgives the pair's earlier typos. An attacker
+therefore locks only his own pairs and, at worst, his own address for unknown browsers; the user's
+own browser (known device) has a counter of its own and keeps working with the right password.
+Attempts made while locked are not counted, so a lock ends at a predictable time.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import math
+import secrets
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from kontor.accounts.models import LoginFailure
+from kontor.accounts import counters
+from kontor.accounts.counters import Limit
+from kontor.lib.clients import client_address
+
+DEVICE_COOKIE = "kontor_device"
+DEVICE_SALT = "kontor.accounts.known-device"
+DEVICE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def _window_start(now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def _email_hash(email: str) -> str:
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()[:16]
 
 
-def _unlock_at(failures: Q, now: dt.datetime) -> dt.datetime | None:
-    """When the count of recent failures drops below the limit again, or None if it already is.
-
-    The count falls below the limit when the LOGIN_MAX_FAILURES-th newest failure leaves the
-    window, so that failure's time plus the window is the moment the lock ends."""
-    limit = settings.LOGIN_MAX_FAILURES
-    newest = (LoginFailure.objects.filter(failures, created_at__gt=_window_start(now))
-              .order_by("-created_at").values_list("created_at", flat=True)[limit - 1:limit])
-    oldest_counted = next(iter(newest), None)
-    if oldest_counted is None:
-        return None
-    return oldest_counted + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def known_device(request: HttpRequest, email: str) -> str:
+    """The device id from the request's known-device cookie if it was issued for this e-mail
+    address (signed, so it cannot be made up), else ""."""
+    try:
+        data = signing.loads(request.COOKIES.get(DEVICE_COOKIE, ""), salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(data, dict) or data.get("e") != _email_hash(email) or not isinstance(data.get("d"), str):
+        return ""
+    return data["d"]
 
 
-def locked_minutes(email: str, client_address: str) -> int:
-    """Minutes (rounded up) until a login for this e-mail address from this client address may be
-    tried again; 0 when it may be tried now."""
+def remember_device(response: HttpResponse, email: str) -> None:
+    """Marks the browser as one this e-mail address logged in from (httponly, a year)."""
+    token = signing.dumps({"e": _email_hash(email), "d": secrets.token_hex(12)}, salt=DEVICE_SALT)
+    response.set_cookie(DEVICE_COOKIE, token, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+
+
+@dataclass
+class Attempt:
+    """One login attempt that was counted, or refused with the minutes to wait."""
+
+    limits: list[Limit] = field(default_factory=list)
+    locked_minutes: int = 0
+
+
+def _limits(email: str, address: str, device: str) -> list[Limit]:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    email = normalize_email(email)
+    if device:
+        return [Limit(counters.counter_key("login-device", email, device), settings.LOGIN_MAX_FAILURES, window)]
+    return [Limit(counters.counter_key("login-pair", email, address), settings.LOGIN_MAX_FAILURES, window),
+            Limit(counters.counter_key("login-client", address), settings.LOGIN_CLIENT_MAX_FAILURES, window)]
+
+
+def begin_attempt(request: HttpRequest | None, email: str) -> Attempt:
+    """Counts a login attempt before its password is checked; a refused one says how long to wait."""
+    address = client_address(request)
+    device = known_device(request, email) if request is not None else ""
+    limits = _limits(email, address, device)
     now = timezone.now()
-    waits = [_unlock_at(Q(email=normalize_email(email)), now)]
-    if client_address:
-        waits.append(_unlock_at(Q(client_address=client_address), now))
-    latest = max((wait for wait in waits if wait is not None), default=None)
-    if latest is None:
-        return 0
-    return max(1, math.ceil((latest - now).total_seconds() / 60))
+    hits = counters.hit(*limits, now=now)
+    refused = [h for h in hits if not h.allowed]
+    if refused:
+        seconds = max(h.seconds_left(now) for h in refused)
+        return Attempt(locked_minutes=max(1, math.ceil(seconds / 60)))
+    return Attempt(limits=limits)
 
 
-def record_failure(email: str, client_address: str) -> None:
-    """Counts one failed login and deletes failures that have left the window (cheap: the
-    created_at column is indexed, and failures are rare next to page views)."""
-    now = timezone.now()
-    LoginFailure.objects.filter(created_at__lte=_window_start(now)).delete()
-    LoginFailure.objects.create(email=normalize_email(email), client_address=client_address[:64],
-                                created_at=now)
+def attempt_succeeded(attempt: Attempt) -> None:
+    """The password was right: forgive the pair's (or device's) typos and give the client ceiling
+    its attempt back, which was no failure."""
+    pair, *others = attempt.limits
+    counters.forget(pair.key)
+    for limit in others:
+        counters.uncount(limit.key)
 
 
-def clear_failures(email: str) -> None:
-    """A successful login (or password reset) forgives that address's earlier typos."""
-    LoginFailure.objects.filter(email=normalize_email(email)).delete()
+def forgive(request: HttpRequest, email: str) -> None:
+    """After a password reset: the typos of this address from this client are forgiven."""
+    for limit in _limits(email, client_address(request), known_device(request, email))[:1]:
+        counters.forget(limit.key)

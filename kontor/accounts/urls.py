@@ -6,8 +6,7 @@ from kontor.accounts import forms, views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(
-        form_class=forms.LoginForm, redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("password/reset/", auth_views.PasswordResetView.as_view(
@@ -20,6 +19,8 @@ urlpatterns = [
         form_class=forms.SetPasswordForm, success_url=reverse_lazy("start")), name="password_reset_confirm"),
     path("settings/", views.user_settings, name="settings"),
     path("settings/account/", views.switch_account, name="switch_account"),
+    path("settings/sessions/<int:session_id>/end/", views.end_session, name="end_session"),
+    path("settings/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views.revoke_api_key, name="revoke_api_key"),
     path("team/", views.team, name="team"),

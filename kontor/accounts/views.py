@@ -7,28 +7,33 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language_from_request, gettext_lazy
+from django.utils.translation import get_language_from_request, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kontor.accounts import actions, roles
+from kontor.accounts import actions, roles, sessions, throttle
 from kontor.accounts.decorators import member_required
+from kontor.accounts.devices import describe_device
 from kontor.accounts.forms import (
     AcceptInvitationForm,
     ApiKeyForm,
     DeactivateForm,
     InviteForm,
+    LoginForm,
     RoleForm,
     SettingsForm,
     SetupForm,
 )
+from kontor.accounts.forms import SetPasswordForm as ResetPasswordForm
 from kontor.accounts.mails import MailNotSent, invitation_url
 from kontor.accounts.middleware import SESSION_ACCOUNT_KEY
 from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
@@ -41,6 +46,7 @@ from kontor.records.access import (
     require,
 )
 from kontor.records.models import Record
+from kontor.twofactor.second_step import begin_second_step
 
 TEAM_ONLY = gettext_lazy("Only the owner and administrators can manage the team. Ask one of them for help.")
 
@@ -77,14 +83,43 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/setup.html", {"form": form})
 
 
+class LoginView(DjangoLoginView):
+    """Django's login with Kontor's throttled form; a successful login marks the browser as a
+    known device of that e-mail address, which gives it a throttle counter of its own."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        # A user with two-factor login gives a code before being logged in (kontor/twofactor).
+        second_step = begin_second_step(self.request, form.get_user(), self.get_success_url())
+        if second_step is not None:
+            return second_step
+        response = super().form_valid(form)
+        throttle.remember_device(response, form.get_user().email)
+        return response
+
+
 class ResetPasswordConfirmView(PasswordResetConfirmView):
-    """Sets the new password, logs the user in and takes them to the start page."""
+    """Sets the new password, revokes the API keys if the user left that ticked, logs every other
+    session out, logs the user in here and takes them to the start page."""
 
     post_reset_login = True
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        messages.success(self.request, _("Your new password is set, and you are logged in."))
+        user = form.user
+        sessions.end_other_sessions(user, None)  # the session just logged in is not stored yet
+        throttle.forgive(self.request, user.email)
+        throttle.remember_device(response, user.email)
+        messages.success(self.request, _("Your new password is set, and you are logged in. Every other "
+                                         "device was logged out."))
+        if form.revoked_key_names:
+            names = ", ".join(f"“{name}”" for name in form.revoked_key_names)
+            messages.warning(self.request, ngettext(
+                "Your API key %(names)s is revoked; programs using it need a new key.",
+                "Your API keys %(names)s are revoked; programs using them need new keys.",
+                len(form.revoked_key_names)) % {"names": names})
         return response
 
 
@@ -93,8 +128,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.membership.user, request.POST or None)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         form.save()
-        update_session_auth_hash(request, form.user)  # stay logged in here, log out other devices
-        messages.success(request, _("Your password is changed. Other devices need the new password now."))
+        update_session_auth_hash(request, form.user)  # stay logged in here
+        sessions.end_other_sessions(form.user, request.session.session_key)
+        messages.success(request, _("Your password is changed. Other devices are logged out and need the new "
+                                    "password now."))
         return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -103,7 +140,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def user_settings(request: HttpRequest) -> HttpResponse:
     user = request.membership.user  # type: ignore[attr-defined]
     initial = {"name": user.name, "email": user.email, "language": user.language, "time_zone": user.time_zone}
-    form = SettingsForm(request.POST or None, initial=initial)
+    form = SettingsForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_profile(user, **form.cleaned_data)
@@ -114,8 +151,34 @@ def user_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
     memberships = Membership.objects.active().filter(user=user).select_related("account")
-    return render(request, "accounts/settings.html", {"form": form,
-                                                     "memberships": memberships.order_by("account__name")})
+    return render(request, "accounts/settings.html", {
+        "form": form, "memberships": memberships.order_by("account__name"),
+        "sessions": [(session, describe_device(session.user_agent)) for session in sessions.sessions_of(user)],
+        "current_session_key": request.session.session_key})
+
+
+@member_required
+@require_POST
+def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Logs one of the user's other devices out; this device logs out with the logout button."""
+    user = request.membership.user  # type: ignore[attr-defined]
+    if sessions.sessions_of(user).filter(pk=session_id, session_id=request.session.session_key).exists():
+        messages.error(request, _("This is the device you are using. To end this session, log out."))
+    elif sessions.end_session(user, session_id):
+        messages.success(request, _("That session is ended; the device is logged out."))
+    else:
+        raise Http404
+    return redirect(reverse("accounts:settings") + "#sessions")
+
+
+@member_required
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    user = request.membership.user  # type: ignore[attr-defined]
+    count = sessions.end_other_sessions(user, request.session.session_key)
+    messages.success(request, ngettext("%(count)d other session is ended.", "%(count)d other sessions are ended.",
+                                       count) % {"count": count})
+    return redirect(reverse("accounts:settings") + "#sessions")
 
 
 @member_required

@@ -3,6 +3,7 @@ from django.urls import reverse
 from kontor.accounts import actions
 from kontor.accounts.middleware import SESSION_ACCOUNT_KEY
 from kontor.accounts.roles import Role
+from tests.conftest import PASSWORD
 
 SETTINGS = reverse("accounts:settings")
 
@@ -31,7 +32,8 @@ def test_changing_the_language_to_german_takes_effect_on_the_next_page(alice):
 
 
 def test_name_and_email_can_be_changed_and_the_new_email_logs_in(alice, client):
-    alice.client.post(SETTINGS, profile(name="Alice Adler-Berg", email="Alice.Berg@Example.com"))
+    alice.client.post(SETTINGS, profile(name="Alice Adler-Berg", email="Alice.Berg@Example.com",
+                                        current_password=PASSWORD))
     alice.user.refresh_from_db()
     assert (alice.user.name, alice.user.email) == ("Alice Adler-Berg", "alice.berg@example.com")
     response = client.post(reverse("accounts:login"), {"username": "alice.berg@example.com",
@@ -40,7 +42,8 @@ def test_name_and_email_can_be_changed_and_the_new_email_logs_in(alice, client):
 
 
 def test_an_email_another_login_uses_is_refused_and_nothing_changes(alice, bob):
-    response = alice.client.post(SETTINGS, profile(name="Changed", email="BOB@example.com"))
+    response = alice.client.post(SETTINGS, profile(name="Changed", email="BOB@example.com",
+                                                   current_password=PASSWORD))
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
     alice.user.refresh_from_db()
@@ -73,3 +76,19 @@ def test_switching_to_an_account_one_does_not_belong_to_is_a_404(alice, oscar):
 
 def test_the_switcher_is_hidden_for_someone_in_one_account(alice):
     assert reverse("accounts:switch_account") not in alice.client.get(SETTINGS).content.decode()
+
+
+def test_changing_the_login_email_needs_the_current_password(alice):
+    for password in ("", "wrong password"):
+        response = alice.client.post(SETTINGS, profile(email="mallory@example.com", current_password=password))
+        assert response.status_code == 200
+        assert "please enter your current password" in str(response.context["form"].errors["current_password"])
+    alice.user.refresh_from_db()
+    assert alice.user.email == "alice@example.com"
+
+
+def test_other_settings_are_saved_without_the_password(alice):
+    response = alice.client.post(SETTINGS, profile(name="Alice A.", email="ALICE@example.com"))
+    assert response.status_code == 302
+    alice.user.refresh_from_db()
+    assert (alice.user.name, alice.user.email) == ("Alice A.", "alice@example.com")
