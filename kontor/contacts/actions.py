@@ -29,7 +29,7 @@ from kontor.contacts.models import (
     Position,
 )
 from kontor.contacts.validation import clean_detail
-from kontor.files import images
+from kontor.files import images, quota
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
@@ -534,6 +534,7 @@ def set_photo(obj: Person | Company, upload: UploadedFile, by: Membership) -> No
                                 "WebP image.")) from None
     buffer = io.BytesIO()
     thumbnail.save(buffer, format="WEBP", quality=85)
+    quota.check_room(obj.account, buffer.tell())  # a full account takes no new photo either
     old = obj.photo.name if obj.photo else ""
     obj.photo.save(f"{obj.account_id}/{secrets.token_hex(12)}.webp", ContentFile(buffer.getvalue()),
                    save=False)
