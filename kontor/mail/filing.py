@@ -365,11 +365,15 @@ def _store_attachments(entry: Entry, email: EmailMessage, parsed: ParsedMail, re
     stored, skipped = file_actions.store_received_files(
         entry.account, [(part.filename or "", part.data) for part in parts], record=record, entry=entry,
         uploaded_by=uploaded_by)
+    # The stored files are the first parts neither empty nor too large (the quota may leave out
+    # the rest), in order.
     by_name = iter(stored)
     inline: dict[str, int] = {}
     for part in parts:
         if part.data and len(part.data) <= file_actions.max_upload_bytes():
-            attachment = next(by_name)
+            attachment = next(by_name, None)
+            if attachment is None:
+                break
             if part.content_id:
                 inline[part.content_id.strip("<>")] = attachment.pk
     changes: list[str] = []
