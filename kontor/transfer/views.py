@@ -47,6 +47,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_file = request.FILES.get("file")
         if upload_file is None:
             error = _("Please choose a file.")
+        elif (upload_file.size or 0) > actions.max_bytes():  # known before a byte is read
+            error = _("The file is too large (at most %(mb)s MB).") % {"mb": actions.max_bytes() // (1024 * 1024)}
         else:
             try:
                 imp = actions.upload_import(membership, upload_file.read(), upload_file.name or "",
