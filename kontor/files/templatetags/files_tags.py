@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from kontor.accounts.models import Membership
-from kontor.files import actions, queries
+from kontor.files import actions, queries, quota
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
 from kontor.records.models import Record
@@ -47,3 +47,9 @@ def files_for(entry: Entry, membership: Membership | None) -> list[Attachment]:
     if "attachments" not in getattr(entry, "_prefetched_objects_cache", {}):
         queries.prefetch_entry_files([entry], membership)
     return list(entry.attachments.all())
+
+
+@register.inclusion_tag("files/_storage_card.html", takes_context=True)
+def storage_usage_card(context: template.Context) -> dict[str, Any]:
+    """`{% storage_usage_card %}`: what the account's files take, against its quota (two queries)."""
+    return {"usage": quota.usage(_membership(context).account)}
