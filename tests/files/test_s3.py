@@ -62,7 +62,7 @@ def test_an_api_upload_lands_in_the_bucket_and_downloads_unchanged(alice, anna, 
     [key] = _stored(s3_server, s3_storage, f"attachments/{alice.account.pk}")
     assert s3_server.read(key) == data
     download = api.get(f"/api/v1/files/{file_id}/download")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == data
+    assert download.status_code == 200 and download.getvalue() == data
 
 
 def test_an_image_gets_its_preview_in_the_bucket(alice, anna, s3_server, s3_storage):
