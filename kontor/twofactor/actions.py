@@ -252,3 +252,14 @@ def end_sessions(user_ids: set[int]) -> None:
     ended = [session.session_key for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
              if session.get_decoded().get("_auth_user_id") in wanted]
     Session.objects.filter(session_key__in=ended).delete()
+
+
+@transaction.atomic
+def reset_by_operator(user: User) -> bool:
+    """The operator's way out when nobody in the team can reset someone (the owner's phone lost,
+    no recovery code left): `kontor resettwofactor EMAIL`. Logged in each of the user's teams."""
+    if not TwoFactor.objects.filter(user=user).delete()[0]:
+        return False
+    RecoveryCode.objects.filter(user=user).delete()
+    _log(EventKind.RESET, None, _accounts_of(user), user)
+    return True
