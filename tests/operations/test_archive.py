@@ -1,0 +1,100 @@
+"""The archive format on its own: checksums, a manifest written last, and refusing anything that
+does not match it before a single file is restored."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from kontor.operations.archive import ArchiveError, ArchiveWriter, extract_verified, member_names
+
+
+def _write(path: Path) -> Path:
+    writer = ArchiveWriter(path)
+    writer.add_bytes("database/kontor.sqlite3", b"the database")
+    writer.add_bytes("files/attachments/1/abc", b"a contract")
+    writer.add_stream("files/photos/1/def", io.BytesIO(b"a photo, streamed"), len(b"a photo, streamed"))
+    return writer.close({"kontor_version": "0.1.0"})
+
+
+def test_an_archive_extracts_with_every_member_checked(tmp_path: Path) -> None:
+    archive = _write(tmp_path / "backup.tar.gz")
+    into = tmp_path / "out"
+    into.mkdir()
+
+    manifest = extract_verified(archive, into)
+
+    assert (into / "files" / "attachments" / "1" / "abc").read_bytes() == b"a contract"
+    assert list(member_names(manifest, "files")) == ["attachments/1/abc", "photos/1/def"]
+    assert manifest["kontor_version"] == "0.1.0"
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def _rewrite(archive: Path, target: Path, change: dict[str, bytes | None]) -> None:
+    """Copies `archive` with members replaced (bytes) or left out (None), the manifest unchanged."""
+    with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as out:
+        for member in source:
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name in change:
+                if change[member.name] is None:
+                    continue
+                data = change[member.name] or b""
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"files/attachments/1/abc": b"a forged contract"}, "checksum of files/attachments/1/abc does not match"),
+    ({"files/photos/1/def": None}, "checksum of files/photos/1/def does not match"),
+    ({"manifest.json": None}, "has no manifest"),
+    ({"manifest.json": b"{not json"}, "manifest of"),
+], ids=["a changed file", "a missing file", "no manifest", "an unreadable manifest"])
+def test_an_archive_that_differs_from_its_manifest_is_refused(
+        change: dict[str, bytes | None], message: str, tmp_path: Path) -> None:
+    archive = _write(tmp_path / "backup.tar.gz")
+    tampered = tmp_path / "tampered.tar.gz"
+    _rewrite(archive, tampered, change)
+
+    with pytest.raises(ArchiveError, match=message):
+        extract_verified(tampered, tmp_path)
+
+
+def test_a_member_that_would_land_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as out:
+        data = b"overwrites something"
+        info = tarfile.TarInfo("../outside")
+        info.size = len(data)
+        out.addfile(info, io.BytesIO(data))
+    into = tmp_path / "into"
+    into.mkdir()
+
+    with pytest.raises(ArchiveError, match="unsafe member name"):
+        extract_verified(evil, into)
+    assert not (tmp_path / "outside").exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"plain text, no gzip", b"\x1f\x8b\x08\x00 cut"],
+                         ids=["empty", "not gzip", "cut-off gzip"])
+def test_a_file_that_is_no_archive_is_refused_with_a_message(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "backup.tar.gz"
+    path.write_bytes(content)
+
+    with pytest.raises(ArchiveError, match="damaged or no Kontor backup"):
+        extract_verified(path, tmp_path)
+
+
+def test_an_archive_of_a_newer_format_asks_for_an_update(tmp_path: Path) -> None:
+    archive = _write(tmp_path / "backup.tar.gz")
+    with tarfile.open(archive) as source:
+        manifest = json.loads(source.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    newer = tmp_path / "newer.tar.gz"
+    _rewrite(archive, newer, {"manifest.json": json.dumps({**manifest, "format": 99}).encode()})
+
+    with pytest.raises(ArchiveError, match="newer Kontor"):
+        extract_verified(newer, tmp_path)
