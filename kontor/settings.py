@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kontor.webforms",
     "kontor.api",
     "kontor.webhooks",
+    "kontor.operations",
     "kontor.twofactor",
 ]
 
@@ -384,3 +385,12 @@ SILENCED_SYSTEM_CHECKS = [
 if SESSION_COOKIE_SECURE and not HTTPS_REDIRECT:
     # The operator said the proxy redirects to https (KONTOR_HTTPS_REDIRECT=false).
     SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Backups (docs/deployment.md): the worker's nightly archive in <data>/backups, keeping the newest
+# KONTOR_BACKUP_KEEP (0: no nightly backup). Stored files and their folders are readable by
+# Kontor's user only, whatever the umask of the process that writes them.
+BACKUP_KEEP = env_int("KONTOR_BACKUP_KEEP", 7)
+if BACKUP_KEEP < 0:
+    raise ConfigError(f"KONTOR_BACKUP_KEEP must be 0 or more, not {BACKUP_KEEP}")
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
