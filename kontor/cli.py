@@ -54,6 +54,7 @@ def _prepare() -> None:
 
     compile_translations()
     _django(["migrate", "--no-input", "-v", "0"])
+    _tighten_data_dir()
 
 
 def _run_together(commands: list[list[str]]) -> int:
@@ -86,7 +87,24 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["kontor", *argv])
 
 
+def _keep_private() -> None:
+    """Everything Kontor writes (data directory, databases, job queue, stored files, backups) is
+    readable by Kontor's user only: the customers' data is nobody else's business on the machine.
+    Set here, before the settings create the data directory, it holds for every process `kontor`
+    starts, gunicorn's and the worker's included."""
+    os.umask(0o077)
+
+
+def _tighten_data_dir() -> None:
+    """A data directory made before Kontor set its umask may be readable by others; closing the
+    directory itself closes everything in it."""
+    from django.conf import settings
+
+    os.chmod(settings.DATA_DIR, 0o700)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _keep_private()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontor.settings")
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
