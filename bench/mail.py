@@ -125,23 +125,25 @@ def measure_filing(membership: Membership, say: Callable[[str], None]) -> dict[s
         name = default_storage.save(f"mail/{membership.account_id}/bench/{make_msgid()[1:-1]}.eml", ContentFile(raw))
         stored.append(InboundMail(account=membership.account, membership=membership, recipient=address,
                                   source=InboundSource.SMTP, raw=name, size=len(raw)))
-    # Written around intake on purpose: intake would enqueue a filing job for each.
+    # Written around intake on purpose: intake would enqueue a filing job for each. The loop does
+    # what each filing job does (kontor.mail.jobs.file_inbound_mail), without the queue.
     InboundMail.objects.bulk_create(stored)
-    inbound = list(InboundMail.objects.filter(pk__in=[row.pk for row in stored]).select_related(
-        "account", "membership__user", "membership__account"))
+    ids = [row.pk for row in stored]
     try:
         started = time.perf_counter()
-        for row in inbound:
-            filing.file_inbound(row)
+        for inbound_id in ids:
+            inbound = filing.pending_message(inbound_id)
+            assert inbound is not None
+            filing.file_inbound(inbound)
         seconds = time.perf_counter() - started
-        filed = InboundMail.objects.filter(pk__in=[row.pk for row in inbound], entry__isnull=False).count()
+        filed = InboundMail.objects.filter(pk__in=ids, entry__isnull=False).count()
     finally:
-        _remove([row.pk for row in inbound])
-    rate = len(inbound) / seconds
-    say(f"filing: {len(inbound)} messages in {seconds:.2f} s, {rate:.0f} a second ({filed} filed on the sender)")
+        _remove(ids)
+    rate = len(ids) / seconds
+    say(f"filing: {len(ids)} messages in {seconds:.2f} s, {rate:.0f} a second ({filed} filed on the sender)")
     return {"name": "Filing stored messages onto a person", "value": round(rate, 1), "unit": "messages/s",
             "target": FILING_TARGET_PER_SECOND,
-            "meets_target": rate >= FILING_TARGET_PER_SECOND and filed == len(inbound)}
+            "meets_target": rate >= FILING_TARGET_PER_SECOND and filed == len(ids)}
 
 
 def measure(say: Callable[[str], None] = print) -> list[dict[str, Any]]:

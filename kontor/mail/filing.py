@@ -189,13 +189,35 @@ def _locked(inbound: InboundMail) -> InboundMail:
             .get(pk=inbound.pk))
 
 
+class _HandledMeanwhile(Exception):
+    """Another worker (or a colleague in the inbox) handled the message while this one filed it."""
+
+
+def _settle_pending(inbound: InboundMail, fields: Sequence[str]) -> None:
+    """Writes what filing decided, if the message still waits to be filed; otherwise raises
+    _HandledMeanwhile, which rolls the whole filing back. Checking the state in the UPDATE, at the
+    end, replaces a locked read at the start: the row is locked from here to the commit (on
+    PostgreSQL a second worker's UPDATE waits, then finds the state changed), and a message is
+    filed once without costing every message a query."""
+    values = {field: getattr(inbound, field) for field in fields}
+    if not InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(**values):
+        raise _HandledMeanwhile
+
+
+def _save(inbound: InboundMail, fields: Sequence[str]) -> None:
+    inbound.save(update_fields=list(fields))
+
+
 def file_inbound(inbound: InboundMail) -> None:
-    """The filing job's work for one stored message (see _file_inbound). A busy or unreachable
-    database or storage raises, so that the job is tried again later. Any other failure is a
-    message Kontor cannot file by itself: rather than waiting unseen for ever, it goes to the
-    inbox with a note, to be filed by hand."""
+    """The filing job's work for one stored message (see _file_inbound), loaded with its account
+    and receiving membership (`pending_message`). A busy or unreachable database or storage
+    raises, so that the job is tried again later. Any other failure is a message Kontor cannot
+    file by itself: rather than waiting unseen for ever, it goes to the inbox with a note, to be
+    filed by hand."""
     try:
         _file_inbound(inbound)
+    except _HandledMeanwhile:
+        return
     except (OperationalError, InterfaceError, OSError):
         raise
     except Exception:
@@ -204,21 +226,25 @@ def file_inbound(inbound: InboundMail) -> None:
             state=InboundState.INBOX, reason=InboxReason.FAILED)
 
 
+def pending_message(inbound_id: int) -> InboundMail | None:
+    """A stored message that still waits to be filed, with what filing reads of it."""
+    return (InboundMail.objects.select_related("account", "membership")
+            .filter(pk=inbound_id, state=InboundState.PENDING).first())
+
+
 def _file_inbound(inbound: InboundMail) -> None:
     """Files one stored message. Idempotent: a message no longer waiting to be filed is left
-    alone, so a retried or doubled job changes nothing.
+    alone, so a retried or doubled job changes nothing (the final write checks, _settle_pending).
 
     1. Parses the raw bytes (outside the transaction: a large message takes a moment).
-    2. Takes the row (locked) and stops if it was handled meanwhile.
-    3. An unreadable message waits in the inbox with a note.
-    4. Finds the records by the first rule that applies, plus the project of a project address.
-    5. Nothing found: the message waits in the receiving user's inbox, with a note saying why.
-    6. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
+    2. An unreadable message waits in the inbox with a note.
+    3. Finds the records by the first rule that applies, plus the project of a project address.
+    4. Nothing found: the message waits in the receiving user's inbox, with a note saying why.
+    5. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
+    if inbound.state != InboundState.PENDING:
+        return
     parsed = _read(inbound)
     with transaction.atomic():
-        inbound = _locked(inbound)
-        if inbound.state != InboundState.PENDING:
-            return
         if parsed is None:
             _to_inbox(inbound, InboxReason.MISSING)
             return
@@ -237,13 +263,16 @@ def _file_inbound(inbound: InboundMail) -> None:
         if not records:
             _to_inbox(inbound, InboxReason.NOBODY if looked_up else InboxReason.NO_ADDRESS, looked_up=looked_up)
             return
-        _file(inbound, parsed, records, author=colleague, by=None)
+        _file(inbound, parsed, records, author=colleague, by=None, save=_settle_pending)
+
+
+_HEADER_FIELDS = ("subject", "sender_name", "sender_email", "message_id", "sent_at")
 
 
 def _to_inbox(inbound: InboundMail, reason: str, *, looked_up: Sequence[str] = (), note: str = "") -> None:
     inbound.state = InboundState.INBOX
     inbound.reason, inbound.looked_up, inbound.note = reason, list(looked_up), note
-    inbound.save()
+    _settle_pending(inbound, [*_HEADER_FIELDS, "state", "reason", "looked_up", "note"])
 
 
 @dataclass(frozen=True)
@@ -277,7 +306,7 @@ def _by_message_id(account: Account, message_id: str) -> QuerySet[EmailMessage]:
 
 
 def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *, author: Membership | None,
-          by: Membership | None) -> Entry:
+          by: Membership | None, save: Callable[[InboundMail, Sequence[str]], None] = _save) -> Entry:
     """Writes (or joins) the e-mail entry for a message and links it to the records, in the
     caller's transaction. The same Message-ID in the same account is one entry: the unique
     constraint decides, for a message filed before as for a race between two workers, and the
@@ -302,9 +331,8 @@ def _file(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Record], *
         inbound.note, inbound.reason, inbound.looked_up = "", "", []
         inbound.handled_at = timezone.now()
         inbound.handled_by = by.user if by is not None else None
-        inbound.save(update_fields=["subject", "sender_name", "sender_email", "message_id", "sent_at", "entry",
-                                    "state", "note", "reason", "looked_up", "handled_at",
-                                    "handled_by"])
+        save(inbound, [*_HEADER_FIELDS, "entry", "state", "note", "reason", "looked_up", "handled_at",
+                       "handled_by"])
     except BaseException:
         file_actions.remove_stored_bytes(stored)
         raise

@@ -10,7 +10,6 @@ from kontor.mail import (
     inbox,
     periodic,  # noqa: F401 - the IMAP poll (while IMAP_URL is set) registers with the worker
 )
-from kontor.mail.models import InboundMail
 
 
 @db_task(retries=5, retry_delay=60)
@@ -18,7 +17,7 @@ def file_inbound_mail(inbound_id: int) -> None:
     """Files one stored message; enqueued on commit by kontor.mail.intake.receive. Idempotent
     (filing skips a message already handled), so Huey may retry it after a failure, such as a
     database busy for too long."""
-    inbound = InboundMail.objects.filter(pk=inbound_id).first()
+    inbound = filing.pending_message(inbound_id)
     if inbound is not None:
         filing.file_inbound(inbound)
 
