@@ -148,12 +148,15 @@ def upload_files(by: Membership, uploads: Sequence[UploadedFile], record: Record
 
 def _file_activity(by: Membership, verb: str, attachments: Sequence[Attachment]) -> None:
     """A line in the record's history and the team's stream, naming the files. Files on a
-    confidential note get none: the stream is read by everyone, the note's files are not."""
+    confidential note get none: the stream is read by everyone, the note's files are not. The
+    line is linked to the note, so that it disappears for members if the note is made
+    confidential later."""
     first = attachments[0]
     if first.entry is not None and first.entry.confidential:
         return
     names = [attachment.name for attachment in attachments]
-    activity.record_activity(by, verb, first.record, summary=", ".join(names), changes={"files": names})
+    activity.record_activity(by, verb, first.record, summary=", ".join(names), changes={"files": names},
+                             entry=first.entry)
 
 
 def upload_file(by: Membership, upload: UploadedFile | None, record: Record | None = None,

@@ -180,7 +180,7 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     page.has_more = len(found) > limit
     # The record's activity lines between this page's oldest entry and the previous page's.
     page.activities = activity.for_record(record, newer_than=page[-1].happened_at if page.has_more else None,
-                                          older_than=before)
+                                          older_than=before, can_read_confidential=roles.can_read_confidential(by.role))
     others = Record.objects.alive().order_by("display_name")
     prefetch_related_objects(page, Prefetch("records", queryset=others))
     prefetch_entry_files(page, by)

@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
-from kontor.history.models import Activity, ActivityVerb
+from kontor.history.models import Activity, ActivityVerb, Entry
 from kontor.records.models import Record, Watch
 
 MAX_DIFF_TEXT = 120
@@ -66,13 +67,14 @@ def record_snapshot(record: Record, *, responsible: bool, tags: bool) -> dict[st
 
 def record_activity(by: Membership, verb: str, record: Record | None = None, *, summary: str = "",
                     changes: Mapping[str, Any] | None = None, subject_user: User | None = None,
-                    now: dt.datetime | None = None) -> Activity | None:
-    """Appends one activity line. A change without any differing field writes nothing."""
+                    now: dt.datetime | None = None, entry: Entry | None = None) -> Activity | None:
+    """Appends one activity line. A change without any differing field writes nothing. `entry`
+    is the note the line is about: the line is shown only to those who may read that note."""
     if verb == ActivityVerb.CHANGED and not changes:
         return None
     return Activity.objects.create(account=by.account, record=record, verb=verb, actor=by.user,
                                    subject_user=subject_user, summary=_short(summary), changes=dict(changes or {}),
-                                   created_at=now or timezone.now())
+                                   created_at=now or timezone.now(), entry=entry)
 
 
 def record_on_each(by: Membership, verb: str, records: Iterable[Record], *, summary: str = "",
@@ -88,23 +90,35 @@ def _short(summary: str) -> str:
     return summary if len(summary) <= 300 else summary[:299] + "…"
 
 
+def readable(activities: QuerySet[Activity], can_read_confidential: bool) -> QuerySet[Activity]:
+    """Leaves out the lines about notes that are confidential now (they may have been made so
+    after the line was written): checked whenever lines are shown, in the same query."""
+    if can_read_confidential:
+        return activities
+    return activities.filter(Q(entry__isnull=True) | Q(entry__confidential=False))
+
+
 def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[Activity]:
     """The team's activities, newest first, without those on records in the trash (a deletion
-    itself stays visible). `following_only` narrows to records the user follows."""
+    itself stays visible) and those about notes the membership may not read. `following_only`
+    narrows to records the user follows."""
     activities = (Activity.objects.filter(account=membership.account)
                   .filter(Q(record__isnull=True) | Q(record__deleted_at__isnull=True) | Q(verb=ActivityVerb.DELETED))
                   .select_related("actor", "record", "subject_user").order_by("-created_at", "-pk"))
+    activities = readable(activities, roles.can_read_confidential(membership.role))
     if following_only:
         activities = activities.filter(record__in=Watch.objects.filter(user=membership.user).values("record_id"))
     return activities
 
 
 def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
-               limit: int = 200) -> list[Activity]:
+               limit: int = 200, *, can_read_confidential: bool = False) -> list[Activity]:
     """A record's activities in a time window, newest first, for its timeline. Completed tasks are
-    left out: completing one writes an entry into the same timeline ("Done: …")."""
+    left out: completing one writes an entry into the same timeline ("Done: …"); so are lines about
+    notes the reader may not read."""
     activities = (Activity.objects.filter(record=record).exclude(verb=ActivityVerb.TASK_DONE)
                   .select_related("actor", "subject_user", "record"))
+    activities = readable(activities, can_read_confidential)
     if newer_than is not None:
         activities = activities.filter(created_at__gte=newer_than)
     if older_than is not None:

@@ -138,6 +138,10 @@ class Activity(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The note a line is about (files added to it, deleted, brought back): when the note is made
+    # confidential later, the line is hidden from those who may not read it (see activity.stream).
+    # A note deleted for good leaves its files on the record (files.Attachment.entry), and so its lines.
+    entry = models.ForeignKey(Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     is_activity = True  # tells the timeline template an activity line from an entry
 

@@ -67,6 +67,17 @@ def send(user: User, template: str, context: dict, kind: str) -> None:
     message.send()
 
 
+def may_still_read(notification: Notification) -> bool:
+    """Whether the recipient may read what the notification is about, now: the note may have been
+    made confidential (or the recipient's role lowered) since the mail was queued. Then the mail
+    does not go out at all, since its excerpt is the note's text."""
+    if notification.entry_id is None and notification.comment_id is None:
+        return True
+    role = (Membership.objects.active().filter(account_id=notification.account_id, user=notification.recipient)
+            .values_list("role", flat=True).first())
+    return role is not None and Notification.objects.filter(pk=notification.pk).readable_by(role).exists()
+
+
 def _claim(ids: Iterable[int], now: dt.datetime) -> bool:
     ids = list(ids)
     return Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now) == len(ids)
@@ -84,6 +95,8 @@ def send_notifications(ids: Iterable[int], now: dt.datetime | None = None) -> in
                .select_related("recipient", "actor", "entry", "record").order_by("pk"))
     for notification in pending:
         if not wants_mail(notification.recipient, notification.account_id, notification.type):
+            continue
+        if not may_still_read(notification):
             continue
         if not _claim([notification.pk], now):
             continue

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
 from kontor.history.models import Comment, Entry
 from kontor.records.models import Record
@@ -35,7 +36,18 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
     def for_membership(self, membership: Membership) -> NotificationQuerySet:
-        return self.filter(account=membership.account, recipient=membership.user)
+        """The membership's notifications, as far as it may read them now."""
+        return self.filter(account=membership.account, recipient=membership.user).readable_by(membership.role)
+
+    def readable_by(self, role: str) -> NotificationQuerySet:
+        """Leaves out notifications about a note that is confidential now, or a comment on it or on
+        a file of it, for a role that may not read confidential notes. A note may be made
+        confidential after its notifications were written, so this is checked whenever they are
+        shown or mailed, in the same query (no query per notification)."""
+        if roles.can_read_confidential(role):
+            return self
+        return self.filter(Q(entry__isnull=True) | Q(entry__confidential=False)).filter(
+            Q(comment__file__entry__isnull=True) | Q(comment__file__entry__confidential=False))
 
 
 class Notification(models.Model):
