@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,10 +61,16 @@ def bell(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Marks the notification read and goes to the place it is about."""
+    """Goes to the place the notification is about. A GET changes nothing (links are prefetched,
+    scanned and opened by others than the user); the list's link posts through htmx, which marks
+    the notification read on the way and then follows HX-Redirect to the place."""
     notification = _access_notification(request, notification_id)
-    actions.mark_read(notification, request.membership)  # type: ignore[attr-defined]
-    return redirect(notification.url or "notifications:list")
+    target = notification.url or reverse("notifications:list")
+    if request.method == "POST":
+        actions.mark_read(notification, request.membership)  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponse(headers={"HX-Redirect": target})
+    return redirect(target)
 
 
 @require_POST

@@ -54,10 +54,31 @@ def test_the_list_shows_what_happened_newest_first(bob, noted, django_assert_max
 
 def test_opening_a_notification_marks_it_read_and_goes_to_the_note(bob, noted):
     notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
-    response = bob.client.get(reverse("notifications:open", args=[notification.pk]))
+    response = bob.client.post(reverse("notifications:open", args=[notification.pk]))
     assert response["Location"] == notification.url
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_the_lists_link_posts_through_htmx_and_is_sent_on_to_the_note(bob, noted):
+    notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
+    url = reverse("notifications:open", args=[notification.pk])
+    html = bob.client.get(reverse("notifications:list")).content.decode()
+    assert f'href="{url}" hx-post="{url}"' in html
+    response = bob.client.post(url, headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == notification.url
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_a_get_of_a_notification_goes_to_the_note_and_changes_nothing(bob, noted):
+    """Mail scanners, link previews and prefetching browsers open links: reading needs a POST."""
+    notification = Notification.objects.filter(recipient=bob.user).earliest("pk")
+    response = bob.client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == 302 and response["Location"] == notification.url
+    notification.refresh_from_db()
+    assert notification.read_at is None
 
 
 def test_mark_one_and_all_read(bob, noted):
