@@ -1,6 +1,6 @@
 """A real HTTP receiver on 127.0.0.1 for the webhook tests, and subscriptions made through the
-actions. The receiver records every request and answers with what the test queued (200 when the
-queue is empty)."""
+actions. The receiver records every request and answers with what the test queued (`otherwise`,
+200 by default, when the queue is empty)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class Receiver:
     url: str
     requests: list[Received] = field(default_factory=list)
     answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
+    otherwise: tuple[int, dict[str, str], bytes] = (200, {}, b"ok")  # once the queued answers are used up
 
     def answer(self, status: int, body: bytes = b"", **headers: str) -> None:
         self.answers.append((status, {k.replace("_", "-"): v for k, v in headers.items()}, body))
@@ -44,7 +45,7 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append(Received(self.path, dict(self.headers.items()), body))
-            status, headers, answer = state.answers.pop(0) if state.answers else (200, {}, b"ok")
+            status, headers, answer = state.answers.pop(0) if state.answers else state.otherwise
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -125,3 +125,15 @@ def test_the_log_shows_deliveries_and_sends_one_again(alice, receiver, django_ca
     assert again.state == DeliveryState.PENDING and again.status_code == 500  # the receiver said 500: retried later
     assert receiver.requests[0].json["data"] == {"n": 0}
     assert receiver.requests[0].json["id"] == again.pk
+
+
+def test_another_accounts_webhook_pages_are_a_404(alice, oscar, receiver):
+    subscription, secret = subscribe(alice, receiver.url)
+    delivery = Delivery.objects.create(account=alice.account, subscription=subscription, event="person.created",
+                                       state=DeliveryState.FAILED)
+
+    for name, ids in [("detail", [subscription.pk]), ("edit", [subscription.pk]), ("roll_secret", [subscription.pk]),
+                      ("delete", [subscription.pk]), ("redeliver", [delivery.pk])]:
+        assert oscar.client.post(reverse(f"webhooks:{name}", args=ids)).status_code == 404, name
+    subscription.refresh_from_db()
+    assert subscription.secret == secret and Delivery.objects.count() == 1
