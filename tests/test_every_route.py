@@ -23,6 +23,7 @@ from kontor.records.custom_fields import create_custom_field
 from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
 from kontor.webforms import actions as webform_actions
+from kontor.webhooks import actions as webhook_actions
 from tests.mail.arrivals import arrive
 
 # Pages anyone may open without logging in.
@@ -79,6 +80,8 @@ def alices_things(alice, bob):
         name="Kontakt", fields=[{"key": "last_name", "required": True}]))
     imported = import_actions.upload_import(alice.membership, b"Vorname;Nachname\nAnna;Adler\n", "kontakte.csv")
     field = create_custom_field(alice.membership, "person", "Kundennummer", "text")
+    webhook, _secret = webhook_actions.create_subscription(alice.membership, "https://93.184.216.34/hook", ["*"])
+    [delivery] = webhook_actions.emit(alice.account, "person.updated", person)  # waits: sent after a commit
     return {
         "field_id": field.pk,
         "comment_id": comment.pk, "notification_id": notification.pk,
@@ -90,6 +93,7 @@ def alices_things(alice, bob):
         "feed_token": task_actions.calendar_feed_for(alice.membership).token,
         "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk, "import_id": imported.pk,
         "webform_id": webform.pk, "form_token": webform.token,
+        "webhook_id": webhook.pk, "delivery_id": delivery.pk,
     }
 
 
