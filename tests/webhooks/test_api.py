@@ -120,7 +120,7 @@ def test_the_delivery_log_and_sending_again(alice, client, receiver, django_capt
 
     with django_assert_max_num_queries(6):
         page = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries?per_page=10", **auth).json()
-    first = Delivery.objects.order_by("pk").first()
+    first = Delivery.objects.order_by("pk")[0]
     with django_capture_on_commit_callbacks(execute=True):
         again = post(client, f"/api/v1/webhooks/deliveries/{first.pk}/redeliver", {}, auth)
 
