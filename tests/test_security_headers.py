@@ -207,13 +207,24 @@ def test_plain_http_is_redirected_and_https_answers_with_hsts():
 
 
 @pytest.mark.django_db
-@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000,
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000, TRUSTED_PROXIES=["10.0.0.0/24"],
                    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
 def test_behind_a_trusted_proxy_its_https_header_counts():
-    through_proxy = Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    through_proxy = Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "https"}, **proxy)
     assert through_proxy.status_code == 200
     assert "Strict-Transport-Security" in through_proxy
-    assert Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "http"}).status_code == 301
+    assert Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "http"}, **proxy).status_code == 301
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000, TRUSTED_PROXIES=["10.0.0.0/24"],
+                   SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_a_client_that_is_no_trusted_proxy_cannot_claim_https():
+    direct = Client().get("/accounts/login/", headers={"X-Forwarded-Proto": "https"}, REMOTE_ADDR="203.0.113.9")
+    assert direct.status_code == 301
+    assert direct["Location"] == "https://testserver/accounts/login/"
+    assert "Strict-Transport-Security" not in direct
 
 
 def _check_deploy(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess:
