@@ -2,7 +2,8 @@
 CentralStationCRM uses, so that scripts written for it keep working after a move).
 
 A key stands for its user's membership in the key's account, with that membership's role. A revoked
-key, a deactivated colleague or a deactivated user gets 401 like an unknown key."""
+key, a deactivated colleague or a deactivated user gets 401 like an unknown key. Each request is
+counted against its key's rate limit, each wrong key against the client's (see ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ from ninja.security import APIKeyHeader, HttpBearer
 from kontor.accounts.actions import membership_for_api_key
 from kontor.accounts.middleware import activate_user_preferences
 from kontor.accounts.models import Membership
+from kontor.api import ratelimit
 
 
 def _authenticate(request: HttpRequest, secret: str | None) -> Membership | None:
     secret = (secret or "").strip()
     if not secret:
         return None
-    membership = membership_for_api_key(secret)
+    membership = membership_for_api_key(secret, client_wrong_keys=ratelimit.wrong_keys_of_client(request))
     if membership is None:
+        ratelimit.count_wrong_key(request)
         return None
+    ratelimit.refuse_if_client_sent_too_many_wrong_keys(request, membership.client_wrong_keys)  # type: ignore[attr-defined]
+    ratelimit.count_request(request, secret)
     # The same attributes the page middleware sets, so that routes and actions read them alike.
     request.membership = membership  # type: ignore[attr-defined]
     request.account = membership.account  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from kontor.api import (
     notes,
     people,
     projects,
+    ratelimit,
     search,
     tags,
     tasks,
@@ -44,6 +45,7 @@ most 250.
 api = NinjaAPI(title="Kontor API", version="1", urls_namespace="api", description=DESCRIPTION,
                auth=api_key_auth)
 errors.install(api)
+ratelimit.install(api)
 
 RESOURCES = {"people": people.router, "companies": companies.router, "notes": notes.router,
              "tags": tags.router, "users": users.router, "tasks": tasks.router, "deals": deals.router,

@@ -1,0 +1,126 @@
+"""The API's rate limits, counted in the database (kontor/accounts/counters.py) so that they hold
+across web processes and machines:
+
+- per API key: settings.API_RATE_LIMIT requests per API_RATE_WINDOW_SECONDS (KONTOR_API_RATE_LIMIT,
+  600/minute unless set). Another key, even of the same user, has its own count.
+- per client address: settings.API_BAD_KEY_LIMIT wrong keys a minute. Past it, every request of
+  that client gets 429 until the minute is over, a working key too: a guesser learns nothing.
+
+Past a limit the answer is 429 with Retry-After (seconds). Every answer to a request that sent a
+key carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (Unix time in seconds
+when the window ends): of the key, or of the client's wrong-key budget when the key was wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db.models import Subquery
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from kontor.accounts import counters
+from kontor.accounts.counters import Hit, Limit
+from kontor.accounts.models import RateCounter, hash_api_key
+from kontor.lib.clients import client_address
+
+REQUEST_ATTRIBUTE = "kontor_rate_limit"
+
+
+class RateLimited(Exception):
+    """A limit is reached: answered with 429 and Retry-After."""
+
+    def __init__(self, hit: Hit, wrong_keys: bool = False) -> None:
+        super().__init__("rate limited")
+        self.hit = hit
+        self.wrong_keys = wrong_keys
+
+
+def _key_limit(secret: str) -> Limit:
+    return Limit(counters.counter_key("api-key", hash_api_key(secret)), settings.API_RATE_LIMIT,
+                 settings.API_RATE_WINDOW_SECONDS)
+
+
+def _wrong_key_limit(request: HttpRequest) -> Limit:
+    return Limit(counters.counter_key("api-wrong-key", client_address(request)), settings.API_BAD_KEY_LIMIT,
+                 settings.API_BAD_KEY_WINDOW_SECONDS)
+
+
+def _remember(request: HttpRequest, hit: Hit) -> Hit:
+    setattr(request, REQUEST_ATTRIBUTE, hit)
+    return hit
+
+
+def wrong_keys_of_client(request: HttpRequest) -> Subquery:
+    """The client's wrong keys in the current minute, as a subquery for the key lookup, so that a
+    working key costs no extra query for the check."""
+    rows = RateCounter.objects.filter(key=_wrong_key_limit(request).key, resets_at__gt=timezone.now())
+    return Subquery(rows.values("count")[:1])
+
+
+def refuse_if_client_sent_too_many_wrong_keys(request: HttpRequest, wrong_keys: int | None) -> None:
+    """A client past its wrong-key budget gets 429 for the rest of the minute, even with a working
+    key: otherwise a guesser would still learn from the answer which key works."""
+    if wrong_keys is not None and wrong_keys >= settings.API_BAD_KEY_LIMIT:
+        raise RateLimited(_remember(request, counters.peek(_wrong_key_limit(request))), wrong_keys=True)
+
+
+def count_wrong_key(request: HttpRequest) -> None:
+    """A key that opened nothing: counted against the client; once the budget is used up, 429
+    instead of 401 (and nothing more is counted, so the minute ends when it ends)."""
+    [hit] = counters.hit(_wrong_key_limit(request))
+    _remember(request, hit)
+    if not hit.allowed:
+        raise RateLimited(hit, wrong_keys=True)
+
+
+def count_request(request: HttpRequest, secret: str) -> None:
+    """A request with a working key: counted against the key; past the limit, 429."""
+    [hit] = counters.hit(_key_limit(secret))
+    _remember(request, hit)
+    if not hit.allowed:
+        raise RateLimited(hit)
+
+
+def add_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    hit: Hit | None = getattr(request, REQUEST_ATTRIBUTE, None)
+    if hit is not None:
+        response["X-RateLimit-Limit"] = str(hit.limit)
+        response["X-RateLimit-Remaining"] = str(hit.remaining)
+        response["X-RateLimit-Reset"] = str(int(hit.resets_at.timestamp()))
+    return response
+
+
+def _answer(api: NinjaAPI, request: HttpRequest, error: RateLimited) -> HttpResponse:
+    seconds = error.hit.seconds_left(timezone.now())
+    if error.wrong_keys:
+        detail = _("Too many wrong API keys from your address. Please wait %(seconds)d seconds.")
+    else:
+        detail = _("Too many requests with this API key. Please wait %(seconds)d seconds.")
+    response = api.create_response(request, {"detail": detail % {"seconds": seconds}}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    """Answers RateLimited with 429 and Retry-After."""
+
+    def handler(request: HttpRequest, error: RateLimited | type[RateLimited]) -> HttpResponse:
+        assert isinstance(error, RateLimited)
+        return _answer(api, request, error)
+
+    api.add_exception_handler(RateLimited, handler)
+
+
+class RateLimitHeadersMiddleware:
+    """Puts the X-RateLimit-* headers on every API answer that counted against a limit, whatever
+    produced the answer (a route, a schema error, an exception handler)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return add_headers(request, self.get_response(request))
