@@ -78,7 +78,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kontor.lib.forwarded_proto.ForwardedProtoMiddleware",  # before SecurityMiddleware reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,6 +94,8 @@ MIDDLEWARE = [
     # After the account and htmx middleware: a team that requires two-factor login sends
     # colleagues who have not set it up to the set-up first (kontor/twofactor/middleware.py).
     "kontor.twofactor.middleware.SetupRequiredMiddleware",
+    # The API's X-RateLimit-* headers on every answer, errors included (kontor/api/ratelimit.py).
+    "kontor.api.ratelimit.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "kontor.urls"
@@ -375,7 +376,7 @@ SECURE_HSTS_SECONDS = env_int("KONTOR_HSTS_SECONDS", 365 * 24 * 60 * 60) if SESS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Behind a TLS-terminating proxy a request reaches Kontor over http; the proxy's
 # X-Forwarded-Proto says whether the browser used https. Believed only when the operator names
-# the proxies (KONTOR_TRUSTED_PROXIES), and from their addresses alone (kontor/lib/forwarded_proto.py).
+# the proxies (KONTOR_TRUSTED_PROXIES): then Kontor is expected to be reachable through them alone.
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
