@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kontor.lib.forwarded_proto.ForwardedProtoMiddleware",  # before SecurityMiddleware reads the header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -376,7 +377,7 @@ SECURE_HSTS_SECONDS = env_int("KONTOR_HSTS_SECONDS", 365 * 24 * 60 * 60) if SESS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Behind a TLS-terminating proxy a request reaches Kontor over http; the proxy's
 # X-Forwarded-Proto says whether the browser used https. Believed only when the operator names
-# the proxies (KONTOR_TRUSTED_PROXIES): then Kontor is expected to be reachable through them alone.
+# the proxies (KONTOR_TRUSTED_PROXIES), and from their addresses alone (kontor/lib/forwarded_proto.py).
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
