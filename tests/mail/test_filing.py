@@ -242,6 +242,25 @@ def test_a_handled_message_is_no_longer_pending(alice, anna):
     assert filing.pending_message(inbound.pk) is None
 
 
+def test_the_lookups_give_records_and_colleagues_as_the_orm_would(alice, anna, berger):
+    # matching_records and colleagues_among build their objects from SQL rows: the values must be
+    # what the ORM gives (on SQLite a datetime arrives as text and a boolean as a number).
+    from kontor.mail.headers import MailAddress
+    from kontor.records.models import Record
+
+    records, _looked_up = filing.matching_records(alice.account, [MailAddress("", "Anna@Berger.example")])
+    assert [r.pk for r in records] == [anna.pk, berger.pk]
+    for built in records:
+        fresh = Record.objects.get(pk=built.pk)
+        assert {f.attname: getattr(built, f.attname) for f in Record._meta.concrete_fields} == {
+            f.attname: getattr(fresh, f.attname) for f in Record._meta.concrete_fields}
+    found = filing.colleagues_among(alice.account, [MailAddress("Alice", "ALICE@example.com")])
+    membership = found["alice@example.com"]
+    assert membership.pk == alice.membership.pk and membership.is_active is True
+    assert membership.created_at == alice.membership.created_at
+    assert membership.user.date_joined == alice.user.date_joined and membership.user.is_active is True
+
+
 def test_the_same_message_id_in_another_account_is_another_entry(alice, oscar, anna):
     person(oscar, "Anna", "Berger", "anna@berger.example")
     raw = letter(sender=ANNA, message_id="<both@berger.example>")
