@@ -46,6 +46,7 @@ from kontor.records.access import (
     require,
 )
 from kontor.records.models import Record
+from kontor.twofactor.actions import confirmed_two_factor
 from kontor.twofactor.second_step import begin_second_step
 
 TEAM_ONLY = gettext_lazy("Only the owner and administrators can manage the team. Ask one of them for help.")
@@ -107,6 +108,8 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
     post_reset_login = True
 
     def form_valid(self, form: ResetPasswordForm) -> HttpResponse:  # type: ignore[override]
+        # Whoever reads the mailbox must still give the second factor (kontor/twofactor).
+        self.post_reset_login = confirmed_two_factor(form.user) is None
         response = super().form_valid(form)
         user = form.user
         sessions.end_other_sessions(user, None)  # the session just logged in is not stored yet
@@ -120,7 +123,7 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
                 "Your API key %(names)s is revoked; programs using it need a new key.",
                 "Your API keys %(names)s are revoked; programs using them need new keys.",
                 len(form.revoked_key_names)) % {"names": names})
-        return response
+        return begin_second_step(self.request, user, str(self.success_url)) or response
 
 
 @member_required
