@@ -92,3 +92,14 @@ def rotate(days: int) -> None:
         "kept": sorted(path.name for path in folder.glob("*.tar.gz")) if folder.is_dir() else [],
     }))
 
+
+
+def step_back(app: str) -> None:
+    """Unapplies the newest migration of `app`, as if this database came from an older Kontor."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    names = sorted(name for label, name in executor.loader.disk_migrations if label == app)
+    executor.migrate([(app, names[-2])])
+    print(json.dumps({"unapplied": [app, names[-1]]}))

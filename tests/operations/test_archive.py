@@ -98,3 +98,19 @@ def test_an_archive_of_a_newer_format_asks_for_an_update(tmp_path: Path) -> None
 
     with pytest.raises(ArchiveError, match="newer Kontor"):
         extract_verified(newer, tmp_path)
+
+
+def test_an_archive_from_a_newer_kontor_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    from django.test import override_settings
+
+    from kontor.operations.actions import RestoreRefused, restore_backup
+
+    writer = ArchiveWriter(tmp_path / "newer.tar.gz")
+    writer.add_bytes("database/kontor.sqlite3", b"not reached")
+    archive = writer.close({
+        "kontor_version": "9.0", "database": {"vendor": "sqlite", "member": "database/kontor.sqlite3"},
+        "migrations": [["accounts", "0001_initial"], ["accounts", "0999_from_the_future"]]})
+
+    with override_settings(DATA_DIR=tmp_path), pytest.raises(RestoreRefused, match="newer Kontor") as refused:
+        restore_backup(archive)
+    assert "accounts.0999_from_the_future" in str(refused.value)

@@ -192,6 +192,21 @@ def test_a_sqlite_backup_moves_into_a_new_postgresql_database_with_a_redis_queue
     assert int(created.stdout.strip()) == 2
 
 
+def test_an_archive_of_an_older_kontor_is_migrated_forward(
+        new_data_dir: Callable[[str], Path], tmp_path: Path) -> None:
+    origin_env, target_env = kontor_env(new_data_dir("origin")), kontor_env(new_data_dir("target"))
+    run_script("seed()", origin_env)
+    unapplied = run_script("step_back('notifications')", origin_env)["unapplied"]
+    archive = tmp_path / "older.tar.gz"
+    kontor(["backup", "--output", str(archive)], origin_env)
+    assert unapplied not in manifest_of(archive)["migrations"]
+
+    kontor(["restore", str(archive)], target_env)
+
+    assert kontor(["migrate", "--check"], target_env, check=False).returncode == 0  # nothing left to apply
+    assert run_script("describe()", target_env)["accounts"] == ["Sicherung GmbH"]
+
+
 def test_restore_refuses_an_install_that_already_holds_an_account(
         sqlite_archive: dict[str, Any], new_data_dir: Callable[[str], Path]) -> None:
     target_env = kontor_env(new_data_dir("target"))
