@@ -34,7 +34,8 @@ class WebhookOut(Schema):
                                                           "delivery did.")
     last_success_at: dt.datetime | None
     disabled_at: dt.datetime | None
-    disabled_reason: str
+    disabled_reason: Literal["", "failures", "by_hand"] = Field(
+        description="Why it is switched off: failures (24 hours without a delivery) or by_hand; \"\" while active.")
     created_at: dt.datetime
     updated_at: dt.datetime
 

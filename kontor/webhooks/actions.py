@@ -25,7 +25,7 @@ from kontor.accounts.models import Account, Membership
 from kontor.records.access import require
 from kontor.webhooks import addresses, jobs, payloads
 from kontor.webhooks.delivery import allow_private, refusal_text
-from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, Subscription, new_secret
+from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, DisabledReason, Subscription, new_secret
 
 MAX_URL = 2000
 MAX_DESCRIPTION = 200
@@ -136,7 +136,7 @@ def update_subscription(subscription: Subscription, by: Membership, changes: dic
         if subscription.is_active:
             subscription.disabled_at, subscription.disabled_reason, subscription.failing_since = None, "", None
         else:
-            subscription.disabled_at, subscription.disabled_reason = timezone.now(), _("Switched off by hand.")
+            subscription.disabled_at, subscription.disabled_reason = timezone.now(), DisabledReason.BY_HAND
     subscription.updated_at = timezone.now()
     subscription.save()
     return subscription

@@ -16,7 +16,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
@@ -24,7 +24,7 @@ from kontor.accounts.roles import Role
 from kontor.notifications import jobs as notification_jobs
 from kontor.notifications.models import Notification, NotificationType
 from kontor.webhooks import addresses, sending
-from kontor.webhooks.models import LOG_LENGTH, Delivery, DeliveryState, Subscription
+from kontor.webhooks.models import LOG_LENGTH, Delivery, DeliveryState, DisabledReason, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -162,10 +162,8 @@ def _give_up(delivery: Delivery, now: dt.datetime) -> None:
 
 def switch_off(subscription: Subscription, now: dt.datetime) -> None:
     """Stops a subscription that failed for a day, drops what still waits for it, tells the admins."""
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Nothing could be delivered for 24 hours.")
-    Subscription.objects.filter(pk=subscription.pk).update(is_active=False, disabled_at=now, disabled_reason=reason,
-                                                           updated_at=now)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        is_active=False, disabled_at=now, disabled_reason=DisabledReason.FAILURES, updated_at=now)
     Delivery.objects.filter(subscription=subscription, state=DeliveryState.PENDING).update(
         state=DeliveryState.FAILED, next_attempt_at=None, error=_("The webhook is switched off."))
     logger.warning("Webhook %s of account %s switched off after 24 hours of failures", subscription.pk,

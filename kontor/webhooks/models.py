@@ -37,6 +37,11 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
+class DisabledReason(models.TextChoices):
+    FAILURES = "failures", _("Nothing could be delivered for 24 hours.")
+    BY_HAND = "by_hand", _("Switched off by hand.")
+
+
 class Subscription(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     url = models.CharField(_("URL"), max_length=2000)
@@ -48,7 +53,7 @@ class Subscription(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_reason = models.CharField(max_length=20, choices=DisabledReason.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

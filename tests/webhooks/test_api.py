@@ -102,6 +102,7 @@ def test_changing_rolling_and_deleting(dave, client, receiver):
 
     assert changed.status_code == 200
     assert changed.json()["events"] == ["*"] and changed.json()["active"] is False
+    assert changed.json()["disabled_reason"] == "by_hand"
     subscription.refresh_from_db()
     assert rolled.status_code == 200 and rolled.json()["secret"] == subscription.secret != old_secret
     assert client.delete(f"/api/v1/webhooks/{subscription.pk}", **auth).status_code == 204

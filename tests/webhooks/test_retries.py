@@ -137,6 +137,7 @@ def test_after_a_day_of_failures_the_webhook_is_switched_off_and_the_admins_are_
     assert 14 <= delivery.attempts <= 16
     subscription.refresh_from_db()
     assert not subscription.is_active and subscription.disabled_at is not None
+    assert subscription.disabled_reason == "failures"
     assert not Delivery.objects.filter(state=DeliveryState.PENDING).exists()  # the other one is dropped
     told = Notification.objects.filter(type=NotificationType.WEBHOOK)
     assert {n.recipient for n in told} == {alice.user, dave.user}
@@ -144,7 +145,7 @@ def test_after_a_day_of_failures_the_webhook_is_switched_off_and_the_admins_are_
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "dave@example.com"]
     assert "switched off" in mail.outbox[0].body and "ERP" in mail.outbox[0].body
     page = alice.client.get(subscription.get_absolute_url()).content.decode()
-    assert "This webhook is switched off." in page
+    assert "This webhook is switched off." in page and "Nothing could be delivered for 24 hours." in page
 
 
 def test_a_success_in_between_keeps_the_webhook_on(alice, receiver, django_capture_on_commit_callbacks):
