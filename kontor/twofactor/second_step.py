@@ -98,3 +98,10 @@ def finish_login(request: HttpRequest, user: User, remember: bool) -> HttpRespon
     if remember and two_factor is not None:
         remember_device(response, user, two_factor)
     return response
+
+
+def require_setup_if_needed(request: HttpRequest, user: User) -> None:
+    """For a user who joins a team (or is logged in) without passing the login page: if a team of
+    theirs requires two-factor login and they have none, they are sent to the set-up."""
+    if actions.confirmed_two_factor(user) is None and actions.is_required_for(user):
+        request.session[SETUP_REQUIRED_KEY] = True
