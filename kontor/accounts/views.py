@@ -47,7 +47,7 @@ from kontor.records.access import (
 )
 from kontor.records.models import Record
 from kontor.twofactor.actions import confirmed_two_factor
-from kontor.twofactor.second_step import begin_second_step
+from kontor.twofactor.second_step import begin_second_step, require_setup_if_needed
 
 TEAM_ONLY = gettext_lazy("Only the owner and administrators can manage the team. Ask one of them for help.")
 
@@ -416,6 +416,7 @@ def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
     if not request.user.is_authenticated:
         login(request, membership.user)
     request.session[SESSION_ACCOUNT_KEY] = membership.account_id
+    require_setup_if_needed(request, membership.user)  # the team may require two-factor login
     with translation.override(membership.user.language):
         messages.success(request, _("Welcome to %(account)s!") % {"account": membership.account.name})
     return redirect("start")
