@@ -255,3 +255,21 @@ def test_a_password_reset_sends_a_user_whose_team_requires_it_to_the_set_up(alic
     client = Client()
     _reset_password(client, "carol@example.com")
     assert client.get("/people/")["Location"] == "/two-factor/"
+
+
+def test_a_new_colleague_joining_a_team_that_requires_it_is_sent_to_the_set_up(alice):
+    switch_on(alice.user)
+    actions.set_requirement(alice.membership, True)
+    invitation = account_actions.invite(alice.membership, "erik@example.com", "Erik Engel", "power")
+    client = Client()
+    client.post(f"/accounts/invitation/{invitation.token}/", {
+        "name": "Erik Engel", "password1": PASSWORD, "password2": PASSWORD, "language": "en"})
+    assert client.get("/people/")["Location"] == "/two-factor/"
+
+
+def test_a_colleague_already_logged_in_who_joins_a_team_that_requires_it_is_sent_to_the_set_up(alice, oscar):
+    switch_on(alice.user)
+    actions.set_requirement(alice.membership, True)
+    invitation = account_actions.invite(alice.membership, "oscar@example.org", "Oscar Ort", "member")
+    oscar.client.post(f"/accounts/invitation/{invitation.token}/")
+    assert oscar.client.get("/people/")["Location"] == "/two-factor/"
