@@ -34,8 +34,10 @@ def unsubscribe_token(user: User, kind: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """(user id, mail type) from a link in a mail; raises signing.BadSignature when forged."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """(user id, mail type) from a link in a mail; raises signing.BadSignature when forged, and
+    its subclass signing.SignatureExpired when the link is older than UNSUBSCRIBE_LINK_DAYS (the
+    token carries the time it was signed: a leaked old mail no longer changes anyone's settings)."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=dt.timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS))
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("t"), str):
         raise signing.BadSignature("malformed")
     return data["u"], data["t"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,6 +112,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     token is the only key, so this works without logging in."""
     try:
         user_id, kind = mails.read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        return render(request, "notifications/unsubscribe_expired.html",
+                      {"days": settings.UNSUBSCRIBE_LINK_DAYS}, status=410)
     except signing.BadSignature:
         raise Http404 from None
     user = User.objects.filter(pk=user_id).first()
