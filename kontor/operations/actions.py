@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.utils import timezone
 
 from kontor.config import env_str
@@ -66,8 +67,11 @@ def make_backup(output: Path | None = None) -> Path:
     4. the manifest, with the checksum of every member.
     """
     now = timezone.now()
+    name = f"kontor-{now:%Y%m%d-%H%M%S}.tar.gz"
     if output is None:
-        output = _private_folder(backups_folder()) / f"kontor-{now:%Y%m%d-%H%M%S}.tar.gz"
+        output = _private_folder(backups_folder()) / name
+    elif output.is_dir():
+        output = output / name
     output = output.resolve()
     if not output.parent.is_dir():
         raise OSError(f"The folder {output.parent} does not exist.")
@@ -76,12 +80,7 @@ def make_backup(output: Path | None = None) -> Path:
         with tempfile.TemporaryDirectory(dir=_private_folder(Path(settings.DATA_DIR) / "tmp")) as folder:
             snapshot = database.take_snapshot(Path(folder))
             writer.add_file(snapshot.member, snapshot.path)
-        storage = default_storage()
-        files = 0
-        for name in list_stored_files(storage):
-            with storage.open(name, "rb") as content:
-                writer.add_stream(f"files/{name}", content, storage.size(name))
-            files += 1
+        files, vanished = add_stored_files(writer, default_storage())
         jobs = jobqueue.dump_jobs()
         writer.add_bytes(JOBS_MEMBER, jobs)
         key_file = _secret_key_file()
@@ -94,12 +93,32 @@ def make_backup(output: Path | None = None) -> Path:
             "migrations": snapshot.migrations,
             "row_counts": snapshot.row_counts,
             "files": files,
+            "files_vanished": vanished,
             "jobs": jobqueue.count_jobs(jobs),
             "secret_key": key_file is not None,
         })
     except BaseException:
         writer.abort()
         raise
+
+
+def add_stored_files(writer: ArchiveWriter, storage: Storage) -> tuple[int, list[str]]:
+    """Adds every file of `storage` under files/; returns how many, and the names of those that
+    were deleted between the listing and the reading (the trash purge, a removed upload): a
+    backup of everything else is worth more than none, and the manifest names them."""
+    files, vanished = 0, []
+    for name in list_stored_files(storage):
+        try:
+            size, content = storage.size(name), storage.open(name, "rb")
+        except FileNotFoundError:
+            vanished.append(name)
+            continue
+        with content:
+            writer.add_stream(f"files/{name}", content, size)
+        files += 1
+    if vanished:
+        logger.warning("%d stored files disappeared during the backup: %s", len(vanished), vanished[:5])
+    return files, vanished
 
 
 @dataclass

@@ -9,7 +9,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 
+from kontor.operations.actions import add_stored_files
 from kontor.operations.archive import ArchiveError, ArchiveWriter, extract_verified, member_names
 
 
@@ -114,3 +117,23 @@ def test_an_archive_from_a_newer_kontor_is_refused_before_anything_changes(tmp_p
     with override_settings(DATA_DIR=tmp_path), pytest.raises(RestoreRefused, match="newer Kontor") as refused:
         restore_backup(archive)
     assert "accounts.0999_from_the_future" in str(refused.value)
+
+
+class _ListsAVanishedFile(FileSystemStorage):
+    """A data directory in which one listed file is deleted before the backup reads it."""
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        directories, files = super().listdir(path)
+        return directories, [*files, "purged-meanwhile"] if path == "" else files
+
+
+def test_a_file_deleted_while_the_backup_runs_is_named_and_the_rest_kept(tmp_path: Path) -> None:
+    storage = _ListsAVanishedFile(location=tmp_path / "files")
+    storage.save("attachments/1/kept", ContentFile(b"still here"))
+    writer = ArchiveWriter(tmp_path / "backup.tar.gz")
+
+    files, vanished = add_stored_files(writer, storage)
+    manifest = extract_verified(writer.close({}), tmp_path / "out")
+
+    assert (files, vanished) == (1, ["purged-meanwhile"])
+    assert list(member_names(manifest, "files")) == ["attachments/1/kept"]
