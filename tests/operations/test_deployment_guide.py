@@ -62,8 +62,8 @@ def test_every_inline_kontor_command_of_the_guide_exists() -> None:
 
 
 def _real_paths(words: list[str], backups: Path) -> list[str]:
-    return [str(backups / word.removeprefix(DOC_BACKUPS)) if word.startswith(DOC_BACKUPS) else word
-            for word in words]
+    return [str(backups / word.removeprefix(DOC_BACKUPS)) + ("/" if word.endswith("/") else "")
+            if word.startswith(DOC_BACKUPS) else word for word in words]
 
 
 def test_the_guides_backup_and_restore_commands_work_as_written(
@@ -90,7 +90,9 @@ def test_the_guides_backup_and_restore_commands_work_as_written(
             if words[0] == "backup":
                 written.append(Path(result.stdout.strip()))
                 assert written[-1].is_file()
-    assert len(written) >= 2
+                if args[-1].endswith("/"):  # a folder: the archive gets its usual name there
+                    assert written[-1].parent == backups and written[-1].name.startswith("kontor-")
+    assert len(written) >= 3
     assert kontor(["createaccount", "--name", "Zweite AG", "--email", "zoe@example.com", "--password",
                    "another passphrase"], target_env).stdout.strip() == "2"
 
