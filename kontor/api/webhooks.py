@@ -121,7 +121,8 @@ def create_webhook(request: HttpRequest, payload: WebhookIn) -> Status:
     return Status(201, {**webhook_out(subscription), "secret": secret})
 
 
-@router.get("/{webhook_id}", response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut}, summary="Read a webhook")
+@router.get("/{webhook_id}", response={200: WebhookOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+            summary="Read a webhook")
 def read_webhook(request: HttpRequest, webhook_id: Id) -> dict:
     return webhook_out(access_subscription(membership(request), webhook_id))
 
@@ -138,7 +139,8 @@ def update_webhook(request: HttpRequest, webhook_id: Id, payload: WebhookPatch) 
     return webhook_out(actions.update_subscription(subscription, by, changes))
 
 
-@router.delete("/{webhook_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete a webhook",
+@router.delete("/{webhook_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+               summary="Delete a webhook",
                description="With its delivery log; deliveries still waiting are not sent.")
 def delete_webhook(request: HttpRequest, webhook_id: Id) -> Status:
     by = membership(request)
@@ -146,7 +148,8 @@ def delete_webhook(request: HttpRequest, webhook_id: Id) -> Status:
     return Status(204, None)
 
 
-@router.post("/{webhook_id}/roll-secret", response={200: SecretOut, 403: ErrorOut, 404: ErrorOut},
+@router.post("/{webhook_id}/roll-secret", response={200: SecretOut, 403: ErrorOut, 404: ErrorOut,
+                                                    422: InvalidInputOut},
              summary="Roll a webhook's secret", description="A new signing secret, shown only in this answer. "
                                                            "Deliveries from now on are signed with it.")
 def roll_secret(request: HttpRequest, webhook_id: Id) -> dict:

@@ -20,11 +20,12 @@ import ipaddress
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # (host, port) -> the addresses the host resolves to; tests pass their own.
 Resolver = Callable[[str, int], list[str]]
 
+PRINTABLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))
 NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
@@ -111,6 +112,8 @@ def parse(url: str) -> tuple[str, str, int, str]:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # The request line is ASCII without spaces: anything else in the path travels percent-encoded.
+    path = quote(path, safe=PRINTABLE_ASCII)
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 

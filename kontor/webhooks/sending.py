@@ -94,7 +94,7 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float = 
             duration = int((time.monotonic() - started) * 1000)
             retry_after = retry_after_seconds(response.getheader("Retry-After"), time.time())
             return Answer(response.status, excerpt, duration, retry_after=retry_after)
-        except (OSError, http.client.HTTPException) as failure:
+        except (OSError, http.client.HTTPException, ValueError) as failure:
             error = f"{type(failure).__name__}: {failure}"[:300]
         finally:
             connection.close()

@@ -124,3 +124,19 @@ def test_the_delivery_connects_to_the_checked_address_and_keeps_the_name_in_the_
 
     [request] = receiver.requests
     assert request.headers["Host"] == f"hooks.example:{port}" and request.path == "/kontor"
+
+
+def test_spaces_and_letters_beyond_ascii_in_the_path_travel_percent_encoded():
+    target = check("https://93.184.216.34/hooks/für alle?q=ä b")
+    assert target.path == "/hooks/f%C3%BCr%20alle?q=%C3%A4%20b"
+
+
+def test_an_international_host_name_is_resolved_in_its_ascii_form():
+    asked = []
+
+    def remember(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    assert check("https://müller.example/hook", resolve=remember).host == "xn--mller-kva.example"
+    assert asked == ["xn--mller-kva.example"]
