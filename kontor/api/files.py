@@ -114,7 +114,9 @@ def _target(by: Membership, record_id: int | None, entry_id: int | None) -> tupl
 @router.post("", response={201: FileOut, 413: ErrorOut, 422: InvalidInputOut}, summary="Upload a file",
              description="A multipart form with `file` and `record_id` (a person, company, deal or project), "
                          "`entry_id` (a history entry), or both. Files larger than the limit (25 MB unless the "
-                         "server sets KONTOR_MAX_UPLOAD_BYTES) get 413.")
+                         "server sets KONTOR_MAX_UPLOAD_BYTES) get 413, and so does a request body larger "
+                         "than KONTOR_MAX_REQUEST_BYTES (refused before it is read); an upload beyond the "
+                         "account's storage quota gets 422 at `file`, saying how full the account is.")
 def upload_file(request: HttpRequest, file: File[UploadedFile] = None,  # type: ignore[assignment]
                 record_id: Form[Id | None] = None, entry_id: Form[Id | None] = None) -> Status:
     by = membership(request)
