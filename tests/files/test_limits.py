@@ -138,6 +138,15 @@ def test_a_file_beyond_the_largest_upload_is_not_kept_while_it_streams_in(small_
     assert received.size == 5000 and received.read() == b""  # counted, never kept
 
 
+def test_a_file_within_the_limits_arrives_whole_even_beyond_what_is_kept_in_memory(settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # the rest goes to a temporary file, as with 5 MB
+    data = _pdf(50_000)
+    request = RequestFactory().post("/files/on/1/", {"file": upload("ganz.pdf", data)})
+    received = request.FILES["file"]
+    assert not isinstance(received, TooLargeUpload)
+    assert received.size == len(data) and received.read() == data
+
+
 def test_an_oversized_file_gets_the_usual_message_on_the_page(alice, anna, small_limits):
     small_limits.KONTOR_MAX_REQUEST_BYTES = 100_000
     response = alice.client.post(reverse("files:upload", args=[anna.record.pk]),
