@@ -278,6 +278,16 @@ def test_the_owner_sees_a_full_storage_and_without_a_quota_only_the_usage(alice,
     assert "1000\xa0bytes used; there is no limit for this account." in page
 
 
+def test_the_usage_costs_two_queries_whatever_the_number_of_files(alice, anna, quota_of,
+                                                                  django_assert_num_queries):
+    quota_of(10**9)
+    for number in range(5):
+        put_file(alice, anna.record, f"{number}.pdf")
+    with django_assert_num_queries(2):
+        usage = quota.usage(alice.account)
+    assert usage.used == 5 * len(PDF) and not usage.is_full
+
+
 # -- sizes in the environment -------------------------------------------------------------------------
 
 def test_sizes_are_read_as_operators_write_them():
