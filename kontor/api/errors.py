@@ -8,6 +8,11 @@
 A 422 names the place of each problem as a path: its first element says where the input was
 ("body", "query" or "path"), the rest walks into it (field names and list positions). The same
 shape comes out whether the schema refused the input or an action did, so a client handles one.
+
+The OpenAPI document lists these answers on every operation (see `document_common_answers`), so a
+client generated from it expects them everywhere, as they can indeed come from everywhere: 401 for a
+missing key, 403 for a role, 404 for an id of another account, 422 for an id that is no number, 429
+past the rate limit.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from kontor.history.actions import StaleEntry
 from kontor.records.actions import StaleEdit, TagNameError
@@ -104,8 +111,65 @@ def _schema_error(error: dict[str, Any]) -> dict[str, Any]:
     return field_error(loc, error.get("msg", ""), error.get("type", "invalid"))
 
 
+# The answers any operation may give beside those it declares itself: (description, schema).
+COMMON_ANSWERS: dict[int, tuple[str, type[Schema]]] = {
+    401: ("No valid API key was sent.", ErrorOut),
+    403: ("The key's role does not allow this.", ErrorOut),
+    404: ("No such object in the key's account (another account's object looks the same).", ErrorOut),
+    422: ("The input does not fit: each problem with its place.", InvalidInputOut),
+    429: ("Too many requests with this key; try again after `Retry-After` seconds.", ErrorOut),
+}
+SCHEMA_REFS = "#/components/schemas/{model}"
+
+
+def _add_common_answers(document: OpenAPISchema) -> OpenAPISchema:
+    """Declares COMMON_ANSWERS on every operation of the document that does not declare them."""
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for _code, (_text, model) in COMMON_ANSWERS.items():
+        definition = model.model_json_schema(ref_template=SCHEMA_REFS)
+        components.update(definition.pop("$defs", {}))
+        components.setdefault(model.__name__, definition)
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, (text, model) in COMMON_ANSWERS.items():
+                operation["responses"].setdefault(str(code), {"description": text, "content": {
+                    "application/json": {"schema": {"$ref": SCHEMA_REFS.format(model=model.__name__)}}}})
+    return document
+
+
+def document_common_answers(api: NinjaAPI) -> None:
+    """Makes the API's OpenAPI document list the common answers on every operation, including the
+    operations of routers added after this call (the document is built on each request for it)."""
+    build = api.get_openapi_schema
+
+    def get_openapi_schema(*, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
+        return _add_common_answers(build(path_prefix=path_prefix, path_params=path_params))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
+
+class NotAnObject(ValueError):
+    """A JSON body that is a list or a bare value."""
+
+
+class ObjectBodyParser(Parser):
+    """Reads a JSON body only when it is an object: every body the API accepts is one, and a list
+    or a bare value would otherwise reach routes whose fields all have defaults as "nothing sent"."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject("The request body is not a JSON object.")
+        return data
+
+
 def install(api: NinjaAPI) -> None:
-    """Registers the handlers that turn every expected failure into its JSON answer."""
+    """Registers the handlers that turn every expected failure into its JSON answer, and lists the
+    answers every operation may give in the document."""
+    api.parser = ObjectBodyParser()
+    document_common_answers(api)
 
     def respond(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
         return api.create_response(request, body, status=status)
@@ -160,6 +224,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, NotAnObject):
+            return respond(request, {"detail": [field_error(["body"], _(
+                "The request body must be a JSON object."), "model_type")]}, 422)
         if exc.status_code == 400:  # ninja could not parse the body: bad input like any other
             return respond(request, {"detail": [field_error(["body"], _(
                 "The request body is not valid JSON."), "json_invalid")]}, 422)
