@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import Id, Name
+from kontor.files.models import Attachment
 from kontor.history import actions
-from kontor.history.models import Comment
+from kontor.history.models import Comment, CommentQuerySet, Entry
 from kontor.records.access import access_entry, access_file, access_task
+from kontor.tasks.models import Task
 
 router = Router(tags=["Comments"])
 
@@ -43,8 +49,19 @@ class CommentFilters(PageParams):
     file_id: Id | None = Field(None, description="The comments on this file.")
 
 
+def _only(name: str) -> dict:
+    """The JSON schema of a comment target: `name` set, the other two left out or null."""
+    others = {other: {"type": "null"} for other in TARGETS if other != name}
+    return {"required": [name], "properties": {name: {"type": "integer"}, **others}}
+
+
+TARGETS = ("entry_id", "task_id", "file_id")
+
+
 class CommentCreate(Schema):
-    body: Text = Field(description="The comment. @Name notifies that colleague.")
+    model_config = ConfigDict(json_schema_extra={"oneOf": [_only(name) for name in TARGETS]})
+
+    body: Name = Field(description="The comment. @Name notifies that colleague.")
     entry_id: Id | None = None
     task_id: Id | None = None
     file_id: Id | None = None
@@ -57,23 +74,34 @@ def comment_out(comment: Comment) -> dict:
             "task_id": comment.task_id, "file_id": comment.file_id, "created_at": comment.created_at}
 
 
-def _one_target(target: CommentFilters | CommentCreate, loc: str) -> None:
+def _one_target(target: CommentCreate) -> None:
     if [target.entry_id, target.task_id, target.file_id].count(None) != 2:
-        raise InvalidInput([field_error([loc, "entry_id"], _("Send exactly one of entry_id, task_id and file_id."))])
+        raise InvalidInput([field_error(["body", "entry_id"], _("Send exactly one of entry_id, task_id and file_id."))])
+
+
+def _visible_comments(by: Membership) -> CommentQuerySet:
+    """The account's comments on what the membership may see (not a confidential entry for a member,
+    nor a file or task on a record in the trash)."""
+    confidential = roles.can_read_confidential(by.role)
+    return Comment.objects.filter(account=by.account).filter(
+        Q(entry__in=Entry.objects.filter(account=by.account).visible_to(confidential))
+        | Q(task__in=Task.objects.filter(account=by.account).visible())
+        | Q(file__in=Attachment.objects.filter(account=by.account).visible_to(confidential)))
 
 
 @router.get("", response={200: CommentPage, 404: ErrorOut, 422: InvalidInputOut}, summary="List comments",
-            description="The comments under one history entry (entry_id), on one task (task_id) or on one file "
-                        "(file_id), oldest first.")
+            description="The comments under a history entry (entry_id), on a task (task_id) or on a file "
+                        "(file_id), oldest first; a target you may not see is a 404. The filters combine, "
+                        "and without any the list holds every comment you may see.")
 def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
     by = membership(request)
-    _one_target(filters, "query")
+    comments = _visible_comments(by)
     if filters.entry_id is not None:
-        comments = Comment.objects.filter(entry=access_entry(by, filters.entry_id))
-    elif filters.task_id is not None:
-        comments = Comment.objects.filter(task=access_task(by, filters.task_id))
-    else:
-        comments = Comment.objects.filter(file=access_file(by, filters.file_id or 0))
+        comments = comments.filter(entry=access_entry(by, filters.entry_id))
+    if filters.task_id is not None:
+        comments = comments.filter(task=access_task(by, filters.task_id))
+    if filters.file_id is not None:
+        comments = comments.filter(file=access_file(by, filters.file_id))
     rows, has_next = page_of(comments.in_order(), filters)
     return envelope([comment_out(c) for c in rows], filters, has_next)
 
@@ -86,7 +114,7 @@ def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
                          "colleagues named with @ or listed in `notify`.")
 def create_comment(request: HttpRequest, payload: CommentCreate) -> Status:
     by = membership(request)
-    _one_target(payload, "body")
+    _one_target(payload)
     entry = access_entry(by, payload.entry_id) if payload.entry_id is not None else None
     task = access_task(by, payload.task_id) if payload.task_id is not None else None
     file = access_file(by, payload.file_id) if payload.file_id is not None else None

@@ -34,6 +34,7 @@ from kontor.api.schemas import (
     ContactDetail,
     ContactLists,
     Id,
+    Name,
     Phone,
     RecordFields,
     Text,
@@ -53,12 +54,12 @@ router = Router(tags=["Companies"])
 
 
 class CompanyFields(ContactLists, RecordFields, CustomFieldsIn):
-    name: Text | None = Field(None, max_length=200)
+    name: Name = Field(None, max_length=200)  # type: ignore[assignment]
     background: Text | None = Field(None, description="“About this company”: free text.")
 
 
 class CompanyCreate(CompanyFields):
-    name: Text = Field(max_length=200)
+    name: Name = Field(max_length=200)
 
 
 class CompanyUpdate(CompanyFields):

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import Id, Name, Text
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field
 from kontor.records.models import CustomField, CustomValue, FieldType
@@ -49,14 +49,14 @@ class CustomFieldList(Schema):
 
 class CustomFieldCreate(Schema):
     kind: KindName
-    name: Text = Field(max_length=60)
+    name: Name = Field(max_length=60)
     type: TypeName
     options: list[Text] = Field([], description="The choices of a `select` field, in their order.")
     help: Text = Field("", max_length=200)
 
 
 class CustomFieldUpdate(Schema):
-    name: Text | None = Field(None, max_length=60)
+    name: Name = Field(None, max_length=60)  # type: ignore[assignment]
     options: list[Text] | None = Field(None, description="Replaces the choices; values of a removed choice "
                                                          "are removed.")
     help: Text | None = Field(None, max_length=200)

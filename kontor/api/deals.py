@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator, StrictBool, WithJsonSchema
 
 from kontor.accounts.models import Membership, User
 from kontor.api import details, exports
@@ -34,10 +35,10 @@ from kontor.api.lists import (
     tag_names,
 )
 from kontor.api.notes import NotePage, history_page
-from kontor.api.schemas import Id, Text, sent_fields
+from kontor.api.schemas import Date, Id, Name, TagName, Text, sent_fields
 from kontor.contacts.models import Company, Person
 from kontor.deals import actions
-from kontor.deals.currencies import is_currency
+from kontor.deals.currencies import ISO_CODES, is_currency
 from kontor.deals.forecast import MAX_MONTHS, default_range, forecast, months_between, parse_month
 from kontor.deals.models import CENT, Deal, DealState
 from kontor.deals.queries import filter_deals
@@ -47,6 +48,17 @@ from kontor.records.access import access_company, access_deal, access_person
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind, Tag
+
+
+def _currency(value: str) -> str:
+    if value.upper() not in ISO_CODES or value not in (value.upper(), value.lower()):
+        raise ValueError("Unknown currency; use an ISO 4217 code, e.g. EUR.")
+    return value
+
+
+# The active ISO 4217 codes, as the document lists them (in lower case too: ?currency=usd).
+Currency = Annotated[str, AfterValidator(_currency), WithJsonSchema(
+    {"type": "string", "enum": sorted(ISO_CODES) + sorted(code.lower() for code in ISO_CODES)})]
 
 router = Router(tags=["Deals"])
 
@@ -97,25 +109,24 @@ class DealPage(Page):
 
 
 class DealFields(CustomFieldsIn):
-    name: Text | None = Field(None, max_length=200)
+    name: Name = Field(None, max_length=200)  # type: ignore[assignment]
     value: Money | None = Field(None, description="Per unit of `value_type`; a decimal string or number.")
     value_type: ValueTypeName | None = None
     value_count: int | None = Field(None, ge=1, le=actions.MAX_COUNT)
-    currency: Text | None = Field(None, min_length=3, max_length=3, description="ISO 4217 code; the "
-                                                                                "account's currency if left out.")
-    target_date: dt.date | None = None
+    currency: Currency | None = Field(None, description="ISO 4217 code; the account's currency if left out.")
+    target_date: Date | None = None
     state: StateName | None = None
     probability: Probability | None = Field(None, description="0, 25, 50 or 75; for open deals.")
     company_id: Id | None = None
     person_ids: list[Id] | None = Field(None, max_length=500, description="The contact persons; replaces them.")
     colleague_ids: list[Id] | None = Field(None, max_length=500, description="User ids of colleagues involved.")
     description: Text | None = Field(None, max_length=100_000)
-    tags: list[Text] | None = Field(None, description="Replaces the deal's tags; new names are created.")
+    tags: list[TagName] | None = Field(None, description="Replaces the deal's tags; new names are created.")
     responsible_id: Id | None = Field(None, description="User id of an active colleague (see /users).")
 
 
 class DealCreate(DealFields):
-    name: Text = Field(max_length=200)
+    name: Name = Field(max_length=200)
 
 
 class DealUpdate(DealFields):
@@ -124,7 +135,7 @@ class DealUpdate(DealFields):
 
 
 class WinIn(Schema):
-    create_project: bool = Field(False, description="Also create the project that continues the deal (or "
+    create_project: StrictBool = Field(False, description="Also create the project that continues the deal (or "
                                                     "return the one made before).")
 
 
@@ -132,8 +143,8 @@ class DealFilters(RecordFilters):
     state: StateName | None = None
     company_id: Id | None = Field(None, description="Only deals with this company.")
     person_id: Id | None = Field(None, description="Only deals with this contact person.")
-    target_from: dt.date | None = Field(None, description="Only deals with a target date on or after this day.")
-    target_to: dt.date | None = Field(None, description="Only deals with a target date on or before this day.")
+    target_from: Date | None = Field(None, description="Only deals with a target date on or after this day.")
+    target_to: Date | None = Field(None, description="Only deals with a target date on or before this day.")
     order: ORDERS = Field("target_date", description="target_date, -target_date, -value, value, name or "  # type: ignore[assignment]
                                                      "-updated_at")
 
@@ -146,14 +157,13 @@ class ForecastFilters(Schema):
     responsible_id: Id | None = None
     company_id: Id | None = None
     person_id: Id | None = None
-    target_from: dt.date | None = None
-    target_to: dt.date | None = None
+    target_from: Date | None = None
+    target_to: Date | None = None
     from_month: Month | None = Field(None, alias="from", description="First month, YYYY-MM; six months back "
                                                                     "if left out.")
     to_month: Month | None = Field(None, alias="to", description="Last month, YYYY-MM; six months ahead if "
                                                                 "left out.")
-    currency: Text | None = Field(None, min_length=3, max_length=3, description="ISO 4217 code; the account's "
-                                                                               "currency if left out.")
+    currency: Currency | None = Field(None, description="ISO 4217 code; the account's currency if left out.")
 
 
 class MonthOut(Schema):

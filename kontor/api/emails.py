@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
@@ -21,7 +22,7 @@ from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error, locating
 from kontor.api.lists import Page, PageParams, aware, envelope, page_of
 from kontor.api.notes import LINK_FIELDS, LINKED_RECORDS, MAX_LINKS, UNKNOWN_RECORD, LinkedRecord
-from kontor.api.schemas import Id
+from kontor.api.schemas import DateTime, Id
 from kontor.files.models import Attachment
 from kontor.history import actions as history_actions
 from kontor.history.models import Entry, EntryKind, EntryLink
@@ -78,12 +79,12 @@ class EmailFilters(PageParams):
     company_id: Id | None = Field(None, description="Only e-mails on this company.")
     deal_id: Id | None = Field(None, description="Only e-mails on this deal.")
     project_id: Id | None = Field(None, description="Only e-mails on this project.")
-    since: dt.datetime | None = Field(None, description="Only e-mails sent at or after this time (ISO 8601; "
+    since: DateTime | None = Field(None, description="Only e-mails sent at or after this time (ISO 8601; "
                                                         "without an offset, in the user's time zone).")
 
 
 class EmailUpdate(Schema):
-    confidential: bool | None = Field(None, description="Power users and above only.")
+    confidential: StrictBool | None = Field(None, description="Power users and above only.")
     record_ids: list[Id] | None = Field(None, min_length=1, max_length=MAX_LINKS, description=(
         "The records (people, companies, deals, projects) the e-mail belongs to from now on; at least one."))
 
@@ -274,7 +275,7 @@ class InboxFile(Schema):
     company_ids: list[Id] = Field([], max_length=MAX_LINKS)
     deal_ids: list[Id] = Field([], max_length=MAX_LINKS)
     project_ids: list[Id] = Field([], max_length=MAX_LINKS)
-    create_person: bool = Field(False, description="Create a person from the sender (name and address from the "
+    create_person: StrictBool = Field(False, description="Create a person from the sender (name and address from the "
                                                    "From header, see `sender_as_person`) and file it there.")
 
 

@@ -21,7 +21,7 @@ from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
 from kontor.api.lists import Page, PageParams, aware, envelope, page_of
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import DateTime, Id, Text
 from kontor.files import actions, queries
 from kontor.files.models import Attachment
 from kontor.files.serving import serve_file, serve_thumbnail
@@ -60,8 +60,8 @@ class FileFilters(PageParams):
     entry_id: Id | None = Field(None, description="Only files attached to this history entry.")
     uploaded_by_id: Id | None = Field(None, description="Only files this user uploaded.")
     type: Literal["image", "pdf", "office", "other"] | None = None
-    created_from: dt.datetime | None = Field(None, description="Only files uploaded at or after this time.")
-    created_before: dt.datetime | None = Field(None, description="Only files uploaded before this time.")
+    created_from: DateTime | None = Field(None, description="Only files uploaded at or after this time.")
+    created_before: DateTime | None = Field(None, description="Only files uploaded before this time.")
     q: Text = Field("", max_length=200, description="Only files whose name contains each of these words.")
 
 

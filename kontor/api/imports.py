@@ -112,8 +112,11 @@ def _invalid(error: ValidationError) -> InvalidInput:
                          "would have). Answers 202 with the import, which runs in the background. Members "
                          "may import a single vCard only. A file that cannot be read answers 422.")
 def create_import(request: HttpRequest, file: File[UploadedFile] = None,  # type: ignore[assignment]
-                  kind: Form[Literal["people", "companies"] | None] = None, mapping: Form[str | None] = None,
-                  duplicates: Form[Literal["skip", "fill", "create"]] = "skip", sheet: Form[str | None] = None,
+                  # Left out rather than null: a multipart form has no null (it would arrive as "null").
+                  kind: Form[Literal["people", "companies"]] = None,  # type: ignore[assignment]
+                  mapping: Form[str] = None,  # type: ignore[assignment]
+                  duplicates: Form[Literal["skip", "fill", "create"]] = "skip",
+                  sheet: Form[str] = None,  # type: ignore[assignment]
                   dry_run: Form[bool] = False, tag: Form[str] = "") -> Status:
     by = membership(request)
     if file is None:

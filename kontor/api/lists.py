@@ -20,10 +20,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from kontor.accounts.models import Membership
 from kontor.api.errors import InvalidInput, Loc, field_error
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import DateTime, Id, Text
 from kontor.records.filters import CustomFilter, custom_filters
 from kontor.records.models import Tag
 
@@ -37,6 +38,20 @@ class Page(Schema):
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000, description="Counted from 1.")
     per_page: int = Field(25, ge=1, le=250, description="Items per page, at most 250.")
+    perpage: int | None = Field(None, ge=1, le=250, description="The same as `per_page`, by the name "
+                                                                "CentralStationCRM uses; `per_page` wins if both "
+                                                                "are sent.")
+
+    @model_validator(mode="after")
+    def _perpage(self) -> PageParams:
+        if self.perpage is not None and "per_page" not in self.model_fields_set:
+            self.per_page = self.perpage
+        return self
+
+
+class ChangedSince(Schema):
+    updated_since: DateTime | None = Field(None, description="Only what changed at or after this time (ISO 8601; "
+                                           "without an offset, in the user's time zone).")
 
 
 class RecordFilters(PageParams):
@@ -46,7 +61,7 @@ class RecordFilters(PageParams):
                                              "with it.")
     q: Text = Field("", max_length=200, description="Only records whose name contains each of these words.")
     responsible_id: Id | None = Field(None, description="Only records this user is responsible for.")
-    updated_since: dt.datetime | None = Field(None, description="Only records changed at or after this time "
+    updated_since: DateTime | None = Field(None, description="Only records changed at or after this time "
                                               "(ISO 8601; without an offset, in the user's time zone).")
     order: Literal["name", "-updated_at"] = Field("name", description="`name` (A to Z) or `-updated_at` "
                                                   "(recently changed first).")
@@ -95,8 +110,9 @@ def aware(value: dt.datetime | None, loc: Loc) -> dt.datetime | None:
         raise InvalidInput([field_error(loc, _("This date is out of range."))]) from None
 
 
-def changed_since(items: QuerySet, filters: RecordFilters) -> QuerySet:
-    """Only the records changed at or after `updated_since`, when the filters name one."""
+def changed_since(items: QuerySet, filters: RecordFilters | ChangedSince,
+                  field: str = "record__updated_at") -> QuerySet:
+    """Only the rows changed at or after `updated_since`, when the filters name one."""
     if filters.updated_since is None:
         return items
-    return items.filter(record__updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
+    return items.filter(**{f"{field}__gte": aware(filters.updated_since, ["query", "updated_since"])})

@@ -85,7 +85,7 @@ def _read_body(request: HttpRequest) -> bytes:
                 "403 unless the key belongs to an administrator or the owner. 503 when the message could not be "
                 "stored just now (send it again later).",
     openapi_extra={"requestBody": {"required": True, "content": {CONTENT_TYPE: {
-        "schema": {"type": "string", "format": "binary"}, "example": EXAMPLE}}}},
+        "schema": {"type": "string", "format": "binary", "minLength": 1}, "example": EXAMPLE}}}},
 )
 def post_raw_mail(request: HttpRequest, params: Query[RawMailParams]) -> Status:
     by = membership(request)

@@ -12,13 +12,14 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict, StrictBool
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error
 from kontor.api.lists import Page, PageParams, aware, envelope, page_of
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.history import actions
 from kontor.history.models import Entry, EntryLink
 from kontor.records.access import access_entry, access_record
@@ -68,11 +69,16 @@ class NotePage(Page):
 
 
 class NoteCreate(Schema):
-    body: Text = Field(description="The text of the note.")
-    confidential: bool = Field(False, description="Only power users and above may write and read these.")
+    # At least one record: the document says so, as the action does.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [name], "properties": {name: {"minItems": 1}}}
+        for name in ("person_ids", "company_ids", "deal_ids", "project_ids")]})
+
+    body: Name = Field(description="The text of the note.")
+    confidential: StrictBool = Field(False, description="Only power users and above may write and read these.")
     kind: Literal["note", "call", "meeting"] = "note"
     subject: Text = Field("", max_length=300)
-    happened_at: dt.datetime | None = Field(None, description="When it happened; now if left out.")
+    happened_at: DateTime | None = Field(None, description="When it happened; now if left out.")
     person_ids: list[Id] = Field([], max_length=MAX_LINKS)
     company_ids: list[Id] = Field([], max_length=MAX_LINKS)
     deal_ids: list[Id] = Field([], max_length=MAX_LINKS)
@@ -80,8 +86,8 @@ class NoteCreate(Schema):
 
 
 class NoteUpdate(Schema):
-    body: Text | None = None
-    confidential: bool | None = None
+    body: Name = None  # type: ignore[assignment]
+    confidential: StrictBool | None = None
     version: Id | None = Field(None, description="The version the change started from; if the note "
                                                   "changed since, the update fails with 409.")
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api import details, exports
@@ -31,7 +32,10 @@ from kontor.api.schemas import (
     Address,
     ContactDetail,
     ContactLists,
+    Date,
     Id,
+    Item,
+    Name,
     Phone,
     RecordFields,
     Text,
@@ -53,12 +57,12 @@ Salutation = Literal["", "ms", "mr", "mx"]
 Gender = Literal["", "female", "male", "diverse"]
 
 
-class PositionIn(Schema):
+class PositionIn(Item):
     company_id: Id
     job_title: Text = Field("", max_length=150)
     department: Text = Field("", max_length=150)
-    is_primary: bool = Field(False, description="The job shown with the name; one current job always is.")
-    is_former: bool = False
+    is_primary: StrictBool = Field(False, description="The job shown with the name; one current job always is.")
+    is_former: StrictBool = False
 
 
 class PositionOut(Schema):
@@ -70,33 +74,33 @@ class PositionOut(Schema):
     is_former: bool
 
 
-class AssistantSchema(Schema):
+class AssistantSchema(Item):
     name: Text = Field(min_length=1, max_length=150)
     email: Text = Field("", max_length=254)
     phone: Text = Field("", max_length=60)
 
 
-class ImportantDateSchema(Schema):
+class ImportantDateSchema(Item):
     label: Text = Field(min_length=1, max_length=100, description="The occasion, e.g. “Wedding anniversary”.")
-    date: dt.date
+    date: Date
 
 
 class PersonFields(ContactLists, RecordFields, CustomFieldsIn):
     salutation: Salutation | None = None
     title: Text | None = Field(None, max_length=60, description="Academic title, e.g. “Dr.”")
     first_name: Text | None = Field(None, max_length=100)
-    last_name: Text | None = Field(None, max_length=100)
+    last_name: Name = Field(None, max_length=100)  # type: ignore[assignment]
     gender: Gender | None = None
     language: Text | None = Field(None, max_length=35)
     background: Text | None = Field(None, description="“About this person”: free text.")
-    birthday: dt.date | None = None
+    birthday: Date | None = None
     positions: list[PositionIn] | None = Field(None, description="Replaces the person's jobs.")
     assistants: list[AssistantSchema] | None = None
     important_dates: list[ImportantDateSchema] | None = None
 
 
 class PersonCreate(PersonFields):
-    last_name: Text = Field(max_length=100)
+    last_name: Name = Field(max_length=100)
 
 
 class PersonUpdate(PersonFields):

@@ -28,7 +28,7 @@ from kontor.api.lists import (
     tag_names,
 )
 from kontor.api.notes import NotePage, note_out
-from kontor.api.schemas import Id, Text, sent_fields
+from kontor.api.schemas import Date, Id, Name, TagName, Text, sent_fields
 from kontor.deals.actions import KEEP
 from kontor.projects import actions
 from kontor.projects.models import Project
@@ -69,20 +69,20 @@ class ProjectPage(Page):
 
 
 class ProjectFields(CustomFieldsIn):
-    name: Text | None = Field(None, max_length=200)
+    name: Name = Field(None, max_length=200)  # type: ignore[assignment]
     description: Text | None = Field(None, max_length=100_000)
     status: StatusName | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     company_id: Id | None = None
     person_ids: list[Id] | None = Field(None, max_length=500, description="The people; replaces them.")
     colleague_ids: list[Id] | None = Field(None, max_length=500, description="User ids of colleagues involved.")
-    tags: list[Text] | None = Field(None, description="Replaces the project's tags; new names are created.")
+    tags: list[TagName] | None = Field(None, description="Replaces the project's tags; new names are created.")
     responsible_id: Id | None = Field(None, description="User id of an active colleague (see /users).")
 
 
 class ProjectCreate(ProjectFields):
-    name: Text = Field(max_length=200)
+    name: Name = Field(max_length=200)
 
 
 class ProjectUpdate(ProjectFields):
@@ -94,8 +94,8 @@ class ProjectFilters(RecordFilters):
     status: StatusName | None = None
     company_id: Id | None = Field(None, description="Only projects with this company.")
     person_id: Id | None = Field(None, description="Only projects with this person.")
-    date_from: dt.date | None = Field(None, description="Only projects running on or after this day.")
-    date_to: dt.date | None = Field(None, description="Only projects that started on or before this day.")
+    date_from: Date | None = Field(None, description="Only projects running on or after this day.")
+    date_to: Date | None = Field(None, description="Only projects that started on or before this day.")
     order: ORDERS = Field("name", description="name, start_date, -start_date, status or "  # type: ignore[assignment]
                                               "-updated_at")
 

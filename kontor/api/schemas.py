@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from ninja.schema import DjangoGetter
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 # Ids (and versions) travel into SQL; anything beyond a 64-bit integer would make the database
 # driver raise.
@@ -20,8 +31,66 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("This field cannot be blank.")
+    return value
+
+
+# The document says what the validators enforce, so that a client (and the contract test) knows
+# before sending: no NUL anywhere, and a name has at least one character that is not a space.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
 # Every string the API accepts; limit lengths with Field(max_length=...) where it is declared.
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_nul), Field(json_schema_extra={"pattern": NO_NUL})]
+# A required name or body: text that is not empty and not only spaces.
+Name = Annotated[str, AfterValidator(_no_nul), AfterValidator(_not_blank),
+                 Field(json_schema_extra={"pattern": NOT_BLANK, "minLength": 1})]
+
+# A tag's name as it is stored: its spaces collapsed, at most 60 characters.
+TagName = Annotated[str, AfterValidator(_no_nul), AfterValidator(_not_blank),
+                    Field(max_length=60, json_schema_extra={"pattern": NOT_BLANK, "minLength": 1})]
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    """Dates and times come as ISO 8601 text. Pydantic would also read a number as seconds since
+    1970, which the document does not allow (`?updated_since=0.5` is a mistake, not 1970)."""
+    if isinstance(value, bool | int | float | Decimal) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError("Use ISO 8601 text, like 2025-06-02 or 2025-06-02T14:30:00+02:00.")
+    return value
+
+
+def _wall_clock(value: Any) -> Any:
+    """A time of day on the user's clock carries no UTC offset (it is meant in the assignee's time zone)."""
+    value = _iso_only(value)
+    if isinstance(value, str) and not WALL_TIME.fullmatch(value):
+        raise ValueError("Use a time of day like 14:30 or 14:30:00, without a UTC offset.")
+    return value
+
+
+WALL_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?")
+
+Date = Annotated[dt.date, BeforeValidator(_iso_only)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
+# Declared as a pattern rather than `format: time`, which RFC 3339 defines with a UTC offset.
+WallTime = Annotated[dt.time, BeforeValidator(_wall_clock), WithJsonSchema(
+    {"type": "string", "pattern": f"^{WALL_TIME.pattern}$", "examples": ["14:30"]})]
+
+
+class Item(Schema):
+    """An object inside a request body (an address in `addresses`). Ninja's schemas read any value
+    by its attributes, so `null` or `5` in a list would pass as an item of defaults; an item must be
+    an object, as the document says."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:
+        if values is None or isinstance(values, str | int | float | bool | list):
+            raise ValueError("Send an object here.")
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 Label = Literal["work", "private", "other"]
@@ -29,7 +98,7 @@ PhoneType = Literal["phone", "mobile", "fax"]
 AddressLabel = Literal["work", "private", "invoice", "delivery", "other"]
 
 
-class ContactDetail(Schema):
+class ContactDetail(Item):
     label: Label = Field("work", description="work, private or other")
     value: Text = Field(max_length=300)
 
@@ -38,7 +107,7 @@ class Phone(ContactDetail):
     type: PhoneType = Field("phone", description="phone, mobile or fax")
 
 
-class Address(Schema):
+class Address(Item):
     label: AddressLabel = "work"
     street: Text = Field("", max_length=200)
     zip: Text = Field("", max_length=20, description="Postcode")
@@ -61,7 +130,7 @@ class ContactLists(Schema):
 class RecordFields(Schema):
     """What every person and company accepts beside its own fields."""
 
-    tags: list[Text] | None = Field(None, description="Replaces the record's tags; new names are "
+    tags: list[TagName] | None = Field(None, description="Replaces the record's tags; new names are "
                                                          "created on first use.")
     responsible_id: Id | None = Field(None, description="User id of an active colleague (see /users).")
 

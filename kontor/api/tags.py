@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import Id, TagName
 from kontor.records import actions
 from kontor.records.access import access_tag
 from kontor.records.models import Kind, Tag
@@ -32,7 +32,7 @@ class TagList(Schema):
 
 
 class TagUpdate(Schema):
-    name: Text | None = Field(None, description="The new name; the name of another tag merges the two.")
+    name: TagName = Field(None, description="The new name; the name of another tag merges the two.")  # type: ignore[assignment]
 
 
 def _live(kind: str | None = None) -> Q:

@@ -18,8 +18,8 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership, User
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Text, sent_fields
+from kontor.api.lists import ChangedSince, Page, PageParams, aware, envelope, page_of
+from kontor.api.schemas import Date, Id, Text, WallTime, sent_fields
 from kontor.records.access import access_colleague, access_record, access_task
 from kontor.records.models import Record
 from kontor.tasks import actions
@@ -43,7 +43,7 @@ class TaskOut(Schema):
     assignee_id: int
     assignee_name: str
     due_date: dt.date | None = Field(description="The day, in the assignee's time zone.")
-    due_time: dt.time | None = Field(description="The time of day; null when the task is for any time that day.")
+    due_time: WallTime | None = Field(description="The time of day; null when the task is for any time that day.")
     description: str
     is_overdue: bool = Field(description="Open and due on a day before today (in your time zone).")
     done_at: dt.datetime | None
@@ -58,24 +58,30 @@ class TaskPage(Page):
     items: list[TaskOut]
 
 
-class TaskFilters(PageParams):
+class TaskFilters(PageParams, ChangedSince):
     assignee_id: Id | None = Field(None, description="Only tasks of this colleague.")
     record_id: Id | None = Field(None, description="Only tasks on this record.")
     state: Literal["open", "overdue", "done"] | None = Field(None, description="open, overdue (open and due "
                                                               "before today) or done; all tasks if left out.")
     type: TaskTypeName | None = None
-    due_from: dt.date | None = Field(None, description="Only tasks due on or after this day.")
-    due_to: dt.date | None = Field(None, description="Only tasks due on or before this day.")
+    due_from: Date | None = Field(None, description="Only tasks due on or after this day.")
+    due_to: Date | None = Field(None, description="Only tasks due on or before this day.")
+    order: Literal["due", "-updated_at"] = Field("due", description="`due` (open ones by due date, undated "
+                                                 "last; done ones most recently done first) or `-updated_at` "
+                                                 "(recently changed first).")
 
 
 class TaskFields(Schema):
     title: Text | None = Field(None, max_length=200, description="Left empty, the type names the task "
                                                                  "(“Call”).")
-    type: TaskTypeName | None = None
+    type: TaskTypeName | None = Field(None, description="Left out or null: `task` when creating, unchanged "
+                                                         "when changing.")
     record_id: Id | None = Field(None, description="A live person, company, deal or project of the account.")
     assignee_id: Id | None = Field(None, description="An active colleague (see /users); you if left out.")
-    due_date: dt.date | None = None
-    due_time: dt.time | None = Field(None, description="Needs `due_date`.")
+    due_date: Date | None = None
+    due_time: WallTime | None = Field(None, description="A time of day (14:30), without a UTC offset: it is "
+                                                        "meant in the assignee's time zone. Without a date, "
+                                                        "the task is due today at this time.")
     description: Text | None = Field(None, max_length=10_000)
 
 
@@ -115,12 +121,18 @@ def _filtered(by: Membership, filters: TaskFilters) -> QuerySet[Task]:
         tasks = tasks.filter(due_date__gte=filters.due_from)
     if filters.due_to is not None:
         tasks = tasks.filter(due_date__lte=filters.due_to)
+    if filters.updated_since is not None:
+        tasks = tasks.filter(updated_at__gte=aware(filters.updated_since, ["query", "updated_since"]))
     if filters.state == "done":
-        return tasks.done().order_by("-done_at", "-pk")
-    if filters.state == "open":
+        tasks = tasks.done()
+    elif filters.state == "open":
         tasks = tasks.open()
     elif filters.state == "overdue":
         tasks = tasks.overdue(timezone.localdate())
+    if filters.order == "-updated_at":
+        return tasks.order_by("-updated_at", "-pk")
+    if filters.state == "done":
+        return tasks.order_by("-done_at", "-pk")
     return tasks.order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
 
 
@@ -145,8 +157,17 @@ def _record(by: Membership, data: dict[str, Any]) -> Record | None:
             "There is no record with this id in your account."))]) from None
 
 
-def _fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data[name] for name in actions.TASK_FIELDS if name in data}
+def _fields(data: dict[str, Any], task: Task | None = None) -> dict[str, Any]:
+    """The task fields that were sent, for the action. `type: null` counts as left out. A time of day
+    without a date is that time today: when creating, and when changing a task that has no date
+    (`due_date: null` on a change still removes the date and the time)."""
+    fields = {name: data[name] for name in actions.TASK_FIELDS if name in data}
+    if "type" in fields and fields["type"] is None:
+        del fields["type"]
+    if fields.get("due_time") is not None and fields.get("due_date") is None and (
+            task is None or ("due_date" not in fields and task.due_date is None)):
+        fields["due_date"] = timezone.localdate()
+    return fields
 
 
 @router.get("", response={200: TaskPage, 422: InvalidInputOut}, summary="List tasks",
@@ -186,7 +207,7 @@ def update_task(request: HttpRequest, task_id: Id, payload: TaskUpdate) -> Any:
     record: Record | None | bool = _record(by, data) if "record_id" in data else False
     try:
         with locating(PLACES):
-            actions.update_task(task, by, _fields(data), assignee=_assignee(by, data), record=record,
+            actions.update_task(task, by, _fields(data, task), assignee=_assignee(by, data), record=record,
                                 version=data.get("version"))
     except actions.StaleTask as stale:
         return Status(409, {"detail": _("Someone else changed this task in the meantime. Load it again, "

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
-from kontor.api.schemas import Id, Text
+from kontor.api.schemas import Id, Item, Name, TagName, Text
 from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
 from kontor.webforms.models import Language, WebForm
@@ -18,9 +19,9 @@ from kontor.webforms.models import Language, WebForm
 router = Router(tags=["Web forms"])
 
 
-class FieldChoice(Schema):
+class FieldChoice(Item):
     key: Text = Field(max_length=60, description="first_name, last_name, email, phone, company or message")
-    required: bool = False
+    required: StrictBool = False
 
 
 class WebFormOut(Schema):
@@ -45,12 +46,12 @@ class WebFormList(Schema):
 
 
 class WebFormIn(Schema):
-    name: Text = Field(max_length=150)
+    name: Name = Field(max_length=150)
     fields: list[FieldChoice] = Field(
         default_factory=lambda: [FieldChoice(key="last_name", required=True)],
         description="The fields in any order (the form shows them in a fixed one). The last name is always "
                     "on the form and required.", max_length=50)
-    tags: list[Text] = Field(default_factory=list, max_length=50, description="Put on every person who sends it.")
+    tags: list[TagName] = Field(default_factory=list, max_length=50, description="Put on every person who sends it.")
     responsible_id: Id | None = Field(None, description="Without one, notes are filed in the owner's name.")
     notify_ids: list[Id] = Field(default_factory=list, max_length=200)
     thank_you_text: Text = Field("", max_length=2000)
@@ -61,9 +62,9 @@ class WebFormIn(Schema):
 
 
 class WebFormPatch(Schema):
-    name: Text | None = Field(None, max_length=150)
+    name: Name = Field(None, max_length=150)  # type: ignore[assignment]
     fields: list[FieldChoice] | None = Field(None, max_length=50)
-    tags: list[Text] | None = Field(None, max_length=50)
+    tags: list[TagName] | None = Field(None, max_length=50)
     responsible_id: Id | None = None
     notify_ids: list[Id] | None = Field(None, max_length=200)
     thank_you_text: Text | None = Field(None, max_length=2000)

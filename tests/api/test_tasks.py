@@ -45,7 +45,7 @@ def test_a_task_without_a_time_or_an_assignee_is_the_callers_for_the_whole_day(a
 
 
 @pytest.mark.parametrize(("body", "loc"), [
-    ({"title": "x", "due_time": "09:00"}, ["body", "due_time"]),
+    ({"title": "x", "due_date": "2025-06-02", "due_time": "09:00+02:00"}, ["body", "due_time"]),
     ({"title": "x", "type": "party"}, ["body", "type"]),
     ({"title": "x" * 201}, ["body", "title"]),
     ({"title": "x", "assignee_id": 999999}, ["body", "assignee_id"]),
