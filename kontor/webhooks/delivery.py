@@ -102,22 +102,30 @@ def deliver(delivery_id: int, now: dt.datetime | None = None,
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return None
+    try:
+        _attempt(delivery, now, resolve)
+    except Exception:  # noqa: BLE001 - a bug must not leave the delivery claimed and retried for ever
+        logger.exception("Webhook delivery %s failed unexpectedly", delivery.pk)
+        _record(delivery, sending.Answer(None, error=_("Kontor could not send this delivery.")), now)
+    return delivery
+
+
+def _attempt(delivery: Delivery, now: dt.datetime, resolve: addresses.Resolver | None) -> None:
     subscription = delivery.subscription
     if not subscription.is_active:
         _end(delivery, DeliveryState.FAILED, now, error=_("The webhook is switched off."))
-        return delivery
+        return
     try:
         target = addresses.check(subscription.url, resolve=resolve, allow_private=allow_private())
     except addresses.UrlRefused as refused:
         if refused.reason != "unresolvable":
             _end(delivery, DeliveryState.FAILED, now, error=refusal_text(refused))
-            return delivery
+            return
         answer = sending.Answer(None, error=refusal_text(refused))
     else:
         body = body_of(delivery)
         answer = sending.post(target, body, _headers(delivery, subscription.secret, body, now))
     _record(delivery, answer, now)
-    return delivery
 
 
 def _record(delivery: Delivery, answer: sending.Answer, now: dt.datetime) -> None:

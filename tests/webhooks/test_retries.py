@@ -11,6 +11,7 @@ from django.core import mail
 
 from kontor.contacts import actions as contact_actions
 from kontor.notifications.models import Notification, NotificationType
+from kontor.webhooks import actions
 from kontor.webhooks import delivery as sending_delivery
 from kontor.webhooks.delivery import next_attempt_at
 from kontor.webhooks.models import Delivery, DeliveryState, Subscription
@@ -175,3 +176,20 @@ def test_a_delivery_is_sent_once_even_when_two_jobs_run_it(alice, receiver, djan
     assert sending_delivery.deliver(delivery.pk, now=due) is not None
     assert sending_delivery.deliver(delivery.pk, now=due) is None  # claimed and done: nothing twice
     assert len(receiver.requests) == 2
+
+
+def test_an_unexpected_failure_counts_as_a_failed_attempt_not_a_stuck_delivery(alice, receiver):
+    actions.create_subscription(alice.membership, receiver.url.replace("127.0.0.1", "hooks.example"), ["*"],
+                                resolve=lambda host, port: ["127.0.0.1"])
+    contact_actions.create_person(alice.membership, {"last_name": "Adler"})  # not committed: waits
+    waiting = Delivery.objects.get()
+
+    def broken(host: str, port: int) -> list[str]:
+        raise RuntimeError("resolver crashed")
+
+    sending_delivery.deliver(waiting.pk, now=waiting.created_at, resolve=broken)
+
+    waiting.refresh_from_db()
+    assert waiting.state == DeliveryState.PENDING and waiting.attempts == 1
+    assert waiting.error == "Kontor could not send this delivery."
+    assert waiting.next_attempt_at == waiting.created_at + dt.timedelta(minutes=1)
