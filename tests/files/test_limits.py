@@ -8,7 +8,7 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -143,7 +143,7 @@ def test_a_file_within_the_limits_arrives_whole_even_beyond_what_is_kept_in_memo
     data = _pdf(50_000)
     request = RequestFactory().post("/files/on/1/", {"file": upload("ganz.pdf", data)})
     received = request.FILES["file"]
-    assert not isinstance(received, TooLargeUpload)
+    assert isinstance(received, UploadedFile) and not isinstance(received, TooLargeUpload)
     assert received.size == len(data) and received.read() == data
 
 
