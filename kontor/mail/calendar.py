@@ -23,6 +23,13 @@ class CalendarEvent:
     end: datetime | None  # aware, UTC
     location: str
     method: str  # REQUEST, CANCEL, REPLY, ""
+    all_day: bool = False
+
+    def as_data(self) -> dict[str, object]:
+        """What the e-mail keeps of it (EmailMessage.event): JSON, times as ISO 8601 in UTC."""
+        return {"summary": self.summary, "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None, "location": self.location,
+                "method": self.method, "all_day": self.all_day}
 
 
 def _aware(value: object) -> datetime | None:
@@ -54,7 +61,8 @@ def read_calendar(text: str) -> CalendarEvent | None:
         return None
     method = str(calendar.get("METHOD") or "").strip().upper()
     for component in calendar.walk("VEVENT"):
-        start = _aware(_property(component, "DTSTART"))
+        raw_start = _property(component, "DTSTART")
+        start = _aware(raw_start)
         end = _aware(_property(component, "DTEND"))
         duration = _property(component, "DURATION")
         if end is None and start is not None and isinstance(duration, timedelta):
@@ -65,5 +73,6 @@ def read_calendar(text: str) -> CalendarEvent | None:
             end=end,
             location=clean_line(str(component.get("LOCATION") or ""))[:500],
             method=method if method in KNOWN_METHODS else "",
+            all_day=isinstance(raw_start, date) and not isinstance(raw_start, datetime),
         )
     return None

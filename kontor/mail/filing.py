@@ -425,7 +425,8 @@ def _create_entry(inbound: InboundMail, parsed: ParsedMail, records: Sequence[Re
         from_name=(shape.sender.name if shape.sender else "")[:200],
         from_email=(shape.sender.email if shape.sender else "")[:320],
         to=_pairs(shape.to), cc=_pairs(shape.cc), html=parsed.html or "",
-        has_remote_images=parsed.has_remote_images, inbound=inbound)
+        has_remote_images=parsed.has_remote_images, inbound=inbound,
+        event=parsed.calendar.as_data() if parsed.calendar is not None else {})
     history_actions.link_entry(entry, records, now=now, is_new=True)
     stored = _store_attachments(entry, email, parsed, records[0], author.user if author is not None else None)
     if author is not None:

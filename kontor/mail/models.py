@@ -148,6 +148,9 @@ class EmailMessage(models.Model):
     inbound = models.ForeignKey(InboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # {content-id: attachment id}: the images the HTML shows inline (src="cid:..."), stored as files.
     inline_files = models.JSONField(default=dict, blank=True)
+    # A calendar invitation's event (kontor.mail.calendar): {"summary", "start", "end" (ISO 8601,
+    # UTC, or null), "location", "method"}; empty for a plain message.
+    event = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

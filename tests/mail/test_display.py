@@ -272,3 +272,40 @@ def test_the_api_history_marks_emails_with_their_kind_and_subject(alice, anna, e
     response = client.get(f"/api/v1/people/{anna.pk}/history", headers={"Authorization": f"Bearer {secret}"})
     [item] = response.json()["items"]
     assert (item["kind"], item["subject"], item["id"]) == ("email", "Angebot Relaunch", email.pk)
+
+
+# --- calendar invitations -------------------------------------------------------------------
+
+def _corpus_mail(persona, name: str):  # noqa: ANN001, ANN202 - the Entry
+    from .corpus import CORPUS
+    return file_mail(persona, (CORPUS / f"{name}.eml").read_bytes())
+
+
+def test_an_invitation_shows_what_when_and_where_in_the_readers_time_zone(alice):
+    customer = person(alice, "Anna", "Kunde", "anna@kunde.example")
+    entry = _corpus_mail(alice, "outlook-calendar-invitation")
+    assert entry.email.event["method"] == "REQUEST"
+
+    page = page_of(alice, customer.record)
+    event_line = page[page.index('class="email-event"'):]
+    event_line = event_line[:event_line.index("</p>")]
+    assert "Invitation:" in event_line
+    assert "Besprechung Angebot Müller" in event_line
+    assert "Besprechungsraum 2, Köln" in event_line
+    # 13:00 to 14:00 UTC on 24 November 2025 is 14:00 to 15:00 in Berlin, Kontor's time zone.
+    assert "Nov. 24, 2025, 2 p.m. – 3 p.m." in event_line
+
+
+def test_a_cancelled_all_day_event_shows_its_day_without_a_time(alice):
+    customer = person(alice, "Anna", "Kunde", "anna@kunde.example")
+    _corpus_mail(alice, "calendar-cancel-all-day")
+    page = page_of(alice, customer.record)
+    event_line = page[page.index('class="email-event"'):]
+    event_line = event_line[:event_line.index("</p>")]
+    assert "Cancelled:" in event_line and "Messe-Stand Aufbau" in event_line
+    assert "Dec. 1, 2025" in event_line and "a.m." not in event_line and "midnight" not in event_line
+
+
+def test_a_plain_mail_has_no_event_line(alice, anna, email):
+    assert email.email.event == {}
+    assert 'class="email-event"' not in page_of(alice, anna.record)

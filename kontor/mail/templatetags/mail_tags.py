@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
@@ -34,6 +36,51 @@ def email_of(entry: Entry) -> EmailMessage | None:
         return entry.email  # type: ignore[attr-defined]
     except ObjectDoesNotExist:
         return None
+
+
+@register.filter
+def calendar_event(email: EmailMessage | None) -> dict[str, str] | None:
+    """A calendar invitation's event as the timeline shows it: what kind of message ("Invitation",
+    "Cancelled", "Reply"), what, when (in the reader's time zone and language) and where."""
+    event = email.event if email is not None else None
+    if not event or not isinstance(event, dict):
+        return None
+    labels = {"REQUEST": _("Invitation"), "CANCEL": _("Cancelled"), "REPLY": _("Reply to an invitation"),
+              "COUNTER": _("New time proposed")}
+    return {"label": labels.get(str(event.get("method") or ""), _("Event")),
+            "summary": str(event.get("summary") or ""), "when": _event_time(event),
+            "location": str(event.get("location") or "")}
+
+
+def _event_time(event: dict[str, Any]) -> str:
+    start, end = _when(event.get("start")), _when(event.get("end"))
+    if start is None:
+        return ""
+    if event.get("all_day"):
+        # All-day events run from midnight to midnight: the last day is the one before the end.
+        last = (end - dt.timedelta(days=1)).date() if end is not None and end > start else start.date()
+        first = start.date()
+        if last == first:
+            return formats.date_format(first, "DATE_FORMAT")
+        return f"{formats.date_format(first, 'DATE_FORMAT')} – {formats.date_format(last, 'DATE_FORMAT')}"
+    start = timezone.localtime(start)
+    shown = formats.date_format(start, "DATETIME_FORMAT")
+    if end is None or end <= start:
+        return shown
+    end = timezone.localtime(end)
+    if end.date() == start.date():
+        return f"{shown} – {formats.time_format(end, 'TIME_FORMAT')}"
+    return f"{shown} – {formats.date_format(end, 'DATETIME_FORMAT')}"
+
+
+def _when(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _one(name: str, address: str) -> str:
