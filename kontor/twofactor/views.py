@@ -28,10 +28,12 @@ EVENTS_SHOWN = 20
 def _settings_page(request: HttpRequest, password_form: PasswordForm | None = None) -> HttpResponse:
     user = request.membership.user  # type: ignore[attr-defined]
     two_factor = actions.confirmed_two_factor(user)
+    required = actions.is_required_for(user)
+    if not required:  # the owner made it optional since this login: the rest of Kontor opens again
+        request.session.pop(second_step.SETUP_REQUIRED_KEY, None)
     return render(request, "twofactor/settings.html", {
         "two_factor": two_factor, "password_form": password_form or PasswordForm(),
-        "codes_left": actions.recovery_codes_left(user) if two_factor else 0,
-        "required": actions.is_required_for(user),
+        "codes_left": actions.recovery_codes_left(user) if two_factor else 0, "required": required,
         "setup_required": request.session.get(second_step.SETUP_REQUIRED_KEY, False)})
 
 

@@ -130,10 +130,18 @@ def test_an_administrator_cannot_require_it(alice, dave):
     assert not TwoFactorRule.objects.exists()
 
 
-def test_a_user_sent_to_the_set_up_can_open_nothing_else_until_it_is_done(alice, carol):
+def _sent_to_the_set_up(alice, carol) -> None:  # noqa: ANN001 - personas
+    """Alice requires two-factor login (which logs Carol out); Carol logs in again and is sent to the set-up."""
+    switch_on(alice.user)
+    actions.set_requirement(alice.membership, True)
+    carol.client.force_login(carol.user)
     session = carol.client.session
     session[SETUP_REQUIRED_KEY] = True
     session.save()
+
+
+def test_a_user_sent_to_the_set_up_can_open_nothing_else_until_it_is_done(alice, carol):
+    _sent_to_the_set_up(alice, carol)
     for url in ("/", "/people/", "/accounts/settings/", "/two-factor/team/"):
         response = carol.client.get(url)
         assert (response.status_code, response["Location"]) == (302, "/two-factor/"), url
@@ -153,3 +161,11 @@ def test_api_keys_keep_working_for_a_user_sent_to_the_set_up(alice, carol, clien
     _key, secret = account_actions.create_api_key(carol.membership, "script")
     response = client.get("/api/v1/people", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
+
+
+def test_a_user_sent_to_the_set_up_is_let_go_once_the_owner_makes_it_optional(alice, carol):
+    _sent_to_the_set_up(alice, carol)
+    assert carol.client.get("/people/")["Location"] == "/two-factor/"
+    actions.set_requirement(alice.membership, False)
+    carol.client.get("/two-factor/")
+    assert carol.client.get("/people/").status_code == 200
