@@ -73,8 +73,9 @@ def _sqlite_snapshot(database: Path, into: Path) -> Snapshot:
     if not database.exists():
         raise DatabaseError(f"There is no database at {database} yet; start Kontor (or `kontor migrate`) first.")
     copy = into / "kontor.sqlite3"
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as source, \
-            closing(sqlite3.connect(copy)) as target:
+    # A plain connection, though it only reads: a read-only one cannot open a WAL database whose
+    # -shm file is missing (no Kontor process has it open).
+    with closing(sqlite3.connect(database, timeout=30)) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)  # pages=-1: the whole database in one step, so one consistent state
         target.execute("PRAGMA journal_mode=DELETE")  # the copy is one self-contained file
         tables = {row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

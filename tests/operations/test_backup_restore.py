@@ -273,6 +273,19 @@ def test_a_postgresql_backup_without_pg_dump_says_what_to_install(
     assert list(tmp_path.glob("*kontor.tar.gz*")) == []  # no half-written archive is left behind
 
 
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_a_database_that_cannot_be_reached_is_named_in_a_message(
+        command: str, sqlite_archive: dict[str, Any], tmp_path: Path) -> None:
+    missing = "postgres://postgres@127.0.0.1:5432/kontor_ops_backup_never_created"
+    args = ["backup", "--output", str(tmp_path)] if command == "backup" else ["restore", str(sqlite_archive["archive"])]
+
+    result = kontor(args, kontor_env(tmp_path / "data", DATABASE_URL=missing), check=False)
+
+    assert result.returncode != 0
+    assert "cannot be reached" in result.stderr and "kontor_ops_backup_never_created" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_restore_of_a_missing_file_says_so(new_data_dir: Callable[[str], Path], tmp_path: Path) -> None:
     result = kontor(["restore", str(tmp_path / "nowhere.tar.gz")], kontor_env(new_data_dir("target")), check=False)
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from kontor.operations import actions
 from kontor.operations.archive import ArchiveError
@@ -24,4 +25,6 @@ class Command(BaseCommand):
             path = actions.make_backup(options["output"])
         except (ArchiveError, DatabaseError, OSError) as error:
             raise CommandError(f"No backup was made: {error}") from None
+        except OperationalError as error:
+            raise CommandError(f"No backup was made: the database cannot be reached: {error}") from None
         self.stdout.write(str(path))

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from kontor.operations import actions
 from kontor.operations.archive import ArchiveError
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was restored: {error}") from None
         except (DatabaseError, OSError) as error:
             raise CommandError(f"The restore failed: {error}") from None
+        except OperationalError as error:
+            raise CommandError(f"The restore failed: the database cannot be reached: {error}") from None
         manifest = report.manifest
         self.stdout.write(f"Restored {options['archive']} (Kontor {manifest.get('kontor_version')}, "
                           f"made {manifest.get('created_at')}, {manifest['database']['vendor']}).")
