@@ -203,6 +203,27 @@ def test_inline_images_point_at_their_stored_files(alice, anna):
     assert alice.client.get(reverse("files:download", args=[logo.pk])).status_code == 200
 
 
+def test_an_inline_logo_is_not_listed_among_the_attachments_but_a_real_attachment_is(alice, anna):
+    message = Message()
+    message["From"] = ANNA
+    message["Subject"] = "Angebot mit Logo"
+    message.set_content("Text")
+    message.add_alternative('<p>Hallo</p><img src="cid:logo@berger" alt="Logo">', subtype="html")
+    html = message.get_body(("html",))
+    assert html is not None
+    html.add_related(png(), maintype="image", subtype="png", cid="<logo@berger>", filename="image001.png")
+    message.add_attachment(b"%PDF-1.4 offer", maintype="application", subtype="pdf", filename="Angebot.pdf")
+    entry = file_mail(alice, message.as_bytes())
+    assert set(Attachment.objects.filter(entry=entry).values_list("name", flat=True)) == {"image001.png",
+                                                                                         "Angebot.pdf"}
+
+    page = page_of(alice, anna.record)
+    files = page[page.index(f'id="entry-files-{entry.pk}"'):]
+    files = files[:files.index("</ul>")] if "</ul>" in files else ""
+    assert "Angebot.pdf" in files
+    assert "image001.png" not in files
+
+
 def test_an_email_without_html_has_no_html_version(alice, anna):
     entry = file_mail(alice, letter(sender=ANNA))
     assert alice.client.get(reverse("mail:html", args=[entry.pk])).status_code == 404

@@ -39,6 +39,15 @@ def email_of(entry: Entry) -> EmailMessage | None:
 
 
 @register.filter
+def without_inline_images(files: list[Any], entry: Entry) -> list[Any]:
+    """An e-mail's files without the images its HTML shows inline (a logo in the signature): they
+    belong to the "View as HTML" page, not among the attachments."""
+    email = email_of(entry)
+    inline = set((email.inline_files or {}).values()) if email is not None else set()
+    return [file for file in files if file.pk not in inline] if inline else files
+
+
+@register.filter
 def calendar_event(email: EmailMessage | None) -> dict[str, str] | None:
     """A calendar invitation's event as the timeline shows it: what kind of message ("Invitation",
     "Cancelled", "Reply"), what, when (in the reader's time zone and language) and where."""
