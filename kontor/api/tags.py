@@ -7,13 +7,16 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
 
+from kontor.accounts import roles
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.schemas import Id, TagName
 from kontor.records import actions
-from kontor.records.access import access_tag
+from kontor.records.access import access_tag, require
 from kontor.records.models import Kind, Tag
 
 router = Router(tags=["Tags"])
@@ -32,6 +35,10 @@ class TagList(Schema):
 
 
 class TagUpdate(Schema):
+    # Required, as the document says; checked by the action after the role and the id, so that
+    # another account's tag is a 404 and a power user's attempt a 403 whatever the body.
+    model_config = ConfigDict(json_schema_extra={"required": ["name"]})
+
     name: TagName = Field(None, description="The new name; the name of another tag merges the two.")  # type: ignore[assignment]
 
 
@@ -86,3 +93,42 @@ def delete_tag(request: HttpRequest, tag_id: Id) -> Status:
     by = membership(request)
     actions.delete_tag(access_tag(by, tag_id), by)
     return Status(204, None)
+
+
+class TagCreate(Schema):
+    name: TagName = Field(description="Spaces are collapsed; an existing tag of the same name (in any case) "
+                                      "is answered instead of a second one.")
+
+
+class TagMerge(Schema):
+    tag_ids: list[Id] = Field(min_length=1, max_length=500,
+                              description="The tags to merge into this one; they are deleted afterwards.")
+
+
+@router.post("", response={200: TagOut, 201: TagOut, 422: InvalidInputOut}, summary="Create a tag",
+             description="A tag with no records yet, as tagging a record creates one: 201 for a new tag, 200 "
+                         "with the existing one when the name is taken.")
+def create_tag(request: HttpRequest, payload: TagCreate) -> Status:
+    by = membership(request)
+    newest = Tag.objects.filter(account=by.account).order_by("-pk").values_list("pk", flat=True).first() or 0
+    try:
+        [tag] = actions.get_or_create_tags(by.account, [payload.name])
+    except actions.TagNameError as error:
+        raise InvalidInput([field_error(["body", "name"], str(error))]) from None
+    return Status(201 if tag.pk > newest else 200, tag_out(_counted(by.account.pk, pk=tag.pk)[0]))
+
+
+@router.post("/{tag_id}/merge", response={200: TagOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+             summary="Merge tags into this one",
+             description="Administrators only. The records of every tag in `tag_ids` carry this tag instead, "
+                         "and those tags are deleted; this tag's own id in the list is ignored.")
+def merge_tags(request: HttpRequest, tag_id: Id, payload: TagMerge) -> dict:
+    by = membership(request)
+    require(by, roles.can_manage_tags, _("Only administrators can rename, merge and delete tags."))
+    into = access_tag(by, tag_id)
+    merged = [access_tag(by, other) for other in sorted(set(payload.tag_ids) - {into.pk})]
+    if not merged:
+        raise InvalidInput([field_error(["body", "tag_ids"], _("Tick at least one other tag to merge into "
+                                                               "“%(name)s”.") % {"name": into.name})])
+    into = actions.merge_tags(merged, into=into, by=by)
+    return tag_out(_counted(by.account.pk, pk=into.pk)[0])
