@@ -6,21 +6,27 @@ from django.urls import reverse
 from ninja import NinjaAPI, Schema
 
 from kontor.api import (
+    activity,
     companies,
     custom_fields,
     deals,
     emails,
     errors,
     files,
+    following,
     imports,
+    keys,
     mail_in,
     notes,
     people,
+    preferences,
     projects,
     ratelimit,
     search,
     tags,
     tasks,
+    team,
+    trash,
     users,
     webforms,
 )
@@ -56,8 +62,14 @@ RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail":
 RESOURCES.update({"webforms": webforms.router})
 RESOURCES.update({"custom-fields": custom_fields.router})
 RESOURCES.update({"webhooks": webhooks_router})
+RESOURCES.update({"following": following.list_router, "trash": trash.router, "activity": activity.router,
+                  "members": team.members_router, "invitations": team.invitations_router, "keys": keys.router})
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
+# Not in the index's resources: /settings itself lists nothing.
+api.add_router("/settings", preferences.router)
+# POST/DELETE /{people|companies|deals|projects}/{id}/follow, beside those resources' own routes.
+api.add_router("", following.router)
 
 
 class IndexOut(Schema):
