@@ -14,7 +14,9 @@ def request(remote: str, forwarded: str | None = None):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+    made = RequestFactory().get("/")
+    made.META.update(extra)
+    return made
 
 
 @pytest.fixture
