@@ -327,7 +327,7 @@ def _listed(by: Membership, filters: DealFilters, custom: list[CustomFilter]) ->
 @router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export deals",
             description=exports.DESCRIPTION + " Amounts are numbers (in Excel) or decimal strings (in CSV).")
 def export_deals(request: HttpRequest, filters: Query[DealFilters],
-                 params: Query[exports.ExportParams]) -> HttpResponseBase:
+                 params: Query[exports.TableExportParams]) -> HttpResponseBase:
     by = membership(request)
     return exports.export_list(by, Kind.DEAL, _listed(by, filters, custom_conditions(request)), params)
 

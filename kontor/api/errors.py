@@ -160,6 +160,8 @@ class ObjectBodyParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict:
         data = super().parse_body(request)
+        if data is None:  # `null`: nothing sent, as for an optional body left out
+            return {}
         if not isinstance(data, dict):
             raise NotAnObject("The request body is not a JSON object.")
         return data

@@ -29,6 +29,12 @@ class ExportParams(Schema):
                              "them where German is the system's language.")
 
 
+class TableExportParams(ExportParams):
+    """Deals and projects have no vCard."""
+
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv or xlsx (Excel).")  # type: ignore[assignment]
+
+
 DESCRIPTION = ("Every record the list shows with the same filters (all pages; `page` and `per_page` are "
                "ignored), as a file. CSV is UTF-8 with a byte order mark; cells that a spreadsheet would "
                "run as a formula start with an apostrophe. Power users and above.")

@@ -171,7 +171,7 @@ def _filtered(by: Membership, filters: ProjectFilters, custom: list[CustomFilter
 @router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export projects",
             description=exports.DESCRIPTION)
 def export_projects(request: HttpRequest, filters: Query[ProjectFilters],
-                    params: Query[exports.ExportParams]) -> HttpResponseBase:
+                    params: Query[exports.TableExportParams]) -> HttpResponseBase:
     by = membership(request)
     return exports.export_list(by, Kind.PROJECT, _filtered(by, filters, custom_conditions(request)), params)
 
