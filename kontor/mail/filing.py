@@ -280,22 +280,38 @@ def _save(inbound: InboundMail, fields: Sequence[str]) -> None:
     inbound.save(update_fields=list(fields))
 
 
+# The filing job files its message together with others waiting in the same account, in one
+# transaction with a savepoint each: SQLite's full-text index (kontor.search) costs a third as much
+# per message when it takes twenty in one commit, and the queue drains that much faster. A batch
+# holds at most BATCH_MESSAGES messages and, beyond its first, BATCH_BYTES of raw mail, so that a
+# worker never holds many large messages parsed in memory at once.
+BATCH_MESSAGES = 20
+BATCH_BYTES = 2 * 1024 * 1024
+
+
+def file_waiting(inbound_id: int) -> int:
+    """The filing job's work (kontor.mail.jobs.file_inbound_mail): files the message, if it still
+    waits, and up to BATCH_MESSAGES - 1 more waiting in its account (their own jobs then find
+    nothing left to do). Returns how many messages it handled."""
+    first = pending_message(inbound_id)
+    if first is None:
+        return 0
+    batch, budget = [first], BATCH_BYTES
+    for other in (InboundMail.objects.select_related("account", "membership")
+                  .filter(account_id=first.account_id, state=InboundState.PENDING, size__lte=budget)
+                  .exclude(pk=first.pk).order_by("pk")[:BATCH_MESSAGES - 1]):
+        if other.size > budget:
+            break
+        budget -= other.size
+        batch.append(other)
+    _file_all(batch)
+    return len(batch)
+
+
 def file_inbound(inbound: InboundMail) -> None:
-    """The filing job's work for one stored message (see _file_inbound), loaded with its account
-    and receiving membership (`pending_message`). A busy or unreachable database or storage
-    raises, so that the job is tried again later. Any other failure is a message Kontor cannot
-    file by itself: rather than waiting unseen for ever, it goes to the inbox with a note, to be
-    filed by hand."""
-    try:
-        _file_inbound(inbound)
-    except _HandledMeanwhile:
-        return
-    except (OperationalError, InterfaceError, OSError):
-        raise
-    except Exception:
-        logger.exception("Could not file incoming message %s", inbound.pk)
-        InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
-            state=InboundState.INBOX, reason=InboxReason.FAILED)
+    """Files one stored message, loaded with its account and receiving membership
+    (`pending_message`); see _file_all."""
+    _file_all([inbound])
 
 
 def pending_message(inbound_id: int) -> InboundMail | None:
@@ -304,38 +320,58 @@ def pending_message(inbound_id: int) -> InboundMail | None:
             .filter(pk=inbound_id, state=InboundState.PENDING).first())
 
 
-def _file_inbound(inbound: InboundMail) -> None:
-    """Files one stored message. Idempotent: a message no longer waiting to be filed is left
-    alone, so a retried or doubled job changes nothing (the final write checks, _settle_pending).
-
-    1. Parses the raw bytes (outside the transaction: a large message takes a moment).
-    2. An unreadable message waits in the inbox with a note.
-    3. Finds the records by the first rule that applies, plus the project of a project address.
-    4. Nothing found: the message waits in the receiving user's inbox, with a note saying why.
-    5. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
-    if inbound.state != InboundState.PENDING:
+def _file_all(batch: Sequence[InboundMail]) -> None:
+    """Files stored messages in one transaction, each in a savepoint of its own. Parsing happens
+    before, outside the transaction (a large message takes a moment). A busy or unreachable
+    database or storage raises, so that the job is tried again later (filing is idempotent: a
+    message no longer waiting is left alone). Any other failure is a message Kontor cannot file by
+    itself: its savepoint is rolled back and, rather than waiting unseen for ever, it goes to the
+    inbox with a note, to be filed by hand; the others are filed."""
+    read = [(inbound, _read(inbound)) for inbound in batch if inbound.state == InboundState.PENDING]
+    if not read:
         return
-    parsed = _read(inbound)
     with transaction.atomic():
-        if parsed is None:
-            _to_inbox(inbound, InboxReason.MISSING)
-            return
-        _remember_headers(inbound, parsed)
-        if parsed.unreadable:
-            _to_inbox(inbound, InboxReason.UNREADABLE, note=" ".join(parsed.problems))
-            return
-        colleagues = colleagues_among(inbound.account, _message_addresses(parsed))
-        colleague = sender_colleague(parsed, colleagues)
-        situation = Situation(parsed, colleague)
-        records, looked_up = matching_records(inbound.account, rule_for(situation).addresses(situation),
-                                              team=colleagues.keys())
-        project = _live_project(inbound)
-        if project is not None:
-            records = [project.record, *(r for r in records if r.pk != project.pk)]
-        if not records:
-            _to_inbox(inbound, InboxReason.NOBODY if looked_up else InboxReason.NO_ADDRESS, looked_up=looked_up)
-            return
-        _file(inbound, parsed, records, author=colleague, by=None, save=_settle_pending)
+        for inbound, parsed in read:
+            try:
+                with transaction.atomic():
+                    _file_parsed(inbound, parsed)
+            except _HandledMeanwhile:
+                continue
+            except (OperationalError, InterfaceError, OSError):
+                raise
+            except Exception:
+                logger.exception("Could not file incoming message %s", inbound.pk)
+                InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
+                    state=InboundState.INBOX, reason=InboxReason.FAILED)
+
+
+def _file_parsed(inbound: InboundMail, parsed: ParsedMail | None) -> None:
+    """Files one message, in the caller's transaction; whether it still waits is checked by the
+    final write (_settle_pending), which raises _HandledMeanwhile when it does not.
+
+    1. A missing or unreadable message waits in the inbox with a note.
+    2. Finds the records by the first rule that applies, plus the project of a project address.
+    3. Nothing found: the message waits in the receiving user's inbox, with a note saying why.
+    4. Otherwise writes the e-mail entry (or joins the one with the same Message-ID)."""
+    if parsed is None:
+        _to_inbox(inbound, InboxReason.MISSING)
+        return
+    _remember_headers(inbound, parsed)
+    if parsed.unreadable:
+        _to_inbox(inbound, InboxReason.UNREADABLE, note=" ".join(parsed.problems))
+        return
+    colleagues = colleagues_among(inbound.account, _message_addresses(parsed))
+    colleague = sender_colleague(parsed, colleagues)
+    situation = Situation(parsed, colleague)
+    records, looked_up = matching_records(inbound.account, rule_for(situation).addresses(situation),
+                                          team=colleagues.keys())
+    project = _live_project(inbound)
+    if project is not None:
+        records = [project.record, *(r for r in records if r.pk != project.pk)]
+    if not records:
+        _to_inbox(inbound, InboxReason.NOBODY if looked_up else InboxReason.NO_ADDRESS, looked_up=looked_up)
+        return
+    _file(inbound, parsed, records, author=colleague, by=None, save=_settle_pending)
 
 
 _HEADER_FIELDS = ("subject", "sender_name", "sender_email", "message_id", "sent_at")

@@ -14,12 +14,10 @@ from kontor.mail import (
 
 @db_task(retries=5, retry_delay=60)
 def file_inbound_mail(inbound_id: int) -> None:
-    """Files one stored message; enqueued on commit by kontor.mail.intake.receive. Idempotent
-    (filing skips a message already handled), so Huey may retry it after a failure, such as a
-    database busy for too long."""
-    inbound = filing.pending_message(inbound_id)
-    if inbound is not None:
-        filing.file_inbound(inbound)
+    """Files a stored message (and others waiting with it, see filing.file_waiting); enqueued on
+    commit by kontor.mail.intake.receive. Idempotent (filing skips a message already handled),
+    so Huey may retry it after a failure, such as a database busy for too long."""
+    filing.file_waiting(inbound_id)
 
 
 @db_periodic_task(crontab(hour="3", minute="53"), retries=2, retry_delay=300)

@@ -261,6 +261,56 @@ def test_the_lookups_give_records_and_colleagues_as_the_orm_would(alice, anna, b
     assert membership.user.date_joined == alice.user.date_joined and membership.user.is_active is True
 
 
+def test_the_filing_job_files_other_waiting_messages_of_the_account_with_its_own(
+        alice, oscar, anna, django_capture_on_commit_callbacks):
+    from kontor.mail import jobs
+
+    person(oscar, "Anna", "Berger", "anna@berger.example")
+    first = _stored(letter(sender=ANNA, subject="Eins"), box(alice), django_capture_on_commit_callbacks)
+    second = _stored(letter(sender=ANNA, subject="Zwei"), box(alice), django_capture_on_commit_callbacks)
+    unknown = _stored(letter(sender="Nobody <nobody@nowhere.example>"), box(alice),
+                      django_capture_on_commit_callbacks)
+    elsewhere = _stored(letter(sender=ANNA), box(oscar), django_capture_on_commit_callbacks)
+
+    assert filing.file_waiting(first.pk) == 3
+    states = dict(InboundMail.objects.values_list("pk", "state"))
+    assert states[first.pk] == states[second.pk] == InboundState.FILED
+    assert states[unknown.pk] == InboundState.INBOX
+    assert states[elsewhere.pk] == InboundState.PENDING  # another account's messages wait for their own job
+    assert sorted(anna.record.entries.values_list("subject", flat=True)) == ["Eins", "Zwei"]
+    # The jobs of the messages filed along find nothing left to do.
+    jobs.file_inbound_mail.call_local(second.pk)
+    assert Entry.objects.filter(account=alice.account).count() == 2
+
+
+def test_a_message_that_cannot_be_filed_does_not_hold_back_the_others_of_its_batch(
+        alice, anna, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    first = _stored(letter(sender=ANNA, subject="Eins"), box(alice), django_capture_on_commit_callbacks)
+    gone = _stored(letter(sender=ANNA, subject="Weg"), box(alice), django_capture_on_commit_callbacks)
+    third = _stored(letter(sender=ANNA, subject="Drei"), box(alice), django_capture_on_commit_callbacks)
+    default_storage.delete(gone.raw.name)
+
+    filing.file_waiting(first.pk)
+
+    states = dict(InboundMail.objects.values_list("pk", "state"))
+    assert states[first.pk] == states[third.pk] == InboundState.FILED
+    assert states[gone.pk] == InboundState.INBOX
+    assert InboundMail.objects.get(pk=gone.pk).reason == InboxReason.MISSING
+
+
+def test_a_batch_takes_no_more_raw_mail_than_its_budget(alice, anna, django_capture_on_commit_callbacks,
+                                                        monkeypatch):
+    monkeypatch.setattr(filing, "BATCH_BYTES", 1)
+    first = _stored(letter(sender=ANNA, subject="Eins"), box(alice), django_capture_on_commit_callbacks)
+    second = _stored(letter(sender=ANNA, subject="Zwei"), box(alice), django_capture_on_commit_callbacks)
+
+    assert filing.file_waiting(first.pk) == 1
+    assert InboundMail.objects.get(pk=second.pk).state == InboundState.PENDING
+    assert filing.file_waiting(second.pk) == 1
+
+
 def test_the_same_message_id_in_another_account_is_another_entry(alice, oscar, anna):
     person(oscar, "Anna", "Berger", "anna@berger.example")
     raw = letter(sender=ANNA, message_id="<both@berger.example>")
