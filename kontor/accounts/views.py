@@ -38,6 +38,7 @@ from kontor.accounts.mails import MailNotSent, invitation_url
 from kontor.accounts.middleware import SESSION_ACCOUNT_KEY
 from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
 from kontor.accounts.roles import Role
+from kontor.lib.params import parse_id
 from kontor.records.access import (
     access_api_key,
     access_colleague,
@@ -190,7 +191,8 @@ def switch_account(request: HttpRequest) -> HttpResponse:
     account_id = request.POST.get("account", "")
     user = request.membership.user  # type: ignore[attr-defined]
     memberships = Membership.objects.active().filter(user=user).select_related("account")
-    membership = memberships.filter(account_id=account_id).first() if account_id.isdigit() else None
+    account_pk = parse_id(account_id)
+    membership = memberships.filter(account_id=account_pk).first() if account_pk else None
     if membership is None:
         raise Http404
     request.session[SESSION_ACCOUNT_KEY] = membership.account_id

@@ -29,6 +29,7 @@ from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, Record
 from kontor.contacts.models import Company, Person, Position
 from kontor.contacts.queries import ListFilters, filter_companies, page_of, with_row_data
 from kontor.history.actions import timeline
+from kontor.lib.params import parse_id
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, require
 from kontor.records.actions import StaleEdit
@@ -207,10 +208,10 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
 @member_required
 def person_new(request: HttpRequest) -> HttpResponse:
     """A new person; `?company=ID` starts with a position at that company ("Add person" there)."""
-    company_id = request.GET.get("company", "")
+    company_id = parse_id(request.GET.get("company"))
     rows = None
-    if company_id.isdigit():
-        company = access_company(_membership(request), int(company_id))
+    if company_id is not None:
+        company = access_company(_membership(request), company_id)
         rows = {"positions": [{"company_id": company.pk, "company_name": company.name, "is_primary": True}]}
     return _new(request, PEOPLE, rows)
 

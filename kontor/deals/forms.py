@@ -25,6 +25,7 @@ from kontor.contacts.models import Company, Person, Position
 from kontor.deals import actions
 from kontor.deals.currencies import currency_choices
 from kontor.deals.models import Deal, Stage, ValueType
+from kontor.lib.params import parse_id, parse_ids
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import TagNameError, normalize_tag_name
 from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
@@ -189,7 +190,7 @@ class LinkedRecordsForm(forms.Form):
 def ticked_people(membership: Membership, data: Any) -> list[Person]:
     """The account's live people a submitted form ticked: they stay on offer whatever company was
     chosen meanwhile, so that a tick is never lost to the choice of company."""
-    ids = [int(value) for value in data.getlist("people") if value.isdigit()][:500] if data else []
+    ids = parse_ids(data.getlist("people"), limit=500) if data else []
     return list(Person.objects.filter(account=membership.account, pk__in=ids).alive()) if ids else []
 
 
@@ -347,8 +348,9 @@ def prefill(membership: Membership, query: Any) -> tuple[Company | None, Person 
     """The company and person that `?company=ID` and `?person=ID` name (from their pages); a
     person alone brings their current company along."""
     company_id, person_id = str(query.get("company", "")), str(query.get("person", ""))
-    company = access_company(membership, int(company_id)) if company_id.isdigit() else None
-    person = access_person(membership, int(person_id)) if person_id.isdigit() else None
+    company_pk, person_pk = parse_id(company_id), parse_id(person_id)
+    company = access_company(membership, company_pk) if company_pk else None
+    person = access_person(membership, person_pk) if person_pk else None
     if person is not None and company is None:
         jobs = person.positions.filter(is_former=False, company__record__deleted_at__isnull=True)
         job = jobs.select_related("company").order_by("-is_primary", "pk").first()

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,7 @@ from kontor.files import actions, queries
 from kontor.files.forms import MAX_PAGE, FileFilterForm
 from kontor.files.models import Attachment
 from kontor.files.serving import serve_file, serve_thumbnail
+from kontor.lib.params import local_path
 from kontor.records.access import access_entry, access_file, access_record
 from kontor.records.models import Record
 
@@ -28,10 +28,7 @@ LIST_PAGE_SIZE = 48
 
 
 def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return local_path(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 @require_GET

@@ -17,6 +17,7 @@ from kontor.accounts.models import Membership
 from kontor.files.models import Attachment
 from kontor.history import actions
 from kontor.history.models import Comment, Entry, EntryLink
+from kontor.lib.params import parse_ids
 from kontor.records.access import access_entry, access_file, access_record, access_task
 from kontor.records.models import Record
 from kontor.tasks.models import Task
@@ -27,7 +28,7 @@ def ticked(request: HttpRequest) -> list[int] | None:
     followers are told, as for a note from the API)."""
     if "notify_shown" not in request.POST and not request.POST.getlist("notify"):
         return None
-    return [int(value) for value in request.POST.getlist("notify") if value.isdigit()]
+    return parse_ids(request.POST.getlist("notify"))
 
 
 def _entry_on_record(membership: Membership, record_id: int, entry_id: int) -> tuple[Record, Entry]:

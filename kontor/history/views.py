@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -21,6 +20,7 @@ from kontor.history import actions
 from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
 from kontor.history.models import Entry, EntryLink
+from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.records.access import access_entry, access_record
 from kontor.records.models import Record
 
@@ -67,10 +67,8 @@ def older(request: HttpRequest, record_id: int) -> HttpResponse:
     """Further entries of a record's timeline, before the given point (keyset pagination)."""
     membership = request.membership  # type: ignore[attr-defined]
     record = access_record(membership, record_id)
-    before = parse_datetime(request.GET.get("before", ""))
-    before_id = request.GET.get("before_id", "")
-    entries = actions.timeline(record, membership, before=before,
-                               before_id=int(before_id) if before_id.isdigit() else None)
+    entries = actions.timeline(record, membership, before=parse_datetime_param(request.GET.get("before")),
+                               before_id=parse_id(request.GET.get("before_id")))
     template = "history/_entries.html" if request.htmx else "history/older.html"  # type: ignore[attr-defined]
     return render(request, template, {"record": record, "entries": entries})
 

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.history.models import Entry, EntryKind
+from kontor.lib.params import local_path
 from kontor.mail import display, filed
 from kontor.mail.dropbox import renew_dropbox
 from kontor.mail.models import EmailMessage
@@ -82,10 +82,7 @@ def html_version(request: HttpRequest, email_id: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return local_path(request, request.POST.get("next"), default)
 
 
 @require_POST

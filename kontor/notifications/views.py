@@ -9,7 +9,6 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import User
+from kontor.lib.params import local_path, parse_id
 from kontor.mail.inbox import inbox_count
 from kontor.notifications import actions, mails
 from kontor.notifications.models import MAIL_TYPES, WEEKLY_SUMMARY, Notification, NotificationType
@@ -41,12 +41,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """Newest first, a bounded page at a time (keyset on the id, which grows with the time)."""
     notifications = (Notification.objects.for_membership(request.membership)  # type: ignore[attr-defined]
                      .select_related("actor", "entry").order_by("-pk"))
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        notifications = notifications.filter(pk__lt=int(before))
+    before = parse_id(request.GET.get("before"))
+    if before is not None:
+        notifications = notifications.filter(pk__lt=before)
     page = list(notifications[:PAGE_SIZE + 1])
     return render(request, "notifications/list.html", {
-        "notifications": page[:PAGE_SIZE], "has_more": len(page) > PAGE_SIZE, "is_older_page": before.isdigit()})
+        "notifications": page[:PAGE_SIZE], "has_more": len(page) > PAGE_SIZE, "is_older_page": before is not None})
 
 
 @require_GET
@@ -139,10 +139,7 @@ def toggle_follow(request: HttpRequest, record_id: int) -> HttpResponse:
         record_actions.watch(record, user)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "notifications/_follow.html", {"record": record, "following": not following})
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = record.get_absolute_url()
-    return redirect(next_url)
+    return redirect(local_path(request, request.POST.get("next"), record.get_absolute_url()))
 
 
 @require_GET

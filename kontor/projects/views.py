@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +20,7 @@ from kontor.contacts.queries import page_of
 from kontor.deals.editing import edit_linked_record
 from kontor.deals.forms import live_company, people_offered, prefill, primary_jobs, ticked_people
 from kontor.deals.queries import tag_filter
+from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
@@ -96,9 +96,8 @@ def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
     """Further entries of the project's merged history, before the given point (keyset)."""
     membership = _membership(request)
     project = access_project(membership, project_id)
-    before_id = request.GET.get("before_id", "")
-    entries = project_timeline(project, membership, before=parse_datetime(request.GET.get("before", "")),
-                               before_id=int(before_id) if before_id.isdigit() else None)
+    entries = project_timeline(project, membership, before=parse_datetime_param(request.GET.get("before")),
+                               before_id=parse_id(request.GET.get("before_id")))
     template = "projects/_entries.html" if request.htmx else "projects/history.html"  # type: ignore[attr-defined]
     return render(request, template, {"project": project, "record": project.record, "entries": entries})
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.lib.params import parse_ids
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field, require
 from kontor.records.models import FieldType, Kind
@@ -120,7 +121,7 @@ def custom_field_reorder(request: HttpRequest) -> HttpResponse:
     """Dragging: the whole order of one kind's fields at once (`order` is a list of ids)."""
     membership = _admin(request)
     kind = _kind(request.POST.get("kind"))
-    ids = [int(value) for value in request.POST.getlist("order") if value.isdigit() and len(value) < 19]
+    ids = parse_ids(request.POST.getlist("order"))
     custom_fields.reorder_custom_fields(membership, kind, ids)
     if request.htmx:  # type: ignore[attr-defined]
         return JsonResponse({"order": [f.pk for f in custom_fields.fields_of(membership.account, kind)]})

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
+from kontor.lib.params import parse_datetime_param, parse_id, parse_ids
 from kontor.records import actions
 from kontor.records.access import access_record, access_tag, require
 from kontor.records.models import Record
@@ -62,8 +62,8 @@ def remove_tag(request: HttpRequest, record_id: int, tag_id: int) -> HttpRespons
 def tag_autocomplete(request: HttpRequest) -> HttpResponse:
     """<option>s of matching tag names for the widget's datalist; leaves out the record's own tags."""
     membership = request.membership  # type: ignore[attr-defined]
-    record_id = request.GET.get("record", "")
-    record = access_record(membership, int(record_id)) if record_id.isdigit() else None
+    record_id = parse_id(request.GET.get("record"))
+    record = access_record(membership, record_id) if record_id else None
     text = request.GET.get("q", request.GET.get("name", ""))[:60]
     names = actions.suggest_tags(membership.account, text, exclude_record=record)
     return render(request, "records/_tag_options.html", {"names": names})
@@ -106,12 +106,12 @@ def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 def merge_tags(request: HttpRequest) -> HttpResponse:
     _require_tag_admin(request)
     membership = request.membership  # type: ignore[attr-defined]
-    into_id = request.POST.get("into", "")
-    if not into_id.isdigit():
+    into_id = parse_id(request.POST.get("into"))
+    if into_id is None:
         messages.error(request, _("Choose the tag the others should be merged into."))
         return redirect("records:tags")
-    into = access_tag(membership, int(into_id))
-    ids = {int(i) for i in request.POST.getlist("tags") if i.isdigit()} - {into.pk}
+    into = access_tag(membership, into_id)
+    ids = set(parse_ids(request.POST.getlist("tags"))) - {into.pk}
     merged = [access_tag(membership, tag_id) for tag_id in sorted(ids)]
     if not merged:
         messages.error(request, _("Tick at least one other tag to merge into “%(name)s”.")
@@ -145,7 +145,7 @@ def trash(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     records = (Record.objects.filter(account=membership.account).in_trash()
                .select_related("deleted_by").order_by("-deleted_at", "-pk"))
-    before = parse_datetime(request.GET.get("before", ""))
+    before = parse_datetime_param(request.GET.get("before"))
     if before is not None:
         records = records.filter(deleted_at__lt=before)
     page = list(records[:TRASH_PAGE_SIZE + 1])

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kontor.accounts.decorators import member_required
+from kontor.lib.params import parse_page
 from kontor.search import queries
 from kontor.search.models import DocumentKind
 
@@ -34,10 +35,7 @@ def results(request: HttpRequest) -> HttpResponse:
     narrows it to some kinds."""
     text = _query(request)
     kinds = [kind for kind in request.GET.getlist("kind") if kind in DocumentKind.values]
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
+    number = parse_page(request.GET.get("page"))
     page = queries.search(request.membership, text, kinds, number)  # type: ignore[attr-defined]
     return render(request, "search/results.html", {
         "search_query": text, "page": page, "kinds": kinds, "kind_choices": DocumentKind.choices,

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Membership
+from kontor.lib.params import parse_id, parse_page
 from kontor.records.models import Record
 from kontor.tasks.models import Task, TaskType, zone_of
 
@@ -136,9 +137,9 @@ class TaskFilters:
         user_id: int | None = membership.user.pk
         if user == "all":
             user_id = None
-        elif user.isdigit() and Membership.objects.active().filter(account=membership.account,
-                                                                    user_id=int(user)).exists():
-            user_id = int(user)
+        elif (colleague := parse_id(user)) and Membership.objects.active().filter(
+                account=membership.account, user_id=colleague).exists():
+            user_id = colleague
         state = query.get("state", "")
         task_type = query.get("type", "")
         record = query.get("record", "")
@@ -146,8 +147,8 @@ class TaskFilters:
         return cls(user_id=user_id,
                    state=state if state in {State.OPEN, State.OVERDUE, State.DONE} else State.OPEN,
                    type=task_type if task_type in TaskType.values else "",
-                   record_id=int(record) if record.isdigit() and len(record) < 19 else None,
-                   page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1)
+                   record_id=parse_id(record),
+                   page=parse_page(page))
 
     def query_string(self) -> str:
         """These filters (without the page) as a query string, for the pager's links."""

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
-from django.utils.http import http_date, url_has_allowed_host_and_scheme
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
@@ -24,6 +24,7 @@ from django_htmx.middleware import HtmxDetails
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership, User
+from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
 from kontor.records.models import Record
 from kontor.tasks import actions, queries
@@ -35,11 +36,7 @@ from kontor.tasks.sections import record_section
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
     """Where a form post returns to: the page it came from, if that is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return fallback
+    return local_path(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
 def _fallback(task: Task) -> str:
@@ -66,7 +63,7 @@ def _placement(request: HttpRequest) -> str:
 
 
 def _id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_id(value)
 
 
 @require_safe
@@ -212,7 +209,7 @@ def postpone(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(membership, task_id)
     days = request.POST.get("days", "")
     try:
-        task = actions.postpone_task(task, membership, int(days) if days.isdigit() and len(days) < 6 else 0)
+        task = actions.postpone_task(task, membership, parse_int(days, 0, 99_999) or 0)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_next_url(request, _fallback(task)))
