@@ -8,6 +8,7 @@ import datetime as dt
 import socket
 
 from django.core import mail
+from huey.contrib.djhuey import HUEY
 
 from kontor.contacts import actions as contact_actions
 from kontor.notifications.models import Notification, NotificationType
@@ -193,3 +194,9 @@ def test_an_unexpected_failure_counts_as_a_failed_attempt_not_a_stuck_delivery(a
     assert waiting.state == DeliveryState.PENDING and waiting.attempts == 1
     assert waiting.error == "Kontor could not send this delivery."
     assert waiting.next_attempt_at == waiting.created_at + dt.timedelta(minutes=1)
+
+
+def test_the_worker_sends_due_retries_every_minute():
+    periodic = {task.name: task for task in HUEY._registry.periodic_tasks}
+    job = periodic["deliver_due_webhooks"]
+    assert job.validate_datetime(START) and job.validate_datetime(START + dt.timedelta(minutes=1))
