@@ -64,7 +64,17 @@ class EmailSummaryOut(Schema):
     raw_url: str | None = Field(description="The message as it arrived (.eml), null when it is no longer kept.")
 
 
+class EventOut(Schema):
+    summary: str
+    start: dt.datetime | None = Field(description="UTC; for an all-day event midnight of its first day.")
+    end: dt.datetime | None = Field(description="UTC; for an all-day event midnight after its last day.")
+    location: str
+    method: str = Field(description="REQUEST (an invitation), CANCEL, REPLY, COUNTER, PUBLISH, ... or \"\".")
+    all_day: bool
+
+
 class EmailOut(EmailSummaryOut):
+    event: EventOut | None = Field(description="A calendar invitation's event; null for other mail.")
     text: str = Field(description="The message's plain text.")
     html: str = Field(description="The HTML body, cleaned (no scripts, remote images held back); \"\" if none.")
 
@@ -110,6 +120,15 @@ def _email_of(entry: Entry) -> EmailMessage | None:
         return None
 
 
+def _event(email: EmailMessage | None) -> dict[str, Any] | None:
+    event = email.event if email is not None else None
+    if not event or not isinstance(event, dict):
+        return None
+    return {"summary": str(event.get("summary") or ""), "start": event.get("start"), "end": event.get("end"),
+            "location": str(event.get("location") or ""), "method": str(event.get("method") or ""),
+            "all_day": bool(event.get("all_day"))}
+
+
 def email_out(entry: Entry, full: bool = True) -> dict[str, Any]:
     """An e-mail entry as JSON; expects `email`, its `inbound` selected and `records` and
     `attachments` prefetched."""
@@ -129,7 +148,7 @@ def email_out(entry: Entry, full: bool = True) -> dict[str, Any]:
                     else None),
     }
     if full:
-        out.update({"text": entry.body, "html": email.html if email else ""})
+        out.update({"text": entry.body, "html": email.html if email else "", "event": _event(email)})
     return out
 
 

@@ -48,6 +48,24 @@ def test_an_email_reads_with_its_headers_text_attachments_and_records(api, alice
     assert raw["Content-Type"] == "message/rfc822"
 
 
+def test_an_invitation_reads_with_its_event_and_other_mail_has_none(api, alice, filed):
+    from kontor.mail import filing, intake
+    from kontor.mail.dropbox import dropbox_for
+    from tests.mail.corpus import CORPUS
+    from tests.mail.letters import person
+
+    assert api(alice).get(f"/emails/{filed.pk}").json()["event"] is None
+    person(alice, "Anna", "Kunde", "anna@kunde.example")
+    raw = (CORPUS / "outlook-calendar-invitation.eml").read_bytes()
+    [inbound] = intake.receive(raw, [dropbox_for(alice.membership).address], "smtp")
+    filing.file_inbound(inbound)
+    inbound.refresh_from_db()
+    email = api(alice).get(f"/emails/{inbound.entry_id}").json()
+    assert email["event"] == {"summary": "Besprechung Angebot Müller", "start": "2025-11-24T13:00:00Z",
+                              "end": "2025-11-24T14:00:00Z", "location": "Besprechungsraum 2, Köln",
+                              "method": "REQUEST", "all_day": False}
+
+
 def test_emails_appear_in_every_record_history_as_emails(api, alice, filed, anna, firm):
     for path in (f"/people/{anna.pk}/history", f"/companies/{firm.pk}/history"):
         [item] = api(alice).get(path).json()["items"]
