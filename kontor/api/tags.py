@@ -101,8 +101,11 @@ class TagCreate(Schema):
 
 
 class TagMerge(Schema):
-    tag_ids: list[Id] = Field(min_length=1, max_length=500,
-                              description="The tags to merge into this one; they are deleted afterwards.")
+    # Not required by the schema, so that another account's tag is a 404 whatever the body; an empty
+    # list is refused by the route.
+    tag_ids: list[Id] = Field([], max_length=500,
+                              description="The tags to merge into this one (at least one other); they are "
+                                          "deleted afterwards.")
 
 
 @router.post("", response={200: TagOut, 201: TagOut, 422: InvalidInputOut}, summary="Create a tag",
