@@ -9,9 +9,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kontor.accounts import actions as account_actions
+from kontor.accounts.models import ActiveSession
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.files import actions as file_actions
@@ -24,6 +26,7 @@ from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
 from kontor.webforms import actions as webform_actions
 from kontor.webhooks import actions as webhook_actions
+from tests.conftest import PASSWORD
 from tests.mail.arrivals import arrive
 
 # Pages anyone may open without logging in.
@@ -82,6 +85,10 @@ def alices_things(alice, bob):
     field = create_custom_field(alice.membership, "person", "Kundennummer", "text")
     webhook, _secret = webhook_actions.create_subscription(alice.membership, "https://93.184.216.34/hook", ["*"])
     [delivery] = webhook_actions.emit(alice.account, "person.updated", person)  # waits: sent after a commit
+    browser = Client()  # a real login: Alice's session appears in her list of sessions
+    browser.post("/accounts/login/", {"username": "alice@example.com", "password": PASSWORD})
+    browser.get("/")
+    session = ActiveSession.objects.get(user=alice.user)
     return {
         "field_id": field.pk,
         "comment_id": comment.pk, "notification_id": notification.pk,
@@ -94,6 +101,7 @@ def alices_things(alice, bob):
         "deal_id": deal.pk, "project_id": project.pk, "file_id": attachment.pk, "import_id": imported.pk,
         "webform_id": webform.pk, "form_token": webform.token,
         "webhook_id": webhook.pk, "delivery_id": delivery.pk,
+        "session_id": session.pk,
     }
 
 
@@ -166,7 +174,8 @@ def test_every_api_route_with_an_id_is_a_404_for_the_outsider(alices_things, osc
     assert checked >= 5
 
 
-def test_every_api_route_answers_401_without_a_key(alices_things, client):
+def test_every_api_route_answers_401_without_a_key(alices_things, client, settings):
+    settings.API_BAD_KEY_LIMIT = 10_000  # the wrong-key budget per client: tests/api/test_rate_limits.py
     checked = 0
     for pattern, name in all_routes():
         if not pattern.startswith("api/") or name in PUBLIC_API:
