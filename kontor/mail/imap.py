@@ -13,6 +13,7 @@ tried again on the next run."""
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import re
@@ -89,9 +90,48 @@ def mailboxes(urls: str) -> list[Mailbox]:
     return found
 
 
+def encode_mailbox(name: str) -> str:
+    """A folder name in IMAP's modified UTF-7 (RFC 3501, 5.1.3), as servers expect it on the wire:
+    printable ASCII as it is ("&" as "&-"), anything else as base64 of UTF-16 between "&" and "-"
+    ("Entwürfe" is "Entw&APw-rfe")."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            encoded = base64.b64encode("".join(pending).encode("utf-16-be")).decode("ascii")
+            out.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
+
+
+MODIFIED_BASE64 = re.compile(r"&([A-Za-z0-9+,]*)-")
+
+
+def decode_mailbox(name: str) -> str:
+    """The folder name a server sent (modified UTF-7) as text; a malformed part stays as it came."""
+    def replace(match: re.Match[str]) -> str:
+        if not match.group(1):
+            return "&"
+        encoded = match.group(1).replace(",", "/")
+        try:
+            return base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-16-be")
+        except (ValueError, UnicodeDecodeError):
+            return match.group(0)
+    return MODIFIED_BASE64.sub(replace, name)
+
+
 def _quoted(name: str) -> str:
-    """A mailbox name as an IMAP quoted string (imaplib sends arguments as they are)."""
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A folder name as an IMAP quoted string in modified UTF-7 (imaplib sends arguments as they are)."""
+    return '"' + encode_mailbox(name).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class Session:
@@ -112,7 +152,8 @@ class Session:
                 match = re.match(rb'\(\("([^"]*)" (?:"(\\?.)"|NIL)\)', data[0])
                 if match:
                     separator = (match.group(2) or b"/")[-1:]  # an escaped "\\" is one backslash
-                    return match.group(1).decode("utf-8", "replace"), separator.decode("ascii", "replace")
+                    prefix = decode_mailbox(match.group(1).decode("ascii", "replace"))
+                    return prefix, separator.decode("ascii", "replace")
         status, data = self.connection.list('""', '""')
         if status == "OK" and data and isinstance(data[0], bytes):
             match = re.match(rb'\([^)]*\) "(\\?.)"', data[0])

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kontor.config import ConfigError
 from kontor.history.models import EntryLink
@@ -171,6 +173,46 @@ def test_the_done_folder_can_be_named_and_a_folder_other_than_the_inbox_polled(a
     mailbox.select('"Archiv/CRM"')
     mailbox.store("1", "+FLAGS.SILENT", r"(\Deleted)")
     mailbox.expunge()
+
+
+def test_a_done_folder_with_umlauts_is_created_and_filled_under_its_real_name(alice, mailbox, address, dovecot,
+                                                                             settings):
+    settings.IMAP_DONE_FOLDER = "Kontor/Abgelegt für Kunden & Partner"
+    deliver(mailbox, letter(to=address, subject="Umlaute"))
+    call_command("fetchmail", url=dovecot.url())
+    wire = "Kontor/Abgelegt f&APw-r Kunden &- Partner"
+    assert imap.encode_mailbox(settings.IMAP_DONE_FOLDER) == wire
+    status, listed = mailbox.list('""', '"Kontor/*"')
+    assert status == "OK" and any(wire.encode() in line for line in listed if isinstance(line, bytes))
+    assert subjects(mailbox, wire) == ["Umlaute"]
+    mailbox.select(f'"{wire}"')
+    mailbox.store("1", "+FLAGS.SILENT", r"(\Deleted)")
+    mailbox.expunge()
+
+
+@pytest.mark.parametrize(("text", "wire"), [
+    ("INBOX", "INBOX"),
+    ("Entwürfe", "Entw&APw-rfe"),
+    ("Tom & Jerry", "Tom &- Jerry"),
+    ("~peter/mail/台北/日本語", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"),  # RFC 3501's example
+    ("Größe ÄÖÜ", "Gr&APYA3w-e &AMQA1gDc-"),
+    ("😀", "&2D3eAA-"),
+])
+def test_folder_names_are_sent_in_modified_utf7(text, wire):
+    assert imap.encode_mailbox(text) == wire
+    assert imap.decode_mailbox(wire) == text
+
+
+@given(st.text(max_size=40))
+def test_any_folder_name_survives_the_round_trip(name):
+    wire = imap.encode_mailbox(name)
+    assert wire.isascii()
+    assert imap.decode_mailbox(wire) == name
+
+
+def test_a_malformed_folder_name_from_a_server_stays_as_it_came():
+    assert imap.decode_mailbox("Odd &%%- name") == "Odd &%%- name"
+    assert imap.decode_mailbox("Broken &AP-") == "Broken &AP-"
 
 
 def test_a_wrong_password_is_reported_and_nothing_is_touched(alice, mailbox, address, dovecot):
