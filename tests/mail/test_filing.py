@@ -290,7 +290,7 @@ def test_a_message_that_cannot_be_filed_does_not_hold_back_the_others_of_its_bat
     first = _stored(letter(sender=ANNA, subject="Eins"), box(alice), django_capture_on_commit_callbacks)
     gone = _stored(letter(sender=ANNA, subject="Weg"), box(alice), django_capture_on_commit_callbacks)
     third = _stored(letter(sender=ANNA, subject="Drei"), box(alice), django_capture_on_commit_callbacks)
-    default_storage.delete(gone.raw.name)
+    default_storage.delete(str(gone.raw.name))
 
     filing.file_waiting(first.pk)
 
