@@ -116,8 +116,12 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
         sessions.end_other_sessions(user, None)  # the session just logged in is not stored yet
         throttle.forgive(self.request, user.email)
         throttle.remember_device(response, user.email)
-        messages.success(self.request, _("Your new password is set, and you are logged in. Every other "
-                                         "device was logged out."))
+        if self.post_reset_login:
+            messages.success(self.request, _("Your new password is set, and you are logged in. Every other "
+                                             "device was logged out."))
+        else:
+            messages.success(self.request, _("Your new password is set, and every other device was logged out. "
+                                             "Enter a code from your authenticator app to log in."))
         if form.revoked_key_names:
             names = ", ".join(f"“{name}”" for name in form.revoked_key_names)
             messages.warning(self.request, ngettext(

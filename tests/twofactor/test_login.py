@@ -237,6 +237,9 @@ def test_a_password_reset_does_not_skip_the_code(alice):
     response = _reset_password(client, "alice@example.com")
     assert response["Location"] == "/two-factor/login/"
     assert not _is_logged_in(client)
+    step = client.get("/two-factor/login/").content.decode()
+    assert "you are logged in" not in step
+    assert "Enter a code from your authenticator app to log in." in step
     alice.user.refresh_from_db()
     assert alice.user.check_password("a completely new secret")
     client.post("/two-factor/login/", {"code": app_code(alice.user)})
