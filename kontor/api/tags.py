@@ -101,11 +101,9 @@ class TagCreate(Schema):
 
 
 class TagMerge(Schema):
-    # Not required by the schema, so that another account's tag is a 404 whatever the body; an empty
-    # list is refused by the route.
     tag_ids: list[Id] = Field([], max_length=500,
-                              description="The tags to merge into this one (at least one other); they are "
-                                          "deleted afterwards.")
+                              description="The tags to merge into this one; they are deleted afterwards. "
+                                          "Without another tag, nothing changes.")
 
 
 @router.post("", response={200: TagOut, 201: TagOut, 422: InvalidInputOut}, summary="Create a tag",
@@ -124,14 +122,13 @@ def create_tag(request: HttpRequest, payload: TagCreate) -> Status:
 @router.post("/{tag_id}/merge", response={200: TagOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
              summary="Merge tags into this one",
              description="Administrators only. The records of every tag in `tag_ids` carry this tag instead, "
-                         "and those tags are deleted; this tag's own id in the list is ignored.")
+                         "and those tags are deleted; this tag's own id in the list is ignored. A tag of "
+                         "another account in the list is a 404, and then nothing is merged.")
 def merge_tags(request: HttpRequest, tag_id: Id, payload: TagMerge) -> dict:
     by = membership(request)
     require(by, roles.can_manage_tags, _("Only administrators can rename, merge and delete tags."))
     into = access_tag(by, tag_id)
     merged = [access_tag(by, other) for other in sorted(set(payload.tag_ids) - {into.pk})]
-    if not merged:
-        raise InvalidInput([field_error(["body", "tag_ids"], _("Tick at least one other tag to merge into "
-                                                               "“%(name)s”.") % {"name": into.name})])
-    into = actions.merge_tags(merged, into=into, by=by)
+    if merged:
+        into = actions.merge_tags(merged, into=into, by=by)
     return tag_out(_counted(by.account.pk, pk=into.pk)[0])

@@ -45,9 +45,8 @@ class MemberPage(Page):
 
 
 class RoleChange(Schema):
-    # Optional in the schema so that another account's member is a 404 before the body is judged.
     role: ChosenRole | None = Field(None, description="admin, power or member; ownership is handed over "
-                                                      "instead. Required.")
+                                                      "instead. Left out, nothing changes.")
 
 
 class Deactivation(Schema):
@@ -130,9 +129,8 @@ def read_member(request: HttpRequest, membership_id: Id) -> dict:
 def change_role(request: HttpRequest, membership_id: Id, payload: RoleChange) -> dict:
     by = _manager(request)
     member = access_membership(by, membership_id)
-    if payload.role is None:
-        raise InvalidInput([field_error(["body", "role"], _("Please choose one of the roles in the list."))])
-    actions.change_role(member, payload.role, by=by)
+    if payload.role is not None:
+        actions.change_role(member, payload.role, by=by)
     return member_out(member)
 
 

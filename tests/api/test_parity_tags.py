@@ -43,12 +43,15 @@ def test_admin_merges_tags(api, dave, tagged):
     assert set(bert.record.tags.values_list("name", flat=True)) == {"Kunde", "Berlin"}
 
 
-def test_merging_needs_another_tag(api, dave, tagged):
+def test_merging_a_tag_with_no_other_changes_nothing(api, dave, tagged):
     kunde = Tag.objects.get(name="Kunde")
-    response = api(dave).post(f"/tags/{kunde.pk}/merge", {"tag_ids": [kunde.pk]})
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "tag_ids"]
-    assert api(dave).post(f"/tags/{kunde.pk}/merge", {"tag_ids": []}).status_code == 422
+    for body in ({"tag_ids": [kunde.pk]}, {"tag_ids": []}, {}):
+        response = api(dave).post(f"/tags/{kunde.pk}/merge", body)
+        assert (response.status_code, response.json()["people_count"]) == (200, 1)
+    assert Tag.objects.count() == 3
+    refused = api(dave).post(f"/tags/{kunde.pk}/merge", {"tag_ids": [0]})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:2] == ["body", "tag_ids"]
 
 
 @pytest.mark.parametrize("persona", ["bob", "carol"])
