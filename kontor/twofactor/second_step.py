@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kontor.accounts import throttle
 from kontor.accounts.models import User
 from kontor.twofactor import actions
 from kontor.twofactor.models import TwoFactor
@@ -97,6 +98,8 @@ def finish_login(request: HttpRequest, user: User, remember: bool) -> HttpRespon
     two_factor = actions.confirmed_two_factor(user)
     if remember and two_factor is not None:
         remember_device(response, user, two_factor)
+    # As after a login without a second step: this browser gets a login throttle counter of its own.
+    throttle.remember_device(response, user.email)
     return response
 
 

@@ -49,6 +49,9 @@ def test_with_two_factor_login_the_password_leads_to_the_code_step(alice):
     done = client.post("/two-factor/login/", {"code": app_code(alice.user)})
     assert (done.status_code, done["Location"]) == (302, "/deals/")
     assert _is_logged_in(client)
+    # The browser is now a known device for the login throttle, as after a login without a code.
+    from kontor.accounts.throttle import DEVICE_COOKIE
+    assert DEVICE_COOKIE in done.cookies and "kontor_device" not in response.cookies
 
 
 def test_a_wrong_code_does_not_log_in_and_says_so(alice):
