@@ -29,7 +29,7 @@ from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, Record
 from kontor.contacts.models import Company, Person, Position
 from kontor.contacts.queries import ListFilters, filter_companies, page_of, with_row_data
 from kontor.history.actions import timeline
-from kontor.lib.params import parse_id
+from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, require
 from kontor.records.actions import StaleEdit
@@ -110,8 +110,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
 def company_names(request: HttpRequest) -> HttpResponse:
     """Options for the company field of a position row (an htmx-filled <datalist>)."""
     # The position rows send their own field (positions-3-company_name); plain callers send q.
-    typed = next((str(value) for key, value in request.GET.items()
-                  if key == "q" or key.endswith("company_name")), "")
+    typed = parse_text(next((value for key, value in request.GET.items()
+                             if key == "q" or key.endswith("company_name")), ""))
     companies = filter_companies(_membership(request).account, q=typed)[:20] if typed.strip() else []
     return render(request, "contacts/_company_options.html", {"companies": companies})
 

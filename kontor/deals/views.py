@@ -37,6 +37,7 @@ from kontor.deals.forms import (
 from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, tag_filter, with_row_data
 from kontor.history.actions import timeline
+from kontor.lib.params import parse_text
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
 from kontor.records.filters import chosen_column, custom_filter_fields
@@ -185,6 +186,6 @@ def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
 @member_required
 def person_names(request: HttpRequest) -> HttpResponse:
     """Options for the "add a contact person" field (an htmx-filled <datalist>)."""
-    typed = request.GET.get("add_person", request.GET.get("q", ""))[:200]
+    typed = parse_text(request.GET.get("add_person", request.GET.get("q", "")))
     people = people_named(_membership(request), typed) if typed.strip() else []
     return render(request, "deals/_person_options.html", {"labels": [person_label(p) for p in people]})

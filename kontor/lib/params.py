@@ -96,3 +96,11 @@ def local_path(request: HttpRequest, target: object, default: str) -> str:
                                                 require_https=request.is_secure())):
         return target
     return default
+
+
+def parse_text(value: object, limit: int = 200) -> str:
+    """Typed text from a query string (a search box, an autocomplete), without control characters
+    (PostgreSQL refuses a NUL in a string) and at most `limit` characters long."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value[:limit * 2] if ch.isprintable())[:limit]

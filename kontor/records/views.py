@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
-from kontor.lib.params import parse_datetime_param, parse_id, parse_ids
+from kontor.lib.params import parse_datetime_param, parse_id, parse_ids, parse_text
 from kontor.records import actions
 from kontor.records.access import access_record, access_tag, require
 from kontor.records.models import Record
@@ -64,7 +64,7 @@ def tag_autocomplete(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     record_id = parse_id(request.GET.get("record"))
     record = access_record(membership, record_id) if record_id else None
-    text = request.GET.get("q", request.GET.get("name", ""))[:60]
+    text = parse_text(request.GET.get("q", request.GET.get("name", "")), 60)
     names = actions.suggest_tags(membership.account, text, exclude_record=record)
     return render(request, "records/_tag_options.html", {"names": names})
 
