@@ -45,7 +45,8 @@ def test_admin_merges_tags(api, dave, tagged):
 
 def test_merging_a_tag_with_no_other_changes_nothing(api, dave, tagged):
     kunde = Tag.objects.get(name="Kunde")
-    for body in ({"tag_ids": [kunde.pk]}, {"tag_ids": []}, {}):
+    bodies: list[dict] = [{"tag_ids": [kunde.pk]}, {"tag_ids": []}, {}]
+    for body in bodies:
         response = api(dave).post(f"/tags/{kunde.pk}/merge", body)
         assert (response.status_code, response.json()["people_count"]) == (200, 1)
     assert Tag.objects.count() == 3
