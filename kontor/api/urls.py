@@ -12,6 +12,7 @@ from kontor.api import (
     deals,
     emails,
     errors,
+    file_restore,
     files,
     following,
     imports,
@@ -70,6 +71,8 @@ for name, router in RESOURCES.items():
 api.add_router("/settings", preferences.router)
 # POST/DELETE /{people|companies|deals|projects}/{id}/follow, beside those resources' own routes.
 api.add_router("", following.router)
+# Undoing a file's deletion: with /files, in a module of its own.
+api.add_router("/files", file_restore.router)
 
 
 class IndexOut(Schema):
