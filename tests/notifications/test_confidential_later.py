@@ -124,3 +124,22 @@ def test_a_member_whose_role_was_lowered_is_not_mailed_the_confidential_note(ali
     account_actions.change_role(dave.membership, Role.MEMBER, alice.membership)
     mails.send_notifications(queued)
     assert smtp.messages == []
+
+
+def test_file_lines_written_before_the_link_existed_are_linked_to_their_note(note):
+    """The migration that added Activity.entry links the older lines by the file names they carry."""
+    import importlib
+
+    from django.apps import apps
+
+    from kontor.history.models import Activity, ActivityVerb
+
+    migration = importlib.import_module("kontor.history.migrations.0006_activity_entry")
+    line = Activity.objects.get(verb=ActivityVerb.FILE_ADDED)
+    assert line.entry == note
+    other = Activity.objects.filter(verb=ActivityVerb.CREATED).first()
+    Activity.objects.update(entry=None)
+    migration.link_file_lines(apps, None)
+    line.refresh_from_db()
+    assert line.entry == note
+    assert other is not None and Activity.objects.get(pk=other.pk).entry is None
