@@ -15,10 +15,10 @@ from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
 from kontor.accounts import actions as account_actions
-from kontor.accounts.models import User
+from kontor.accounts.models import TIME_ZONES, User
 from kontor.api.auth import membership
 from kontor.api.errors import InvalidInputOut
-from kontor.api.schemas import Name, Text
+from kontor.api.schemas import Name
 from kontor.mail.dropbox import renew_dropbox
 from kontor.notifications import actions
 from kontor.notifications.models import MAIL_TYPES
@@ -78,7 +78,9 @@ class ProfileOut(Schema):
 class ProfileChange(Schema):
     name: Name | None = Field(None, max_length=150)
     language: Literal["de", "en"] | None = None
-    time_zone: Text | None = Field(None, max_length=64, description="An IANA zone such as Europe/Berlin.")
+    # The zones as an enum, so that the document names exactly those the action accepts.
+    time_zone: str | None = Field(None, description="An IANA zone such as Europe/Berlin.",
+                                  json_schema_extra={"enum": [*TIME_ZONES, None]})
 
 
 class CalendarOut(Schema):
