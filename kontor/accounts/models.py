@@ -23,6 +23,10 @@ class Account(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     mail_token = models.CharField(max_length=24, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # The events the account's active webhooks listen to ("*" for all), kept by kontor.webhooks
+    # (with update(), in the transaction that changes a subscription): every write in Kontor can
+    # tell from the account it holds, without a query, whether anyone listens.
+    webhook_events = models.JSONField(default=list, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.name

@@ -3,11 +3,13 @@ function every action calls when something a subscriber may care about happened.
 
     webhooks.emit(by.account, "person.created", person)
 
-emit() costs one indexed query when the account has no active subscription listening (the usual
-case), and writes nothing then. Otherwise it writes one pending Delivery per subscription and
-object, with the object as the API shows it, in the caller's transaction, and enqueues their
-first attempt on commit: a write that is rolled back sends nothing, and the worker sends, never
-the request. Imports emit one import.finished for the whole file, not one event per row."""
+emit() costs no query when the account's active subscriptions do not listen to the event (the
+usual case): Account.webhook_events holds what they listen to, kept by the actions below, and
+the account comes with the acting membership. It writes nothing then. Otherwise it writes one
+pending Delivery per subscription and object, with the object as the API shows it, in the
+caller's transaction, and enqueues their first attempt on commit: a write that is rolled back
+sends nothing, and the worker sends, never the request. Imports emit one import.finished for
+the whole file, not one event per row."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from kontor.accounts.models import Account, Membership
 from kontor.records.access import require
 from kontor.webhooks import addresses, jobs, payloads
 from kontor.webhooks.delivery import allow_private, refusal_text
+from kontor.webhooks.listening import refresh_listening
 from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, DisabledReason, Subscription, new_secret
 
 MAX_URL = 2000
@@ -46,7 +49,12 @@ def emit(account: Account | int, event: str, objects: Model | Sequence[Model]) -
     many = objects if isinstance(objects, Sequence) else [objects]
     if not many:
         return []
-    account_id = account if isinstance(account, int) else account.pk
+    if isinstance(account, int):
+        account_id = account
+    else:
+        account_id = account.pk
+        if ALL_EVENTS not in account.webhook_events and event not in account.webhook_events:
+            return []
     listening = [pk for pk, events in Subscription.objects.filter(account_id=account_id, is_active=True)
                  .values_list("pk", "events") if ALL_EVENTS in events or event in events]
     if not listening:
@@ -117,6 +125,7 @@ def create_subscription(by: Membership, url: str, events: Iterable[str], descrip
     require_webhook_manager(by)
     values = _clean({"url": url, "events": list(events), "description": description}, resolve)
     subscription = Subscription.objects.create(account=by.account, created_by=by.user, **values)
+    by.account.webhook_events = refresh_listening(by.account.pk)
     return subscription, subscription.secret
 
 
@@ -139,6 +148,7 @@ def update_subscription(subscription: Subscription, by: Membership, changes: dic
             subscription.disabled_at, subscription.disabled_reason = timezone.now(), DisabledReason.BY_HAND
     subscription.updated_at = timezone.now()
     subscription.save()
+    by.account.webhook_events = refresh_listening(by.account.pk)
     return subscription
 
 
@@ -157,6 +167,7 @@ def delete_subscription(subscription: Subscription, by: Membership) -> None:
     """Removes the subscription and its log; what still waited is not sent."""
     require_webhook_manager(by)
     subscription.delete()
+    by.account.webhook_events = refresh_listening(by.account.pk)
 
 
 @transaction.atomic

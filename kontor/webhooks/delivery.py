@@ -24,6 +24,7 @@ from kontor.accounts.roles import Role
 from kontor.notifications import jobs as notification_jobs
 from kontor.notifications.models import Notification, NotificationType
 from kontor.webhooks import addresses, sending
+from kontor.webhooks.listening import refresh_listening
 from kontor.webhooks.models import LOG_LENGTH, Delivery, DeliveryState, DisabledReason, Subscription
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ def switch_off(subscription: Subscription, now: dt.datetime) -> None:
     """Stops a subscription that failed for a day, drops what still waits for it, tells the admins."""
     Subscription.objects.filter(pk=subscription.pk).update(
         is_active=False, disabled_at=now, disabled_reason=DisabledReason.FAILURES, updated_at=now)
+    refresh_listening(subscription.account_id)
     Delivery.objects.filter(subscription=subscription, state=DeliveryState.PENDING).update(
         state=DeliveryState.FAILED, next_attempt_at=None, error=_("The webhook is switched off."))
     logger.warning("Webhook %s of account %s switched off after 24 hours of failures", subscription.pk,

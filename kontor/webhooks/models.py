@@ -61,7 +61,7 @@ class Subscription(models.Model):
 
     class Meta:
         indexes = [
-            # What emit() asks on every write of the account: is anything listening at all?
+            # The active subscriptions of an account: what emit() reads once something listens.
             models.Index(fields=["account"], condition=Q(is_active=True), name="webhook_active"),
         ]
 

@@ -1,4 +1,4 @@
-"""emit(): every action tells the subscribed webhooks, and only them. One query when nobody
+"""emit(): every action tells the subscribed webhooks, and only them. No query when nobody
 listens; one import.finished per import, not an event per row; another account hears nothing."""
 
 from __future__ import annotations
@@ -133,14 +133,51 @@ def test_only_the_chosen_events_of_active_webhooks_of_the_own_account_are_record
         (wanted.pk, "deal.won", alice.account.pk)]
 
 
-def test_without_a_listening_webhook_emit_costs_one_query_and_writes_nothing(alice, receiver,
-                                                                            django_assert_num_queries):
+def test_without_a_listening_webhook_emit_costs_no_query_and_writes_nothing(alice, receiver,
+                                                                           django_assert_num_queries):
     person = contact_actions.create_person(alice.membership, {"last_name": "Adler"})
     subscribe(alice, receiver.url, ["deal.won"])
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert actions.emit(alice.account, "person.updated", person) == []
+    with django_assert_num_queries(1):  # given only the account's id, it asks the database
+        assert actions.emit(alice.account.pk, "person.updated", person) == []
     assert not Delivery.objects.exists()
+
+
+def test_the_account_knows_what_its_webhooks_listen_to_through_every_change(alice, receiver):
+    from kontor.accounts.models import Account
+
+    def stored() -> list[str]:
+        return Account.objects.get(pk=alice.account.pk).webhook_events
+
+    assert stored() == []
+    first, _secret = subscribe(alice, receiver.url, ["person.created", "deal.won"])
+    second, _secret = subscribe(alice, receiver.url, ["task.created"])
+    assert stored() == alice.account.webhook_events == ["deal.won", "person.created", "task.created"]
+    actions.update_subscription(first, alice.membership, {"events": ["*"]})
+    assert stored() == ["*"]
+    actions.update_subscription(first, alice.membership, {"is_active": False})
+    assert stored() == ["task.created"]
+    webhook_delivery.switch_off(second, second.created_at)
+    assert stored() == []
+    actions.update_subscription(second, alice.membership, {"is_active": True})
+    assert stored() == ["task.created"]
+    actions.delete_subscription(second, alice.membership)
+    assert stored() == []
+
+
+def test_a_webhook_made_in_another_process_is_heard_by_the_next_request(alice, receiver):
+    # The account a request or job loads carries what listens; a subscription made elsewhere (here:
+    # on another copy of the account) is seen by every account loaded after it.
+    from kontor.accounts.models import Membership
+
+    elsewhere = Membership.objects.select_related("account", "user").get(pk=alice.membership.pk)
+    actions.create_subscription(elsewhere, receiver.url, ["person.created"])
+    assert alice.account.webhook_events == []  # this copy was loaded before
+    fresh = Membership.objects.select_related("account", "user").get(pk=alice.membership.pk)
+    contact_actions.create_person(fresh, {"last_name": "Adler"})
+    assert events() == ["person.created"]
 
 
 def test_the_log_keeps_the_last_hundred_deliveries(alice, receiver):
