@@ -47,7 +47,7 @@ def test_the_settings_list_each_session_with_device_address_and_this_device(alic
     assert sorted(rows) == [("Firefox on Windows", "198.51.100.7"), ("Safari on iPhone", "203.0.113.9")]
     content = response.content.decode()
     assert content.count("this device") == 1
-    assert "last seen" in content
+    assert "last seen: now" in content and "0\xa0minutes" not in content and "0 minutes" not in content
 
 
 def test_a_colleagues_sessions_are_not_listed_and_cannot_be_ended(alice, bob):
