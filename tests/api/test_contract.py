@@ -50,6 +50,9 @@ from .conftest import PREFIX
 EXAMPLES = int(os.environ.get("KONTOR_CONTRACT_EXAMPLES", "10"))
 SEED = int(os.environ.get("KONTOR_CONTRACT_SEED", "20250613"))
 
+# A raw mail (POST /mail/raw) travels as message/rfc822, which schemathesis sends like any bytes.
+schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
+
 # Loaded once, at collection, from the app itself (in process, through WSGI): the document every
 # client reads. Each operation becomes one test.
 schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", get_wsgi_application())
