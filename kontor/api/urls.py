@@ -20,6 +20,7 @@ from kontor.api import (
     mail_in,
     notes,
     people,
+    photos,
     preferences,
     projects,
     ratelimit,
@@ -71,6 +72,8 @@ for name, router in RESOURCES.items():
 api.add_router("/settings", preferences.router)
 # POST/DELETE /{people|companies|deals|projects}/{id}/follow, beside those resources' own routes.
 api.add_router("", following.router)
+# GET/POST/DELETE /{people|companies}/{id}/photo, beside those resources' own routes.
+api.add_router("", photos.router)
 # Undoing a file's deletion: with /files, in a module of its own.
 api.add_router("/files", file_restore.router)
 
