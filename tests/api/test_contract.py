@@ -167,7 +167,7 @@ def use_real_ids(case: Any, contract: dict[str, Any]) -> None:
 #   web forms and webhooks, a web form's field keys, a deal's value as text;
 # - rules across fields and rows: a project's end after its start, a file on a record or an entry,
 #   custom fields by the keys the account defined, a tag merged with another tag than itself;
-# - an invitation's e-mail address.
+# - an invitation's e-mail address; a photo that is an image.
 BEYOND_THE_SCHEMA = {
     "POST /api/v1/imports": {"file", "mapping", "sheet", "tag"},
     "POST /api/v1/people": {"emails", "phones", "websites", "messengers", "custom_fields"},
@@ -183,6 +183,9 @@ BEYOND_THE_SCHEMA = {
     "PATCH /api/v1/webforms/{webform_id}": {"fields", "redirect_url", "allowed_origins"},
     "POST /api/v1/webhooks": {"url"},
     "POST /api/v1/invitations": {"email"},
+    # The photo must be sent (the document has it optional) and be an image.
+    "POST /api/v1/people/{record_id}/photo": {"photo"},
+    "POST /api/v1/companies/{record_id}/photo": {"photo"},
     "POST /api/v1/tags/{tag_id}/merge": {"tag_ids"},
     "PATCH /api/v1/webhooks/{webhook_id}": {"url"},
 }
