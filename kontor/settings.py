@@ -363,8 +363,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Browser features no page of Kontor uses, switched off for it and for anything it might frame
 # (kontor/lib/permissions_policy.py). The clipboard stays: the copy buttons write to it.
+# Only features browsers know: Chromium reports every unknown name as an error in the console.
 PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
-    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera", "display-capture",
+    "accelerometer", "autoplay", "camera", "display-capture",
     "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
     "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking")}
 # With an https base URL: plain-http requests are redirected (KONTOR_HTTPS_REDIRECT=false leaves
