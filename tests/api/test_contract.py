@@ -19,13 +19,16 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
@@ -96,7 +99,7 @@ def seed_account(alice: Any, bob: Any) -> dict[str, list[int]]:
 
 
 @pytest.fixture
-def contract(alice, bob, settings, monkeypatch) -> dict[str, Any]:
+def contract(alice, bob, settings, monkeypatch) -> Iterator[dict[str, Any]]:
     """Alice's filled account and her key. The rate limits are lifted: the run sends thousands of
     requests a minute with one key, and many without one (to check that each route asks for it).
     Webhook hosts resolve to this machine, without asking DNS: the tests reach no network."""
@@ -104,7 +107,16 @@ def contract(alice, bob, settings, monkeypatch) -> dict[str, Any]:
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     monkeypatch.setattr(webhook_addresses, "system_resolver", lambda host, port: ["127.0.0.1"])
     _key, secret = account_actions.create_api_key(alice.membership, "contract")
-    return {"ids": seed_account(alice, bob), "headers": {"Authorization": f"Bearer {secret}"}, "sent": Counter()}
+    # The requests go through the WSGI handler, not Django's test client: like the client, keep the
+    # handler from closing the test's database connection at the end of each request (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield {"ids": seed_account(alice, bob), "headers": {"Authorization": f"Bearer {secret}"},
+               "sent": Counter()}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 # What the ids in a request body name, by the field's name without `_id`/`_ids`.
