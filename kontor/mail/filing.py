@@ -328,21 +328,27 @@ def _file_all(batch: Sequence[InboundMail]) -> None:
     itself: its savepoint is rolled back and, rather than waiting unseen for ever, it goes to the
     inbox with a note, to be filed by hand; the others are filed."""
     read = [(inbound, _read(inbound)) for inbound in batch if inbound.state == InboundState.PENDING]
-    if not read:
+    if len(read) == 1:
+        _file_one(*read[0])  # a transaction of its own: no savepoint needed
         return
     with transaction.atomic():
         for inbound, parsed in read:
-            try:
-                with transaction.atomic():
-                    _file_parsed(inbound, parsed)
-            except _HandledMeanwhile:
-                continue
-            except (OperationalError, InterfaceError, OSError):
-                raise
-            except Exception:
-                logger.exception("Could not file incoming message %s", inbound.pk)
-                InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
-                    state=InboundState.INBOX, reason=InboxReason.FAILED)
+            _file_one(inbound, parsed)
+
+
+def _file_one(inbound: InboundMail, parsed: ParsedMail | None) -> None:
+    """One message of _file_all, in a transaction (a savepoint within a batch's)."""
+    try:
+        with transaction.atomic():
+            _file_parsed(inbound, parsed)
+    except _HandledMeanwhile:
+        return
+    except (OperationalError, InterfaceError, OSError):
+        raise
+    except Exception:
+        logger.exception("Could not file incoming message %s", inbound.pk)
+        InboundMail.objects.filter(pk=inbound.pk, state=InboundState.PENDING).update(
+            state=InboundState.INBOX, reason=InboxReason.FAILED)
 
 
 def _file_parsed(inbound: InboundMail, parsed: ParsedMail | None) -> None:
