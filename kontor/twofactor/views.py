@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
+from kontor.accounts.middleware import activate_user_preferences
 from kontor.accounts.models import Membership
 from kontor.accounts.views import TEAM_ONLY, add_errors
 from kontor.records.access import access_membership, require
@@ -135,6 +136,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
         check = actions.check_code(user, form.cleaned_data["code"])
         if check.accepted:
             response = second_step.finish_login(request, user, remember=form.cleaned_data["remember"])
+            # Logged in now: the message is read on the next page, in the user's own language.
+            activate_user_preferences(request, user.language, user.time_zone)
             if check.recovery_codes_left is not None:
                 messages.warning(request, ngettext(
                     "You used a recovery code; %(count)d is left. Make new ones in your settings.",
