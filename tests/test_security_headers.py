@@ -157,7 +157,9 @@ def test_the_api_docs_page_runs_under_the_policy(client):
 def _settings_for(tmp_path: Path, **environment: str) -> dict:
     """Kontor's security settings as an install with this environment computes them."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith("KONTOR_") and key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+           if not key.startswith("KONTOR_")
+           # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has no such thing.
+           and key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(KONTOR_DATA_DIR=str(tmp_path / "data"), **environment)
     names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
              "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE", "SILENCED_SYSTEM_CHECKS"]
@@ -229,7 +231,9 @@ def test_a_client_that_is_no_trusted_proxy_cannot_claim_https():
 
 def _check_deploy(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith("KONTOR_") and key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+           if not key.startswith("KONTOR_")
+           # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has no such thing.
+           and key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(KONTOR_DATA_DIR=str(tmp_path / "data"), SECRET_KEY=secrets.token_urlsafe(50), **environment)
     return subprocess.run([sys.executable, "-m", "kontor.cli", "check", "--deploy", "--fail-level", "WARNING"],
                           env=env, capture_output=True, text=True, timeout=120)
