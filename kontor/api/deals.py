@@ -66,7 +66,7 @@ StateName = Literal["open", "won", "lost"]
 ValueTypeName = Literal["total", "monthly", "daily", "hourly"]
 Probability = Literal[0, 25, 50, 75]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2027-01"])]
+Month = Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", examples=["2027-01"])]
 ORDERS = Literal["target_date", "-target_date", "-value", "value", "name", "-updated_at"]
 # Where an action's error keys belong in the request body.
 PLACES: dict[str, list[str | int]] = {"company": ["body", "company_id"], "people": ["body", "person_ids"],

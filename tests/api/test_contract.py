@@ -175,15 +175,17 @@ def use_real_ids(case: Any, contract: dict[str, Any]) -> None:
 # may still get a 422, but only at these fields; every other check applies to them as everywhere.
 # - what a file holds: an import that is no spreadsheet, a mapping that is no JSON object of the
 #   file's columns, a sheet the file does not have;
-# - the form of contact details (an e-mail address, a phone number, a web address), web addresses of
-#   web forms and webhooks, a web form's field keys, a deal's value as text;
+# - the form of contact details (an e-mail address, a phone number, a web address, an assistant's
+#   e-mail address), web addresses of web forms and webhooks, a web form's field keys, a deal's
+#   value as text;
 # - rules across fields and rows: a project's end after its start, a file on a record or an entry,
 #   custom fields by the keys the account defined, a tag merged with another tag than itself;
 # - an invitation's e-mail address; a photo that is an image.
 BEYOND_THE_SCHEMA = {
     "POST /api/v1/imports": {"file", "mapping", "sheet", "tag"},
-    "POST /api/v1/people": {"emails", "phones", "websites", "messengers", "custom_fields"},
-    "PATCH /api/v1/people/{person_id}": {"emails", "phones", "websites", "messengers", "custom_fields"},
+    "POST /api/v1/people": {"emails", "phones", "websites", "messengers", "assistants", "custom_fields"},
+    "PATCH /api/v1/people/{person_id}": {"emails", "phones", "websites", "messengers", "assistants",
+                                         "custom_fields"},
     "POST /api/v1/companies": {"emails", "phones", "websites", "messengers", "custom_fields"},
     "PATCH /api/v1/companies/{company_id}": {"emails", "phones", "websites", "messengers", "custom_fields"},
     "POST /api/v1/deals": {"value", "custom_fields"},
