@@ -202,19 +202,22 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/companies/{record_id}/photo": {"photo"},
     "POST /api/v1/tags/{tag_id}/merge": {"tag_ids"},
     "PATCH /api/v1/webhooks/{webhook_id}": {"url"},
+    # The forecast's last month may not come before its first.
+    "GET /api/v1/deals/forecast": {"to"},
 }
 
 
 def check_content_refusal(case: Any, response: Any, fields: set[str]) -> None:
     if response.status_code == 422 and not case.meta.generation.mode.is_negative:
         places = {tuple(error["loc"][:2]) for error in response.json()["detail"]}
-        assert places <= {("body", name) for name in fields}, response.json()
+        assert places <= {(where, name) for name in fields for where in ("body", "query")}, response.json()
 
 
 @schema.parametrize()
-# The account is filled once per operation; some bodies (a project's) take long to generate.
+# The account is filled once per operation; some bodies (a project's) take long to generate. No
+# example database: every run tries exactly what the seed makes, never failures saved by an earlier one.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+                                 HealthCheck.filter_too_much, HealthCheck.data_too_large], database=None)
 def test_the_api_does_what_its_document_says(case, contract):
     use_real_ids(case, contract)
     fields = BEYOND_THE_SCHEMA.get(case.operation.label)
