@@ -14,8 +14,8 @@ from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
 from kontor.api.lists import Page, PageParams, envelope, page_of
 from kontor.api.schemas import Id, Text
+from kontor.records.access import access_delivery, access_subscription, require_webhook_manager
 from kontor.webhooks import actions
-from kontor.webhooks.access import access_delivery, access_subscription
 from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, Subscription
 
 router = Router(tags=["Webhooks"])
@@ -107,7 +107,7 @@ def delivery_out(delivery: Delivery) -> dict[str, Any]:
             description="Oldest first.")
 def list_webhooks(request: HttpRequest, params: Query[PageParams]) -> dict:
     by = membership(request)
-    actions.require_webhook_manager(by)
+    require_webhook_manager(by)
     rows, has_next = page_of(Subscription.objects.filter(account=by.account).order_by("pk"), params)
     return envelope([webhook_out(s) for s in rows], params, has_next)
 

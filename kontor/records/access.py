@@ -26,6 +26,7 @@ from kontor.records.models import CustomField, Record, Tag
 from kontor.tasks.models import Task
 from kontor.transfer.models import Import, ImportState
 from kontor.webforms.models import WebForm
+from kontor.webhooks.models import Delivery, Subscription
 
 M = TypeVar("M", bound=Model)
 KindModel = TypeVar("KindModel", Person, Company, Deal, Project)
@@ -143,4 +144,22 @@ def access_webform(membership: Membership, webform_id: int) -> WebForm:
     form and a missing one look the same)."""
     found = _one(WebForm.objects.filter(account=membership.account).select_related("responsible"), webform_id)
     require_form_manager(membership)
+    return found
+
+
+def require_webhook_manager(membership: Membership) -> None:
+    require(membership, roles.can_manage_team, _("Only owners and administrators set up webhooks."))
+
+
+def access_subscription(membership: Membership, subscription_id: int) -> Subscription:
+    """A webhook of the account, for an owner or administrator (404 before 403, as for web forms)."""
+    found = _one(Subscription.objects.filter(account=membership.account), subscription_id)
+    require_webhook_manager(membership)
+    return found
+
+
+def access_delivery(membership: Membership, delivery_id: int) -> Delivery:
+    """A webhook delivery of the account, with its subscription, for an owner or administrator."""
+    found = _one(Delivery.objects.filter(account=membership.account).select_related("subscription"), delivery_id)
+    require_webhook_manager(membership)
     return found

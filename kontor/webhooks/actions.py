@@ -22,9 +22,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
-from kontor.records.access import require
+from kontor.records.access import require_webhook_manager
 from kontor.webhooks import addresses, jobs, payloads
 from kontor.webhooks.delivery import allow_private, refusal_text
 from kontor.webhooks.listening import refresh_listening
@@ -32,10 +31,6 @@ from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, DisabledReason,
 
 MAX_URL = 2000
 MAX_DESCRIPTION = 200
-
-
-def require_webhook_manager(by: Membership) -> None:
-    require(by, roles.can_manage_team, _("Only owners and administrators set up webhooks."))
 
 
 # --- emitting ---------------------------------------------------------------------------------

@@ -12,15 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.records.access import access_delivery, access_subscription, require_webhook_manager
 from kontor.webhooks import actions
-from kontor.webhooks.access import access_delivery, access_subscription
 from kontor.webhooks.forms import SubscriptionForm
 from kontor.webhooks.models import LOG_LENGTH, Subscription
 
 
 def _manager(request: HttpRequest) -> Membership:
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    actions.require_webhook_manager(membership)
+    require_webhook_manager(membership)
     return membership
 
 
