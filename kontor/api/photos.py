@@ -4,11 +4,10 @@ The photo is stored as a square WebP thumbnail of at most 400 x 400 pixels (kont
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -19,6 +18,7 @@ from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_err
 from kontor.api.schemas import Id
 from kontor.contacts import actions
 from kontor.contacts.models import Company, Person
+from kontor.contacts.views import photo_response
 from kontor.records.access import access_company, access_person
 
 # Mounted at the API's root, beside the people's and companies' own routes.
@@ -41,15 +41,7 @@ def _out(kind: str, obj: Person | Company) -> dict:
 
 def _read(kind: str, fetch: Fetch) -> Callable[..., HttpResponse]:
     def read_photo(request: HttpRequest, record_id: Id) -> HttpResponse:
-        obj = fetch(membership(request), record_id)
-        if not obj.photo:
-            raise Http404
-        with obj.photo.open("rb") as photo:  # at most 400 x 400 pixels: read whole, from any storage
-            content = photo.read()
-        response = HttpResponse(content, content_type=mimetypes.guess_type(obj.photo.name or "")[0]
-                                or "application/octet-stream")
-        response["Cache-Control"] = "private, max-age=86400"
-        return response
+        return photo_response(fetch(membership(request), record_id))
     return read_photo
 
 

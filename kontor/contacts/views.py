@@ -284,6 +284,11 @@ def _photo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     if request.method == "POST":
         _change_photo(request, obj, membership)
         return redirect(reverse(f"{area.namespace}:edit", args=[obj.pk]))
+    return photo_response(obj)
+
+
+def photo_response(obj: Person | Company) -> HttpResponse:
+    """The record's photo (for the page and the API), or 404 when it has none."""
     if not obj.photo:
         raise Http404
     # Thumbnails are small (at most 400 x 400 pixels), so they are read whole, from any storage.
