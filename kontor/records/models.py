@@ -188,3 +188,81 @@ class CustomValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_id} on {self.record_id}"
+
+
+class ListKind(models.TextChoices):
+    """The lists that bulk actions and saved views work on: the four kinds of record and tasks."""
+
+    PERSON = "person", _("People")
+    COMPANY = "company", _("Companies")
+    DEAL = "deal", _("Deals")
+    PROJECT = "project", _("Projects")
+    TASK = "task", _("Tasks")
+
+
+class SavedView(models.Model):
+    """A list's filters saved under a name ("My open deals in Bavaria"): the list's query string,
+    private to its owner or shared with the team. Opening it is following a link."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ListKind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=2000, blank=True, default="")
+    is_shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["account", "kind", "name"], name="saved_view_by_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DefaultView(models.Model):
+    """The saved view a user's list opens with (one per user and list)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ListKind.choices)
+    view = models.ForeignKey(SavedView, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "user", "kind"], name="default_view_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.view_id}"
+
+
+class BulkState(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class BulkJob(models.Model):
+    """A bulk action too large to run within the request: what to do to which records, run by a
+    background job in one transaction, and how far it got (for the progress shown meanwhile)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ListKind.choices)
+    action = models.CharField(max_length=20)
+    arguments = models.JSONField(default=dict, blank=True)
+    object_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=BulkState.choices, default=BulkState.QUEUED)
+    error = models.CharField(max_length=500, blank=True, default="")
+    back_url = models.CharField(max_length=2000, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.total} {self.kind}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (BulkState.DONE, BulkState.FAILED)
