@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 
 from kontor.api import (
     activity,
+    bulk,
     companies,
     custom_fields,
     deals,
@@ -74,6 +75,8 @@ api.add_router("/settings", preferences.router)
 api.add_router("", following.router)
 # GET/POST/DELETE /{people|companies}/{id}/photo, beside those resources' own routes.
 api.add_router("", photos.router)
+# POST /{people|companies|deals|projects|tasks}/bulk, beside those resources' own routes.
+api.add_router("", bulk.router)
 # Undoing a file's deletion: with /files, in a module of its own.
 api.add_router("/files", file_restore.router)
 

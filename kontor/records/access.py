@@ -22,7 +22,7 @@ from kontor.deals.models import Deal
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
 from kontor.projects.models import Project
-from kontor.records.models import CustomField, Record, Tag
+from kontor.records.models import BulkJob, CustomField, Record, SavedView, Tag
 from kontor.tasks.models import Task
 from kontor.transfer.models import Import, ImportState
 from kontor.webforms.models import WebForm
@@ -100,6 +100,28 @@ def access_tag(membership: Membership, tag_id: int) -> Tag:
 def access_custom_field(membership: Membership, field_id: int) -> CustomField:
     """A custom field definition of the account (any role may read them; changing is for admins)."""
     return _one(CustomField.objects.filter(account=membership.account), field_id)
+
+
+def access_saved_view(membership: Membership, view_id: int) -> SavedView:
+    """A saved list view the user may open: their own, or one a colleague shared with the team."""
+    views = SavedView.objects.filter(account=membership.account).filter(
+        Q(owner=membership.user) | Q(is_shared=True))
+    return _one(views, view_id)
+
+
+def access_own_saved_view(membership: Membership, view_id: int) -> SavedView:
+    """A saved view the user may change or delete: their own, or any shared one for an admin.
+    Another's private view is a 404, a colleague's shared one a 403 for everyone else."""
+    found = access_saved_view(membership, view_id)
+    if found.owner_id != membership.user.pk and not roles.can_manage_team(membership.role):
+        raise PermissionDenied(_("Only its author or an administrator can change a shared view."))
+    return found
+
+
+def access_bulk_job(membership: Membership, job_id: int, kind: str | None = None) -> BulkJob:
+    """A bulk job the user started in this account (of this list, when given)."""
+    jobs = BulkJob.objects.filter(account=membership.account, created_by=membership.user)
+    return _one(jobs.filter(kind=kind) if kind else jobs, job_id)
 
 
 def access_colleague(membership: Membership, user_id: int | None) -> Membership | None:

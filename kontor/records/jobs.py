@@ -43,3 +43,12 @@ def reindex_records(record_ids: list[int]) -> None:
         for kind in Kind.values:
             ids = Record.objects.filter(pk__in=chunk, kind=kind).values_list("pk", flat=True)
             search_index.index_records(kind, list(ids))
+
+
+@db_task()
+def run_bulk_job(job_id: int) -> None:
+    """Runs a bulk action too large for a request (kontor/records/bulk.py), in one transaction.
+    Idempotent: a job that already ran or runs elsewhere is left alone."""
+    from kontor.records import bulk
+
+    bulk.run_job(job_id)
