@@ -48,6 +48,9 @@ class Record(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
+    # Set while the record is in the trash because it was merged into another: its page and links
+    # lead there (see kontor/records/merge.py).
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     tags: models.ManyToManyField[Tag, RecordTag] = models.ManyToManyField(
         "Tag", through="RecordTag", related_name="records")
 
@@ -266,3 +269,27 @@ class BulkJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (BulkState.DONE, BulkState.FAILED)
+
+
+class Merge(models.Model):
+    """One merge of records into a survivor, kept so that it can be undone for MERGE_UNDO_DAYS days.
+
+    `moved` says exactly what came from each merged record ({record id: {what: [ids]}}, see
+    kontor/records/merge.py); `previous` the survivor's field values that the merge replaced with
+    another record's. An undo moves back what is listed and nothing else."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    survivor = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="merges")
+    merged_ids = models.JSONField(default=list)
+    moved = models.JSONField(default=dict)
+    previous = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["survivor", "-created_at"], name="merge_by_survivor")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_ids} into {self.survivor_id}"
