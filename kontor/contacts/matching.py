@@ -1,24 +1,61 @@
-"""When two people (or two companies) are the same: the rule imports use to find duplicates, and
-that a later merge of duplicates shares.
+"""When two people (or two companies) are the same: the one rule that imports use to find
+duplicates and that the "Possible duplicates" pages use to propose merges.
 
     person   the same e-mail address (any of the person's, case-insensitive); without an e-mail,
-             the same first and last name and the same company (case-insensitive); a row
-             without a company matches a person of that name who works nowhere.
-    company  the same name, case-insensitive.
+             the same first and last name and the same company; a row without a company
+             matches a person of that name who works nowhere.
+    company  the same name.
 
-Lookups go by the indexed columns (ContactDetail.normalized, Person.sort_name, Company.sort_name)
-in chunks, a few queries for 10,000 rows, never one query per row. Only live records match: a
-person in the trash is not a duplicate.
+Names are compared folded (`person_name_key`, `company_name_key`): case, accents and the two
+spellings of an umlaut do not count ("Müller", "Mueller" and "Muller" are one name), nor do
+spaces, hyphens and dots ("Hans-Peter", "Hans Peter"); a company's legal form does not count
+either ("Müller & Söhne GmbH" is "Mueller und Soehne"). The duplicates pages add two more kinds
+of evidence: the same phone number (its digits, +49 read as 0) and the same e-mail address on
+two records of the account.
+
+Lookups go by indexed columns (ContactDetail.normalized, Person.match_name, Company.match_name)
+in chunks, a few queries for 10,000 rows, never one query per row and never a comparison of all
+pairs. Only live records match: a person in the trash is not a duplicate.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kontor.contacts.models import Company, ContactDetail, DetailKind, Person, Position
+from kontor.search.folding import fold, word_variants
 
 CHUNK = 500
+_WORD = re.compile(r"[^\W_]+")
+# Legal forms and joining words that say nothing about which company is meant, as folded words.
+LEGAL_WORDS = frozenset({
+    "gmbh", "mbh", "ag", "kg", "kgaa", "ohg", "gbr", "ug", "haftungsbeschrankt", "ek", "ev", "eg", "se",
+    "co", "ltd", "limited", "llc", "llp", "inc", "corp", "corporation", "plc", "sa", "sarl", "sas", "srl",
+    "spa", "bv", "nv", "oy", "ab", "as", "aps", "und", "and", "the",
+})
+
+
+def _folded_words(text: str) -> list[str]:
+    """The words of a name folded one way whatever the spelling: lower case, accents gone, and an
+    umlaut written out ("ue") read as the umlaut, so "Müller", "Mueller" and "Muller" are "muller"."""
+    words = _WORD.findall(fold(text.replace("&", " ")))
+    # word_variants offers the spellings a word may stand for; the shortest is the one without
+    # written-out umlauts, the same for every spelling of the word.
+    return [min(word_variants(word), key=lambda variant: (len(variant), variant)) for word in words]
+
+
+def person_name_key(first_name: str, last_name: str) -> str:
+    """"last first" folded (see the module doc), without spaces: what Person.match_name holds."""
+    return "".join(_folded_words(f"{last_name} {first_name}"))[:210]
+
+
+def company_name_key(name: str) -> str:
+    """The company's name folded, without its legal form: what Company.match_name holds. A name
+    that is nothing but a legal form ("AG") keeps it."""
+    words = _folded_words(name)
+    return "".join([word for word in words if word not in LEGAL_WORDS] or words)[:200]
 
 
 @dataclass(frozen=True)
@@ -32,12 +69,7 @@ class PersonKey:
 
     @property
     def name_key(self) -> tuple[str, str]:
-        return sort_name(self.first_name, self.last_name), self.company.strip().lower()
-
-
-def sort_name(first_name: str, last_name: str) -> str:
-    """As Person.refresh_derived stores it."""
-    return f"{last_name.strip()} {first_name.strip()}".strip().lower()
+        return person_name_key(self.first_name, self.last_name), company_name_key(self.company)
 
 
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
@@ -59,16 +91,16 @@ def people_by_email(account_id: int, emails: Sequence[str]) -> dict[str, int]:
 
 
 def people_by_name(account_id: int, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """{(sort name, lower-cased company name or ""): person id} for live people of the account
+    """{(person_name_key, company_name_key or ""): person id} for live people of the account
     with that name who work (currently or formerly) at that company, or nowhere for ""."""
     found: dict[tuple[str, str], int] = {}
     wanted = {key for key in keys if key[0]}
     for chunk in _chunks([name for name, _company in wanted]):
-        people = list(Person.objects.filter(account_id=account_id, sort_name__in=chunk).alive()
-                      .order_by("record_id").values_list("record_id", "sort_name"))
+        people = list(Person.objects.filter(account_id=account_id, match_name__in=chunk).alive()
+                      .order_by("record_id").values_list("record_id", "match_name"))
         companies: dict[int, set[str]] = {pk: set() for pk, _name in people}
         positions = (Position.objects.filter(person_id__in=list(companies), company__record__deleted_at__isnull=True)
-                     .values_list("person_id", "company__sort_name"))
+                     .values_list("person_id", "company__match_name"))
         for person_id, company in positions:
             companies[person_id].add(company)
         for pk, name in people:
@@ -103,7 +135,18 @@ def companies_by_name(account_id: int, names: Sequence[str]) -> dict[str, int]:
     return found
 
 
+def companies_by_match_name(account_id: int, names: Sequence[str]) -> dict[str, int]:
+    """{company_name_key: company id} for the account's live companies of these names, folded."""
+    found: dict[str, int] = {}
+    for chunk in _chunks([key for key in map(company_name_key, names) if key]):
+        rows = (Company.objects.filter(account_id=account_id, match_name__in=chunk).alive()
+                .order_by("record_id").values_list("match_name", "record_id"))
+        for key, pk in rows:
+            found.setdefault(key, pk)
+    return found
+
+
 def find_companies(account_id: int, names: Sequence[str]) -> list[int | None]:
-    """The id of the existing company of each name, or None; in the names' order."""
-    found = companies_by_name(account_id, names)
-    return [found.get(name.strip().lower()) for name in names]
+    """The id of the existing company each name stands for (folded), or None; in the names' order."""
+    found = companies_by_match_name(account_id, names)
+    return [found.get(company_name_key(name)) for name in names]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,14 @@ class Salutation(models.TextChoices):
     MX = "mx", _("Mx")
 
 
+def _with_match_name(update_fields: Iterable[str] | None) -> Iterable[str] | None:
+    """A save that writes the sort name writes the match name beside it: both come from the name
+    (refresh_derived), and callers name only the first."""
+    if update_fields is None or "sort_name" not in update_fields:
+        return update_fields
+    return {*update_fields, "match_name"}
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def alive(self) -> PersonQuerySet:
         return self.filter(record__deleted_at__isnull=True)
@@ -42,13 +53,17 @@ class Person(models.Model):
     photo = models.ImageField(_("photo"), upload_to="photos/", blank=True)
     # Lower-cased "last first" for sorting by name with an index, case-insensitively.
     sort_name = models.CharField(max_length=210, editable=False, default="")
+    # "last first" folded as kontor/contacts/matching.py compares names (umlauts, accents, spaces
+    # and hyphens do not count), so that duplicates are found by an index, not by comparing pairs.
+    match_name = models.CharField(max_length=210, editable=False, default="")
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         # The primary key ends the index so that paging by name (ties broken by id) reads the
         # index in order instead of sorting every person of the account.
-        indexes = [models.Index(fields=["account", "sort_name", "record"], name="person_by_name_and_id")]
+        indexes = [models.Index(fields=["account", "sort_name", "record"], name="person_by_name_and_id"),
+                   models.Index(fields=["account", "match_name"], name="person_by_match_name")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -61,7 +76,14 @@ class Person(models.Model):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
 
     def refresh_derived(self) -> None:
+        from kontor.contacts.matching import person_name_key
+
         self.sort_name = f"{self.last_name} {self.first_name}".strip().lower()
+        self.match_name = person_name_key(self.first_name, self.last_name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
 
 class CompanyQuerySet(models.QuerySet["Company"]):
@@ -76,12 +98,15 @@ class Company(models.Model):
     background = models.TextField(_("background"), blank=True)
     photo = models.ImageField(_("logo"), upload_to="photos/", blank=True)
     sort_name = models.CharField(max_length=200, editable=False, default="")
+    # The name folded, without its legal form ("GmbH", "AG", "Ltd"): see kontor/contacts/matching.py.
+    match_name = models.CharField(max_length=200, editable=False, default="")
 
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "companies"
-        indexes = [models.Index(fields=["account", "sort_name", "record"], name="company_by_name_and_id")]
+        indexes = [models.Index(fields=["account", "sort_name", "record"], name="company_by_name_and_id"),
+                   models.Index(fields=["account", "match_name"], name="company_by_match_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -94,7 +119,14 @@ class Company(models.Model):
         return self.name
 
     def refresh_derived(self) -> None:
+        from kontor.contacts.matching import company_name_key
+
         self.sort_name = self.name.strip().lower()
+        self.match_name = company_name_key(self.name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
 
 class Position(models.Model):
