@@ -118,6 +118,8 @@ class ActivityVerb(models.TextChoices):
     TASK_DELETED = "task_del", _("deleted a task")
     IMPORTED = "imported", _("imported")
     IMPORT_UNDONE = "unimported", _("undid an import")
+    MERGED = "merged", _("merged")
+    MERGE_UNDONE = "unmerged", _("undid a merge")
 
 
 class Activity(models.Model):

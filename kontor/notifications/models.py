@@ -24,6 +24,7 @@ class NotificationType(models.TextChoices):
     IMPORT = "import", _("When an import I started has finished")
     WEBFORM = "webform", _("New enquiries from the website's contact forms")
     WEBHOOK = "webhook", _("When a webhook is switched off because nothing could be delivered")
+    MERGE = "merge", _("When records I follow are merged")
 
 
 # The weekly summary is switched off like a notification type, but is no notification.
@@ -100,6 +101,8 @@ class Notification(models.Model):
             return gettext("Your import has finished: %(title)s") % names
         if self.type == NotificationType.WEBFORM:
             return gettext("New enquiry from the website: %(title)s") % names
+        if self.type == NotificationType.MERGE:
+            return gettext("%(actor)s merged duplicates into %(title)s") % names
         if self.type == NotificationType.WEBHOOK:
             return gettext("A webhook was switched off after 24 hours of failed deliveries: %(title)s") % names
         return gettext("%(actor)s assigned a task to you: %(title)s") % names

@@ -179,6 +179,10 @@ def activity_text(activity: Activity) -> str:
         return _("%(actor)s brought back the file “%(files)s” on %(record)s.") % {**names, "files": activity.summary}
     if verb in (ActivityVerb.IMPORTED, ActivityVerb.IMPORT_UNDONE):
         return _import_text(activity, names["actor"])
+    if verb == ActivityVerb.MERGED:
+        return _("%(actor)s merged %(others)s into %(record)s.") % {**names, "others": activity.summary}
+    if verb == ActivityVerb.MERGE_UNDONE:
+        return _("%(actor)s undid the merge of %(others)s into %(record)s.") % {**names, "others": activity.summary}
     if verb == ActivityVerb.STATE:
         old, new = next(iter(activity.changes.values()), ["", ""])
         return _("%(actor)s changed the state of %(record)s from %(old)s to %(new)s.") % {
