@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from kontor.deals.forecast import Forecast, Month
 
 PLOT_TOP = 18
-PLOT_HEIGHT = 180
+PLOT_HEIGHT = 140
 LABEL_SPACE = 40
 HEIGHT = PLOT_TOP + PLOT_HEIGHT + LABEL_SPACE
 COLUMN_SHARE = Decimal("0.62")  # of each month's slot; the rest is the gap between columns
