@@ -67,6 +67,9 @@ RESOURCES.update({"custom-fields": custom_fields.router})
 RESOURCES.update({"webhooks": webhooks_router})
 RESOURCES.update({"following": following.list_router, "trash": trash.router, "activity": activity.router,
                   "members": team.members_router, "invitations": team.invitations_router, "keys": keys.router})
+# POST /{people|companies|deals|projects|tasks}/bulk, beside those resources' own routes and
+# before them: their /{id} routes would take "bulk" for an id.
+api.add_router("", bulk.router)
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 # Not in the index's resources: /settings itself lists nothing.
@@ -75,8 +78,6 @@ api.add_router("/settings", preferences.router)
 api.add_router("", following.router)
 # GET/POST/DELETE /{people|companies}/{id}/photo, beside those resources' own routes.
 api.add_router("", photos.router)
-# POST /{people|companies|deals|projects|tasks}/bulk, beside those resources' own routes.
-api.add_router("", bulk.router)
 # Undoing a file's deletion: with /files, in a module of its own.
 api.add_router("/files", file_restore.router)
 
