@@ -174,6 +174,15 @@ def notify_webform(account: Account, user_ids: Iterable[int], record: Record, en
         for m in recipients])
 
 
+def notify_merge(by: Membership, survivor: Record, merged_names: str, follower_ids: Iterable[int]) -> list[Notification]:
+    """Records were merged into `survivor`: whoever followed any of them hears of it once."""
+    return _create([
+        Notification(account=by.account, recipient=m.user, actor=by.user, type=NotificationType.MERGE,
+                     record=survivor, url=survivor.get_absolute_url(), title=survivor.display_name,
+                     excerpt=_excerpt(merged_names))
+        for m in colleagues(by, follower_ids)])
+
+
 def is_urgent(task: Task, now: dt.datetime) -> bool:
     """Due today or overdue in the assignee's time zone: worth a mail at once."""
     if task.due_date is None:
