@@ -23,6 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db.models import Count
 
 from kontor.contacts.models import Company, ContactDetail, DetailKind, Person, Position
 from kontor.search.folding import fold, word_variants
@@ -72,7 +75,10 @@ class PersonKey:
         return person_name_key(self.first_name, self.last_name), company_name_key(self.company)
 
 
-def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
+T = TypeVar("T", str, int)
+
+
+def _chunks(values: Sequence[T]) -> Iterator[list[T]]:
     values = list(dict.fromkeys(values))
     for start in range(0, len(values), CHUNK):
         yield values[start:start + CHUNK]
@@ -150,3 +156,142 @@ def find_companies(account_id: int, names: Sequence[str]) -> list[int | None]:
     """The id of the existing company each name stands for (folded), or None; in the names' order."""
     found = companies_by_match_name(account_id, names)
     return [found.get(company_name_key(name)) for name in names]
+
+
+# -- possible duplicates within an account -----------------------------------------------------------
+
+# A value shared by more records than this (the switchboard's number, info@ of a company) says
+# they belong together, not that they are one: it is no evidence of a duplicate.
+MAX_SHARED = 5
+MIN_PHONE_DIGITS = 6
+WEIGHTS = {"email": 3, "phone": 2, "name": 2}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why records look like one: the same e-mail address, phone number or (folded) name."""
+
+    reason: str  # "email", "phone" or "name"
+    value: str
+
+
+@dataclass
+class Candidates:
+    """Records of one kind that look like the same person or company, with the evidence."""
+
+    ids: list[int]
+    reasons: list[Evidence]
+
+    @property
+    def score(self) -> int:
+        return sum(WEIGHTS[evidence.reason] for evidence in self.reasons)
+
+
+class _Groups:
+    """Union-find over record ids, each union carrying its evidence."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+        self.evidence: dict[int, list[Evidence]] = {}
+
+    def root(self, pk: int) -> int:
+        self.parent.setdefault(pk, pk)
+        while self.parent[pk] != pk:
+            self.parent[pk] = self.parent[self.parent[pk]]
+            pk = self.parent[pk]
+        return pk
+
+    def join(self, ids: Sequence[int], evidence: Evidence) -> None:
+        roots = sorted({self.root(pk) for pk in ids})
+        first = roots[0]
+        found = self.evidence.setdefault(first, [])
+        for other in roots[1:]:
+            self.parent[other] = first
+            found += self.evidence.pop(other, [])
+        if evidence not in found:
+            found.append(evidence)
+
+    def candidates(self) -> list[Candidates]:
+        members: dict[int, list[int]] = {}
+        for pk in self.parent:
+            members.setdefault(self.root(pk), []).append(pk)
+        found = [Candidates(sorted(ids), self.evidence.get(root, [])) for root, ids in members.items()
+                 if len(ids) > 1]
+        return sorted(found, key=lambda group: (-group.score, group.ids[0]))
+
+
+def _shared_details(account_id: int, kind: str, detail_kinds: Sequence[str]) -> dict[str, list[int]]:
+    """{normalized value: ids of live records of the kind} for the contact details of these kinds
+    that two to MAX_SHARED records share.
+
+    1. One GROUP BY over the (account, kind, normalized) index finds the values on several
+       records, whatever their kind or trash state (no join: it reads the index alone).
+    2. Only those values are looked up again, now keeping live records of the wanted kind."""
+    shared = list(ContactDetail.objects.filter(account_id=account_id, kind__in=detail_kinds).exclude(normalized="")
+                  .values("normalized").annotate(records=Count("record_id", distinct=True))
+                  .filter(records__gte=2).values_list("normalized", flat=True))
+    found: dict[str, set[int]] = {}
+    for chunk in _chunks(shared):
+        rows = (ContactDetail.objects.filter(account_id=account_id, kind__in=detail_kinds, normalized__in=chunk,
+                                             record__kind=kind, record__deleted_at__isnull=True)
+                .values_list("normalized", "record_id"))
+        for value, record_id in rows:
+            found.setdefault(value, set()).add(record_id)
+    return {value: sorted(ids) for value, ids in found.items() if 2 <= len(ids) <= MAX_SHARED}
+
+
+def _same_names(model: type[Person] | type[Company], account_id: int) -> dict[str, list[int]]:
+    """{match name: ids of live records} for the folded names two or more records share (found
+    by a GROUP BY over the (account, match_name) index, then looked up again among the live)."""
+    shared = list(model.objects.filter(account_id=account_id).exclude(match_name="").values("match_name")
+                  .annotate(records=Count("pk")).filter(records__gte=2).values_list("match_name", flat=True))
+    found: dict[str, list[int]] = {}
+    for chunk in _chunks(shared):
+        for name, pk in (model.objects.filter(account_id=account_id, match_name__in=chunk).alive()
+                         .order_by("pk").values_list("match_name", "pk")):
+            found.setdefault(name, []).append(pk)
+    return {name: ids for name, ids in found.items() if len(ids) >= 2}
+
+
+def _join_details(groups: _Groups, account_id: int, kind: str) -> None:
+    for value, ids in _shared_details(account_id, kind, [DetailKind.EMAIL]).items():
+        groups.join(ids, Evidence("email", value))
+    phones = _shared_details(account_id, kind, [DetailKind.PHONE, DetailKind.MOBILE])
+    for value, ids in phones.items():
+        if len(value) >= MIN_PHONE_DIGITS:
+            groups.join(ids, Evidence("phone", value))
+
+
+def duplicate_people(account_id: int) -> list[Candidates]:
+    """Groups of the account's live people who look like one person, the strongest evidence first:
+    the same e-mail address, the same phone number, or the same folded name and the same company
+    (two people of that name who both work nowhere count as the same company)."""
+    groups = _Groups()
+    _join_details(groups, account_id, "person")
+    names = _same_names(Person, account_id)
+    people = [pk for ids in names.values() for pk in ids]
+    companies: dict[int, set[int]] = {pk: set() for pk in people}
+    for chunk in _chunks(people):
+        for person_id, company_id in (Position.objects.filter(person_id__in=chunk,
+                                                              company__record__deleted_at__isnull=True)
+                                      .values_list("person_id", "company_id")):
+            companies[person_id].add(company_id)
+    for name, ids in names.items():
+        by_company: dict[int, list[int]] = {}
+        for pk in ids:
+            for company_id in companies[pk] or {0}:
+                by_company.setdefault(company_id, []).append(pk)
+        for same in by_company.values():
+            if len(same) >= 2:
+                groups.join(same, Evidence("name", name))
+    return groups.candidates()
+
+
+def duplicate_companies(account_id: int) -> list[Candidates]:
+    """Groups of the account's live companies that look like one: the same e-mail address, the
+    same phone number, or names that are the same once folded and without their legal form."""
+    groups = _Groups()
+    _join_details(groups, account_id, "company")
+    for name, ids in _same_names(Company, account_id).items():
+        groups.join(ids, Evidence("name", name))
+    return groups.candidates()
