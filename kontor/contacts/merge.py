@@ -80,12 +80,14 @@ class PersonPart(_ContactPart):
                    if Position.objects.filter(person_id=survivor.pk, is_primary=True).exists() else [])
         Position.objects.filter(pk__in=demoted).update(is_primary=False)
         Position.objects.filter(pk__in=positions).update(person_id=survivor.pk)
-        names = {name.lower() for name in Assistant.objects.filter(person_id=survivor.pk).values_list("name", flat=True)}
+        names = {name.lower() for name in
+                 Assistant.objects.filter(person_id=survivor.pk).values_list("name", flat=True)}
         assistants = [a.pk for a in Assistant.objects.filter(person_id=other.pk) if a.name.lower() not in names]
         Assistant.objects.filter(pk__in=assistants).update(person_id=survivor.pk)
         have = {(label.lower(), date) for label, date in
                 ImportantDate.objects.filter(person_id=survivor.pk).values_list("label", "date")}
-        dates = [d.pk for d in ImportantDate.objects.filter(person_id=other.pk) if (d.label.lower(), d.date) not in have]
+        dates = [d.pk for d in ImportantDate.objects.filter(person_id=other.pk)
+                 if (d.label.lower(), d.date) not in have]
         ImportantDate.objects.filter(pk__in=dates).update(person_id=survivor.pk)
         return {"positions": positions, "positions_demoted": demoted, "assistants": assistants, "dates": dates,
                 "deal_people": _move_through(Deal.people.through, "deal_id", survivor, other),

@@ -20,8 +20,8 @@ from kontor.history import actions as history_actions
 from kontor.history.models import Activity, ActivityVerb, EntryLink
 from kontor.notifications.models import Notification, NotificationType
 from kontor.records import actions as record_actions
-from kontor.records.models import Merge, Record, RecordTag, Tag, Watch
 from kontor.records.merge import undoable_merge
+from kontor.records.models import Merge, Record, RecordTag, Tag, Watch
 from kontor.tasks import actions as task_actions
 from kontor.tasks.models import Task
 
