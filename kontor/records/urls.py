@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.records import custom_field_views, views
+from kontor.records import bulk_views, custom_field_views, views
 
 app_name = "records"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("settings/custom-fields/<int:field_id>/delete/", custom_field_views.custom_field_delete,
          name="custom_field_delete"),
     path("trash/", views.trash, name="trash"),
+    *[path(f"records/bulk/{resource}/", bulk_views.bulk_action, {"resource": resource}, name=f"bulk_{resource}")
+      for resource in bulk_views.LIST_URLS],
+    path("records/bulk/jobs/<int:job_id>/", bulk_views.bulk_job, name="bulk_job"),
     path("trash/empty/", views.empty_trash, name="empty_trash"),
     path("trash/<int:record_id>/restore/", views.restore, name="restore"),
 ]

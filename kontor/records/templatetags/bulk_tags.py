@@ -1,0 +1,39 @@
+"""The lists' bulk bar: {% bulk_bar "people" %} above a list whose rows carry a checkbox each
+({% include "records/_bulk_pick.html" %}), and {% bulk_form "people" %} (the form they belong to,
+outside the list's filter form, since forms cannot nest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.records import bulk
+
+register = template.Library()
+
+
+@register.inclusion_tag("records/_bulk_bar.html", takes_context=True)
+def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
+    """The bar: what to do to the ticked rows (or every row the filter selects), with the fields
+    the actions need; the actions the role may not take are not offered."""
+    request = context["request"]
+    membership: Membership = request.membership
+    kind = bulk.KINDS[resource]
+    actions = [name for name in kind.actions if name != "delete" or roles.bulk_delete_limit(membership.role) != 0]
+    if kind.kind != "task" and roles.can_bulk_export(membership.role):
+        actions.append("export")
+    colleagues = (Membership.objects.active().filter(account=membership.account).select_related("user")
+                  .order_by("user__name", "pk"))
+    return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
+            "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
+            "colleagues": colleagues, "is_task": kind.kind == "task",
+            "delete_limit": roles.bulk_delete_limit(membership.role),
+            "formats": ["csv", "xlsx", "vcf"] if kind.kind in ("person", "company") else ["csv", "xlsx"]}
+
+
+@register.inclusion_tag("records/_bulk_form.html", takes_context=True)
+def bulk_form(context: template.Context, resource: str) -> dict[str, Any]:
+    return {"resource": resource, "csrf_token": context.get("csrf_token")}
