@@ -81,3 +81,11 @@ def test_a_bulk_job_shows_its_progress_to_its_author_only(alice, bob, monkeypatc
     page = alice.client.get(response["Location"])
     assert "done for 2 people" in page.content.decode()
     assert bob.client.get(response["Location"]).status_code == 404
+
+
+def test_the_projects_list_offers_the_bar(alice):
+    from kontor.projects import actions as project_actions
+
+    project_actions.create_project(alice.membership, {"name": "Relaunch"})
+    page = alice.client.get("/projects/").content.decode()
+    assert page.count('name="ids"') == 1 and 'id="bulk-form"' in page
