@@ -43,7 +43,8 @@ def _collaboration_lists(request: HttpRequest, membership: Membership) -> dict:
     """The team's activity stream (or only what I follow), my tasks due today or overdue, and
     the open deals whose target date falls in the next two weeks. Three bounded queries."""
     following_only = request.GET.get("stream") == "following"
-    today = timezone.localdate(timezone=zone_of(membership.user.time_zone))
+    clock = timezone.now().astimezone(zone_of(membership.user.time_zone)).replace(tzinfo=None)
+    today = clock.date()
     my_tasks = (Task.objects.filter(account=membership.account, assignee=membership.user, due_date__lte=today)
                 .open().visible().select_related("record").order_by("due_date", "due_time", "pk"))
     due_deals = (Deal.objects.filter(account=membership.account, state=DealState.OPEN, target_date__gte=today,
@@ -51,7 +52,7 @@ def _collaboration_lists(request: HttpRequest, membership: Membership) -> dict:
                  .alive().select_related("record").order_by("target_date", "pk"))
     return {"activities": list(activity.stream(membership, following_only=following_only)[:START_STREAM_SIZE]),
             "following_only": following_only, "my_tasks": list(my_tasks[:START_LIST_SIZE]),
-            "due_deals": list(due_deals[:START_LIST_SIZE]), "today": today}
+            "due_deals": list(due_deals[:START_LIST_SIZE]), "today": today, "clock": clock}
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

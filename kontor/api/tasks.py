@@ -45,7 +45,8 @@ class TaskOut(Schema):
     due_date: dt.date | None = Field(description="The day, in the assignee's time zone.")
     due_time: WallTime | None = Field(description="The time of day; null when the task is for any time that day.")
     description: str
-    is_overdue: bool = Field(description="Open and due on a day before today (in your time zone).")
+    is_overdue: bool = Field(description="Open and past due: due on an earlier day, or today at a time "
+                                         "that has passed (in your time zone).")
     done_at: dt.datetime | None
     done_by_id: int | None
     created_by_id: int | None
@@ -61,8 +62,9 @@ class TaskPage(Page):
 class TaskFilters(PageParams, ChangedSince):
     assignee_id: Id | None = Field(None, description="Only tasks of this colleague.")
     record_id: Id | None = Field(None, description="Only tasks on this record.")
-    state: Literal["open", "overdue", "done"] | None = Field(None, description="open, overdue (open and due "
-                                                              "before today) or done; all tasks if left out.")
+    state: Literal["open", "overdue", "done"] | None = Field(None, description="open, overdue (open and past "
+                                                              "due: an earlier day, or today's time passed) "
+                                                              "or done; all tasks if left out.")
     type: TaskTypeName | None = None
     due_from: Date | None = Field(None, description="Only tasks due on or after this day.")
     due_to: Date | None = Field(None, description="Only tasks due on or before this day.")
@@ -95,21 +97,21 @@ class PostponeIn(Schema):
                                                                   "count of days from 1 up.")
 
 
-def task_out(task: Task, today: dt.date) -> dict[str, Any]:
+def task_out(task: Task, now: dt.date | dt.datetime) -> dict[str, Any]:
     """A task as JSON; expects `record` and `assignee` selected."""
     record = task.record
     return {
         "id": task.pk, "title": task.title, "type": task.type, "record_id": task.record_id,
         "record_kind": record.kind if record else None, "record_name": record.display_name if record else None,
         "assignee_id": task.assignee_id, "assignee_name": task.assignee.name, "due_date": task.due_date,
-        "due_time": task.due_time, "description": task.description, "is_overdue": task.is_overdue(today),
+        "due_time": task.due_time, "description": task.description, "is_overdue": task.is_overdue(now),
         "done_at": task.done_at, "done_by_id": task.done_by_id, "created_by_id": task.created_by_id,
         "created_at": task.created_at, "updated_at": task.updated_at, "version": task.version,
     }
 
 
 def _out(by: Membership, task_id: int) -> dict[str, Any]:
-    return task_out(access_task(by, task_id), timezone.localdate())
+    return task_out(access_task(by, task_id), timezone.localtime())
 
 
 def _filtered(by: Membership, filters: TaskFilters) -> QuerySet[Task]:
@@ -128,7 +130,7 @@ def _filtered(by: Membership, filters: TaskFilters) -> QuerySet[Task]:
     elif filters.state == "open":
         tasks = tasks.open()
     elif filters.state == "overdue":
-        tasks = tasks.overdue(timezone.localdate())
+        tasks = tasks.overdue(timezone.localtime())
     if filters.order == "-updated_at":
         return tasks.order_by("-updated_at", "-pk")
     if filters.state == "done":
@@ -175,8 +177,8 @@ def _fields(data: dict[str, Any], task: Task | None = None) -> dict[str, Any]:
                         "Tasks on records in the trash are left out.")
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict:
     tasks, has_next = page_of(_filtered(membership(request), filters), filters)
-    today = timezone.localdate()
-    return envelope([task_out(task, today) for task in tasks], filters, has_next)
+    now = timezone.localtime()
+    return envelope([task_out(task, now) for task in tasks], filters, has_next)
 
 
 @router.post("", response={201: TaskOut, 422: InvalidInputOut}, summary="Create a task",

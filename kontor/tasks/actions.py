@@ -163,14 +163,16 @@ def update_task(task: Task, by: Membership, fields: dict[str, Any], assignee: Us
 
 
 def postponed(due_date: dt.date | None, days: int, today: dt.date) -> dt.date:
-    """The due date `days` later; a task without a date counts from today. Plain calendar days:
+    """The due date `days` later. A task without a date, or one already overdue, counts from
+    today: +1 on a task due last Wednesday means tomorrow, not last Thursday. Plain calendar days:
     31 January + 1 is 1 February, and the time of day is not touched (see models.py)."""
-    return (due_date or today) + dt.timedelta(days=days)
+    start = today if due_date is None or due_date < today else due_date
+    return start + dt.timedelta(days=days)
 
 
 def postpone_task(task: Task, by: Membership, days: int) -> Task:
-    """Moves the task `days` days later, keeping its time of day. Two quick clicks on "+1" move it
-    two days: each step re-reads the date it starts from."""
+    """Moves the task `days` days later (from today when it is overdue), keeping its time of day.
+    Two quick clicks on "+1" move it two days: each step re-reads the date it starts from."""
     _check_same_account(by, task)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_POSTPONE_DAYS:
         raise ValidationError({"days": _("Postpone by 1 to %(max)s days.") % {"max": MAX_POSTPONE_DAYS}})

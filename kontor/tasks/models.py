@@ -44,8 +44,9 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def done(self) -> TaskQuerySet:
         return self.filter(done_at__isnull=False)
 
-    def overdue(self, today: dt.date) -> TaskQuerySet:
-        return self.open().filter(due_date__lt=today)
+    def overdue(self, now: dt.date | dt.datetime) -> TaskQuerySet:
+        """Open tasks past due at `now` (see overdue_q)."""
+        return self.open().filter(overdue_q(now))
 
     def visible(self) -> TaskQuerySet:
         """Without the tasks of records in the trash: they come back when the record is restored."""
@@ -95,9 +96,15 @@ class Task(models.Model):
     def is_done(self) -> bool:
         return self.done_at is not None
 
-    def is_overdue(self, today: dt.date) -> bool:
-        """Open and due on a day before `today` (the viewer's today)."""
-        return not self.is_done and self.due_date is not None and self.due_date < today
+    def is_overdue(self, now: dt.date | dt.datetime) -> bool:
+        """Open and past due at `now`, the viewer's wall clock: due on an earlier day, or today at
+        a time that has passed. Given only a day, a task counts as overdue from the next day on."""
+        if self.is_done or self.due_date is None:
+            return False
+        today, time = wall_clock(now)
+        if self.due_date != today:
+            return self.due_date < today
+        return self.due_time is not None and time is not None and self.due_time < time
 
     @property
     def duration(self) -> dt.timedelta:
@@ -111,6 +118,25 @@ class Task(models.Model):
         if self.due_date is None or self.due_time is None:
             return None
         return dt.datetime.combine(self.due_date, self.due_time, tzinfo=zone_of(self.assignee.time_zone))
+
+
+def wall_clock(now: dt.date | dt.datetime) -> tuple[dt.date, dt.time | None]:
+    """The day and (when `now` is a moment) the time of day `now` reads on the viewer's clock. An
+    aware moment is read in the active time zone (the user's, during a request)."""
+    if isinstance(now, dt.datetime):
+        local = timezone.localtime(now) if timezone.is_aware(now) else now
+        return local.date(), local.time().replace(tzinfo=None)
+    return now, None
+
+
+def overdue_q(now: dt.date | dt.datetime) -> Q:
+    """Open tasks count as overdue from their due time on: an untimed task from the next day, a
+    timed one from its time of day (14:05 makes a task due today at 10:00 overdue)."""
+    today, time = wall_clock(now)
+    past = Q(due_date__lt=today)
+    if time is not None:
+        past |= Q(due_date=today, due_time__lt=time)
+    return past
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kontor.accounts.models import Membership
 from kontor.lib.params import parse_id, parse_page
 from kontor.records.models import Record
-from kontor.tasks.models import Task, TaskType, zone_of
+from kontor.tasks.models import Task, TaskType, overdue_q, zone_of
 
 PAGE_SIZE = 100
 
@@ -45,6 +45,12 @@ def today_for(membership: Membership, now: dt.datetime) -> dt.date:
     return now.astimezone(zone_of(membership.user.time_zone)).date()
 
 
+def clock_for(membership: Membership, now: dt.datetime) -> dt.datetime:
+    """`now` as the user's wall clock reads it (naive, in the user's time zone): the moment from
+    which a timed task counts as overdue."""
+    return now.astimezone(zone_of(membership.user.time_zone)).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Boundaries:
     """The first day of each time group after "overdue", for a given today (weeks start on Monday)."""
@@ -68,12 +74,15 @@ class Boundaries:
         return self.next_week + dt.timedelta(days=7)
 
 
-def group_of(due_date: dt.date | None, today: dt.date) -> str:
-    """The time group a due date belongs to, seen from `today`."""
+def group_of(due_date: dt.date | None, today: dt.date, due_time: dt.time | None = None,
+             time: dt.time | None = None) -> str:
+    """The time group a due date belongs to, seen from `today` (and, when given, the time of day
+    `time`: a task due today at a time before it is overdue)."""
     if due_date is None:
         return "no_date"
     days = Boundaries(today)
-    if due_date < days.today:
+    if due_date < days.today or (due_date == days.today and due_time is not None and time is not None
+                                 and due_time < time):
         return "overdue"
     if due_date == days.today:
         return "today"
@@ -94,23 +103,25 @@ class TaskGroup:
     tasks: list[Task] = field(default_factory=list)
 
 
-def group_tasks(tasks: list[Task], today: dt.date, counts: dict[str, int] | None = None) -> list[TaskGroup]:
+def group_tasks(tasks: list[Task], today: dt.date, counts: dict[str, int] | None = None,
+                time: dt.time | None = None) -> list[TaskGroup]:
     """Open tasks in their time groups, in display order; groups without tasks are left out.
     `counts` (from group_counts) gives the full size of each group when `tasks` is one page."""
     groups = {key: TaskGroup(key, label) for key, label in GROUPS}
     for task in tasks:
-        groups[group_of(task.due_date, today)].tasks.append(task)
+        groups[group_of(task.due_date, today, task.due_time, time)].tasks.append(task)
     for group in groups.values():
         group.count = counts.get(group.key, 0) if counts is not None else len(group.tasks)
     return [group for group in groups.values() if group.tasks]
 
 
-def group_counts(tasks: QuerySet[Task], today: dt.date) -> dict[str, int]:
+def group_counts(tasks: QuerySet[Task], today: dt.date, time: dt.time | None = None) -> dict[str, int]:
     """How many tasks each time group holds, in one query (an index range, not a table scan)."""
     days = Boundaries(today)
+    overdue = overdue_q(dt.datetime.combine(today, time) if time is not None else today)
     return tasks.aggregate(
-        overdue=Count("pk", filter=Q(due_date__lt=days.today)),
-        today=Count("pk", filter=Q(due_date=days.today)),
+        overdue=Count("pk", filter=overdue),
+        today=Count("pk", filter=Q(due_date=days.today) & ~overdue),
         tomorrow=Count("pk", filter=Q(due_date=days.tomorrow)),
         this_week=Count("pk", filter=Q(due_date__gte=days.after_tomorrow, due_date__lt=days.next_week)),
         next_week=Count("pk", filter=Q(due_date__gte=days.next_week, due_date__lt=days.week_after_next)),
@@ -157,9 +168,11 @@ class TaskFilters:
         return urlencode({key: value for key, value in values.items() if value != ""})
 
 
-def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date) -> QuerySet[Task]:
+def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date | dt.datetime) -> QuerySet[Task]:
     """The account's tasks matching the filters, in the order the Tasks area lists them: open tasks
-    by due date (untimed before timed on a day, undated last), done tasks most recent first."""
+    by due date (untimed before timed on a day, undated last), done tasks most recent first.
+    `today` may be the user's wall clock (clock_for), so that "overdue" counts timed tasks from
+    their time of day."""
     tasks = Task.objects.filter(account=membership.account).visible()
     if filters.user_id is not None:
         tasks = tasks.filter(assignee_id=filters.user_id)
@@ -171,7 +184,7 @@ def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date)
         return tasks.done().order_by("-done_at", "-pk")
     tasks = tasks.open()
     if filters.state == State.OVERDUE:
-        tasks = tasks.filter(due_date__lt=today)
+        tasks = tasks.filter(overdue_q(today))
     return tasks.order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
 
 

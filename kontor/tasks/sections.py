@@ -22,10 +22,12 @@ def record_section(membership: Membership, record: Record, form: TaskForm | None
     if form is None:
         form = TaskForm(colleagues=colleagues, prefix_id=f"record{record.pk}",
                         initial={"assignee": membership.user.pk})
+    clock = queries.clock_for(membership, now or timezone.now())
     return {
         "record": record,
         "tasks": queries.record_tasks(record),
-        "today": queries.today_for(membership, now or timezone.now()),
+        "today": clock.date(),
+        "clock": clock,
         "task_form": form,
         "membership": membership,
         "placement": "record",

@@ -47,8 +47,9 @@ def _fallback(task: Task) -> str:
 def _row(request: HttpRequest, task: Task) -> HttpResponse:
     """The task as one row, shown where it was clicked (on a record page or in the Tasks area)."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
+    clock = queries.clock_for(membership, timezone.now())
     return render(request, "tasks/_task.html", {
-        "task": task, "today": queries.today_for(membership, timezone.now()),
+        "task": task, "today": clock.date(), "clock": clock,
         "placement": _placement(request), "next": _next_url(request, _fallback(task))})
 
 
@@ -72,15 +73,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The Tasks area: tasks by time group (or done tasks, newest first), with filters and the
     calendar subscription in the right column."""
     membership = request.membership  # type: ignore[attr-defined]
-    today = queries.today_for(membership, timezone.now())
+    clock = queries.clock_for(membership, timezone.now())
+    today, time = clock.date(), clock.time()
     filters = queries.TaskFilters.from_query(membership, request.GET)
     record = _filter_record(membership, filters)
-    tasks = queries.filtered_tasks(membership, filters, today)
+    tasks = queries.filtered_tasks(membership, filters, clock)
     rows, has_more = queries.page_of(tasks, filters.page)
     groups = None if filters.state == queries.State.DONE else queries.group_tasks(
-        rows, today, queries.group_counts(tasks, today))
+        rows, today, queries.group_counts(tasks, today, time), time)
     colleagues = queries.colleagues(membership)
     context = {"filters": filters, "rows": rows, "groups": groups, "has_more": has_more, "today": today,
+               "clock": clock,
                "record": record, "colleagues": colleagues, "placement": "list",
                "states": queries.State.CHOICES, "next": request.get_full_path()}
     if _htmx(request) and _htmx(request).target == "task-results":

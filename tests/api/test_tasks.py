@@ -113,11 +113,11 @@ def test_changing_the_record_and_removing_the_date(api, alice, anna):
 
 
 def test_postpone_keeps_the_time_of_day_and_done_writes_history(api, alice, anna):
-    task = make(alice, "Call", due_date=dt.date(2025, 3, 28), due_time=dt.time(9, 30), record=anna.record)
+    task = make(alice, "Call", due_date=dt.date(2030, 3, 28), due_time=dt.time(9, 30), record=anna.record)
     client = api(alice)
-    assert client.post(f"/tasks/{task.pk}/postpone", {"days": 1}).json()["due_date"] == "2025-03-29"
+    assert client.post(f"/tasks/{task.pk}/postpone", {"days": 1}).json()["due_date"] == "2030-03-29"
     moved = client.post(f"/tasks/{task.pk}/postpone", {"days": 7}).json()
-    assert (moved["due_date"], moved["due_time"]) == ("2025-04-05", "09:30:00")
+    assert (moved["due_date"], moved["due_time"]) == ("2030-04-05", "09:30:00")
     assert client.post(f"/tasks/{task.pk}/postpone", {"days": 0}).status_code == 422
     assert client.post(f"/tasks/{task.pk}/postpone", {"days": "soon"}).status_code == 422
     done = client.post(f"/tasks/{task.pk}/done").json()
@@ -165,3 +165,14 @@ def test_users_me_carries_the_calendar_address(api, alice, client):
     token = CalendarFeed.objects.get(membership=alice.membership).token
     assert me["calendar_url"] == f"http://127.0.0.1:8000/calendar/{token}.ics"
     assert client.get(me["calendar_url"].removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_a_task_due_today_is_overdue_from_its_time_of_day_on(api, alice, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 4, 13, 5, tzinfo=dt.UTC))  # 14:05 Berlin
+    late = make(alice, "Call at ten", due_date=dt.date(2026, 12, 4), due_time=dt.time(10, 0))
+    make(alice, "Call at three", due_date=dt.date(2026, 12, 4), due_time=dt.time(15, 0))
+    make(alice, "Any time today", due_date=dt.date(2026, 12, 4))
+    client = api(alice)
+    overdue = client.get("/tasks", {"state": "overdue"}).json()["items"]
+    assert [task["title"] for task in overdue] == ["Call at ten"]
+    assert client.get(f"/tasks/{late.pk}").json()["is_overdue"] is True

@@ -27,3 +27,13 @@ def make_task(persona, title="Follow up", record=None, assignee=None, **fields):
     """A task made through the real action, as `persona`."""
     return actions.create_task(persona.membership, {"title": title, **fields}, record=record,
                                assignee=assignee.user if assignee is not None else None)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the moment the actions and pages take as now: `clock(datetime)` with an aware datetime."""
+    from django.utils import timezone
+
+    def set_now(moment: dt.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+    return set_now

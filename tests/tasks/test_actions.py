@@ -107,8 +107,9 @@ def test_a_stale_edit_is_refused_and_changes_nothing(alice, bob):
     (dt.date(2025, 3, 28), 7, dt.date(2025, 4, 4)),     # over the change to summer time
     (dt.date(2025, 10, 25), 1, dt.date(2025, 10, 26)),  # onto the change back
 ])
-def test_postponing_moves_the_date_by_calendar_days_and_keeps_the_time(alice, due, days, expected):
+def test_postponing_moves_the_date_by_calendar_days_and_keeps_the_time(alice, clock, due, days, expected):
     task = make_task(alice, due_date=due, due_time=dt.time(14, 30))
+    clock(dt.datetime.combine(due - dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC))  # not overdue yet
     actions.postpone_task(task, alice.membership, days)
     task.refresh_from_db()
     assert task.due_date == expected
@@ -118,8 +119,9 @@ def test_postponing_moves_the_date_by_calendar_days_and_keeps_the_time(alice, du
     assert start is not None and (start.hour, start.minute) == (14, 30)
 
 
-def test_postponing_across_the_change_to_summer_time_shifts_utc_by_an_hour(alice):
+def test_postponing_across_the_change_to_summer_time_shifts_utc_by_an_hour(alice, clock):
     task = make_task(alice, due_date=dt.date(2025, 3, 29), due_time=dt.time(9, 0))
+    clock(dt.datetime(2025, 3, 28, 12, tzinfo=dt.UTC))
     before = task.due_start()
     actions.postpone_task(task, alice.membership, 1)
     after = task.due_start()
@@ -135,13 +137,32 @@ def test_postponing_a_task_without_a_date_counts_from_the_assignees_today(alice)
     assert task.due_date == today_in_berlin + dt.timedelta(days=7)
 
 
-def test_two_quick_postpones_both_count(alice):
+def test_two_quick_postpones_both_count(alice, clock):
     task = make_task(alice, due_date=dt.date(2025, 6, 2))
+    clock(dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC))
     stale_copy = Task.objects.get(pk=task.pk)
     actions.postpone_task(task, alice.membership, 1)
     actions.postpone_task(stale_copy, alice.membership, 1)  # loaded before the first click landed
     task.refresh_from_db()
     assert task.due_date == dt.date(2025, 6, 4)
+
+
+@pytest.mark.parametrize("days", [1, 7])
+def test_postponing_an_overdue_task_counts_from_today_and_keeps_the_time(alice, clock, days):
+    task = make_task(alice, due_date=dt.date(2026, 12, 2), due_time=dt.time(9, 30))
+    clock(dt.datetime(2026, 12, 4, 13, 5, tzinfo=dt.UTC))  # Friday 4 December, 14:05 in Berlin
+    actions.postpone_task(task, alice.membership, days)
+    task.refresh_from_db()
+    assert task.due_date == dt.date(2026, 12, 4) + dt.timedelta(days=days)
+    assert task.due_time == dt.time(9, 30)
+
+
+def test_postponing_a_task_due_today_counts_from_its_own_day(alice, clock):
+    task = make_task(alice, due_date=dt.date(2026, 12, 4), due_time=dt.time(10, 0))
+    clock(dt.datetime(2026, 12, 4, 13, 5, tzinfo=dt.UTC))  # 14:05: overdue since 10:00, still today
+    actions.postpone_task(task, alice.membership, 1)
+    task.refresh_from_db()
+    assert (task.due_date, task.due_time) == (dt.date(2026, 12, 5), dt.time(10, 0))
 
 
 @pytest.mark.parametrize("days", [0, -1, 3651, "1", True])

@@ -21,7 +21,8 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def test_the_tasks_area_shows_my_open_tasks_in_time_groups(alice, bob, anna):
+def test_the_tasks_area_shows_my_open_tasks_in_time_groups(alice, bob, anna, clock):
+    clock(dt.datetime.combine(today(), dt.time(9), tzinfo=dt.UTC))  # 10:00 in Berlin: 15:00 is ahead
     make_task(alice, "Overdue call", record=anna.record, due_date=today() - dt.timedelta(days=3))
     make_task(alice, "Due today", due_date=today(), due_time=dt.time(15, 0))
     make_task(alice, "Some day")
@@ -169,14 +170,14 @@ def test_a_task_cannot_be_given_to_someone_outside_the_team(alice, oscar, anna):
 
 
 def test_plus_one_and_plus_seven_with_htmx_answer_with_the_moved_row(alice, anna):
-    task = make_task(alice, "Call", record=anna.record, due_date=dt.date(2025, 1, 31),
+    task = make_task(alice, "Call", record=anna.record, due_date=dt.date(2030, 1, 31),
                      due_time=dt.time(9, 15))
     response = alice.client.post(reverse("tasks:postpone", args=[task.pk]),
                                  {"days": "1", "placement": "record"}, **HTMX)
     assert response.status_code == 200 and f'id="task-{task.pk}"' in response.content.decode()
     alice.client.post(reverse("tasks:postpone", args=[task.pk]), {"days": "7"}, **HTMX)
     task.refresh_from_db()
-    assert (task.due_date, task.due_time) == (dt.date(2025, 2, 8), dt.time(9, 15))
+    assert (task.due_date, task.due_time) == (dt.date(2030, 2, 8), dt.time(9, 15))
 
 
 def test_postponing_without_javascript_returns_to_the_page(alice, anna):
