@@ -42,10 +42,15 @@ def _mailserver_command() -> list[str] | None:
 
 
 def _parse_web_args(argv: list[str]) -> argparse.Namespace:
+    """--port and --host, defaulting to PORT and KONTOR_BIND. The chosen ones are written back to
+    the environment, so that this process's settings and every process it starts (gunicorn's
+    workers, the background worker) derive the same base URL for their links from them."""
     parser = argparse.ArgumentParser(prog="kontor web")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("KONTOR_BIND", "127.0.0.1"))
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    os.environ["PORT"], os.environ["KONTOR_BIND"] = str(args.port), args.host
+    return args
 
 
 def _prepare() -> None:

@@ -46,3 +46,19 @@ def env_path(name: str, default: str) -> Path:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def listening_base_url() -> str:
+    """The address of the web server as `kontor run` and `kontor web` start it (PORT, KONTOR_BIND):
+    the base URL for links in mails, invitations and the calendar feed when KONTOR_BASE_URL is not
+    set, so that a trial on another port links to that port. A server bound to every interface
+    (0.0.0.0, ::) is linked as 127.0.0.1; behind a proxy or on a network, set KONTOR_BASE_URL."""
+    host = env_str("KONTOR_BIND", "127.0.0.1") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    port = env_int("PORT", 8000)
+    if not 0 < port < 65536:
+        raise ConfigError(f"PORT must be a port number, not {port}")
+    return f"http://{host}:{port}"

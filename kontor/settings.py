@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from kontor.config import ConfigError, env_bool, env_int, env_list, env_path, env_str
+from kontor.config import ConfigError, env_bool, env_int, env_list, env_path, env_str, listening_base_url
 from kontor.lib.sizes import env_size
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -35,7 +35,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("KONTOR_DEBUG", False)
-BASE_URL = env_str("KONTOR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without KONTOR_BASE_URL, links point to where `kontor run` / `kontor web` listen (PORT, KONTOR_BIND).
+BASE_URL = (env_str("KONTOR_BASE_URL") or listening_base_url()).rstrip("/")
 ALLOWED_HOSTS = env_list("KONTOR_ALLOWED_HOSTS", "") or [
     urlsplit(BASE_URL).hostname or "localhost", "localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
