@@ -89,3 +89,14 @@ def test_the_projects_list_offers_the_bar(alice):
     project_actions.create_project(alice.membership, {"name": "Relaunch"})
     page = alice.client.get("/projects/").content.decode()
     assert page.count('name="ids"') == 1 and 'id="bulk-form"' in page
+
+
+def test_the_task_list_offers_the_bar_and_marks_ticked_tasks_done(alice):
+    from kontor.tasks import actions as task_actions
+    from kontor.tasks.models import Task
+
+    tasks = [task_actions.create_task(alice.membership, {"title": f"Call {n}"}) for n in range(2)]
+    page = alice.client.get("/tasks/").content.decode()
+    assert page.count('name="ids"') == 2 and 'id="bulk-form"' in page
+    alice.client.post("/records/bulk/tasks/", {"ids": [tasks[0].pk], "action": "done"})
+    assert list(Task.objects.filter(done_at__isnull=False)) == [tasks[0]]
