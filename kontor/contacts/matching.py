@@ -295,3 +295,21 @@ def duplicate_companies(account_id: int) -> list[Candidates]:
     for name, ids in _same_names(Company, account_id).items():
         groups.join(ids, Evidence("name", name))
     return groups.candidates()
+
+
+def similar_to(obj: Person | Company, limit: int = 10) -> list[int]:
+    """Ids of live records of the same kind that share an e-mail address, a phone number or the
+    folded name with this one: the suggestions of its "Merge with…" page (indexed lookups only)."""
+    model = type(obj)
+    kind = "person" if model is Person else "company"
+    values = list(ContactDetail.objects.filter(record_id=obj.pk, kind__in=[DetailKind.EMAIL, DetailKind.PHONE,
+                                                                            DetailKind.MOBILE])
+                  .exclude(normalized="").values_list("normalized", flat=True))
+    found = list(ContactDetail.objects.filter(account_id=obj.account_id, normalized__in=values,
+                                              kind__in=[DetailKind.EMAIL, DetailKind.PHONE, DetailKind.MOBILE],
+                                              record__kind=kind, record__deleted_at__isnull=True)
+                 .exclude(record_id=obj.pk).order_by("record_id").values_list("record_id", flat=True)[:limit])
+    if obj.match_name:
+        found += list(model.objects.filter(account_id=obj.account_id, match_name=obj.match_name).alive()
+                      .exclude(pk=obj.pk).order_by("pk").values_list("pk", flat=True)[:limit])
+    return list(dict.fromkeys(found))[:limit]

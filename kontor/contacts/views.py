@@ -144,8 +144,12 @@ def _detail(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
 
 
 def _trashed(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    """A record in the trash: a 404 like any missing page, except for those who may restore it."""
+    """A record in the trash: a 404 like any missing page, except for those who may restore it.
+    A record merged into another leads everyone to the one it was merged into."""
     membership = _membership(request)
+    merged = area.fetch(membership, record_id, include_trash=True).record.merged_into
+    if merged is not None and not merged.is_deleted:
+        return redirect(merged)
     if not roles.can_delete_records(membership.role):
         raise Http404
     obj = area.fetch(membership, record_id, include_trash=True)

@@ -1,0 +1,27 @@
+"""The merge buttons in the head of a person's or company's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kontor.contacts.models import Company, Person
+from kontor.records import merge as records_merge
+from kontor.records.models import Record
+
+register = template.Library()
+
+
+@register.inclusion_tag("merge/_record_actions.html", takes_context=True)
+def merge_actions(context: template.Context, obj: Person | Company) -> dict[str, Any]:
+    """"Merge with…" for those who may merge, and "Undo merge" while the record's latest merge
+    can be undone (one indexed query, none for those who may not merge)."""
+    membership = context["request"].membership
+    may_merge = records_merge.may_merge(membership)
+    merge = records_merge.undoable_merge(obj.record) if may_merge else None
+    if merge is not None:
+        merge.names = ", ".join(Record.objects.filter(pk__in=merge.merged_ids).values_list(  # type: ignore[attr-defined]
+            "display_name", flat=True))
+    return {"obj": obj, "namespace": "people" if isinstance(obj, Person) else "companies", "may_merge": may_merge,
+            "merge": merge, "csrf_token": context.get("csrf_token")}
