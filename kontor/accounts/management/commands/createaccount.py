@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from kontor.accounts import actions
 from kontor.accounts.management.commands._operator import check_login, command_error
 from kontor.accounts.models import User
+from kontor.lib.names import name_from_email
 
 
 class Command(BaseCommand):
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         existing = User.objects.filter(email__iexact=email).exists()
         try:
             membership = actions.create_account(
-                options["name"], email, options["password"], owner_name=options["owner_name"],
+                options["name"], email, options["password"],
+                owner_name=options["owner_name"].strip() or name_from_email(email),
                 language=options["language"], time_zone=options["time_zone"])
         except ValidationError as error:
             raise command_error(error) from None

@@ -9,6 +9,7 @@ from kontor.accounts import actions
 from kontor.accounts.management.commands._operator import check_login, command_error, find_account
 from kontor.accounts.models import User
 from kontor.accounts.roles import Role
+from kontor.lib.names import name_from_email
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True, help="the colleague's password")
         parser.add_argument("--role", required=True, choices=Role.values,
                             help="owner, admin, power or member")
-        parser.add_argument("--name", default="", help="the colleague's name (default: from the e-mail)")
+        parser.add_argument("--name", default="",
+                            help="the colleague's name (default: from the address, ben.mueller@… → Ben Mueller)")
         parser.add_argument("--language", default="de", choices=["de", "en"], help="the colleague's language")
         parser.add_argument("--time-zone", default="Europe/Berlin", help="the colleague's time zone")
 
@@ -31,7 +33,8 @@ class Command(BaseCommand):
         existing = User.objects.filter(email__iexact=email).exists()
         try:
             membership = actions.add_user(
-                account, email, options["password"], options["name"], options["role"],
+                account, email, options["password"], options["name"].strip() or name_from_email(email),
+                options["role"],
                 language=options["language"], time_zone=options["time_zone"])
         except ValidationError as error:
             raise command_error(error) from None
