@@ -19,6 +19,7 @@ from kontor.api import (
     imports,
     keys,
     mail_in,
+    merge,
     notes,
     people,
     photos,
@@ -70,6 +71,8 @@ RESOURCES.update({"following": following.list_router, "trash": trash.router, "ac
 # POST /{people|companies|deals|projects|tasks}/bulk, beside those resources' own routes and
 # before them: their /{id} routes would take "bulk" for an id.
 api.add_router("", bulk.router)
+# GET /{people|companies}/duplicates and POST /{people|companies}/{id}/merge, for the same reason.
+api.add_router("", merge.router)
 for name, router in RESOURCES.items():
     api.add_router(f"/{name}", router)
 # Not in the index's resources: /settings itself lists nothing.
