@@ -46,6 +46,25 @@ def _clean_body(body: str) -> str:
     return body
 
 
+# A clock a few minutes fast, or a time typed to the minute, is not "in the future".
+HAPPENED_AT_LEEWAY = dt.timedelta(minutes=5)
+EARLIEST_HAPPENED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+def _check_kind_and_time(kind: str, happened_at: dt.datetime | None, now: dt.datetime) -> None:
+    """A note is a note, call, meeting (or filed e-mail), and it records what has happened: a time
+    to come belongs in a task, and one before 1900 is a typing slip."""
+    if kind not in EntryKind.values:
+        raise ValidationError({"kind": _("Choose note, call or meeting.")})
+    if happened_at is None:
+        return
+    if happened_at > now + HAPPENED_AT_LEEWAY:
+        raise ValidationError({"happened_at": _(
+            "This time is still to come. The history records what has happened; plan what comes next as a task.")})
+    if happened_at < EARLIEST_HAPPENED_AT:
+        raise ValidationError({"happened_at": _("This date is out of range.")})
+
+
 def _check_confidential(by: Membership, confidential: bool) -> None:
     if confidential and not roles.can_read_confidential(by.role):
         raise PermissionDenied(_("Your role does not allow confidential notes."))
@@ -55,17 +74,19 @@ def _check_confidential(by: Membership, confidential: bool) -> None:
 def add_note(by: Membership, records: Sequence[Record], body: str, confidential: bool = False,
              kind: str = EntryKind.NOTE, happened_at: dt.datetime | None = None, subject: str = "",
              notify: Iterable[int] | None = None) -> Entry:
-    """Writes a note (or call or meeting report) onto one or more records of the same account.
-    The author starts following those records. Colleagues @mentioned in the text are told; so
-    are the records' followers, or with `notify` (user ids, as ticked in the note box) exactly
-    those colleagues. Their mails go out from the worker after the commit."""
+    """Writes a note (or call or meeting report) onto one or more records of the same account;
+    `happened_at` (not in the future) defaults to now. The author starts following those records.
+    Colleagues @mentioned in the text are told; so are the records' followers, or with `notify`
+    (user ids, as ticked in the note box) exactly those colleagues. Their mails go out from the
+    worker after the commit."""
     body = _clean_body(body)
+    now = timezone.now()
+    _check_kind_and_time(kind, happened_at, now)
     _check_confidential(by, confidential)
     if not records:
         raise ValidationError({"records": _("A note belongs to at least one record.")})
     if any(r.account_id != by.account.pk for r in records):
         raise PermissionDenied
-    now = timezone.now()
     entry = Entry.objects.create(account=by.account, kind=kind, body=body, subject=subject.strip()[:300],
                                  author=by.user, happened_at=happened_at or now, confidential=confidential,
                                  created_at=now, updated_at=now)

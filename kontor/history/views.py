@@ -44,12 +44,15 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     record = access_record(membership, record_id)
     form = NoteForm(request.POST)
-    form.is_valid()
-    try:
-        entry = actions.add_note(membership, [record], form.cleaned_data["body"],
-                                 confidential=form.cleaned_data["confidential"], notify=ticked(request))
-    except ValidationError as error:
-        add_action_errors(form, error)
+    entry = None
+    if form.is_valid():  # a kind or time that is none stays on the form; the action checks the rest
+        data = form.cleaned_data
+        try:
+            entry = actions.add_note(membership, [record], data["body"], confidential=data["confidential"],
+                                     kind=data["kind"], happened_at=data["happened_at"], notify=ticked(request))
+        except ValidationError as error:
+            add_action_errors(form, error)
+    if entry is None:
         if request.htmx:  # type: ignore[attr-defined]
             response = render(request, "history/_notebox.html", {"record": record, "note_form": form})
             return reswap(retarget(response, f"#notebox-{record.pk}"), "outerHTML")
