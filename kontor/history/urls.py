@@ -6,6 +6,7 @@ app_name = "history"
 
 urlpatterns = [
     path("on/<int:record_id>/", views.create, name="create"),
+    path("mentions/", views.mentions, name="mentions"),
     path("on/<int:record_id>/older/", views.older, name="older"),
     path("on/<int:record_id>/<int:entry_id>/", views.entry, name="entry"),
     path("on/<int:record_id>/<int:entry_id>/edit/", views.edit, name="edit"),

@@ -19,6 +19,7 @@ from kontor.accounts.models import Membership
 from kontor.history import actions
 from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
+from kontor.history.mentions import suggest
 from kontor.history.models import Entry, EntryLink
 from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.records.access import access_entry, access_record
@@ -136,3 +137,11 @@ def delete(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
         return HttpResponse("")
     messages.success(request, _("The note has been deleted."))
     return _back_to(record)
+
+
+@require_GET
+@member_required
+def mentions(request: HttpRequest) -> HttpResponse:
+    """The colleagues to suggest after an "@" in a note or comment (the list under the field)."""
+    suggestions = suggest(request.membership, request.GET.get("q", ""))  # type: ignore[attr-defined]
+    return render(request, "history/_mention_options.html", {"suggestions": suggestions})
