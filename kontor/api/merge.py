@@ -58,8 +58,11 @@ class DuplicatesParams(ListParams):
 
 
 class MergeIn(Schema):
-    other_ids: list[Id] = Field(min_length=1, max_length=records_merge.MAX_MERGED,
-                                description="The records merged into this one: they go to the trash.")
+    # Not required by the schema, so that a record of another account is a 404 whatever the body;
+    # the merge itself refuses an empty list (422).
+    other_ids: list[Id] = Field([], max_length=records_merge.MAX_MERGED,
+                                description="The records merged into this one (at least one): they go to the "
+                                            "trash.")
     keep: dict[str, Id] = Field({}, description="Per field, the id of the record whose value survives "
                                                 "(`{\"birthday\": 7}`); a field not named keeps this record's "
                                                 "value. `responsible` names the responsible user's record.")
