@@ -21,7 +21,7 @@ PARAMETERS = [
     "tag", "tags", "state", "stage", "status", "q", "sort", "order", "since", "updated_since", "due", "from", "to",
     "date", "date_from", "date_to", "start", "end", "target_from", "target_to", "type", "kind", "stream", "next",
     "responsible", "uploader", "assignee_id", "entry", "deal", "project", "show", "show_record", "days", "unread",
-    "format", "direction", "placement", "results", "include_team", "add_person", "number", "into", "images",
+    "format", "direction", "placement", "results", "include_team", "add_person", "number", "into", "images", "with",
     "delimiter", "currency", "account", "d", "t", "u", "e", "on", "column", "value", "version",
 ]
 
