@@ -1,5 +1,6 @@
 """Creating, changing and closing deals. Pages and API write deals only through these functions,
-each in one transaction; a change of state is also written into the deal's history."""
+each in one transaction; a change of state is also written into the deal's history (one
+activity line)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from kontor.accounts.models import Membership, User
 from kontor.contacts.models import Company, Person
 from kontor.deals.currencies import is_currency
 from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_parts
-from kontor.history import actions as history_actions
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
@@ -141,18 +141,9 @@ def _apply_stage(deal: Deal, stage: str) -> tuple[str, str] | None:
 
 
 def _note_stage_change(by: Membership, deal: Deal, old: str, new: str) -> None:
-    """Writes the change of state into the deal's history, where the team reads what happened."""
-    names = {"old": Stage(old).label, "new": Stage(new).label}
-    if new == DealState.WON:
-        subject = _("Deal won")
-    elif new == DealState.LOST:
-        subject = _("Deal lost")
-    elif old in (DealState.WON, DealState.LOST):
-        subject = _("Deal reopened")
-    else:
-        subject = _("Chance changed")
-    body = _("State changed from %(old)s to %(new)s.") % names
-    history_actions.add_note(by, [deal.record], body, subject=subject)
+    """Writes the change of state into the deal's history as one activity line, which stores the
+    stages and is worded in each reader's language ("Alice changed the state of Relaunch from 75 %
+    to won."). No note besides it: the history holds what people wrote."""
     activity.record_activity(by, ActivityVerb.STATE, deal.record, changes={"stage": [old, new]})
     if new in (DealState.WON, DealState.LOST):
         webhooks.emit(by.account, f"deal.{new}", deal)

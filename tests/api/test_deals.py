@@ -12,7 +12,7 @@ from django.utils import translation
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.deals.models import Deal
-from kontor.history.models import Entry
+from kontor.history.models import Activity, ActivityVerb, Entry
 from kontor.projects.models import Project
 
 
@@ -146,8 +146,8 @@ def test_a_change_of_state_is_kept_with_its_time_and_written_into_the_history(ap
     changed = client.patch(f"/deals/{deal.pk}", {"state": "won", "version": 1}).json()
     assert changed["state"] == "won" and changed["probability"] is None and changed["closed_at"]
     assert changed["version"] == 2
-    history = client.get(f"/deals/{deal.pk}/history").json()["items"]
-    assert history[0]["subject"] == "Deal won"
+    assert client.get(f"/deals/{deal.pk}/history").json()["items"] == []  # an activity line, not a note
+    assert client.get("/activity").json()["items"][0]["verb"] == "state"
     reopened = client.patch(f"/deals/{deal.pk}", {"state": "open"}).json()
     assert (reopened["state"], reopened["probability"], reopened["closed_at"]) == ("open", 25, None)
 
@@ -193,7 +193,8 @@ def test_win_and_lose(api, alice):
     assert client.post(f"/deals/{deal.pk}/win").json()["closed_at"] == won.json()["closed_at"]
     lost = client.post(f"/deals/{deal.pk}/lose").json()
     assert lost["state"] == "lost"
-    assert Entry.objects.filter(subject="Deal lost").count() == 1
+    assert Activity.objects.filter(verb=ActivityVerb.STATE, changes__stage__1="lost").count() == 1
+    assert not Entry.objects.exists()
 
 
 def test_win_can_create_the_project_once(api, alice, bob, firm, anna):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions
 from kontor.deals.models import Deal, DealState
-from kontor.history.models import Entry
+from kontor.history.models import Activity, ActivityVerb, Entry
 from kontor.records.actions import StaleEdit, restore_record
 from kontor.records.models import Watch
 
@@ -105,15 +105,15 @@ def test_another_accounts_company_people_or_users_cannot_be_linked(alice, oscar)
     assert not Deal.objects.exists()
 
 
-def test_a_change_of_chance_is_written_into_the_history(alice):
+def test_a_change_of_chance_is_written_into_the_history_as_one_line_and_no_note(alice):
     deal = _deal(alice)
     assert actions.change_stage(deal, alice.membership, "25")
     assert actions.change_stage(deal, alice.membership, "75")
     deal.refresh_from_db()
     assert (deal.state, deal.probability, deal.closed_at) == (DealState.OPEN, 75, None)
-    bodies = list(Entry.objects.filter(records=deal.record).order_by("pk").values_list("subject", "body"))
-    assert bodies == [("Chance changed", "State changed from 0 % to 25 %."),
-                      ("Chance changed", "State changed from 25 % to 75 %.")]
+    lines = Activity.objects.filter(record=deal.record, verb=ActivityVerb.STATE).order_by("pk")
+    assert [line.changes for line in lines] == [{"stage": ["0", "25"]}, {"stage": ["25", "75"]}]
+    assert not Entry.objects.filter(records=deal.record).exists()
     assert deal.record.version == 3
 
 
@@ -124,11 +124,12 @@ def test_winning_records_when_and_keeps_the_last_chance_for_a_reopening(alice):
     deal.refresh_from_db()
     assert deal.is_won and deal.closed_at is not None
     assert deal.stage == "won" and deal.probability == 50
-    assert Entry.objects.filter(records=deal.record, subject="Deal won").exists()
+    assert Activity.objects.filter(record=deal.record, verb=ActivityVerb.STATE, changes__stage__1="won").exists()
     actions.change_stage(deal, alice.membership, "25")
     deal.refresh_from_db()
     assert deal.is_open and deal.closed_at is None and deal.probability == 25
-    assert Entry.objects.filter(records=deal.record, subject="Deal reopened").exists()
+    assert Activity.objects.filter(record=deal.record, verb=ActivityVerb.STATE,
+                                   changes={"stage": ["won", "25"]}).exists()
 
 
 def test_losing_records_when(alice):
@@ -180,7 +181,7 @@ def test_an_update_changes_only_what_it_is_given(alice, bob):
     assert deal.company == company and list(deal.colleagues.all()) == [bob.user]
     assert deal.target_date == dt.date(2027, 1, 1)
     assert deal.is_won
-    assert Entry.objects.filter(records=deal.record, subject="Deal won").exists()
+    assert Activity.objects.filter(record=deal.record, verb=ActivityVerb.STATE, changes__stage__1="won").exists()
     actions.update_deal(deal, alice.membership, {}, company=None, responsible=None)
     deal = Deal.objects.get(pk=deal.pk)
     assert deal.company is None and deal.record.responsible is None

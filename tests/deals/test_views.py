@@ -156,7 +156,8 @@ def test_one_click_on_the_state_bar_changes_the_state_and_writes_the_history(ali
                                  follow=True)
     html = response.content.decode()
     assert 'id="deal-page"' in html and "Create a project from this deal" in html
-    assert "State changed from 75 % to won." in html
+    assert "changed the state of" in html and "from 75 % to won." in html
+    assert "Deal won" not in html  # one line, no note besides it
     deal.refresh_from_db()
     assert deal.is_won and deal.closed_at is not None
 
