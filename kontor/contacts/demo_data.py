@@ -26,6 +26,7 @@ from kontor.accounts.models import Membership, User
 from kontor.accounts.roles import Role
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import AddressData, AssistantData, DateData, DetailData, Details, PositionData
+from kontor.contacts.demo_clock import DemoClock
 from kontor.contacts.models import Company, Gender, Person, Salutation
 from kontor.deals import actions as deal_actions
 from kontor.deals.models import Stage, ValueType
@@ -310,12 +311,23 @@ DEALS = {
            ("Kundenportal Relaunch", ValueType.TOTAL, (24_000, 80_000), (1, 1)),
            ("Schulungspaket Vertrieb", ValueType.DAILY, (950, 1_400), (3, 12)),
            ("ERP-Schnittstelle", ValueType.TOTAL, (9_500, 38_000), (1, 1)),
-           ("Beratung Prozessanalyse", ValueType.HOURLY, (120, 160), (40, 120))],
+           ("Beratung Prozessanalyse", ValueType.HOURLY, (120, 160), (40, 120)),
+           ("Rahmenvertrag Support {year}", ValueType.MONTHLY, (800, 3_200), (12, 24)),
+           ("Digitale Rechnungsprüfung", ValueType.TOTAL, (14_000, 52_000), (1, 1)),
+           ("Außendienst-App {city}", ValueType.TOTAL, (21_000, 68_000), (1, 1)),
+           ("Workshop Datenschutz", ValueType.DAILY, (1_100, 1_600), (1, 4)),
+           ("Lizenzerweiterung Standorte", ValueType.MONTHLY, (300, 1_500), (12, 36)),
+           ("Migration Altsystem", ValueType.HOURLY, (110, 150), (60, 200))],
     "en": [("Customer portal rollout", ValueType.TOTAL, (20_000, 90_000), (1, 1)),
            ("Reporting module licence", ValueType.MONTHLY, (600, 3_000), (12, 36)),
            ("Maintenance plan {year}", ValueType.MONTHLY, (400, 1_800), (12, 24)),
            ("Training for the sales team", ValueType.DAILY, (900, 1_300), (2, 8)),
-           ("ERP integration", ValueType.TOTAL, (12_000, 45_000), (1, 1))],
+           ("ERP integration", ValueType.TOTAL, (12_000, 45_000), (1, 1)),
+           ("Warehouse scanners {city}", ValueType.TOTAL, (15_000, 60_000), (1, 1)),
+           ("Support retainer {year}", ValueType.MONTHLY, (700, 2_500), (12, 24)),
+           ("Data migration", ValueType.HOURLY, (120, 170), (40, 160)),
+           ("Field service app", ValueType.TOTAL, (25_000, 75_000), (1, 1)),
+           ("Security review", ValueType.DAILY, (1_000, 1_500), (2, 6))],
 }
 DEAL_NOTES = {
     "de": ["Angebot verschickt, Rückmeldung bis Ende des Monats zugesagt.",
@@ -363,11 +375,15 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
     """
     rng = random.Random(seed)
     result = DemoResult(owner.account.name)
+    clock = DemoClock(owner.account)
     for name, email, role in COLLEAGUES:
         result.colleagues.append(_colleague(owner, name, email, role, password, result.new_users))
     team = [owner, *result.colleagues]
     seeds = COMPANIES[:max(0, min(companies, len(COMPANIES)))]
-    company_objects = [_create_company(owner, seed_, rng, team) for seed_ in seeds]
+    company_objects = []
+    for seed_ in seeds:  # the team entered its companies first, in its first weeks with Kontor
+        with clock.step(_when(rng, days_back=270, newest=240)):
+            company_objects.append(_create_company(owner, seed_, rng, team))
     result.companies = len(company_objects)
     staff: dict[int, list[Person]] = {company.pk: [] for company in company_objects}
     for index in range(people):
@@ -376,20 +392,26 @@ def fill_account(owner: Membership, password: str, people: int = 60, companies: 
         if home and rng.random() < 0.1:
             language = "en" if language == "de" else "de"  # an expat in the team
         company = company_objects[seeds.index(home)] if home else None
-        person = _create_person(owner, language, home, company, company_objects, rng, team)
+        with clock.step(_when(rng, days_back=250, newest=20)):
+            person = _create_person(owner, language, home, company, company_objects, rng, team)
+            result.notes += _write_person_notes(person, home, company, language, rng, team)
         result.people += 1
         if company is not None:
             staff[company.pk].append(person)
-        result.notes += _write_person_notes(person, home, company, language, rng, team)
         if rng.random() < 0.35:
-            _add_follow_up(person, language, rng, team)
+            with clock.step(_when(rng, days_back=14)):
+                _add_follow_up(person, language, rng, team)
             result.tasks += 1
+    deal_names: set[str] = set()
     for company, seed_ in zip(company_objects, seeds, strict=True):
         result.notes += _write_company_notes(company, seed_, rng, team)
         if seed_.relation in ("Kunde", "Lead") or rng.random() < 0.3:
             for _deal in range(rng.randint(1, 2)):
-                result.projects += _add_deal(company, seed_, staff[company.pk], rng, team)
+                # A deal's later lines (won, the project) follow days or weeks after it was entered.
+                with clock.step(_when(rng, days_back=240, newest=10), gap=dt.timedelta(days=rng.randint(3, 25))):
+                    result.projects += _add_deal(company, seed_, staff[company.pk], rng, team, deal_names)
                 result.deals += 1
+    clock.backdate()
     return result
 
 
@@ -541,10 +563,10 @@ def _create_person(owner: Membership, language: str, home: CompanySeed | None, c
     return contact_actions.create_person(owner, fields, details, tags=tags, responsible=rng.choice(team).user)
 
 
-def _when(rng: random.Random, days_back: int = 270) -> dt.datetime:
-    """A working-day moment in office hours within the last `days_back` days (Berlin time)."""
+def _when(rng: random.Random, days_back: int = 270, newest: int = 1) -> dt.datetime:
+    """A working-day moment in office hours between `days_back` and `newest` days ago (Berlin time)."""
     berlin = zoneinfo.ZoneInfo("Europe/Berlin")
-    day = dt.datetime.now(berlin).date() - dt.timedelta(days=rng.randint(1, days_back))
+    day = dt.datetime.now(berlin).date() - dt.timedelta(days=rng.randint(newest, days_back))
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice([0, 10, 15, 30, 40, 45])), berlin)
@@ -613,12 +635,18 @@ def _add_follow_up(person: Person, language: str, rng: random.Random, team: list
 
 
 def _add_deal(company: Company, seed: CompanySeed, people: list[Person], rng: random.Random,
-              team: list[Membership]) -> int:
-    """One deal with the company and one or two of its people; returns 1 if it became a project."""
+              team: list[Membership], taken: set[str]) -> int:
+    """One deal with the company and one or two of its people, named unlike the deals before it
+    (`taken`); returns 1 if it became a project."""
     language = seed.language
-    name, value_type, (low, high), (fewest, most) = rng.choice(DEALS[language])
     today = dt.date.today()
-    fields = {"name": name.format(city=seed.place.city, year=today.year + 1),
+    choices = [(name.format(city=seed.place.city, year=today.year + 1), value_type, values, counts)
+               for name, value_type, values, counts in DEALS[language]]
+    name, value_type, (low, high), (fewest, most) = rng.choice([c for c in choices if c[0] not in taken] or choices)
+    if name in taken:  # every name is used: this one is told apart by its customer
+        name = f"{name} {seed.name.split()[0]}"
+    taken.add(name)
+    fields = {"name": name,
               "value": Decimal(rng.randint(low, high)).quantize(Decimal(100) if high > 5_000 else Decimal(10)),
               "value_type": value_type, "value_count": rng.randint(fewest, most),
               "currency": {DE: "EUR", UK: "GBP", US: "USD"}[seed.place.country],
