@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kontor.api.auth import membership
-from kontor.api.lists import Page, PageParams, envelope, page_of
+from kontor.api.errors import InvalidInputOut
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime
 from kontor.history import activity
 from kontor.history.models import Activity
 
@@ -38,9 +40,13 @@ class ActivityPage(Page):
     items: list[ActivityOut]
 
 
-class ActivityFilters(PageParams):
+class ActivityFilters(ListParams):
     stream: Literal["everyone", "following"] = Field(
         "everyone", description="`everyone`: the whole team's activity; `following`: only on records you follow.")
+    updated_since: DateTime | None = Field(None, description="Only what happened at or after this time (a line "
+                                           "of the stream never changes; ISO 8601).")
+    order: Literal["-created_at", "created_at"] = Field("-created_at", description="`-created_at` (newest "
+                                                        "first) or `created_at`.")
 
 
 def activity_out(line: Activity) -> dict:
@@ -52,9 +58,9 @@ def activity_out(line: Activity) -> dict:
             "created_at": line.created_at}
 
 
-@router.get("", response=ActivityPage, summary="The activity stream",
-            description="What the team did, newest first, as on the start page.")
+@router.get("", response={200: ActivityPage, 422: InvalidInputOut}, summary="The activity stream",
+            description="What the team did, newest first (unless `order` says otherwise), as on the start page.")
 def list_activity(request: HttpRequest, filters: Query[ActivityFilters]) -> dict:
     lines = activity.stream(membership(request), following_only=filters.stream == "following")
-    rows, has_next = page_of(lines, filters)
+    rows, has_next = page_of(in_order(changed_since(lines, filters, "created_at"), filters.order), filters)
     return envelope([activity_out(line) for line in rows], filters, has_next)

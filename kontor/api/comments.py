@@ -6,6 +6,7 @@ exist for them (404). Authors delete their own comments; administrators anyone's
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -17,8 +18,8 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Name
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Name
 from kontor.files.models import Attachment
 from kontor.history import actions
 from kontor.history.models import Comment, CommentQuerySet, Entry
@@ -43,10 +44,14 @@ class CommentPage(Page):
     items: list[CommentOut]
 
 
-class CommentFilters(PageParams):
+class CommentFilters(ListParams):
     entry_id: Id | None = Field(None, description="The comments under this history entry.")
     task_id: Id | None = Field(None, description="The comments on this task.")
     file_id: Id | None = Field(None, description="The comments on this file.")
+    updated_since: DateTime | None = Field(None, description="Only comments written at or after this time (a "
+                                           "comment does not change once written; ISO 8601).")
+    order: Literal["created_at", "-created_at"] = Field(
+        "created_at", description="`created_at` (oldest first, as a conversation reads) or `-created_at`.")
 
 
 def _only(name: str) -> dict:
@@ -91,7 +96,8 @@ def _visible_comments(by: Membership) -> CommentQuerySet:
 
 @router.get("", response={200: CommentPage, 404: ErrorOut, 422: InvalidInputOut}, summary="List comments",
             description="The comments under a history entry (entry_id), on a task (task_id) or on a file "
-                        "(file_id), oldest first; a target you may not see is a 404. The filters combine, "
+                        "(file_id), oldest first unless `order` says otherwise; a target you may not see is a "
+                        "404. The filters combine, "
                         "and without any the list holds every comment you may see.")
 def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
     by = membership(request)
@@ -102,7 +108,8 @@ def list_comments(request: HttpRequest, filters: Query[CommentFilters]) -> dict:
         comments = comments.filter(task=access_task(by, filters.task_id))
     if filters.file_id is not None:
         comments = comments.filter(file=access_file(by, filters.file_id))
-    rows, has_next = page_of(comments.in_order(), filters)
+    comments = changed_since(comments.select_related("author"), filters, "created_at")
+    rows, has_next = page_of(in_order(comments, filters.order), filters)
     return envelope([comment_out(c) for c in rows], filters, has_next)
 
 

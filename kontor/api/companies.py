@@ -20,7 +20,6 @@ from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_o
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
 from kontor.api.lists import (
     Page,
-    PageParams,
     RecordFilters,
     changed_since,
     custom_conditions,
@@ -28,7 +27,7 @@ from kontor.api.lists import (
     page_of,
     tag_names,
 )
-from kontor.api.notes import NotePage, history_page
+from kontor.api.notes import HistoryParams, NotePage, history_page
 from kontor.api.schemas import (
     Address,
     ContactDetail,
@@ -214,8 +213,9 @@ def delete_company(request: HttpRequest, company_id: Id) -> Status:
 
 @router.get("/{company_id}/history", response={200: NotePage, 404: ErrorOut, 422: InvalidInputOut},
             summary="A company's history",
-            description="Notes, calls, meetings and e-mails, newest first. Confidential entries only for "
+            description="Notes, calls, meetings and e-mails, newest first unless `order` says "
+                        "otherwise. Confidential entries only for "
                         "power users and above.")
-def company_history(request: HttpRequest, company_id: Id, params: Query[PageParams]) -> dict:
+def company_history(request: HttpRequest, company_id: Id, params: Query[HistoryParams]) -> dict:
     by = membership(request)
     return history_page(by, access_company(by, company_id).record, params)

@@ -19,7 +19,8 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
-from kontor.api.schemas import Id, Name, Text
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field
 from kontor.records.models import CustomField, CustomValue, FieldType
@@ -43,7 +44,7 @@ class CustomFieldOut(Schema):
     position: int
 
 
-class CustomFieldList(Schema):
+class CustomFieldPage(Page):
     items: list[CustomFieldOut]
 
 
@@ -63,8 +64,13 @@ class CustomFieldUpdate(Schema):
     position: int | None = Field(None, ge=1, le=1000, description="Moves the field to this place (from 1).")
 
 
-class KindQuery(Schema):
+class CustomFieldFilters(ListParams):
     kind: KindName | None = None
+    updated_since: DateTime | None = Field(None, description="Only fields created at or after this time "
+                                           "(ISO 8601).")
+    order: Literal["position", "created_at", "-created_at"] = Field(
+        "position", description="`position` (by kind, in the order the forms show them), `created_at` (oldest "
+                                "first) or `-created_at`.")
 
 
 class CustomFieldsIn(Schema):
@@ -84,13 +90,19 @@ def _located(error: ValidationError) -> InvalidInput:
 
 # -- definitions --------------------------------------------------------------------------------------
 
-@router.get("", response=CustomFieldList, summary="List custom fields",
-            description="The account's fields, by kind and in their order; `kind` gives one kind's only.")
-def list_custom_fields(request: HttpRequest, filters: Query[KindQuery]) -> dict:
-    fields = CustomField.objects.filter(account=membership(request).account)
+@router.get("", response={200: CustomFieldPage, 422: InvalidInputOut}, summary="List custom fields",
+            description="The account's fields, by kind and in their order (unless `order` says otherwise); "
+                        "`kind` gives one kind's only.")
+def list_custom_fields(request: HttpRequest, filters: Query[CustomFieldFilters]) -> dict:
+    fields = changed_since(CustomField.objects.filter(account=membership(request).account), filters, "created_at")
     if filters.kind:
         fields = fields.filter(kind=filters.kind)
-    return {"items": [field_out(field) for field in fields.order_by("kind", "position", "pk")]}
+    if filters.order == "position":
+        fields = fields.order_by("kind", "position", "pk")
+    else:
+        fields = in_order(fields, filters.order)
+    rows, has_next = page_of(fields, filters)
+    return envelope([field_out(field) for field in rows], filters, has_next)
 
 
 @router.post("", response={201: CustomFieldOut, 403: ErrorOut, 422: InvalidInputOut},

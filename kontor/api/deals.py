@@ -26,7 +26,6 @@ from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_o
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import (
     Page,
-    PageParams,
     RecordFilters,
     changed_since,
     custom_conditions,
@@ -34,7 +33,7 @@ from kontor.api.lists import (
     page_of,
     tag_names,
 )
-from kontor.api.notes import NotePage, history_page
+from kontor.api.notes import HistoryParams, NotePage, history_page
 from kontor.api.schemas import Date, Id, Name, TagName, Text, sent_fields
 from kontor.contacts.models import Company, Person
 from kontor.deals import actions
@@ -431,8 +430,9 @@ def lose_deal(request: HttpRequest, deal_id: Id) -> dict:
 
 @router.get("/{deal_id}/history", response={200: NotePage, 404: ErrorOut, 422: InvalidInputOut},
             summary="A deal's history",
-            description="Notes, calls, meetings, e-mails and changes of state, newest first. Confidential "
+            description="Notes, calls, meetings, e-mails and changes of state, newest first unless `order` "
+                        "says otherwise. Confidential "
                         "entries only for power users and above.")
-def deal_history(request: HttpRequest, deal_id: Id, params: Query[PageParams]) -> dict:
+def deal_history(request: HttpRequest, deal_id: Id, params: Query[HistoryParams]) -> dict:
     by = membership(request)
     return history_page(by, access_deal(by, deal_id).record, params)

@@ -8,7 +8,7 @@ confidential e-mails (404). The inbox holds the messages of the key's user that 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
@@ -20,7 +20,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error, locating
-from kontor.api.lists import Page, PageParams, aware, envelope, page_of
+from kontor.api.lists import ListParams, Page, aware, changed_since, envelope, in_order, page_of
 from kontor.api.notes import LINK_FIELDS, LINKED_RECORDS, MAX_LINKS, UNKNOWN_RECORD, LinkedRecord
 from kontor.api.schemas import DateTime, Id
 from kontor.files.models import Attachment
@@ -83,7 +83,7 @@ class EmailPage(Page):
     items: list[EmailSummaryOut]
 
 
-class EmailFilters(PageParams):
+class EmailFilters(ListParams):
     record_id: Id | None = Field(None, description="Only e-mails on this record (person, company, deal or project).")
     person_id: Id | None = Field(None, description="Only e-mails on this person.")
     company_id: Id | None = Field(None, description="Only e-mails on this company.")
@@ -91,6 +91,11 @@ class EmailFilters(PageParams):
     project_id: Id | None = Field(None, description="Only e-mails on this project.")
     since: DateTime | None = Field(None, description="Only e-mails sent at or after this time (ISO 8601; "
                                                         "without an offset, in the user's time zone).")
+    updated_since: DateTime | None = Field(None, description="Only e-mails filed or changed (records, "
+                                           "confidentiality) at or after this time (ISO 8601).")
+    order: Literal["-date", "date", "-updated_at", "updated_at"] = Field(
+        "-date", description="`-date` (newest first), `date`, `-updated_at` (recently changed first) or "
+                             "`updated_at`.")
 
 
 class EmailUpdate(Schema):
@@ -172,7 +177,8 @@ def _load(by: Membership, email_id: int) -> Entry:
 
 
 @router.get("", response={200: EmailPage, 422: InvalidInputOut}, by_alias=True, summary="List filed e-mails",
-            description="Newest first. The record filters combine: `person_id` and `company_id` together give "
+            description="Newest first unless `order` says otherwise. The record filters combine: `person_id` "
+                        "and `company_id` together give "
                         "the e-mails on both. Ids of records you cannot see give an empty list.")
 def list_emails(request: HttpRequest, filters: Query[EmailFilters]) -> dict:
     by = membership(request)
@@ -189,7 +195,8 @@ def list_emails(request: HttpRequest, filters: Query[EmailFilters]) -> dict:
     since = aware(filters.since, ["query", "since"])
     if since is not None:
         emails = emails.filter(happened_at__gte=since)
-    rows, has_next = page_of(emails.order_by("-happened_at", "-pk"), filters)
+    emails = in_order(changed_since(emails, filters, "updated_at"), filters.order, {"date": "happened_at"})
+    rows, has_next = page_of(emails, filters)
     prefetch_related_objects(rows, LINKED_RECORDS, _attachments(by))
     return envelope([email_out(entry, full=False) for entry in rows], filters, has_next)
 
@@ -284,9 +291,13 @@ class InboxPage(Page):
     items: list[InboxItemOut]
 
 
-class InboxFilters(PageParams):
+class InboxFilters(ListParams):
     discarded: bool = Field(False, description=f"List the discarded messages instead (kept "
                                                f"{inbox.DISCARD_KEPT_DAYS} days, then removed).")
+    updated_since: DateTime | None = Field(None, description="Only messages that arrived or were discarded at "
+                                           "or after this time (ISO 8601).")
+    order: Literal["-received_at", "received_at"] = Field("-received_at", description="`-received_at` (newest "
+                                                          "first) or `received_at`.")
 
 
 class InboxFile(Schema):
@@ -313,10 +324,12 @@ def inbox_item_out(item: InboundMail) -> dict[str, Any]:
 
 
 @inbox_router.get("", response={200: InboxPage, 422: InvalidInputOut}, by_alias=True, summary="List the inbox",
-                  description="The messages waiting to be filed by the key's user, newest first.")
+                  description="The messages waiting to be filed by the key's user, newest first unless "
+                              "`order` says otherwise.")
 def list_inbox(request: HttpRequest, filters: Query[InboxFilters]) -> dict:
     by = membership(request)
     items = inbox.discarded_for(by) if filters.discarded else inbox.inbox_for(by)
+    items = in_order(changed_since(items, filters, "received_at", "handled_at"), filters.order)
     rows, has_next = page_of(items, filters)
     return envelope([inbox_item_out(item) for item in rows], filters, has_next)
 

@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
-from kontor.api.lists import Page, PageParams, aware, envelope, page_of
+from kontor.api.lists import ListParams, Page, aware, changed_since, envelope, in_order, page_of
 from kontor.api.schemas import DateTime, Id, Text
 from kontor.files import actions, queries
 from kontor.files.models import Attachment
@@ -55,7 +55,7 @@ class FilePage(Page):
     items: list[FileOut]
 
 
-class FileFilters(PageParams):
+class FileFilters(ListParams):
     record_id: Id | None = Field(None, description="Only files on this record (its entries' files included).")
     entry_id: Id | None = Field(None, description="Only files attached to this history entry.")
     uploaded_by_id: Id | None = Field(None, description="Only files this user uploaded.")
@@ -63,6 +63,10 @@ class FileFilters(PageParams):
     created_from: DateTime | None = Field(None, description="Only files uploaded at or after this time.")
     created_before: DateTime | None = Field(None, description="Only files uploaded before this time.")
     q: Text = Field("", max_length=200, description="Only files whose name contains each of these words.")
+    updated_since: DateTime | None = Field(None, description="Only files uploaded at or after this time (a file "
+                                           "does not change once uploaded; ISO 8601).")
+    order: Literal["-created_at", "created_at", "name", "-name"] = Field(
+        "-created_at", description="`-created_at` (newest first), `created_at`, `name` (A to Z) or `-name`.")
 
 
 def file_out(attachment: Attachment) -> dict[str, Any]:
@@ -80,7 +84,8 @@ def file_out(attachment: Attachment) -> dict[str, Any]:
 
 
 @router.get("", response={200: FilePage, 422: InvalidInputOut}, summary="List files",
-            description="Newest first. Files on records in the trash are left out until the record is restored.")
+            description="Newest first unless `order` says otherwise. Files on records in the trash are left out "
+                        "until the record is restored.")
 def list_files(request: HttpRequest, filters: Query[FileFilters]) -> dict:
     by = membership(request)
     wanted = queries.FileFilters(record_id=filters.record_id, uploader_id=filters.uploaded_by_id,
@@ -90,6 +95,7 @@ def list_files(request: HttpRequest, filters: Query[FileFilters]) -> dict:
     files = queries.filtered_files(by, wanted)
     if filters.entry_id is not None:
         files = files.filter(entry_id=filters.entry_id)
+    files = in_order(changed_since(files, filters, "created_at"), filters.order)
     rows, has_next = page_of(files, filters)
     return envelope([file_out(f) for f in rows], filters, has_next)
 

@@ -6,15 +6,16 @@ comments and files on the record (see kontor/notifications)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
-from kontor.api.errors import ErrorOut
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id
+from kontor.api.errors import ErrorOut, InvalidInputOut
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id
 from kontor.records import actions
 from kontor.records.access import access_company, access_deal, access_person, access_project
 from kontor.records.models import Record, Watch
@@ -78,13 +79,25 @@ _add_routes("deals", "deal", access_deal)
 _add_routes("projects", "project", access_project)
 
 
-@list_router.get("", response=FollowedPage, summary="What I follow",
+class FollowedFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only records changed at or after this time "
+                                           "(ISO 8601).")
+    order: Literal["name", "-updated_at", "updated_at"] = Field(
+        "name", description="`name` (by kind, then A to Z), `-updated_at` (recently changed first) or "
+                            "`updated_at`.")
+
+
+@list_router.get("", response={200: FollowedPage, 422: InvalidInputOut}, summary="What I follow",
                  description="The people, companies, deals and projects you follow (not those in the trash), "
-                             "by kind and name.")
-def list_following(request: HttpRequest, filters: Query[PageParams]) -> dict:
+                             "by kind and name unless `order` says otherwise.")
+def list_following(request: HttpRequest, filters: Query[FollowedFilters]) -> dict:
     by = membership(request)
-    records = (Record.objects.filter(account=by.account, pk__in=Watch.objects.filter(user=by.user)
-                                     .values("record_id")).alive().order_by("kind", "display_name", "pk"))
+    records = changed_since(Record.objects.filter(account=by.account, pk__in=Watch.objects.filter(user=by.user)
+                                                  .values("record_id")).alive(), filters, "updated_at")
+    if filters.order == "name":
+        records = records.order_by("kind", "display_name", "pk")
+    else:
+        records = in_order(records, filters.order)
     rows, has_next = page_of(records, filters)
     items = [{"id": record.pk, "kind": record.kind, "name": record.display_name,
               "url": f"/api/v1/{RESOURCE_OF_KIND[record.kind]}/{record.pk}"} for record in rows]

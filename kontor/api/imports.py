@@ -19,7 +19,8 @@ from ninja.files import UploadedFile
 
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.lists import Page, PageParams, envelope, page_of
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime
 from kontor.records.access import access_import
 from kontor.transfer import actions, tables
 from kontor.transfer.models import Import, ImportState
@@ -156,12 +157,21 @@ def _dry_run(imp: Import) -> dict[str, Any]:
     return out
 
 
+class ImportFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only imports started, finished or undone at or "
+                                           "after this time (ISO 8601).")
+    order: Literal["-created_at", "created_at"] = Field("-created_at", description="`-created_at` (newest "
+                                                        "first) or `created_at`.")
+
+
 @router.get("", response={200: ImportPage, 422: InvalidInputOut}, summary="List imports",
-            description="The account's imports, newest first.")
-def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict:
+            description="The account's imports, newest first unless `order` says otherwise.")
+def list_imports(request: HttpRequest, params: Query[ImportFilters]) -> dict:
     by = membership(request)
-    imports, has_next = page_of(actions.imports_of(by).exclude(state=ImportState.DRAFT), params)
-    return envelope([import_out(imp) for imp in imports], params, has_next)
+    imports = changed_since(actions.imports_of(by).exclude(state=ImportState.DRAFT), params, "created_at",
+                            "finished_at", "undone_at")
+    rows, has_next = page_of(in_order(imports, params.order), params)
+    return envelope([import_out(imp) for imp in rows], params, has_next)
 
 
 @router.get("/{import_id}", response={200: ImportOut, 404: ErrorOut}, summary="Read an import",

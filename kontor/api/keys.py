@@ -5,6 +5,7 @@ programs that use it at once (also the key making the request, if it revokes its
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -13,8 +14,8 @@ from kontor.accounts import actions
 from kontor.accounts.models import ApiKey
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Name
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Name
 from kontor.records.access import access_api_key
 
 router = Router(tags=["API keys"])
@@ -45,11 +46,20 @@ def key_out(key: ApiKey) -> dict:
             "last_used_at": key.last_used_at}
 
 
-@router.get("", response=KeyPage, summary="List my API keys",
-            description="Your keys in this account that still work, oldest first. Secrets are never shown again.")
-def list_keys(request: HttpRequest, filters: Query[PageParams]) -> dict:
+class KeyFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only keys created at or after this time (a key "
+                                           "does not change; ISO 8601).")
+    order: Literal["created_at", "-created_at"] = Field("created_at", description="`created_at` (oldest first) "
+                                                        "or `-created_at`.")
+
+
+@router.get("", response={200: KeyPage, 422: InvalidInputOut}, summary="List my API keys",
+            description="Your keys in this account that still work, oldest first unless `order` says otherwise. "
+                        "Secrets are never shown again.")
+def list_keys(request: HttpRequest, filters: Query[KeyFilters]) -> dict:
     by = membership(request)
-    keys = ApiKey.objects.filter(account=by.account, user=by.user, revoked_at__isnull=True).order_by("created_at", "pk")
+    keys = ApiKey.objects.filter(account=by.account, user=by.user, revoked_at__isnull=True)
+    keys = in_order(changed_since(keys, filters, "created_at"), filters.order)
     rows, has_next = page_of(keys, filters)
     return envelope([key_out(key) for key in rows], filters, has_next)
 

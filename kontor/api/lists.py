@@ -13,9 +13,10 @@ and `custom.<key>.lt=` (numbers, dates), combined with `tag` and the rest."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Mapping
+from typing import Literal, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +55,12 @@ class ChangedSince(Schema):
                                            "without an offset, in the user's time zone).")
 
 
+class ListParams(PageParams, ChangedSince):
+    """What every list takes: paging, `updated_since` and `order`. A list declares its own `order`
+    (a Literal of the columns it sorts by, `-` first for descending, its default first) and says
+    which time `updated_since` compares in its description."""
+
+
 class RecordFilters(PageParams):
     tag: list[Text] = Field([], description="A tag name; repeat it to get only records that carry "
                                             "all the tags. An unknown name gives an empty list.")
@@ -65,6 +72,9 @@ class RecordFilters(PageParams):
                                               "(ISO 8601; without an offset, in the user's time zone).")
     order: Literal["name", "-updated_at"] = Field("name", description="`name` (A to Z) or `-updated_at` "
                                                   "(recently changed first).")
+
+
+Rows = TypeVar("Rows", bound=QuerySet)
 
 
 def custom_conditions(request: HttpRequest) -> list[CustomFilter]:
@@ -110,9 +120,25 @@ def aware(value: dt.datetime | None, loc: Loc) -> dt.datetime | None:
         raise InvalidInput([field_error(loc, _("This date is out of range."))]) from None
 
 
-def changed_since(items: QuerySet, filters: RecordFilters | ChangedSince,
-                  field: str = "record__updated_at") -> QuerySet:
-    """Only the rows changed at or after `updated_since`, when the filters name one."""
+def changed_since(items: Rows, filters: RecordFilters | ChangedSince,
+                  field: str = "record__updated_at", *also: str) -> Rows:
+    """Only the rows changed at or after `updated_since`, when the filters name one: by `field`, or
+    by any of `field` and `also` (a notification changes when it is read, an import when it ends)."""
     if filters.updated_since is None:
         return items
-    return items.filter(**{f"{field}__gte": aware(filters.updated_since, ["query", "updated_since"])})
+    since = aware(filters.updated_since, ["query", "updated_since"])
+    changed = Q()
+    for name in (field, *also):
+        changed |= Q(**{f"{name}__gte": since})
+    return items.filter(changed)
+
+
+def in_order(items: Rows, order: str, columns: Mapping[str, str] | None = None) -> Rows:
+    """The rows sorted as `order` says (`created_at`, `-created_at`, ...), ties broken by id in the
+    same direction so that pages never overlap; `columns` maps an order's name to the column it
+    sorts by when the two differ."""
+    descending = order.startswith("-")
+    name = order.removeprefix("-")
+    column = (columns or {}).get(name, name)
+    sign = "-" if descending else ""
+    return items.order_by(f"{sign}{column}", f"{sign}pk")

@@ -18,7 +18,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error
-from kontor.api.lists import Page, PageParams, aware, envelope, page_of
+from kontor.api.lists import ListParams, Page, aware, changed_since, envelope, page_of
 from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.history import actions
 from kontor.history.models import Entry, EntryLink
@@ -105,15 +105,24 @@ def note_out(entry: Entry) -> dict:
     }
 
 
-def history_page(by: Membership, record: Record, params: PageParams) -> dict:
-    """A page of the record's history, newest first, as far as the role may read it.
+class HistoryParams(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only entries written or changed at or after this "
+                                           "time (ISO 8601; without an offset, in the user's time zone).")
+    order: Literal["-happened_at", "happened_at"] = Field(
+        "-happened_at", description="`-happened_at` (newest first) or `happened_at` (oldest first).")
+
+
+def history_page(by: Membership, record: Record, params: HistoryParams) -> dict:
+    """A page of the record's history, newest first (or oldest first), as far as the role may read it.
 
     Walks the (record, happened_at) index of EntryLink like the record page's timeline, in a
     fixed number of queries whatever the page size."""
     links = EntryLink.objects.filter(record=record)
     if not roles.can_read_confidential(by.role):
         links = links.filter(entry__confidential=False)
-    links = links.select_related("entry", "entry__author").order_by("-happened_at", "-entry_id")
+    links = changed_since(links, params, "entry__updated_at")
+    sign = "-" if params.order.startswith("-") else ""
+    links = links.select_related("entry", "entry__author").order_by(f"{sign}happened_at", f"{sign}entry_id")
     rows, has_next = page_of(links, params)
     entries = [link.entry for link in rows]
     prefetch_related_objects(entries, LINKED_RECORDS)

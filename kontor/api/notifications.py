@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kontor.api.auth import membership
-from kontor.api.errors import ErrorOut
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id
+from kontor.api.errors import ErrorOut, InvalidInputOut
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id
 from kontor.notifications import actions
 from kontor.notifications.models import Notification
 
@@ -36,8 +37,12 @@ class NotificationPage(Page):
     items: list[NotificationOut]
 
 
-class NotificationFilters(PageParams):
+class NotificationFilters(ListParams):
     unread: bool = Field(False, description="Only unread notifications.")
+    updated_since: DateTime | None = Field(None, description="Only notifications that arrived or were read at "
+                                           "or after this time (ISO 8601).")
+    order: Literal["-created_at", "created_at"] = Field("-created_at", description="`-created_at` (newest "
+                                                        "first) or `created_at`.")
 
 
 class ReadOut(Schema):
@@ -52,12 +57,14 @@ def notification_out(notification: Notification) -> dict:
             "created_at": notification.created_at, "read_at": notification.read_at}
 
 
-@router.get("", response=NotificationPage, summary="List my notifications", description="Newest first.")
+@router.get("", response={200: NotificationPage, 422: InvalidInputOut}, summary="List my notifications",
+            description="Newest first unless `order` says otherwise.")
 def list_notifications(request: HttpRequest, filters: Query[NotificationFilters]) -> dict:
     notifications = Notification.objects.for_membership(membership(request))
     if filters.unread:
         notifications = notifications.unread()
-    rows, has_next = page_of(notifications.select_related("actor", "entry").order_by("-created_at", "-pk"), filters)
+    notifications = changed_since(notifications.select_related("actor", "entry"), filters, "created_at", "read_at")
+    rows, has_next = page_of(in_order(notifications, filters.order), filters)
     return envelope([notification_out(n) for n in rows], filters, has_next)
 
 

@@ -19,7 +19,6 @@ from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_o
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import (
     Page,
-    PageParams,
     RecordFilters,
     changed_since,
     custom_conditions,
@@ -27,7 +26,7 @@ from kontor.api.lists import (
     page_of,
     tag_names,
 )
-from kontor.api.notes import NotePage, history_page
+from kontor.api.notes import HistoryParams, NotePage, history_page
 from kontor.api.schemas import (
     Address,
     ContactDetail,
@@ -285,8 +284,9 @@ def delete_person(request: HttpRequest, person_id: Id) -> Status:
 
 @router.get("/{person_id}/history", response={200: NotePage, 404: ErrorOut, 422: InvalidInputOut},
             summary="A person's history",
-            description="Notes, calls, meetings and e-mails, newest first. Confidential entries only for "
+            description="Notes, calls, meetings and e-mails, newest first unless `order` says "
+                        "otherwise. Confidential entries only for "
                         "power users and above.")
-def person_history(request: HttpRequest, person_id: Id, params: Query[PageParams]) -> dict:
+def person_history(request: HttpRequest, person_id: Id, params: Query[HistoryParams]) -> dict:
     by = membership(request)
     return history_page(by, access_person(by, person_id).record, params)

@@ -19,15 +19,15 @@ from kontor.api.deals import PLACES, colleagues_in, company_in, people_in
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut, locating
 from kontor.api.lists import (
     Page,
-    PageParams,
     RecordFilters,
     changed_since,
     custom_conditions,
     envelope,
+    in_order,
     page_of,
     tag_names,
 )
-from kontor.api.notes import NotePage, note_out
+from kontor.api.notes import HistoryParams, NotePage, note_out
 from kontor.api.schemas import Date, Id, Name, TagName, Text, sent_fields
 from kontor.deals.actions import KEEP
 from kontor.projects import actions
@@ -216,8 +216,10 @@ def delete_project(request: HttpRequest, project_id: Id) -> Status:
 @router.get("/{project_id}/history", response={200: NotePage, 404: ErrorOut, 422: InvalidInputOut},
             summary="A project's history",
             description="The project's notes, calls, meetings and e-mails together with those of the deal it "
-                        "came from, newest first, each once. Confidential entries only for power users and up.")
-def project_history(request: HttpRequest, project_id: Id, params: Query[PageParams]) -> dict:
+                        "came from, newest first unless `order` says otherwise, each once. Confidential entries only "
+                        "for power users and up.")
+def project_history(request: HttpRequest, project_id: Id, params: Query[HistoryParams]) -> dict:
     by = membership(request)
-    rows, has_next = page_of(project_entries(access_project(by, project_id), by), params)
+    entries = changed_since(project_entries(access_project(by, project_id), by), params, "updated_at")
+    rows, has_next = page_of(in_order(entries, params.order), params)
     return envelope([note_out(entry) for entry in rows], params, has_next)

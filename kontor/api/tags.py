@@ -3,18 +3,19 @@ rename, merge and delete them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from kontor.accounts import roles
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.schemas import Id, TagName
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, TagName
 from kontor.records import actions
 from kontor.records.access import access_tag, require
 from kontor.records.models import Kind, Tag
@@ -30,8 +31,14 @@ class TagOut(Schema):
     companies_count: int
 
 
-class TagList(Schema):
+class TagPage(Page):
     items: list[TagOut]
+
+
+class TagFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only tags created at or after this time (ISO 8601).")
+    order: Literal["name", "-name", "created_at", "-created_at"] = Field(
+        "name", description="`name` (A to Z), `-name`, `created_at` (oldest first) or `-created_at`.")
 
 
 class TagUpdate(Schema):
@@ -53,17 +60,23 @@ def tag_out(tag: Any) -> dict:
             "companies_count": tag.companies_count}
 
 
-def _counted(account_id: int, **filters: object) -> list[Tag]:
-    return list(Tag.objects.filter(account_id=account_id, **filters).annotate(
+def _with_counts(tags: QuerySet[Tag]) -> QuerySet[Tag]:
+    return tags.annotate(
         count=Count("records", filter=_live()), people_count=Count("records", filter=_live(Kind.PERSON)),
-        companies_count=Count("records", filter=_live(Kind.COMPANY)),
-    ).order_by("name", "pk"))
+        companies_count=Count("records", filter=_live(Kind.COMPANY)))
 
 
-@router.get("", response=TagList, summary="List tags",
-            description="Every tag of the account by name, with how many people and companies carry it.")
-def list_tags(request: HttpRequest) -> dict:
-    return {"items": [tag_out(tag) for tag in _counted(membership(request).account.pk)]}
+def _counted(account_id: int, **filters: object) -> list[Tag]:
+    return list(_with_counts(Tag.objects.filter(account_id=account_id, **filters)).order_by("name", "pk"))
+
+
+@router.get("", response={200: TagPage, 422: InvalidInputOut}, summary="List tags",
+            description="The account's tags by name (unless `order` says otherwise), with how many people and "
+                        "companies carry each.")
+def list_tags(request: HttpRequest, filters: Query[TagFilters]) -> dict:
+    tags = changed_since(Tag.objects.filter(account=membership(request).account), filters, "created_at")
+    rows, has_next = page_of(_with_counts(in_order(tags, filters.order)), filters)
+    return envelope([tag_out(tag) for tag in rows], filters, has_next)
 
 
 @router.get("/{tag_id}", response={200: TagOut, 404: ErrorOut}, summary="Read a tag")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -18,8 +19,8 @@ from kontor.accounts.models import Invitation, Membership
 from kontor.accounts.roles import Role
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Name, Text
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.records.access import access_colleague, access_invitation, access_membership, require
 
 members_router = Router(tags=["Team"])
@@ -106,13 +107,32 @@ def _sent(invitation: Invitation, mail_sent: bool) -> dict:
 FORBIDDEN_OR_MISSING = {403: ErrorOut, 404: ErrorOut}
 
 
-@members_router.get("", response={200: MemberPage, 403: ErrorOut}, summary="List the team",
-                    description="Every member of the account, active ones first, by name. Owners and "
-                                "administrators only (everyone may list active colleagues at /users).")
-def list_members(request: HttpRequest, filters: Query[PageParams]) -> dict:
+class MemberFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only members who joined at or after this time "
+                                           "(ISO 8601).")
+    order: Literal["name", "created_at", "-created_at"] = Field(
+        "name", description="`name` (active members first, then by name), `created_at` (who joined first) or "
+                            "`-created_at` (who joined last).")
+
+
+class InvitationFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only invitations sent (or sent again) at or after "
+                                           "this time (ISO 8601).")
+    order: Literal["-sent_at", "sent_at"] = Field("-sent_at", description="`-sent_at` (newest first) or "
+                                                  "`sent_at`.")
+
+
+@members_router.get("", response={200: MemberPage, 403: ErrorOut, 422: InvalidInputOut}, summary="List the team",
+                    description="Every member of the account, active ones first, by name (or as `order` says). "
+                                "Owners and administrators only (everyone may list active colleagues at /users).")
+def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict:
     by = _manager(request)
-    members = (Membership.objects.filter(account=by.account).select_related("user")
-               .order_by("-is_active", "user__name", "pk"))
+    members = changed_since(Membership.objects.filter(account=by.account).select_related("user"), filters,
+                            "created_at")
+    if filters.order == "name":
+        members = members.order_by("-is_active", "user__name", "pk")
+    else:
+        members = in_order(members, filters.order)
     rows, has_next = page_of(members, filters)
     return envelope([member_out(member) for member in rows], filters, has_next)
 
@@ -180,15 +200,17 @@ def hand_over_ownership(request: HttpRequest, membership_id: Id) -> dict:
     return member_out(member)
 
 
-def _open_invitations(by: Membership) -> object:
+def _open_invitations(by: Membership) -> QuerySet[Invitation]:
     return Invitation.objects.filter(account=by.account, accepted_at__isnull=True, withdrawn_at__isnull=True)
 
 
-@invitations_router.get("", response={200: InvitationPage, 403: ErrorOut}, summary="List open invitations",
-                        description="Invitations neither accepted nor withdrawn, newest first.")
-def list_invitations(request: HttpRequest, filters: Query[PageParams]) -> dict:
+@invitations_router.get("", response={200: InvitationPage, 403: ErrorOut, 422: InvalidInputOut},
+                        summary="List open invitations",
+                        description="Invitations neither accepted nor withdrawn, newest first unless `order` says "
+                                    "otherwise.")
+def list_invitations(request: HttpRequest, filters: Query[InvitationFilters]) -> dict:
     by = _manager(request)
-    invitations = _open_invitations(by).order_by("-sent_at", "-pk")  # type: ignore[attr-defined]
+    invitations = in_order(changed_since(_open_invitations(by), filters, "sent_at"), filters.order)
     rows, has_next = page_of(invitations, filters)
     return envelope([invitation_out(invitation) for invitation in rows], filters, has_next)
 

@@ -11,10 +11,10 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kontor.api.auth import membership
-from kontor.api.errors import ErrorOut
+from kontor.api.errors import ErrorOut, InvalidInputOut
 from kontor.api.following import RESOURCE_OF_KIND
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id
 from kontor.records import actions
 from kontor.records.access import access_record
 from kontor.records.models import Record
@@ -36,8 +36,12 @@ class TrashPage(Page):
     items: list[TrashedOut]
 
 
-class TrashFilters(PageParams):
+class TrashFilters(ListParams):
     kind: Literal["person", "company", "deal", "project"] | None = Field(None, description="Only this kind.")
+    updated_since: DateTime | None = Field(None, description="Only what was deleted at or after this time "
+                                           "(ISO 8601).")
+    order: Literal["-deleted_at", "deleted_at"] = Field("-deleted_at", description="`-deleted_at` (most "
+                                                        "recently deleted first) or `deleted_at`.")
 
 
 class RestoredOut(Schema):
@@ -58,14 +62,16 @@ def trashed_out(record: Record) -> dict:
             "purged_at": record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)}  # type: ignore[operator]
 
 
-@router.get("", response=TrashPage, summary="List the trash",
-            description="Deleted people, companies, deals and projects, most recently deleted first.")
+@router.get("", response={200: TrashPage, 422: InvalidInputOut}, summary="List the trash",
+            description="Deleted people, companies, deals and projects, most recently deleted first unless "
+                        "`order` says otherwise.")
 def list_trash(request: HttpRequest, filters: Query[TrashFilters]) -> dict:
     by = membership(request)
     records = Record.objects.filter(account=by.account).in_trash().select_related("deleted_by")
     if filters.kind is not None:
         records = records.filter(kind=filters.kind)
-    rows, has_next = page_of(records.order_by("-deleted_at", "-pk"), filters)
+    records = in_order(changed_since(records, filters, "deleted_at"), filters.order)
+    rows, has_next = page_of(records, filters)
     return envelope([trashed_out(record) for record in rows], filters, has_next)
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
+from kontor.api.errors import InvalidInputOut
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime
 from kontor.mail.dropbox import dropbox_for
 from kontor.tasks.actions import calendar_feed_for
 from kontor.tasks.feed import feed_url
@@ -36,8 +41,15 @@ class MeOut(UserOut):
                                            "forwarded to it, is filed on the people it concerns.")
 
 
-class UserList(Schema):
+class UserPage(Page):
     items: list[UserOut]
+
+
+class UserFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only colleagues who joined at or after this time "
+                                           "(ISO 8601).")
+    order: Literal["name", "created_at", "-created_at"] = Field(
+        "name", description="`name` (A to Z), `created_at` (who joined first) or `-created_at`.")
 
 
 def user_out(member: Membership) -> dict:
@@ -53,9 +65,10 @@ def me(request: HttpRequest) -> dict:
             "calendar_url": feed_url(calendar_feed_for(by)), "dropbox_email": dropbox_for(by).address}
 
 
-@router.get("", response=UserList, summary="List colleagues",
-            description="The active colleagues of the account, by name.")
-def list_users(request: HttpRequest) -> dict:
-    colleagues = (Membership.objects.active().filter(account=membership(request).account)
-                  .select_related("user").order_by("user__name", "pk"))
-    return {"items": [user_out(member) for member in colleagues]}
+@router.get("", response={200: UserPage, 422: InvalidInputOut}, summary="List colleagues",
+            description="The active colleagues of the account, by name unless `order` says otherwise.")
+def list_users(request: HttpRequest, filters: Query[UserFilters]) -> dict:
+    colleagues = changed_since(Membership.objects.active().filter(account=membership(request).account)
+                               .select_related("user"), filters, "created_at")
+    rows, has_next = page_of(in_order(colleagues, filters.order, {"name": "user__name"}), filters)
+    return envelope([user_out(member) for member in rows], filters, has_next)

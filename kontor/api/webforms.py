@@ -3,15 +3,16 @@ every other role). Enquiries themselves arrive on the public pages, not through 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool
 
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
-from kontor.api.schemas import Id, Item, Name, TagName, Text
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Item, Name, TagName, Text
 from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
 from kontor.webforms.models import Language, WebForm
@@ -41,8 +42,15 @@ class WebFormOut(Schema):
     spam_count: int
 
 
-class WebFormList(Schema):
+class WebFormPage(Page):
     items: list[WebFormOut]
+
+
+class WebFormFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only forms created or changed at or after this "
+                                           "time (ISO 8601).")
+    order: Literal["name", "-updated_at", "updated_at"] = Field(
+        "name", description="`name` (A to Z), `-updated_at` (recently changed first) or `updated_at`.")
 
 
 class WebFormIn(Schema):
@@ -92,12 +100,14 @@ def _current(webform: WebForm) -> dict[str, Any]:
                                          "thank_you_text", "redirect_url", "language", "allowed_origins")}
 
 
-@router.get("", response={200: WebFormList, 403: ErrorOut}, summary="List web forms")
-def list_webforms(request: HttpRequest) -> dict:
+@router.get("", response={200: WebFormPage, 403: ErrorOut, 422: InvalidInputOut}, summary="List web forms",
+            description="By name unless `order` says otherwise.")
+def list_webforms(request: HttpRequest, filters: Query[WebFormFilters]) -> dict:
     by = membership(request)
     require_form_manager(by)
-    webforms = WebForm.objects.filter(account=by.account).prefetch_related("tags", "notify").order_by("name", "pk")
-    return {"items": [_out(w) for w in webforms]}
+    webforms = changed_since(WebForm.objects.filter(account=by.account), filters, "updated_at")
+    rows, has_next = page_of(in_order(webforms.prefetch_related("tags", "notify"), filters.order), filters)
+    return envelope([_out(w) for w in rows], filters, has_next)
 
 
 @router.post("", response={201: WebFormOut, 403: ErrorOut, 422: InvalidInputOut}, summary="Create a web form")

@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
-from kontor.api.lists import Page, PageParams, envelope, page_of
-from kontor.api.schemas import Id, Text
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Text
 from kontor.records.access import access_delivery, access_subscription, require_webhook_manager
 from kontor.webhooks import actions
 from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, Subscription
@@ -103,12 +103,28 @@ def delivery_out(delivery: Delivery) -> dict[str, Any]:
             "next_attempt_at": delivery.next_attempt_at, "redelivery_of": delivery.redelivery_of_id}
 
 
+class WebhookFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only webhooks created or changed (also switched "
+                                           "off) at or after this time (ISO 8601).")
+    order: Literal["created_at", "-created_at", "-updated_at", "updated_at"] = Field(
+        "created_at", description="`created_at` (oldest first), `-created_at`, `-updated_at` (recently changed "
+                                  "first) or `updated_at`.")
+
+
+class DeliveryFilters(ListParams):
+    updated_since: DateTime | None = Field(None, description="Only deliveries made or tried at or after this "
+                                           "time (ISO 8601).")
+    order: Literal["-created_at", "created_at"] = Field("-created_at", description="`-created_at` (newest "
+                                                        "first) or `created_at`.")
+
+
 @router.get("", response={200: WebhookPage, 403: ErrorOut, 422: InvalidInputOut}, summary="List webhooks",
-            description="Oldest first.")
-def list_webhooks(request: HttpRequest, params: Query[PageParams]) -> dict:
+            description="Oldest first unless `order` says otherwise.")
+def list_webhooks(request: HttpRequest, params: Query[WebhookFilters]) -> dict:
     by = membership(request)
     require_webhook_manager(by)
-    rows, has_next = page_of(Subscription.objects.filter(account=by.account).order_by("pk"), params)
+    webhooks = changed_since(Subscription.objects.filter(account=by.account), params, "updated_at")
+    rows, has_next = page_of(in_order(webhooks, params.order), params)
     return envelope([webhook_out(s) for s in rows], params, has_next)
 
 
@@ -159,10 +175,13 @@ def roll_secret(request: HttpRequest, webhook_id: Id) -> dict:
 
 @router.get("/{webhook_id}/deliveries", response={200: DeliveryPage, 403: ErrorOut, 404: ErrorOut,
                                                    422: InvalidInputOut},
-            summary="A webhook's delivery log", description="Its last 100 deliveries, newest first.")
-def list_deliveries(request: HttpRequest, webhook_id: Id, params: Query[PageParams]) -> dict:
+            summary="A webhook's delivery log",
+            description="Its last 100 deliveries, newest first unless `order` says otherwise.")
+def list_deliveries(request: HttpRequest, webhook_id: Id, params: Query[DeliveryFilters]) -> dict:
     subscription = access_subscription(membership(request), webhook_id)
-    rows, has_next = page_of(Delivery.objects.filter(subscription=subscription).order_by("-pk"), params)
+    deliveries = changed_since(Delivery.objects.filter(subscription=subscription), params, "created_at",
+                               "last_attempt_at")
+    rows, has_next = page_of(in_order(deliveries, params.order), params)
     return envelope([delivery_out(d) for d in rows], params, has_next)
 
 

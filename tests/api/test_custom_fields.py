@@ -63,7 +63,7 @@ def test_another_accounts_field_is_404(api, oscar, fields):
     assert api(oscar).get(f"/custom-fields/{fields['number'].pk}").status_code == 404
     assert api(oscar).patch(f"/custom-fields/{fields['number'].pk}", {"name": "x"}).status_code == 404
     assert api(oscar).delete(f"/custom-fields/{fields['number'].pk}").status_code == 404
-    assert api(oscar).get("/custom-fields").json() == {"items": []}
+    assert api(oscar).get("/custom-fields").json()["items"] == []
 
 
 def test_a_person_is_created_and_read_with_typed_custom_values(api, alice, fields):
