@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
@@ -23,6 +23,7 @@ from kontor.records.filters import (
     CustomFilter,
     RecordFilters,
     filter_records,
+    name_contains,
     one_line,
     positive_int,
     records_with_all_tags,
@@ -61,7 +62,7 @@ def filter_people(account: Account, *, tags: Sequence[str] = (), q: str = "",
     field conditions; sorted by `order` ("name" or "-updated_at")."""
     people = Person.objects.all()
     for word in q.split()[:MAX_WORDS]:
-        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        people = people.filter(name_contains(account, Kind.PERSON, word, "first_name", "last_name"))
     if company_id is not None:
         staff = Position.objects.filter(company_id=company_id).values("person_id")
         people = people.filter(record_id__in=staff)
@@ -74,7 +75,7 @@ def filter_companies(account: Account, *, tags: Sequence[str] = (), q: str = "",
     """Live companies of the account, filtered and sorted like `filter_people`; `q` matches the name."""
     companies = Company.objects.all()
     for word in q.split()[:MAX_WORDS]:
-        companies = companies.filter(name__icontains=word)
+        companies = companies.filter(name_contains(account, Kind.COMPANY, word, "name"))
     return _common_filters(companies, account, Kind.COMPANY, tags, responsible_id, order, custom)
 
 

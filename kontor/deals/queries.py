@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.queries import LinkedFilters
@@ -24,6 +24,7 @@ from kontor.records.filters import (
     CustomFilter,
     date_range,
     filter_records,
+    linked_name_contains,
 )
 from kontor.records.models import Kind, Record, Tag
 
@@ -49,7 +50,7 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
         # (account, kind, updated_at) and (account, kind, responsible) indexes.
         deals = deals.filter(record__account=account, record__kind=Kind.DEAL)
     for word in q.split()[:MAX_WORDS]:
-        deals = deals.filter(Q(name__icontains=word) | Q(company__name__icontains=word))
+        deals = deals.filter(linked_name_contains(account, Kind.DEAL, word))
     if state in STATES:
         deals = deals.filter(state=state)
     if company_id is not None:

@@ -24,6 +24,7 @@ from kontor.records.filters import (
     CustomFilter,
     date_range,
     filter_records,
+    linked_name_contains,
 )
 from kontor.records.models import Kind, Record, Tag
 
@@ -45,7 +46,7 @@ def filter_projects(account: Account, *, tags: Sequence[str] = (), q: str = "", 
     if order == "-updated_at" or responsible_id is not None:
         projects = projects.filter(record__account=account, record__kind=Kind.PROJECT)
     for word in q.split()[:MAX_WORDS]:
-        projects = projects.filter(Q(name__icontains=word) | Q(company__name__icontains=word))
+        projects = projects.filter(linked_name_contains(account, Kind.PROJECT, word))
     if status in STATUSES:
         projects = projects.filter(status=status)
     if company_id is not None:

@@ -31,7 +31,7 @@ from django.db.models.functions import Lower
 
 from kontor.accounts.models import Account
 from kontor.records.custom_fields import clean_value
-from kontor.records.models import CustomField, CustomValue, FieldType, RecordTag, Tag
+from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag, Tag
 
 # Offset paging stays cheap on the sort indexes up to here; further back, a filter finds faster.
 MAX_PAGE = 200
@@ -181,6 +181,35 @@ def records_with_all_tags(account: Account, tags: Iterable[str]) -> QuerySet[Any
     tag_ids = Tag.objects.annotate(lower_name=Lower("name")).filter(account=account, lower_name__in=names)
     return (RecordTag.objects.filter(tag_id__in=tag_ids.values("pk")).values("record_id")
             .annotate(matched=Count("tag_id")).filter(matched=len(names)).values("record_id"))
+
+
+def name_contains(account: Account, kind: str, word: str, *plain: str) -> Q:
+    """The records of a kind whose name contains `word`, as a list's "Name contains" filter means it:
+    as typed in any of the `plain` columns (case-insensitive), or folded as the quick search folds
+    it, so that "mueller" finds "Müller", "muller" finds "Mueller" and "weiss" finds "Weiß". The
+    folded match looks the name up in the search index's trigram table (title only), so it costs
+    an indexed lookup rather than a scan; words shorter than three letters, which that index
+    cannot look up, match as typed only."""
+    from kontor.search.backends import matching
+    from kontor.search.folding import Query
+    from kontor.search.models import Document
+
+    typed = Q()
+    for column in plain:
+        typed |= Q(**{f"{column}__icontains": word})
+    query = Query(word)
+    if not query.clauses:
+        return typed
+    folded = Document.objects.filter(matching(query, [kind], title_only=True), account=account, kind=kind)
+    return typed | Q(record_id__in=folded.values("record_id"))
+
+
+def linked_name_contains(account: Account, kind: str, word: str) -> Q:
+    """Deals and projects whose own name or whose company's name contains the word (folded)."""
+    from kontor.contacts.models import Company
+
+    companies = Company.objects.filter(name_contains(account, Kind.COMPANY, word, "name"), account=account)
+    return name_contains(account, kind, word, "name") | Q(company_id__in=companies.values("record_id"))
 
 
 def filter_by_tags(items: Items, account: Account, tags: Sequence[str]) -> Items:
