@@ -25,8 +25,11 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
     actions = [name for name in kind.actions if name != "delete" or roles.bulk_delete_limit(membership.role) != 0]
     if kind.kind != "task" and roles.can_bulk_export(membership.role):
         actions.append("export")
-    colleagues = (Membership.objects.active().filter(account=membership.account).select_related("user")
-                  .order_by("user__name", "pk"))
+    # The list's own filter column has the colleagues already (the full page); a list swapped in
+    # by htmx has not, and asks.
+    colleagues = context.get("colleagues") or (
+        Membership.objects.active().filter(account=membership.account).select_related("user")
+        .order_by("user__name", "pk"))
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
             "colleagues": colleagues, "is_task": kind.kind == "task",

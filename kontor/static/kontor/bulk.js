@@ -58,5 +58,13 @@
     }
   }, true);
   document.addEventListener("DOMContentLoaded", function () { showFields(); showCount(); });
-  document.addEventListener("htmx:afterSwap", function () { showFields(); showCount(); });
+  // The bar stays put while htmx swaps the list under it: it takes the list's new query string
+  // (pushed into the address bar) for "all matching the filter" and for the way back.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var found = bar();
+    if (!found) return;
+    found.querySelector("[name=query]").value = window.location.search.replace(/^\?/, "");
+    found.querySelector("[name=next]").value = window.location.pathname + window.location.search;
+  });
+  document.addEventListener("htmx:afterSettle", function () { showFields(); showCount(); });
 })();
