@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from kontor.accounts.models import Membership
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
 from kontor.deals import actions
+from kontor.deals.board import build_board, month_start
 from kontor.deals.chart import build_chart
 from kontor.deals.currencies import is_currency
 from kontor.deals.editing import edit_linked_record
@@ -37,9 +39,10 @@ from kontor.deals.forms import (
 from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, tag_filter, with_row_data
 from kontor.history.actions import timeline
-from kontor.lib.params import parse_text
+from kontor.lib.params import parse_id, parse_text
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
+from kontor.records.actions import StaleEdit
 from kontor.records.filters import chosen_column, custom_filter_fields
 from kontor.records.models import Kind
 
@@ -90,6 +93,55 @@ def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any
         "person_filter": Person.objects.filter(account=account, pk=filters.person_id).first()
         if filters.person_id else None,
     }
+
+
+@require_GET
+@member_required
+def deal_board(request: HttpRequest) -> HttpResponse:
+    """The pipeline board: the deals the list's filters select, in a column per stage. Won and lost
+    deals are this month's unless `closed=all` asks for all of them."""
+    membership = _membership(request)
+    context = _board_context(request, membership)
+    if request.htmx and request.htmx.target == "board":  # type: ignore[attr-defined]
+        return render(request, "deals/board.html#board", context)
+    context.update(_list_sidebar(membership, context["filters"]))
+    return render(request, "deals/board.html", context)
+
+
+def _board_context(request: HttpRequest, membership: Membership, **extra: Any) -> dict[str, Any]:
+    filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    all_closed = request.GET.get("closed") == "all"
+    closed_since = None if all_closed else month_start(timezone.localdate(), timezone.get_current_timezone())
+    return {"filters": filters, "all_closed": all_closed, "stages": Stage.choices,
+            "columns": build_board(filters.apply(membership.account), closed_since),
+            "responsible": request.GET.get("responsible", ""), "query": request.GET.urlencode(), **extra}
+
+
+@require_POST
+@member_required
+def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """A card moved on the board (dragged, or its stage chosen with the keyboard): the deal's stage
+    changes if it is still the version the board showed. htmx gets the board back with a notice;
+    a plain form post goes back to the board."""
+    membership = _membership(request)
+    deal = access_deal(membership, deal_id)
+    name = {"name": deal.name}
+    try:
+        actions.change_stage(deal, membership, request.POST.get("stage", ""),
+                             version=parse_id(request.POST.get("version")) or 0)  # none: stale
+    except StaleEdit:
+        notice, is_error = _("Someone else changed “%(name)s” in the meantime. The board shows it as it is "
+                             "now; move it again if you still want to.") % name, True
+    except ValidationError as error:
+        notice, is_error = " ".join(error.messages), True
+    else:
+        notice, is_error = _("“%(name)s” is now at %(stage)s.") % {**name, "stage": deal.stage_label}, False
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _board_context(request, membership, notice=notice, notice_is_error=is_error, moved=deal.pk)
+        return render(request, "deals/board.html#board", context)
+    (messages.error if is_error else messages.success)(request, notice)
+    query = request.GET.urlencode()
+    return redirect(reverse("deals:board") + (f"?{query}" if query else ""))
 
 
 @require_GET

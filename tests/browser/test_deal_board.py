@@ -4,6 +4,8 @@ board on a phone as horizontally scrolling columns."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -43,3 +45,54 @@ def test_the_overview_shows_the_deal_list_within_the_first_screen(page: Page):
     assert box is not None and box["y"] + box["height"] <= 900, box
     page.locator(".chart-figures summary").click()
     expect(page.locator("[data-testid=chart-table]")).to_be_visible()
+
+
+def test_a_deal_is_dragged_from_fifty_percent_to_won_on_the_board(page: Page):
+    owner = _owner()
+    deal = deal_actions.create_deal(owner, {"name": "Hallendach", "value": "8000"}, stage="50")
+    deal_actions.create_deal(owner, {"name": "Carport", "value": "2000"}, stage="50")
+    _log_in(page)
+    page.goto("/deals/")
+    page.locator("[data-testid=deal-view-switch] a", has_text="Board").click()
+    expect(page).to_have_url(re.compile(r"/deals/board/"))
+    fifty = page.locator("[data-testid=board-column][data-stage='50']")
+    won = page.locator("[data-testid=board-column][data-stage='won']")
+    expect(fifty.locator("[data-testid=board-sum]")).to_contain_text("€10,000.00")
+    card = fifty.locator("[data-testid=board-card]", has_text="Hallendach")
+    card.drag_to(won)
+    expect(page.locator("[data-testid=board-notice]")).to_contain_text("“Hallendach” is now at won.")
+    expect(won.locator("[data-testid=board-card]", has_text="Hallendach")).to_be_visible()
+    expect(fifty.locator("[data-testid=board-sum]")).to_contain_text("€2,000.00")
+    expect(won.locator("[data-testid=board-sum]")).to_contain_text("€8,000.00")
+    deal.refresh_from_db()
+    assert deal.is_won and deal.closed_at is not None
+
+
+def test_a_card_is_moved_with_the_keyboard_alone(page: Page):
+    owner = _owner()
+    deal = deal_actions.create_deal(owner, {"name": "Hallendach", "value": "8000"}, stage="25")
+    _log_in(page)
+    page.goto("/deals/board/")
+    select = page.get_by_label("New state of “Hallendach”")
+    select.focus()
+    select.select_option("75")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    seventy_five = page.locator("[data-testid=board-column][data-stage='75']")
+    expect(seventy_five.locator("[data-testid=board-card]", has_text="Hallendach")).to_be_visible()
+    expect(page.get_by_label("New state of “Hallendach”")).to_be_focused()
+    assert Deal.objects.get(pk=deal.pk).probability == 75
+
+
+def test_on_a_phone_the_board_scrolls_sideways_column_by_column(phone_page: Page):
+    owner = _owner()
+    deal_actions.create_deal(owner, {"name": "Hallendach", "value": "8000"}, stage="lost")
+    _log_in(phone_page)
+    phone_page.goto("/deals/board/")
+    board = phone_page.locator(".board")
+    scroll_width, client_width = board.evaluate("node => [node.scrollWidth, node.clientWidth]")
+    assert scroll_width > client_width * 4  # six columns side by side, one screen wide each
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375  # the page itself stays put
+    lost = phone_page.locator("[data-testid=board-column][data-stage='lost']")
+    lost.scroll_into_view_if_needed()
+    expect(lost.locator("[data-testid=board-card]", has_text="Hallendach")).to_be_in_viewport()

@@ -1,0 +1,154 @@
+"""The pipeline board: columns per stage with their sums, the list's filters, this month's won and
+lost deals, moving a card with the version check, and what others may not do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from kontor.contacts import actions as contact_actions
+from kontor.deals import actions
+from kontor.deals.board import CARDS_PER_COLUMN
+from kontor.deals.models import Deal
+from kontor.records.actions import set_tags, trash_record
+
+
+def _column(html: str, stage: str) -> str:
+    """The HTML of one column of the board."""
+    match = re.search(rf'<section class="board-column" data-stage="{stage}".*?</section>', html, re.S)
+    assert match, f"no column {stage}"
+    return match.group(0)
+
+
+def _board(persona, **query) -> str:
+    response = persona.client.get("/deals/board/", query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_board_shows_each_deal_in_the_column_of_its_stage_with_the_sums(alice, make_deal):
+    make_deal("Dach", "1000.00", stage="50")
+    make_deal("Fenster", "3000.00", stage="50")
+    make_deal("Keller", "500.00", stage="75")
+    make_deal("Garage", "2000.00", stage="won")
+    make_deal("Zaun", "700.00", stage="lost")
+    html = _board(alice)
+    fifty = _column(html, "50")
+    assert "Dach" in fifty and "Fenster" in fifty and "Keller" not in fifty
+    assert 'data-total="4000.00" data-weighted="2000.00"' in fifty
+    assert 'data-total="500.00" data-weighted="375.00"' in _column(html, "75")
+    assert 'data-total="2000.00" data-weighted="2000.00"' in _column(html, "won")
+    assert "Zaun" in _column(html, "lost") and "Zaun" not in _column(html, "0")
+
+
+def test_the_board_sums_each_currency_on_its_own(alice, make_deal):
+    make_deal("Dach", "1000.00", stage="25")
+    make_deal("Roof", "400.00", stage="25", currency="USD")
+    column = _column(_board(alice), "25")
+    assert 'data-currency="EUR" data-total="1000.00" data-weighted="250.00"' in column
+    assert 'data-currency="USD" data-total="400.00" data-weighted="100.00"' in column
+
+
+def test_won_and_lost_deals_of_earlier_months_show_only_when_asked_for(alice, make_deal):
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    make_deal("Alter Auftrag", stage="won", closed_at=long_ago)
+    make_deal("Neuer Auftrag", stage="won")
+    assert "Alter Auftrag" not in _board(alice) and "Neuer Auftrag" in _board(alice)
+    assert "Alter Auftrag" in _column(_board(alice, closed="all"), "won")
+
+
+def test_the_board_uses_the_lists_filters(alice, make_deal):
+    tagged = make_deal("Messestand", stage="25")
+    set_tags(tagged.record, ["Messe"])
+    make_deal("Dach", stage="25")
+    html = _board(alice, tag="Messe")
+    assert "Messestand" in html and "Dach" not in html
+    html = _board(alice, q="dach")
+    assert "Dach" in html and "Messestand" not in html
+
+
+def test_the_board_leaves_out_deals_in_the_trash(alice, make_deal):
+    deal = make_deal("Weggeworfen", stage="25")
+    trash_record(deal.record, alice.membership)
+    assert "Weggeworfen" not in _board(alice)
+
+
+def test_a_full_column_shows_its_first_cards_and_how_many_more(alice, make_deal):
+    for number in range(CARDS_PER_COLUMN + 3):
+        make_deal(f"Angebot {number:02}", stage="0")
+    column = _column(_board(alice), "0")
+    assert column.count('data-testid="board-card"') == CARDS_PER_COLUMN
+    assert "3 more in the list" in column and "state=open" in column
+
+
+def test_the_board_asks_a_fixed_number_of_queries_however_many_deals(alice, django_assert_max_num_queries):
+    for stage in ("0", "25", "50", "75", "won", "lost"):
+        for number in range(4):
+            company = contact_actions.create_company(alice.membership, {"name": f"Firma {stage} {number}"})
+            deal = actions.create_deal(alice.membership, {"name": f"{stage} {number}"}, stage=stage,
+                                       company=company, responsible=alice.user)
+            set_tags(deal.record, [f"Tag {number}"])
+    with django_assert_max_num_queries(14):
+        _board(alice)
+    with django_assert_max_num_queries(10):
+        alice.client.get("/deals/board/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
+
+
+def test_moving_a_card_changes_the_stage_and_answers_with_the_board(alice, make_deal):
+    deal = make_deal("Dach", stage="50")
+    response = alice.client.post(f"/deals/{deal.pk}/move/?q=dach", {"stage": "won", "version": 1},
+                                 HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“Dach” is now at won." in html and "Dach" in _column(html, "won")
+    deal.refresh_from_db()
+    assert deal.is_won and deal.closed_at is not None and deal.record.version == 2
+
+
+def test_moving_without_htmx_goes_back_to_the_board_with_its_filters(alice, make_deal):
+    deal = make_deal("Dach", stage="50")
+    response = alice.client.post(f"/deals/{deal.pk}/move/?q=dach&tag=Messe", {"stage": "75", "version": 1})
+    assert response.status_code == 302 and response["Location"] == "/deals/board/?q=dach&tag=Messe"
+    assert Deal.objects.get().probability == 75
+
+
+def test_a_card_moved_after_a_colleagues_change_is_refused(alice, bob, make_deal):
+    deal = make_deal("Dach", stage="50")
+    actions.update_deal(Deal.objects.get(), bob.membership, {"value": Decimal("200")})
+    response = alice.client.post(f"/deals/{deal.pk}/move/", {"stage": "won", "version": 1}, HTTP_HX_REQUEST="true")
+    assert "Someone else changed “Dach” in the meantime." in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.probability == 50 and deal.is_open
+
+
+@pytest.mark.parametrize("data", [{"stage": "90", "version": 1}, {"stage": "won"}, {"stage": "won", "version": "x"},
+                                  {}, {"stage": ["won", "lost"], "version": "-1"}])
+def test_bad_input_for_a_move_changes_nothing_and_is_no_error_page(alice, make_deal, data):
+    deal = make_deal("Dach", stage="50")
+    response = alice.client.post(f"/deals/{deal.pk}/move/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'class="message message-error"' in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.probability == 50 and deal.is_open and deal.record.version == 1
+
+
+def test_a_member_may_move_a_card(alice, carol, make_deal):
+    deal = make_deal("Dach", stage="50")
+    carol.client.post(f"/deals/{deal.pk}/move/", {"stage": "lost", "version": 1})
+    assert Deal.objects.get().is_lost
+
+
+def test_an_outsider_cannot_see_or_move_anothers_deals(alice, oscar, make_deal):
+    deal = make_deal("Dach", stage="50")
+    assert "Dach" not in _board(oscar)
+    assert oscar.client.post(f"/deals/{deal.pk}/move/", {"stage": "won", "version": 1}).status_code == 404
+    assert Deal.objects.get().probability == 50
+
+
+def test_the_overview_and_the_board_switch_to_each_other_keeping_the_filters(alice):
+    assert 'href="/deals/board/?q=dach"' in alice.client.get("/deals/", {"q": "dach"}).content.decode()
+    assert 'href="/deals/?q=dach"' in _board(alice, q="dach")
