@@ -71,6 +71,8 @@ def pages(api_key: str) -> list[Page]:
         Page("full-text, word part", "/search/?q=verl%C3%A4ng", 150),
         Page("full-text, umlaut variant", "/search/?q=strasse", 150),
         Page("deals overview, forecast", "/deals/", 100),
+        Page("deals board, first screen", "/deals/board/", 100),
+        Page("deals board, all won and lost", "/deals/board/?closed=all", 100),
         Page("tasks overview", "/tasks/", 100),
         Page("API people list", "/api/v1/people?per_page=25", 100, headers=api),
     ]
