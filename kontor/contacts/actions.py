@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -317,6 +318,9 @@ def _finish_creation(by: Membership, model: type[Person] | type[Company], object
                                                 if item.tags])
     # Their documents are made by the index's own registry, from the objects in memory (their
     # lists in the prefetch cache): reloading 10,000 new people would only read back what was written.
+    # Their jobs (searched by title and department) come in one query for the whole batch.
+    if model is Person:
+        prefetch_related_objects(objects, Prefetch("positions", Position.objects.order_by("pk")))
     Document.objects.bulk_create([search_index.SOURCES[model].document(obj) for obj in objects], batch_size=500)
     if log_each:
         activity.record_on_each(by, ActivityVerb.CREATED, [obj.record for obj in objects])

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 
 from kontor.accounts.models import Account
-from kontor.contacts.models import Assistant, Company, ContactDetail, Person
+from kontor.contacts.models import Assistant, Company, ContactDetail, Person, Position
 from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
 from kontor.history.models import Comment, Entry, EntryKind, EntryLink
@@ -85,6 +85,14 @@ def _custom_prefetch() -> Prefetch:
                     .order_by("field__position", "pk"), to_attr="custom_texts")
 
 
+def _job_lines(person: Person) -> list[str]:
+    """The person's current jobs, "Einkaufsleiter, Einkauf" each, so that a job title or a
+    department finds the people who hold it. Former jobs are left out: searching "Einkaufsleiter"
+    means who buys now. `positions` is prefetched by the loader (and kept by create_people)."""
+    return [", ".join(part for part in (position.job_title, position.department) if part)
+            for position in person.positions.all() if not position.is_former]
+
+
 def person_document(person: Person) -> Document:
     record = person.record
     details, digits = _contact_lines(record.contact_details.all())
@@ -94,7 +102,7 @@ def person_document(person: Person) -> Document:
         if assistant.phone:
             digits.append(normalize_phone(assistant.phone))
     return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
-                     [*details, person.background, *assistants, *_custom_lines(record)],
+                     [*details, *_job_lines(person), person.background, *assistants, *_custom_lines(record)],
                      name=f"{person.last_name} {person.first_name} {person.title}".strip(),
                      extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
 
@@ -179,7 +187,7 @@ SOURCES: dict[type[models.Model], Source] = {
     Person: Source(Person, (DocumentKind.PERSON,), person_document,
                    lambda: Person.objects.select_related("record").prefetch_related(
                        _contact_prefetch(), Prefetch("assistants", Assistant.objects.order_by("pk")),
-                       _custom_prefetch())),
+                       Prefetch("positions", Position.objects.order_by("pk")), _custom_prefetch())),
     Company: Source(Company, (DocumentKind.COMPANY,), company_document,
                     lambda: Company.objects.select_related("record").prefetch_related(_contact_prefetch(),
                                                                                       _custom_prefetch())),

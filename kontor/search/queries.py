@@ -30,7 +30,8 @@ def _visible(membership: Membership) -> QuerySet[Document]:
 def suggest(membership: Membership, text: str, limit: int = SUGGESTIONS) -> list[Document]:
     """The best matches among people, companies, deals and projects for the quick search: names
     that start with the query first, then other names containing it, then records found by their
-    other text (background, assistants, phone numbers, e-mail addresses)."""
+    other text (job titles and departments, background, assistants, phone numbers, e-mail
+    addresses), each of these with the piece of text that matched."""
     query = Query(text)
     if not query:
         return []
@@ -43,8 +44,10 @@ def suggest(membership: Membership, text: str, limit: int = SUGGESTIONS) -> list
     by_name = list(records.filter(matching(query, RECORD_KINDS, title_only=True))
                    .order_by(starts_first, "folded_title", "id")[:limit])
     if len(by_name) < limit:
-        others = (records.filter(matching(query, RECORD_KINDS)).exclude(pk__in=[d.pk for d in by_name])
-                  .order_by("folded_title", "id")[:limit - len(by_name)])
+        others = list(records.filter(matching(query, RECORD_KINDS)).exclude(pk__in=[d.pk for d in by_name])
+                      .order_by("folded_title", "id")[:limit - len(by_name)])
+        for document in others:  # found by a job title, a phone number…: show where
+            document.snippet = snippet(document.text, query, context=24)
         by_name.extend(others)
     return by_name
 

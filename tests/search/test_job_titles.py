@@ -1,0 +1,88 @@
+"""Job titles and departments are searchable: "Einkaufsleiter" finds the person who holds the
+job, in the quick search and the results, and the index follows when the job changes."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from kontor.contacts import actions as contact_actions
+from kontor.contacts.actions import Details, PositionData
+from kontor.search import queries
+from kontor.search.models import Document, DocumentKind
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def buyer(alice):  # noqa: ANN201 - a Person
+    company = contact_actions.create_company(alice.membership, {"name": "Schraubenwerk Süd AG"})
+    return contact_actions.create_person(
+        alice.membership, {"first_name": "Jürgen", "last_name": "Krause", "title": "Dr."},
+        details=Details(positions=[PositionData(company, "Einkaufsleiter", "Beschaffung & Logistik")]))
+
+
+def _suggested(persona, text: str) -> list[str]:
+    return [document.title for document in queries.suggest(persona.membership, text)]
+
+
+def test_a_job_title_finds_the_person_in_the_quick_search(alice, buyer):
+    assert _suggested(alice, "Einkaufsleiter") == ["Dr. Jürgen Krause"]
+    assert _suggested(alice, "einkaufsleit") == ["Dr. Jürgen Krause"]
+
+
+def test_a_department_finds_the_person_whatever_its_umlauts(alice, buyer):
+    assert _suggested(alice, "logistik") == ["Dr. Jürgen Krause"]
+    assert [d.title for d in queries.search(alice.membership, "Beschaffung").documents] == ["Dr. Jürgen Krause"]
+
+
+def test_the_suggestion_shows_the_job_that_matched(alice, buyer):
+    html = alice.client.get(reverse("search_suggest"), {"q": "Einkaufsleiter"}, **HTMX).content.decode()
+
+    assert "Dr. Jürgen Krause" in html
+    assert "<mark>Einkaufsleiter</mark>" in html
+
+
+def test_a_changed_job_is_found_and_the_old_one_no_longer(alice, buyer):
+    company = buyer.positions.get().company
+    contact_actions.update_person(buyer, alice.membership, {},
+                                  details=Details(positions=[PositionData(company, "Geschäftsführer")]))
+
+    assert _suggested(alice, "geschaftsfuhrer") == ["Dr. Jürgen Krause"]
+    assert _suggested(alice, "Einkaufsleiter") == []
+
+
+def test_a_former_job_does_not_find_the_person(alice, buyer):
+    company = buyer.positions.get().company
+    contact_actions.update_person(buyer, alice.membership, {}, details=Details(
+        positions=[PositionData(company, "Einkaufsleiter", is_former=True)]))
+
+    assert _suggested(alice, "Einkaufsleiter") == []
+
+
+def test_the_outsider_finds_nobody_by_alices_job_titles(oscar, buyer):
+    assert _suggested(oscar, "Einkaufsleiter") == []
+
+
+def test_the_quick_search_by_job_title_costs_a_fixed_number_of_queries(alice, buyer,
+                                                                      django_assert_max_num_queries):
+    for number in range(10):
+        contact_actions.create_person(alice.membership, {"last_name": f"Kaufmann {number}"}, details=Details(
+            positions=[PositionData(buyer.positions.get().company, "Einkaufsleiter")]))
+
+    with django_assert_max_num_queries(8):
+        alice.client.get(reverse("search_suggest"), {"q": "Einkaufsleiter"}, **HTMX)
+
+
+def test_documents_written_before_job_titles_were_indexed_get_them(alice, buyer):
+    document = Document.objects.get(kind=DocumentKind.PERSON, object_id=buyer.pk)
+    Document.objects.filter(pk=document.pk).update(text="", folded_text="")  # as written before
+    assert _suggested(alice, "Einkaufsleiter") == []
+
+    migration = importlib.import_module("kontor.search.migrations.0005_job_titles")
+    migration.add_job_titles(apps, None)
+
+    assert _suggested(alice, "Einkaufsleiter") == ["Dr. Jürgen Krause"]
