@@ -66,3 +66,13 @@ def counted(account_tags: QuerySet[Tag], kind: str) -> list[Tag]:
     """The tags in use on live records of a kind, each with .count, by name."""
     field = counter(kind)
     return list(account_tags.filter(**{f"{field}__gt": 0}).annotate(count=F(field)).order_by("name"))
+
+
+def counted_within(items: QuerySet) -> dict[str, int]:
+    """How many of these records (a filtered list: a queryset of a kind's table, whose primary key
+    is the record's id) carry each tag, by the tag's name lower-cased. One grouped query over the
+    (record, tag) index of the filtered records' taggings, as faceted search counts: the lists'
+    side column shows it while a filter is on, the stored counters while none is."""
+    rows = (RecordTag.objects.filter(record_id__in=items.order_by().values("pk"))
+            .values("tag__name").annotate(total=Count("pk")).values_list("tag__name", "total"))
+    return {name.lower(): total for name, total in rows}
