@@ -101,3 +101,9 @@ def test_the_note_and_comment_fields_ask_for_suggestions(alice, bob):
     html = alice.client.get(person.get_absolute_url()).content.decode()
     assert html.count(f'data-mentions="{reverse("history:mentions")}"') >= 1
     assert 'src="/static/kontor/notes.js"' in html
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login(db, client):
+    response = client.get(reverse("history:mentions"), {"q": "b"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
