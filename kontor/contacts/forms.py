@@ -36,7 +36,7 @@ from kontor.contacts.models import (
 )
 from kontor.records.actions import TagNameError, normalize_tag_name
 from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
-from kontor.records.models import Kind
+from kontor.records.models import Kind, Record
 
 StrOrPromise = str | Promise
 Choice = tuple[int | str, str]
@@ -83,8 +83,6 @@ class RecordFieldsForm(forms.Form):
         assert isinstance(responsible, forms.ChoiceField)
         nobody: list[Choice] = [] if is_new else [("", _("Nobody"))]
         responsible.choices = nobody + colleagues
-        if not is_new:
-            del self.fields["tags"]
 
     def clean_tags(self) -> list[str]:
         names = []
@@ -95,6 +93,10 @@ class RecordFieldsForm(forms.Form):
                 except TagNameError as error:
                     raise ValidationError(str(error)) from None
         return names
+
+
+def _tag_names(record: Record) -> list[str]:
+    return list(record.tags.order_by("name").values_list("name", flat=True))
 
 
 class RowForm(forms.Form):
@@ -223,7 +225,8 @@ class RecordEditor:
         self.record_form = RecordFieldsForm(
             data, colleagues=_colleague_choices(memberships, obj), is_new=obj is None,
             initial={"responsible": record.responsible_id if record else membership.user.pk,
-                     "version": record.version if record else None})
+                     "version": record.version if record else None,
+                     "tags": ", ".join(_tag_names(record)) if record else ""})
         add_custom_fields(self.record_form, membership.account, self.kind, record)
         rows = self.initial_rows() if obj else {}
         for prefix, extra in (initial_rows or {}).items():
@@ -336,6 +339,11 @@ class RecordEditor:
 
     # -- conflicts -------------------------------------------------------------------------------
 
+    def edited_tags(self) -> list[str] | None:
+        """The tags as the edit form sent them; None (leave them as they are) when the form had no
+        tags field, as a page loaded before the field existed."""
+        return self.record_form.cleaned_data.get("tags") if "tags" in self.record_form.data else None
+
     def conflicts(self, stored: Person | Company) -> list[Conflict]:
         """The fields whose stored value now differs from what the user submitted."""
         stored_editor = type(self)(self.membership, stored)
@@ -351,6 +359,10 @@ class RecordEditor:
             field = self.record_form.fields["responsible"]
             conflicts.append(Conflict(str(field.label), _display(field, stored.record.responsible_id),
                                       _display(field, user_id)))
+        my_tags, stored_tags = self.edited_tags(), _tag_names(stored.record)
+        if my_tags is not None and sorted(map(str.lower, my_tags)) != sorted(map(str.lower, stored_tags)):
+            conflicts.append(Conflict(str(self.record_form.fields["tags"].label),
+                                      ", ".join(stored_tags) or _("(empty)"), ", ".join(my_tags) or _("(empty)")))
         stored_custom = initial_values(stored.record)
         for name in getattr(self.record_form, "custom_names", []):
             field = self.record_form.fields[name]
@@ -395,7 +407,8 @@ class CompanyEditor(RecordEditor):
                                           responsible=self.chosen_responsible())
         assert isinstance(self.obj, Company)
         return actions.update_company(self.obj, self.membership, self.fields(), version=version,
-                                      details=self.details(), responsible=self.responsible())
+                                      details=self.details(), tags=self.edited_tags(),
+                                      responsible=self.responsible())
 
 
 class PersonEditor(RecordEditor):
@@ -455,7 +468,8 @@ class PersonEditor(RecordEditor):
                                          responsible=self.chosen_responsible())
         assert isinstance(self.obj, Person)
         return actions.update_person(self.obj, self.membership, self.fields(), version=version,
-                                     details=self.details(), responsible=self.responsible())
+                                     details=self.details(), tags=self.edited_tags(),
+                                     responsible=self.responsible())
 
     def row_labels(self) -> dict[str, StrOrPromise]:
         return {**super().row_labels(), "positions": gettext_lazy("Positions"),
