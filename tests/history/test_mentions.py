@@ -103,7 +103,7 @@ def test_the_note_and_comment_fields_ask_for_suggestions(alice, bob):
     assert 'src="/static/kontor/notes.js"' in html
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login(db, client):
+def test_an_anonymous_visitor_is_sent_to_the_login(alice, client):
     response = client.get(reverse("history:mentions"), {"q": "b"})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
