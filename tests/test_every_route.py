@@ -21,7 +21,9 @@ from kontor.history import actions as history_actions
 from kontor.mail import inbox as mail_inbox
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
+from kontor.records import saved_views
 from kontor.records.custom_fields import create_custom_field
+from kontor.records.models import BulkJob
 from kontor.tasks import actions as task_actions
 from kontor.transfer import actions as import_actions
 from kontor.webforms import actions as webform_actions
@@ -89,7 +91,11 @@ def alices_things(alice, bob):
     browser.post("/accounts/login/", {"username": "alice@example.com", "password": PASSWORD})
     browser.get("/")
     session = ActiveSession.objects.get(user=alice.user)
+    saved_view = saved_views.save_view(alice.membership, "person", "Kunden", "tag=Kunde", shared=True)
+    bulk_job = BulkJob.objects.create(account=alice.account, created_by=alice.user, kind="person", action="follow",
+                                      object_ids=[person.pk], total=1)
     return {
+        "view_id": saved_view.pk, "job_id": bulk_job.pk,
         "field_id": field.pk,
         "comment_id": comment.pk, "notification_id": notification.pk,
         "inbox_id": waiting.pk, "email_id": email.pk,

@@ -26,6 +26,7 @@ from kontor.api import (
     preferences,
     projects,
     ratelimit,
+    saved_views,
     search,
     tags,
     tasks,
@@ -63,7 +64,7 @@ RESOURCES = {"people": people.router, "companies": companies.router, "notes": no
 RESOURCES.update({"comments": comments_router, "notifications": notifications_router})
 RESOURCES.update({"emails": emails.router, "inbox": emails.inbox_router, "mail": mail_in.router,
                   "imports": imports.router})
-RESOURCES.update({"webforms": webforms.router})
+RESOURCES.update({"webforms": webforms.router, "views": saved_views.router})
 RESOURCES.update({"custom-fields": custom_fields.router})
 RESOURCES.update({"webhooks": webhooks_router})
 RESOURCES.update({"following": following.list_router, "trash": trash.router, "activity": activity.router,

@@ -34,7 +34,8 @@ from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, require
 from kontor.records.actions import StaleEdit
 from kontor.records.filters import chosen_column, custom_filter_fields
-from kontor.records.models import Kind
+from kontor.records.models import Kind, ListKind
+from kontor.records.saved_views import opens_default_view
 
 COMPANY_PEOPLE_SHOWN = 100
 
@@ -97,11 +98,13 @@ def _tag_filter(membership: Membership, kind: str, selected: list[str]) -> list[
 
 
 @member_required
+@opens_default_view(ListKind.PERSON)
 def people_list(request: HttpRequest) -> HttpResponse:
     return _list(request, PEOPLE)
 
 
 @member_required
+@opens_default_view(ListKind.COMPANY)
 def company_list(request: HttpRequest) -> HttpResponse:
     return _list(request, COMPANIES)
 

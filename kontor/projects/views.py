@@ -27,7 +27,8 @@ from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
 from kontor.records.access import access_deal, access_project, require
 from kontor.records.filters import chosen_column, custom_filter_fields
-from kontor.records.models import Kind
+from kontor.records.models import Kind, ListKind
+from kontor.records.saved_views import opens_default_view
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -36,6 +37,7 @@ def _membership(request: HttpRequest) -> Membership:
 
 @require_GET
 @member_required
+@opens_default_view(ListKind.PROJECT)
 def project_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     filters = ProjectFilters.from_query(request.GET, current_user_id=membership.user.pk)

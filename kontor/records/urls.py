@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.records import bulk_views, custom_field_views, views
+from kontor.records import bulk_views, custom_field_views, saved_view_pages, views
 
 app_name = "records"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     *[path(f"records/bulk/{resource}/", bulk_views.bulk_action, {"resource": resource}, name=f"bulk_{resource}")
       for resource in bulk_views.LIST_URLS],
     path("records/bulk/jobs/<int:job_id>/", bulk_views.bulk_job, name="bulk_job"),
+    path("views/", saved_view_pages.save, name="view_save"),
+    path("views/<int:view_id>/default/", saved_view_pages.make_default, name="view_default"),
+    path("views/<int:view_id>/delete/", saved_view_pages.delete, name="view_delete"),
     path("trash/empty/", views.empty_trash, name="empty_trash"),
     path("trash/<int:record_id>/restore/", views.restore, name="restore"),
 ]

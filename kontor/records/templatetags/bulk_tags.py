@@ -39,4 +39,4 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
 
 @register.inclusion_tag("records/_bulk_form.html", takes_context=True)
 def bulk_form(context: template.Context, resource: str) -> dict[str, Any]:
-    return {"resource": resource, "csrf_token": context.get("csrf_token")}
+    return {"resource": resource, "kind": bulk.KINDS[resource].kind, "csrf_token": context.get("csrf_token")}

@@ -33,12 +33,16 @@
   }
 
   // The checkboxes sit inside the list's filter form, which reloads the list on every input: the
-  // bar's inputs belong to the bulk form instead, so their events stop before they reach it.
+  // bar's inputs belong to the bulk form instead (form="bulk-form"), so their events stop before
+  // they reach it.
+  // So do the saved views' fields in the side column: whatever belongs to another form than the
+  // one around it.
   function handle(event) {
     var target = event.target;
-    if (!(target instanceof HTMLElement) || !target.closest("[data-bulk-bar], .bulk-pick")) return;
-    event.stopPropagation();
-    if (event.type !== "change") return;
+    if (!(target instanceof HTMLElement) || !target.form) return;
+    var around = target.parentElement && target.parentElement.closest("form");
+    if (around && target.form !== around) event.stopPropagation();
+    if (event.type !== "change" || target.form.id !== "bulk-form") return;
     if (target.hasAttribute("data-bulk-all")) {
       picks().forEach(function (box) { box.checked = target.checked; });
     }
@@ -51,7 +55,7 @@
   // Enter in the tags field applies the action rather than the list's filters.
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target instanceof HTMLInputElement && event.target.form &&
-        event.target.form.id === "bulk-form") {
+        (event.target.form.id === "bulk-form" || event.target.form.id === "saved-view-form")) {
       event.preventDefault();
       event.stopPropagation();
       event.target.form.requestSubmit();

@@ -1,0 +1,110 @@
+"""/api/v1/views: the lists' saved views, as the side column keeps them.
+
+A view is `{"id", "name", "kind", "query", "shared", "is_default"}`: `query` is the list's query
+string (as on its page and its GET route), `kind` one of person, company, deal, project, task.
+GET lists the views the key's user may open (their own and those shared with the team); only a
+view's author (or an administrator, for a shared one) changes or deletes it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from kontor.accounts.models import Membership
+from kontor.api.auth import membership
+from kontor.api.errors import ErrorOut, InvalidInputOut, locating
+from kontor.api.schemas import Id
+from kontor.records import saved_views
+from kontor.records.access import access_own_saved_view
+from kontor.records.models import SavedView
+
+router = Router(tags=["Saved views"])
+
+ViewKind = Literal["person", "company", "deal", "project", "task"]
+
+
+class ViewOut(Schema):
+    id: int
+    name: str
+    kind: str
+    query: str = Field(description="The list's query string, e.g. tag=Kunde&responsible=me.")
+    shared: bool
+    is_default: bool = Field(description="The key's user's list of this kind opens with this view.")
+    owner_id: int
+
+
+class ViewList(Schema):
+    items: list[ViewOut]
+
+
+class ViewIn(Schema):
+    name: str = Field(max_length=200)
+    kind: ViewKind
+    query: str = Field("", max_length=4000)
+    shared: bool = False
+    is_default: bool = False
+
+
+class ViewPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    query: str | None = Field(None, max_length=4000)
+    shared: bool | None = None
+    is_default: bool | None = None
+
+
+class KindParams(Schema):
+    kind: ViewKind | None = Field(None, description="Only the views of this list.")
+
+
+PLACES = {name: ["body", name] for name in ("name", "kind", "query")}
+
+
+def view_out(view: SavedView, by: Membership) -> dict[str, Any]:
+    default = saved_views.default_view(by, view.kind)
+    return {"id": view.pk, "name": view.name, "kind": view.kind, "query": view.query, "shared": view.is_shared,
+            "is_default": default is not None and default.pk == view.pk, "owner_id": view.owner_id}
+
+
+@router.get("", response=ViewList, summary="List saved views")
+def list_views(request: HttpRequest, params: Query[KindParams]) -> dict[str, Any]:
+    by = membership(request)
+    kinds = [params.kind] if params.kind else ["person", "company", "deal", "project", "task"]
+    defaults = {kind: saved_views.default_view(by, kind) for kind in kinds}
+    items = []
+    for kind in kinds:
+        for view in saved_views.visible_views(by, kind):
+            default = defaults[kind]
+            items.append({"id": view.pk, "name": view.name, "kind": view.kind, "query": view.query,
+                          "shared": view.is_shared, "is_default": default is not None and default.pk == view.pk,
+                          "owner_id": view.owner_id})
+    return {"items": items}
+
+
+@router.post("", response={201: ViewOut, 422: InvalidInputOut}, summary="Save a view")
+def create_view(request: HttpRequest, payload: ViewIn) -> Any:
+    by = membership(request)
+    with locating(PLACES):
+        view = saved_views.save_view(by, payload.kind, payload.name, payload.query, shared=payload.shared,
+                                     make_default=payload.is_default)
+    return Status(201, view_out(view, by))
+
+
+@router.patch("/{view_id}", response={200: ViewOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+              summary="Rename, refilter, share or make default a view")
+def update_view(request: HttpRequest, view_id: Id, payload: ViewPatch) -> dict[str, Any]:
+    by = membership(request)
+    view = access_own_saved_view(by, view_id)
+    with locating(PLACES):
+        view = saved_views.update_view(view, by, name=payload.name, query=payload.query, shared=payload.shared)
+    if payload.is_default is not None:
+        saved_views.set_default(by, view.kind, view if payload.is_default else None)
+    return view_out(view, by)
+
+
+@router.delete("/{view_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete a view")
+def delete_view(request: HttpRequest, view_id: Id) -> Any:
+    by = membership(request)
+    saved_views.delete_view(access_own_saved_view(by, view_id), by)
+    return Status(204, None)

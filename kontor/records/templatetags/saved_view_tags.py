@@ -1,0 +1,25 @@
+"""{% saved_views "person" %}: the saved views of a list in its side column, with a form to save the
+filters shown now. The inputs belong to forms outside the list's filter form ({% bulk_form %})."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kontor.records import saved_views
+
+register = template.Library()
+
+
+@register.inclusion_tag("records/_saved_views.html", takes_context=True)
+def saved_views_column(context: template.Context, kind: str) -> dict[str, Any]:
+    request = context["request"]
+    membership = request.membership
+    current = saved_views.clean_query(request.GET.urlencode())
+    default = saved_views.default_view(membership, kind)
+    views = [{"view": view, "is_current": bool(current) and view.query == current,
+              "is_default": default is not None and view.pk == default.pk,
+              "is_mine": view.owner_id == membership.user.pk}
+             for view in saved_views.visible_views(membership, kind)]
+    return {"views": views, "kind": kind, "query": current, "request": request}
