@@ -1,10 +1,15 @@
-"""The API's rate limits, counted in the database (kontor/accounts/counters.py) so that they hold
-across web processes and machines:
+"""The API's rate limits, counted where every web process and machine sees the same count:
 
 - per API key: settings.API_RATE_LIMIT requests per API_RATE_WINDOW_SECONDS (KONTOR_API_RATE_LIMIT,
   600/minute unless set). Another key, even of the same user, has its own count.
 - per client address: settings.API_BAD_KEY_LIMIT wrong keys a minute. Past it, every request of
   that client gets 429 until the minute is over, a working key too: a guesser learns nothing.
+
+The count per key lives in Redis when REDIS_URL is set (Redis 7 or newer): one INCR, EXPIRE NX and
+PTTL per request in one MULTI/EXEC, so the count and its window are set together and a
+request costs no database query. Without REDIS_URL, or while Redis cannot be reached, it lives in the
+database (kontor/accounts/counters.py, one upsert). The wrong-key budget always lives in the database:
+its check rides along the key's lookup, so a working key pays nothing for it.
 
 Past a limit the answer is 429 with Retry-After (seconds). Every answer to a request that sent a
 key carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (Unix time in seconds
@@ -13,8 +18,12 @@ when the window ends): of the key, or of the client's wrong-key budget when the 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import logging
 from collections.abc import Callable
 
+import redis
 from django.conf import settings
 from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +37,13 @@ from kontor.accounts.models import RateCounter, hash_api_key
 from kontor.lib.clients import client_address
 
 REQUEST_ATTRIBUTE = "kontor_rate_limit"
+# Before the counter's own key, so that the rate counters are easy to find beside the job queue.
+REDIS_PREFIX = "kontor:rate:"
+# A Redis that does not answer within this time counts as unreachable: the request is counted in
+# the database instead of waiting.
+REDIS_TIMEOUT_SECONDS = 0.5
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -77,9 +93,44 @@ def count_wrong_key(request: HttpRequest) -> None:
         raise RateLimited(hit, wrong_keys=True)
 
 
+@functools.cache
+def redis_client(url: str) -> redis.Redis:
+    """One connection pool per Redis address and process (the counts themselves live in Redis)."""
+    return redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                                socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+
+
+def count_in_redis(limit: Limit, url: str) -> Hit:
+    """Counts one event in Redis, atomically: INCR, then EXPIRE NX (the window starts with the first
+    event and is never prolonged), then PTTL for how long it lasts, in one transaction. Unlike the
+    database's counter, an event past the limit is counted too; the window ends when it ends all
+    the same. The time left is relative, so a Redis server whose clock differs does not matter."""
+    key = REDIS_PREFIX + limit.key
+    now = timezone.now()
+    with redis_client(url).pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, limit.window, nx=True)
+        pipe.pttl(key)
+        count, _expiry_set, left_ms = pipe.execute()
+    resets_at = now + dt.timedelta(milliseconds=max(left_ms, 0))
+    return Hit(allowed=count <= limit.limit, count=count, limit=limit.limit, resets_at=resets_at)
+
+
+def _count(limit: Limit) -> Hit:
+    """The event counted in Redis when REDIS_URL is set and Redis answers, else in the database."""
+    url = settings.REDIS_URL
+    if url:
+        try:
+            return count_in_redis(limit, url)
+        except redis.RedisError:
+            logger.warning("Redis did not answer: the API rate limit is counted in the database", exc_info=True)
+    [hit] = counters.hit(limit)
+    return hit
+
+
 def count_request(request: HttpRequest, secret: str) -> None:
     """A request with a working key: counted against the key; past the limit, 429."""
-    [hit] = counters.hit(_key_limit(secret))
+    hit = _count(_key_limit(secret))
     _remember(request, hit)
     if not hit.allowed:
         raise RateLimited(hit)

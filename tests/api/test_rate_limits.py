@@ -15,6 +15,7 @@ pytestmark = pytest.mark.usefixtures("small_limits")
 
 @pytest.fixture
 def small_limits(settings):
+    settings.REDIS_URL = ""  # counted in the database here; in Redis in test_rate_limits_redis.py
     settings.API_RATE_LIMIT = 5
     settings.API_RATE_WINDOW_SECONDS = 60
     settings.API_BAD_KEY_LIMIT = 3
