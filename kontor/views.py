@@ -25,13 +25,15 @@ START_STREAM_SIZE = 20
 
 @member_required
 def start(request: HttpRequest) -> HttpResponse:
-    """The first screen: recently changed people and companies and the team's latest notes.
-    A fixed number of queries, whatever the size of the account."""
+    """The first screen: recently changed people and companies and the team's latest notes (what
+    people wrote or filed; the lines Kontor writes itself are in the activity stream). A fixed
+    number of queries, whatever the size of the account."""
     membership = request.membership  # type: ignore[attr-defined]
     recent = list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
                   .alive().order_by("-updated_at")[:START_LIST_SIZE])
-    alive_records = Record.objects.alive().order_by("display_name")
-    notes = list(Entry.objects.filter(account=membership.account)
+    # Newest first within a name: a project that continues its deal is named before the deal.
+    alive_records = Record.objects.alive().order_by("display_name", "-pk")
+    notes = list(Entry.objects.filter(account=membership.account).written_by_people()
                  .visible_to(roles.can_read_confidential(membership.role))
                  .select_related("author", "email").prefetch_related(Prefetch("records", queryset=alive_records))
                  .order_by("-happened_at")[:START_LIST_SIZE])

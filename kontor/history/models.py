@@ -18,9 +18,21 @@ class EntryKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
+class EntryEvent(models.TextChoices):
+    """What Kontor itself wrote into a history, stored as a fact (the event, its values in the
+    entry's own fields) and put into words by whoever reads it, in their language."""
+
+    TASK_DONE = "task_done", _("task completed")  # subject: the task's title; body: its description
+    PROJECT_FROM_DEAL = "project_new", _("project created from a deal")  # subject: the project's name
+
+
 class EntryQuerySet(models.QuerySet["Entry"]):
     def visible_to(self, can_read_confidential: bool) -> EntryQuerySet:
         return self if can_read_confidential else self.filter(confidential=False)
+
+    def written_by_people(self) -> EntryQuerySet:
+        """Without the lines Kontor wrote itself (a completed task): what colleagues wrote or filed."""
+        return self.filter(event="")
 
 
 class Entry(models.Model):
@@ -32,6 +44,8 @@ class Entry(models.Model):
                                related_name="+")
     happened_at = models.DateTimeField(_("date"), default=timezone.now)
     confidential = models.BooleanField(_("confidential"), default=False)
+    # Empty for what people write; an EntryEvent for the lines Kontor writes itself.
+    event = models.CharField(max_length=20, choices=EntryEvent.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

@@ -14,8 +14,8 @@ from kontor.accounts.models import Membership, User
 from kontor.contacts.models import Company, Person
 from kontor.deals.actions import KEEP, change_snapshot, check_links
 from kontor.deals.models import Deal
-from kontor.history import actions as history_actions
 from kontor.history import activity
+from kontor.history import system as system_lines
 from kontor.history.models import ActivityVerb
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
@@ -108,7 +108,7 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
 @transaction.atomic
 def change_status(project: Project, by: Membership, status: str) -> bool:
     """One click on the status bar: starting, open or closed. Returns whether anything changed;
-    a change is written into the project's history."""
+    a change is written into the project's history (one activity line)."""
     if status not in ProjectStatus.values:
         raise ValidationError({"status": _("Please choose starting, open or closed.")})
     old = project.status
@@ -117,10 +117,7 @@ def change_status(project: Project, by: Membership, status: str) -> bool:
     record_actions.bump_version(project.record, by, None)
     project.status = status
     project.save(update_fields=["status"])
-    names = {"old": ProjectStatus(old).label, "new": ProjectStatus(status).label}
-    subject = _("Project closed") if status == ProjectStatus.CLOSED else _("Status changed")
-    history_actions.add_note(by, [project.record], _("Status changed from %(old)s to %(new)s.") % names,
-                             subject=subject)
+    # One activity line, worded in each reader's language; no note besides it.
     activity.record_activity(by, ActivityVerb.STATE, project.record, changes={"status": [old, status]})
     webhooks.emit(by.account, "project.updated", project)
     return True
@@ -156,9 +153,7 @@ def create_project_from_deal(deal: Deal, by: Membership) -> Project:
         tags=list(deal.record.tags.values_list("name", flat=True)),
         responsible=deal.record.responsible or by.user, deal=deal,
     )
-    history_actions.add_note(by, [deal.record, project.record],
-                             _("The project “%(name)s” continues this deal.") % {"name": project.name},
-                             subject=_("Project created"))
+    system_lines.add_project_from_deal_line(by, deal.record, project.record, name=project.name)
     return project
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
-from kontor.history import actions as history_actions
 from kontor.history import activity
+from kontor.history import system as system_lines
 from kontor.history.models import ActivityVerb, Entry, EntryKind
 from kontor.notifications import actions as notification_actions
 from kontor.records.models import Record
@@ -195,7 +195,8 @@ def postpone_task(task: Task, by: Membership, days: int) -> Task:
 @transaction.atomic
 def complete_task(task: Task, by: Membership) -> Entry | None:
     """Marks the task done (refreshing `task`) and writes a line into its record's history, which
-    it returns. Completing a task that is already done changes nothing and writes no second line."""
+    it returns (a system line: each reader sees "Done: <title>" in their own language).
+    Completing a task that is already done changes nothing and writes no second line."""
     _check_same_account(by, task)
     now = timezone.now()
     if not Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
@@ -207,11 +208,8 @@ def complete_task(task: Task, by: Membership) -> Entry | None:
     webhooks.emit(by.account, "task.updated", task)
     if task.record is None or task.record.is_deleted:
         return None
-    body = _("Done: %(title)s") % {"title": task.title}
-    if task.description:
-        body += "\n\n" + task.description
-    return history_actions.add_note(by, [task.record], body,
-                                    kind=HISTORY_KIND.get(TaskType(task.type), EntryKind.NOTE))
+    return system_lines.add_task_done_line(by, task.record, title=task.title, description=task.description,
+                                           kind=HISTORY_KIND.get(TaskType(task.type), EntryKind.NOTE))
 
 
 @transaction.atomic

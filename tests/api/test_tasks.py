@@ -122,7 +122,7 @@ def test_postpone_keeps_the_time_of_day_and_done_writes_history(api, alice, anna
     assert client.post(f"/tasks/{task.pk}/postpone", {"days": "soon"}).status_code == 422
     done = client.post(f"/tasks/{task.pk}/done").json()
     assert done["done_at"] is not None and done["done_by_id"] == alice.user.pk
-    assert Entry.objects.get().body == "Done: Call"
+    assert Entry.objects.get().subject == "Call"
     assert client.post(f"/tasks/{task.pk}/reopen").json()["done_at"] is None
 
 

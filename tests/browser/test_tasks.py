@@ -66,7 +66,8 @@ def test_a_task_on_a_person_page_turns_red_when_due_and_moves_with_one_click(pag
            .locator("[data-testid=task-done]")).to_have_count(0)
     task.refresh_from_db()
     assert task.done_at is not None
-    assert Entry.objects.filter(links__record_id=person.pk, body__contains="Angebot nachfassen").exists()
+    assert Entry.objects.filter(links__record_id=person.pk, subject="Angebot nachfassen").exists()
+    expect(page.locator(f"#timeline-{person.pk}")).to_contain_text("Done: Angebot nachfassen")
 
     page.goto("/tasks/?state=done")
     expect(page.locator("main")).to_contain_text("Angebot nachfassen")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.history import actions as history_actions
-from kontor.history.models import Entry
+from kontor.history.models import Activity, ActivityVerb, Entry
 from kontor.projects import actions
 from kontor.projects.models import Project, ProjectStatus
 from kontor.projects.queries import project_timeline
@@ -100,12 +100,13 @@ def test_the_project_shows_the_deals_history_without_copying_it(alice, carol, wo
     entries = project_timeline(project, alice.membership)
     bodies = [entry.body for entry in entries]
     assert bodies[:3] == ["Kick-off on Monday", "Their budget", "Offer sent"]
-    # The "won" line and the "project created" line (on both records, shown once) come from the deal.
-    assert len(bodies) == len({entry.pk for entry in entries}) == 5
+    # The "project created" line (on both records, shown once) comes from the deal; "won" is an
+    # activity line, no entry.
+    assert len(bodies) == len({entry.pk for entry in entries}) == 4
     assert {e.pk: e.shown_on for e in entries}[on_deal.pk] == won_deal.record
     assert {e.pk: e.shown_on for e in entries}[on_project.pk] == project.record
     assert secret.pk not in [e.pk for e in project_timeline(project, carol.membership)]
-    assert Entry.objects.count() == 5  # nothing was copied
+    assert Entry.objects.count() == 4  # nothing was copied: three notes and "project created"
 
 
 def test_the_deals_history_leaves_the_project_when_the_deal_goes_to_the_trash(alice, won_deal):
@@ -125,7 +126,7 @@ def test_the_timeline_pages_back_with_a_keyset(alice, won_deal):
     last = first[-1]
     rest = project_timeline(project, alice.membership, limit=4, before=last.happened_at, before_id=last.pk)
     assert not rest.has_more
-    assert len(first) + len(rest) == 7  # the five notes, "won" and "project created"
+    assert len(first) + len(rest) == 6  # the five notes and "project created" ("won" is an activity line)
     assert not {e.pk for e in first} & {e.pk for e in rest}
 
 
@@ -134,8 +135,9 @@ def test_a_status_change_is_written_into_the_history(alice):
     assert actions.change_status(project, alice.membership, ProjectStatus.OPEN)
     assert not actions.change_status(project, alice.membership, ProjectStatus.OPEN)
     assert actions.change_status(project, alice.membership, ProjectStatus.CLOSED)
-    assert list(Entry.objects.order_by("pk").values_list("subject", flat=True)) == [
-        "Status changed", "Project closed"]
+    lines = Activity.objects.filter(record=project.record, verb=ActivityVerb.STATE).order_by("pk")
+    assert [line.changes for line in lines] == [{"status": ["starting", "open"]}, {"status": ["open", "closed"]}]
+    assert not Entry.objects.exists()  # one line each, no note besides it
     with pytest.raises(ValidationError):
         actions.change_status(project, alice.membership, "archived")
     project.refresh_from_db()

@@ -67,7 +67,7 @@ def test_the_project_page_shows_the_deals_history_with_its_own(alice, won_deal):
     history_actions.add_note(alice.membership, [project.record], "Kick-off on Monday")
     html = alice.client.get(f"/projects/{project.pk}/").content.decode()
     assert html.index("Kick-off on Monday") < html.index("Offer sent")
-    assert html.count("Project created") == 1
+    assert html.count("continues this deal.") == 1
     # The deal's own entries are edited where they belong: on the deal.
     assert f"/notes/on/{won_deal.pk}/{deal_note.pk}/edit/" in html
 
@@ -83,7 +83,7 @@ def test_the_project_history_pages_back_through_both(alice, won_deal):
     older = alice.client.get(f"/projects/{project.pk}/history/", {"before": "2999-01-01T00:00:00+00:00"},
                              headers={"HX-Request": "true"})
     assert older.content.decode().count('class="entry ') == TIMELINE_PAGE_SIZE
-    assert entries == TIMELINE_PAGE_SIZE + 7
+    assert entries == TIMELINE_PAGE_SIZE + 6
 
 
 def test_the_project_page_costs_a_fixed_number_of_queries(alice, won_deal, django_assert_max_num_queries):

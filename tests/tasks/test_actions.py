@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from kontor.accounts import actions as account_actions
-from kontor.history.models import Entry, EntryKind
+from kontor.history.models import Entry, EntryEvent, EntryKind
 from kontor.records import actions as record_actions
 from kontor.tasks import actions
 from kontor.tasks.models import Task, TaskType
@@ -177,14 +177,26 @@ def test_postponing_by_a_nonsense_number_of_days_is_refused(alice, days):
 def test_completing_a_task_writes_a_line_into_its_records_history(alice, carol, anna):
     task = make_task(alice, "Discuss the offer", record=anna.record, type=TaskType.CALL,
                      description="She wants a discount.")
-    with translation.override("en"):
+    with translation.override("de"):  # the writer's language is not stored
         entry = actions.complete_task(task, carol.membership)
     assert task.done_at is not None and task.done_by == carol.user
     assert entry == Entry.objects.get()
     assert entry.kind == EntryKind.CALL
     assert entry.author == carol.user
-    assert entry.body == "Done: Discuss the offer\n\nShe wants a discount."
+    assert (entry.event, entry.subject, entry.body) == (EntryEvent.TASK_DONE, "Discuss the offer",
+                                                        "She wants a discount.")
     assert list(entry.records.all()) == [anna.record]
+
+
+def test_a_done_line_reads_in_the_readers_language(alice, bob, anna):
+    account_actions.update_profile(bob.user, bob.user.name, bob.user.email, "de", bob.user.time_zone)
+    task = make_task(alice, "Angebot nachfassen", record=anna.record, type=TaskType.CALL)
+    with translation.override("en"):
+        actions.complete_task(task, alice.membership)
+    german = bob.client.get(anna.get_absolute_url()).content.decode()
+    english = alice.client.get(anna.get_absolute_url()).content.decode()
+    assert "Erledigt: Angebot nachfassen" in german and "Done: Angebot" not in german
+    assert "Done: Angebot nachfassen" in english and "Erledigt" not in english
 
 
 def test_completing_a_task_twice_writes_one_line(alice, anna):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
 from kontor.history import actions
-from kontor.history.models import Entry
+from kontor.history.models import Entry, EntryEvent
 from kontor.records.models import Record
 
 register = template.Library()
@@ -45,3 +47,27 @@ def deletable_by(entry: Entry, membership: Membership | None) -> bool:
 def other_records(entry: Entry, record: Record) -> list[Record]:
     """The entry's other records (prefetched by the timeline), for "also on: ..." links."""
     return [other for other in entry.records.all() if other.pk != record.pk]
+
+
+@register.filter
+def event_text(entry: Entry) -> str:
+    """A line Kontor wrote itself, worded in the reader's language ("Done: Call back"); for what
+    people wrote, its subject as it was written."""
+    if entry.event == EntryEvent.TASK_DONE:
+        return _("Done: %(title)s") % {"title": entry.subject}
+    if entry.event == EntryEvent.PROJECT_FROM_DEAL:
+        return _("The project “%(name)s” continues this deal.") % {"name": entry.subject}
+    return entry.subject
+
+
+@register.filter
+def distinct_names(records: Iterable[Record]) -> list[Record]:
+    """Records with a name not shown yet: a note on a deal and on the project that continues it
+    reads "on Relaunch", not "on Relaunch, Relaunch". The first record of each name is kept."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        if record.display_name not in seen:
+            seen.add(record.display_name)
+            kept.append(record)
+    return kept
