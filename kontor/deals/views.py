@@ -44,7 +44,8 @@ from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
 from kontor.records.actions import StaleEdit
 from kontor.records.filters import chosen_column, custom_filter_fields
-from kontor.records.models import Kind
+from kontor.records.models import Kind, ListKind
+from kontor.records.saved_views import opens_default_view
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -53,6 +54,7 @@ def _membership(request: HttpRequest) -> Membership:
 
 @require_GET
 @member_required
+@opens_default_view(ListKind.DEAL)
 def deal_list(request: HttpRequest) -> HttpResponse:
     """The deals overview: filters, the chart of expected revenue per month and the list, all
     driven by the same query string."""

@@ -117,7 +117,8 @@ def test_the_overview_costs_a_fixed_number_of_queries(alice, bob, make_deal, fir
         deal = make_deal(f"Deal {number}", stage="50", target=dt.date.today())
         actions.update_deal(deal, alice.membership, {}, company=firm, tags=["Messe"], responsible=bob.user)
     alice.client.get("/deals/")
-    with django_assert_max_num_queries(12):
+    # 2 of them for the side column's saved views and its tag counts under the filter
+    with django_assert_max_num_queries(14):
         response = alice.client.get("/deals/", {"tag": "Messe", "company_name": "Nordlicht GmbH"})
     assert response.content.decode().count('data-testid="deal-row"') == 30
 

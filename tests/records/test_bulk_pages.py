@@ -100,3 +100,16 @@ def test_the_task_list_offers_the_bar_and_marks_ticked_tasks_done(alice):
     assert page.count('name="ids"') == 2 and 'id="bulk-form"' in page
     alice.client.post("/records/bulk/tasks/", {"ids": [tasks[0].pk], "action": "done"})
     assert list(Task.objects.filter(done_at__isnull=False)) == [tasks[0]]
+
+
+def test_the_deals_list_offers_the_bar_saved_views_and_filtered_tag_counts(alice):
+    from kontor.deals import actions as deal_actions
+    from kontor.records import saved_views
+
+    deal_actions.create_deal(alice.membership, {"name": "Relaunch"}, tags=["Web"])
+    deal_actions.create_deal(alice.membership, {"name": "Wartung"}, tags=["Service"])
+    saved_views.save_view(alice.membership, "deal", "Web-Deals", "tag=Web", make_default=True)
+    assert alice.client.get("/deals/")["Location"] == "/deals/?tag=Web"
+    page = alice.client.get("/deals/", {"q": "wartung"}).content.decode()
+    assert page.count('name="ids"') == 1 and 'id="bulk-form"' in page and "Web-Deals" in page
+    assert 'is-zero" id="tagcount-' in page

@@ -17,9 +17,8 @@ def saved_views_column(context: template.Context, kind: str) -> dict[str, Any]:
     request = context["request"]
     membership = request.membership
     current = saved_views.clean_query(request.GET.urlencode())
-    default = saved_views.default_view(membership, kind)
     views = [{"view": view, "is_current": bool(current) and view.query == current,
-              "is_default": default is not None and view.pk == default.pk,
+              "is_default": view.is_default,  # type: ignore[attr-defined]
               "is_mine": view.owner_id == membership.user.pk}
              for view in saved_views.visible_views(membership, kind)]
     return {"views": views, "kind": kind, "query": current, "request": request}
