@@ -25,7 +25,7 @@ from kontor.contacts.models import Company, Person, Position
 from kontor.deals import actions
 from kontor.deals.currencies import currency_choices
 from kontor.deals.models import Deal, Stage, ValueType
-from kontor.lib.params import parse_id, parse_ids
+from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import TagNameError, normalize_tag_name
 from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
@@ -33,9 +33,6 @@ from kontor.records.models import Kind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STAFF_OFFERED = 30
-# "Anna Müller (Müller GmbH)": a name as the suggestions offer it, with the company that tells
-# two people of the same name apart.
-NAME_WITH_COMPANY = re.compile(r"^(?P<name>.*?)\s*\((?P<company>[^()]*)\)\s*$")
 
 
 def primary_jobs() -> Prefetch:
@@ -58,25 +55,6 @@ def people_named(membership: Membership, text: str, limit: int = 20) -> list[Per
     return list(people.prefetch_related(primary_jobs()).order_by("sort_name", "record_id")[:limit])
 
 
-def find_person(membership: Membership, text: str) -> Person:
-    """The one person a name (as typed or picked from the suggestions) means, or ValidationError."""
-    text = " ".join(text.split())
-    match = NAME_WITH_COMPANY.match(text)
-    name, company = (match["name"], match["company"].strip()) if match else (text, "")
-    wanted = name.lower()
-    candidates = [p for p in people_named(membership, name, limit=50)
-                  if wanted in (p.full_name.lower(), f"{p.first_name} {p.last_name}".strip().lower())]
-    if company:
-        candidates = [p for p in candidates if person_label(p).lower() == text.lower()] or candidates
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise ValidationError(_("Nobody called “%(name)s” was found. Check the spelling or add the person "
-                                "first.") % {"name": name})
-    raise ValidationError(_("Several people are called “%(name)s”; pick one from the suggestions, which "
-                            "name their company.") % {"name": name})
-
-
 def resolve_company(membership: Membership, name: str, chosen_id: int | None) -> Company | None:
     """The company a company field names: the one it was loaded with while the name is unchanged,
     else the account's live company of that name, else a new company of that name."""
@@ -90,6 +68,16 @@ def resolve_company(membership: Membership, name: str, chosen_id: int | None) ->
             return company
     company = companies.filter(name__iexact=name).order_by("record_id").first()
     return company or contact_actions.create_company(membership, {"name": name})
+
+
+def named_company(membership: Membership, name: str, chosen_id: int | None) -> Company | None:
+    """The live company a company field names (the one it was loaded with while the name is
+    unchanged, else the first of that name), without creating one: for offering its people."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    companies = Company.objects.filter(account=membership.account, name__iexact=name).alive()
+    return (companies.filter(pk=chosen_id).first() if chosen_id else None) or companies.order_by("record_id").first()
 
 
 def live_company(company_id: int | None) -> Company | None:
@@ -128,10 +116,11 @@ class LinkedRecordsForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "company-names", "autocomplete": "off"}))
     people = forms.TypedMultipleChoiceField(label=gettext_lazy("Contact persons"), coerce=int, required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    # A search, not a value: the people it finds are offered as checkboxes, and only ticks count.
     add_person = forms.CharField(
-        label=gettext_lazy("Add a contact person"), required=False, max_length=300,
-        widget=forms.TextInput(attrs={"list": "person-names", "autocomplete": "off"}),
-        help_text=gettext_lazy("Type a name and pick from the suggestions."))
+        label=gettext_lazy("Find a contact person"), required=False, max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+        help_text=gettext_lazy("Type a name and tick the person among those offered below."))
     colleagues = forms.TypedMultipleChoiceField(label=gettext_lazy("Colleagues involved"), coerce=int,
                                                 required=False, widget=forms.CheckboxSelectMultiple)
     responsible = forms.TypedChoiceField(label=gettext_lazy("Responsible"), coerce=int, required=False,
@@ -145,6 +134,9 @@ class LinkedRecordsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.membership = membership
         self.candidates = {p.pk: p for p in people}
+        self.found: list[Person] = []
+        if self.is_bound:
+            self._offer_submitted(self.data)
         self.team = {user.pk: user for user in team(membership)}
         choices = {name: field for name, field in self.fields.items() if isinstance(field, forms.ChoiceField)}
         choices["people"].choices = [(pk, person_label(p)) for pk, p in self.candidates.items()]
@@ -157,20 +149,35 @@ class LinkedRecordsForm(forms.Form):
         if self.kind:
             add_custom_fields(self, membership.account, self.kind)
 
+    def _offer_submitted(self, data: Any) -> None:
+        """Also offers the people the submitted search finds and the current staff of the submitted
+        company, so that a page without JavaScript offers after a post what the live form offers
+        while typing. Every choice is then a tick on a person's id, never a name read back."""
+        text = parse_text(data.get("add_person", ""), 300)
+        self.found = people_named(self.membership, text) if text.strip() else []
+        company = named_company(self.membership, parse_text(data.get("company_name", "")),
+                                parse_id(data.get("company_id")))
+        for person in people_offered(self.membership, self.found, company):
+            self.candidates.setdefault(person.pk, person)
+
     def clean_tags(self) -> list[str]:
         return clean_tag_names(self.cleaned_data["tags"])
 
-    def clean_add_person(self) -> Person | None:
+    def clean_add_person(self) -> str:
+        """A search typed but nobody ticked among what it found: ask rather than guess."""
         text = self.cleaned_data["add_person"].strip()
-        return find_person(self.membership, text) if text else None
+        ticked = set(self.cleaned_data.get("people") or [])
+        if text and not self.found:
+            raise ValidationError(_("Nobody called “%(name)s” was found. Check the spelling or add the person "
+                                    "first.") % {"name": text})
+        if text and not ticked & {person.pk for person in self.found}:
+            raise ValidationError(_("Tick the person you mean among the contact persons offered, or clear "
+                                    "this field."))
+        return text
 
     def chosen_people(self) -> list[Person]:
         ticked = self.cleaned_data.get("people") or []
-        people = [self.candidates[pk] for pk in ticked if pk in self.candidates]
-        extra = self.cleaned_data.get("add_person")
-        if extra is not None and extra.pk not in {p.pk for p in people}:
-            people.append(extra)
-        return people
+        return [self.candidates[pk] for pk in ticked if pk in self.candidates]
 
     def chosen_colleagues(self) -> list[User]:
         return [self.team[pk] for pk in self.cleaned_data.get("colleagues") or [] if pk in self.team]

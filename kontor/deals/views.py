@@ -26,11 +26,10 @@ from kontor.deals.editing import edit_linked_record
 from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import (
     DealForm,
+    LinkedRecordsForm,
     deal_initial,
     live_company,
-    people_named,
     people_offered,
-    person_label,
     prefill,
     primary_jobs,
     save_deal,
@@ -39,7 +38,7 @@ from kontor.deals.forms import (
 from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, tag_filter, with_row_data
 from kontor.history.actions import timeline
-from kontor.lib.params import parse_id, parse_text
+from kontor.lib.params import parse_id
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
 from kontor.records.actions import StaleEdit
@@ -238,8 +237,10 @@ def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def person_names(request: HttpRequest) -> HttpResponse:
-    """Options for the "add a contact person" field (an htmx-filled <datalist>)."""
-    typed = parse_text(request.GET.get("add_person", request.GET.get("q", "")))
-    people = people_named(_membership(request), typed) if typed.strip() else []
-    return render(request, "deals/_person_options.html", {"labels": [person_label(p) for p in people]})
+def people_choices(request: HttpRequest) -> HttpResponse:
+    """The contact persons a deal or project form offers, redrawn by htmx as the company or the
+    search changes: those ticked, those the search finds, and the chosen company's current staff."""
+    membership = _membership(request)
+    form = LinkedRecordsForm(request.GET, membership=membership, people=ticked_people(membership, request.GET),
+                             is_new=True)
+    return render(request, "deals/_people_choices.html", {"form": form})

@@ -1,6 +1,7 @@
-"""The deals overview and its pipeline board, clicked through in Chromium: the list within the first
-screen with the figures folded, a deal dragged from 50 % to won (and moved with the keyboard), the
-board on a phone as horizontally scrolling columns."""
+"""The deals overview, its pipeline board and the deal form, clicked through in Chromium: the list
+within the first screen with the figures folded, a deal dragged from 50 % to won (and moved with the
+keyboard), the board on a phone as horizontally scrolling columns; a new deal with the company's
+people and a titled contact ticked on the first save, and a form's errors summed up at its top."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from playwright.sync_api import Page, expect
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Membership
+from kontor.contacts import actions as contact_actions
+from kontor.contacts.actions import Details, PositionData
 from kontor.deals import actions as deal_actions
 from kontor.deals.models import Deal
 
@@ -96,3 +99,45 @@ def test_on_a_phone_the_board_scrolls_sideways_column_by_column(phone_page: Page
     lost = phone_page.locator("[data-testid=board-column][data-stage='lost']")
     lost.scroll_into_view_if_needed()
     expect(lost.locator("[data-testid=board-card]", has_text="Hallendach")).to_be_in_viewport()
+
+
+def test_a_new_deal_takes_the_companys_people_and_a_titled_contact_found_by_name(page: Page):
+    owner = _owner()
+    firm = contact_actions.create_company(owner, {"name": "Weber Holzbau GmbH"})
+    works = contact_actions.create_company(owner, {"name": "Schraubenwerk Süd AG"})
+    for first, last in (("Eva", "Weber"), ("Karl", "Weber")):
+        contact_actions.create_person(owner, {"first_name": first, "last_name": last},
+                                      Details(positions=[PositionData(firm, "")]))
+    juergen = contact_actions.create_person(
+        owner, {"title": "Dr.", "first_name": "Jürgen", "last_name": "Mueller-Lüdenscheidt"},
+        Details(positions=[PositionData(works, "Einkaufsleiter")]))
+    _log_in(page)
+    page.goto("/deals/new/")
+    page.fill("[name=name]", "Hallendach 2027")
+    page.fill("[name=company_name]", "Weber Holzbau GmbH")
+    offered = page.locator("[data-testid=people-choices]")
+    offered.get_by_label("Eva Weber").check()
+    offered.get_by_label("Karl Weber").check()
+    page.get_by_label("Find a contact person").fill("Jürgen")
+    offered.get_by_label("Dr. Jürgen Mueller-Lüdenscheidt (Schraubenwerk Süd AG)").check()
+    expect(offered.get_by_label("Eva Weber")).to_be_checked()  # the search kept the ticks
+    page.get_by_role("button", name="Create deal").click()
+    expect(page.locator("h1")).to_have_text("Hallendach 2027")
+    deal = Deal.objects.get(name="Hallendach 2027")
+    assert sorted(p.last_name for p in deal.people.all()) == ["Mueller-Lüdenscheidt", "Weber", "Weber"]
+    assert juergen in deal.people.all()
+
+
+def test_a_form_that_cannot_be_saved_says_why_at_its_top(page: Page):
+    _owner()
+    _log_in(page)
+    page.goto("/deals/new/")
+    page.fill("[name=name]", "Hallendach")
+    page.get_by_label("Find a contact person").fill("Niemand")
+    page.get_by_role("button", name="Create deal").click()
+    summary = page.locator("[data-testid=error-summary]")
+    expect(summary).to_contain_text("Nobody called “Niemand” was found.")
+    expect(summary).to_be_in_viewport()
+    summary.get_by_role("link", name="Find a contact person").click()
+    expect(page.get_by_label("Find a contact person")).to_be_focused()
+    assert not Deal.objects.exists()

@@ -212,16 +212,66 @@ def test_a_new_company_name_creates_the_company(alice):
     assert company is not None and company.name == "Neue Firma AG"
 
 
-def test_a_contact_person_can_be_added_by_name(alice, anna):
-    alice.client.post("/deals/new/", _form(add_person="Anna Berg (Nordlicht GmbH)"))
-    assert list(Deal.objects.get().people.all()) == [anna]
+@pytest.fixture
+def juergen(alice):
+    """A contact whose suggestion reads "Dr. Jürgen Mueller-Lüdenscheidt (Schraubenwerk Süd AG)"."""
+    works = contact_actions.create_company(alice.membership, {"name": "Schraubenwerk Süd AG"})
+    return contact_actions.create_person(
+        alice.membership, {"title": "Dr.", "first_name": "Jürgen", "last_name": "Mueller-Lüdenscheidt"},
+        Details(positions=[PositionData(works, "Einkaufsleiter")]))
 
 
-def test_an_unknown_contact_person_is_shown_next_to_the_field(alice):
-    response = alice.client.post("/deals/new/", _form(add_person="Niemand Bekannt"))
+def test_a_contact_with_a_title_is_found_and_picked_by_id(alice, juergen):
+    html = alice.client.get("/deals/people-choices/", {"add_person": "jürgen"}).content.decode()
+    assert f'value="{juergen.pk}"' in html and "Mueller-Lüdenscheidt (Schraubenwerk Süd AG)" in html
+    response = alice.client.post("/deals/new/", _form(add_person="jürgen", people=[juergen.pk]))
+    assert response.status_code == 302
+    assert list(Deal.objects.get().people.all()) == [juergen]
+
+
+def test_a_search_nobody_was_ticked_for_offers_the_people_found_and_saves_nothing(alice, juergen):
+    response = alice.client.post("/deals/new/", _form(add_person="Jürgen"))
+    html = response.content.decode()
+    assert response.status_code == 200 and not Deal.objects.exists()
+    assert "Tick the person you mean among the contact persons offered" in html
+    assert f'name="people" value="{juergen.pk}"' in html
+
+
+def test_an_unknown_contact_person_is_shown_next_to_the_field_and_at_the_top(alice):
+    response = alice.client.post("/deals/new/", _form(add_person="Niemand Bekannt", value="viel"))
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "Nobody called “Niemand Bekannt” was found." in response.content.decode()
+    assert "Nobody called “Niemand Bekannt” was found." in html
+    summary = html[html.index('data-testid="error-summary"'):html.index("<fieldset")]
+    assert 'href="#id_value"' in summary and 'href="#id_add_person"' in summary
     assert not Deal.objects.exists()
+
+
+def test_a_new_deal_offers_the_chosen_companys_people_and_takes_several_at_once(alice, firm, anna):
+    ben = contact_actions.create_person(alice.membership, {"first_name": "Ben", "last_name": "Lorenz"},
+                                        Details(positions=[PositionData(firm, "CTO")]))
+    html = alice.client.get("/deals/people-choices/", {"company_name": "nordlicht gmbh"}).content.decode()
+    assert f'value="{anna.pk}"' in html and f'value="{ben.pk}"' in html
+    response = alice.client.post("/deals/new/", _form(company_name="Nordlicht GmbH", people=[anna.pk, ben.pk]))
+    assert response.status_code == 302
+    assert set(Deal.objects.get().people.all()) == {anna, ben}
+
+
+def test_the_offered_people_keep_the_ticks_and_never_show_another_accounts_people(alice, oscar, firm, anna):
+    stranger = contact_actions.create_person(oscar.membership, {"first_name": "Anna", "last_name": "Fremd"})
+    html = alice.client.get("/deals/people-choices/", {"people": [anna.pk, stranger.pk],
+                                                      "add_person": "anna"}).content.decode()
+    assert f'value="{anna.pk}" id="id_people_0" checked' in html or (f'value="{anna.pk}"' in html and "checked" in html)
+    assert f'value="{stranger.pk}"' not in html
+    html = oscar.client.get("/deals/people-choices/", {"company_name": "Nordlicht GmbH", "people": [anna.pk],
+                                                      "add_person": "Berg"}).content.decode()
+    assert f'value="{anna.pk}"' not in html
+
+
+@pytest.mark.parametrize("query", [{"add_person": "\x00" * 5}, {"company_name": "x" * 5000}, {"company_id": "-1"},
+                                   {"people": ["abc", "99999999999999999999"]}, {}])
+def test_odd_input_to_the_offered_people_is_no_error(alice, query):
+    assert alice.client.get("/deals/people-choices/", query).status_code == 200
 
 
 def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(alice):
@@ -237,11 +287,6 @@ def test_amounts_are_read_in_the_users_language(alice):
     alice.user.save()
     alice.client.post("/deals/new/", _form(value="1.234,56"))
     assert Deal.objects.get().value == Decimal("1234.56")
-
-
-def test_the_person_suggestions_name_their_company(alice, anna):
-    html = alice.client.get("/deals/people-names/", {"add_person": "ann"}).content.decode()
-    assert '<option value="Anna Berg (Nordlicht GmbH)">' in html
 
 
 def test_editing_keeps_the_people_and_saves_the_changes(alice, make_deal, firm, anna):
