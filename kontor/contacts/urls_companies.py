@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kontor.contacts import merge_views, views
+from kontor.contacts import company_history, merge_views, views
 
 app_name = "companies"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.company_new, name="new"),
     path("names/", views.company_names, name="names"),
     path("<int:company_id>/", views.company_detail, name="detail"),
+    path("<int:company_id>/history/", company_history.company_history, name="history"),
     path("<int:company_id>/edit/", views.company_edit, name="edit"),
     path("<int:company_id>/delete/", views.company_delete, name="delete"),
     path("<int:company_id>/restore/", views.company_restore, name="restore"),

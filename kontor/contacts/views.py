@@ -25,6 +25,7 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.contacts import actions
+from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
 from kontor.contacts.models import Company, Person, Position
 from kontor.contacts.queries import ListFilters, filter_companies, page_of, with_row_data
@@ -131,7 +132,7 @@ def _detail(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     context = {
         area.kind: obj, "obj": obj, "area": area,
         "tags": list(record.tags.order_by("name")),
-        "entries": timeline(record, membership),
+        **({"entries": timeline(record, membership)} if area.is_person else history_context(request, obj, membership)),
         "contact_details": list(record.contact_details.all()),
         "addresses": list(record.addresses.all()),
     }

@@ -89,8 +89,9 @@ def test_the_company_page_needs_a_fixed_number_of_queries(alice, django_assert_m
         history_actions.add_note(alice.membership, [acme.record], f"Note {number}")
     # 2 for the tasks section (tasks, colleagues), 1 for the deals; 4 for activity lines, comments,
     # followers (follow button and note box) and the colleagues to tick
-    # 2 of them for files (the card, the entries' files); 1 for custom fields; 1 for a merge to undo
-    with django_assert_max_num_queries(21):
+    # 2 of them for files (the card, the entries' files); 1 for custom fields; 1 for a merge to undo;
+    # 2 for its people's history (their ids; the entries read apart from their links, each once)
+    with django_assert_max_num_queries(23):
         response = alice.client.get(reverse("companies:detail", args=[acme.pk]))
     assert b"Person 14" in response.content
 
