@@ -26,6 +26,7 @@ from bench import words
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Account, Membership
 from kontor.accounts.roles import Role
+from kontor.contacts.matching import company_name_key, person_name_key
 from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.contacts.validation import normalize_phone
 from kontor.deals.models import Deal
@@ -139,7 +140,7 @@ class Generator:
                 records.append(record)
                 companies.append(Company(record_id=record.pk, account=self.account, name=name,
                                          background=self._text(1) if self.random.random() < 0.3 else "",
-                                         sort_name=name.lower()))
+                                         sort_name=name.lower(), match_name=company_name_key(name)))
                 phone = self._phone()
                 details.append(ContactDetail(account=self.account, record_id=record.pk, kind="phone",
                                              value=phone, normalized=normalize_phone(phone)))
@@ -164,7 +165,8 @@ class Generator:
                 records.append(record)
                 people.append(Person(record_id=record.pk, account=self.account, first_name=first, last_name=last,
                                      background=self._text(1) if self.random.random() < 0.2 else "",
-                                     sort_name=f"{last} {first}".lower()))
+                                     sort_name=f"{last} {first}".lower(),
+                                     match_name=person_name_key(first, last)))
                 email = f"{first}.{last}.{record.pk}@example.com".lower()
                 phone = self._phone()
                 details += [
