@@ -26,7 +26,8 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership, User
 from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
-from kontor.records.models import Record
+from kontor.records.models import ListKind, Record
+from kontor.records.saved_views import opens_default_view
 from kontor.tasks import actions, queries
 from kontor.tasks import feed as calendar
 from kontor.tasks.forms import CalendarScopeForm, TaskEditForm, TaskForm
@@ -69,6 +70,7 @@ def _id(value: str) -> int | None:
 
 @require_safe
 @member_required
+@opens_default_view(ListKind.TASK)
 def overview(request: HttpRequest) -> HttpResponse:
     """The Tasks area: tasks by time group (or done tasks, newest first), with filters and the
     calendar subscription in the right column."""

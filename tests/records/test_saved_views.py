@@ -70,3 +70,9 @@ def test_another_users_private_view_is_not_found(alice, carol):
     view = saved_views.save_view(alice.membership, "person", "Mine", "tag=a")
     assert carol.client.post(f"/views/{view.pk}/default/").status_code == 404
     assert carol.client.post(f"/views/{view.pk}/delete/").status_code == 404
+
+
+def test_the_task_list_has_saved_views_too(alice):
+    saved_views.save_view(alice.membership, "task", "Überfällig", "state=overdue", make_default=True)
+    assert alice.client.get("/tasks/")["Location"] == "/tasks/?state=overdue"
+    assert "Überfällig" in alice.client.get("/tasks/", {"state": "overdue"}).content.decode()
