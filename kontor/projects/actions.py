@@ -14,6 +14,7 @@ from kontor.accounts.models import Membership, User
 from kontor.contacts.models import Company, Person
 from kontor.deals.actions import KEEP, change_snapshot, check_links
 from kontor.deals.models import Deal
+from kontor.files.models import Attachment
 from kontor.history import activity
 from kontor.history import system as system_lines
 from kontor.history.models import ActivityVerb
@@ -131,7 +132,7 @@ def project_of(deal: Deal) -> Project | None:
 @transaction.atomic
 def create_project_from_deal(deal: Deal, by: Membership) -> Project:
     """The project that continues a won deal: it takes the deal's name, company, people, colleagues,
-    tags, description and responsible user, and links back to the deal, whose history it shows
+    tags, description, responsible user and files, and links back to the deal, whose history it shows
     alongside its own (linked, not copied). Asking again returns the project made the first time,
     so a double click or a repeated API call never makes two."""
     if deal.account_id != by.account.pk:
@@ -153,6 +154,10 @@ def create_project_from_deal(deal: Deal, by: Membership) -> Project:
         tags=list(deal.record.tags.values_list("name", flat=True)),
         responsible=deal.record.responsible or by.user, deal=deal,
     )
+    # The deal's documents (offers, drawings, contracts) are what the project works with: they
+    # move on to it, as its people do. Files on the deal's entries move too; the entries stay
+    # linked to the deal and show their files in the project's history as before.
+    Attachment.objects.filter(account=by.account, record=deal.record).update(record=project.record)
     system_lines.add_project_from_deal_line(by, deal.record, project.record, name=project.name)
     return project
 
