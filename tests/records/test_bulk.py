@@ -204,3 +204,16 @@ def test_tagging_many_people_costs_a_few_queries_whatever_their_number(alice):
     with CaptureQueriesContext(connection) as large:
         bulk.start(alice.membership, PEOPLE, "add_tags", {"tags": ["C", "D"]}, _ids(many))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_activity_line_says_what_happened_in_the_readers_language(alice):
+    from django.utils import translation
+
+    from kontor.history.templatetags.comment_tags import activity_text
+
+    people = _people(alice, 2)
+    bulk.start(alice.membership, PEOPLE, "add_tags", {"tags": ["Messe"]}, _ids(people))
+    line = Activity.objects.latest("pk")
+    assert activity_text(line) == "Alice Adler tagged 2 people with Messe."
+    with translation.override("de"):
+        assert "2" in activity_text(line) and "Messe" in activity_text(line)

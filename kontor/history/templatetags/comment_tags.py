@@ -155,6 +155,10 @@ def activity_text(activity: Activity) -> str:
              "record": record.display_name if record else "—", "task": activity.summary,
              "user": activity.subject_user.name if activity.subject_user else "—"}
     verb = activity.verb
+    if activity.changes.get("bulk"):  # one line for a bulk action on many records (records/bulk.py)
+        from kontor.records.bulk import describe
+
+        return describe(activity.changes, names["actor"])
     if verb == ActivityVerb.CREATED:
         return _("%(actor)s created %(record)s.") % names
     if verb == ActivityVerb.DELETED:
