@@ -9,13 +9,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from bench import exports, imports, mail, transfer_parse
+from bench import bulk, exports, imports, mail, transfer_parse
 
 GROUPS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     "mail": mail.measure,
     "parsing": transfer_parse.measure,
     "import": imports.measure,
     "export": exports.measure,
+    "bulk": bulk.measure,
 }
 
 
