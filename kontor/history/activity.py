@@ -114,9 +114,11 @@ def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[
 def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
                limit: int = 200, *, can_read_confidential: bool = False) -> list[Activity]:
     """A record's activities in a time window, newest first, for its timeline. Completed tasks are
-    left out: completing one writes an entry into the same timeline ("Done: …"); so are lines about
-    notes the reader may not read."""
-    activities = (Activity.objects.filter(record=record).exclude(verb=ActivityVerb.TASK_DONE)
+    left out: completing one writes an entry into the same timeline ("Done: …"); so are edits of
+    tasks (a new due date, a new title: the task section shows the task as it is now, and the
+    team's activity stream keeps them), and lines about notes the reader may not read."""
+    activities = (Activity.objects.filter(record=record)
+                  .exclude(verb__in=[ActivityVerb.TASK_DONE, ActivityVerb.TASK_CHANGED])
                   .select_related("actor", "subject_user", "record"))
     activities = readable(activities, can_read_confidential)
     if newer_than is not None:

@@ -3,10 +3,14 @@ list of followers to notify."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Field, Model, Prefetch, prefetch_related_objects
+from django.db.models import DateField, Field, Model, Prefetch, TimeField, prefetch_related_objects
 from django.http import HttpRequest
+from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -94,19 +98,90 @@ def _label(field: Field | None, name: str) -> str:
 
 
 def _value(field: Field | None, value: object) -> str:
-    """A diff value as the pages show it: a choice by its label (“Call”, not “call”), nothing as –."""
+    """A diff value as the pages show it: a choice by its label (“Call”, not “call”), a date or a
+    time in the reader's format (not 2026-12-04), nothing as –."""
     if value in (None, ""):
         return "–"
+    if isinstance(field, DateField) and isinstance(value, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value[:10]), "DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(field, TimeField) and isinstance(value, str):
+        try:
+            return formats.time_format(dt.time.fromisoformat(value), "TIME_FORMAT")
+        except ValueError:
+            return value
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
     return str(choices.get(value, value))
+
+
+# Diff keys whose values are lists joined into one text (activity.listed, activity.tag_names): a
+# change reads as what was added and what was removed, not as the whole list before and after.
+LIST_SEPARATORS = {"people": "; ", "colleagues": "; ", "contact_details": "; ", "addresses": "; ",
+                   "positions": "; ", "assistants": "; ", "dates": "; ", "tags": ", "}
+LIST_TEXTS: dict[str, tuple[Callable[[int], str], Callable[[int], str]]] = {
+    "people": (lambda n: ngettext("Contact added: %(items)s", "Contacts added: %(items)s", n),
+               lambda n: ngettext("Contact removed: %(items)s", "Contacts removed: %(items)s", n)),
+    "colleagues": (lambda n: ngettext("Colleague added: %(items)s", "Colleagues added: %(items)s", n),
+                   lambda n: ngettext("Colleague removed: %(items)s", "Colleagues removed: %(items)s", n)),
+    "tags": (lambda n: ngettext("Tag added: %(items)s", "Tags added: %(items)s", n),
+             lambda n: ngettext("Tag removed: %(items)s", "Tags removed: %(items)s", n)),
+    "contact_details": (
+        lambda n: ngettext("Contact detail added: %(items)s", "Contact details added: %(items)s", n),
+        lambda n: ngettext("Contact detail removed: %(items)s", "Contact details removed: %(items)s", n)),
+    "addresses": (lambda n: ngettext("Address added: %(items)s", "Addresses added: %(items)s", n),
+                  lambda n: ngettext("Address removed: %(items)s", "Addresses removed: %(items)s", n)),
+    "positions": (lambda n: ngettext("Position added: %(items)s", "Positions added: %(items)s", n),
+                  lambda n: ngettext("Position removed: %(items)s", "Positions removed: %(items)s", n)),
+    "assistants": (lambda n: ngettext("Assistant added: %(items)s", "Assistants added: %(items)s", n),
+                   lambda n: ngettext("Assistant removed: %(items)s", "Assistants removed: %(items)s", n)),
+    "dates": (lambda n: ngettext("Important date added: %(items)s", "Important dates added: %(items)s", n),
+              lambda n: ngettext("Important date removed: %(items)s", "Important dates removed: %(items)s", n)),
+}
+
+
+def _items(name: str, value: object) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [item for item in str(value).split(LIST_SEPARATORS[name]) if item]
+
+
+def _list_change(name: str, old: object, new: object) -> list[str]:
+    """["Contact added: Klaus Maier"] for a list that gained Klaus Maier, in the list's own order."""
+    before, after = _items(name, old), _items(name, new)
+    added = [item for item in after if item not in before]
+    removed = [item for item in before if item not in after]
+    added_text, removed_text = LIST_TEXTS[name]
+    parts = []
+    if added:
+        parts.append(added_text(len(added)) % {"items": ", ".join(added)})
+    if removed:
+        parts.append(removed_text(len(removed)) % {"items": ", ".join(removed)})
+    return parts
 
 
 def _diff_text(activity: Activity, task: bool = False) -> str:
     parts = []
     for name, (old, new) in activity.changes.items():
+        if name in LIST_TEXTS and not task:
+            parts.extend(_list_change(name, old, new))
+            continue
         field = _field(activity.record, name, task)
         parts.append(f"{_label(field, name)}: {_value(field, old)} → {_value(field, new)}")
     return "; ".join(parts)
+
+
+def _task_changed_text(activity: Activity, names: dict[str, str]) -> str:
+    """A task moved to another day reads as such ("… moved the task “Call back” to Dec. 11, 2026.");
+    other changes name the fields in the reader's words."""
+    changes = activity.changes
+    if set(changes) == {"due_date"} and changes["due_date"][1]:
+        day = _value(_field(None, "due_date", task=True), changes["due_date"][1])
+        return _("%(actor)s moved the task “%(task)s” to %(day)s.") % {**names, "day": day}
+    return str(TASK_TEXTS[ActivityVerb.TASK_CHANGED]) % {**names, "changes": _diff_text(activity, task=True)}
 
 
 NOTE_DELETED_TEXTS: dict[str, Promise] = {
@@ -170,6 +245,8 @@ def activity_text(activity: Activity) -> str:
     if verb == ActivityVerb.NOTE_DELETED:
         text = NOTE_DELETED_TEXTS.get(activity.changes.get("kind", ""), NOTE_DELETED_TEXTS["note"])
         return text % {**names, "text": activity.summary}
+    if verb == ActivityVerb.TASK_CHANGED:
+        return _task_changed_text(activity, names)
     if verb in TASK_TEXTS:
         return TASK_TEXTS[verb] % {**names, "changes": _diff_text(activity, task=True)}
     if verb == ActivityVerb.FILE_ADDED:
