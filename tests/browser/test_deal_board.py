@@ -141,3 +141,18 @@ def test_a_form_that_cannot_be_saved_says_why_at_its_top(page: Page):
     summary.get_by_role("link", name="Find a contact person").click()
     expect(page.get_by_label("Find a contact person")).to_be_focused()
     assert not Deal.objects.exists()
+
+
+def test_a_pdf_uploaded_to_a_deal_is_on_the_project_made_from_it(page: Page):
+    owner = _owner()
+    deal = deal_actions.create_deal(owner, {"name": "Hallendach", "value": "8000"}, stage="75")
+    _log_in(page)
+    page.goto(f"/deals/{deal.pk}/")
+    files = page.locator("[data-testid=record-files]")
+    files.locator("input[type=file]").set_input_files(
+        {"name": "Angebot.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    expect(files.locator("[data-testid=file]").filter(has_text="Angebot.pdf")).to_be_visible()
+    page.locator("[data-testid=state-bar] button[value=won]").click()
+    page.get_by_role("button", name="Create a project from this deal").click()
+    expect(page).to_have_url(re.compile(r"/projects/\d+/"))
+    expect(page.locator("[data-testid=record-files] [data-testid=file]").filter(has_text="Angebot.pdf")).to_be_visible()
