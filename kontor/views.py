@@ -29,8 +29,9 @@ def start(request: HttpRequest) -> HttpResponse:
     people wrote or filed; the lines Kontor writes itself are in the activity stream). A fixed
     number of queries, whatever the size of the account."""
     membership = request.membership  # type: ignore[attr-defined]
+    # With their person or company, for the avatars: a photo where there is one, else initials.
     recent = list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
-                  .alive().order_by("-updated_at")[:START_LIST_SIZE])
+                  .alive().select_related("person", "company").order_by("-updated_at")[:START_LIST_SIZE])
     # Newest first within a name: a project that continues its deal is named before the deal.
     alive_records = Record.objects.alive().order_by("display_name", "-pk")
     notes = list(Entry.objects.filter(account=membership.account).written_by_people()

@@ -57,9 +57,24 @@ def tel_href(number: str) -> str:
     return tel_url(number)
 
 
+# Academic titles that imported names carry in their first or last name ("Dr. Jürgen"): an
+# avatar shows "JM" for Dr. Jürgen Mueller, not "DM".
+ACADEMIC_TITLE = re.compile(r"^(?:dr|prof|dipl|ing|mag|med|rer|nat|phil|jur|habil|h\.c|mba|msc|bsc)\.?(?:-\w+\.?)*$",
+                            re.IGNORECASE)
+
+
+def _first_letter(name: str) -> str:
+    words = [word for word in name.split() if not ACADEMIC_TITLE.match(word)]
+    return next((word[0] for word in words if word[0].isalnum()), "")
+
+
 def initials_of(obj: Person | Company) -> str:
-    parts = [obj.first_name, obj.last_name] if isinstance(obj, Person) else obj.name.split()[:2]
-    letters = "".join(part.strip()[0] for part in parts if part and part.strip())
+    """Two letters for an avatar: a person's first and last name (academic titles skipped), a
+    company's first two words."""
+    if isinstance(obj, Person):
+        letters = _first_letter(obj.first_name) + _first_letter(obj.last_name)
+    else:
+        letters = "".join(word[0] for word in obj.name.split()[:2])
     return letters.upper()[:2] or "?"
 
 
