@@ -364,7 +364,10 @@ def _delete(by: Membership, kind: str, ids: Sequence[int], arguments: Mapping[st
         counters.adjust_many([(kind, tag_id) for tag_id in taggings], -1)
         Record.objects.filter(pk__in=chunk, deleted_at__isnull=True).update(
             deleted_at=now, deleted_by=by.user, version=F("version") + 1)
-        search_index.index_records(kind, chunk)
+        # The records' own documents keep their text and are only hidden (a restore finds them
+        # again); their tasks' likewise; notes and comments are written anew, since a note stays
+        # found while one of its records is alive.
+        Document.objects.filter(kind=kind, object_id__in=chunk).update(is_hidden=True)
         Document.objects.filter(kind=DocumentKind.TASK, record_id__in=chunk).update(is_hidden=True)
         search_index.index_entries(EntryLink.objects.filter(record_id__in=chunk).values_list("entry_id", flat=True))
         search_index.index_objects(Comment, Comment.objects.filter(task__in=Task.objects.filter(record_id__in=chunk))

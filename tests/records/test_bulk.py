@@ -217,3 +217,13 @@ def test_the_activity_line_says_what_happened_in_the_readers_language(alice):
     assert activity_text(line) == "Alice Adler tagged 2 people with Messe."
     with translation.override("de"):
         assert "2" in activity_text(line) and "Messe" in activity_text(line)
+
+
+def test_people_moved_to_the_trash_in_bulk_are_no_longer_found_and_come_back_on_restore(alice):
+    from kontor.search.queries import suggest
+
+    people = [contact_actions.create_person(alice.membership, {"last_name": "Quastenberg"})]
+    bulk.start(alice.membership, PEOPLE, "delete", {}, _ids(people))
+    assert suggest(alice.membership, "Quastenberg") == []
+    record_actions.restore_record(people[0].record, alice.membership)
+    assert [d.title for d in suggest(alice.membership, "Quastenberg")] == ["Quastenberg"]
