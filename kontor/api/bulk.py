@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
-from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error, locating
+from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, Loc, field_error, locating
 from kontor.api.schemas import Id
 from kontor.records import bulk
 from kontor.records.access import access_bulk_job
@@ -66,7 +66,7 @@ def _run(by: Membership, kind: bulk.BulkKind, payload: BulkIn) -> Any:
         raise InvalidInput([field_error(["body", "ids"], "Give either ids or filter.")])
     ids = bulk.selected_ids(by, kind, ids=payload.ids, query=_query(payload.filter) if payload.filter else None)
     arguments = payload.model_dump(include={"tags", "user_id", "days"}, exclude_none=True)
-    places = {name: ["body", name] for name in ("action", "tags", "user_id", "days")}
+    places: dict[str, Loc] = {name: ["body", name] for name in ("action", "tags", "user_id", "days")}
     with locating(places):
         outcome = bulk.start(by, kind, payload.action, arguments, ids)
     if outcome.job is not None:

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
-from kontor.api.errors import ErrorOut, InvalidInputOut, locating
+from kontor.api.errors import ErrorOut, InvalidInputOut, Loc, locating
 from kontor.api.schemas import Id
 from kontor.records import saved_views
 from kontor.records.access import access_own_saved_view
@@ -58,7 +58,7 @@ class KindParams(Schema):
     kind: ViewKind | None = Field(None, description="Only the views of this list.")
 
 
-PLACES = {name: ["body", name] for name in ("name", "kind", "query")}
+PLACES: dict[str, Loc] = {name: ["body", name] for name in ("name", "kind", "query")}
 
 
 def view_out(view: SavedView, by: Membership) -> dict[str, Any]:

@@ -37,8 +37,9 @@ def _arguments(post: QueryDict) -> dict[str, Any]:
     """The bar's fields as the action's arguments: tags separated by commas, a colleague, days."""
     arguments: dict[str, Any] = {"tags": [name for name in post.get("tags", "").split(",") if name.strip()]}
     for name in ("user_id", "days"):
-        if post.get(name, "").strip():
-            arguments[name] = post[name].strip()
+        value = str(post.get(name) or "").strip()
+        if value:
+            arguments[name] = value
     return arguments
 
 
@@ -50,7 +51,7 @@ def _selection(by: Membership, kind: bulk.BulkKind, post: QueryDict) -> list[int
 
 @require_POST
 @member_required
-def bulk_action(request: HttpRequest, resource: str) -> HttpResponseBase:
+def bulk_action(request: HttpRequest, resource: str) -> HttpResponse:
     """Runs the bar's action on the ticked rows, or on every row the filter selects."""
     by: Membership = request.membership  # type: ignore[attr-defined]
     kind, back, action = bulk.KINDS[resource], _back(request, resource), request.POST.get("action", "")
@@ -65,7 +66,8 @@ def bulk_action(request: HttpRequest, resource: str) -> HttpResponseBase:
             "objects": kind.noun(len(ids)), "post": request.POST, "back": back})
     try:
         if action == "export" and kind.kind != "task":
-            return _export(request, by, kind, ids)
+            # A streamed download is no HttpResponse subclass, which member_required's type ignores.
+            return _export(request, by, kind, ids)  # type: ignore[return-value]
         outcome = bulk.start(by, kind, action, _arguments(request.POST), ids, back_url=back)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,9 +134,10 @@ def test_the_lists_filter_selects_what_the_list_shows(alice):
 
 def test_an_unknown_action_and_bad_arguments_are_refused(alice):
     people = _people(alice, 1)
-    for action, arguments in [("explode", {}), ("add_tags", {}), ("add_tags", {"tags": [" "]}),
-                              ("add_tags", {"tags": ["x" * 61]}), ("set_responsible", {"user_id": "me"}),
-                              ("done", {})]:
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("explode", {}), ("add_tags", {}), ("add_tags", {"tags": [" "]}), ("add_tags", {"tags": ["x" * 61]}),
+        ("set_responsible", {"user_id": "me"}), ("done", {})]
+    for action, arguments in cases:
         with pytest.raises(ValidationError):
             bulk.start(alice.membership, PEOPLE, action, arguments, _ids(people))
     assert not Tag.objects.exists()
