@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -19,14 +18,14 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.contacts import merge as contact_merge
 from kontor.contacts.matching import similar_to
-from kontor.contacts.models import Company, Person, Position
+from kontor.contacts.models import Company, ContactDetail, Person, Position
 from kontor.contacts.queries import filter_companies, filter_people
 from kontor.contacts.views import COMPANIES, PEOPLE, Area
 from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records import merge as records_merge
 from kontor.records.actions import StaleEdit
 
-GROUPS_SHOWN = 100
+GROUPS_SHOWN = 50  # a page of clean-up work; merging them brings up the next ones
 SEARCH_RESULTS = 20
 
 
@@ -40,12 +39,24 @@ def _require_merge(membership: Membership) -> None:
 
 
 def _with_row_data(area: Area, ids: list[int]) -> dict[int, Any]:
-    """The records by id, each with what a row shows: contact details, and a person's companies."""
+    """The records by id, each with what a row shows: `.row_details` (its first two e-mail
+    addresses or numbers) and for people `.row_company`. Read with values() in three queries
+    whatever the number: prefetching related managers for hundreds of rows cost more than the SQL."""
     model = Person if area.is_person else Company
-    objects = model.objects.filter(pk__in=ids).select_related("record").prefetch_related("record__contact_details")
+    objects = {obj.pk: obj for obj in model.objects.filter(pk__in=ids).select_related("record")}
+    details: dict[int, list[str]] = {}
+    for record_id, value in (ContactDetail.objects.filter(record_id__in=ids).order_by("record_id", "position", "pk")
+                             .values_list("record_id", "value")):
+        details.setdefault(record_id, []).append(value)
+    companies: dict[int, str] = {}
     if area.is_person:
-        objects = objects.prefetch_related(Prefetch("positions", Position.objects.select_related("company")))
-    return {obj.pk: obj for obj in objects}
+        for person_id, name in (Position.objects.filter(person_id__in=ids, is_former=False)
+                                .order_by("person_id", "-is_primary", "pk").values_list("person_id", "company__name")):
+            companies.setdefault(person_id, name)
+    for pk, obj in objects.items():
+        obj.row_details = details.get(pk, [])[:2]  # type: ignore[union-attr]
+        obj.row_company = companies.get(pk, "")  # type: ignore[union-attr]
+    return objects
 
 
 # -- possible duplicates -----------------------------------------------------------------------------
