@@ -102,7 +102,7 @@ def person_document(person: Person) -> Document:
         if assistant.phone:
             digits.append(normalize_phone(assistant.phone))
     return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
-                     [*details, *_job_lines(person), person.background, *assistants, *_custom_lines(record)],
+                     [*_job_lines(person), *details, person.background, *assistants, *_custom_lines(record)],
                      name=f"{person.last_name} {person.first_name} {person.title}".strip(),
                      extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
 
