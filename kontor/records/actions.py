@@ -278,7 +278,7 @@ def restore_record(record: Record, by: Membership) -> None:
     require(by, roles.can_delete_records, _("Your role does not allow restoring records."))
     with transaction.atomic():
         if Record.objects.filter(pk=record.pk, deleted_at__isnull=False).update(
-                deleted_at=None, deleted_by=None, updated_at=timezone.now(), updated_by=by.user,
+                deleted_at=None, deleted_by=None, merged_into=None, updated_at=timezone.now(), updated_by=by.user,
                 version=F("version") + 1):
             counters.adjust_for_trash(record, +1)
     record.refresh_from_db()

@@ -144,6 +144,7 @@ def merge_records(by: Membership, survivor: Record, others: Sequence[Record], pa
     activity.record_activity(by, ActivityVerb.MERGED, survivor, summary=names)
     notifications.notify_merge(by, survivor, names, followers)
     webhooks.emit(by.account, f"{part.kind}.deleted", list(others))
+    webhooks.emit(by.account, f"{part.kind}.updated", [survivor])
     return merge
 
 

@@ -164,3 +164,13 @@ def test_merging_companies_moves_their_people_and_deals(alice, pair):
     deal.refresh_from_db()
     assert deal.company_id == twin.pk
     assert Position.objects.get(person=kept_person).company_id == acme.pk
+
+
+def test_a_merged_record_restored_from_the_trash_by_hand_no_longer_redirects_nor_undoes(alice, pair):
+    kept, other, _acme = pair
+    contact_merge.merge_people(alice.membership, kept, [other])
+    record_actions.restore_record(Record.objects.get(pk=other.pk), alice.membership)
+    restored = Record.objects.get(pk=other.pk)
+    assert restored.deleted_at is None and restored.merged_into_id is None
+    with pytest.raises(ValidationError):
+        contact_merge.undo_merge(alice.membership, Merge.objects.get())
