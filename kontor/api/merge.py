@@ -4,6 +4,7 @@
     GET  /api/v1/companies/duplicates         the same for companies
     POST /api/v1/people/{id}/merge            {"other_ids": [7, 9], "keep": {"birthday": 7}}
     POST /api/v1/companies/{id}/merge
+    POST /api/v1/{people|companies}/{id}/merge/undo   the latest merge into it, within 30 days
 
 A merge keeps the person or company of the URL; fields that `keep` does not name keep its value.
 The answer is the kept record, as its GET shows it."""
@@ -148,4 +149,35 @@ def merge_companies(request: HttpRequest, company_id: Id, payload: MergeIn) -> d
     others = _others(by, Kind.COMPANY, payload.other_ids)
     with locating({}):
         contact_merge.merge_companies(by, company, others, keep=payload.keep, version=payload.version)
+    return company_out(load_company(by, company_id))
+
+
+UNDO = ("Power users and above. Undoes this record's latest merge within 30 days: the merged records come back "
+        "from the trash with exactly what moved from them, and this record gets back the values it had. 404 "
+        "when there is no merge to undo, 422 when it can no longer be undone.")
+
+
+def _undo(by: Membership, record: Record) -> None:
+    records_merge.require_merge(by)
+    merge = records_merge.undoable_merge(record)
+    if merge is None:
+        raise Http404
+    contact_merge.undo_merge(by, merge)
+
+
+@router.post("/people/{person_id}/merge/undo",
+             response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+             summary="Undo the latest merge into this person", description=UNDO)
+def undo_people_merge(request: HttpRequest, person_id: Id) -> dict[str, Any]:
+    by = membership(request)
+    _undo(by, access_person(by, person_id).record)
+    return person_out(load_person(by, person_id))
+
+
+@router.post("/companies/{company_id}/merge/undo",
+             response={200: CompanyOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
+             summary="Undo the latest merge into this company", description=UNDO)
+def undo_company_merge(request: HttpRequest, company_id: Id) -> dict[str, Any]:
+    by = membership(request)
+    _undo(by, access_company(by, company_id).record)
     return company_out(load_company(by, company_id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
@@ -31,11 +31,6 @@ SEARCH_RESULTS = 20
 
 def _membership(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined]
-
-
-def _require_merge(membership: Membership) -> None:
-    if not records_merge.may_merge(membership):
-        raise PermissionDenied(_("Your role does not allow merging records: it moves records to the trash."))
 
 
 def _with_row_data(area: Area, ids: list[int]) -> dict[int, Any]:
@@ -87,7 +82,7 @@ def company_duplicates(request: HttpRequest) -> HttpResponse:
 def _merge(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     membership = _membership(request)
     obj = area.fetch(membership, record_id)
-    _require_merge(membership)
+    records_merge.require_merge(membership)
     data = request.POST if request.method == "POST" else request.GET
     other_ids = [pk for pk in parse_ids(data.getlist("with"), limit=records_merge.MAX_MERGED) if pk != obj.pk]
     others = [area.fetch(membership, pk) for pk in dict.fromkeys(other_ids)]
@@ -171,7 +166,7 @@ def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
 def _undo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     membership = _membership(request)
     obj = area.fetch(membership, record_id)
-    _require_merge(membership)
+    records_merge.require_merge(membership)
     merge = records_merge.undoable_merge(obj.record)
     if merge is None:
         raise Http404

@@ -70,7 +70,7 @@ class MergePart(Protocol):
         """Moves what `move` returned back to `other`, as far as it is still on the survivor."""
 
 
-def _require_merge(by: Membership) -> None:
+def require_merge(by: Membership) -> None:
     require(by, roles.can_delete_records, _("Your role does not allow merging records: it moves records to "
                                             "the trash."))
 
@@ -117,7 +117,7 @@ def merge_records(by: Membership, survivor: Record, others: Sequence[Record], pa
                   keep: Mapping[str, int] | None = None, version: int | None = None) -> Merge:
     """Merges `others` into `survivor` (see the module doc). `keep` names, per field, the record
     whose value survives; `version` is the survivor's version the user saw (None: no check)."""
-    _require_merge(by)
+    require_merge(by)
     _check(survivor, others, part)
     chosen = chosen_values(survivor, others, keep or {}, part)
     bump_version(survivor, by, version)
@@ -273,7 +273,7 @@ def undoable_merge(survivor: Record, now: dt.datetime | None = None) -> Merge | 
 def undo_merge(by: Membership, merge: Merge, part: MergePart, now: dt.datetime | None = None) -> list[Record]:
     """Restores the merged records from the trash and moves back exactly what came from each of
     them; the survivor gets back the field values the merge replaced. Returns the restored records."""
-    _require_merge(by)
+    require_merge(by)
     now = now or timezone.now()
     locked = Merge.objects.select_for_update().filter(pk=merge.pk, account=by.account).first()
     if locked is None or locked.undone_at is not None:

@@ -104,3 +104,13 @@ def test_another_accounts_person_is_unknown(api, alice, oscar, twins):
     assert response.status_code == 422
     assert api(oscar).post(f"/people/{kept.pk}/merge", {"other_ids": [foreign.pk]}).status_code == 404
     assert Record.objects.get(pk=foreign.pk).deleted_at is None
+
+
+def test_undo_through_the_api_restores_the_other_person(api, alice, carol, twins):
+    kept, other = twins
+    api(alice).post(f"/people/{kept.pk}/merge", {"other_ids": [other.pk]})
+    assert api(carol).post(f"/people/{kept.pk}/merge/undo").status_code == 403
+    response = api(alice).post(f"/people/{kept.pk}/merge/undo")
+    assert response.status_code == 200 and response.json()["id"] == kept.pk
+    assert Record.objects.get(pk=other.pk).deleted_at is None
+    assert api(alice).post(f"/people/{kept.pk}/merge/undo").status_code == 404
