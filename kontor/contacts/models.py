@@ -68,6 +68,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("people:detail", args=[self.record_id])
 
@@ -80,10 +84,6 @@ class Person(models.Model):
 
         self.sort_name = f"{self.last_name} {self.first_name}".strip().lower()
         self.match_name = person_name_key(self.first_name, self.last_name)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
 
 
 class CompanyQuerySet(models.QuerySet["Company"]):
@@ -111,6 +111,10 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", args=[self.record_id])
 
@@ -123,10 +127,6 @@ class Company(models.Model):
 
         self.sort_name = self.name.strip().lower()
         self.match_name = company_name_key(self.name)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["update_fields"] = _with_match_name(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
 
 
 class Position(models.Model):

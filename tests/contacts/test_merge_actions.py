@@ -92,6 +92,7 @@ def test_undo_moves_back_exactly_what_came_from_the_other_record(alice, bob, pai
     later = history_actions.add_note(alice.membership, [kept.record], "Nach dem Zusammenführen")
 
     merge = undoable_merge(kept.record)
+    assert merge is not None
     contact_merge.undo_merge(alice.membership, merge)
 
     kept.refresh_from_db()

@@ -11,8 +11,9 @@ def fill_match_names(apps, schema_editor):
     """Folds the names of existing people and companies, in batches, as refresh_derived does."""
     Person = apps.get_model("contacts", "Person")
     Company = apps.get_model("contacts", "Company")
-    for model, key, fields in ((Person, lambda p: person_name_key(p.first_name, p.last_name), ["first_name", "last_name"]),
-                               (Company, lambda c: company_name_key(c.name), ["name"])):
+    for model, key, fields in (
+            (Person, lambda p: person_name_key(p.first_name, p.last_name), ["first_name", "last_name"]),
+            (Company, lambda c: company_name_key(c.name), ["name"])):
         last = 0
         while True:
             batch = list(model.objects.filter(pk__gt=last).order_by("pk").only("pk", *fields)[:BATCH])
