@@ -2,19 +2,22 @@
 75 %, won, lost), with each column's sums.
 
 A board of 50,000 deals must open as fast as the list, so it never loads a whole column: each
-column shows its first CARDS_PER_COLUMN cards (in the list's sort order) and says how many more
-there are. The counts and sums of all six columns come from one grouped query over the indexed
-(account, state, ...) columns. Won and lost deals are limited to those closed this month unless
-all of them are asked for: a team looks at what it closes now, not at the last five years."""
+column shows its first CARDS_PER_COLUMN cards and says how many more there are. The counts and
+sums of all six columns come from two grouped queries that read an index only (deal_board_sums),
+and an open column's first cards are read in order from deal_board_cards. Won and lost deals are
+limited to those closed this month unless all of them are asked for: a team looks at what it
+closes now, not at the last five years."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from kontor.deals.models import CENT, Deal, DealState, Stage, cents_to_amount, stage_parts
 
@@ -74,19 +77,38 @@ def _weighted(state: str, probability: int, cents: int) -> Decimal:
     return (Decimal(cents * probability).scaleb(-4)).quantize(CENT, ROUND_HALF_UP)
 
 
+def _groups(deals: QuerySet[Deal], closed_since: dt.datetime | None) -> Iterator[Mapping[str, Any]]:
+    """Count and sum of the deals per state, probability and currency, the open ones and the closed
+    ones (this month's, or all) apart: each query reads the deal_board_sums index alone."""
+    open_deals = deals.filter(state=DealState.OPEN)
+    closed = deals.filter(state__in=[DealState.WON, DealState.LOST])
+    if closed_since is not None:
+        closed = closed.filter(closed_at__gte=closed_since)
+    for part in (open_deals, closed):
+        yield from (part.order_by().values("state", "probability", "currency")
+                    .annotate(deals=Count("pk"), cents=Sum("total_cents")))
+
+
+def _cards(deals: QuerySet[Deal], stage: str, limit: int) -> list[Deal]:
+    """A column's first cards: open deals in the list's order, won and lost ones the most recently
+    closed first (what a team looks at there, and the deal_state_closed index's order)."""
+    cards = stage_deals(deals, stage)
+    if stage in (DealState.WON, DealState.LOST):
+        cards = cards.order_by(F("closed_at").desc(nulls_last=True), "-record_id")
+    return list(cards.select_related("record", "record__responsible", "company__record")[:limit])
+
+
 def build_board(deals: QuerySet[Deal], closed_since: dt.datetime | None,
                 limit: int = CARDS_PER_COLUMN) -> list[BoardColumn]:
-    """The six columns of the board for the filtered, sorted `deals`, in 1 + 6 queries.
+    """The six columns of the board for the filtered, sorted `deals`, in 2 + 6 queries at most.
 
-    1. One grouped query counts and sums the deals per state, probability and currency.
-    2. One query per column reads its first `limit` cards, in the order `deals` is sorted by,
-       with what a card shows (record, responsible user, company)."""
+    1. Two grouped queries count and sum the deals per state, probability and currency.
+    2. One query per column that has deals reads its first `limit` cards, with what a card
+       shows (record, responsible user, company)."""
     shown = board_deals(deals, closed_since)
     columns = {stage: BoardColumn(stage, str(label)) for stage, label in Stage.choices}
     sums: dict[str, dict[str, ColumnSum]] = defaultdict(dict)
-    groups = (shown.order_by().values("state", "probability", "currency")
-              .annotate(deals=Count("pk"), cents=Sum("total_cents")))
-    for group in groups:
+    for group in _groups(deals, closed_since):
         stage = str(group["probability"]) if group["state"] == DealState.OPEN else group["state"]
         column = columns[stage]
         column.count += group["deals"]
@@ -96,6 +118,5 @@ def build_board(deals: QuerySet[Deal], closed_since: dt.datetime | None,
     for stage, column in columns.items():
         column.sums = sorted(sums[stage].values(), key=lambda money: (-money.total, money.currency))
         if column.count:
-            column.cards = list(stage_deals(shown, stage)
-                                .select_related("record", "record__responsible", "company__record")[:limit])
+            column.cards = _cards(shown, stage, limit)
     return list(columns.values())

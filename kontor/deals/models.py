@@ -105,6 +105,12 @@ class Deal(models.Model):
             models.Index(fields=["account", "state", "closed_at"], name="deal_state_closed"),
             # The currencies in use, offered by the chart.
             models.Index(fields=["account", "currency"], name="deal_currency"),
+            # The board: an open column's first cards in target date order, and the counts and
+            # sums of every column read from the index alone, never the table (the primary key
+            # is a bigint, not SQLite's rowid, so it has to be in the index to cover the query).
+            models.Index(fields=["account", "state", "probability", "target_date", "record"], name="deal_board_cards"),
+            models.Index(fields=["account", "state", "probability", "currency", "total_cents", "closed_at", "record"],
+                         name="deal_board_sums"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(probability__in=PROBABILITIES),
