@@ -27,8 +27,11 @@ LIST_URLS = {"people": "people:list", "companies": "companies:list", "deals": "d
 
 def _back(request: HttpRequest, resource: str) -> str:
     """Where the list was (with its filters), or the list itself."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = str(request.POST.get("next") or "")
+    # A path of this site only, printable: a redirect to anything else would be an open door or a
+    # header that cannot be sent.
+    if target.startswith("/") and target.isprintable() and len(target) <= 2000 \
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse(LIST_URLS[resource])
 

@@ -43,7 +43,7 @@ def save(request: HttpRequest) -> HttpResponse:
                                      make_default=bool(request.POST.get("default")))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(_list_url(kind, saved_views.clean_query(request.POST.get("query", ""))[:2000]))
+        return redirect(_list_url(kind, saved_views.savable_query(request.POST.get("query", ""))))
     messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
     return redirect(_list_url(kind, view.query))
 

@@ -40,6 +40,14 @@ def clean_query(query: str) -> str:
     return cleaned
 
 
+def savable_query(query: str) -> str:
+    """The query string as a view would keep it, or "" when it cannot be kept (too long)."""
+    try:
+        return clean_query(query)
+    except ValidationError:
+        return ""
+
+
 def _clean_name(name: str) -> str:
     cleaned = " ".join(str(name or "").split())
     if not cleaned:

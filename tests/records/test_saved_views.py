@@ -76,3 +76,18 @@ def test_the_task_list_has_saved_views_too(alice):
     saved_views.save_view(alice.membership, "task", "Überfällig", "state=overdue", make_default=True)
     assert alice.client.get("/tasks/")["Location"] == "/tasks/?state=overdue"
     assert "Überfällig" in alice.client.get("/tasks/", {"state": "overdue"}).content.decode()
+
+
+def test_a_list_with_filters_too_long_to_save_still_answers_and_offers_no_save(alice):
+    response = alice.client.get("/people/", {"q": "x" * 5000})
+    assert response.status_code == 200 and 'form="saved-view-form" maxlength' not in response.content.decode()
+    response = alice.client.post("/views/", {"kind": "person", "name": "Long", "query": "q=" + "x" * 5000})
+    assert response.status_code == 302 and not SavedView.objects.exists()
+
+
+def test_the_bulk_bar_sends_back_only_to_a_path_of_this_site(alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Adler"})
+    for target in ("https://evil.example/", "//evil.example/", "/people/\x00", "javascript:alert(1)"):
+        response = alice.client.post("/records/bulk/people/", {"ids": [person.pk], "action": "follow",
+                                                                "next": target})
+        assert response["Location"] == "/people/"

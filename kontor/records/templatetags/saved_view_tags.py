@@ -16,7 +16,7 @@ register = template.Library()
 def saved_views_column(context: template.Context, kind: str) -> dict[str, Any]:
     request = context["request"]
     membership = request.membership
-    current = saved_views.clean_query(request.GET.urlencode())
+    current = saved_views.savable_query(request.GET.urlencode())
     views = [{"view": view, "is_current": bool(current) and view.query == current,
               "is_default": view.is_default,  # type: ignore[attr-defined]
               "is_mine": view.owner_id == membership.user.pk}
