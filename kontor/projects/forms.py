@@ -31,7 +31,7 @@ class ProjectForm(LinkedRecordsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].label = gettext_lazy("People")
-        self.fields["add_person"].label = gettext_lazy("Add a person")
+        self.fields["add_person"].label = gettext_lazy("Find a person")
 
     def fields_for_action(self) -> dict[str, Any]:
         data = self.cleaned_data
