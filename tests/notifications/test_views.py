@@ -111,7 +111,7 @@ def test_mail_settings_switch_types_off_and_on(bob):
     assert chosen == {NotificationType.ENTRY: False, NotificationType.COMMENT: False,
                       NotificationType.MENTION: True, NotificationType.ASSIGNMENT: False,
                       NotificationType.IMPORT: False, NotificationType.WEBFORM: False,
-                      NotificationType.WEBHOOK: False, WEEKLY_SUMMARY: False}
+                      NotificationType.WEBHOOK: False, NotificationType.MERGE: False, WEEKLY_SUMMARY: False}
 
 
 def test_follow_and_unfollow_from_the_record_page(bob, person):
