@@ -123,3 +123,19 @@ def test_a_note_on_a_deal_and_its_project_names_the_shared_name_once(alice, djan
     assert card.count(">Beratung Prozessanalyse</a>") == 1
     assert f'href="{project.get_absolute_url()}#entry-' in card  # the project continues the deal
 
+
+
+def test_project_status_notes_and_the_project_created_line_become_facts(alice):
+    project = project_actions.create_project(alice.membership, {"name": "Relaunch"})
+    status = history_actions.add_note(alice.membership, [project.record], "Status von „offen“ auf „abgeschlossen“ "
+                                      "geändert.", subject="Projekt abgeschlossen")
+    created = history_actions.add_note(alice.membership, [project.record], "The project “Relaunch” continues "
+                                       "this deal.", subject="Project created")
+    migration.forwards(apps, None)
+    assert not Entry.objects.filter(pk=status.pk).exists()
+    line = Activity.objects.get(record=project.record, verb=ActivityVerb.STATE)
+    assert line.changes == {"status": ["open", "closed"]}
+    created.refresh_from_db()
+    assert (created.event, created.subject, created.body) == (EntryEvent.PROJECT_FROM_DEAL, "Relaunch", "")
+    html = alice.client.get(project.get_absolute_url()).content.decode()
+    assert "The project “Relaunch” continues this deal." in html

@@ -50,7 +50,7 @@ def _task_done_lines(apps) -> None:
     Activity = apps.get_model("history", "Activity")
     candidates = Entry.objects.filter(event="", subject="", kind__in=["note", "call", "meeting"]).filter(
         Q(body__startswith="Done: ") | Q(body__startswith="Erledigt: "))
-    for entry in candidates.iterator():
+    for entry in list(candidates):  # read first: SQLite does not isolate a cursor from writes to its table
         found = DONE.fullmatch(entry.body)
         if found is None:
             continue
@@ -70,7 +70,7 @@ def _state_notes(apps, subjects: set[str], pattern: re.Pattern[str], values: dic
     Comment = apps.get_model("history", "Comment")
     Attachment = apps.get_model("files", "Attachment")
     Document = apps.get_model("search", "Document")
-    for entry in Entry.objects.filter(event="", kind="note", subject__in=subjects).iterator():
+    for entry in list(Entry.objects.filter(event="", kind="note", subject__in=subjects)):
         found = pattern.fullmatch(entry.body.strip())
         if found is None:
             continue
@@ -91,7 +91,7 @@ def _state_notes(apps, subjects: set[str], pattern: re.Pattern[str], values: dic
 
 def _project_lines(apps) -> None:
     Entry = apps.get_model("history", "Entry")
-    for entry in Entry.objects.filter(event="", kind="note", subject__in=PROJECT_SUBJECTS).iterator():
+    for entry in list(Entry.objects.filter(event="", kind="note", subject__in=PROJECT_SUBJECTS)):
         found = PROJECT_FROM_DEAL.fullmatch(entry.body.strip())
         if found is not None:
             Entry.objects.filter(pk=entry.pk).update(event="project_new", subject=found["name"] or found["name_de"],
