@@ -32,7 +32,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from kontor.accounts import actions as account_actions
 from kontor.api.schemas import MAX_ID
@@ -43,8 +43,10 @@ from kontor.history import actions as history_actions
 from kontor.projects import actions as project_actions
 from kontor.tasks import actions as task_actions
 from kontor.tasks.models import Task
+from kontor.transfer.models import Import
 from kontor.webhooks import addresses as webhook_addresses
 from kontor.webhooks import sending as webhook_sending
+from tests.transfer.import_files import xlsx
 
 from .conftest import PREFIX
 
@@ -171,38 +173,50 @@ def use_real_ids(case: Any, contract: dict[str, Any]) -> None:
             case.body["record_id"] = ids["person_id"][ids["entry_id"].index(case.body["entry_id"])]
 
 
-# Rules the code checks beyond what the document can say (yet): there a request that fits the schema
-# may still get a 422, but only at these fields; every other check applies to them as everywhere.
-# - what a file holds: an import that is no spreadsheet, a mapping that is no JSON object of the
-#   file's columns, a sheet the file does not have;
-# - the form of contact details (an e-mail address, a phone number, a web address, an assistant's
-#   e-mail address), web addresses of web forms and webhooks, a web form's field keys, a deal's
-#   value as text;
-# - rules across fields and rows: a project's end after its start, a file on a record or an entry,
-#   custom fields by the keys the account defined, a tag merged with another tag than itself;
-# - an invitation's e-mail address; a photo that is an image.
+# Rules the code checks beyond what the document can say: there a request that fits the schema may
+# still get a 422, but only at these fields; every other check applies to them as everywhere. What a
+# pattern, a format, a length, an enum or `required` can say, the document says (e-mail addresses,
+# phone numbers, amounts as text, months, names that are not blank, the file of an upload); what
+# remains is a rule across fields or rows, on a file's contents, or one no JSON Schema can state.
 BEYOND_THE_SCHEMA = {
-    "POST /api/v1/imports": {"file", "mapping", "sheet", "tag"},
-    "POST /api/v1/people": {"emails", "phones", "websites", "messengers", "assistants", "custom_fields"},
-    "PATCH /api/v1/people/{person_id}": {"emails", "phones", "websites", "messengers", "assistants",
-                                         "custom_fields"},
-    "POST /api/v1/companies": {"emails", "phones", "websites", "messengers", "custom_fields"},
-    "PATCH /api/v1/companies/{company_id}": {"emails", "phones", "websites", "messengers", "custom_fields"},
+    # What the file holds: a spreadsheet or vCard at all, a mapping that names the file's own columns,
+    # a sheet the file has.
+    "POST /api/v1/imports": {"file", "mapping", "sheet"},
+    # A website is checked by Django's URL validator (host names and their length, international
+    # names, IPv4 and IPv6 addresses, ports), which no pattern repeats exactly; custom fields are
+    # keyed by the fields this account defined (rows, not the document).
+    "POST /api/v1/people": {"websites", "custom_fields"},
+    "PATCH /api/v1/people/{person_id}": {"websites", "custom_fields"},
+    "POST /api/v1/companies": {"websites", "custom_fields"},
+    "PATCH /api/v1/companies/{company_id}": {"websites", "custom_fields"},
+    # A value sent as a JSON number may have two decimals at most: `multipleOf: 0.01` would say so,
+    # but binary floating point makes validators refuse 1234.57 (it is not an exact multiple).
     "POST /api/v1/deals": {"value", "custom_fields"},
     "PATCH /api/v1/deals/{deal_id}": {"value", "custom_fields"},
+    # A project's end on or after its start: two fields, and on PATCH one of them may be stored.
     "POST /api/v1/projects": {"end_date", "custom_fields"},
     "PATCH /api/v1/projects/{project_id}": {"end_date", "custom_fields"},
+    # A file on a history entry and a record: the entry must belong to that record (rows).
     "POST /api/v1/files": {"record_id"},
+    # A form's fields name the account's custom fields; where it sends people back and which sites
+    # may embed it are web addresses and origins as Django's URL validator reads them (see websites).
     "POST /api/v1/webforms": {"fields", "redirect_url", "allowed_origins"},
     "PATCH /api/v1/webforms/{webform_id}": {"fields", "redirect_url", "allowed_origins"},
+    # A webhook's host must resolve to public addresses: DNS at the time of asking, not the text.
     "POST /api/v1/webhooks": {"url"},
+    "PATCH /api/v1/webhooks/{webhook_id}": {"url"},
+    # The address may not belong to someone in the team already (rows).
     "POST /api/v1/invitations": {"email"},
-    # The photo must be sent (the document has it optional) and be an image.
+    # The photo must be an image (the file's contents).
     "POST /api/v1/people/{record_id}/photo": {"photo"},
     "POST /api/v1/companies/{record_id}/photo": {"photo"},
+    # A tag is merged with other tags than itself (the path and the body together).
     "POST /api/v1/tags/{tag_id}/merge": {"tag_ids"},
-    "PATCH /api/v1/webhooks/{webhook_id}": {"url"},
-    # The forecast's last month may not come before its first.
+    # People (companies) are merged with other live records of the account than themselves, and `keep`
+    # names, per field, one of those records (rows, and the path and the body together).
+    "POST /api/v1/people/{person_id}/merge": {"other_ids", "keep"},
+    "POST /api/v1/companies/{company_id}/merge": {"other_ids", "keep"},
+    # The forecast's last month may not come before its first (two fields).
     "GET /api/v1/deals/forecast": {"to"},
 }
 
@@ -221,12 +235,22 @@ def check_content_refusal(case: Any, response: Any, fields: set[str]) -> None:
 def test_the_api_does_what_its_document_says(case, contract):
     use_real_ids(case, contract)
     fields = BEYOND_THE_SCHEMA.get(case.operation.label)
+    excluded = [negative_data_rejection] if is_negative_in_name_only(case) else []
     if fields is None:
-        case.call_and_validate(headers=contract["headers"])
+        case.call_and_validate(headers=contract["headers"], excluded_checks=excluded)
     else:
         response = case.call(headers=contract["headers"])
-        case.validate_response(response, headers=contract["headers"], excluded_checks=[positive_data_acceptance])
+        case.validate_response(response, headers=contract["headers"],
+                               excluded_checks=[positive_data_acceptance, *excluded])
         check_content_refusal(case, response, fields)
+
+
+def is_negative_in_name_only(case: Any) -> bool:
+    """A case of the negative mode that schemathesis could not make invalid: a form whose one field
+    is a required file (a photo) has nothing to break that survives multipart, and schemathesis sends
+    a valid form, still marked negative, whose description says it is a positive test case."""
+    description = getattr(case.meta.phase.data, "description", None) or ""
+    return case.meta.generation.mode.is_negative and description.lower().endswith("positive test case")
 
 
 
@@ -397,3 +421,12 @@ def test_the_documented_recipe_verifies_what_kontor_signs_and_nothing_else():
     assert not verify(secret, f"t={now},v1={digest}", body + b" ")
     assert not verify(secret, webhook_sending.signature(secret, body, now - 3600), body)
     assert not verify(secret, "garbage", body)
+
+
+def test_an_import_whose_columns_leave_a_required_field_unmapped_is_a_422_not_a_server_error(api, alice):
+    client = api(alice)
+    upload = SimpleUploadedFile("firmen.xlsx", xlsx([["Anna", "Adler"]], header=["Vorname", "Nachname"]))
+    response = client.client.post(f"{PREFIX}/imports", {"file": upload, "kind": "companies"}, headers=client.headers)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "mapping"]
+    assert not Import.objects.exists()
