@@ -27,7 +27,8 @@
     var ticked = picks().filter(function (box) { return box.checked; }).length;
     var scope = found.querySelector("[data-bulk-scope]");
     found.classList.toggle("is-active", ticked > 0 || (scope && scope.checked));
-    found.querySelector("[data-bulk-count]").textContent = ticked ? ticked + " ✓" : "";
+    var count = found.querySelector("[data-bulk-count]");
+    count.textContent = ticked ? ticked + " " + count.getAttribute("data-text") : "";
     var all = found.querySelector("[data-bulk-all]");
     if (all) all.checked = ticked > 0 && ticked === picks().length;
   }
