@@ -30,11 +30,11 @@ from kontor.api.lists import (
 from kontor.api.notes import HistoryParams, NotePage, history_page
 from kontor.api.schemas import (
     Address,
-    ContactDetail,
+    ContactDetailOut,
     ContactLists,
     Id,
     Name,
-    Phone,
+    PhoneOut,
     RecordFields,
     Text,
     sent_fields,
@@ -80,10 +80,10 @@ class CompanyOut(Schema):
     name: str
     background: str
     tags: list[str]
-    emails: list[ContactDetail]
-    phones: list[Phone]
-    websites: list[ContactDetail]
-    messengers: list[ContactDetail]
+    emails: list[ContactDetailOut]
+    phones: list[PhoneOut]
+    websites: list[ContactDetailOut]
+    messengers: list[ContactDetailOut]
     addresses: list[Address]
     people: list[EmployeeOut] = Field(description="Who works (or worked, `is_former`) there.")
     responsible_id: int | None

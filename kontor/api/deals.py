@@ -7,6 +7,7 @@ string or a JSON number for `value`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -17,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator, StrictBool, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, StrictBool, WithJsonSchema
 
 from kontor.accounts.models import Membership, User
 from kontor.api import details, exports
@@ -64,7 +65,23 @@ router = Router(tags=["Deals"])
 StateName = Literal["open", "won", "lost"]
 ValueTypeName = Literal["total", "monthly", "daily", "hourly"]
 Probability = Literal[0, 25, 50, 75]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+# A value as text: digits with at most two decimals, as the document says (no exponent, no sign).
+MONEY_TEXT = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$"
+
+
+def _money_text(value: Any) -> Any:
+    """Text must look like an amount; a JSON number goes on to the checks of Decimal."""
+    if isinstance(value, str):
+        if not re.search(MONEY_TEXT, value):
+            raise ValueError(_("Please enter an amount, e.g. 1500.00."))
+        return Decimal(value.strip())
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_money_text), Field(ge=0, le=actions.MAX_VALUE, max_digits=14,
+                                                                decimal_places=2),
+                  WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": float(actions.MAX_VALUE)},
+                                            {"type": "string", "pattern": MONEY_TEXT, "examples": ["1500.00"]}]})]
 Month = Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", examples=["2027-01"])]
 ORDERS = Literal["target_date", "-target_date", "-value", "value", "name", "-updated_at"]
 # Where an action's error keys belong in the request body.

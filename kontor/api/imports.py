@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime
+from kontor.api.schemas import DateTime, Text
 from kontor.records.access import access_import
 from kontor.transfer import actions, tables
 from kontor.transfer.models import Import, ImportState
@@ -98,6 +98,11 @@ def _mapping_in(imp: Import, text: str | None) -> list[str | None] | None:
     return [given[h] or None if h in given else guessed for h, guessed in zip(imp.header, imp.mapping, strict=False)]
 
 
+# The tag put on every imported record; its spaces are collapsed before the length counts there, the
+# document counts them as sent.
+ImportTag = Annotated[Text, Field("", max_length=60, description="Put on every imported record.")]
+
+
 def _invalid(error: ValidationError) -> InvalidInput:
     return InvalidInput([field_error(["body", key], message) for key, messages in error.message_dict.items()
                          for message in messages])
@@ -111,14 +116,16 @@ def _invalid(error: ValidationError) -> InvalidInput:
                          "field), `duplicates` (skip, fill or create), `sheet` (default: the first) and "
                          "`dry_run` (true: check only, store nothing, answer 200 with the counts the import "
                          "would have). Answers 202 with the import, which runs in the background. Members "
-                         "may import a single vCard only. A file that cannot be read answers 422.")
+                         "may import a single vCard only. A file that cannot be read answers 422.",
+             # The route refuses a form without `file` (ninja would declare it optional).
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}})
 def create_import(request: HttpRequest, file: File[UploadedFile] = None,  # type: ignore[assignment]
                   # Left out rather than null: a multipart form has no null (it would arrive as "null").
                   kind: Form[Literal["people", "companies"]] = None,  # type: ignore[assignment]
                   mapping: Form[str] = None,  # type: ignore[assignment]
                   duplicates: Form[Literal["skip", "fill", "create"]] = "skip",
                   sheet: Form[str] = None,  # type: ignore[assignment]
-                  dry_run: Form[bool] = False, tag: Form[str] = "") -> Status:
+                  dry_run: Form[bool] = False, tag: Form[ImportTag] = "") -> Status:
     by = membership(request)
     if file is None:
         raise InvalidInput([field_error(["body", "file"], _("Please send the file to import as `file`."))])
@@ -138,7 +145,13 @@ def create_import(request: HttpRequest, file: File[UploadedFile] = None,  # type
         raise
     if dry_run:
         return Status(200, _dry_run(imp))
-    actions.start_import(imp, by)
+    try:
+        actions.start_import(imp, by)
+    except actions.ImportRefused as refused:
+        # The columns leave a required field unmapped (a company's name, say): the mapping's fault.
+        imp.upload.delete(save=False)
+        imp.delete()
+        raise InvalidInput([field_error(["body", "mapping"], str(refused))]) from None
     return Status(202, import_out(access_import(by, imp.pk)))
 
 

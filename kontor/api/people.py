@@ -29,13 +29,14 @@ from kontor.api.lists import (
 from kontor.api.notes import HistoryParams, NotePage, history_page
 from kontor.api.schemas import (
     Address,
-    ContactDetail,
+    ContactDetailOut,
     ContactLists,
     Date,
     Id,
     Item,
     Name,
-    Phone,
+    OptionalEmail,
+    PhoneOut,
     RecordFields,
     Text,
     sent_fields,
@@ -74,9 +75,15 @@ class PositionOut(Schema):
 
 
 class AssistantSchema(Item):
-    name: Text = Field(min_length=1, max_length=150)
-    email: Text = Field("", max_length=254)
+    name: Name = Field(max_length=150)
+    email: OptionalEmail = Field("", max_length=254)
     phone: Text = Field("", max_length=60)
+
+
+class AssistantOut(Schema):
+    name: str
+    email: str
+    phone: str
 
 
 class ImportantDateSchema(Item):
@@ -119,13 +126,13 @@ class PersonOut(Schema):
     background: str
     birthday: dt.date | None
     tags: list[str]
-    emails: list[ContactDetail]
-    phones: list[Phone]
-    websites: list[ContactDetail]
-    messengers: list[ContactDetail]
+    emails: list[ContactDetailOut]
+    phones: list[PhoneOut]
+    websites: list[ContactDetailOut]
+    messengers: list[ContactDetailOut]
     addresses: list[Address]
     positions: list[PositionOut]
-    assistants: list[AssistantSchema]
+    assistants: list[AssistantOut]
     important_dates: list[ImportantDateSchema]
     responsible_id: int | None
     version: int

@@ -78,7 +78,11 @@ for _kind, (_noun, _fetch) in KINDS.items():
                 summary=f"Set the {_noun}'s photo", operation_id=f"set_{_noun}_photo",
                 description="A multipart form with `photo`: a JPEG, PNG or WebP image (at most the photo size "
                             "limit and 25 megapixels). It is cropped to a square and stored at 400 x 400 pixels, "
-                            "replacing the photo before.")(_replace(_kind, _fetch))
+                            "replacing the photo before.",
+                # Required, as the route refuses a form without it (ninja would declare it optional:
+                # the route looks the record up first, so another account's record stays a 404).
+                openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+                    "required": ["photo"]}}}}})(_replace(_kind, _fetch))
     router.delete(f"/{_kind}/{{record_id}}/photo", response={200: PhotoOut, 404: ErrorOut},
                   summary=f"Remove the {_noun}'s photo",
                   operation_id=f"remove_{_noun}_photo")(_remove(_kind, _fetch))

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext, gettext_noop
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import (
@@ -17,6 +18,9 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from kontor.contacts.validation import PLAIN_EMAIL
 
 # Ids (and versions) travel into SQL; anything beyond a 64-bit integer would make the database
 # driver raise.
@@ -98,12 +102,64 @@ PhoneType = Literal["phone", "mobile", "fax"]
 AddressLabel = Literal["work", "private", "invoice", "delivery", "other"]
 
 
+def _matching(pattern: str, message: str) -> AfterValidator:
+    """Checks text against the pattern the document prints, with Python's `re` as a client's JSON
+    Schema validator does (pydantic's own patterns run on another regex engine). The message is the
+    one the actions give for the same mistake (`%(value)s`: the text without its spaces)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.search(value):
+            text = gettext(message) % {"value": value.strip()}
+            raise PydanticCustomError("invalid", text.replace("{", "{{").replace("}", "}}"))
+        return value
+    return AfterValidator(check)
+
+
+# What kontor/contacts/validation.py accepts, said as patterns, so that the document and the code
+# agree to the character; the value is stored without the spaces around it. An e-mail address: a
+# plain ASCII one (international domain names in their xn-- form); a phone number: digits, spaces
+# and + ( ) - / . with at least one digit, and an extension (ext, x, Durchwahl, DW) at the end.
+EMAIL = rf"^\s*{PLAIN_EMAIL.pattern}\s*$"
+_PHONE_CHAR = r"[0-9+()\-/.\s]"
+_EXTENSION = r"(?:[eE][xX][tT]\.?|[xX]|[dD][uU][rR][cC][hH][wW][aA][hH][lL]|[dD][wW])\s*[0-9]+"
+PHONE = rf"^\s*(?:{_PHONE_CHAR}*[0-9]{_PHONE_CHAR}*(?:{_EXTENSION})?|{_PHONE_CHAR}*{_EXTENSION})\s*$"
+NOT_EMAIL = gettext_noop("“%(value)s” is not a valid e-mail address.")
+NOT_PHONE = gettext_noop("“%(value)s” is not a valid phone number.")
+NOT_BLANK_MESSAGE = gettext_noop("Please enter a value.")
+
+Email = Annotated[str, _matching(EMAIL, NOT_EMAIL), Field(json_schema_extra={"pattern": EMAIL})]
+# An assistant's address may be left empty.
+OptionalEmail = Annotated[str, _matching(f"^\\s*$|{EMAIL}", NOT_EMAIL),
+                          Field(json_schema_extra={"pattern": f"^\\s*$|{EMAIL}"})]
+PhoneNumber = Annotated[str, _matching(PHONE, NOT_PHONE), Field(json_schema_extra={"pattern": PHONE})]
+DetailText = Annotated[str, _matching(NOT_BLANK, NOT_BLANK_MESSAGE), Field(json_schema_extra={"pattern": NOT_BLANK})]
+
+
 class ContactDetail(Item):
+    """A website or a messenger: any text (a website's form is checked beyond the document)."""
+
     label: Label = Field("work", description="work, private or other")
-    value: Text = Field(max_length=300)
+    value: DetailText = Field(max_length=300)
+
+
+class ContactDetailOut(Schema):
+    """A contact detail as stored (and as the pages may have taken it)."""
+
+    label: str = Field(description="work, private or other")
+    value: str
+
+
+class PhoneOut(ContactDetailOut):
+    type: str = Field(description="phone, mobile or fax")
+
+
+class EmailDetail(ContactDetail):
+    value: Email = Field(max_length=300)  # type: ignore[assignment]
 
 
 class Phone(ContactDetail):
+    value: PhoneNumber = Field(max_length=300)  # type: ignore[assignment]
     type: PhoneType = Field("phone", description="phone, mobile or fax")
 
 
@@ -120,7 +176,7 @@ class ContactLists(Schema):
     """The lists every person and company has. On writes, a list that is sent replaces the
     stored list; a list that is left out stays as it is."""
 
-    emails: list[ContactDetail] | None = None
+    emails: list[EmailDetail] | None = None
     phones: list[Phone] | None = Field(None, description="Phone, mobile and fax numbers; `type` tells which.")
     websites: list[ContactDetail] | None = None
     messengers: list[ContactDetail] | None = None

@@ -20,7 +20,7 @@ from kontor.accounts.roles import Role
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Id, Name, Text
+from kontor.api.schemas import DateTime, Email, Id, Name
 from kontor.records.access import access_colleague, access_invitation, access_membership, require
 
 members_router = Router(tags=["Team"])
@@ -76,7 +76,7 @@ class InvitationSent(InvitationOut):
 
 
 class InvitationCreate(Schema):
-    email: Text = Field(max_length=254)
+    email: Email = Field(max_length=254)
     name: Name = Field(max_length=150)
     role: ChosenRole = "member"
 
