@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.search.backends import matching, name_prefix, newest_texts
-from kontor.search.folding import Query, fold_with_offsets
+from kontor.search.folding import Query, fold, fold_with_offsets
 from kontor.search.models import RECORD_KINDS, Document, DocumentKind
 
 SUGGESTIONS = 8
@@ -47,7 +47,7 @@ def suggest(membership: Membership, text: str, limit: int = SUGGESTIONS) -> list
         others = list(records.filter(matching(query, RECORD_KINDS)).exclude(pk__in=[d.pk for d in by_name])
                       .order_by("folded_title", "id")[:limit - len(by_name)])
         for document in others:  # found by a job title, a phone number…: show where
-            document.snippet = snippet(document.text, query, context=24)
+            document.snippet = matching_line(document.text, query)
         by_name.extend(others)
     return by_name
 
@@ -142,6 +142,15 @@ def _digit_spans(text: str, digits: str) -> list[tuple[int, int]]:
         if found:
             break
     return found
+
+
+def matching_line(text: str, query: Query) -> SafeString:
+    """The first line of the text that matches (a job, an e-mail address, a phone number), marked
+    like a snippet: short enough to stand beside a name in the quick search."""
+    for line in text.splitlines():
+        if _spans(fold(line), query.spellings) or _digit_spans(line, query.digits):
+            return snippet(line, query, context=30)
+    return snippet(text, query, context=30)
 
 
 def snippet(text: str, query: Query, context: int = SNIPPET_CONTEXT) -> SafeString:

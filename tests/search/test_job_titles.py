@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from kontor.contacts import actions as contact_actions
-from kontor.contacts.actions import Details, PositionData
+from kontor.contacts.actions import DetailData, Details, PositionData
 from kontor.search import queries
 from kontor.search.models import Document, DocumentKind
 
@@ -43,7 +43,19 @@ def test_the_suggestion_shows_the_job_that_matched(alice, buyer):
     html = alice.client.get(reverse("search_suggest"), {"q": "Einkaufsleiter"}, **HTMX).content.decode()
 
     assert "Dr. Jürgen Krause" in html
-    assert "<mark>Einkaufsleiter</mark>" in html
+    assert "· <mark>Einkaufsleiter</mark>, Beschaffung &amp; Logistik</span>" in html
+
+
+def test_the_suggestion_shows_the_line_that_matched_not_the_text_before_it(alice, buyer):
+    contact_actions.update_person(buyer, alice.membership, {}, details=Details(
+        contact=[DetailData("email", "juergen.krause@schraubenwerk.example"), DetailData("phone", "0711 123 456")],
+        positions=[PositionData(buyer.positions.get().company, "Einkaufsleiter")]))
+
+    by_phone = queries.suggest(alice.membership, "0711 123")[0]
+    by_job = queries.suggest(alice.membership, "Einkaufsleiter")[0]
+
+    assert by_phone.snippet == "<mark>0711 123</mark> 456"
+    assert by_job.snippet == "<mark>Einkaufsleiter</mark>"
 
 
 def test_a_changed_job_is_found_and_the_old_one_no_longer(alice, buyer):
