@@ -276,7 +276,7 @@ def _settle_pending(inbound: InboundMail, fields: Sequence[str]) -> None:
     PostgreSQL a second worker's UPDATE waits, then finds the state changed), and a message is
     filed once without costing every message a query. Plain SQL for the reason given at _Rows;
     the values are prepared by their fields, as the ORM's UPDATE would."""
-    columns = [InboundMail._meta.get_field(name) for name in fields]
+    columns = [field for field in _INBOUND.fields if field.name in fields]
     assignments = ", ".join(f"{connection.ops.quote_name(cast(str, field.column))} = %s" for field in columns)
     values = [field.get_db_prep_save(getattr(inbound, field.attname), connection) for field in columns]
     with connection.cursor() as cursor:
