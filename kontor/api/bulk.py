@@ -10,7 +10,7 @@ refused action (a power user deleting 11) is 403 and changes nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Router, Schema, Status
@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, Loc, field_error, locating
-from kontor.api.schemas import Id
+from kontor.api.schemas import Id, TagName
 from kontor.records import bulk
 from kontor.records.access import access_bulk_job
 from kontor.records.models import BulkJob
@@ -26,6 +26,8 @@ from kontor.records.models import BulkJob
 router = Router(tags=["Bulk actions"])
 
 FilterValue = str | int | list[str | int]
+Action = Literal["add_tags", "remove_tags", "set_responsible", "follow", "unfollow", "delete", "done", "postpone",
+                 "assign"]
 
 
 class BulkIn(Schema):
@@ -35,11 +37,12 @@ class BulkIn(Schema):
     filter: dict[str, FilterValue] | None = Field(
         None, description="The list's query parameters (as on its page and its GET route: `tag`, `q`, "
                           "`responsible`, `state`, `custom.<key>`, ...); every object they select.")
-    action: str = Field(description="add_tags, remove_tags, set_responsible, follow, unfollow, delete; for "
-                                    "tasks done, postpone, assign.")
-    tags: list[str] | None = Field(None, max_length=bulk.MAX_TAGS, description="For add_tags and remove_tags.")
-    user_id: int | None = Field(None, description="For set_responsible and assign: an active colleague.")
-    days: int | None = Field(None, description="For postpone: 1 to 3650.")
+    action: Action = Field(description="add_tags, remove_tags, set_responsible, follow, unfollow, delete for "
+                                       "records; done, postpone, assign for tasks.")
+    tags: list[TagName] | None = Field(None, min_length=1, max_length=bulk.MAX_TAGS,
+                                       description="For add_tags and remove_tags.")
+    user_id: Id | None = Field(None, description="For set_responsible and assign: an active colleague.")
+    days: int | None = Field(None, ge=1, le=3650, description="For postpone.")
 
 
 class BulkOut(Schema):

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut, Loc, locating
-from kontor.api.schemas import Id
+from kontor.api.schemas import Id, Name, Text
 from kontor.records import saved_views
 from kontor.records.access import access_own_saved_view
 from kontor.records.models import SavedView
@@ -40,16 +40,16 @@ class ViewList(Schema):
 
 
 class ViewIn(Schema):
-    name: str = Field(max_length=200)
+    name: Name = Field(max_length=80)
     kind: ViewKind
-    query: str = Field("", max_length=4000)
+    query: Text = Field("", max_length=2000)
     shared: bool = False
     is_default: bool = False
 
 
 class ViewPatch(Schema):
-    name: str | None = Field(None, max_length=200)
-    query: str | None = Field(None, max_length=4000)
+    name: Name | None = Field(None, max_length=80)
+    query: Text | None = Field(None, max_length=2000)
     shared: bool | None = None
     is_default: bool | None = None
 
