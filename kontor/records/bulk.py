@@ -404,13 +404,20 @@ def _postpone(by: Membership, kind: str, ids: Sequence[int], arguments: Mapping[
 
 
 def _assign(by: Membership, kind: str, ids: Sequence[int], arguments: Mapping[str, Any]) -> None:
+    """Gives the tasks to a colleague, who hears of each task that was someone else's, as of a
+    single reassignment (urgent ones at once, the others in the hourly batch)."""
+    from kontor.notifications import actions as notification_actions
     from kontor.tasks.models import Task
 
     now = timezone.now()
     for chunk in _chunks(ids):
+        changed = list(Task.objects.filter(pk__in=chunk).exclude(assignee_id=arguments["user_id"])
+                       .values_list("pk", flat=True))
         Task.objects.filter(pk__in=chunk).update(assignee_id=arguments["user_id"], updated_at=now,
                                                  version=F("version") + 1)
         search_index.index_objects(Task, chunk)
+        for task in Task.objects.filter(pk__in=changed).select_related("assignee", "record"):
+            notification_actions.notify_assignment(task, by, now)
 
 
 WRITERS: dict[str, Callable[[Membership, str, Sequence[int], Mapping[str, Any]], None]] = {

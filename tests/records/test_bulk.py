@@ -229,3 +229,13 @@ def test_people_moved_to_the_trash_in_bulk_are_no_longer_found_and_come_back_on_
     assert suggest(alice.membership, "Quastenberg") == []
     record_actions.restore_record(people[0].record, alice.membership)
     assert [d.title for d in suggest(alice.membership, "Quastenberg")] == ["Quastenberg"]
+
+
+def test_a_colleague_given_tasks_in_bulk_hears_of_each_that_was_not_hers(alice, carol):
+    from kontor.notifications.models import Notification
+
+    tasks = _tasks(alice, 2)
+    task_actions.update_task(tasks[1], alice.membership, {}, assignee=carol.user)
+    before = Notification.objects.filter(recipient=carol.user).count()
+    bulk.start(alice.membership, bulk.KINDS["tasks"], "assign", {"user_id": carol.user.pk}, _ids(tasks))
+    assert Notification.objects.filter(recipient=carol.user).count() == before + 1
