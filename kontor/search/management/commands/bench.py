@@ -3,7 +3,7 @@
     kontor bench                                   a quick run with small defaults
     kontor bench --people 100000 --companies 20000 --deals 50000 --entries 1000000
     kontor bench --json bench.json                 the figures as JSON too
-    kontor bench --throughput mail,import          also mail, parsing, import and export throughput
+    kontor bench --throughput mail,import          also mail, parsing, import, export and bulk throughput
                                                    (--throughput all for every group)
 
 The data is generated into the database of the current data directory (KONTOR_DATA_DIR, or
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="The database is migrated already.")
         parser.add_argument("--throughput", default="",
                             help="Also measure throughput: comma-separated groups of mail, parsing, import, export, "
-                                 "or all.")
+                                 "bulk, or all.")
         parser.add_argument("--no-pages", action="store_true", help="Skip the page timings.")
 
     def handle(self, *args: Any, **options: Any) -> None:
