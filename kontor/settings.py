@@ -124,8 +124,10 @@ TEMPLATES = [
 
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
+    # Connections are kept for a minute, on SQLite too: a new one costs its PRAGMAs and starts
+    # with an empty page cache, and the worker would open one per job.
+    max_age = env_int("KONTOR_DB_CONN_MAX_AGE", 60)
     if url:
-        max_age = env_int("KONTOR_DB_CONN_MAX_AGE", 60)
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age))
         if config["ENGINE"] == "django.db.backends.postgresql":
             config.setdefault("OPTIONS", {})
@@ -134,6 +136,7 @@ def _database() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "kontor.sqlite3",
+        "CONN_MAX_AGE": max_age,
         "OPTIONS": {
             # WAL lets readers work while one writer writes; IMMEDIATE avoids the upgrade
             # deadlock of two deferred transactions that both start writing.
