@@ -113,3 +113,12 @@ def test_the_deals_list_offers_the_bar_saved_views_and_filtered_tag_counts(alice
     page = alice.client.get("/deals/", {"q": "wartung"}).content.decode()
     assert page.count('name="ids"') == 1 and 'id="bulk-form"' in page and "Web-Deals" in page
     assert 'is-zero" id="tagcount-' in page
+
+
+def test_every_row_of_a_filter_is_exported_without_asking(alice):
+    _people(alice, 2, tags=["Kunde"])
+    _people(alice, 1)
+    response = alice.client.post("/records/bulk/people/", {"scope": "filter", "query": "tag=Kunde",
+                                                           "action": "export", "format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+    assert body.count("Person") == 2
