@@ -196,6 +196,9 @@ BEYOND_THE_SCHEMA = {
     # A project's end on or after its start: two fields, and on PATCH one of them may be stored.
     "POST /api/v1/projects": {"end_date", "custom_fields"},
     "PATCH /api/v1/projects/{project_id}": {"end_date", "custom_fields"},
+    # A note records what has happened: not later than now (the time of asking, not the text) and
+    # not before 1900 (JSON Schema has no minimum for a date-time).
+    "POST /api/v1/notes": {"happened_at"},
     # A file on a history entry and a record: the entry must belong to that record (rows).
     "POST /api/v1/files": {"record_id"},
     # A form's fields name the account's custom fields; where it sends people back and which sites
