@@ -61,7 +61,7 @@ def test_an_empty_comment_is_refused_next_to_the_field(bob, person, entry):
 
 
 def test_a_too_long_comment_is_refused(bob, entry):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="A comment can have at most 10,000 characters"):
         history_actions.add_comment(bob.membership, "x" * 10_001, entry=entry)
     assert not Comment.objects.exists()
 
@@ -69,14 +69,14 @@ def test_a_too_long_comment_is_refused(bob, entry):
 def test_a_member_cannot_comment_on_a_confidential_entry(bob, carol, person):
     secret = history_actions.add_note(bob.membership, [person.record], "Secret", confidential=True)
     assert carol.client.post(comment_url(person, secret), {"body": "Peek"}).status_code == 404
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Your role does not allow confidential notes"):
         history_actions.add_comment(carol.membership, "Peek", entry=secret)
     assert not Comment.objects.exists()
 
 
 def test_the_outsider_cannot_comment(oscar, person, entry):
     assert oscar.client.post(comment_url(person, entry), {"body": "Hi"}).status_code == 404
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^$"):
         history_actions.add_comment(oscar.membership, "Hi", entry=entry)
     assert not Comment.objects.exists()
 
@@ -97,11 +97,12 @@ def test_an_administrator_deletes_any_comment(bob, dave, entry):
 
 
 def test_a_comment_needs_exactly_one_target(bob, entry):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="A comment belongs to one entry, task or file"):
         history_actions.add_comment(bob.membership, "Where?")
     task = task_actions.create_task(bob.membership, {"title": "T"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="A comment belongs to one entry, task or file"):
         history_actions.add_comment(bob.membership, "Both?", entry=entry, task=task)
+    assert not Comment.objects.exists()
 
 
 def test_comments_on_a_task_show_on_its_page(alice, bob):
