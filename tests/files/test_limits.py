@@ -178,7 +178,7 @@ def test_more_file_bytes_than_the_request_limit_stop_the_parsing(small_limits):
     small_limits.KONTOR_MAX_UPLOAD_BYTES = 3000
     request = RequestFactory().post("/files/on/1/", {"file": [upload("a.pdf", _pdf(2500)),
                                                                upload("b.pdf", _pdf(2500))]})
-    with pytest.raises(RequestTooLarge):
+    with pytest.raises(RequestTooLarge, match="larger than KONTOR_MAX_REQUEST_BYTES"):
         request.FILES  # noqa: B018 - parsing is what is tested
 
 
