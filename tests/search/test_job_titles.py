@@ -98,3 +98,11 @@ def test_documents_written_before_job_titles_were_indexed_get_them(alice, buyer)
     migration.add_job_titles(apps, None)
 
     assert _suggested(alice, "Einkaufsleiter") == ["Dr. Jürgen Krause"]
+
+
+def test_the_results_show_no_entry_date_beside_a_person(alice, buyer):
+    page = alice.client.get(reverse("search"), {"q": "Einkaufsleiter"}).content.decode()
+    hit = page.split('data-kind="person"', 1)[1].split("</li>", 1)[0]
+
+    assert "Dr. Jürgen Krause" in hit
+    assert "<time" not in hit
