@@ -92,6 +92,12 @@ def test_on_a_phone_the_board_scrolls_sideways_column_by_column(phone_page: Page
     deal_actions.create_deal(owner, {"name": "Hallendach", "value": "8000"}, stage="lost")
     _log_in(phone_page)
     phone_page.goto("/deals/board/")
+    first_card = phone_page.locator("[data-testid=board-card]").first
+    expect(phone_page.get_by_label("Name contains")).to_be_hidden()  # the filters are folded away
+    expect(phone_page.locator("[data-testid=board-column]").first).to_be_in_viewport()
+    phone_page.locator(".board-filter-box > summary").click()
+    expect(phone_page.get_by_label("Name contains")).to_be_visible()
+    assert first_card.count() == 1
     board = phone_page.locator(".board")
     scroll_width, client_width = board.evaluate("node => [node.scrollWidth, node.clientWidth]")
     assert scroll_width > client_width * 4  # six columns side by side, one screen wide each

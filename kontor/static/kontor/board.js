@@ -46,6 +46,11 @@
     var form = select.form;
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   });
+  // On a phone the filters would fill the first screen: fold them unless some are set.
+  var filters = document.querySelector(".board-filter-box");
+  if (filters && !filters.hasAttribute("data-filtered") && window.matchMedia("(max-width: 640px)").matches) {
+    filters.open = false;
+  }
   // After a move the board is drawn afresh: keyboard users keep their place on the moved card.
   document.addEventListener("submit", function (event) {
     var card = event.target.closest ? event.target.closest(".board-card[data-deal]") : null;
