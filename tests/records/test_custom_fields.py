@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -65,21 +66,25 @@ def test_each_type_cleans_its_input():
     assert clean_value(field(FieldType.TEXT), "   ") is None
 
 
-@pytest.mark.parametrize(("type_", "value"), [
-    (FieldType.TEXT, "x" * 256), (FieldType.TEXT, 12), (FieldType.NUMBER, "zwölf"), (FieldType.NUMBER, True),
-    (FieldType.NUMBER, "1e20"), (FieldType.NUMBER, "NaN"), (FieldType.DATE, "31.02.2025"),
-    (FieldType.URL, "not a url"), (FieldType.BOOLEAN, "vielleicht"), (FieldType.SELECT, "Bronze"),
+@pytest.mark.parametrize(("type_", "value", "message"), [
+    (FieldType.TEXT, "x" * 256, "This text is too long (at most 255 characters)."), (FieldType.TEXT, 12, "Enter text."),
+    (FieldType.NUMBER, "zwölf", "Enter a number."), (FieldType.NUMBER, True, "Enter a number."),
+    (FieldType.NUMBER, "1e20", "This number is too large."), (FieldType.NUMBER, "NaN", "Enter a number."),
+    (FieldType.DATE, "31.02.2025", "Enter a date like 2025-03-17."),
+    (FieldType.URL, "not a url", "Enter a web address like https://example.com."),
+    (FieldType.BOOLEAN, "vielleicht", "Choose yes or no."),
+    (FieldType.SELECT, "Bronze", "“Bronze” is not one of the choices."),
 ])
-def test_a_value_that_does_not_fit_its_type_is_refused_with_a_message(type_, value):
-    with pytest.raises(ValidationError) as error:
+def test_a_value_that_does_not_fit_its_type_is_refused_with_a_message(type_, value, message):
+    with pytest.raises(ValidationError, match=re.escape(message)) as error:
         clean_value(field(type_, ["Gold"]), value)
-    assert error.value.messages[0]
+    assert error.value.messages == [message]
 
 
 # -- definitions --------------------------------------------------------------------------------------
 
 def test_a_member_cannot_define_fields(carol):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only owners and admins can change custom fields"):
         create_custom_field(carol.membership, Kind.PERSON, "Kundennummer", FieldType.TEXT)
     response = carol.client.post(reverse("records:custom_fields"), {"kind": "person", "name": "X", "type": "text"})
     assert response.status_code == 403
