@@ -336,3 +336,12 @@ def test_a_trashed_deal_is_a_404_for_members(alice, carol, make_deal):
     deal = make_deal()
     trash_record(deal.record, alice.membership)
     assert carol.client.get(f"/deals/{deal.pk}/").status_code == 404
+
+
+def test_the_offered_people_cost_a_fixed_number_of_queries(alice, firm, django_assert_max_num_queries):
+    people = [contact_actions.create_person(alice.membership, {"first_name": f"Person {n}", "last_name": "Berg"},
+                                            Details(positions=[PositionData(firm, "")])) for n in range(12)]
+    query = {"company_name": "Nordlicht GmbH", "add_person": "berg", "people": [p.pk for p in people[:5]]}
+    with django_assert_max_num_queries(9):
+        html = alice.client.get("/deals/people-choices/", query).content.decode()
+    assert html.count('name="people"') == 12 and html.count("checked") == 5
