@@ -48,6 +48,8 @@ def test_every_area_is_visible_and_tappable_on_a_phone(phone_page: Page):
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (path, box)
         link.click()
         expect(phone_page).to_have_url(re.compile(rf"{re.escape(path)}$"))
+        # The current area's link is bold: the bar still fits.
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
 
 
 def test_the_phone_menu_does_not_scroll_sideways_and_shows_where_one_is(phone_page: Page):
