@@ -365,12 +365,30 @@ def _file_all(batch: Sequence[InboundMail]) -> None:
     itself: its savepoint is rolled back and, rather than waiting unseen for ever, it goes to the
     inbox with a note, to be filed by hand; the others are filed."""
     read = [(inbound, _read(inbound)) for inbound in batch if inbound.state == InboundState.PENDING]
+    if not read:
+        return
     if len(read) == 1:
         _file_one(*read[0])  # a transaction of its own: no savepoint needed
         return
     with transaction.atomic():
+        waiting = _claimed([inbound for inbound, _parsed in read])
         for inbound, parsed in read:
-            _file_one(inbound, parsed)
+            if inbound.pk in waiting:
+                _file_one(inbound, parsed)
+
+
+def _claimed(batch: Sequence[InboundMail]) -> set[int]:
+    """At the start of a batch's transaction: the ids of its messages that still wait and are
+    now this worker's to file. The worker's other thread (or another worker) may have taken the
+    same messages into a batch of its own a moment earlier; without this, both would write every
+    entry and the later one would roll each back at its final write. On SQLite the transaction
+    holds the write lock from its start, so what another worker filed shows here as filed; on
+    PostgreSQL the rows are locked until the commit, and those another worker holds are skipped."""
+    placeholders = ", ".join(["%s"] * len(batch))
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    rows = _fetch(f"SELECT id FROM {InboundMail._meta.db_table} WHERE id IN ({placeholders}) AND state = %s{lock}",
+                  [*(inbound.pk for inbound in batch), InboundState.PENDING])
+    return {inbound_id for (inbound_id,) in rows}
 
 
 def _file_one(inbound: InboundMail, parsed: ParsedMail | None) -> None:

@@ -300,6 +300,23 @@ def test_a_message_that_cannot_be_filed_does_not_hold_back_the_others_of_its_bat
     assert InboundMail.objects.get(pk=gone.pk).reason == InboxReason.MISSING
 
 
+def test_a_batch_taken_before_another_worker_filed_it_writes_nothing(
+        alice, anna, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    first = _stored(letter(sender=ANNA, subject="Eins"), box(alice), django_capture_on_commit_callbacks)
+    second = _stored(letter(sender=ANNA, subject="Zwei"), box(alice), django_capture_on_commit_callbacks)
+    # The worker's other thread read the same two messages as waiting, then this one filed them.
+    late_batch = [m for m in (filing.pending_message(first.pk), filing.pending_message(second.pk)) if m]
+    assert len(late_batch) == 2
+    assert filing.file_waiting(first.pk) == 2
+
+    with django_assert_max_num_queries(3) as captured:  # the claim, within the test's savepoint
+        filing._file_all(late_batch)
+
+    assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE")) for q in captured.captured_queries)
+    assert sorted(anna.record.entries.values_list("subject", flat=True)) == ["Eins", "Zwei"]
+    assert Entry.objects.filter(account=alice.account).count() == 2
+
+
 def test_a_batch_takes_no_more_raw_mail_than_its_budget(alice, anna, django_capture_on_commit_callbacks,
                                                         monkeypatch):
     monkeypatch.setattr(filing, "BATCH_BYTES", 1)
