@@ -3,6 +3,8 @@
     listener  250 for a 100 kB message over real SMTP on loopback, p95 of 50 (target: under 50 ms)
     filing    the filing job over 500 stored messages from a known person, one job each as intake
               enqueues them (target: 100 a second)
+    worker    the same through the real worker: 500 messages taken in by intake while no worker
+              runs, then `kontor worker` started; the rate from the first filed to the last
 
 Run by `kontor bench` against the benchmark account (bench/generate.py). What it stores is removed
 again afterwards (messages, raw files, the e-mail entries and their search documents), so repeated
@@ -10,11 +12,15 @@ runs do not grow the account that the page benchmark measures."""
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import smtplib
 import socket
 import statistics
 import string
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -23,6 +29,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Max, Min
 
 from bench.generate import bench_membership
 from kontor.accounts.models import Membership
@@ -30,9 +37,9 @@ from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import DetailData, Details
 from kontor.contacts.models import DetailKind, Person
 from kontor.history.models import Entry
-from kontor.mail import filing
+from kontor.mail import filing, intake
 from kontor.mail.dropbox import dropbox_for
-from kontor.mail.models import InboundMail, InboundSource
+from kontor.mail.models import InboundMail, InboundSource, InboundState
 from kontor.mail.smtp import MailServer
 from kontor.search import index as search_index
 
@@ -145,9 +152,55 @@ def measure_filing(membership: Membership, say: Callable[[str], None]) -> dict[s
             "meets_target": rate >= FILING_TARGET_PER_SECOND and filed == len(ids)}
 
 
+def _worker_started() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "kontor.cli", "worker"], env=dict(os.environ),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _stopped(worker: subprocess.Popen[bytes]) -> None:
+    worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def measure_worker(membership: Membership, say: Callable[[str], None]) -> dict[str, Any]:
+    """The filing rate of the real worker: its queue, its connections, its two threads. The
+    messages are taken in first (intake enqueues a job each), then the worker starts; the rate
+    runs from the first message filed to the last, so the worker's start-up is not counted."""
+    rng = random.Random(13)
+    _sender_person(membership)
+    address = dropbox_for(membership).address
+    before = InboundMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for _ in range(FILING_MESSAGES):
+        intake.receive(_message("Someone <someone@example.org>", 4 * 1024, rng), [address], InboundSource.SMTP)
+    ids = list(InboundMail.objects.filter(pk__gt=before, recipient=address).values_list("pk", flat=True))
+    waiting = InboundMail.objects.filter(pk__in=ids, state=InboundState.PENDING)
+    worker = _worker_started()
+    try:
+        deadline = time.monotonic() + 600
+        while waiting.exists() and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.2)
+        span = InboundMail.objects.filter(pk__in=ids, handled_at__isnull=False).aggregate(
+            first=Min("handled_at"), last=Max("handled_at"))
+        filed = InboundMail.objects.filter(pk__in=ids, entry__isnull=False).count()
+    finally:
+        _stopped(worker)
+        _remove(ids)
+    seconds = (span["last"] - span["first"]).total_seconds() if span["first"] else 0.0
+    rate = (filed - 1) / seconds if seconds > 0 else 0.0
+    say(f"worker: {filed} of {len(ids)} messages filed in {seconds:.2f} s from the first to the last, "
+        f"{rate:.0f} a second")
+    return {"name": "Filing by the worker, from its queue", "value": round(rate, 1), "unit": "messages/s",
+            "target": FILING_TARGET_PER_SECOND,
+            "meets_target": rate >= FILING_TARGET_PER_SECOND and filed == len(ids)}
+
+
 def measure(say: Callable[[str], None] = print) -> list[dict[str, Any]]:
-    """Both figures, as rows {"name", "value", "unit", "target", "meets_target"}."""
+    """The three figures, as rows {"name", "value", "unit", "target", "meets_target"}."""
     membership = bench_membership()
     if membership is None:
         raise RuntimeError("No benchmark account: generate one first (kontor bench --generate-only).")
-    return [measure_listener(membership, say), measure_filing(membership, say)]
+    return [measure_listener(membership, say), measure_filing(membership, say), measure_worker(membership, say)]
