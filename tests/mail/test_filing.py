@@ -446,7 +446,7 @@ def test_an_unreadable_message_can_still_be_filed_by_hand(alice, anna):
 
 def test_nobody_files_another_accounts_message(alice, oscar, anna):
     [inbound] = deliver(letter(sender="stranger@unknown.example"), box(oscar))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^$"):
         filing.file_onto(inbound, [anna.record], alice.membership)
     inbound.refresh_from_db()
     assert inbound.state == InboundState.INBOX
