@@ -217,7 +217,7 @@ def test_a_malformed_folder_name_from_a_server_stays_as_it_came():
 
 def test_a_wrong_password_is_reported_and_nothing_is_touched(alice, mailbox, address, dovecot):
     deliver(mailbox, letter(to=address, subject="Waits"))
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Some mailboxes could not be polled"):
         call_command("fetchmail", url=f"imap://{dovecot.user}:wrong@{dovecot.host}:{dovecot.port}/INBOX")
     assert subjects(mailbox, "INBOX") == ["Waits"]
 
@@ -242,8 +242,10 @@ def test_imap_urls_are_read_with_their_defaults_and_refused_when_wrong():
         "mail.example.com", 993, "crm@example.com", "p@ss", "INBOX", True)
     assert (second.port, second.folder, second.secure) == (1143, "Kontor", False)
     assert "p@ss" not in repr(first) and "p@ss" not in first.name
-    for wrong in ("pop3://u:p@host/INBOX", "imaps://host/INBOX", "imap://u:p@host:notaport/"):
-        with pytest.raises(ConfigError):
+    for wrong, message in (("pop3://u:p@host/INBOX", "must start with imaps:// or imap://, not pop3://"),
+                           ("imaps://host/INBOX", "needs a user and a host"),
+                           ("imap://u:p@host:notaport/", "has a port that is no number")):
+        with pytest.raises(ConfigError, match=f"^IMAP_URL {message}"):
             imap.mailboxes(wrong)
 
 
