@@ -98,7 +98,7 @@ def test_the_size_limit_is_announced_and_a_larger_message_refused_with_552(alice
         client.ehlo()
         assert client.esmtp_features["size"] == "50000"
         # A sender that announces the size is refused before it sends anything.
-        with pytest.raises(smtplib.SMTPSenderRefused) as announced:
+        with pytest.raises(smtplib.SMTPSenderRefused, match="exceeds fixed maximum message size") as announced:
             client.sendmail("anna@berger.example", [address], b"x" * 10, mail_options=["SIZE=60000"])
         assert announced.value.smtp_code == 552
         client.rset()
