@@ -47,7 +47,7 @@ def test_editing_and_deleting_a_note(alice, book):
 
 
 def test_a_refused_note_edit_leaves_the_index_alone(carol, book):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="You can only edit your own notes"):
         history_actions.update_note(book.note, carol.membership, "Carol was here")
     assert _titles(carol, "carol was") == []
     assert _titles(carol, "verläng") == ["Vertragsverlängerung besprochen, Angebot folgt."]
