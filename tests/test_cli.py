@@ -196,7 +196,7 @@ def test_kontor_run_starts_web_worker_and_mail_listener_and_stops_them(tmp_path:
         time.sleep(0.1)
     assert not _is_running(web_pid)
     assert not _is_running(worker_pid)
-    with pytest.raises(OSError):  # the listener stopped with them
+    with pytest.raises(OSError, match="Connection refused"):  # the listener stopped with them
         socket.create_connection(("127.0.0.1", smtp_port), timeout=5).close()
 
 

@@ -162,7 +162,7 @@ def test_a_demo_that_fails_half_way_leaves_nothing_behind(alice, monkeypatch) ->
 
     monkeypatch.setattr(demo_data, "_write_company_notes", broken)
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the disk is full"):
         _demo("--account", str(alice.account.pk))
 
     assert not Person.objects.filter(account=alice.account).exists()
