@@ -40,7 +40,7 @@ REFUSED_PRIVATE = [
 
 @pytest.mark.parametrize("url", REFUSED_PRIVATE)
 def test_private_loopback_and_reserved_addresses_are_refused(url):
-    with pytest.raises(UrlRefused) as refused:
+    with pytest.raises(UrlRefused, match=r"^\('private', ") as refused:
         check(url)
     assert refused.value.reason == "private"
 
@@ -48,7 +48,7 @@ def test_private_loopback_and_reserved_addresses_are_refused(url):
 @pytest.mark.parametrize("addresses", [("10.0.0.5",), ("93.184.216.34", "192.168.0.1"), ("::ffff:127.0.0.1",),
                                        ("2606:4700::1111", "fe80::1")])
 def test_a_name_is_refused_when_any_of_its_addresses_is_private(addresses):
-    with pytest.raises(UrlRefused) as refused:
+    with pytest.raises(UrlRefused, match=r"^\('private', ") as refused:
         check("https://intranet.example/hook", resolve=resolver(*addresses))
     assert refused.value.reason == "private"
 
@@ -60,7 +60,7 @@ def test_a_name_is_refused_when_any_of_its_addresses_is_private(addresses):
     ("http://exa mple.com/", "invalid"),
 ])
 def test_other_schemes_and_broken_urls_are_refused(url, reason):
-    with pytest.raises(UrlRefused) as refused:
+    with pytest.raises(UrlRefused, match=f"^\\('{reason}', ") as refused:
         check(url, resolve=resolver("93.184.216.34"))
     assert refused.value.reason == reason
 
@@ -69,7 +69,7 @@ def test_a_name_that_does_not_resolve_is_refused():
     def fails(host: str, port: int) -> list[str]:
         raise OSError("Name or service not known")
 
-    with pytest.raises(UrlRefused) as refused:
+    with pytest.raises(UrlRefused, match=r"^\('unresolvable', ") as refused:
         check("https://nowhere.example/hook", resolve=fails)
     assert refused.value.reason == "unresolvable"
 
@@ -89,10 +89,10 @@ def test_the_operator_may_allow_private_addresses():
 def test_subscribing_to_a_private_address_is_refused_with_a_clear_message(alice, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match=r"192\.168\.1\.20 is in a private, local or reserved network") as refused:
         actions.create_subscription(alice.membership, "http://192.168.1.20/hook", ["*"])
 
-    assert "192.168.1.20 is in a private, local or reserved network" in refused.value.message_dict["url"][0]
+    assert set(refused.value.message_dict) == {"url"}
     assert not Subscription.objects.exists()
 
 
