@@ -73,7 +73,9 @@ def test_a_rolled_secret_signs_the_next_delivery(alice, receiver, django_capture
 def test_nothing_is_sent_when_the_change_is_rolled_back(alice, receiver, django_capture_on_commit_callbacks):
     subscribe(alice, receiver.url)
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+    with (django_capture_on_commit_callbacks(execute=True),
+          pytest.raises(RuntimeError, match="the rest of the request failed"),
+          transaction.atomic()):
         contact_actions.create_person(alice.membership, {"last_name": "Adler"})
         raise RuntimeError("the rest of the request failed")
 
