@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -17,7 +19,7 @@ def test_a_person_needs_only_a_last_name(alice):
 
 
 def test_a_person_without_last_name_is_refused_and_nothing_is_written(alice):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="This field cannot be blank") as error:
         actions.create_person(alice.membership, {"first_name": "Anna", "last_name": "  "})
     assert "last_name" in error.value.message_dict
     assert not Person.objects.exists()
@@ -33,7 +35,7 @@ def test_phone_numbers_are_normalised_for_lookup(alice):
 def test_a_malformed_email_is_refused_with_the_field_named(alice):
     person = actions.create_person(alice.membership, {"last_name": "Müller"},
                                    Details(contact=[DetailData("email", "anna@example.com")]))
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match=re.escape("“no-at” is not a valid e-mail address")) as error:
         actions.update_person(person, alice.membership, {},
                               details=Details(contact=[DetailData("email", "no-at")]))
     assert "contact_details.0" in error.value.message_dict
@@ -44,7 +46,7 @@ def test_a_stale_edit_is_refused(alice, bob):
     person = actions.create_person(alice.membership, {"last_name": "Müller"})
     version = person.record.version
     actions.update_person(person, bob.membership, {"first_name": "Anna"}, version=version)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit, match="Someone else changed this in the meantime"):
         actions.update_person(Person.objects.get(pk=person.pk), alice.membership, {"first_name": "Anne"},
                               version=version)
     assert Person.objects.get(pk=person.pk).first_name == "Anna"
@@ -60,7 +62,7 @@ def test_positions_keep_exactly_one_primary_current_job(alice):
 
 def test_member_cannot_trash_a_person(alice, carol):
     person = actions.create_person(alice.membership, {"last_name": "Müller"})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Your role does not allow deleting records"):
         record_actions.trash_record(person.record, carol.membership)
     person.record.refresh_from_db()
     assert person.record.deleted_at is None
@@ -83,5 +85,5 @@ def test_members_never_see_confidential_notes(alice, bob, carol):
     history_actions.add_note(bob.membership, [person.record], "Offen")
     assert [e.body for e in history_actions.timeline(person.record, carol.membership)] == ["Offen"]
     assert len(history_actions.timeline(person.record, alice.membership)) == 2
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Your role does not allow confidential notes"):
         history_actions.add_note(carol.membership, [person.record], "Auch geheim", confidential=True)
