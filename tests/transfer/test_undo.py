@@ -77,18 +77,18 @@ def test_undo_is_refused_after_24_hours(alice, done):
     Import.objects.filter(pk=done.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
     done.refresh_from_db()
     assert not actions.can_undo(done)
-    with pytest.raises(actions.ImportRefused):
+    with pytest.raises(actions.ImportRefused, match="This import can no longer be undone"):
         actions.undo_import(done, alice.membership)
     assert Person.objects.filter(last_name="Adler").exists()
 
 
 def test_an_import_cannot_be_undone_twice(alice, done):
     actions.undo_import(done, alice.membership)
-    with pytest.raises(actions.ImportRefused):
+    with pytest.raises(actions.ImportRefused, match="This import can no longer be undone"):
         actions.undo_import(done, alice.membership)
 
 
 def test_a_member_cannot_undo_a_colleagues_import(carol, done):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only the colleague who imported this, or a power user"):
         actions.undo_import(done, carol.membership)
     assert Person.objects.filter(last_name="Adler").exists()
