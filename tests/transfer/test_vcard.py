@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -211,9 +212,13 @@ def test_an_impossible_birthday_is_a_problem():
     assert card.birthday is None and "1970-02-31" in card.problems[0]
 
 
-@pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b"Vorname;Nachname\r\nAnna;M\r\n", b"END:VCARD\r\n"])
-def test_a_file_without_any_card_is_refused(data):
-    with pytest.raises(UnreadableFile):
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "This file is empty."), (b"\r\n\r\n", "This file is empty."),
+    (b"Vorname;Nachname\r\nAnna;M\r\n", "This file contains no contact cards (vCard)."),
+    (b"END:VCARD\r\n", "This file contains no contact cards (vCard)."),
+])
+def test_a_file_without_any_card_is_refused(data, message):
+    with pytest.raises(UnreadableFile, match=re.escape(message)):
         parse_vcards(data)
 
 
