@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_a_gender_is_read_in_german_and_english(written, expected):
 
 
 def test_an_unknown_gender_is_a_problem():
-    with pytest.raises(ValueProblem):
+    with pytest.raises(ValueProblem, match=re.escape("“Katze” is not a gender; use female, male or diverse")):
         parse_gender("Katze")
 
 
