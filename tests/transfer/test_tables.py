@@ -211,7 +211,7 @@ def test_text_in_no_known_encoding_is_refused_rather_than_guessed():
 
 
 def test_a_utf16_bom_with_broken_bytes_is_refused():
-    with pytest.raises(UnreadableFile):
+    with pytest.raises(UnreadableFile, match="claims to be UTF-16 text but contains bytes that are not"):
         read_table(b"\xff\xfeN\x00a\x00\x00\xd8", "a.csv")
 
 
