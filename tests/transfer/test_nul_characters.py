@@ -52,7 +52,7 @@ def test_a_file_name_with_a_nul_character_is_kept_without_it(alice):
 
 def test_a_tag_with_a_nul_character_is_refused_at_its_field(alice):
     imp = actions.upload_import(alice.membership, xlsx([["Anna", "Adler", "", "", "", "", ""]]), "kontakte.xlsx")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="Null characters are not allowed") as refused:
         actions.configure_import(imp, tag="Mes\x00se")
     assert set(refused.value.message_dict) == {"tag"}
     assert Import.objects.get(pk=imp.pk).tag == ""
