@@ -401,7 +401,7 @@ def update_person(person: Person, by: Membership, fields: dict[str, Any], versio
     _replace_details(person.record, person, details)
     if tags is not None:
         record_actions.set_tags(person.record, tags)
-    search_index.index(person)
+    _index_update(person, fields, details)
     activity.record_activity(by, ActivityVerb.CHANGED, person.record,
                              changes=activity.field_diff(before, _change_snapshot(person, PERSON_FIELDS, details,
                                                                                  responsible, tags)))
@@ -427,12 +427,22 @@ def update_company(company: Company, by: Membership, fields: dict[str, Any], ver
     _replace_details(company.record, company, details)
     if tags is not None:
         record_actions.set_tags(company.record, tags)
-    search_index.index(company)
+    _index_update(company, fields, details)
     activity.record_activity(by, ActivityVerb.CHANGED, company.record,
                              changes=activity.field_diff(before, _change_snapshot(company, COMPANY_FIELDS, details,
                                                                                  responsible, tags)))
     webhooks.emit(by.account, "company.updated", company)
     return company
+
+
+def _index_update(obj: Person | Company, fields: dict[str, Any], details: Details) -> None:
+    """Writes what an update changed into the search index: the whole document when the searched
+    text changed (the background, contact details, jobs or assistants), else only its title."""
+    lists = (details.contact, details.positions, details.assistants)
+    if "background" in fields or any(replaced is not None for replaced in lists):
+        search_index.index(obj)
+    else:
+        search_index.retitle(obj)
 
 
 @dataclass

@@ -93,6 +93,11 @@ def _job_lines(person: Person) -> list[str]:
             for position in person.positions.all() if not position.is_former]
 
 
+def _person_name(person: Person) -> str:
+    """What a person is found by as a name: last name first, then first name and title."""
+    return f"{person.last_name} {person.first_name} {person.title}".strip()
+
+
 def person_document(person: Person) -> Document:
     record = person.record
     details, digits = _contact_lines(record.contact_details.all())
@@ -103,7 +108,7 @@ def person_document(person: Person) -> Document:
             digits.append(normalize_phone(assistant.phone))
     return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
                      [*_job_lines(person), *details, person.background, *assistants, *_custom_lines(record)],
-                     name=f"{person.last_name} {person.first_name} {person.title}".strip(),
+                     name=_person_name(person),
                      extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
 
 
@@ -246,6 +251,21 @@ def index_records(kind: str, record_ids: Iterable[int]) -> None:
     model = next((source.model for source in SOURCES.values() if kind in source.kinds), None)
     if model is not None:
         index_objects(model, record_ids)
+
+
+def retitle(obj: Person | Company) -> None:
+    """After a change that left a person's or company's searched text as it was (a new name, a
+    birthday): only the document's title is written. Rewriting the whole document would read every
+    list it holds (contact details, jobs, assistants, custom values) for nothing. A person or
+    company without a document yet gets its whole one."""
+    if isinstance(obj, Person):
+        kind, title, name = DocumentKind.PERSON, obj.full_name, _person_name(obj)
+    else:
+        kind, title, name = DocumentKind.COMPANY, obj.name, obj.name
+    written = Document.objects.filter(kind=kind, object_id=obj.pk).update(title=_clip(title),
+                                                                         folded_title=_clip(fold(name)))
+    if not written:
+        index(obj)
 
 
 def remove_objects(model: type[models.Model], ids: Iterable[int]) -> None:

@@ -106,3 +106,27 @@ def test_the_results_show_no_entry_date_beside_a_person(alice, buyer):
 
     assert "Dr. Jürgen Krause" in hit
     assert "<time" not in hit
+
+
+def test_a_renamed_person_is_found_by_the_new_name_and_still_by_the_job(alice, buyer):
+    contact_actions.update_person(buyer, alice.membership, {"last_name": "Krause-Weiß"})
+
+    assert _suggested(alice, "krause-weiss") == ["Dr. Jürgen Krause-Weiß"]
+    assert _suggested(alice, "Einkaufsleiter") == ["Dr. Jürgen Krause-Weiß"]
+    assert Document.objects.get(kind=DocumentKind.PERSON, object_id=buyer.pk).text.startswith("Einkaufsleiter")
+
+
+def test_a_changed_background_is_searched_after_a_rename_in_the_same_save(alice, buyer):
+    contact_actions.update_person(buyer, alice.membership, {"last_name": "Krause", "background": "Segelt gern"})
+
+    assert _suggested(alice, "segelt") == ["Dr. Jürgen Krause"]
+
+
+def test_a_renamed_company_without_a_document_gets_its_whole_one(alice):
+    company = contact_actions.create_company(alice.membership, {"name": "Schraubenwerk", "background": "Muttern"})
+    Document.objects.filter(kind=DocumentKind.COMPANY, object_id=company.pk).delete()
+
+    contact_actions.update_company(company, alice.membership, {"name": "Schraubenwerk Nord"})
+
+    document = Document.objects.get(kind=DocumentKind.COMPANY, object_id=company.pk)
+    assert (document.title, document.text) == ("Schraubenwerk Nord", "Muttern")
