@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -54,30 +55,35 @@ def test_amounts_arrive_as_text_or_integers_too(alice):
     assert _deal(alice, value=7).value == Decimal("7")
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"name": "  "}, "name"),
-    ({"value": Decimal("-1")}, "value"),
-    ({"value": Decimal("1.005")}, "value"),
-    ({"value": 0.1}, "value"),  # a float: 0.1 cannot be held exactly
-    ({"value": "zwölf"}, "value"),
-    ({"value": Decimal("NaN")}, "value"),
-    ({"value": Decimal("1000000000000")}, "value"),
-    ({"value": Decimal("9999999.00"), "value_type": "hourly", "value_count": 1_000_000}, "value"),
-    ({"value_type": "yearly"}, "value_type"),
-    ({"value_type": "hourly", "value_count": 0}, "value_count"),
-    ({"currency": "XXX"}, "currency"),
-    ({"currency": "EURO"}, "currency"),
-    ({"colour": "red"}, "colour"),
+AMOUNT = "Please enter an amount, e.g. 1500.00."
+CURRENCY = "Please choose a currency by its three-letter ISO code, e.g. EUR."
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    ({"name": "  "}, "name", "Please name the deal."),
+    ({"value": Decimal("-1")}, "value", "The value cannot be negative."),
+    ({"value": Decimal("1.005")}, "value", "Please enter the amount with at most two decimal places."),
+    ({"value": 0.1}, "value", AMOUNT),  # a float: 0.1 cannot be held exactly
+    ({"value": "zwölf"}, "value", AMOUNT),
+    ({"value": Decimal("NaN")}, "value", AMOUNT),
+    ({"value": Decimal("1000000000000")}, "value", "This value is too large."),
+    ({"value": Decimal("9999999.00"), "value_type": "hourly", "value_count": 1_000_000}, "value",
+     "The total of this deal is too large."),
+    ({"value_type": "yearly"}, "value_type", "Please choose total, per month, per day or per hour."),
+    ({"value_type": "hourly", "value_count": 0}, "value_count", "Please enter a whole number from 1 to 1,000,000."),
+    ({"currency": "XXX"}, "currency", CURRENCY),
+    ({"currency": "EURO"}, "currency", CURRENCY),
+    ({"colour": "red"}, "colour", "Unknown field."),
 ])
-def test_bad_input_is_refused_by_field_and_nothing_is_created(alice, fields, field):
-    with pytest.raises(ValidationError) as error:
+def test_bad_input_is_refused_by_field_and_nothing_is_created(alice, fields, field, message):
+    with pytest.raises(ValidationError, match=re.escape(message)) as error:
         actions.create_deal(alice.membership, {"name": "Relaunch", **fields})
     assert field in error.value.message_dict
     assert not Deal.objects.exists()
 
 
 def test_an_unknown_state_is_refused(alice):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="Please choose 0, 25, 50 or 75 %, won or lost") as error:
         actions.create_deal(alice.membership, {"name": "Relaunch"}, stage="90")
     assert "state" in error.value.message_dict
     assert not Deal.objects.exists()
@@ -99,8 +105,10 @@ def test_a_deal_links_a_company_contact_persons_and_colleagues(alice, bob):
 def test_another_accounts_company_people_or_users_cannot_be_linked(alice, oscar):
     foreign_company = contact_actions.create_company(oscar.membership, {"name": "Outsider AG"})
     foreign_person = contact_actions.create_person(oscar.membership, {"last_name": "Ort"})
-    for links in ({"company": foreign_company}, {"people": [foreign_person]}, {"colleagues": [oscar.user]}):
-        with pytest.raises(ValidationError):
+    for links, message in (({"company": foreign_company}, "Unknown company."),
+                           ({"people": [foreign_person]}, "Unknown person."),
+                           ({"colleagues": [oscar.user]}, "Only active colleagues of this team can be involved.")):
+        with pytest.raises(ValidationError, match=re.escape(message)):
             actions.create_deal(alice.membership, {"name": "Relaunch"}, **links)
     assert not Deal.objects.exists()
 
@@ -150,7 +158,7 @@ def test_clicking_the_current_state_changes_nothing(alice):
 
 def test_an_unknown_state_changes_nothing(alice):
     deal = _deal(alice)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Please choose 0, 25, 50 or 75 %, won or lost"):
         actions.change_stage(deal, alice.membership, "won!")
     deal.refresh_from_db()
     assert deal.stage == "0" and deal.record.version == 1
@@ -164,7 +172,7 @@ def test_a_member_may_change_the_state(carol):
 def test_an_edit_from_an_older_version_is_refused(alice, bob):
     deal = _deal(alice, value=Decimal("100"))
     actions.update_deal(Deal.objects.get(pk=deal.pk), bob.membership, {"value": Decimal("200")}, version=1)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit, match="Someone else changed this in the meantime"):
         actions.update_deal(Deal.objects.get(pk=deal.pk), alice.membership, {"value": Decimal("300")}, version=1)
     deal.refresh_from_db()
     assert deal.value == Decimal("200.00")
@@ -189,7 +197,7 @@ def test_an_update_changes_only_what_it_is_given(alice, bob):
 
 def test_a_member_cannot_delete_a_deal(carol):
     deal = _deal(carol)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Your role does not allow deleting records"):
         actions.delete_deal(deal, carol.membership)
     deal.record.refresh_from_db()
     assert deal.record.deleted_at is None
