@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -41,14 +42,15 @@ def test_a_new_project_has_its_own_email_address(alice, settings):
     assert len(first.mail_token) == 16
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"name": ""}, "name"),
-    ({"status": "paused"}, "status"),
-    ({"start_date": dt.date(2027, 2, 1), "end_date": dt.date(2027, 1, 31)}, "end_date"),
-    ({"mail_token": "mine"}, "mail_token"),
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    ({"name": ""}, "name", "Please name the project."),
+    ({"status": "paused"}, "status", "Please choose starting, open or closed."),
+    ({"start_date": dt.date(2027, 2, 1), "end_date": dt.date(2027, 1, 31)}, "end_date",
+     "The end cannot be before the start."),
+    ({"mail_token": "mine"}, "mail_token", "Unknown field."),
 ])
-def test_bad_input_is_refused_and_nothing_is_created(alice, fields, field):
-    with pytest.raises(ValidationError) as error:
+def test_bad_input_is_refused_and_nothing_is_created(alice, fields, field, message):
+    with pytest.raises(ValidationError, match=re.escape(message)) as error:
         actions.create_project(alice.membership, {"name": "Relaunch", **fields})
     assert field in error.value.message_dict
     assert not Project.objects.exists()
@@ -81,13 +83,13 @@ def test_a_trashed_project_does_not_stop_a_new_one(alice, won_deal):
 
 def test_only_a_won_deal_becomes_a_project(alice):
     deal = deal_actions.create_deal(alice.membership, {"name": "Maybe"}, stage="75")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only a won deal can become a project"):
         actions.create_project_from_deal(deal, alice.membership)
     assert not Project.objects.exists()
 
 
 def test_another_accounts_deal_cannot_become_a_project_here(oscar, won_deal):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^$"):
         actions.create_project_from_deal(won_deal, oscar.membership)
     assert not Project.objects.exists()
 
@@ -138,7 +140,7 @@ def test_a_status_change_is_written_into_the_history(alice):
     lines = Activity.objects.filter(record=project.record, verb=ActivityVerb.STATE).order_by("pk")
     assert [line.changes for line in lines] == [{"status": ["starting", "open"]}, {"status": ["open", "closed"]}]
     assert not Entry.objects.exists()  # one line each, no note besides it
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Please choose starting, open or closed"):
         actions.change_status(project, alice.membership, "archived")
     project.refresh_from_db()
     assert project.is_closed
@@ -147,7 +149,7 @@ def test_a_status_change_is_written_into_the_history(alice):
 def test_an_edit_from_an_older_version_is_refused(alice, bob):
     project = actions.create_project(alice.membership, {"name": "Relaunch"})
     actions.update_project(Project.objects.get(pk=project.pk), bob.membership, {"name": "Bob's"}, version=1)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit, match="Someone else changed this in the meantime"):
         actions.update_project(Project.objects.get(pk=project.pk), alice.membership, {"name": "Alice's"},
                                version=1)
     assert Project.objects.get().name == "Bob's"
@@ -155,7 +157,7 @@ def test_an_edit_from_an_older_version_is_refused(alice, bob):
 
 def test_a_member_cannot_delete_a_project(alice, carol):
     project = actions.create_project(carol.membership, {"name": "Relaunch"})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Your role does not allow deleting records"):
         actions.delete_project(project, carol.membership)
     assert Project.objects.alive().exists()
     actions.delete_project(project, alice.membership)
@@ -164,8 +166,8 @@ def test_a_member_cannot_delete_a_project(alice, carol):
 
 def test_other_accounts_people_cannot_join_a_project(alice, oscar):
     stranger = contact_actions.create_person(oscar.membership, {"last_name": "Ort"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Unknown person"):
         actions.create_project(alice.membership, {"name": "Relaunch"}, people=[stranger])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only active colleagues of this team can be involved"):
         actions.create_project(alice.membership, {"name": "Relaunch"}, colleagues=[oscar.user])
     assert not Project.objects.exists()
