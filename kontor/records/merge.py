@@ -22,8 +22,8 @@ once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -49,6 +49,7 @@ from kontor.webhooks import actions as webhooks
 MERGE_UNDO_DAYS = 30
 MAX_MERGED = 10  # records merged into one at a time
 Moved = dict[str, list[int]]
+ListRow = TypeVar("ListRow", ContactDetail, Address)
 
 
 class MergePart(Protocol):
@@ -201,34 +202,34 @@ def _move_shared(survivor: Record, other: Record) -> Moved:
 def _move_details(survivor: Record, other: Record) -> list[int]:
     """The other's contact details the survivor lacks (same kind and normalized value count as the
     same), placed after the survivor's own."""
-    def key(detail: ContactDetail) -> tuple[str, str]:
+    def key(detail: ContactDetail) -> tuple[str, ...]:
         return detail.kind, detail.normalized or detail.value.strip().lower()
 
-    have = {key(detail) for detail in ContactDetail.objects.filter(record=survivor)}
-    start = (ContactDetail.objects.filter(record=survivor).aggregate(last=Max("position"))["last"] or 0) + 1
-    moving = []
-    for detail in ContactDetail.objects.filter(record=other).order_by("position", "pk"):
-        if key(detail) not in have:
-            have.add(key(detail))
-            moving.append(detail.pk)
-    for offset, pk in enumerate(moving):
-        ContactDetail.objects.filter(pk=pk).update(record=survivor, position=start + offset)
-    return moving
+    return _move_missing(ContactDetail, survivor, other, key)
 
 
 def _move_addresses(survivor: Record, other: Record) -> list[int]:
+    """The other's addresses the survivor lacks (the same lines, whatever their case and spacing)."""
     def key(address: Address) -> tuple[str, ...]:
         return tuple(" ".join(line.lower().split()) for line in address.lines)
 
-    have = {key(address) for address in Address.objects.filter(record=survivor)}
-    start = (Address.objects.filter(record=survivor).aggregate(last=Max("position"))["last"] or 0) + 1
+    return _move_missing(Address, survivor, other, key)
+
+
+def _move_missing(model: type[ListRow], survivor: Record, other: Record,
+                  key: Callable[[ListRow], tuple[str, ...]]) -> list[int]:
+    """Moves the other's rows of an ordered list (contact details, addresses) whose `key` the
+    survivor has no row of, after the survivor's own rows in their order; returns their ids."""
+    rows = model.objects.filter(record=survivor)
+    have = {key(row) for row in rows}
+    start = (rows.aggregate(last=Max("position"))["last"] or 0) + 1
     moving = []
-    for address in Address.objects.filter(record=other).order_by("position", "pk"):
-        if key(address) not in have:
-            have.add(key(address))
-            moving.append(address.pk)
+    for row in model.objects.filter(record=other).order_by("position", "pk"):
+        if key(row) not in have:
+            have.add(key(row))
+            moving.append(row.pk)
     for offset, pk in enumerate(moving):
-        Address.objects.filter(pk=pk).update(record=survivor, position=start + offset)
+        model.objects.filter(pk=pk).update(record=survivor, position=start + offset)
     return moving
 
 

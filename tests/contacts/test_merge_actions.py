@@ -175,3 +175,19 @@ def test_a_merged_record_restored_from_the_trash_by_hand_no_longer_redirects_nor
     assert restored.deleted_at is None and restored.merged_into_id is None
     with pytest.raises(ValidationError):
         contact_merge.undo_merge(alice.membership, Merge.objects.get())
+
+
+def test_the_others_details_and_addresses_follow_the_survivors_own_without_repeating_them(alice):
+    kept = actions.create_person(alice.membership, {"last_name": "Müller"}, Details(
+        contact=[DetailData("phone", "0711 1"), DetailData("email", "hans@acme.de")],
+        addresses=[AddressData(street="Hauptstraße 1", city="Köln")]))
+    other = actions.create_person(alice.membership, {"last_name": "Mueller"}, Details(
+        contact=[DetailData("email", "HANS@acme.de"), DetailData("email", "h@web.de"), DetailData("phone", "0711 2")],
+        addresses=[AddressData(street="hauptstraße  1", city="KÖLN"), AddressData(city="Bonn")]))
+
+    contact_merge.merge_people(alice.membership, kept, [other])
+
+    details = kept.record.contact_details.order_by("position")
+    assert [(d.value, d.position) for d in details] == [("0711 1", 0), ("hans@acme.de", 1), ("h@web.de", 2),
+                                                        ("0711 2", 3)]
+    assert [(a.city, a.position) for a in kept.record.addresses.order_by("position")] == [("Köln", 0), ("Bonn", 1)]
