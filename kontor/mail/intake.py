@@ -22,6 +22,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from kontor.accounts.models import Account, Membership
+from kontor.files.sniff import megabytes
 from kontor.mail import jobs
 from kontor.mail.models import DROPBOX_PREFIX, Dropbox, InboundMail, InboundSource
 from kontor.projects.models import MAIL_PREFIX, Project
@@ -173,7 +174,7 @@ def receive(raw: bytes, recipients: Sequence[str], source: str) -> list[InboundM
     if source not in InboundSource.values:
         raise ValueError(f"Unknown source {source!r}")
     if len(raw) > max_bytes():
-        raise Refused(552, f"Message too large: at most {max_bytes() // (1024 * 1024)} MB")
+        raise Refused(552, f"Message too large: at most {megabytes(max_bytes())} MB")
     deliveries = _deliveries(recipients)
     if not deliveries:
         raise Refused(550, "No such recipient here")
