@@ -61,3 +61,23 @@ def test_another_accounts_files_never_move(alice, oscar):
     theirs = file_actions.upload_file(oscar.membership, _pdf("Fremd.pdf"), record=stranger.record)
     actions.create_project_from_deal(deal, alice.membership)
     assert Attachment.objects.get(pk=theirs.pk).record_id == stranger.pk
+
+
+def test_the_deal_page_says_where_its_files_went_with_a_link_to_the_project(alice):
+    deal, offer, drawing = _won_deal_with_files(alice)
+    before = alice.client.get(f"/deals/{deal.pk}/").content.decode()
+    project = actions.create_project_from_deal(deal, alice.membership)
+
+    after = alice.client.get(f"/deals/{deal.pk}/").content.decode()
+
+    assert 'data-testid="files-moved"' not in before
+    assert (f'moved on to the project <a href="/projects/{project.pk}/">Hallendach</a>.' in after)
+
+
+def test_the_line_names_the_project_escaped(alice):
+    deal = deal_actions.create_deal(alice.membership, {"name": "<b>Dach</b>"}, stage="won")
+    actions.create_project_from_deal(deal, alice.membership)
+
+    html = alice.client.get(f"/deals/{deal.pk}/").content.decode()
+
+    assert '">&lt;b&gt;Dach&lt;/b&gt;</a>.' in html
