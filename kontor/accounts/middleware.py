@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import VisitorRequest
 from kontor.accounts.sessions import mark_new_login, note_activity, session_identity
 
 SESSION_ACCOUNT_KEY = "kontor_account_id"
@@ -33,7 +35,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 def activate_user_preferences(request: HttpRequest, language: str, time_zone: str) -> None:
     translation.activate(language)
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    cast(VisitorRequest, request).LANGUAGE_CODE = language
     try:
         timezone.activate(zoneinfo.ZoneInfo(time_zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -48,8 +50,9 @@ class AccountMiddleware:
         note_activity(request)
         before = session_identity(request)
         membership = current_membership(request)
-        request.membership = membership  # type: ignore[attr-defined]
-        request.account = membership.account if membership else None  # type: ignore[attr-defined]
+        visitor = cast(VisitorRequest, request)  # from here on the request is what the views are typed with
+        visitor.membership = membership
+        visitor.account = membership.account if membership else None
         if membership:
             activate_user_preferences(request, membership.user.language, membership.user.time_zone)
         else:

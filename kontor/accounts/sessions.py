@@ -32,7 +32,7 @@ def note_activity(request: HttpRequest) -> None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
-    session = request.session  # type: ignore[attr-defined]
+    session = request.session
     now = int(time.time())
     seen = session.get(SEEN_KEY)
     if not isinstance(seen, int) or 0 <= now - seen < NOTE_EVERY_SECONDS:
@@ -64,7 +64,7 @@ def mark_new_login(request: HttpRequest, before: tuple[str | None, str | None]) 
     does), the session is tracked (again) from its next request on."""
     user_id, key = session_identity(request)
     if user_id is not None and (user_id, key) != before:
-        request.session[SEEN_KEY] = 0  # type: ignore[attr-defined]
+        request.session[SEEN_KEY] = 0
 
 
 def sessions_of(user: User) -> QuerySet[ActiveSession]:

@@ -37,6 +37,7 @@ from kontor.accounts.forms import SetPasswordForm as ResetPasswordForm
 from kontor.accounts.mails import MailNotSent, invitation_url
 from kontor.accounts.middleware import SESSION_ACCOUNT_KEY
 from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
+from kontor.accounts.requests import MemberRequest
 from kontor.accounts.roles import Role
 from kontor.lib.params import parse_id
 from kontor.records.access import (
@@ -132,8 +133,8 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
 
 @member_required
-def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.membership.user, request.POST or None)  # type: ignore[attr-defined]
+def password_change(request: MemberRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.membership.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)  # stay logged in here
@@ -145,8 +146,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def user_settings(request: HttpRequest) -> HttpResponse:
-    user = request.membership.user  # type: ignore[attr-defined]
+def user_settings(request: MemberRequest) -> HttpResponse:
+    user = request.membership.user
     initial = {"name": user.name, "email": user.email, "language": user.language, "time_zone": user.time_zone}
     form = SettingsForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
@@ -167,9 +168,9 @@ def user_settings(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
+def end_session(request: MemberRequest, session_id: int) -> HttpResponse:
     """Logs one of the user's other devices out; this device logs out with the logout button."""
-    user = request.membership.user  # type: ignore[attr-defined]
+    user = request.membership.user
     if sessions.sessions_of(user).filter(pk=session_id, session_id=request.session.session_key).exists():
         messages.error(request, _("This is the device you are using. To end this session, log out."))
     elif sessions.end_session(user, session_id):
@@ -181,8 +182,8 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def end_other_sessions(request: HttpRequest) -> HttpResponse:
-    user = request.membership.user  # type: ignore[attr-defined]
+def end_other_sessions(request: MemberRequest) -> HttpResponse:
+    user = request.membership.user
     count = sessions.end_other_sessions(user, request.session.session_key)
     messages.success(request, ngettext("%(count)d other session is ended.", "%(count)d other sessions are ended.",
                                        count) % {"count": count})
@@ -191,9 +192,9 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def switch_account(request: HttpRequest) -> HttpResponse:
+def switch_account(request: MemberRequest) -> HttpResponse:
     account_id = request.POST.get("account", "")
-    user = request.membership.user  # type: ignore[attr-defined]
+    user = request.membership.user
     memberships = Membership.objects.active().filter(user=user).select_related("account")
     account_pk = parse_id(account_id)
     membership = memberships.filter(account_id=account_pk).first() if account_pk else None
@@ -210,8 +211,8 @@ def _own_keys(membership: Membership) -> list[ApiKey]:
 
 
 @member_required
-def api_keys(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def api_keys(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     form = ApiKeyForm(request.POST or None)
     new_key, secret = None, None
     if request.method == "POST" and form.is_valid():
@@ -229,19 +230,19 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def revoke_api_key(request: HttpRequest, key_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def revoke_api_key(request: MemberRequest, key_id: int) -> HttpResponse:
+    membership = request.membership
     key = access_api_key(membership, key_id)
     actions.revoke_api_key(key, by=membership)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "accounts/api_keys.html#keys", {"keys": _own_keys(membership)})
     messages.success(request, _("The key “%(name)s” is revoked; programs using it are locked out.")
                      % {"name": key.name})
     return redirect("accounts:api_keys")
 
 
-def _team_manager(request: HttpRequest) -> Membership:
-    membership = request.membership  # type: ignore[attr-defined]
+def _team_manager(request: MemberRequest) -> Membership:
+    membership = request.membership
     require(membership, roles.can_manage_team, str(TEAM_ONLY))
     return membership
 
@@ -256,7 +257,7 @@ def _team_context(membership: Membership) -> dict:
 
 
 @member_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: MemberRequest) -> HttpResponse:
     """The team: members with role and status, open invitations, and the form to invite."""
     membership = _team_manager(request)
     form = InviteForm(request.POST or None)
@@ -285,7 +286,7 @@ def _mail_failed(request: HttpRequest, invitation: Invitation) -> None:
 
 @member_required
 @require_POST
-def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def resend_invitation(request: MemberRequest, invitation_id: int) -> HttpResponse:
     membership = _team_manager(request)
     invitation = access_invitation(membership, invitation_id)
     try:
@@ -303,7 +304,7 @@ def resend_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def withdraw_invitation(request: MemberRequest, invitation_id: int) -> HttpResponse:
     membership = _team_manager(request)
     invitation = access_invitation(membership, invitation_id)
     try:
@@ -318,7 +319,7 @@ def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpRespons
 
 @member_required
 @require_POST
-def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_role(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _team_manager(request)
     member = access_membership(membership, membership_id)
     form = RoleForm(request.POST)
@@ -330,7 +331,7 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         saved = True
     except ValidationError as error:
         error_message = " ".join(error.messages)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "accounts/team.html#member",
                       {"member": member, "role_form": RoleForm(), "membership": membership,
                        "row_error": error_message, "row_saved": saved})
@@ -343,7 +344,7 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @member_required
-def deactivate_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def deactivate_member(request: MemberRequest, membership_id: int) -> HttpResponse:
     """Confirms, then deactivates a colleague, optionally handing their records to another one."""
     membership = _team_manager(request)
     member = access_membership(membership, membership_id)
@@ -366,7 +367,7 @@ def deactivate_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def reactivate_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def reactivate_member(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _team_manager(request)
     member = access_membership(membership, membership_id)
     actions.reactivate_membership(member, by=membership)
@@ -375,9 +376,9 @@ def reactivate_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @member_required
-def hand_over_ownership(request: HttpRequest, membership_id: int) -> HttpResponse:
+def hand_over_ownership(request: MemberRequest, membership_id: int) -> HttpResponse:
     """The owner makes a colleague the owner and becomes an administrator (after confirming)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     require(membership, lambda role: role == Role.OWNER, _("Only the owner can hand over ownership."))
     member = access_membership(membership, membership_id)
     if not member.is_active or member.pk == membership.pk:
