@@ -17,6 +17,7 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.middleware import activate_user_preferences
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.accounts.views import TEAM_ONLY, add_errors
 from kontor.records.access import access_membership, require
 from kontor.twofactor import actions, codes, second_step
@@ -26,8 +27,8 @@ from kontor.twofactor.models import TwoFactor, TwoFactorEvent, TwoFactorRule
 EVENTS_SHOWN = 20
 
 
-def _settings_page(request: HttpRequest, password_form: PasswordForm | None = None) -> HttpResponse:
-    user = request.membership.user  # type: ignore[attr-defined]
+def _settings_page(request: MemberRequest, password_form: PasswordForm | None = None) -> HttpResponse:
+    user = request.membership.user
     two_factor = actions.confirmed_two_factor(user)
     required = actions.is_required_for(user)
     if not required:  # the owner made it optional since this login: the rest of Kontor opens again
@@ -39,15 +40,15 @@ def _settings_page(request: HttpRequest, password_form: PasswordForm | None = No
 
 
 @member_required
-def settings(request: HttpRequest) -> HttpResponse:
+def settings(request: MemberRequest) -> HttpResponse:
     return _settings_page(request)
 
 
 @member_required
 @require_POST
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: MemberRequest) -> HttpResponse:
     try:
-        actions.start_setup(request.membership.user)  # type: ignore[attr-defined]
+        actions.start_setup(request.membership.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("twofactor:settings")
@@ -62,9 +63,9 @@ def _codes_page(request: HttpRequest, recovery_codes: list[str], first_time: boo
 
 @member_required
 @never_cache
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: MemberRequest) -> HttpResponse:
     """Shows the QR code and the key of an open set-up; a valid code from the app confirms it."""
-    user = request.membership.user  # type: ignore[attr-defined]
+    user = request.membership.user
     two_factor = actions.pending_setup(user)
     if two_factor is None:
         return redirect("twofactor:settings")
@@ -87,9 +88,9 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def renew_codes(request: HttpRequest) -> HttpResponse:
+def renew_codes(request: MemberRequest) -> HttpResponse:
     try:
-        recovery_codes = actions.renew_recovery_codes(request.membership.user)  # type: ignore[attr-defined]
+        recovery_codes = actions.renew_recovery_codes(request.membership.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("twofactor:settings")
@@ -98,11 +99,11 @@ def renew_codes(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def disable(request: HttpRequest) -> HttpResponse:
+def disable(request: MemberRequest) -> HttpResponse:
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            actions.disable_two_factor(request.membership.user, form.cleaned_data["password"])  # type: ignore[attr-defined]
+            actions.disable_two_factor(request.membership.user, form.cleaned_data["password"])
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -148,14 +149,14 @@ def login_code(request: HttpRequest) -> HttpResponse:
     return render(request, "twofactor/login_code.html", {"form": form}, status=200)
 
 
-def _team_manager(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def _team_manager(request: MemberRequest) -> Membership:
+    membership: Membership = request.membership
     require(membership, roles.can_manage_team, str(TEAM_ONLY))
     return membership
 
 
 @member_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: MemberRequest) -> HttpResponse:
     """Who in the team uses two-factor login, the owner's rule, resets, and the recent log."""
     membership = _team_manager(request)
     has_two_factor = Exists(TwoFactor.objects.filter(user=OuterRef("user"), confirmed_at__isnull=False))
@@ -171,7 +172,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def set_requirement(request: HttpRequest) -> HttpResponse:
+def set_requirement(request: MemberRequest) -> HttpResponse:
     membership = _team_manager(request)
     form = RequirementForm(request.POST)
     required = form.is_valid() and form.cleaned_data["required"]
@@ -193,8 +194,8 @@ def set_requirement(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def reset(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def reset(request: MemberRequest, membership_id: int) -> HttpResponse:
+    membership = request.membership
     member = access_membership(membership, membership_id)
     try:
         actions.reset_two_factor(member, by=membership)
