@@ -16,7 +16,7 @@ from django.db.models import F, Prefetch, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.queries import LinkedFilters
-from kontor.deals.models import Deal, DealState
+from kontor.deals.models import Deal, DealState, Stage
 from kontor.records.actions import tag_counts
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
@@ -30,15 +30,18 @@ from kontor.records.models import Kind, Record, Tag
 
 ORDERS = ("target_date", "-target_date", "-value", "value", "name", "-updated_at")
 STATES = tuple(DealState.values)
+# An open deal's probabilities, 0 to 75 %: the board's "n more in the list" narrows the list to one.
+PROBABILITIES = tuple(int(value) for value in Stage.values if value.isdigit())
 
 
 def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", state: str = "",
                  responsible_id: int | None = None, company_id: int | None = None, company_name: str = "",
                  person_id: int | None = None, target_from: dt.date | None = None,
                  target_to: dt.date | None = None, order: str = "target_date",
-                 custom: Sequence[CustomFilter] = ()) -> QuerySet[Deal]:
+                 custom: Sequence[CustomFilter] = (), probability: int | None = None) -> QuerySet[Deal]:
     """Live deals of the account: carrying all `tags`, each word of `q` in the deal's or its
-    company's name, in that state (open, won, lost), with that responsible user, for that company
+    company's name, in that state (open, won, lost), open at that `probability` (one of
+    PROBABILITIES), with that responsible user, for that company
     (by id, or by a part of its name), with that contact person, with a target date in the range
     (both ends included), meeting the `custom` field conditions; sorted by `order` (see ORDERS)."""
     # Deals in the trash are left out by their ids (a short list, found on the record_trash index)
@@ -53,6 +56,8 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
         deals = deals.filter(linked_name_contains(account, Kind.DEAL, word))
     if state in STATES:
         deals = deals.filter(state=state)
+    if probability in PROBABILITIES:
+        deals = deals.filter(state=DealState.OPEN, probability=probability)
     if company_id is not None:
         deals = deals.filter(company_id=company_id)
     elif company_name:
@@ -113,6 +118,7 @@ class DealFilters(LinkedFilters):
     DEFAULT_ORDER: ClassVar[str] = "target_date"
 
     state: str = ""
+    probability: int | None = None
     target_from: dt.date | None = None
     target_to: dt.date | None = None
 
@@ -121,11 +127,18 @@ class DealFilters(LinkedFilters):
         target_from, target_to = date_range(query.get("target_from"), query.get("target_to"))
         return {**super().own_fields(query),
                 "state": str(query.get("state") or "") if query.get("state") in STATES else "",
+                "probability": next((p for p in PROBABILITIES if query.get("probability") == str(p)), None),
                 "target_from": target_from, "target_to": target_to}
 
     @property
     def has_own_filters(self) -> bool:
-        return bool(super().has_own_filters or self.state or self.target_from or self.target_to)
+        return bool(super().has_own_filters or self.state or self.probability is not None or self.target_from
+                    or self.target_to)
+
+    @property
+    def probability_choices(self) -> list[tuple[int, str]]:
+        """The probability field's options: each open stage, as the state bar names it."""
+        return [(int(value), str(label)) for value, label in Stage.choices if value.isdigit()]
 
     def apply(self, account: Account) -> QuerySet[Deal]:
         """The deals these filters select, sorted."""
@@ -133,4 +146,5 @@ class DealFilters(LinkedFilters):
         return filter_deals(account, tags=self.tags, q=self.q, state=self.state,
                             responsible_id=self.responsible_id, company_id=company_id,
                             company_name=company_name, person_id=self.person_id, target_from=self.target_from,
-                            target_to=self.target_to, order=self.order, custom=self.custom)
+                            target_to=self.target_to, order=self.order, custom=self.custom,
+                            probability=self.probability)

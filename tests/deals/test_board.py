@@ -82,7 +82,38 @@ def test_a_full_column_shows_its_first_cards_and_how_many_more(alice, make_deal)
         make_deal(f"Angebot {number:02}", stage="0")
     column = _column(_board(alice), "0")
     assert column.count('data-testid="board-card"') == CARDS_PER_COLUMN
-    assert "3 more in the list" in column and "state=open" in column
+    assert "3 more in the list" in column and "state=open&amp;probability=0" in column
+
+
+def test_the_more_link_opens_the_list_on_that_columns_probability_which_can_be_cleared(alice, make_deal):
+    for number in range(CARDS_PER_COLUMN + 1):
+        make_deal(f"Angebot {number:02}", stage="50")
+    make_deal("Dach", stage="25")
+    make_deal("Garage", stage="won")
+    link = re.search(r'<p class="small board-more"><a href="([^"]+)"', _column(_board(alice), "50")).group(1)
+
+    html = alice.client.get(link.replace("&amp;", "&")).content.decode()
+
+    assert "Angebot 00" in html and "Dach" not in html and "Garage" not in html
+    assert '<option value="50" selected>50 %</option>' in html
+    assert 'name="probability"' not in alice.client.get("/deals/").content.decode()
+
+
+def test_an_odd_probability_filters_nothing(alice, make_deal):
+    make_deal("Dach", stage="25")
+    make_deal("Garage", stage="won")
+    for odd in ("", "30", "-1", "abc", "100", "won", "5" * 40):
+        response = alice.client.get("/deals/", {"probability": odd})
+        html = response.content.decode()
+        assert response.status_code == 200 and "Dach" in html and "Garage" in html, odd
+
+
+def test_the_probability_narrows_to_open_deals_even_when_a_closed_one_kept_it(alice, make_deal):
+    won = make_deal("Garage", stage="50")
+    actions.win_deal(won, alice.membership)
+    make_deal("Dach", stage="50")
+    html = alice.client.get("/deals/", {"probability": "50"}).content.decode()
+    assert "Dach" in html and "Garage" not in html
 
 
 def test_the_board_asks_a_fixed_number_of_queries_however_many_deals(alice, django_assert_max_num_queries):
