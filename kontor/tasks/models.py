@@ -101,10 +101,7 @@ class Task(models.Model):
         a time that has passed. Given only a day, a task counts as overdue from the next day on."""
         if self.is_done or self.due_date is None:
             return False
-        today, time = wall_clock(now)
-        if self.due_date != today:
-            return self.due_date < today
-        return self.due_time is not None and time is not None and self.due_time < time
+        return is_past_due(self.due_date, self.due_time, *wall_clock(now))
 
     @property
     def duration(self) -> dt.timedelta:
@@ -127,6 +124,14 @@ def wall_clock(now: dt.date | dt.datetime) -> tuple[dt.date, dt.time | None]:
         local = timezone.localtime(now) if timezone.is_aware(now) else now
         return local.date(), local.time().replace(tzinfo=None)
     return now, None
+
+
+def is_past_due(due_date: dt.date, due_time: dt.time | None, today: dt.date, time: dt.time | None) -> bool:
+    """The rule of overdue_q for one task: due on an earlier day, or today at a time before `time`
+    (without a time of day on either side, today is not past due)."""
+    if due_date != today:
+        return due_date < today
+    return due_time is not None and time is not None and due_time < time
 
 
 def overdue_q(now: dt.date | dt.datetime) -> Q:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kontor.accounts.models import Membership
 from kontor.lib.params import parse_id, parse_page
 from kontor.records.models import Record
-from kontor.tasks.models import Task, TaskType, overdue_q, zone_of
+from kontor.tasks.models import Task, TaskType, is_past_due, overdue_q, zone_of
 
 PAGE_SIZE = 100
 
@@ -81,8 +81,7 @@ def group_of(due_date: dt.date | None, today: dt.date, due_time: dt.time | None 
     if due_date is None:
         return "no_date"
     days = Boundaries(today)
-    if due_date < days.today or (due_date == days.today and due_time is not None and time is not None
-                                 and due_time < time):
+    if is_past_due(due_date, due_time, days.today, time):
         return "overdue"
     if due_date == days.today:
         return "today"

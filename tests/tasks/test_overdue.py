@@ -77,3 +77,13 @@ def test_the_start_page_says_overdue_for_the_passed_task_only(alice, clock, thre
     assert card.count('class="overdue"') == 1
     assert card.index("overdue") < card.index("Call at three")
     assert "Today, 3 p.m." in card
+
+
+def test_the_time_group_and_the_red_mark_follow_one_rule(alice):
+    now = dt.datetime(2026, 12, 4, 14, 5)
+    for due_date in (FRIDAY - dt.timedelta(days=1), FRIDAY, FRIDAY + dt.timedelta(days=1)):
+        for due_time in (None, dt.time(0, 0), dt.time(14, 4), dt.time(14, 5), dt.time(23, 59)):
+            task = make_task(alice, due_date=due_date, due_time=due_time)
+            grouped = queries.group_of(task.due_date, FRIDAY, task.due_time, now.time()) == "overdue"
+            assert grouped == task.is_overdue(now), (due_date, due_time)
+            assert grouped == Task.objects.filter(pk=task.pk).overdue(now).exists(), (due_date, due_time)
