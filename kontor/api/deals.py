@@ -64,7 +64,14 @@ router = Router(tags=["Deals"])
 
 StateName = Literal["open", "won", "lost"]
 ValueTypeName = Literal["total", "monthly", "daily", "hourly"]
-Probability = Literal[0, 25, 50, 75]
+def _not_a_boolean(value: Any) -> Any:
+    # Python counts false as 0: without this, `"probability": false` would pass as 0%.
+    if isinstance(value, bool):
+        raise ValueError(_("Choose 0, 25, 50 or 75."))
+    return value
+
+
+Probability = Annotated[Literal[0, 25, 50, 75], BeforeValidator(_not_a_boolean)]
 # A value as text: digits with at most two decimals, as the document says (no exponent, no sign).
 MONEY_TEXT = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$"
 

@@ -159,9 +159,9 @@ class ObjectBodyParser(Parser):
     or a bare value would otherwise reach routes whose fields all have defaults as "nothing sent"."""
 
     def parse_body(self, request: HttpRequest) -> dict:
+        # Only a body that was sent is parsed: an empty one is "nothing sent". `null` is no object
+        # either: the document says every body is one (a PATCH of nothing sends `{}`).
         data = super().parse_body(request)
-        if data is None:  # `null`: nothing sent, as for an optional body left out
-            return {}
         if not isinstance(data, dict):
             raise NotAnObject("The request body is not a JSON object.")
         return data

@@ -440,3 +440,23 @@ def test_an_import_whose_columns_leave_a_required_field_unmapped_is_a_422_not_a_
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "mapping"]
     assert not Import.objects.exists()
+
+
+def test_a_body_of_null_is_no_object_and_changes_nothing(api, alice):
+    person = contact_actions.create_person(alice.membership, {"last_name": "Adler"})
+    client = api(alice)
+    for method, path in (("post", "/tasks"), ("patch", f"/people/{person.pk}"), ("patch", "/settings/profile")):
+        response = getattr(client.client, method)(f"{PREFIX}{path}", "null", content_type="application/json",
+                                                  headers=client.headers)
+        assert response.status_code == 422, path
+        assert response.json()["detail"][0]["loc"] == ["body"]
+    assert not Task.objects.filter(account=alice.account).exists()
+    # A PATCH of nothing sends an empty object (or no body at all) and changes nothing.
+    assert client.patch(f"/people/{person.pk}", {}).status_code == 200
+
+
+def test_a_probability_is_a_number_not_false(api, alice):
+    response = api(alice).post("/deals", {"name": "Relaunch", "probability": False})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "probability"]
+    assert api(alice).post("/deals", {"name": "Relaunch", "probability": 0}).json()["probability"] == 0
