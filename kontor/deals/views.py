@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
 from kontor.deals import actions
@@ -47,17 +48,13 @@ from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 @require_GET
 @member_required
 @opens_default_view(ListKind.DEAL)
-def deal_list(request: HttpRequest) -> HttpResponse:
+def deal_list(request: MemberRequest) -> HttpResponse:
     """The deals overview: filters, the chart of expected revenue per month and the list, all
     driven by the same query string."""
-    membership = _membership(request)
+    membership = request.membership
     filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
     deals = filters.apply(membership.account)
     today = timezone.localdate()
@@ -72,7 +69,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
         "chart": build_chart(result, today),
         "range_error": range_error, "currency": currency, "responsible": request.GET.get("responsible", ""),
     }
-    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "results":
         return render(request, "deals/list.html#results", context)
     context.update(_list_sidebar(membership, filters))
     return render(request, "deals/list.html", context)
@@ -98,12 +95,12 @@ def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any
 
 @require_GET
 @member_required
-def deal_board(request: HttpRequest) -> HttpResponse:
+def deal_board(request: MemberRequest) -> HttpResponse:
     """The pipeline board: the deals the list's filters select, in a column per stage. Won and lost
     deals are this month's unless `closed=all` asks for all of them."""
-    membership = _membership(request)
+    membership = request.membership
     context = _board_context(request, membership)
-    if request.htmx and request.htmx.target == "board":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "board":
         return render(request, "deals/board.html#board", context)
     context.update(_list_sidebar(membership, context["filters"]))
     return render(request, "deals/board.html", context)
@@ -120,11 +117,11 @@ def _board_context(request: HttpRequest, membership: Membership, **extra: Any) -
 
 @require_POST
 @member_required
-def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
+def deal_move(request: MemberRequest, deal_id: int) -> HttpResponse:
     """A card moved on the board (dragged, or its stage chosen with the keyboard): the deal's stage
     changes if it is still the version the board showed. htmx gets the board back with a notice;
     a plain form post goes back to the board."""
-    membership = _membership(request)
+    membership = request.membership
     deal = access_deal(membership, deal_id)
     name = {"name": deal.name}
     try:
@@ -137,7 +134,7 @@ def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
         notice, is_error = " ".join(error.messages), True
     else:
         notice, is_error = _("“%(name)s” is now at %(stage)s.") % {**name, "stage": deal.stage_label}, False
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = _board_context(request, membership, notice=notice, notice_is_error=is_error, moved=deal.pk)
         return render(request, "deals/board.html#board", context)
     (messages.error if is_error else messages.success)(request, notice)
@@ -147,8 +144,8 @@ def deal_move(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
-    membership = _membership(request)
+def deal_detail(request: MemberRequest, deal_id: int) -> HttpResponse:
+    membership = request.membership
     try:
         deal = access_deal(membership, deal_id)
     except Http404:
@@ -166,9 +163,9 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
     return render(request, "deals/detail.html", context)
 
 
-def _trashed(request: HttpRequest, deal_id: int) -> HttpResponse:
+def _trashed(request: MemberRequest, deal_id: int) -> HttpResponse:
     """A deal in the trash: a 404 like any missing page, except for those who may restore it."""
-    membership = _membership(request)
+    membership = request.membership
     if not roles.can_delete_records(membership.role):
         raise Http404
     deal = access_deal(membership, deal_id, include_trash=True)
@@ -177,10 +174,10 @@ def _trashed(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def deal_new(request: HttpRequest) -> HttpResponse:
+def deal_new(request: MemberRequest) -> HttpResponse:
     """A new deal; `?company=ID` and `?person=ID` (from those pages) fill in the company and the
     contact person (and the person's company)."""
-    membership = _membership(request)
+    membership = request.membership
     company, person = prefill(membership, request.GET)
     initial = {"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1,
                "responsible": membership.user.pk,
@@ -199,8 +196,8 @@ def deal_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
-    membership = _membership(request)
+def deal_edit(request: MemberRequest, deal_id: int) -> HttpResponse:
+    membership = request.membership
     return edit_linked_record(request, membership, access_deal(membership, deal_id), name="deal",
                               template="deals/form.html", form_class=DealForm, initial=deal_initial,
                               save=save_deal, reload=lambda: access_deal(membership, deal_id))
@@ -208,10 +205,10 @@ def deal_edit(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def deal_stage(request: HttpRequest, deal_id: int) -> HttpResponse:
+def deal_stage(request: MemberRequest, deal_id: int) -> HttpResponse:
     """One click on the state bar. With htmx the page's deal part is swapped in place (the
     response is the deal page after the redirect, from which htmx takes that part)."""
-    membership = _membership(request)
+    membership = request.membership
     deal = access_deal(membership, deal_id)
     try:
         actions.change_stage(deal, membership, request.POST.get("stage", ""))
@@ -222,9 +219,9 @@ def deal_stage(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
+def deal_delete(request: MemberRequest, deal_id: int) -> HttpResponse:
     """GET asks for confirmation (power users and above); POST moves the deal to the trash."""
-    membership = _membership(request)
+    membership = request.membership
     deal = access_deal(membership, deal_id)
     require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
     if request.method == "GET":
@@ -237,10 +234,10 @@ def deal_delete(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def people_choices(request: HttpRequest) -> HttpResponse:
+def people_choices(request: MemberRequest) -> HttpResponse:
     """The contact persons a deal or project form offers, redrawn by htmx as the company or the
     search changes: those ticked, those the search finds, and the chosen company's current staff."""
-    membership = _membership(request)
+    membership = request.membership
     form = LinkedRecordsForm(request.GET, membership=membership, people=ticked_people(membership, request.GET),
                              is_new=True)
     return render(request, "deals/_people_choices.html", {"form": form})
