@@ -156,5 +156,5 @@ def project_timeline(project: Project, by: Membership, limit: int = TIMELINE_PAG
     prefetch_entry_files(page, by)
     for entry in page:
         linked = {record.pk for record in entry.records.all()}
-        entry.shown_on = project.record if project.record_id in linked else records[-1]  # type: ignore[attr-defined]
+        entry.shown_on = project.record if project.record_id in linked else records[-1]
     return page

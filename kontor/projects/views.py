@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
 from kontor.deals.editing import edit_linked_record
@@ -31,22 +32,18 @@ from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 @require_GET
 @member_required
 @opens_default_view(ListKind.PROJECT)
-def project_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def project_list(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     filters = ProjectFilters.from_query(request.GET, current_user_id=membership.user.pk)
     column = chosen_column(membership.account, Kind.PROJECT, request.GET)
     projects = with_row_data(filters.apply(membership.account), custom_values=column is not None)
     context: dict[str, Any] = {"filters": filters, "responsible": request.GET.get("responsible", ""),
                                "column": column,
                                "page": page_of(projects, filters.page)}
-    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "results":
         return render(request, "projects/list.html#results", context)
     account = membership.account
     context.update(
@@ -63,8 +60,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @member_required
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    membership = _membership(request)
+def project_detail(request: MemberRequest, project_id: int) -> HttpResponse:
+    membership = request.membership
     try:
         project = access_project(membership, project_id)
     except Http404:
@@ -83,9 +80,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
-def _trashed(request: HttpRequest, project_id: int) -> HttpResponse:
+def _trashed(request: MemberRequest, project_id: int) -> HttpResponse:
     """A project in the trash: a 404 like any missing page, except for those who may restore it."""
-    membership = _membership(request)
+    membership = request.membership
     if not roles.can_delete_records(membership.role):
         raise Http404
     project = access_project(membership, project_id, include_trash=True)
@@ -94,21 +91,21 @@ def _trashed(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def project_history(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_history(request: MemberRequest, project_id: int) -> HttpResponse:
     """Further entries of the project's merged history, before the given point (keyset)."""
-    membership = _membership(request)
+    membership = request.membership
     project = access_project(membership, project_id)
     entries = project_timeline(project, membership, before=parse_datetime_param(request.GET.get("before")),
                                before_id=parse_id(request.GET.get("before_id")))
-    template = "projects/_entries.html" if request.htmx else "projects/history.html"  # type: ignore[attr-defined]
+    template = "projects/_entries.html" if request.htmx else "projects/history.html"
     return render(request, template, {"project": project, "record": project.record, "entries": entries})
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def project_new(request: HttpRequest) -> HttpResponse:
+def project_new(request: MemberRequest) -> HttpResponse:
     """A new project; `?company=ID` and `?person=ID` fill in the company and a person."""
-    membership = _membership(request)
+    membership = request.membership
     company, person = prefill(membership, request.GET)
     initial = {"status": ProjectStatus.STARTING, "responsible": membership.user.pk,
                "company_id": company.pk if company else None, "company_name": company.name if company else "",
@@ -127,8 +124,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    membership = _membership(request)
+def project_edit(request: MemberRequest, project_id: int) -> HttpResponse:
+    membership = request.membership
     return edit_linked_record(request, membership, access_project(membership, project_id), name="project",
                               template="projects/form.html", form_class=ProjectForm, initial=project_initial,
                               save=save_project, reload=lambda: access_project(membership, project_id))
@@ -136,9 +133,9 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_status(request: MemberRequest, project_id: int) -> HttpResponse:
     """One click on the status bar (starting, open, closed); with htmx the page part is swapped."""
-    membership = _membership(request)
+    membership = request.membership
     project = access_project(membership, project_id)
     try:
         actions.change_status(project, membership, request.POST.get("status", ""))
@@ -149,9 +146,9 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def project_from_deal(request: HttpRequest, deal_id: int) -> HttpResponse:
+def project_from_deal(request: MemberRequest, deal_id: int) -> HttpResponse:
     """"Create a project from this deal" on a won deal (a second click opens the same project)."""
-    membership = _membership(request)
+    membership = request.membership
     deal = access_deal(membership, deal_id)
     try:
         project = actions.create_project_from_deal(deal, membership)
@@ -164,9 +161,9 @@ def project_from_deal(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_delete(request: MemberRequest, project_id: int) -> HttpResponse:
     """GET asks for confirmation (power users and above); POST moves the project to the trash."""
-    membership = _membership(request)
+    membership = request.membership
     project = access_project(membership, project_id)
     require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
     if request.method == "GET":
