@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
 from kontor.webforms.forms import WebFormSettingsForm, settings_initial
@@ -21,8 +22,8 @@ from kontor.webforms.snippets import iframe_snippet, plain_form_snippet
 RECENT_SUBMISSIONS = 50
 
 
-def _manager(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def _manager(request: MemberRequest) -> Membership:
+    membership: Membership = request.membership
     require_form_manager(membership)
     return membership
 
@@ -36,7 +37,7 @@ def _add_errors(form: WebFormSettingsForm, error: ValidationError) -> None:
 
 
 @member_required
-def webform_list(request: HttpRequest) -> HttpResponse:
+def webform_list(request: MemberRequest) -> HttpResponse:
     membership = _manager(request)
     webforms = WebForm.objects.filter(account=membership.account).order_by("name", "pk")
     return render(request, "webforms/list.html", {"webforms": webforms})
@@ -60,21 +61,21 @@ def _edit_page(request: HttpRequest, membership: Membership, webform: WebForm | 
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     return _edit_page(request, _manager(request), None)
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, webform_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def edit(request: MemberRequest, webform_id: int) -> HttpResponse:
+    membership = request.membership
     return _edit_page(request, membership, access_webform(membership, webform_id))
 
 
 @member_required
-def detail(request: HttpRequest, webform_id: int) -> HttpResponse:
+def detail(request: MemberRequest, webform_id: int) -> HttpResponse:
     """A form's page: where it lives, how to embed it, how many arrived, the last arrivals."""
-    webform = access_webform(request.membership, webform_id)  # type: ignore[attr-defined]
+    webform = access_webform(request.membership, webform_id)
     submissions = (webform.submissions.filter(state="ok").select_related("person__record")
                    .order_by("-created_at", "-pk")[:RECENT_SUBMISSIONS])
     return render(request, "webforms/detail.html", {
@@ -85,8 +86,8 @@ def detail(request: HttpRequest, webform_id: int) -> HttpResponse:
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, webform_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def delete(request: MemberRequest, webform_id: int) -> HttpResponse:
+    membership = request.membership
     webform = access_webform(membership, webform_id)
     if request.method == "POST":
         actions.delete_webform(webform, membership)
