@@ -12,14 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records.access import access_delivery, access_subscription, require_webhook_manager
 from kontor.webhooks import actions
 from kontor.webhooks.forms import SubscriptionForm
 from kontor.webhooks.models import LOG_LENGTH, Subscription
 
 
-def _manager(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def _manager(request: MemberRequest) -> Membership:
+    membership: Membership = request.membership
     require_webhook_manager(membership)
     return membership
 
@@ -36,7 +37,7 @@ def _secret_page(request: HttpRequest, subscription: Subscription, secret: str, 
 
 
 @member_required
-def webhook_list(request: HttpRequest) -> HttpResponse:
+def webhook_list(request: MemberRequest) -> HttpResponse:
     membership = _manager(request)
     webhooks = Subscription.objects.filter(account=membership.account).order_by("pk")
     return render(request, "webhooks/list.html", {"webhooks": webhooks})
@@ -44,7 +45,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     membership = _manager(request)
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -61,8 +62,8 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def edit(request: MemberRequest, webhook_id: int) -> HttpResponse:
+    membership = request.membership
     subscription = access_subscription(membership, webhook_id)
     form = SubscriptionForm(request.POST or None, subscription=subscription)
     if request.method == "POST" and form.is_valid():
@@ -77,17 +78,17 @@ def edit(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 
 @member_required
-def detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
+def detail(request: MemberRequest, webhook_id: int) -> HttpResponse:
     """A webhook's page: what it sends where, its state, and its last deliveries."""
-    subscription = access_subscription(request.membership, webhook_id)  # type: ignore[attr-defined]
+    subscription = access_subscription(request.membership, webhook_id)
     deliveries = subscription.deliveries.order_by("-pk")[:LOG_LENGTH]
     return render(request, "webhooks/detail.html", {"webhook": subscription, "deliveries": deliveries})
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def roll_secret(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def roll_secret(request: MemberRequest, webhook_id: int) -> HttpResponse:
+    membership = request.membership
     subscription = access_subscription(membership, webhook_id)
     if request.method == "POST":
         return _secret_page(request, subscription, actions.roll_secret(subscription, membership), is_new=False)
@@ -96,8 +97,8 @@ def roll_secret(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 @member_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def delete(request: MemberRequest, webhook_id: int) -> HttpResponse:
+    membership = request.membership
     subscription = access_subscription(membership, webhook_id)
     if request.method == "POST":
         actions.delete_subscription(subscription, membership)
@@ -108,8 +109,8 @@ def delete(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def redeliver(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def redeliver(request: MemberRequest, delivery_id: int) -> HttpResponse:
+    membership = request.membership
     delivery = access_delivery(membership, delivery_id)
     try:
         actions.redeliver(delivery, membership)
