@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import User
+from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import local_path, parse_id
 from kontor.mail.inbox import inbox_count
 from kontor.notifications import actions, mails
@@ -27,8 +28,8 @@ from kontor.records.models import Record, Watch
 PAGE_SIZE = 50
 
 
-def _access_notification(request: HttpRequest, notification_id: int) -> Notification:
-    notification = Notification.objects.for_membership(request.membership).filter(  # type: ignore[attr-defined]
+def _access_notification(request: MemberRequest, notification_id: int) -> Notification:
+    notification = Notification.objects.for_membership(request.membership).filter(
         pk=notification_id).first()
     if notification is None:
         raise Http404
@@ -37,9 +38,9 @@ def _access_notification(request: HttpRequest, notification_id: int) -> Notifica
 
 @require_GET
 @member_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: MemberRequest) -> HttpResponse:
     """Newest first, a bounded page at a time (keyset on the id, which grows with the time)."""
-    notifications = (Notification.objects.for_membership(request.membership)  # type: ignore[attr-defined]
+    notifications = (Notification.objects.for_membership(request.membership)
                      .select_related("actor", "entry").order_by("-pk"))
     before = parse_id(request.GET.get("before"))
     if before is not None:
@@ -51,40 +52,40 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @member_required
-def bell(request: HttpRequest) -> HttpResponse:
+def bell(request: MemberRequest) -> HttpResponse:
     """The bell with the unread count, and the inbox's count beside it (fetched by the page after
     loading and every minute; two indexed COUNTs). Without JavaScript both are plain links."""
-    unread = Notification.objects.for_membership(request.membership).unread().count()  # type: ignore[attr-defined]
+    unread = Notification.objects.for_membership(request.membership).unread().count()
     return render(request, "notifications/_bell.html",
-                  {"unread": unread, "inbox_count": inbox_count(request.membership)})  # type: ignore[attr-defined]
+                  {"unread": unread, "inbox_count": inbox_count(request.membership)})
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+def open_notification(request: MemberRequest, notification_id: int) -> HttpResponse:
     """Goes to the place the notification is about. A GET changes nothing (links are prefetched,
     scanned and opened by others than the user); the list's link posts through htmx, which marks
     the notification read on the way and then follows HX-Redirect to the place."""
     notification = _access_notification(request, notification_id)
     target = notification.url or reverse("notifications:list")
     if request.method == "POST":
-        actions.mark_read(notification, request.membership)  # type: ignore[attr-defined]
-        if request.htmx:  # type: ignore[attr-defined]
+        actions.mark_read(notification, request.membership)
+        if request.htmx:
             return HttpResponse(headers={"HX-Redirect": target})
     return redirect(target)
 
 
 @require_POST
 @member_required
-def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    actions.mark_read(_access_notification(request, notification_id), request.membership)  # type: ignore[attr-defined]
+def mark_read(request: MemberRequest, notification_id: int) -> HttpResponse:
+    actions.mark_read(_access_notification(request, notification_id), request.membership)
     return redirect("notifications:list")
 
 
 @require_POST
 @member_required
-def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = actions.mark_all_read(request.membership)  # type: ignore[attr-defined]
+def mark_all_read(request: MemberRequest) -> HttpResponse:
+    count = actions.mark_all_read(request.membership)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
 
@@ -94,8 +95,8 @@ MAIL_LABELS = {**dict(NotificationType.choices), WEEKLY_SUMMARY: gettext_lazy("T
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    user = request.membership.user  # type: ignore[attr-defined]
+def preferences(request: MemberRequest) -> HttpResponse:
+    user = request.membership.user
     if request.method == "POST":
         actions.set_mail_preferences(user, {kind: kind in request.POST.getlist("email") for kind in MAIL_TYPES})
         messages.success(request, _("Your e-mail settings have been saved."))
@@ -129,23 +130,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @member_required
-def toggle_follow(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = access_record(request.membership, record_id)  # type: ignore[attr-defined]
-    user = request.membership.user  # type: ignore[attr-defined]
+def toggle_follow(request: MemberRequest, record_id: int) -> HttpResponse:
+    record = access_record(request.membership, record_id)
+    user = request.membership.user
     following = Watch.objects.filter(record=record, user=user).exists()
     if following:
         record_actions.unwatch(record, user)
     else:
         record_actions.watch(record, user)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "notifications/_follow.html", {"record": record, "following": not following})
     return redirect(local_path(request, request.POST.get("next"), record.get_absolute_url()))
 
 
 @require_GET
 @member_required
-def following(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def following(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     records = (Record.objects.filter(account=membership.account, watches__user=membership.user)
                .alive().order_by("kind", "display_name"))
     return render(request, "notifications/following.html", {"records": list(records[:1000])})

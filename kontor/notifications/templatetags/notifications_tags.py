@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
+from kontor.accounts.requests import request_of
 from kontor.records.models import Record, Watch
 
 register = template.Library()
@@ -27,6 +28,6 @@ def watcher_ids(request: HttpRequest, record: Record) -> set[int]:
 
 @register.inclusion_tag("notifications/_follow.html", takes_context=True)
 def follow_toggle(context: template.Context, record: Record) -> dict:
-    request = context["request"]
+    request = request_of(context)
     following = request.user.pk in watcher_ids(request, record)
     return {"record": record, "following": following, "request": request, "csrf_token": context.get("csrf_token")}
