@@ -156,7 +156,7 @@ def _email_addresses(entry: Entry) -> list[str]:
     if entry.kind != EntryKind.EMAIL:
         return []
     try:
-        email = entry.email  # type: ignore[attr-defined]  # the reverse one-to-one of mail.EmailMessage
+        email = entry.email  # the reverse one-to-one of mail.EmailMessage
     except ObjectDoesNotExist:
         return []
     people = [[email.from_name, email.from_email], *email.to, *email.cc]
@@ -216,6 +216,7 @@ SOURCES: dict[type[models.Model], Source] = {
 
 
 def _source(model: type[models.Model]) -> Source:
+    # concrete_model is typed optional; a model class always has one.
     return SOURCES[model._meta.concrete_model]  # type: ignore[index]
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kontor.accounts.decorators import member_required
+from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import parse_page
 from kontor.search import queries
 from kontor.search.models import DocumentKind
@@ -19,24 +20,24 @@ def _query(request: HttpRequest) -> str:
 
 
 @member_required
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: MemberRequest) -> HttpResponse:
     """The dropdown of best matches while typing (htmx). Without JS the form goes to the full
     results, so a plain request is sent there too."""
     text = _query(request)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return redirect(f"{reverse('search')}?{urlencode({'q': text})}")
-    documents = queries.suggest(request.membership, text)  # type: ignore[attr-defined]
+    documents = queries.suggest(request.membership, text)
     return render(request, "search/_suggestions.html", {"search_query": text, "documents": documents})
 
 
 @member_required
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: MemberRequest) -> HttpResponse:
     """Everything that matches, grouped by kind, newest first, a page at a time; `kind` (repeatable)
     narrows it to some kinds."""
     text = _query(request)
     kinds = [kind for kind in request.GET.getlist("kind") if kind in DocumentKind.values]
     number = parse_page(request.GET.get("page"))
-    page = queries.search(request.membership, text, kinds, number)  # type: ignore[attr-defined]
+    page = queries.search(request.membership, text, kinds, number)
     return render(request, "search/results.html", {
         "search_query": text, "page": page, "kinds": kinds, "kind_choices": DocumentKind.choices,
         "is_short": 0 < len(text) < 3,
