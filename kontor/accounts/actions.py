@@ -296,7 +296,7 @@ def membership_for_api_key(secret: str, **annotations: Any) -> Membership | None
     if membership is None:
         return None
     now = timezone.now()
-    last_used = membership.key_last_used_at  # type: ignore[attr-defined]
+    last_used = membership.key_last_used_at
     if last_used is None or (now - last_used).total_seconds() > 60:
-        ApiKey.objects.filter(pk=membership.key_id).update(last_used_at=now)  # type: ignore[attr-defined]
+        ApiKey.objects.filter(pk=membership.key_id).update(last_used_at=now)
     return membership

@@ -113,7 +113,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         email = throttle.normalize_email(self.cleaned_data["email"])
         hour = 60 * 60
         address = client_address(kwargs.get("request"))
@@ -212,6 +212,7 @@ class DeactivateForm(forms.Form):
     def __init__(self, *args: Any, colleagues: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["hand_records_to"]
+        # fields[...] is typed Field; this one is a TypedChoiceField.
         field.choices = [("", _("nobody (records keep their responsible person)"))] + [  # type: ignore[attr-defined]
             (colleague.user_id, colleague.user.name) for colleague in colleagues]
 

@@ -93,6 +93,7 @@ class LoginView(DjangoLoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    # Django types form_valid with the base form; form_class is LoginForm.
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         # A user with two-factor login gives a code before being logged in (kontor/twofactor).
         second_step = begin_second_step(self.request, form.get_user(), self.get_success_url())
@@ -109,6 +110,7 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
     post_reset_login = True
 
+    # Django types form_valid with the base form; ours is its subclass.
     def form_valid(self, form: ResetPasswordForm) -> HttpResponse:  # type: ignore[override]
         # Whoever reads the mailbox must still give the second factor (kontor/twofactor).
         self.post_reset_login = confirmed_two_factor(form.user) is None
