@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.files import actions, queries
 from kontor.files.forms import MAX_PAGE, FileFilterForm
 from kontor.files.models import Attachment
@@ -33,8 +34,8 @@ def _next(request: HttpRequest, default: str) -> str:
 
 @require_GET
 @member_required
-def file_list(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def file_list(request: MemberRequest) -> HttpResponse:
+    membership: Membership = request.membership
     form = FileFilterForm(request.GET, colleagues=queries.uploaders(membership))
     form.is_valid()
     filters = form.filters()
@@ -45,7 +46,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
                     filters.created_before, record])
     context = {"form": form, "files": files, "has_next": has_next, "page": form.page_number, "max_page": MAX_PAGE,
                "filter_record": record, "filtered": filtered}
-    template = "files/list.html#results" if request.htmx else "files/list.html"  # type: ignore[attr-defined]
+    template = "files/list.html#results" if request.htmx else "files/list.html"
     return render(request, template, context)
 
 
@@ -56,16 +57,16 @@ def _uploaded(request: HttpRequest, count: int) -> None:
 
 @require_POST
 @member_required
-def upload(request: HttpRequest, record_id: int) -> HttpResponse:
+def upload(request: MemberRequest, record_id: int) -> HttpResponse:
     """Files onto a record page's Files card; htmx gets the card back, a plain post the page."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     record = access_record(membership, record_id)
     error = ""
     try:
         stored = actions.upload_files(membership, request.FILES.getlist("file"), record=record)
     except ValidationError as refused:
         error = actions.upload_error_message(refused)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = queries.record_card(membership, record)
         return render(request, "files/_record_files.html", {**context, "upload_error": error})
     if error:
@@ -77,9 +78,9 @@ def upload(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def upload_to_entry(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
+def upload_to_entry(request: MemberRequest, record_id: int, entry_id: int) -> HttpResponse:
     """Files onto a history entry, shown under it (the paperclip in the timeline)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     record = access_record(membership, record_id)
     entry = access_entry(membership, entry_id)
     error = ""
@@ -87,7 +88,7 @@ def upload_to_entry(request: HttpRequest, record_id: int, entry_id: int) -> Http
         stored = actions.upload_files(membership, request.FILES.getlist("file"), record=record, entry=entry)
     except ValidationError as refused:
         error = actions.upload_error_message(refused)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         queries.prefetch_entry_files([entry], membership)
         return render(request, "files/_entry_files.html", {"entry": entry, "record": record, "upload_error": error,
                                                            "membership": membership})
@@ -100,9 +101,9 @@ def upload_to_entry(request: HttpRequest, record_id: int, entry_id: int) -> Http
 
 @require_GET
 @member_required
-def detail(request: HttpRequest, file_id: int) -> HttpResponse:
+def detail(request: MemberRequest, file_id: int) -> HttpResponse:
     """One file: its preview, what it is, where it belongs; open, download or delete it."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     attachment = access_file(membership, file_id)
     entry = queries.visible_entry(membership, attachment)
     return render(request, "files/detail.html", {"attachment": attachment, "entry": entry})
@@ -110,18 +111,17 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def download(request: HttpRequest, file_id: int) -> HttpResponse:
+def download(request: MemberRequest, file_id: int) -> FileResponse:
     """The file itself: images and PDFs open in the browser (unless ?download), the rest downloads."""
-    attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
-    # A FileResponse streams (it is no HttpResponse subclass), which member_required's type ignores.
-    return serve_file(attachment, inline="download" not in request.GET)  # type: ignore[return-value]
+    attachment = access_file(request.membership, file_id)
+    return serve_file(attachment, inline="download" not in request.GET)
 
 
 @require_GET
 @member_required
-def thumbnail(request: HttpRequest, file_id: int) -> HttpResponse:
-    attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
-    return serve_thumbnail(attachment)  # type: ignore[return-value]
+def thumbnail(request: MemberRequest, file_id: int) -> FileResponse:
+    attachment = access_file(request.membership, file_id)
+    return serve_thumbnail(attachment)
 
 
 def _home(attachment: Attachment) -> str:
@@ -130,9 +130,9 @@ def _home(attachment: Attachment) -> str:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def delete(request: HttpRequest, file_id: int) -> HttpResponse:
+def delete(request: MemberRequest, file_id: int) -> HttpResponse:
     """GET asks for confirmation (the path without JavaScript); POST deletes, with an undo."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     attachment = access_file(membership, file_id)
     if not actions.can_delete_file(membership, attachment):
         raise PermissionDenied(_("You can only delete files you uploaded yourself."))
@@ -140,7 +140,7 @@ def delete(request: HttpRequest, file_id: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "files/delete.html", {"attachment": attachment, "next": back})
     actions.delete_file(attachment, membership)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "files/_deleted.html", {"attachment": attachment, "next": back})
     messages.success(request, _("The file “%(name)s” has been deleted.") % {"name": attachment.name})
     return redirect(back)
@@ -148,13 +148,13 @@ def delete(request: HttpRequest, file_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def restore(request: HttpRequest, file_id: int) -> HttpResponse:
+def restore(request: MemberRequest, file_id: int) -> HttpResponse:
     """Undoes a delete (offered right after it)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     attachment = access_file(membership, file_id, include_deleted=True)
     actions.restore_file(attachment, membership)
     back = _next(request, _home(attachment))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         queries.count_comments([attachment])
         return render(request, "files/_file.html", {"attachment": attachment, "membership": membership,
                                                     "next": back, "show_record": request.POST.get("show_record")})

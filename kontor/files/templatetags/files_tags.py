@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import membership_of
 from kontor.files import actions, queries, quota
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
@@ -16,7 +17,7 @@ register = template.Library()
 
 
 def _membership(context: template.Context) -> Membership:
-    return context.get("membership") or context["request"].membership
+    return context.get("membership") or membership_of(context)
 
 
 @register.inclusion_tag("files/_record_files.html", takes_context=True)
