@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.files.models import Attachment
 from kontor.history import actions
 from kontor.history.models import Comment, Entry, EntryLink
@@ -39,12 +40,12 @@ def _entry_on_record(membership: Membership, record_id: int, entry_id: int) -> t
     return record, entry
 
 
-def _comments_block(request: HttpRequest, record: Record, entry: Entry, error: list[str] | None = None,
+def _comments_block(request: MemberRequest, record: Record, entry: Entry, error: list[str] | None = None,
                     anchor: str = "") -> HttpResponse:
     """The entry's comments (htmx), the comment page again after an error, or back to the record."""
     context = {"record": record, "entry": entry, "comment_error": error, "comment_form_open": bool(error),
                "body": request.POST.get("body", "")}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "history/_comments.html", context)
     if error:
         return render(request, "history/comment_new.html", context)
@@ -53,12 +54,12 @@ def _comments_block(request: HttpRequest, record: Record, entry: Entry, error: l
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def comment(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
+def comment(request: MemberRequest, record_id: int, entry_id: int) -> HttpResponse:
     """GET shows the comment form (in place with htmx, else on its own page); POST comments."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record, entry = _entry_on_record(membership, record_id, entry_id)
     if request.method == "GET":
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return render(request, "history/_comment_form.html", {"record": record, "entry": entry})
         return render(request, "history/comment_new.html", {"record": record, "entry": entry})
     try:
@@ -71,8 +72,8 @@ def comment(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse
 
 @require_POST
 @member_required
-def delete_comment(request: HttpRequest, record_id: int, comment_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def delete_comment(request: MemberRequest, record_id: int, comment_id: int) -> HttpResponse:
+    membership = request.membership
     record = access_record(membership, record_id)
     found = Comment.objects.filter(account=membership.account, pk=comment_id, entry__links__record=record).first()
     if found is None or found.entry_id is None:
@@ -84,10 +85,10 @@ def delete_comment(request: HttpRequest, record_id: int, comment_id: int) -> Htt
     return _comments_block(request, record, entry)
 
 
-def _posted_comment(request: HttpRequest, *, task: Task | None = None,
+def _posted_comment(request: MemberRequest, *, task: Task | None = None,
                     file: Attachment | None = None) -> tuple[Comment | None, list[str] | None]:
     """Writes the posted comment onto the task or file; the comment, or the reasons it was refused."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     try:
         return actions.add_comment(membership, request.POST.get("body", ""), task=task, file=file,
                                    notify=ticked(request) or []), None
@@ -95,11 +96,11 @@ def _posted_comment(request: HttpRequest, *, task: Task | None = None,
         return None, error.messages
 
 
-def _thread(request: HttpRequest, template: str, context: dict, page: str, card_id: str,
+def _thread(request: MemberRequest, template: str, context: dict, page: str, card_id: str,
             created: Comment | None, error: list[str] | None) -> HttpResponse:
     """A task's or file's comments card again (htmx, keeping a refused comment's text), or back to
     its page: at the new comment, else at the card."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         body = request.POST.get("body", "") if error else ""
         return render(request, template, {**context, "comment_error": error, "body": body})
     if error:
@@ -107,7 +108,7 @@ def _thread(request: HttpRequest, template: str, context: dict, page: str, card_
     return redirect(f"{page}#{f'comment-{created.pk}' if created else card_id}")
 
 
-def _task_thread(request: HttpRequest, task: Task, created: Comment | None = None,
+def _task_thread(request: MemberRequest, task: Task, created: Comment | None = None,
                  error: list[str] | None = None) -> HttpResponse:
     return _thread(request, "history/_task_comments.html", {"task": task}, task_page(task),
                    f"task-comments-{task.pk}", created, error)
@@ -119,21 +120,21 @@ def task_page(task: Task) -> str:
 
 @require_POST
 @member_required
-def task_comment(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = access_task(request.membership, task_id)  # type: ignore[attr-defined]
+def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
+    task = access_task(request.membership, task_id)
     return _task_thread(request, task, *_posted_comment(request, task=task))
 
 
 @require_POST
 @member_required
-def delete_task_comment(request: HttpRequest, task_id: int, comment_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def delete_task_comment(request: MemberRequest, task_id: int, comment_id: int) -> HttpResponse:
+    membership = request.membership
     task = access_task(membership, task_id)
     actions.delete_comment(_comment_on(membership, comment_id, task=task), membership)
     return _task_thread(request, task)
 
 
-def _file_thread(request: HttpRequest, attachment: Attachment, created: Comment | None = None,
+def _file_thread(request: MemberRequest, attachment: Attachment, created: Comment | None = None,
                  error: list[str] | None = None) -> HttpResponse:
     return _thread(request, "history/_file_comments.html", {"attachment": attachment},
                    reverse("files:detail", args=[attachment.pk]), f"file-comments-{attachment.pk}", created, error)
@@ -141,15 +142,15 @@ def _file_thread(request: HttpRequest, attachment: Attachment, created: Comment 
 
 @require_POST
 @member_required
-def file_comment(request: HttpRequest, file_id: int) -> HttpResponse:
-    attachment = access_file(request.membership, file_id)  # type: ignore[attr-defined]
+def file_comment(request: MemberRequest, file_id: int) -> HttpResponse:
+    attachment = access_file(request.membership, file_id)
     return _file_thread(request, attachment, *_posted_comment(request, file=attachment))
 
 
 @require_POST
 @member_required
-def delete_file_comment(request: HttpRequest, file_id: int, comment_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def delete_file_comment(request: MemberRequest, file_id: int, comment_id: int) -> HttpResponse:
+    membership = request.membership
     attachment = access_file(membership, file_id)
     actions.delete_comment(_comment_on(membership, comment_id, file=attachment), membership)
     return _file_thread(request, attachment)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +16,7 @@ from django_htmx.http import reswap, retarget
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.history import actions
 from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
@@ -41,8 +42,8 @@ def _back_to(record: Record) -> HttpResponse:
 
 @require_POST
 @member_required
-def create(request: HttpRequest, record_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def create(request: MemberRequest, record_id: int) -> HttpResponse:
+    membership = request.membership
     record = access_record(membership, record_id)
     form = NoteForm(request.POST)
     entry = None
@@ -54,11 +55,11 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
     if entry is None:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             response = render(request, "history/_notebox.html", {"record": record, "note_form": form})
             return reswap(retarget(response, f"#notebox-{record.pk}"), "outerHTML")
         return render(request, "history/note_new.html", {"record": record, "note_form": form})
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         # The new entry goes on top of the timeline; a fresh note field replaces the old one, out of band.
         return render(request, "history/_entry_created.html", {"record": record, "entry": entry})
     messages.success(request, _("Your note has been saved."))
@@ -67,30 +68,30 @@ def create(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def older(request: HttpRequest, record_id: int) -> HttpResponse:
+def older(request: MemberRequest, record_id: int) -> HttpResponse:
     """Further entries of a record's timeline, before the given point (keyset pagination)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record = access_record(membership, record_id)
     entries = actions.timeline(record, membership, before=parse_datetime_param(request.GET.get("before")),
                                before_id=parse_id(request.GET.get("before_id")))
-    template = "history/_entries.html" if request.htmx else "history/older.html"  # type: ignore[attr-defined]
+    template = "history/_entries.html" if request.htmx else "history/older.html"
     return render(request, template, {"record": record, "entries": entries})
 
 
 @require_GET
 @member_required
-def entry(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
+def entry(request: MemberRequest, record_id: int, entry_id: int) -> HttpResponse:
     """One entry as the timeline shows it (used to cancel an inline edit)."""
-    record, entry = _record_and_entry(request.membership, record_id, entry_id)  # type: ignore[attr-defined]
-    if not request.htmx:  # type: ignore[attr-defined]
+    record, entry = _record_and_entry(request.membership, record_id, entry_id)
+    if not request.htmx:
         return _back_to(record)
     return render(request, "history/_entry.html", {"record": record, "entry": entry})
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def edit(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def edit(request: MemberRequest, record_id: int, entry_id: int) -> HttpResponse:
+    membership = request.membership
     record, entry = _record_and_entry(membership, record_id, entry_id)
     if not actions.can_edit_entry(membership, entry):
         raise PermissionDenied(_("You can only edit your own notes."))
@@ -114,26 +115,26 @@ def edit(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
             form.add_error(None, _("Someone else changed this note in the meantime. Its current text is "
                                    "shown below; save again to replace it with yours."))
         else:
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:
                 return render(request, "history/_entry.html", {"record": record, "entry": entry})
             messages.success(request, _("Your changes to the note have been saved."))
             return _back_to(record)
-    template = "history/_entry_form.html" if request.htmx else "history/entry_edit.html"  # type: ignore[attr-defined]
+    template = "history/_entry_form.html" if request.htmx else "history/entry_edit.html"
     return render(request, template, {"record": record, "entry": entry, "form": form, "current": current})
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def delete(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
+def delete(request: MemberRequest, record_id: int, entry_id: int) -> HttpResponse:
     """GET asks for confirmation (the path without JavaScript); POST deletes."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record, entry = _record_and_entry(membership, record_id, entry_id)
     if not actions.can_delete_entry(membership, entry):
         raise PermissionDenied(_("You can only delete your own notes."))
     if request.method == "GET":
         return render(request, "history/entry_delete.html", {"record": record, "entry": entry})
     actions.delete_note(entry, membership)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponse("")
     messages.success(request, _("The note has been deleted."))
     return _back_to(record)
@@ -141,7 +142,7 @@ def delete(request: HttpRequest, record_id: int, entry_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def mentions(request: HttpRequest) -> HttpResponse:
+def mentions(request: MemberRequest) -> HttpResponse:
     """The colleagues to suggest after an "@" in a note or comment (the list under the field)."""
-    suggestions = suggest(request.membership, request.GET.get("q", ""))  # type: ignore[attr-defined]
+    suggestions = suggest(request.membership, request.GET.get("q", ""))
     return render(request, "history/_mention_options.html", {"suggestions": suggestions})

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateField, Field, Model, Prefetch, TimeField, prefetch_related_objects
-from django.http import HttpRequest
 from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import request_of
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
 from kontor.history import actions
@@ -50,15 +50,13 @@ def timeline_items(entries: list[Entry]) -> list[Entry | Activity]:
 def colleagues_to_tick(context: template.Context) -> list[Membership]:
     """Active colleagues (without the viewer) for the "notify" ticks under comments; fetched once
     per request however many entries the page shows."""
-    request: HttpRequest = context["request"]
     membership = context.get("membership")
     if membership is None:
         return []
-    cached = getattr(request, "_kontor_colleagues", None)
-    if cached is None:
-        cached = notification_actions.colleagues(membership)
-        request._kontor_colleagues = cached  # type: ignore[attr-defined]
-    return cached
+    cache = request_of(context).__dict__  # a per-request cache, as watcher_ids keeps one
+    if "_kontor_colleagues" not in cache:
+        cache["_kontor_colleagues"] = notification_actions.colleagues(membership)
+    return cache["_kontor_colleagues"]
 
 
 @register.simple_tag(takes_context=True)
@@ -86,6 +84,7 @@ def _field(record: Record | None, name: str, task: bool = False) -> Field | None
                                       Kind.PROJECT: Project}
     model = Task if task else models.get(record.kind) if record else None
     try:
+        # A diff key names a concrete field, never a relation.
         return model._meta.get_field(name) if model else None  # type: ignore[return-value]
     except FieldDoesNotExist:
         return None
