@@ -20,10 +20,10 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
-from django_htmx.middleware import HtmxDetails
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership, User
+from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
 from kontor.records.models import ListKind, Record
@@ -45,18 +45,13 @@ def _fallback(task: Task) -> str:
     return task.record.get_absolute_url() if task.record is not None else reverse("tasks:list")
 
 
-def _row(request: HttpRequest, task: Task) -> HttpResponse:
+def _row(request: MemberRequest, task: Task) -> HttpResponse:
     """The task as one row, shown where it was clicked (on a record page or in the Tasks area)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     clock = queries.clock_for(membership, timezone.now())
     return render(request, "tasks/_task.html", {
         "task": task, "today": clock.date(), "clock": clock,
         "placement": _placement(request), "next": _next_url(request, _fallback(task))})
-
-
-def _htmx(request: HttpRequest) -> HtmxDetails:
-    """django-htmx's view of the request: falsy for a plain request, else which element asked."""
-    return request.htmx  # type: ignore[attr-defined]
 
 
 def _placement(request: HttpRequest) -> str:
@@ -71,10 +66,10 @@ def _id(value: str) -> int | None:
 @require_safe
 @member_required
 @opens_default_view(ListKind.TASK)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     """The Tasks area: tasks by time group (or done tasks, newest first), with filters and the
     calendar subscription in the right column."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     clock = queries.clock_for(membership, timezone.now())
     today, time = clock.date(), clock.time()
     filters = queries.TaskFilters.from_query(membership, request.GET)
@@ -88,7 +83,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                "clock": clock,
                "record": record, "colleagues": colleagues, "placement": "list",
                "states": queries.State.CHOICES, "next": request.get_full_path()}
-    if _htmx(request) and _htmx(request).target == "task-results":
+    if request.htmx and request.htmx.target == "task-results":
         return render(request, "tasks/overview.html#results", context)
     feed = actions.calendar_feed_for(membership)
     form = TaskForm(colleagues=colleagues, prefix_id="new",
@@ -113,9 +108,9 @@ def _feed_urls(feed: CalendarFeed) -> dict[str, str]:
 
 @require_POST
 @member_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: MemberRequest) -> HttpResponse:
     """Creates a task, on the record named in the form or on none (from the Tasks area)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record_id = _id(request.POST.get("record", ""))
     record = access_record(membership, record_id) if record_id is not None else None
     colleagues = queries.colleagues(membership)
@@ -126,7 +121,7 @@ def create(request: HttpRequest) -> HttpResponse:
                                 assignee=_colleague(colleagues, form.cleaned_data["assignee"]))
         except ValidationError as error:
             _add_errors(form, error)
-    if _htmx(request) and record is not None:
+    if request.htmx and record is not None:
         section = record_section(membership, record, form=None if form.is_valid() else form)
         response = render(request, "tasks/_record_tasks.html", section)
         return reswap(retarget(response, f"#record-tasks-{record.pk}"), "outerHTML")
@@ -151,18 +146,18 @@ def _add_errors(form: TaskForm, error: ValidationError) -> None:
 
 @require_safe
 @member_required
-def row(request: HttpRequest, task_id: int) -> HttpResponse:
+def row(request: MemberRequest, task_id: int) -> HttpResponse:
     """One task as a row (htmx: cancelling an inline edit); without htmx, its edit page."""
-    task = access_task(request.membership, task_id)  # type: ignore[attr-defined]
-    if not _htmx(request):
+    task = access_task(request.membership, task_id)
+    if not request.htmx:
         return redirect("tasks:edit", task.pk)
     return _row(request, task)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def edit(request: HttpRequest, task_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def edit(request: MemberRequest, task_id: int) -> HttpResponse:
+    membership = request.membership
     task = access_task(membership, task_id)
     colleagues = queries.colleagues(membership)
     form = TaskEditForm(request.POST or None, colleagues=colleagues, prefix_id=f"task{task.pk}", initial={
@@ -178,11 +173,11 @@ def edit(request: HttpRequest, task_id: int) -> HttpResponse:
         except actions.StaleTask as stale:
             form = _stale_form(request, stale.task, colleagues)
         else:
-            if _htmx(request):
+            if request.htmx:
                 return _row(request, task)
             messages.success(request, _("Your changes to the task have been saved."))
             return redirect(_next_url(request, _fallback(task)))
-    template = "tasks/_task_edit.html" if _htmx(request) else "tasks/edit.html"
+    template = "tasks/_task_edit.html" if request.htmx else "tasks/edit.html"
     return render(request, template, {"task": task, "task_form": form, "placement": _placement(request),
                                       "next": _next_url(request, _fallback(task))})
 
@@ -199,8 +194,8 @@ def _stale_form(request: HttpRequest, current: Task, colleagues: list[Membership
     return form
 
 
-def _after(request: HttpRequest, task: Task, message: str) -> HttpResponse:
-    if _htmx(request):
+def _after(request: MemberRequest, task: Task, message: str) -> HttpResponse:
+    if request.htmx:
         return _row(request, task)
     messages.success(request, message)
     return redirect(_next_url(request, _fallback(task)))
@@ -208,9 +203,9 @@ def _after(request: HttpRequest, task: Task, message: str) -> HttpResponse:
 
 @require_POST
 @member_required
-def postpone(request: HttpRequest, task_id: int) -> HttpResponse:
+def postpone(request: MemberRequest, task_id: int) -> HttpResponse:
     """+1 or +7 (any number of days from 1 up): later by that many days, same time of day."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     task = access_task(membership, task_id)
     days = request.POST.get("days", "")
     try:
@@ -223,14 +218,14 @@ def postpone(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def done(request: HttpRequest, task_id: int) -> HttpResponse:
+def done(request: MemberRequest, task_id: int) -> HttpResponse:
     """Marks the task done. On a record page (htmx), the history line it wrote appears at the top
     of the record's timeline at once, swapped in beside the row."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     task = access_task(membership, task_id)
     entry = actions.complete_task(task, membership)
     response = _after(request, task, _("The task is done."))
-    if _htmx(request) and entry is not None and _placement(request) == "record":
+    if request.htmx and entry is not None and _placement(request) == "record":
         response.write(render_to_string("tasks/_history_line.html", {"entry": entry, "record": task.record},
                                         request))
     return response
@@ -238,17 +233,17 @@ def done(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def reopen(request: HttpRequest, task_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def reopen(request: MemberRequest, task_id: int) -> HttpResponse:
+    membership = request.membership
     task = actions.reopen_task(access_task(membership, task_id), membership)
     return _after(request, task, _("The task is open again."))
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def delete(request: HttpRequest, task_id: int) -> HttpResponse:
+def delete(request: MemberRequest, task_id: int) -> HttpResponse:
     """GET asks for confirmation (the path without JavaScript); POST deletes."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     task = access_task(membership, task_id)
     if not actions.can_delete_task(membership, task):
         raise PermissionDenied(_("Only power users, the task's creator and its assignee can delete a task."))
@@ -256,7 +251,7 @@ def delete(request: HttpRequest, task_id: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "tasks/delete.html", {"task": task, "next": back})
     actions.delete_task(task, membership)
-    if _htmx(request):
+    if request.htmx:
         return HttpResponse("")
     messages.success(request, _("The task has been deleted."))
     return redirect(back)
@@ -264,8 +259,8 @@ def delete(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def regenerate_feed(request: HttpRequest) -> HttpResponse:
-    actions.regenerate_calendar_feed(request.membership)  # type: ignore[attr-defined]
+def regenerate_feed(request: MemberRequest) -> HttpResponse:
+    actions.regenerate_calendar_feed(request.membership)
     messages.success(request, _("Your calendar has a new address. The old one no longer works: subscribe "
                                 "again with the new address in your calendar program."))
     return redirect("tasks:list")
@@ -273,10 +268,10 @@ def regenerate_feed(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def feed_scope(request: HttpRequest) -> HttpResponse:
+def feed_scope(request: MemberRequest) -> HttpResponse:
     form = CalendarScopeForm(request.POST)
     form.is_valid()
-    actions.set_calendar_feed_scope(request.membership,  # type: ignore[attr-defined]
+    actions.set_calendar_feed_scope(request.membership,
                                     bool(form.cleaned_data.get("include_team")))
     messages.success(request, _("Your calendar settings have been saved."))
     return redirect("tasks:list")

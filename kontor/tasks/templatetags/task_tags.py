@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import membership_of
 from kontor.records.models import Record
 from kontor.tasks import actions
 from kontor.tasks.models import Task
@@ -21,7 +22,7 @@ register = template.Library()
 @register.inclusion_tag("tasks/_record_tasks.html", takes_context=True)
 def record_tasks(context: template.Context, record: Record) -> dict[str, Any]:
     """`{% record_tasks record %}`: the "Tasks & appointments" section of a record page."""
-    membership: Membership = context.get("membership") or context["request"].membership
+    membership: Membership = context.get("membership") or membership_of(context)
     return {**record_section(membership, record), "request": context.get("request"),
             "csrf_token": context.get("csrf_token"), "can": context.get("can")}
 
