@@ -317,16 +317,21 @@ def duplicate_companies(account_id: int) -> list[Candidates]:
 
 def similar_to(obj: Person | Company, limit: int = 10) -> list[int]:
     """Ids of live records of the same kind that share an e-mail address, a phone number or the
-    folded name with this one: the suggestions of its "Merge with…" page (indexed lookups only)."""
+    folded name with this one: the suggestions of its "Merge with…" page (indexed lookups only).
+    The evidence is the duplicates page's: a phone number of fewer than MIN_PHONE_DIGITS digits, or
+    an address or number that more than MAX_SHARED records hold (a switchboard), suggests nobody."""
     model = type(obj)
     kind = "person" if model is Person else "company"
-    values = list(ContactDetail.objects.filter(record_id=obj.pk, kind__in=[DetailKind.EMAIL, DetailKind.PHONE,
-                                                                            DetailKind.MOBILE])
-                  .exclude(normalized="").values_list("normalized", flat=True))
-    found = list(ContactDetail.objects.filter(account_id=obj.account_id, normalized__in=values,
-                                              kind__in=[DetailKind.EMAIL, DetailKind.PHONE, DetailKind.MOBILE],
-                                              record__kind=kind, record__deleted_at__isnull=True)
-                 .exclude(record_id=obj.pk).order_by("record_id").values_list("record_id", flat=True)[:limit])
+    evidence_kinds = [DetailKind.EMAIL, DetailKind.PHONE, DetailKind.MOBILE]
+    values = [value for detail_kind, value in ContactDetail.objects.filter(record_id=obj.pk, kind__in=evidence_kinds)
+              .exclude(normalized="").values_list("kind", "normalized")
+              if detail_kind == DetailKind.EMAIL or len(value) >= MIN_PHONE_DIGITS]
+    same = ContactDetail.objects.filter(account_id=obj.account_id, normalized__in=values, kind__in=evidence_kinds,
+                                        record__kind=kind, record__deleted_at__isnull=True)
+    telling = (same.values("normalized").annotate(records=Count("record_id", distinct=True))
+               .filter(records__lte=MAX_SHARED).values("normalized"))
+    found = list(same.filter(normalized__in=telling).exclude(record_id=obj.pk).order_by("record_id")
+                 .values_list("record_id", flat=True)[:limit]) if values else []
     if obj.match_name:
         found += list(model.objects.filter(account_id=obj.account_id, match_name=obj.match_name).alive()
                       .exclude(pk=obj.pk).order_by("pk").values_list("pk", flat=True)[:limit])

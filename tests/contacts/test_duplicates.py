@@ -127,3 +127,29 @@ def test_the_importer_uses_the_same_rule(alice):
             PersonKey(first_name="Juergen", last_name="Weiss", company="Zeta AG")]
     assert find_people(alice.account.pk, keys) == [person.pk, None]
     assert find_companies(alice.account.pk, ["MUELLER & SOEHNE", "Zeta"]) == [acme.pk, None]
+
+
+def test_merge_with_suggests_by_the_duplicates_pages_evidence_not_by_a_switchboard(alice):
+    from kontor.contacts.matching import MAX_SHARED, similar_to
+
+    anna = _person(alice.membership, "Anna", "Adler", ("email", "anna@example.com"), ("phone", "0711 999 000"),
+                   ("phone", "112"))
+    twin = _person(alice.membership, "Anne", "Adlerova", ("email", "ANNA@example.com"))
+    colleagues = [_person(alice.membership, f"Kollege {number}", "Becker", ("phone", "+49 711 999000"))
+                  for number in range(MAX_SHARED)]
+    short = _person(alice.membership, "Notruf", "Zentrale", ("phone", "112"))
+
+    suggested = similar_to(anna)
+
+    assert suggested == [twin.pk]
+    assert short.pk not in suggested and not set(suggested) & {c.pk for c in colleagues}
+    assert similar_to(twin) == [anna.pk]
+
+
+def test_a_number_a_few_records_share_is_still_a_suggestion(alice):
+    from kontor.contacts.matching import similar_to
+
+    anna = _person(alice.membership, "Anna", "Adler", ("phone", "0711 999 000"))
+    other = _person(alice.membership, "A.", "Adler-Kunz", ("mobile", "+49 711 999000"))
+
+    assert similar_to(anna) == [other.pk]
