@@ -69,3 +69,23 @@ def test_the_owner_starts_with_no_unread_notifications(alice) -> None:
 
     assert Notification.objects.filter(account=alice.account).exists()
     assert not Notification.objects.filter(account=alice.account, read_at__isnull=True).exists()
+
+
+def test_back_dating_a_step_costs_the_same_queries_however_many_notes_it_wrote(
+        alice, django_assert_max_num_queries) -> None:
+    from kontor.contacts import actions as contact_actions
+    from kontor.contacts.demo_clock import DemoClock
+    from kontor.history import actions as history_actions
+
+    person = contact_actions.create_person(alice.membership, {"last_name": "Kunz"})
+    clock = DemoClock(alice.account)
+    with clock.step(timezone.now() - dt.timedelta(days=100)):
+        for number in range(25):
+            history_actions.add_note(alice.membership, [person.record], f"Notiz {number}")
+
+    with django_assert_max_num_queries(16):
+        clock._backdate_step(clock.steps[0])
+
+    links = EntryLink.objects.filter(record=person.record).select_related("entry")
+    assert len(links) == 25 and all(link.happened_at == link.entry.happened_at for link in links)
+    assert max(link.happened_at for link in links) < timezone.now() - dt.timedelta(days=90)

@@ -104,8 +104,12 @@ class DemoClock:
                 line.happened_at = line.updated_at = moment
         Activity.objects.bulk_update(activities, ["created_at"])
         Entry.objects.bulk_update(entries, ["created_at", "happened_at", "updated_at"])
-        for entry in entries:
-            EntryLink.objects.filter(entry=entry).update(happened_at=entry.happened_at)
+        # The links carry their entry's moment for the timelines' index: read and written in bulk.
+        moments = {entry.pk: entry.happened_at for entry in entries}
+        links = list(EntryLink.objects.filter(entry_id__in=moments).only("pk", "entry_id"))
+        for link in links:
+            link.happened_at = moments[link.entry_id]
+        EntryLink.objects.bulk_update(links, ["happened_at"], batch_size=500)
         # A record's updated_at follows from all its lines at the end (_set_updated_at).
         self._move(Record.objects.filter(**self._window(step)), timeline, step, ["created_at"])
         self._move(Task.objects.filter(**self._window(step)), timeline, step, ["created_at", "updated_at"])
