@@ -143,7 +143,7 @@ def preview(inbound: InboundMail) -> Preview:
 def attach_previews(items: Sequence[InboundMail]) -> None:
     """Sets `preview` on each message of a list page (no queries; one short read per message)."""
     for item in items:
-        item.preview = preview(item)  # type: ignore[attr-defined]
+        item.preview = preview(item)  # type: ignore[attr-defined]  # preview is for the list template only
 
 
 def read_message(inbound: InboundMail) -> ParsedMail | None:

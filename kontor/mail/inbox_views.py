@@ -20,6 +20,7 @@ from django_htmx.http import reswap, retarget
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Salutation
 from kontor.mail import inbox
 from kontor.mail.dropbox import dropbox_for
@@ -43,10 +44,6 @@ def serve_raw(inbound: InboundMail, subject: str = "") -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=f"{name}.eml", content_type="message/rfc822")
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 def _readable(by: Membership, inbox_id: int) -> InboundMail:
     """A message the user may read: waiting in the inbox, or discarded and still kept."""
     try:
@@ -68,9 +65,9 @@ def _page_number(request: HttpRequest) -> int:
 
 @require_GET
 @member_required
-def inbox_list(request: HttpRequest) -> HttpResponse:
+def inbox_list(request: MemberRequest) -> HttpResponse:
     """The waiting messages, newest first; `?show=discarded` lists those that can be brought back."""
-    by = _membership(request)
+    by = request.membership
     discarded = request.GET.get("show") == "discarded"
     number = _page_number(request)
     start = (number - 1) * PAGE_SIZE
@@ -81,32 +78,32 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
                "kept_days": inbox.DISCARD_KEPT_DAYS, "dropbox_settings_url": f"{reverse('accounts:settings')}#dropbox"}
     if not items and not discarded and number == 1:
         context["dropbox_address"] = dropbox_for(by).address
-    template = "mail/inbox.html#list" if request.htmx else "mail/inbox.html"  # type: ignore[attr-defined]
+    template = "mail/inbox.html#list" if request.htmx else "mail/inbox.html"
     return render(request, template, context)
 
 
 @require_GET
 @member_required
-def message(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def message(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """The whole message as text, with its attachments."""
-    by = _membership(request)
+    by = request.membership
     item = _readable(by, inbox_id)
     return render(request, "mail/inbox_message.html", {"item": item, "message": inbox.read_message(item)})
 
 
 @require_GET
 @member_required
-def raw(request: HttpRequest, inbox_id: int) -> HttpResponse:
-    item = _readable(_membership(request), inbox_id)
-    return serve_raw(item)  # type: ignore[return-value]
+def raw(request: MemberRequest, inbox_id: int) -> FileResponse:
+    item = _readable(request.membership, inbox_id)
+    return serve_raw(item)
 
 
 @require_GET
 @member_required
-def attachment(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def attachment(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """One attachment of a waiting message (`?number=`, from 1), always as a download: never shown
     in Kontor's own origin, where its content could act as a page of Kontor."""
-    item = _readable(_membership(request), inbox_id)
+    item = _readable(request.membership, inbox_id)
     number = _number(request.GET.get("number", ""), max_digits=5)
     found = inbox.attachment_of(item, number) if number is not None else None
     if found is None:
@@ -117,8 +114,8 @@ def attachment(request: HttpRequest, inbox_id: int) -> HttpResponse:
     return response
 
 
-def _done(request: HttpRequest, item: InboundMail, text: str, records: list[Record]) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _done(request: MemberRequest, item: InboundMail, text: str, records: list[Record]) -> HttpResponse:
+    if request.htmx:
         return render(request, "mail/_inbox_done.html", {"item": item, "text": text, "records": records})
     messages.success(request, text)
     return redirect("inbox:list")
@@ -135,10 +132,10 @@ def _chosen(by: Membership, values: list[str]) -> list[Record]:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def file(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def file(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """"File on…": search records by name (people, companies, deals, projects), tick one or more,
     file. The ticked ones travel with every search, so a second search adds to the first."""
-    by = _membership(request)
+    by = request.membership
     item = inbox.access_inbound(by, inbox_id)
     data = request.POST if request.method == "POST" else request.GET
     chosen = _chosen(by, data.getlist("record"))
@@ -161,7 +158,7 @@ def file(request: HttpRequest, inbox_id: int) -> HttpResponse:
     found = [document.record for document in search_queries.suggest(by, query, limit=12)
              if document.record is not None and document.record_id not in chosen_ids] if query else []
     context = {"item": item, "query": query, "chosen": chosen, "found": found, "error": error}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template = "mail/_inbox_picker.html#results" if request.GET.get("results") else "mail/_inbox_picker.html"
         return _in_panel(request, item, render(request, template, context))
     return render(request, "mail/inbox_file.html", context)
@@ -185,10 +182,10 @@ def _name_from(data: dict[str, str], guess: PersonName) -> PersonName:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def person(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def person(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """"Create person from sender": shows the name read from the From header (to correct it) and
     the address first, and people who have that address meanwhile; POST creates and files."""
-    by = _membership(request)
+    by = request.membership
     item = inbox.access_inbound(by, inbox_id)
     contact = inbox.contact_of(item)
     guess = inbox.sender_name(item, contact)
@@ -204,16 +201,16 @@ def person(request: HttpRequest, inbox_id: int) -> HttpResponse:
             return _done(request, item, text, [created.record])
     context = {"item": item, "contact": contact, "name": name, "error": error, "salutations": Salutation.choices,
                "existing": inbox.people_with_sender_address(by, item, contact)}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _in_panel(request, item, render(request, "mail/_inbox_person.html", context))
     return render(request, "mail/inbox_person.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def discard(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def discard(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """GET asks first (the path without JS; with htmx the browser asks); POST discards, with an undo."""
-    by = _membership(request)
+    by = request.membership
     item = inbox.access_inbound(by, inbox_id)
     if request.method == "GET":
         return render(request, "mail/inbox_discard.html", {"item": item, "kept_days": inbox.DISCARD_KEPT_DAYS})
@@ -222,7 +219,7 @@ def discard(request: HttpRequest, inbox_id: int) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("inbox:list")
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "mail/_inbox_discarded.html", {"item": item, "kept_days": inbox.DISCARD_KEPT_DAYS})
     messages.success(request, _("The message has been discarded. You can bring it back from “Discarded” for "
                                 "%(days)s days.") % {"days": inbox.DISCARD_KEPT_DAYS})
@@ -231,10 +228,10 @@ def discard(request: HttpRequest, inbox_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def restore(request: HttpRequest, inbox_id: int) -> HttpResponse:
+def restore(request: MemberRequest, inbox_id: int) -> HttpResponse:
     """Brings a discarded message back into the inbox (the undo right after discarding, and the
     "Bring back" of the Discarded list)."""
-    by = _membership(request)
+    by = request.membership
     item = inbox.access_inbound(by, inbox_id, discarded=True)
     try:
         inbox.bring_back(item, by)
@@ -242,7 +239,7 @@ def restore(request: HttpRequest, inbox_id: int) -> HttpResponse:
         messages.error(request, " ".join(refused.messages))
         return redirect(f"{reverse('inbox:list')}?show=discarded")
     item = inbox.access_inbound(by, inbox_id)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         inbox.attach_previews([item])
         return render(request, "mail/_inbox_item.html", {"item": item, "discarded": False,
                                                          "kept_days": inbox.DISCARD_KEPT_DAYS, "restored": True})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.history.models import Entry, EntryKind
 from kontor.lib.params import local_path
 from kontor.mail import display, filed
@@ -43,9 +44,9 @@ def _file_name(subject: str) -> str:
 
 @require_GET
 @member_required
-def eml(request: HttpRequest, email_id: int) -> HttpResponse:
+def eml(request: MemberRequest, email_id: int) -> FileResponse:
     """The message as it arrived, for opening in a mail program."""
-    entry, email = _email(request.membership, email_id)  # type: ignore[attr-defined]
+    entry, email = _email(request.membership, email_id)
     if email.inbound is None or not email.inbound.raw:
         raise Http404
     try:
@@ -56,15 +57,15 @@ def eml(request: HttpRequest, email_id: int) -> HttpResponse:
                             content_type="message/rfc822")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
-    return response  # type: ignore[return-value]
+    return response
 
 
 @require_GET
 @member_required
-def html_version(request: HttpRequest, email_id: int) -> HttpResponse:
+def html_version(request: MemberRequest, email_id: int) -> HttpResponse:
     """The e-mail's HTML on a page of its own, under a policy that runs no script and loads no
     remote image until the reader asks (?images=1)."""
-    entry, email = _email(request.membership, email_id)  # type: ignore[attr-defined]
+    entry, email = _email(request.membership, email_id)
     if not email.html:
         raise Http404
     show_images = request.GET.get("images") == "1"
@@ -87,9 +88,9 @@ def _back(request: HttpRequest, default: str) -> str:
 
 @require_POST
 @member_required
-def confidential(request: HttpRequest, email_id: int) -> HttpResponse:
+def confidential(request: MemberRequest, email_id: int) -> HttpResponse:
     """Marks the e-mail confidential, or open again (power users and above)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = request.membership
     entry, _email_message = _email(membership, email_id)
     wanted = request.POST.get("confidential") == "on"
     try:
@@ -105,8 +106,8 @@ def confidential(request: HttpRequest, email_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def new_dropbox_address(request: HttpRequest) -> HttpResponse:
+def new_dropbox_address(request: MemberRequest) -> HttpResponse:
     """Replaces the user's Kontor address; the old one is refused from now on."""
-    renew_dropbox(request.membership)  # type: ignore[attr-defined]
+    renew_dropbox(request.membership)
     messages.success(request, _("You have a new Kontor address. The old one no longer works."))
     return redirect(f"{reverse('accounts:settings')}#dropbox")

@@ -33,7 +33,7 @@ def email_of(entry: Entry) -> EmailMessage | None:
     if entry.kind != EntryKind.EMAIL:
         return None
     try:
-        return entry.email  # type: ignore[attr-defined]
+        return entry.email
     except ObjectDoesNotExist:
         return None
 
