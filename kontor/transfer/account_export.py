@@ -233,7 +233,7 @@ def _photos(out: _Zip, archive: zipfile.ZipFile, account: Account) -> None:
     are gone from the storage is listed with an empty path."""
     def rows() -> Iterator[list[Any]]:
         for model, kind in ((Person, Kind.PERSON), (Company, Kind.COMPANY)):
-            with_photo = (model.objects.filter(account=account).alive().exclude(photo="")  # type: ignore[attr-defined]
+            with_photo = (model.objects.filter(account=account).alive().exclude(photo="")
                           .select_related("record").order_by("pk"))
             for obj in with_photo.iterator(chunk_size=CHUNK):
                 stored_name = obj.photo.name or ""

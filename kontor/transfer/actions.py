@@ -804,7 +804,7 @@ def undo_import(imp: Import, by: Membership, now: Any = None) -> UndoSummary:
         activity.record_activity(by, ActivityVerb.IMPORT_UNDONE, summary=locked.file_name,
                                  changes={"kind": locked.kind, "people": summary.people,
                                           "companies": summary.companies, "fields": summary.fields})
-        storage = Person._meta.get_field("photo").storage  # type: ignore[attr-defined]
+        storage = Person._meta.get_field("photo").storage
         transaction.on_commit(lambda: _delete_files(storage, photos))
     imp.refresh_from_db()
     return summary
@@ -824,7 +824,7 @@ def _restore_filled(by: Membership, imp: Import) -> None:
                  .select_related("record")}
     touched: dict[type, list[int]] = {Person: [], Company: []}
     for item in items:
-        obj: Person | Company | None = people.get(item.record_id) or companies.get(item.record_id)  # type: ignore[arg-type]
+        obj: Person | Company | None = people.get(item.record_id) or companies.get(item.record_id)
         if obj is None:
             continue
         changed = []

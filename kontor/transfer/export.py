@@ -151,6 +151,7 @@ def _responsible(obj: Any) -> str:
 
 
 def _choice(model: type[Model], field: str) -> Callable[[Any], str]:
+    # get_field is typed with relations too; these are choice fields.
     labels = dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
 
     def read(obj: Any) -> str:
@@ -366,12 +367,12 @@ def _attach(kind: str, chunk: list[Any], fields: Sequence[CustomField] = ()) -> 
     if kind in (Kind.DEAL, Kind.PROJECT):
         model = Deal if kind == Kind.DEAL else Project
         key = f"{model._meta.model_name}_id"
-        people = model.people.through.objects.filter(**{f"{key}__in": ids},  # type: ignore[attr-defined]
+        people = model.people.through.objects.filter(**{f"{key}__in": ids},
                                                      person__record__deleted_at__isnull=True)
         lists["export_people"] = _grouped(
             people.order_by(key, "person__sort_name", "person_id")
             .values_list(key, "person__title", "person__first_name", "person__last_name"), _full_name)
-        colleagues = model.colleagues.through.objects.filter(**{f"{key}__in": ids})  # type: ignore[attr-defined]
+        colleagues = model.colleagues.through.objects.filter(**{f"{key}__in": ids})
         lists["export_colleagues"] = _grouped(
             colleagues.order_by(key, "user__name", "user_id").values_list(key, "user__name", "user__email"),
             _colleague)

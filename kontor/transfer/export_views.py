@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Account, Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import ListFilters
 from kontor.deals.queries import DealFilters
@@ -81,10 +82,6 @@ def export_response(account: Account, kind: str, items: QuerySet[Any] | None, fi
     return response
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 def filtered_items(kind: str, membership: Membership, query: Mapping) -> QuerySet[Any]:
     """What the list page shows with these query parameters, all pages of it."""
     account, user_id = membership.account, membership.user.pk
@@ -97,9 +94,9 @@ def filtered_items(kind: str, membership: Membership, query: Mapping) -> QuerySe
 
 @require_GET
 @member_required
-def export_list(request: HttpRequest, kind: str) -> HttpResponse:
+def export_list(request: MemberRequest, kind: str) -> HttpResponseBase:
     """/export/people/?format=csv&tag=Kunde: the list with the same filters, every page of it."""
-    membership = _membership(request)
+    membership = request.membership
     require(membership, roles.can_bulk_export,
             _("Your role does not allow exporting lists. You can download a single vCard from a record's page."))
     file_format = request.GET.get("format", "csv")
@@ -107,8 +104,7 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, _("This export format is not offered for this list."))
         return redirect(f"{KIND_URL_NAMESPACE[Kind(kind)]}:list")
     items = filtered_items(kind, membership, request.GET)
-    # Streamed and file answers are no HttpResponse subclass, which member_required's type ignores.
-    return export_response(membership.account, kind, items, file_format,  # type: ignore[return-value]
+    return export_response(membership.account, kind, items, file_format,
                            semicolons=request.GET.get("delimiter") == "semicolon")
 
 
@@ -122,27 +118,27 @@ def _single_card(kind: str, obj: Person | Company) -> HttpResponse:
 
 @require_GET
 @member_required
-def person_vcard(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_vcard(request: MemberRequest, person_id: int) -> HttpResponse:
     """One person's vCard, for everyone in the team (members too)."""
-    return _single_card(Kind.PERSON, access_person(_membership(request), person_id))
+    return _single_card(Kind.PERSON, access_person(request.membership, person_id))
 
 
 @require_GET
 @member_required
-def company_vcard(request: HttpRequest, company_id: int) -> HttpResponse:
-    return _single_card(Kind.COMPANY, access_company(_membership(request), company_id))
+def company_vcard(request: MemberRequest, company_id: int) -> HttpResponse:
+    return _single_card(Kind.COMPANY, access_company(request.membership, company_id))
 
 
 @require_POST
 @member_required
-def account_download(request: HttpRequest) -> HttpResponse:
+def account_download(request: MemberRequest) -> FileResponse:
     """The owner's "take your data with you": a zip of every list and every file. A POST, so that
     no link on another site can make Kontor build one."""
-    membership = _membership(request)
+    membership = request.membership
     require(membership, roles.can_download_account, _("Only the owner of the account can download all its data."))
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
     write_account_zip(membership.account, target, tz=export.current_zone())
     target.seek(0)
     name = f"{slugify(membership.account.name) or 'kontor'}-{timezone.localdate().isoformat()}.zip"
-    return FileResponse(target, as_attachment=True, filename=name,  # type: ignore[return-value]
+    return FileResponse(target, as_attachment=True, filename=name,
                         content_type="application/zip")

@@ -264,7 +264,7 @@ def _row_from_cells(number: int, cells: list[Cell], mapped: Sequence[Cell], colu
         if cell is None:
             continue
         if cell.__class__ is str:
-            text = cell.strip()  # type: ignore[union-attr]
+            text = cell.strip()
             if not text:
                 continue
         else:
@@ -373,7 +373,7 @@ def _read_salutation(reading: _Reading, column: _Column, cell: Cell, text: str, 
 def _read_birthday(reading: _Reading, column: _Column, cell: Cell, text: str, type_text: str) -> None:
     row = reading.row
     if cell.__class__ is datetime.date:
-        value: datetime.date | None = cell  # type: ignore[assignment]
+        value: datetime.date | None = cell
     elif yearless := yearless_date(cell):
         row.warnings.append((column.header, _no_year(*yearless)))
         return

@@ -251,6 +251,7 @@ def _first_visible_sheet(workbook: object) -> str:
     for sheet in metadata:
         if str(sheet.visible).endswith("Visible") and str(sheet.typ).endswith("WorkSheet"):
             return str(sheet.name)
+    # A calamine workbook, typed object because python_calamine is imported only when a sheet comes.
     return str(workbook.sheet_names[0])  # type: ignore[attr-defined]
 
 
@@ -259,7 +260,7 @@ def _cell(value: object) -> Cell:
         return value if value.strip() else None
     if isinstance(value, datetime.timedelta):
         return str(value)
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # what is left is one of calamine's cell types, all in Cell
 
 
 def _cells(values: Sequence[Sequence[object]]) -> list[list[Cell]]:
@@ -267,7 +268,8 @@ def _cells(values: Sequence[Sequence[object]]) -> list[list[Cell]]:
     written out inline: a sheet of 50,000 rows holds close to a million cells, and a function
     call per cell was a third of the reading time. calamine gives exact types, no subclasses."""
     text, duration = str, datetime.timedelta
-    return [[(value if value.strip() else None) if value.__class__ is text  # type: ignore[attr-defined, misc]
+    # mypy does not narrow through the local aliases text and duration, so the cells stay object.
+    return [[(value if value.strip() else None) if value.__class__ is text  # type: ignore[misc]
              else (str(value) if value.__class__ is duration else value)
              for value in row] for row in values]
 

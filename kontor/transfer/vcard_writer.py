@@ -115,7 +115,7 @@ def person_card(person: Person, photo: bytes | None = None) -> str:
         _structured("N", [person.last_name, person.first_name, "", person.title, ""]),
         _property("FN", person.full_name),
     ]
-    job = person.export_job  # type: ignore[attr-defined]
+    job = person.export_job  # type: ignore[attr-defined]  # set by export.py's prefetch (primary_job)
     if job is not None:
         lines.append(_structured("ORG", [job.company_name, job.department] if job.department
                                  else [job.company_name]))

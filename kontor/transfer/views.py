@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records.access import access_import
 from kontor.transfer import actions, tables
 from kontor.transfer import report as error_report
@@ -25,22 +26,18 @@ from kontor.transfer.models import Duplicates, Import, ImportKind, ImportState
 LIST_SIZE = 100
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
 @require_GET
 @member_required
-def import_list(request: HttpRequest) -> HttpResponse:
-    imports = list(actions.imports_of(_membership(request))[:LIST_SIZE])
+def import_list(request: MemberRequest) -> HttpResponse:
+    imports = list(actions.imports_of(request.membership)[:LIST_SIZE])
     return render(request, "transfer/list.html", {"imports": imports, "can_import": roles.can_import(
-        _membership(request).role)})
+        request.membership.role)})
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def upload(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def upload(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
     error = ""
     if request.method == "POST":
@@ -64,17 +61,17 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def detail(request: MemberRequest, import_id: int) -> HttpResponse:
     """A draft shows its mapping and preview (and takes their changes); a started import its
     progress, polled by htmx every second until it is finished, then its outcome."""
-    membership = _membership(request)
+    membership = request.membership
     imp = access_import(membership, import_id)
     if imp.state == ImportState.DRAFT:
         return _mapping_page(request, membership, imp)
     actions.mark_stale_failed(imp)
     context = {"imp": imp, "can_undo": actions.can_undo(imp) and _may_undo(membership, imp),
                "summary": actions.summary_text(imp)}
-    template = "transfer/detail.html#progress" if request.htmx else "transfer/detail.html"  # type: ignore[attr-defined]
+    template = "transfer/detail.html#progress" if request.htmx else "transfer/detail.html"
     return render(request, template, context)
 
 
@@ -122,10 +119,10 @@ def _may_undo(membership: Membership, imp: Import) -> bool:
 
 @require_GET
 @member_required
-def report(request: HttpRequest, import_id: int) -> HttpResponse:
+def report(request: MemberRequest, import_id: int) -> HttpResponse:
     """The error report: the rows that were not imported, as they were in the file, with a column
     saying why."""
-    imp = access_import(_membership(request), import_id)
+    imp = access_import(request.membership, import_id)
     if imp.state == ImportState.DRAFT:
         raise PermissionDenied
     return error_report.report_response(imp)
@@ -133,9 +130,9 @@ def report(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def undo(request: HttpRequest, import_id: int) -> HttpResponse:
+def undo(request: MemberRequest, import_id: int) -> HttpResponse:
     """Asks first, saying what will be removed and restored; the POST undoes."""
-    membership = _membership(request)
+    membership = request.membership
     imp = access_import(membership, import_id)
     if not _may_undo(membership, imp):
         raise PermissionDenied(_("Only the colleague who imported this, or a power user or administrator, "
