@@ -162,6 +162,10 @@ class WinIn(Schema):
                                                     "return the one made before).")
 
 
+# The win's body may be left out, but is an object when sent (a default of None would allow null).
+NOT_SENT = WinIn(create_project=False)
+
+
 class DealFilters(RecordFilters):
     state: StateName | None = None
     company_id: Id | None = Field(None, description="Only deals with this company.")
@@ -435,7 +439,7 @@ def delete_deal(request: HttpRequest, deal_id: Id) -> Status:
              description="Marks the deal as won now (a deal won already stays as it is). With "
                          "`{\"create_project\": true}` the project that continues it is created too, or the one "
                          "made before is returned, as `project_id`.")
-def win_deal(request: HttpRequest, deal_id: Id, payload: WinIn | None = None) -> dict:
+def win_deal(request: HttpRequest, deal_id: Id, payload: WinIn = NOT_SENT) -> dict:
     by = membership(request)
     deal = access_deal(by, deal_id)
     with transaction.atomic():

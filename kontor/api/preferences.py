@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, StrictBool
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import TIME_ZONES, User
@@ -40,7 +40,7 @@ def _known_kinds(wanted: dict[str, bool]) -> dict[str, bool]:
 
 
 # Declared with the kinds as property names, so that the document says what the validator checks.
-MailChoices = Annotated[dict[str, bool], AfterValidator(_known_kinds),
+MailChoices = Annotated[dict[str, StrictBool], AfterValidator(_known_kinds),
                         Field(json_schema_extra={"propertyNames": {"enum": MAIL_TYPES}})]
 
 
@@ -89,7 +89,7 @@ class CalendarOut(Schema):
 
 
 class CalendarChange(Schema):
-    include_team: bool | None = None
+    include_team: StrictBool | None = None
 
 
 class DropboxOut(Schema):

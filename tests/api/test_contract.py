@@ -162,7 +162,8 @@ def use_real_ids(case: Any, contract: dict[str, Any]) -> None:
     turn = sent[case.operation.label]
     for name, value in case.path_parameters.items():
         rows = contract["ids"].get(name)
-        if rows and isinstance(value, int) and value >= 1 and turn % 2:
+        # Valid ids only: a negative case's id beyond the largest one must stay as it is.
+        if rows and _is_id(value) and turn % 2:
             case.path_parameters[name] = rows[turn // 2 % len(rows)]
     if isinstance(case.body, dict):  # valid ids only, so an invalid body stays invalid
         case.body = _real(case.body, contract["ids"], turn)
@@ -199,6 +200,11 @@ BEYOND_THE_SCHEMA = {
     # A note records what has happened: not later than now (the time of asking, not the text) and
     # not before 1900 (JSON Schema has no minimum for a date-time).
     "POST /api/v1/notes": {"happened_at"},
+    # A custom field's name is unique among the account's fields of its kind (rows).
+    "POST /api/v1/custom-fields": {"name"},
+    # Nobody changes their own role, and the owner's role changes only by handing over ownership:
+    # who asks and whom the path names together.
+    "PATCH /api/v1/members/{membership_id}": {"role"},
     # A file on a history entry and a record: the entry must belong to that record (rows).
     "POST /api/v1/files": {"record_id"},
     # A form's fields name the account's custom fields; where it sends people back and which sites
@@ -460,3 +466,23 @@ def test_a_probability_is_a_number_not_false(api, alice):
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "probability"]
     assert api(alice).post("/deals", {"name": "Relaunch", "probability": 0}).json()["probability"] == 0
+
+
+def test_choices_of_yes_or_no_take_true_and_false_not_numbers(api, alice):
+    client = api(alice)
+    response = client.patch("/settings/notifications", {"email": {"entry": 0}})
+    assert response.status_code == 422
+    assert client.patch("/settings/calendar", {"include_team": 1}).status_code == 422
+    assert client.patch("/settings/calendar", {"include_team": True}).json()["include_team"] is True
+
+
+def test_winning_takes_no_body_or_an_object_but_not_null(api, alice):
+    deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch"})
+    client = api(alice)
+    response = client.client.post(f"{PREFIX}/deals/{deal.pk}/win", "null", content_type="application/json",
+                                  headers=client.headers)
+    assert response.status_code == 422
+    assert client.client.post(f"{PREFIX}/deals/{deal.pk}/win", "", content_type="application/json",
+                              headers=client.headers).status_code == 200
+    schema = client.get("/openapi.json").json()["paths"]["/api/v1/deals/{deal_id}/win"]["post"]["requestBody"]
+    assert "null" not in str(schema)
