@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -309,10 +309,10 @@ def delete_records_for_good(record_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def _purge(records: Iterable[Record]) -> int:
+def _purge(records: QuerySet[Record]) -> int:
     from kontor.history.models import Entry
 
-    ids = list(records.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    ids = list(records.values_list("pk", flat=True))
     if not ids:
         return 0
     # Entries linked only to purged records go with them; shared ones stay with the others.

@@ -79,12 +79,13 @@ def add_custom_fields(form: forms.Form, account: Account, kind: str, record: Rec
     """Adds the kind's custom fields to `form` (as `custom_<key>`), filled from the record if
     given (else from the form's initial data)."""
     stored = custom_fields.values_by_key(record) if record is not None else None
-    form.custom_names = []  # type: ignore[attr-defined]
+    form.custom_names = []  # type: ignore[attr-defined]  # custom_names: Kontor's list on the form, read back on save
     for field in custom_fields.fields_of(account, kind):
         name = PREFIX + field.key
         form.fields[name] = CustomValueField(field)
         if stored is not None:
             form.initial[name] = _initial(field, stored.get(field.key))
+        # custom_names: Kontor's list on the form, read back on save.
         form.custom_names.append(name)  # type: ignore[attr-defined]
 
 
@@ -95,6 +96,7 @@ def custom_inputs(form: forms.Form) -> list[forms.BoundField]:
 def save_custom_fields(form: forms.Form, record: Record, by: Membership, *, is_new: bool) -> None:
     """Writes the form's custom values onto the record. Call it inside the transaction of the
     record's own save, after the action (which checked the version)."""
+    # The custom fields added above carry their definition.
     values = {form.fields[name].definition: form.cleaned_data.get(name)  # type: ignore[attr-defined]
               for name in getattr(form, "custom_names", [])}
     if values:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import parse_ids
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field, require
@@ -42,8 +43,8 @@ class FieldForm(forms.Form):
         return [line for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
 
 
-def _admin(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def _admin(request: MemberRequest) -> Membership:
+    membership: Membership = request.membership
     require(membership, roles.can_manage_team, _("Only owners and admins can change custom fields."))
     return membership
 
@@ -63,7 +64,7 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def custom_field_list(request: HttpRequest) -> HttpResponse:
+def custom_field_list(request: MemberRequest) -> HttpResponse:
     """GET shows one kind's fields and the form for a new one; POST adds it."""
     membership = _admin(request)
     kind = _kind(request.POST.get("kind") or request.GET.get("kind"))
@@ -85,7 +86,7 @@ def custom_field_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
+def custom_field_edit(request: MemberRequest, field_id: int) -> HttpResponse:
     membership = _admin(request)
     field = access_custom_field(membership, field_id)
     initial = {"name": field.name, "help": field.help, "options": "\n".join(field.options)}
@@ -107,7 +108,7 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def custom_field_move(request: HttpRequest, field_id: int) -> HttpResponse:
+def custom_field_move(request: MemberRequest, field_id: int) -> HttpResponse:
     """The up/down buttons: one step in the kind's order."""
     membership = _admin(request)
     field = access_custom_field(membership, field_id)
@@ -117,20 +118,20 @@ def custom_field_move(request: HttpRequest, field_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def custom_field_reorder(request: HttpRequest) -> HttpResponse:
+def custom_field_reorder(request: MemberRequest) -> HttpResponse:
     """Dragging: the whole order of one kind's fields at once (`order` is a list of ids)."""
     membership = _admin(request)
     kind = _kind(request.POST.get("kind"))
     ids = parse_ids(request.POST.getlist("order"))
     custom_fields.reorder_custom_fields(membership, kind, ids)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return JsonResponse({"order": [f.pk for f in custom_fields.fields_of(membership.account, kind)]})
     return redirect(_list_url(kind))
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def custom_field_delete(request: HttpRequest, field_id: int) -> HttpResponse:
+def custom_field_delete(request: MemberRequest, field_id: int) -> HttpResponse:
     """GET asks first (saying how many records hold a value); POST deletes the field and its values."""
     membership = _admin(request)
     field = access_custom_field(membership, field_id)

@@ -134,7 +134,7 @@ def card(record: Record) -> list[dict[str, Any]]:
     rows = []
     for field in fields:
         stored = CustomValue(**{column: getattr(field, column) for column in _VALUE_COLUMNS})
-        value = value_of(field, stored) if field.value_id else None  # type: ignore[attr-defined]
+        value = value_of(field, stored) if field.value_id else None
         if value is not None and field.type == FieldType.NUMBER:
             value = Decimal(value)
         rows.append({"field": field, "value": value, "shown": shown_value(field, value)})

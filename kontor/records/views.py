@@ -7,13 +7,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
+from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import parse_datetime_param, parse_id, parse_ids, parse_text
 from kontor.records import actions
 from kontor.records.access import access_record, access_tag, require
@@ -22,9 +23,9 @@ from kontor.records.models import Record
 TRASH_PAGE_SIZE = 100
 
 
-def _tag_widget(request: HttpRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
+def _tag_widget(request: MemberRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
     """The record's tag widget (htmx), or back to the record page (plain form post)."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {"record": record, "tags": list(record.tags.order_by("name")), "tag_error": error,
                    "tag_added": added}
         return render(request, "records/_tags.html", context)
@@ -35,9 +36,9 @@ def _tag_widget(request: HttpRequest, record: Record, error: str = "", added: bo
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def add_tag(request: HttpRequest, record_id: int) -> HttpResponse:
+def add_tag(request: MemberRequest, record_id: int) -> HttpResponse:
     """GET shows the widget (htmx) or the record; POST adds the named tag, creating it on first use."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record = access_record(membership, record_id)
     if request.method == "GET":
         return _tag_widget(request, record)
@@ -50,8 +51,8 @@ def add_tag(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def remove_tag(request: HttpRequest, record_id: int, tag_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def remove_tag(request: MemberRequest, record_id: int, tag_id: int) -> HttpResponse:
+    membership = request.membership
     record = access_record(membership, record_id)
     actions.remove_tag(record, access_tag(membership, tag_id), membership)
     return _tag_widget(request, record)
@@ -59,9 +60,9 @@ def remove_tag(request: HttpRequest, record_id: int, tag_id: int) -> HttpRespons
 
 @require_GET
 @member_required
-def tag_autocomplete(request: HttpRequest) -> HttpResponse:
+def tag_autocomplete(request: MemberRequest) -> HttpResponse:
     """<option>s of matching tag names for the widget's datalist; leaves out the record's own tags."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     record_id = parse_id(request.GET.get("record"))
     record = access_record(membership, record_id) if record_id else None
     text = parse_text(request.GET.get("q", request.GET.get("name", "")), 60)
@@ -69,23 +70,23 @@ def tag_autocomplete(request: HttpRequest) -> HttpResponse:
     return render(request, "records/_tag_options.html", {"names": names})
 
 
-def _require_tag_admin(request: HttpRequest) -> None:
-    require(request.membership, roles.can_manage_tags,  # type: ignore[attr-defined]
+def _require_tag_admin(request: MemberRequest) -> None:
+    require(request.membership, roles.can_manage_tags,
             _("Only administrators can rename, merge and delete tags."))
 
 
 @require_GET
 @member_required
-def tags(request: HttpRequest) -> HttpResponse:
+def tags(request: MemberRequest) -> HttpResponse:
     _require_tag_admin(request)
-    return render(request, "records/tags.html", {"all_tags": actions.tag_usage(request.account)})  # type: ignore[attr-defined]
+    return render(request, "records/tags.html", {"all_tags": actions.tag_usage(request.account)})
 
 
 @require_POST
 @member_required
-def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def rename_tag(request: MemberRequest, tag_id: int) -> HttpResponse:
     _require_tag_admin(request)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     tag = access_tag(membership, tag_id)
     old_name = tag.name
     try:
@@ -103,9 +104,9 @@ def rename_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def merge_tags(request: HttpRequest) -> HttpResponse:
+def merge_tags(request: MemberRequest) -> HttpResponse:
     _require_tag_admin(request)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     into_id = parse_id(request.POST.get("into"))
     if into_id is None:
         messages.error(request, _("Choose the tag the others should be merged into."))
@@ -125,10 +126,10 @@ def merge_tags(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
+def delete_tag(request: MemberRequest, tag_id: int) -> HttpResponse:
     """GET asks for confirmation; POST removes the tag from every record and deletes it."""
     _require_tag_admin(request)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     tag = access_tag(membership, tag_id)
     if request.method == "GET":
         usage = tag.records.alive().count()
@@ -140,9 +141,9 @@ def delete_tag(request: HttpRequest, tag_id: int) -> HttpResponse:
 
 @require_GET
 @member_required
-def trash(request: HttpRequest) -> HttpResponse:
+def trash(request: MemberRequest) -> HttpResponse:
     """What was deleted, newest first, a bounded page at a time (keyset on deleted_at)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     records = (Record.objects.filter(account=membership.account).in_trash()
                .select_related("deleted_by").order_by("-deleted_at", "-pk"))
     before = parse_datetime_param(request.GET.get("before"))
@@ -150,7 +151,8 @@ def trash(request: HttpRequest) -> HttpResponse:
         records = records.filter(deleted_at__lt=before)
     page = list(records[:TRASH_PAGE_SIZE + 1])
     for record in page:
-        record.purged_on = record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)  # type: ignore
+        # purged_on is for the template; a trashed record has deleted_at.
+        record.purged_on = record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)  # type: ignore[attr-defined,operator]
     return render(request, "records/trash.html", {
         "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE,
         "is_older_page": before is not None, "retention_days": settings.TRASH_RETENTION_DAYS})
@@ -158,8 +160,8 @@ def trash(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def restore(request: HttpRequest, record_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def restore(request: MemberRequest, record_id: int) -> HttpResponse:
+    membership = request.membership
     record = access_record(membership, record_id, include_trash=True)
     if not record.is_deleted:
         raise Http404
@@ -170,9 +172,9 @@ def restore(request: HttpRequest, record_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def empty_trash(request: HttpRequest) -> HttpResponse:
+def empty_trash(request: MemberRequest) -> HttpResponse:
     """GET asks for confirmation; POST deletes everything in the trash for good."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     require(membership, roles.can_empty_trash, _("Only administrators can empty the trash."))
     if request.method == "GET":
         count = Record.objects.filter(account=membership.account).in_trash().count()

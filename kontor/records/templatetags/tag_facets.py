@@ -12,6 +12,7 @@ from typing import Any
 
 from django import template
 
+from kontor.accounts.requests import membership_of, request_of
 from kontor.records import tag_counts
 from kontor.records.models import Kind, Tag
 
@@ -22,7 +23,7 @@ def _filtered_items(context: template.Context, kind: str) -> Any:
     filters = context.get("filters")
     if filters is None or not filters.is_filtered:
         return None
-    account = context["request"].membership.account
+    account = membership_of(context).account
     # People and companies share one filter class that takes the kind; deals and projects have their own.
     return filters.apply(account, kind) if kind in (Kind.PERSON, Kind.COMPANY) else filters.apply(account)
 
@@ -53,8 +54,7 @@ def tag_count_id(tag: Any) -> str:
 def tag_counts_oob(context: template.Context, kind: str) -> dict[str, Any]:
     """For an htmx answer: every tag's count under the new filter, each swapped into the side column
     by its id (the column itself stays, with the focus on the tag just ticked)."""
-    request = context["request"]
-    if not getattr(request, "htmx", False):
+    if not getattr(request_of(context), "htmx", False):
         return {"tags": []}
-    tags = tag_counts.counted(Tag.objects.filter(account=request.membership.account), kind)
+    tags = tag_counts.counted(Tag.objects.filter(account=membership_of(context).account), kind)
     return {"tags": tags, "facet": filtered_tag_counts(context, kind)}
