@@ -258,6 +258,7 @@ def _check_address(address: AddressData) -> None:
     for name in ADDRESS_FIELDS:
         model_field = Address._meta.get_field(name)
         try:
+            # ADDRESS_FIELDS are plain fields, never relations, so they have clean().
             model_field.clean(getattr(address, name), None)  # type: ignore[union-attr]
         except ValidationError as error:
             errors[name] = error.messages
@@ -339,6 +340,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
         own = [ContactDetail(account=account, record=record, kind=d.kind, label=d.label, value=value,
                              normalized=normalized, position=i) for i, (d, value, normalized) in enumerate(cleaned)]
         contact += own
+        # Django's own prefetch cache, filled here to spare the queries.
         record._prefetched_objects_cache = {"contact_details": own}  # type: ignore[attr-defined]
         kept = [a for a in details.addresses or () if any(str(v).strip() for k, v in vars(a).items() if k != "label")]
         addresses += [Address(account=account, record=record, position=i, **vars(a)) for i, a in enumerate(kept)]
@@ -347,6 +349,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
             helpers = [Assistant(account=account, person=obj, name=a.name.strip(), email=a.email.strip(),
                                  phone=a.phone.strip()) for a in details.assistants or () if a.name.strip()]
             assistants += helpers
+            # Django's own prefetch cache, filled here to spare the queries.
             obj._prefetched_objects_cache = {"assistants": helpers}  # type: ignore[attr-defined]
             dates += [ImportantDate(account=account, person=obj, label=d.label.strip(), date=d.date)
                       for d in details.dates or () if d.label.strip()]
@@ -358,7 +361,8 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
     for model, rows in ((ContactDetail, contact), (Address, addresses), (Position, positions),
                         (Assistant, assistants), (ImportantDate, dates)):
         if rows:
-            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[attr-defined,arg-type]
+            # The loop pairs five models with their rows; mypy sees only the union of the lists.
+            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[arg-type]
 
 
 def _positions_of(person: Person, wanted: Sequence[PositionData]) -> list[Position]:
@@ -517,6 +521,7 @@ def fill_contacts(by: Membership, pairs: Sequence[tuple[Person | Company, NewCon
 
 def _update_record_fields(record: Record, display_name: str, responsible: User | None | bool) -> None:
     # Contacts' callers pass False for "keep the responsible user"; the shared helper says KEEP.
+    # mypy leaves True in the type after `is False`; the bool only ever carries False.
     record_actions.save_record_header(record, display_name,
                                       record_actions.KEEP if responsible is False else responsible)  # type: ignore[arg-type]
 
@@ -564,7 +569,7 @@ def remove_photo(obj: Person | Company, by: Membership) -> None:
         old = obj.photo.name
         with transaction.atomic():
             record_actions.bump_version(obj.record, by, None)
-            obj.photo = ""  # type: ignore[assignment]
+            obj.photo = ""
             obj.save(update_fields=["photo"])
         obj.photo.storage.delete(old)
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person, Position
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
@@ -96,19 +97,19 @@ def history_context(request: HttpRequest, company: Company, membership: Membersh
 
 @require_GET
 @member_required
-def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_history(request: MemberRequest, company_id: int) -> HttpResponse:
     """The history section of a company page (htmx): switching the filter, and older entries
     (`before`, `before_id`). Without htmx the company page itself answers."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     company = access_company(membership, company_id)
     own_only = request.GET.get("history") == OWN_ONLY
     before = parse_datetime_param(request.GET.get("before"))
-    if not request.htmx and before is None:  # type: ignore[attr-defined]
+    if not request.htmx and before is None:
         return redirect(company.get_absolute_url() + (f"?history={OWN_ONLY}" if own_only else "") + "#history")
     entries = company_timeline(company, membership, own_only=own_only, before=before,
                                before_id=parse_id(request.GET.get("before_id")))
     context = {"company": company, "entries": entries, "own_only": own_only}
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return render(request, "contacts/company_history_page.html", context)
     template = "contacts/_company_entries.html" if before else "contacts/_company_history.html"
     return render(request, template, context)

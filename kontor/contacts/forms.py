@@ -331,7 +331,7 @@ class RecordEditor:
                 else:
                     # Formsets have no add_error(); this is where their own clean() puts errors.
                     formset = self.formsets[prefix]
-                    formset._non_form_errors = formset.error_class(messages)  # type: ignore[attr-defined]
+                    formset._non_form_errors = formset.error_class(messages)  # type: ignore[attr-defined]  # private to BaseFormSet
             elif name == "responsible":
                 self.record_form.add_error("responsible", messages)
             else:
@@ -366,6 +366,7 @@ class RecordEditor:
         stored_custom = initial_values(stored.record)
         for name in getattr(self.record_form, "custom_names", []):
             field = self.record_form.fields[name]
+            # Custom fields are Kontor's field classes, which have as_input.
             mine = _display(field, field.as_input(self.record_form.cleaned_data.get(name)))  # type: ignore[attr-defined]
             theirs = _display(field, stored_custom.get(name))
             if mine != theirs:

@@ -140,11 +140,13 @@ PARTS: dict[str, PersonPart | CompanyPart] = {Kind.PERSON: PersonPart(), Kind.CO
 def merge_people(by: Membership, person: Person, others: Sequence[Person], keep: Mapping[str, int] | None = None,
                  version: int | None = None) -> Person:
     """Merges `others` into `person` (see kontor/records/merge.py); returns the person, as saved."""
+    # _merge returns the record it was given, typed as the union of both kinds.
     return _merge(by, person, others, keep, version)  # type: ignore[return-value]
 
 
 def merge_companies(by: Membership, company: Company, others: Sequence[Company],
                     keep: Mapping[str, int] | None = None, version: int | None = None) -> Company:
+    # _merge returns the record it was given, typed as the union of both kinds.
     return _merge(by, company, others, keep, version)  # type: ignore[return-value]
 
 

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kontor.accounts.decorators import member_required
-from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts import merge as contact_merge
 from kontor.contacts.matching import similar_to
 from kontor.contacts.models import Company, ContactDetail, Person, Position
@@ -27,10 +27,6 @@ from kontor.records.actions import StaleEdit
 
 GROUPS_SHOWN = 50  # a page of clean-up work; merging them brings up the next ones
 SEARCH_RESULTS = 20
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 def _with_row_data(area: Area, ids: list[int]) -> dict[int, Any]:
@@ -49,15 +45,17 @@ def _with_row_data(area: Area, ids: list[int]) -> dict[int, Any]:
                                 .order_by("person_id", "-is_primary", "pk").values_list("person_id", "company__name")):
             companies.setdefault(person_id, name)
     for pk, obj in objects.items():
+        # row_details and row_company are for the template only.
         obj.row_details = details.get(pk, [])[:2]  # type: ignore[union-attr]
+        # row_details and row_company are for the template only.
         obj.row_company = companies.get(pk, "")  # type: ignore[union-attr]
     return objects
 
 
 # -- possible duplicates -----------------------------------------------------------------------------
 
-def _duplicates(request: HttpRequest, area: Area) -> HttpResponse:
-    membership = _membership(request)
+def _duplicates(request: MemberRequest, area: Area) -> HttpResponse:
+    membership = request.membership
     records_merge.require_duplicates(membership)
     groups = contact_merge.duplicates(membership.account_id, area.kind)
     shown = groups[:GROUPS_SHOWN]
@@ -68,19 +66,19 @@ def _duplicates(request: HttpRequest, area: Area) -> HttpResponse:
 
 
 @member_required
-def people_duplicates(request: HttpRequest) -> HttpResponse:
+def people_duplicates(request: MemberRequest) -> HttpResponse:
     return _duplicates(request, PEOPLE)
 
 
 @member_required
-def company_duplicates(request: HttpRequest) -> HttpResponse:
+def company_duplicates(request: MemberRequest) -> HttpResponse:
     return _duplicates(request, COMPANIES)
 
 
 # -- merge with… -------------------------------------------------------------------------------------
 
-def _merge(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _merge(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     obj = area.fetch(membership, record_id)
     records_merge.require_merge(membership)
     data = request.POST if request.method == "POST" else request.GET
@@ -137,14 +135,14 @@ def _field_rows(area: Area, obj: Person | Company, others: list[Any]) -> list[di
     return rows
 
 
-def _search(request: HttpRequest, area: Area, obj: Person | Company) -> HttpResponse:
+def _search(request: MemberRequest, area: Area, obj: Person | Company) -> HttpResponse:
     """The first step of "Merge with…": suggestions that look like the same record, and a search."""
-    membership = _membership(request)
+    membership = request.membership
     q = parse_text(request.GET.get("q", ""))
     finder = filter_people if area.is_person else filter_companies
     found: list[Any] = list(finder(membership.account, q=q).exclude(pk=obj.pk)[:SEARCH_RESULTS]) if q.strip() else []
     context = {"area": area, "obj": obj, "q": q, "found": found}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "merge/search.html#results", context)
     suggested = _with_row_data(area, similar_to(obj))
     context["suggested"] = list(suggested.values())
@@ -152,19 +150,19 @@ def _search(request: HttpRequest, area: Area, obj: Person | Company) -> HttpResp
 
 
 @member_required
-def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_merge(request: MemberRequest, person_id: int) -> HttpResponse:
     return _merge(request, PEOPLE, person_id)
 
 
 @member_required
-def company_merge(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_merge(request: MemberRequest, company_id: int) -> HttpResponse:
     return _merge(request, COMPANIES, company_id)
 
 
 # -- undo --------------------------------------------------------------------------------------------
 
-def _undo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _undo(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     obj = area.fetch(membership, record_id)
     records_merge.require_merge(membership)
     merge = records_merge.undoable_merge(obj.record)
@@ -182,11 +180,11 @@ def _undo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
 
 @member_required
 @require_POST
-def person_merge_undo(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_merge_undo(request: MemberRequest, person_id: int) -> HttpResponse:
     return _undo(request, PEOPLE, person_id)
 
 
 @member_required
 @require_POST
-def company_merge_undo(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_merge_undo(request: MemberRequest, company_id: int) -> HttpResponse:
     return _undo(request, COMPANIES, company_id)

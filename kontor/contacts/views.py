@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.contacts import actions
 from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
@@ -57,14 +58,10 @@ PEOPLE = Area(Kind.PERSON, "people", access_person, PersonEditor)
 COMPANIES = Area(Kind.COMPANY, "companies", access_company, CompanyEditor)
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 # -- lists -------------------------------------------------------------------------------------------
 
-def _list(request: HttpRequest, area: Area) -> HttpResponse:
-    membership = _membership(request)
+def _list(request: MemberRequest, area: Area) -> HttpResponse:
+    membership = request.membership
     filters = ListFilters.from_query(request.GET, current_user_id=membership.user.pk)
     items: QuerySet[Any] = filters.apply(membership.account, area.kind)
     column = chosen_column(membership.account, area.kind, request.GET)
@@ -75,7 +72,7 @@ def _list(request: HttpRequest, area: Area) -> HttpResponse:
     page = context["page"]
     context["is_empty"] = not page.items and not page.has_previous and not filters.is_filtered
     template = "contacts/list.html"
-    if request.htmx and request.htmx.target == "results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "results":
         return render(request, template + "#results", context)
     context["tag_filter"] = _tag_filter(membership, area.kind, filters.tags)
     context["custom_filter"] = custom_filter_fields(membership.account, area.kind, filters.custom)
@@ -100,30 +97,30 @@ def _tag_filter(membership: Membership, kind: str, selected: list[str]) -> list[
 
 @member_required
 @opens_default_view(ListKind.PERSON)
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: MemberRequest) -> HttpResponse:
     return _list(request, PEOPLE)
 
 
 @member_required
 @opens_default_view(ListKind.COMPANY)
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: MemberRequest) -> HttpResponse:
     return _list(request, COMPANIES)
 
 
 @member_required
-def company_names(request: HttpRequest) -> HttpResponse:
+def company_names(request: MemberRequest) -> HttpResponse:
     """Options for the company field of a position row (an htmx-filled <datalist>)."""
     # The position rows send their own field (positions-3-company_name); plain callers send q.
     typed = parse_text(next((value for key, value in request.GET.items()
                              if key == "q" or key.endswith("company_name")), ""))
-    companies = filter_companies(_membership(request).account, q=typed)[:20] if typed.strip() else []
+    companies = filter_companies(request.membership.account, q=typed)[:20] if typed.strip() else []
     return render(request, "contacts/_company_options.html", {"companies": companies})
 
 
 # -- record pages ------------------------------------------------------------------------------------
 
-def _detail(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _detail(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     try:
         obj = area.fetch(membership, record_id)
     except Http404:
@@ -147,10 +144,10 @@ def _detail(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     return render(request, f"contacts/{area.kind}_detail.html", context)
 
 
-def _trashed(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+def _trashed(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
     """A record in the trash: a 404 like any missing page, except for those who may restore it.
     A record merged into another leads everyone to the one it was merged into."""
-    membership = _membership(request)
+    membership = request.membership
     merged = area.fetch(membership, record_id, include_trash=True).record.merged_into
     if merged is not None and not merged.is_deleted:
         return redirect(merged)
@@ -161,19 +158,19 @@ def _trashed(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
 
 
 @member_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: MemberRequest, person_id: int) -> HttpResponse:
     return _detail(request, PEOPLE, person_id)
 
 
 @member_required
-def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_detail(request: MemberRequest, company_id: int) -> HttpResponse:
     return _detail(request, COMPANIES, company_id)
 
 
 # -- forms -------------------------------------------------------------------------------------------
 
-def _new(request: HttpRequest, area: Area, initial_rows: dict[str, list[dict]] | None = None) -> HttpResponse:
-    membership = _membership(request)
+def _new(request: MemberRequest, area: Area, initial_rows: dict[str, list[dict]] | None = None) -> HttpResponse:
+    membership = request.membership
     editor = area.editor(membership, data=request.POST or None, initial_rows=initial_rows)
     if request.method == "POST" and editor.is_valid():
         obj = editor.save()
@@ -183,8 +180,8 @@ def _new(request: HttpRequest, area: Area, initial_rows: dict[str, list[dict]] |
     return render(request, f"contacts/{area.kind}_form.html", {"editor": editor, "area": area, "obj": None})
 
 
-def _edit(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _edit(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     obj = area.fetch(membership, record_id)
     editor = area.editor(membership, obj, data=request.POST or None)
     context: dict[str, Any] = {"area": area, "obj": obj, "photo_max_mb": settings.PHOTO_MAX_BYTES // 2**20}
@@ -214,35 +211,35 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
 
 
 @member_required
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: MemberRequest) -> HttpResponse:
     """A new person; `?company=ID` starts with a position at that company ("Add person" there)."""
     company_id = parse_id(request.GET.get("company"))
     rows = None
     if company_id is not None:
-        company = access_company(_membership(request), company_id)
+        company = access_company(request.membership, company_id)
         rows = {"positions": [{"company_id": company.pk, "company_name": company.name, "is_primary": True}]}
     return _new(request, PEOPLE, rows)
 
 
 @member_required
-def company_new(request: HttpRequest) -> HttpResponse:
+def company_new(request: MemberRequest) -> HttpResponse:
     return _new(request, COMPANIES)
 
 
 @member_required
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: MemberRequest, person_id: int) -> HttpResponse:
     return _edit(request, PEOPLE, person_id)
 
 
 @member_required
-def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_edit(request: MemberRequest, company_id: int) -> HttpResponse:
     return _edit(request, COMPANIES, company_id)
 
 
 # -- trash -------------------------------------------------------------------------------------------
 
-def _delete(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _delete(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     obj = area.fetch(membership, record_id)
     require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
     if request.method != "POST":
@@ -254,8 +251,8 @@ def _delete(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
     return redirect(f"{area.namespace}:list")
 
 
-def _restore(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
-    membership = _membership(request)
+def _restore(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
+    membership = request.membership
     obj = area.fetch(membership, record_id, include_trash=True)
     if request.method == "POST":
         record_actions.restore_record(obj.record, membership)
@@ -264,30 +261,30 @@ def _restore(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
 
 
 @member_required
-def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_delete(request: MemberRequest, person_id: int) -> HttpResponse:
     return _delete(request, PEOPLE, person_id)
 
 
 @member_required
-def company_delete(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_delete(request: MemberRequest, company_id: int) -> HttpResponse:
     return _delete(request, COMPANIES, company_id)
 
 
 @member_required
-def person_restore(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_restore(request: MemberRequest, person_id: int) -> HttpResponse:
     return _restore(request, PEOPLE, person_id)
 
 
 @member_required
-def company_restore(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_restore(request: MemberRequest, company_id: int) -> HttpResponse:
     return _restore(request, COMPANIES, company_id)
 
 
 # -- photos ------------------------------------------------------------------------------------------
 
-def _photo(request: HttpRequest, area: Area, record_id: int) -> HttpResponse:
+def _photo(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
     """GET serves the photo to members of the account only; POST replaces or removes it."""
-    membership = _membership(request)
+    membership = request.membership
     obj = area.fetch(membership, record_id)
     if request.method == "POST":
         _change_photo(request, obj, membership)
@@ -328,10 +325,10 @@ def _change_photo(request: HttpRequest, obj: Person | Company, membership: Membe
 
 
 @member_required
-def person_photo(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_photo(request: MemberRequest, person_id: int) -> HttpResponse:
     return _photo(request, PEOPLE, person_id)
 
 
 @member_required
-def company_photo(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_photo(request: MemberRequest, company_id: int) -> HttpResponse:
     return _photo(request, COMPANIES, company_id)

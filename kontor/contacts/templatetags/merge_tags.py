@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from kontor.accounts.requests import membership_of
 from kontor.contacts.models import Company, Person
 from kontor.records import merge as records_merge
 from kontor.records.models import Record
@@ -17,10 +18,11 @@ register = template.Library()
 def merge_actions(context: template.Context, obj: Person | Company) -> dict[str, Any]:
     """"Merge with…" for those who may merge, and "Undo merge" while the record's latest merge
     can be undone (one indexed query, none for those who may not merge)."""
-    membership = context["request"].membership
+    membership = membership_of(context)
     may_merge = records_merge.may_merge(membership)
     merge = records_merge.undoable_merge(obj.record) if may_merge else None
     if merge is not None:
+        # names is for the template only, not a model field.
         merge.names = ", ".join(Record.objects.filter(pk__in=merge.merged_ids).values_list(  # type: ignore[attr-defined]
             "display_name", flat=True))
     return {"obj": obj, "namespace": "people" if isinstance(obj, Person) else "companies", "may_merge": may_merge,
