@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.deals.models import Deal, DealState
 from kontor.history import activity
 from kontor.history.models import Entry
@@ -24,11 +25,11 @@ START_STREAM_SIZE = 20
 
 
 @member_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: MemberRequest) -> HttpResponse:
     """The first screen: recently changed people and companies and the team's latest notes (what
     people wrote or filed; the lines Kontor writes itself are in the activity stream). A fixed
     number of queries, whatever the size of the account."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     # With their person or company, for the avatars: a photo where there is one, else initials.
     recent = list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
                   .alive().select_related("person", "company").order_by("-updated_at")[:START_LIST_SIZE])
