@@ -174,7 +174,8 @@ def notify_webform(account: Account, user_ids: Iterable[int], record: Record, en
         for m in recipients])
 
 
-def notify_merge(by: Membership, survivor: Record, merged_names: str, follower_ids: Iterable[int]) -> list[Notification]:
+def notify_merge(by: Membership, survivor: Record, merged_names: str,
+                 follower_ids: Iterable[int]) -> list[Notification]:
     """Records were merged into `survivor`: whoever followed any of them hears of it once."""
     return _create([
         Notification(account=by.account, recipient=m.user, actor=by.user, type=NotificationType.MERGE,

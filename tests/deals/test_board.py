@@ -90,7 +90,9 @@ def test_the_more_link_opens_the_list_on_that_columns_probability_which_can_be_c
         make_deal(f"Angebot {number:02}", stage="50")
     make_deal("Dach", stage="25")
     make_deal("Garage", stage="won")
-    link = re.search(r'<p class="small board-more"><a href="([^"]+)"', _column(_board(alice), "50")).group(1)
+    found = re.search(r'<p class="small board-more"><a href="([^"]+)"', _column(_board(alice), "50"))
+    assert found is not None
+    link = found.group(1)
 
     html = alice.client.get(link.replace("&amp;", "&")).content.decode()
 
