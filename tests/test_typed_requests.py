@@ -15,8 +15,6 @@ KONTOR = Path(__file__).resolve().parent.parent / "kontor"
 NOT_YET_TYPED = frozenset(
     {
         "api/auth.py",  # the API's own request (django-ninja)
-        "records/bulk_views.py",  # bulk actions
-        "records/saved_view_pages.py",  # saved views
     }
 )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records import bulk
 from kontor.records.access import access_bulk_job, require
 
@@ -25,7 +26,7 @@ LIST_URLS = {"people": "people:list", "companies": "companies:list", "deals": "d
              "projects": "projects:list", "tasks": "tasks:list"}
 
 
-def _back(request: HttpRequest, resource: str) -> str:
+def _back(request: MemberRequest, resource: str) -> str:
     """Where the list was (with its filters), or the list itself."""
     target = str(request.POST.get("next") or "")
     # A path of this site only, printable: a redirect to anything else would be an open door or a
@@ -54,9 +55,9 @@ def _selection(by: Membership, kind: bulk.BulkKind, post: QueryDict) -> list[int
 
 @require_POST
 @member_required
-def bulk_action(request: HttpRequest, resource: str) -> HttpResponse:
+def bulk_action(request: MemberRequest, resource: str) -> HttpResponseBase:
     """Runs the bar's action on the ticked rows, or on every row the filter selects."""
-    by: Membership = request.membership  # type: ignore[attr-defined]
+    by = request.membership
     kind, back, action = bulk.KINDS[resource], _back(request, resource), request.POST.get("action", "")
     ids = _selection(by, kind, request.POST)
     if not ids:
@@ -69,8 +70,7 @@ def bulk_action(request: HttpRequest, resource: str) -> HttpResponse:
             "objects": kind.noun(len(ids)), "post": request.POST, "back": back})
     try:
         if action == "export" and kind.kind != "task":
-            # A streamed download is no HttpResponse subclass, which member_required's type ignores.
-            return _export(request, by, kind, ids)  # type: ignore[return-value]
+            return _export(request, by, kind, ids)
         outcome = bulk.start(by, kind, action, _arguments(request.POST), ids, back_url=back)
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
@@ -82,7 +82,7 @@ def bulk_action(request: HttpRequest, resource: str) -> HttpResponse:
     return redirect(back)
 
 
-def _export(request: HttpRequest, by: Membership, kind: bulk.BulkKind, ids: list[int]) -> HttpResponseBase:
+def _export(request: MemberRequest, by: Membership, kind: bulk.BulkKind, ids: list[int]) -> HttpResponseBase:
     """The selected rows as the list's export (CSV, Excel or vCard), as the export menu gives them."""
     from kontor.transfer.export_views import export_response, formats_for
 
@@ -100,12 +100,12 @@ def _export(request: HttpRequest, by: Membership, kind: bulk.BulkKind, ids: list
 
 @require_GET
 @member_required
-def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def bulk_job(request: MemberRequest, job_id: int) -> HttpResponse:
     """How far a queued bulk action is; htmx asks again every second until it has finished."""
-    job = access_bulk_job(request.membership, job_id)  # type: ignore[attr-defined]
+    job = access_bulk_job(request.membership, job_id)
     kind = bulk.KIND_BY_NAME[job.kind]
     context = {"job": job, "objects": kind.noun(job.total), "label": bulk.ACTION_LABELS.get(job.action, job.action),
                "back": job.back_url or reverse(LIST_URLS[kind.resource])}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "records/bulk_job.html#progress", context)
     return render(request, "records/bulk_job.html", context)

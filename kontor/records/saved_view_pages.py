@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kontor.accounts.decorators import member_required
-from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records import saved_views
 from kontor.records.access import access_own_saved_view, access_saved_view
 from kontor.records.models import ListKind
@@ -26,15 +26,11 @@ def _list_url(kind: str, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
 @require_POST
 @member_required
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: MemberRequest) -> HttpResponse:
     """Saves the list's current filters (sent as `query`) under the name typed."""
-    by, kind = _membership(request), request.POST.get("kind", "")
+    by, kind = request.membership, request.POST.get("kind", "")
     if kind not in ListKind.values:
         return redirect("start")
     try:
@@ -50,9 +46,9 @@ def save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def make_default(request: HttpRequest, view_id: int) -> HttpResponse:
+def make_default(request: MemberRequest, view_id: int) -> HttpResponse:
     """The list opens with this view from now on (or, if it already did, unfiltered again)."""
-    by = _membership(request)
+    by = request.membership
     view = access_saved_view(by, view_id)
     current = saved_views.default_view(by, view.kind)
     saved_views.set_default(by, view.kind, None if current == view else view)
@@ -61,8 +57,8 @@ def make_default(request: HttpRequest, view_id: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def delete(request: HttpRequest, view_id: int) -> HttpResponse:
-    by = _membership(request)
+def delete(request: MemberRequest, view_id: int) -> HttpResponse:
+    by = request.membership
     view = access_saved_view(by, view_id)
     try:
         view = access_own_saved_view(by, view_id)
