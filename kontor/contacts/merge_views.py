@@ -101,7 +101,8 @@ def _merge(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
                              % {"name": merged.full_name, "days": records_merge.MERGE_UNDO_DAYS})
             return redirect(merged)
     return render(request, "merge/merge.html", {"area": area, "obj": obj, "others": others,
-                                                "fields": _field_rows(area, obj, others)})
+                                                "fields": _field_rows(area, obj, others),
+                                                "undo_days": records_merge.MERGE_UNDO_DAYS})
 
 
 def _choosable(area: Area) -> tuple[str, ...]:

@@ -81,6 +81,7 @@ def test_the_side_by_side_page_offers_the_fields_that_differ(alice, twins):
     kept, other = twins
     content = alice.client.get(reverse("people:merge", args=[kept.pk]), {"with": other.pk}).content.decode()
     assert 'name="keep-last_name"' in content and 'name="keep-first_name"' not in content
+    assert "You can undo a merge on the kept record's page for 30 days." in content
 
 
 def test_merging_through_the_page_keeps_the_chosen_values_and_redirects_the_old_url(alice, carol, twins):
