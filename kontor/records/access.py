@@ -20,7 +20,7 @@ from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal
 from kontor.files.models import Attachment
-from kontor.history.models import Entry
+from kontor.history.models import Comment, Entry, EntryLink
 from kontor.projects.models import Project
 from kontor.records.models import BulkJob, CustomField, Record, SavedView, Tag
 from kontor.tasks.models import Task
@@ -51,6 +51,12 @@ def _kind_of_record(model: type[KindModel], membership: Membership, pk: int, inc
     return _one(objects if include_trash else objects.alive(), pk)
 
 
+def _maybe(objects: QuerySet[M], pk: int | None) -> M | None:
+    """The object with this id among those the caller may see, or None: for a list filter, where an
+    unknown id simply filters nothing instead of failing the page."""
+    return objects.filter(pk=pk).first() if pk else None
+
+
 def access_record(membership: Membership, record_id: int, *, include_trash: bool = False) -> Record:
     records = Record.objects.filter(account=membership.account)
     return _one(records if include_trash else records.alive(), record_id)
@@ -72,11 +78,51 @@ def access_project(membership: Membership, project_id: int, *, include_trash: bo
     return _kind_of_record(Project, membership, project_id, include_trash)
 
 
+def find_person(membership: Membership, person_id: int | None) -> Person | None:
+    """The person a list is filtered by (in the trash too, so the filter still names it), or None."""
+    return _maybe(Person.objects.filter(account=membership.account), person_id)
+
+
+def find_company(membership: Membership, company_id: int | None) -> Company | None:
+    """The company a list is filtered by (in the trash too, so the filter still names it), or None."""
+    return _maybe(Company.objects.filter(account=membership.account), company_id)
+
+
+def find_live_record(membership: Membership, record_id: int | None) -> Record | None:
+    """A record of the account outside the trash that a list is filtered by, or None."""
+    return _maybe(Record.objects.filter(account=membership.account).alive(), record_id)
+
+
+def find_live_records(membership: Membership, record_ids: list[int]) -> dict[int, Record]:
+    """The account's records outside the trash among these ids, by id (ids of others are left out)."""
+    return Record.objects.filter(account=membership.account, pk__in=record_ids).alive().in_bulk()
+
+
 def access_entry(membership: Membership, entry_id: int) -> Entry:
     """An entry the membership may read: in its account, confidential only for power users and up."""
     entries = Entry.objects.filter(account=membership.account).visible_to(
         roles.can_read_confidential(membership.role))
     return _one(entries.select_related("author"), entry_id)
+
+
+def access_entry_on(membership: Membership, record: Record, entry_id: int) -> Entry:
+    """An entry the membership may read that is linked to this record, or 404."""
+    entry = access_entry(membership, entry_id)
+    if not EntryLink.objects.filter(entry=entry, record=record).exists():
+        raise Http404
+    return entry
+
+
+def access_comment(membership: Membership, comment_id: int, *, record: Record | None = None,
+                   task: Task | None = None, file: Attachment | None = None) -> Comment:
+    """A comment of the account under one of the record's entries, or on that very task or file, or
+    404. Whether the user may delete it is the action's question."""
+    comments = Comment.objects.filter(account=membership.account)
+    if record is not None:
+        comments = comments.filter(entry__links__record=record)
+    else:
+        comments = comments.filter(task=task, file=file)
+    return _one(comments, comment_id)
 
 
 def access_task(membership: Membership, task_id: int) -> Task:
