@@ -81,10 +81,6 @@ class Attachment(models.Model):
         return self.name
 
     @property
-    def is_image(self) -> bool:
-        return self.file_type == FileType.IMAGE
-
-    @property
     def type_label(self) -> str:
         return str(TYPE_LABELS.get(FileType(self.file_type), self.file_type))
 

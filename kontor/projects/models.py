@@ -74,7 +74,3 @@ class Project(models.Model):
     def email_address(self) -> str:
         """The project's own address: mail sent or copied there belongs to the project."""
         return f"{MAIL_PREFIX}-{self.mail_token}@{settings.MAIL_DOMAIN}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == ProjectStatus.CLOSED

@@ -143,7 +143,7 @@ def test_a_status_change_is_written_into_the_history(alice):
     with pytest.raises(ValidationError, match="Please choose starting, open or closed"):
         actions.change_status(project, alice.membership, "archived")
     project.refresh_from_db()
-    assert project.is_closed
+    assert project.status == ProjectStatus.CLOSED
 
 
 def test_an_edit_from_an_older_version_is_refused(alice, bob):
