@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kontor.accounts.models import Membership, User
+from kontor.accounts.queries import active_colleagues
 from kontor.contacts import actions
 from kontor.contacts.actions import AddressData, AssistantData, DateData, DetailData, Details, PositionData
 from kontor.contacts.models import (
@@ -217,7 +218,7 @@ class RecordEditor:
                  data: Any = None, initial_rows: dict[str, list[dict]] | None = None) -> None:
         self.membership = membership
         self.obj = obj
-        memberships = _active_memberships(membership)
+        memberships = active_colleagues(membership.account)
         self.users = {m.user.pk: m.user for m in memberships}
         initial = {name: getattr(obj, name) for name in self.field_names} if obj else {}
         self.form = self.model_form(data, initial=initial)
@@ -490,11 +491,6 @@ class PersonEditor(RecordEditor):
                                                           r["phone"].strip()) if p),
             "dates": lambda r: f"{r['label'].strip()}: {date_format(r['date'])}" if r.get("date") else "",
         }
-
-
-def _active_memberships(membership: Membership) -> list[Membership]:
-    return list(Membership.objects.active().filter(account=membership.account).select_related("user")
-                .order_by("user__name"))
 
 
 def _colleague_choices(memberships: list[Membership],

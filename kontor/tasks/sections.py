@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.records.models import Record
 from kontor.tasks import queries
 from kontor.tasks.forms import TaskForm
@@ -18,7 +19,7 @@ from kontor.tasks.forms import TaskForm
 def record_section(membership: Membership, record: Record, form: TaskForm | None = None,
                    now: dt.datetime | None = None) -> dict[str, Any]:
     """The section's context: two queries (the record's open tasks, the colleagues)."""
-    colleagues = queries.colleagues(membership)
+    colleagues = active_colleagues(membership.account)
     if form is None:
         form = TaskForm(colleagues=colleagues, prefix_id=f"record{record.pk}",
                         initial={"assignee": membership.user.pk})

@@ -23,6 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership, User
+from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
@@ -78,7 +79,7 @@ def overview(request: MemberRequest) -> HttpResponse:
     rows, has_more = queries.page_of(tasks, filters.page)
     groups = None if filters.state == queries.State.DONE else queries.group_tasks(
         rows, today, queries.group_counts(tasks, today, time), time)
-    colleagues = queries.colleagues(membership)
+    colleagues = active_colleagues(membership.account)
     context = {"filters": filters, "rows": rows, "groups": groups, "has_more": has_more, "today": today,
                "clock": clock,
                "record": record, "colleagues": colleagues, "placement": "list",
@@ -113,7 +114,7 @@ def create(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     record_id = _id(request.POST.get("record", ""))
     record = access_record(membership, record_id) if record_id is not None else None
-    colleagues = queries.colleagues(membership)
+    colleagues = active_colleagues(membership.account)
     form = TaskForm(request.POST, colleagues=colleagues, prefix_id=f"record{record.pk}" if record else "new")
     if form.is_valid():
         try:
@@ -159,7 +160,7 @@ def row(request: MemberRequest, task_id: int) -> HttpResponse:
 def edit(request: MemberRequest, task_id: int) -> HttpResponse:
     membership = request.membership
     task = access_task(membership, task_id)
-    colleagues = queries.colleagues(membership)
+    colleagues = active_colleagues(membership.account)
     form = TaskEditForm(request.POST or None, colleagues=colleagues, prefix_id=f"task{task.pk}", initial={
         "title": task.title, "type": task.type, "due_date": task.due_date, "due_time": task.due_time,
         "assignee": task.assignee_id, "description": task.description, "version": task.version})

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.contacts.models import DetailKind
 from kontor.contacts.validation import clean_detail
 from kontor.webforms.models import ALWAYS_REQUIRED, CATALOGUE, DEFAULT_FIELDS, FieldSpec, Language, WebForm
@@ -89,8 +90,7 @@ class WebFormSettingsForm(forms.Form):
 
     def __init__(self, membership: Membership, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        colleagues = [(m.user_id, m.user.name) for m in Membership.objects.active()
-                      .filter(account=membership.account).select_related("user").order_by("user__name")]
+        colleagues = [(m.user_id, m.user.name) for m in active_colleagues(membership.account)]
         responsible, notify = self.fields["responsible"], self.fields["notify"]
         assert isinstance(responsible, forms.TypedChoiceField) and isinstance(notify, forms.TypedMultipleChoiceField)
         responsible.choices = [("", _("nobody (the owner)")), *colleagues]

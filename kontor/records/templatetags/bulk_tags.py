@@ -10,6 +10,7 @@ from django import template
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.records import bulk
 
 register = template.Library()
@@ -27,9 +28,7 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
         actions.append("export")
     # The list's own filter column has the colleagues already (the full page); a list swapped in
     # by htmx has not, and asks.
-    colleagues = context.get("colleagues") or (
-        Membership.objects.active().filter(account=membership.account).select_related("user")
-        .order_by("user__name", "pk"))
+    colleagues = context.get("colleagues") or active_colleagues(membership.account)
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
             "colleagues": colleagues, "is_task": kind.kind == "task",
