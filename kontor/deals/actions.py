@@ -20,6 +20,7 @@ from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_p
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
+from kontor.records.links import change_snapshot, check_links
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
@@ -32,7 +33,7 @@ MAX_COUNT = 1_000_000
 MAX_TOTAL = Decimal("999999999999.99")
 
 if TYPE_CHECKING:
-    from kontor.projects.models import Project
+    pass
 
 KEEP = record_actions.KEEP  # "leave as it is" for the optional relations of update_deal
 
@@ -91,37 +92,6 @@ def _apply_fields(deal: Deal, fields: dict[str, Any]) -> None:
         raise ValidationError({"value": _("The total of this deal is too large.")})
     deal.full_clean(exclude=["record", "account", "company", "people", "colleagues", "state", "probability"],
                     validate_unique=False, validate_constraints=False)
-
-
-def check_links(by: Membership, company: Company | None, people: Iterable[Person] | None,
-                 colleagues: Iterable[User] | None) -> None:
-    """Everything a deal or project points at must belong to the same account; a company must
-    also be alive, and colleagues active members of the team."""
-    if company is not None and (company.account_id != by.account.pk or company.record.deleted_at):
-        raise ValidationError({"company": _("Unknown company.")})
-    if people is not None and any(p.account_id != by.account.pk for p in people):
-        raise ValidationError({"people": _("Unknown person.")})
-    if colleagues is not None:
-        team = set(Membership.objects.active().filter(account=by.account).values_list("user_id", flat=True))
-        if any(user.pk not in team for user in colleagues):
-            raise ValidationError({"colleagues": _("Only active colleagues of this team can be involved.")})
-
-
-def change_snapshot(obj: Deal | Project, fields: tuple[str, ...], *, company: Any, people: Any, colleagues: Any,
-                    tags: Any, responsible: Any) -> dict[str, Any]:
-    """What an update of a deal or a project changes, before or after it, for the activity's field
-    diff: its own fields, and whatever of responsible user, tags, company, people and colleagues
-    the update sets (the arguments as update_deal takes them: KEEP or None leave a thing alone)."""
-    found = {**activity.snapshot(obj, fields),
-             **activity.record_snapshot(obj.record, responsible=responsible is not KEEP, tags=tags is not None)}
-    if company is not KEEP:
-        found["company"] = obj.company.name if obj.company else ""
-    # order_by: a fresh read, never a prefetch cache that still holds the old people
-    if people is not None:
-        found["people"] = activity.listed(person.full_name for person in obj.people.order_by("sort_name"))
-    if colleagues is not None:
-        found["colleagues"] = activity.listed(user.name for user in obj.colleagues.order_by("name"))
-    return found
 
 
 def _apply_stage(deal: Deal, stage: str) -> tuple[str, str] | None:

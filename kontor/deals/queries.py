@@ -17,7 +17,6 @@ from django.db.models import F, Prefetch, QuerySet
 from kontor.accounts.models import Account
 from kontor.contacts.queries import LinkedFilters
 from kontor.deals.models import Deal, DealState, Stage
-from kontor.records.actions import tag_counts
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_WORDS,
@@ -26,7 +25,8 @@ from kontor.records.filters import (
     filter_records,
     linked_name_contains,
 )
-from kontor.records.models import Kind, Record, Tag
+from kontor.records.models import Kind, Tag
+from kontor.records.trash import trashed_records
 
 ORDERS = ("target_date", "-target_date", "-value", "value", "name", "-updated_at")
 STATES = tuple(DealState.values)
@@ -70,21 +70,6 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
         deals = deals.filter(target_date__lte=target_to)
     deals = filter_records(deals, account, Kind.DEAL, tags=tags, responsible_id=responsible_id, custom=custom)
     return sort_deals(deals, order)
-
-
-def trashed_records(account: Account) -> QuerySet[Record, Any]:
-    """The ids of the account's records in the trash, as a subquery."""
-    return Record.objects.filter(account=account, deleted_at__isnull=False).values("pk")
-
-
-def tag_filter(account: Account, kind: str, selected: list[str]) -> list[dict[str, Any]]:
-    """The side column's tags with counts, ticked where selected; a selected tag that no record
-    carries (any more) still shows, so that it can be unticked."""
-    chosen = {name.lower() for name in selected}
-    tags = [{"name": tag.name, "count": getattr(tag, "count", 0), "checked": tag.name.lower() in chosen}
-            for tag in tag_counts(account, kind)]
-    known = {str(tag["name"]).lower() for tag in tags}
-    return tags + [{"name": name, "count": 0, "checked": True} for name in selected if name.lower() not in known]
 
 
 def sort_deals(deals: QuerySet[Deal], order: str) -> QuerySet[Deal]:

@@ -23,27 +23,25 @@ from kontor.deals import actions
 from kontor.deals.board import build_board, month_start
 from kontor.deals.chart import build_chart
 from kontor.deals.currencies import is_currency
-from kontor.deals.editing import edit_linked_record
 from kontor.deals.forecast import chart_range, forecast
-from kontor.deals.forms import (
-    DealForm,
-    LinkedRecordsForm,
-    deal_initial,
-    live_company,
-    people_offered,
-    prefill,
-    primary_jobs,
-    save_deal,
-    ticked_people,
-)
+from kontor.deals.forms import DealForm, deal_initial, save_deal
 from kontor.deals.models import Deal, Stage
-from kontor.deals.queries import DealFilters, tag_filter, with_row_data
+from kontor.deals.queries import DealFilters, with_row_data
 from kontor.history.actions import timeline
 from kontor.lib.params import parse_id
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
 from kontor.records.actions import StaleEdit
-from kontor.records.filters import chosen_column, custom_filter_fields
+from kontor.records.editing import edit_linked_record
+from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
+from kontor.records.linked_form import (
+    LinkedRecordsForm,
+    live_company,
+    people_offered,
+    prefill,
+    primary_jobs,
+    ticked_people,
+)
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership, User
 from kontor.contacts.models import Company, Person
-from kontor.deals.actions import KEEP, change_snapshot, check_links
 from kontor.deals.models import Deal
 from kontor.files.models import Attachment
 from kontor.history import activity
@@ -20,6 +19,8 @@ from kontor.history import system as system_lines
 from kontor.history.models import ActivityVerb
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
+from kontor.records.actions import KEEP
+from kontor.records.links import change_snapshot, check_links
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from kontor.deals.forms import DATE_WIDGET, LinkedRecordsForm, add_errors
 from kontor.projects import actions
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records.custom_field_forms import initial_values, save_custom_fields
+from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, add_errors
 from kontor.records.models import Kind
 
 

@@ -13,7 +13,6 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
 from kontor.contacts.queries import LinkedFilters
-from kontor.deals.queries import trashed_records
 from kontor.files.queries import prefetch_entry_files
 from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.history.models import Entry, EntryLink
@@ -27,6 +26,7 @@ from kontor.records.filters import (
     linked_name_contains,
 )
 from kontor.records.models import Kind, Record, Tag
+from kontor.records.trash import trashed_records
 
 ORDERS = ("name", "start_date", "-start_date", "status", "-updated_at")
 STATUSES = tuple(ProjectStatus.values)

@@ -18,16 +18,15 @@ from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
-from kontor.deals.editing import edit_linked_record
-from kontor.deals.forms import live_company, people_offered, prefill, primary_jobs, ticked_people
-from kontor.deals.queries import tag_filter
 from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
 from kontor.records.access import access_deal, access_project, require
-from kontor.records.filters import chosen_column, custom_filter_fields
+from kontor.records.editing import edit_linked_record
+from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
+from kontor.records.linked_form import live_company, people_offered, prefill, primary_jobs, ticked_people
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 

@@ -30,6 +30,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from kontor.accounts.models import Account
+from kontor.records import tag_counts as counters
 from kontor.records.custom_fields import clean_value
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag, Tag
 
@@ -162,6 +163,16 @@ class RecordFilters:
     @property
     def has_own_filters(self) -> bool:
         return False
+
+
+def tag_filter(account: Account, kind: str, selected: list[str]) -> list[dict[str, Any]]:
+    """The side column's tags with counts, ticked where selected; a selected tag that no record
+    carries (any more) still shows, so that it can be unticked."""
+    chosen = {name.lower() for name in selected}
+    tags = [{"name": tag.name, "count": getattr(tag, "count", 0), "checked": tag.name.lower() in chosen}
+            for tag in counters.counted(Tag.objects.filter(account=account), kind)]
+    known = {str(tag["name"]).lower() for tag in tags}
+    return tags + [{"name": name, "count": 0, "checked": True} for name in selected if name.lower() not in known]
 
 
 # -- applying them ---------------------------------------------------------------------------------------

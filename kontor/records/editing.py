@@ -5,18 +5,58 @@ the user typed, now on the stored version, so saving again is a deliberate choic
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
-from kontor.deals.forms import LinkedRecordsForm, conflicts, people_offered, ticked_people
 from kontor.records.actions import StaleEdit
+from kontor.records.linked_form import LinkedRecordsForm, people_offered, ticked_people
 
 T = TypeVar("T", bound=Any)
+
+
+@dataclass
+class Conflict:
+    """One field that a colleague changed while the user was editing."""
+
+    label: str
+    stored: str
+    yours: str
+
+
+def conflicts(form: forms.Form, stored: dict[str, Any]) -> list[Conflict]:
+    """The fields whose stored value now differs from what the user submitted."""
+    found = []
+    for name, field in form.fields.items():
+        if name in ("version", "add_person", "company_id", "tags") or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data.get(name), stored.get(name)
+        if _comparable(mine) != _comparable(theirs):
+            found.append(Conflict(str(field.label), _shown(field, theirs), _shown(field, mine)))
+    return found
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(int(v) for v in value)
+    if value in (None, ""):
+        return ""
+    return str(value).strip()
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(choices.get(v, v)) for v in value) or "—"
+    if value in (None, ""):
+        return "—"
+    return str(choices.get(value, choices.get(str(value), value)))
 
 
 def edit_linked_record(request: HttpRequest, membership: Membership, obj: T, *, name: str, template: str,
