@@ -198,9 +198,3 @@ def record_tasks(record: Record) -> list[Task]:
     """The open tasks on a record, by due date, with their assignees: one query."""
     return list(Task.objects.filter(record=record).open().select_related("assignee")
                 .order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk"))
-
-
-def colleagues(membership: Membership) -> list[Membership]:
-    """The account's active colleagues, by name: who a task can be assigned to."""
-    return list(Membership.objects.active().filter(account=membership.account).select_related("user")
-                .order_by("user__name", "pk"))
