@@ -107,15 +107,6 @@ class Task(models.Model):
     def duration(self) -> dt.timedelta:
         return dt.timedelta(minutes=DURATION_MINUTES.get(TaskType(self.type), DEFAULT_DURATION_MINUTES))
 
-    def due_start(self) -> dt.datetime | None:
-        """The moment a timed task starts, in the assignee's time zone (None when untimed).
-
-        A wall-clock time that does not exist on that day (02:30 when the clocks spring forward)
-        follows zoneinfo's rule and lands an hour later; the calendar clients do the same."""
-        if self.due_date is None or self.due_time is None:
-            return None
-        return dt.datetime.combine(self.due_date, self.due_time, tzinfo=zone_of(self.assignee.time_zone))
-
 
 def wall_clock(now: dt.date | dt.datetime) -> tuple[dt.date, dt.time | None]:
     """The day and (when `now` is a moment) the time of day `now` reads on the viewer's clock. An

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from icalendar import Calendar
 
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import Details, PositionData
@@ -27,6 +29,15 @@ def make_task(persona, title="Follow up", record=None, assignee=None, **fields):
     """A task made through the real action, as `persona`."""
     return actions.create_task(persona.membership, {"title": title, **fields}, record=record,
                                assignee=assignee.user if assignee is not None else None)
+
+
+def calendar_start(client, persona, task) -> dt.datetime:
+    """The start of `task` as `persona`'s calendar feed gives it to a calendar program."""
+    response = client.get(reverse("calendar:feed", args=[actions.calendar_feed_for(persona.membership).token]))
+    assert response.status_code == 200, response.content
+    (event,) = [event for event in Calendar.from_ical(response.content).walk("VEVENT")
+                if str(event["uid"]).startswith(f"task-{task.pk}@")]
+    return event.decoded("dtstart")
 
 
 @pytest.fixture
