@@ -246,7 +246,9 @@ def can_delete_comment(by: Membership, comment: Comment) -> bool:
                                                     or roles.can_manage_team(by.role))
 
 
+@transaction.atomic
 def delete_comment(comment: Comment, by: Membership) -> None:
+    """Deletes the comment with its search index row and queues the webhook, all or nothing."""
     if not can_delete_comment(by, comment):
         raise PermissionDenied(_("You can only delete your own comments."))
     search_index.remove_objects(Comment, [comment.pk])

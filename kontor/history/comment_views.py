@@ -17,9 +17,9 @@ from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
 from kontor.files.models import Attachment
 from kontor.history import actions
-from kontor.history.models import Comment, Entry, EntryLink
+from kontor.history.models import Comment, Entry
 from kontor.lib.params import parse_ids
-from kontor.records.access import access_entry, access_file, access_record, access_task
+from kontor.records.access import access_comment, access_entry_on, access_file, access_record, access_task
 from kontor.records.models import Record
 from kontor.tasks.models import Task
 
@@ -34,10 +34,7 @@ def ticked(request: HttpRequest) -> list[int] | None:
 
 def _entry_on_record(membership: Membership, record_id: int, entry_id: int) -> tuple[Record, Entry]:
     record = access_record(membership, record_id)
-    entry = access_entry(membership, entry_id)
-    if not EntryLink.objects.filter(entry=entry, record=record).exists():
-        raise Http404
-    return record, entry
+    return record, access_entry_on(membership, record, entry_id)
 
 
 def _comments_block(request: MemberRequest, record: Record, entry: Entry, error: list[str] | None = None,
@@ -75,8 +72,8 @@ def comment(request: MemberRequest, record_id: int, entry_id: int) -> HttpRespon
 def delete_comment(request: MemberRequest, record_id: int, comment_id: int) -> HttpResponse:
     membership = request.membership
     record = access_record(membership, record_id)
-    found = Comment.objects.filter(account=membership.account, pk=comment_id, entry__links__record=record).first()
-    if found is None or found.entry_id is None:
+    found = access_comment(membership, comment_id, record=record)
+    if found.entry_id is None:
         raise Http404
     record, entry = _entry_on_record(membership, record_id, found.entry_id)
     if not actions.can_delete_comment(membership, found):
@@ -130,7 +127,7 @@ def task_comment(request: MemberRequest, task_id: int) -> HttpResponse:
 def delete_task_comment(request: MemberRequest, task_id: int, comment_id: int) -> HttpResponse:
     membership = request.membership
     task = access_task(membership, task_id)
-    actions.delete_comment(_comment_on(membership, comment_id, task=task), membership)
+    actions.delete_comment(access_comment(membership, comment_id, task=task), membership)
     return _task_thread(request, task)
 
 
@@ -152,14 +149,6 @@ def file_comment(request: MemberRequest, file_id: int) -> HttpResponse:
 def delete_file_comment(request: MemberRequest, file_id: int, comment_id: int) -> HttpResponse:
     membership = request.membership
     attachment = access_file(membership, file_id)
-    actions.delete_comment(_comment_on(membership, comment_id, file=attachment), membership)
+    actions.delete_comment(access_comment(membership, comment_id, file=attachment), membership)
     return _file_thread(request, attachment)
 
-
-def _comment_on(membership: Membership, comment_id: int, *, task: Task | None = None,
-                file: Attachment | None = None) -> Comment:
-    """A comment of the account on that very task or file, or 404."""
-    found = Comment.objects.filter(account=membership.account, pk=comment_id, task=task, file=file).first()
-    if found is None:
-        raise Http404
-    return found

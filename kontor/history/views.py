@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,19 +21,16 @@ from kontor.history import actions
 from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
 from kontor.history.mentions import suggest
-from kontor.history.models import Entry, EntryLink
+from kontor.history.models import Entry
 from kontor.lib.params import parse_datetime_param, parse_id
-from kontor.records.access import access_entry, access_record
+from kontor.records.access import access_entry_on, access_record
 from kontor.records.models import Record
 
 
 def _record_and_entry(membership: Membership, record_id: int, entry_id: int) -> tuple[Record, Entry]:
     """The record from the URL and one of its entries the membership may read, or 404."""
     record = access_record(membership, record_id)
-    entry = access_entry(membership, entry_id)
-    if not EntryLink.objects.filter(entry=entry, record=record).exists():
-        raise Http404
-    return record, entry
+    return record, access_entry_on(membership, record, entry_id)
 
 
 def _back_to(record: Record) -> HttpResponse:
