@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -346,7 +346,3 @@ def split_full_name(text: str) -> NameParts:
     parts.first_name = " ".join(words[:last_start])
     parts.last_name = " ".join(words[last_start:])
     return parts
-
-
-def join_nonempty(parts: Sequence[str], separator: str = " ") -> str:
-    return separator.join(part for part in (p.strip() for p in parts) if part)

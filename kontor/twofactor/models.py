@@ -35,10 +35,6 @@ class TwoFactor(models.Model):
         return f"two-factor login of user {self.user_id}"
 
     @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-    @property
     def secret(self) -> str:
         return sealing.unseal(self.sealed_secret)
 

@@ -48,12 +48,6 @@ class Target:
     path: str
     addresses: tuple[str, ...]
 
-    @property
-    def host_header(self) -> str:
-        default = 443 if self.scheme == "https" else 80
-        name = f"[{self.host}]" if ":" in self.host else self.host
-        return name if self.port == default else f"{name}:{self.port}"
-
 
 def system_resolver(host: str, port: int) -> list[str]:
     """The addresses of `host` as the operating system resolves them (DNS, /etc/hosts)."""
