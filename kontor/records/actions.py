@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import tag_counts as counters
 from kontor.records.access import require
-from kontor.records.models import Kind, Record, RecordTag, Tag, Watch
+from kontor.records.models import Record, RecordTag, Tag, Watch
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
 
@@ -196,28 +196,6 @@ def recount_tags(account: Account | None = None) -> None:
     """Sets the tag counters from the taggings (nightly, and after bulk writes such as the
     benchmark's generator that go around the tagging actions)."""
     counters.recount(Tag.objects.filter(account=account) if account else Tag.objects.all())
-
-
-def tag_usage(account: Account) -> list[Tag]:
-    """All the account's tags, each with .count of the live records (of any kind) carrying it."""
-    total = sum((F(counters.counter(kind)) for kind in Kind.values), Value(0))
-    return list(Tag.objects.filter(account=account).annotate(count=total).order_by("name"))
-
-
-def suggest_tags(account: Account, text: str, exclude_record: Record | None = None,
-                 limit: int = 10) -> list[str]:
-    """Tag names for autocomplete: those starting with the text first, then those containing it."""
-    tags = Tag.objects.filter(account=account)
-    if exclude_record is not None:
-        tags = tags.exclude(pk__in=RecordTag.objects.filter(record=exclude_record).values("tag_id"))
-    text = " ".join(text.split())
-    if not text:
-        return list(tags.order_by("name").values_list("name", flat=True)[:limit])
-    starting = tags.filter(name__istartswith=text).order_by("name").values_list("name", flat=True)
-    containing = (tags.filter(name__icontains=text).exclude(name__istartswith=text).order_by("name")
-                  .values_list("name", flat=True))
-    first = list(starting[:limit])
-    return first + list(containing[:limit - len(first)])
 
 
 @transaction.atomic

@@ -3,8 +3,6 @@ administration and the trash."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,11 +14,9 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import parse_datetime_param, parse_id, parse_ids, parse_text
-from kontor.records import actions
+from kontor.records import actions, queries
 from kontor.records.access import access_record, access_tag, require
 from kontor.records.models import Record
-
-TRASH_PAGE_SIZE = 100
 
 
 def _tag_widget(request: MemberRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:
@@ -66,7 +62,7 @@ def tag_autocomplete(request: MemberRequest) -> HttpResponse:
     record_id = parse_id(request.GET.get("record"))
     record = access_record(membership, record_id) if record_id else None
     text = parse_text(request.GET.get("q", request.GET.get("name", "")), 60)
-    names = actions.suggest_tags(membership.account, text, exclude_record=record)
+    names = queries.suggest_tags(membership.account, text, exclude_record=record)
     return render(request, "records/_tag_options.html", {"names": names})
 
 
@@ -79,7 +75,7 @@ def _require_tag_admin(request: MemberRequest) -> None:
 @member_required
 def tags(request: MemberRequest) -> HttpResponse:
     _require_tag_admin(request)
-    return render(request, "records/tags.html", {"all_tags": actions.tag_usage(request.account)})
+    return render(request, "records/tags.html", {"all_tags": queries.tag_usage(request.account)})
 
 
 @require_POST
@@ -144,17 +140,10 @@ def delete_tag(request: MemberRequest, tag_id: int) -> HttpResponse:
 def trash(request: MemberRequest) -> HttpResponse:
     """What was deleted, newest first, a bounded page at a time (keyset on deleted_at)."""
     membership = request.membership
-    records = (Record.objects.filter(account=membership.account).in_trash()
-               .select_related("deleted_by").order_by("-deleted_at", "-pk"))
     before = parse_datetime_param(request.GET.get("before"))
-    if before is not None:
-        records = records.filter(deleted_at__lt=before)
-    page = list(records[:TRASH_PAGE_SIZE + 1])
-    for record in page:
-        # purged_on is for the template; a trashed record has deleted_at.
-        record.purged_on = record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)  # type: ignore[attr-defined,operator]
+    records, has_more = queries.trash_page(membership.account, before)
     return render(request, "records/trash.html", {
-        "records": page[:TRASH_PAGE_SIZE], "has_more": len(page) > TRASH_PAGE_SIZE,
+        "records": records, "has_more": has_more,
         "is_older_page": before is not None, "retention_days": settings.TRASH_RETENTION_DAYS})
 
 
@@ -177,7 +166,7 @@ def empty_trash(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     require(membership, roles.can_empty_trash, _("Only administrators can empty the trash."))
     if request.method == "GET":
-        count = Record.objects.filter(account=membership.account).in_trash().count()
+        count = queries.trash_count(membership.account)
         return render(request, "records/trash_empty.html", {"count": count})
     count = actions.empty_trash(membership)
     messages.success(request, _("The trash has been emptied: %(count)s deleted for good.")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kontor.contacts import actions as contact_actions
 from kontor.records import actions as record_actions
+from kontor.records import queries as record_queries
 from kontor.records.models import Tag
 
 
@@ -49,7 +50,7 @@ def test_merging_tags_counts_each_record_once(alice, dave):
 def test_the_tags_admin_counts_every_kind(alice):
     contact_actions.create_person(alice.membership, {"last_name": "Adler"}, tags=["Kunde"])
     contact_actions.create_company(alice.membership, {"name": "Müller GmbH"}, tags=["Kunde"])
-    assert [(t.name, t.count) for t in record_actions.tag_usage(alice.account)] == [("Kunde", 2)]  # type: ignore[attr-defined]
+    assert [(t.name, t.count) for t in record_queries.tag_usage(alice.account)] == [("Kunde", 2)]  # type: ignore[attr-defined]
 
 
 def test_the_list_side_column_is_one_query(alice, django_assert_num_queries):
