@@ -24,13 +24,12 @@ from kontor.records.filters import (
     RecordFilters,
     filter_records,
     name_contains,
-    one_line,
     positive_int,
     records_with_all_tags,
 )
 from kontor.records.models import Kind, Tag
 
-__all__ = ["MAX_PAGE", "MAX_WORDS", "LinkedFilters", "ListFilters", "filter_companies", "filter_people", "page_of",
+__all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "filter_companies", "filter_people", "page_of",
            "records_with_all_tags", "with_row_data"]
 
 ORDERS = ("name", "-updated_at")
@@ -127,36 +126,6 @@ class ListFilters(RecordFilters):
                                  custom=self.custom)
         return filter_companies(account, tags=self.tags, q=self.q, order=self.order,
                                 responsible_id=self.responsible_id, custom=self.custom)
-
-
-@dataclass
-class LinkedFilters(RecordFilters):
-    """The filters of lists whose records name a company and people (deals, projects): a company
-    by id or by (part of) its name, and a contact person. Each such kind adds its own beside them."""
-
-    company_id: int | None = None
-    company_name: str = ""
-    person_id: int | None = None
-
-    @classmethod
-    def own_fields(cls, query: Mapping) -> dict[str, Any]:
-        return {"company_id": positive_int(query.get("company")),
-                "company_name": one_line(query.get("company_name", "")),
-                "person_id": positive_int(query.get("person"))}
-
-    @property
-    def has_own_filters(self) -> bool:
-        return bool(self.company_id or self.company_name or self.person_id)
-
-    def chosen_company(self, account: Account) -> tuple[int | None, str]:
-        """The company filter as (id, part of a name): a name picked from the suggestions that
-        names exactly one company becomes that company. Matched on the folded name column (indexed,
-        and lower-cased in Python, so "MÜLLER" finds "Müller" on SQLite too)."""
-        if self.company_id is not None or not self.company_name:
-            return self.company_id, self.company_name
-        exact = list(Company.objects.filter(account=account, sort_name=self.company_name.strip().lower())
-                     .alive().values_list("pk", flat=True)[:2])
-        return (exact[0], "") if len(exact) == 1 else (None, self.company_name)
 
 
 @dataclass

@@ -12,21 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, QuerySet
 
 from kontor.accounts.models import Account
-from kontor.contacts.queries import LinkedFilters
 from kontor.deals.models import Deal, DealState, Stage
-from kontor.records.custom_fields import values_prefetch
-from kontor.records.filters import (
-    MAX_WORDS,
-    CustomFilter,
-    date_range,
-    filter_records,
-    linked_name_contains,
-)
-from kontor.records.models import Kind, Tag
-from kontor.records.trash import trashed_records
+from kontor.records.filters import CustomFilter, date_range
+from kontor.records.list_filters import LinkedFilters, filter_linked, one_of
+from kontor.records.models import Kind
 
 ORDERS = ("target_date", "-target_date", "-value", "value", "name", "-updated_at")
 STATES = tuple(DealState.values)
@@ -44,31 +36,17 @@ def filter_deals(account: Account, *, tags: Sequence[str] = (), q: str = "", sta
     PROBABILITIES), with that responsible user, for that company
     (by id, or by a part of its name), with that contact person, with a target date in the range
     (both ends included), meeting the `custom` field conditions; sorted by `order` (see ORDERS)."""
-    # Deals in the trash are left out by their ids (a short list, found on the record_trash index)
-    # rather than by joining every deal's record: the chart sums thousands of deals, and the join
-    # would triple its cost. Sorting by recently changed and the responsible filter read the record.
-    deals = Deal.objects.filter(account=account).exclude(record_id__in=trashed_records(account))
-    if order == "-updated_at" or responsible_id is not None:
-        # Repeating what the deal's table already says lets the database walk the record's
-        # (account, kind, updated_at) and (account, kind, responsible) indexes.
-        deals = deals.filter(record__account=account, record__kind=Kind.DEAL)
-    for word in q.split()[:MAX_WORDS]:
-        deals = deals.filter(linked_name_contains(account, Kind.DEAL, word))
+    deals = filter_linked(Deal.objects.all(), account, Kind.DEAL, tags=tags, q=q, responsible_id=responsible_id,
+                          company_id=company_id, company_name=company_name, person_id=person_id, order=order,
+                          custom=custom)
     if state in STATES:
         deals = deals.filter(state=state)
     if probability in PROBABILITIES:
         deals = deals.filter(state=DealState.OPEN, probability=probability)
-    if company_id is not None:
-        deals = deals.filter(company_id=company_id)
-    elif company_name:
-        deals = deals.filter(company__name__icontains=company_name)
-    if person_id is not None:
-        deals = deals.filter(people=person_id)
     if target_from is not None:
         deals = deals.filter(target_date__gte=target_from)
     if target_to is not None:
         deals = deals.filter(target_date__lte=target_to)
-    deals = filter_records(deals, account, Kind.DEAL, tags=tags, responsible_id=responsible_id, custom=custom)
     return sort_deals(deals, order)
 
 
@@ -87,14 +65,6 @@ def sort_deals(deals: QuerySet[Deal], order: str) -> QuerySet[Deal]:
     return deals.order_by(F("target_date").asc(nulls_last=True), "record_id")
 
 
-def with_row_data(deals: QuerySet[Deal], *, custom_values: bool = False) -> QuerySet[Deal]:
-    """What a list row shows, in a fixed number of queries whatever the page size (and the custom
-    values when a custom field is shown as a column)."""
-    deals = deals.select_related("record", "record__responsible", "company__record").prefetch_related(
-        Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="tag_list"))
-    return deals.prefetch_related(values_prefetch()) if custom_values else deals
-
-
 @dataclass
 class DealFilters(LinkedFilters):
     """The filters of the deals page, read from its query string (so every filtered view is a link)."""
@@ -111,7 +81,7 @@ class DealFilters(LinkedFilters):
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
         target_from, target_to = date_range(query.get("target_from"), query.get("target_to"))
         return {**super().own_fields(query),
-                "state": str(query.get("state") or "") if query.get("state") in STATES else "",
+                "state": one_of(query.get("state"), STATES),
                 "probability": next((p for p in PROBABILITIES if query.get("probability") == str(p)), None),
                 "target_from": target_from, "target_to": target_to}
 
@@ -127,9 +97,5 @@ class DealFilters(LinkedFilters):
 
     def apply(self, account: Account) -> QuerySet[Deal]:
         """The deals these filters select, sorted."""
-        company_id, company_name = self.chosen_company(account)
-        return filter_deals(account, tags=self.tags, q=self.q, state=self.state,
-                            responsible_id=self.responsible_id, company_id=company_id,
-                            company_name=company_name, person_id=self.person_id, target_from=self.target_from,
-                            target_to=self.target_to, order=self.order, custom=self.custom,
-                            probability=self.probability)
+        return filter_deals(account, **self.shared_arguments(account), state=self.state,
+                            probability=self.probability, target_from=self.target_from, target_to=self.target_to)

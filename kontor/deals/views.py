@@ -26,7 +26,7 @@ from kontor.deals.currencies import is_currency
 from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import DealForm, deal_initial, save_deal
 from kontor.deals.models import Deal, Stage
-from kontor.deals.queries import DealFilters, with_row_data
+from kontor.deals.queries import DealFilters
 from kontor.history.actions import timeline
 from kontor.lib.params import parse_id
 from kontor.projects.models import Project
@@ -42,6 +42,7 @@ from kontor.records.linked_form import (
     primary_jobs,
     ticked_people,
 )
+from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 

@@ -12,21 +12,13 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
-from kontor.contacts.queries import LinkedFilters
 from kontor.files.queries import prefetch_entry_files
 from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.history.models import Entry, EntryLink
 from kontor.projects.models import Project, ProjectStatus
-from kontor.records.custom_fields import values_prefetch
-from kontor.records.filters import (
-    MAX_WORDS,
-    CustomFilter,
-    date_range,
-    filter_records,
-    linked_name_contains,
-)
-from kontor.records.models import Kind, Record, Tag
-from kontor.records.trash import trashed_records
+from kontor.records.filters import CustomFilter, date_range
+from kontor.records.list_filters import LinkedFilters, filter_linked, one_of
+from kontor.records.models import Kind, Record
 
 ORDERS = ("name", "start_date", "-start_date", "status", "-updated_at")
 STATUSES = tuple(ProjectStatus.values)
@@ -42,26 +34,16 @@ def filter_projects(account: Account, *, tags: Sequence[str] = (), q: str = "", 
     part of its name), with that person, running at some time between `date_from` and `date_to`
     (a project without an end runs on; one without a start is left out by a date filter),
     meeting the `custom` field conditions; sorted by `order` (see ORDERS)."""
-    projects = Project.objects.filter(account=account).exclude(record_id__in=trashed_records(account))
-    if order == "-updated_at" or responsible_id is not None:
-        projects = projects.filter(record__account=account, record__kind=Kind.PROJECT)
-    for word in q.split()[:MAX_WORDS]:
-        projects = projects.filter(linked_name_contains(account, Kind.PROJECT, word))
+    projects = filter_linked(Project.objects.all(), account, Kind.PROJECT, tags=tags, q=q,
+                             responsible_id=responsible_id, company_id=company_id, company_name=company_name,
+                             person_id=person_id, order=order, custom=custom)
     if status in STATUSES:
         projects = projects.filter(status=status)
-    if company_id is not None:
-        projects = projects.filter(company_id=company_id)
-    elif company_name:
-        projects = projects.filter(company__name__icontains=company_name)
-    if person_id is not None:
-        projects = projects.filter(people=person_id)
     if date_to is not None:
         projects = projects.filter(start_date__lte=date_to)
     if date_from is not None:
         runs_on = Q(end_date__isnull=True, start_date__isnull=False)
         projects = projects.filter(Q(end_date__gte=date_from) | runs_on)
-    projects = filter_records(projects, account, Kind.PROJECT, tags=tags, responsible_id=responsible_id,
-                              custom=custom)
     return sort_projects(projects, order)
 
 
@@ -76,12 +58,6 @@ def sort_projects(projects: QuerySet[Project], order: str) -> QuerySet[Project]:
         # starting, open, closed: the reverse of their alphabetical order, so the index serves.
         return projects.order_by("-status", "sort_name", "record_id")
     return projects.order_by("sort_name", "record_id")
-
-
-def with_row_data(projects: QuerySet[Project], *, custom_values: bool = False) -> QuerySet[Project]:
-    projects = projects.select_related("record", "record__responsible", "company__record").prefetch_related(
-        Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="tag_list"))
-    return projects.prefetch_related(values_prefetch()) if custom_values else projects
 
 
 @dataclass
@@ -99,7 +75,7 @@ class ProjectFilters(LinkedFilters):
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
         date_from, date_to = date_range(query.get("date_from"), query.get("date_to"))
         return {**super().own_fields(query),
-                "status": str(query.get("status") or "") if query.get("status") in STATUSES else "",
+                "status": one_of(query.get("status"), STATUSES),
                 "date_from": date_from, "date_to": date_to}
 
     @property
@@ -107,11 +83,8 @@ class ProjectFilters(LinkedFilters):
         return bool(super().has_own_filters or self.status or self.date_from or self.date_to)
 
     def apply(self, account: Account) -> QuerySet[Project]:
-        company_id, company_name = self.chosen_company(account)
-        return filter_projects(account, tags=self.tags, q=self.q, status=self.status,
-                               responsible_id=self.responsible_id, company_id=company_id,
-                               company_name=company_name, person_id=self.person_id, date_from=self.date_from,
-                               date_to=self.date_to, order=self.order, custom=self.custom)
+        return filter_projects(account, **self.shared_arguments(account), status=self.status,
+                               date_from=self.date_from, date_to=self.date_to)
 
 
 def history_records(project: Project) -> list[Record]:

@@ -22,11 +22,12 @@ from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
-from kontor.projects.queries import ProjectFilters, history_records, project_timeline, with_row_data
+from kontor.projects.queries import ProjectFilters, history_records, project_timeline
 from kontor.records.access import access_deal, access_project, require
 from kontor.records.editing import edit_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import live_company, people_offered, prefill, primary_jobs, ticked_people
+from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 
