@@ -22,8 +22,7 @@ from kontor.files.forms import MAX_PAGE, FileFilterForm
 from kontor.files.models import Attachment
 from kontor.files.serving import serve_file, serve_thumbnail
 from kontor.lib.params import local_path
-from kontor.records.access import access_entry, access_file, access_record
-from kontor.records.models import Record
+from kontor.records.access import access_entry, access_file, access_record, find_live_record
 
 LIST_PAGE_SIZE = 48
 
@@ -40,8 +39,7 @@ def file_list(request: MemberRequest) -> HttpResponse:
     form.is_valid()
     filters = form.filters()
     files, has_next = queries.page_of(queries.filtered_files(membership, filters), form.page_number, LIST_PAGE_SIZE)
-    record = (Record.objects.filter(account=membership.account, pk=filters.record_id).alive().first()
-              if filters.record_id else None)
+    record = find_live_record(membership, filters.record_id)
     filtered = any([filters.name, filters.record_name, filters.file_type, filters.uploader_id, filters.created_from,
                     filters.created_before, record])
     context = {"form": form, "files": files, "has_next": has_next, "page": form.page_number, "max_page": MAX_PAGE,
