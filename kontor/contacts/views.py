@@ -154,7 +154,8 @@ def _trashed(request: MemberRequest, area: Area, record_id: int) -> HttpResponse
     if not roles.can_delete_records(membership.role):
         raise Http404
     obj = area.fetch(membership, record_id, include_trash=True)
-    return render(request, "contacts/trashed.html", {"obj": obj, "area": area})
+    return render(request, "records/trashed.html", {"obj": obj, "name": obj.full_name, "page_class": "contacts-page",
+                                                    "namespace": area.namespace})
 
 
 @member_required

@@ -168,7 +168,7 @@ def _trashed(request: MemberRequest, deal_id: int) -> HttpResponse:
     if not roles.can_delete_records(membership.role):
         raise Http404
     deal = access_deal(membership, deal_id, include_trash=True)
-    return render(request, "deals/trashed.html", {"deal": deal})
+    return render(request, "records/trashed.html", {"obj": deal, "name": deal.name, "page_class": "deals-page"})
 
 
 @require_http_methods(["GET", "POST"])

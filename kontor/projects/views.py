@@ -86,7 +86,8 @@ def _trashed(request: MemberRequest, project_id: int) -> HttpResponse:
     if not roles.can_delete_records(membership.role):
         raise Http404
     project = access_project(membership, project_id, include_trash=True)
-    return render(request, "projects/trashed.html", {"project": project})
+    return render(request, "records/trashed.html",
+                  {"obj": project, "name": project.name, "page_class": "projects-page"})
 
 
 @require_GET
