@@ -17,6 +17,7 @@ from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
 from kontor.webforms.forms import WebFormSettingsForm, settings_initial
 from kontor.webforms.models import WebForm
+from kontor.webforms.queries import webforms_of
 from kontor.webforms.snippets import iframe_snippet, plain_form_snippet
 
 RECENT_SUBMISSIONS = 50
@@ -39,8 +40,7 @@ def _add_errors(form: WebFormSettingsForm, error: ValidationError) -> None:
 @member_required
 def webform_list(request: MemberRequest) -> HttpResponse:
     membership = _manager(request)
-    webforms = WebForm.objects.filter(account=membership.account).order_by("name", "pk")
-    return render(request, "webforms/list.html", {"webforms": webforms})
+    return render(request, "webforms/list.html", {"webforms": webforms_of(membership.account)})
 
 
 def _edit_page(request: HttpRequest, membership: Membership, webform: WebForm | None) -> HttpResponse:
