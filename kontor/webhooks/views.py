@@ -17,6 +17,7 @@ from kontor.records.access import access_delivery, access_subscription, require_
 from kontor.webhooks import actions
 from kontor.webhooks.forms import SubscriptionForm
 from kontor.webhooks.models import LOG_LENGTH, Subscription
+from kontor.webhooks.queries import subscriptions_of
 
 
 def _manager(request: MemberRequest) -> Membership:
@@ -39,8 +40,7 @@ def _secret_page(request: HttpRequest, subscription: Subscription, secret: str, 
 @member_required
 def webhook_list(request: MemberRequest) -> HttpResponse:
     membership = _manager(request)
-    webhooks = Subscription.objects.filter(account=membership.account).order_by("pk")
-    return render(request, "webhooks/list.html", {"webhooks": webhooks})
+    return render(request, "webhooks/list.html", {"webhooks": subscriptions_of(membership.account)})
 
 
 @member_required
