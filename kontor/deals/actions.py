@@ -20,7 +20,7 @@ from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_p
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
-from kontor.records.links import change_snapshot, check_links
+from kontor.records.links import change_snapshot, check_links, save_changes, save_new
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
@@ -119,13 +119,6 @@ def _note_stage_change(by: Membership, deal: Deal, old: str, new: str) -> None:
         webhooks.emit(by.account, f"deal.{new}", deal)
 
 
-def _set_relations(deal: Deal, people: Sequence[Person] | None, colleagues: Sequence[User] | None) -> None:
-    if people is not None:
-        deal.people.set(people)
-    if colleagues is not None:
-        deal.colleagues.set(colleagues)
-
-
 @transaction.atomic
 def create_deal(by: Membership, fields: dict[str, Any], *, stage: str = Stage.P0,
                 company: Company | None = None, people: Sequence[Person] = (),
@@ -136,15 +129,8 @@ def create_deal(by: Membership, fields: dict[str, Any], *, stage: str = Stage.P0
     _apply_fields(deal, fields)
     check_links(by, company, people, colleagues)
     _apply_stage(deal, stage)
-    deal.company = company
-    deal.record = record_actions.create_record(by, Kind.DEAL, deal.name, responsible)
-    deal.save()
-    _set_relations(deal, people, colleagues)
-    if tags:
-        record_actions.set_tags(deal.record, tags)
-    search_index.index(deal)
-    activity.record_activity(by, ActivityVerb.CREATED, deal.record)
-    webhooks.emit(by.account, "deal.created", deal)
+    save_new(by, deal, Kind.DEAL, company=company, people=people, colleagues=colleagues, tags=tags,
+             responsible=responsible)
     return deal
 
 
@@ -156,22 +142,15 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 responsible: User | None = KEEP) -> Deal:
     """Saves changes if the deal is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
+    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
                 "responsible": responsible}
     before = change_snapshot(deal, DEAL_FIELDS, **changing)
     _apply_fields(deal, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     change = _apply_stage(deal, stage) if stage is not None else None
     record_actions.bump_version(deal.record, by, version)
-    if company is not KEEP:
-        deal.company = company
-    deal.save()
-    record = deal.record
-    record_actions.save_record_header(record, deal.name, responsible)
-    _set_relations(deal, people, colleagues)
-    if tags is not None:
-        record_actions.set_tags(record, tags)
-    activity.record_activity(by, ActivityVerb.CHANGED, record,
+    save_changes(deal, **changing)
+    activity.record_activity(by, ActivityVerb.CHANGED, deal.record,
                              changes=activity.field_diff(before, change_snapshot(deal, DEAL_FIELDS, **changing)))
     if change:
         _note_stage_change(by, deal, *change)

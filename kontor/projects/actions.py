@@ -20,7 +20,7 @@ from kontor.history.models import ActivityVerb
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
 from kontor.records.actions import KEEP
-from kontor.records.links import change_snapshot, check_links
+from kontor.records.links import change_snapshot, check_links, save_changes, save_new
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
@@ -50,14 +50,6 @@ def _apply_fields(project: Project, fields: dict[str, Any]) -> None:
                        validate_unique=False, validate_constraints=False)
 
 
-def _set_relations(project: Project, people: Sequence[Person] | None,
-                   colleagues: Sequence[User] | None) -> None:
-    if people is not None:
-        project.people.set(people)
-    if colleagues is not None:
-        project.colleagues.set(colleagues)
-
-
 @transaction.atomic
 def create_project(by: Membership, fields: dict[str, Any], *, company: Company | None = None,
                    people: Sequence[Person] = (), colleagues: Sequence[User] = (), tags: Iterable[str] = (),
@@ -67,15 +59,9 @@ def create_project(by: Membership, fields: dict[str, Any], *, company: Company |
     check_links(by, company, people, colleagues)
     if deal is not None and deal.account_id != by.account.pk:
         raise ValidationError({"deal": _("Unknown deal.")})
-    project.company, project.deal = company, deal
-    project.record = record_actions.create_record(by, Kind.PROJECT, project.name, responsible)
-    project.save()
-    _set_relations(project, people, colleagues)
-    if tags:
-        record_actions.set_tags(project.record, tags)
-    search_index.index(project)
-    activity.record_activity(by, ActivityVerb.CREATED, project.record)
-    webhooks.emit(by.account, "project.created", project)
+    project.deal = deal
+    save_new(by, project, Kind.PROJECT, company=company, people=people, colleagues=colleagues, tags=tags,
+             responsible=responsible)
     return project
 
 
@@ -86,22 +72,15 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    responsible: User | None = KEEP) -> Project:
     """Saves changes if the project is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
+    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
                 "responsible": responsible}
     before = change_snapshot(project, PROJECT_FIELDS, **changing)
     _apply_fields(project, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
     record_actions.bump_version(project.record, by, version)
-    if company is not KEEP:
-        project.company = company
-    project.save()
-    record = project.record
-    record_actions.save_record_header(record, project.name, responsible)
-    _set_relations(project, people, colleagues)
-    if tags is not None:
-        record_actions.set_tags(record, tags)
+    save_changes(project, **changing)
     search_index.index(project)
-    activity.record_activity(by, ActivityVerb.CHANGED, record,
+    activity.record_activity(by, ActivityVerb.CHANGED, project.record,
                              changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS, **changing)))
     webhooks.emit(by.account, "project.updated", project)
     return project
