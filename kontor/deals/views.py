@@ -32,13 +32,11 @@ from kontor.lib.params import parse_id
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, require
 from kontor.records.actions import StaleEdit
-from kontor.records.editing import edit_linked_record
+from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import (
     LinkedRecordsForm,
     live_company,
-    people_offered,
-    prefill,
     primary_jobs,
     ticked_people,
 )
@@ -177,20 +175,9 @@ def deal_new(request: MemberRequest) -> HttpResponse:
     """A new deal; `?company=ID` and `?person=ID` (from those pages) fill in the company and the
     contact person (and the person's company)."""
     membership = request.membership
-    company, person = prefill(membership, request.GET)
-    initial = {"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1,
-               "responsible": membership.user.pk,
-               "company_id": company.pk if company else None, "company_name": company.name if company else "",
-               "people": [person.pk] if person else []}
-    ticked = ticked_people(membership, request.POST)
-    offered = people_offered(membership, [person] if person else [], company, ticked)
-    form = DealForm(request.POST or None, initial=initial, membership=membership, people=offered, is_new=True)
-    if request.method == "POST" and form.is_valid():
-        deal = save_deal(form, None)
-        if deal is not None:
-            messages.success(request, _("“%(name)s” has been created.") % {"name": deal.name})
-            return redirect(deal)
-    return render(request, "deals/form.html", {"form": form, "deal": None})
+    return new_linked_record(request, membership, name="deal", template="deals/form.html", form_class=DealForm,
+                             initial={"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1},
+                             save=save_deal)
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,9 +24,9 @@ from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline
 from kontor.records.access import access_deal, access_project, require
-from kontor.records.editing import edit_linked_record
+from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
-from kontor.records.linked_form import live_company, people_offered, prefill, primary_jobs, ticked_people
+from kontor.records.linked_form import live_company, primary_jobs
 from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
@@ -107,20 +107,8 @@ def project_history(request: MemberRequest, project_id: int) -> HttpResponse:
 def project_new(request: MemberRequest) -> HttpResponse:
     """A new project; `?company=ID` and `?person=ID` fill in the company and a person."""
     membership = request.membership
-    company, person = prefill(membership, request.GET)
-    initial = {"status": ProjectStatus.STARTING, "responsible": membership.user.pk,
-               "company_id": company.pk if company else None, "company_name": company.name if company else "",
-               "people": [person.pk] if person else []}
-    ticked = ticked_people(membership, request.POST)
-    offered = people_offered(membership, [person] if person else [], company, ticked)
-    form = ProjectForm(request.POST or None, initial=initial, membership=membership, people=offered,
-                       is_new=True)
-    if request.method == "POST" and form.is_valid():
-        project = save_project(form, None)
-        if project is not None:
-            messages.success(request, _("“%(name)s” has been created.") % {"name": project.name})
-            return redirect(project)
-    return render(request, "projects/form.html", {"form": form, "project": None})
+    return new_linked_record(request, membership, name="project", template="projects/form.html",
+                             form_class=ProjectForm, initial={"status": ProjectStatus.STARTING}, save=save_project)
 
 
 @require_http_methods(["GET", "POST"])

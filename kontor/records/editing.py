@@ -1,5 +1,5 @@
-"""The edit page that deals and projects share: a linked-records form saved on the version it was
-loaded from. A stale save is refused with the fields that differ (409), and the form keeps what
+"""The new and edit pages that deals and projects share. The edit page saves a linked-records form
+on the version it was loaded from. A stale save is refused with the fields that differ (409), and the form keeps what
 the user typed, now on the stored version, so saving again is a deliberate choice."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
 from kontor.records.actions import StaleEdit
-from kontor.records.linked_form import LinkedRecordsForm, people_offered, ticked_people
+from kontor.records.linked_form import LinkedRecordsForm, people_offered, prefill, ticked_people
 
 T = TypeVar("T", bound=Any)
 
@@ -57,6 +57,26 @@ def _shown(field: forms.Field, value: Any) -> str:
     if value in (None, ""):
         return "—"
     return str(choices.get(value, choices.get(str(value), value)))
+
+
+def new_linked_record(request: HttpRequest, membership: Membership, *, name: str, template: str,
+                      form_class: type[LinkedRecordsForm], initial: dict[str, Any],
+                      save: Callable[[Any, None], T | None]) -> HttpResponse:
+    """Shows and saves the form for a new deal or project (`name` is None in the template).
+    `?company=ID` and `?person=ID` (from those pages) fill in the company and a contact person (and
+    the person's company); the user is responsible unless they choose otherwise."""
+    company, person = prefill(membership, request.GET)
+    initial = {**initial, "responsible": membership.user.pk,
+               "company_id": company.pk if company else None, "company_name": company.name if company else "",
+               "people": [person.pk] if person else []}
+    offered = people_offered(membership, [person] if person else [], company, ticked_people(membership, request.POST))
+    form = form_class(request.POST or None, initial=initial, membership=membership, people=offered, is_new=True)
+    if request.method == "POST" and form.is_valid():
+        saved = save(form, None)
+        if saved is not None:
+            messages.success(request, _("“%(name)s” has been created.") % {"name": saved.name})
+            return redirect(saved)
+    return render(request, template, {"form": form, name: None})
 
 
 def edit_linked_record(request: HttpRequest, membership: Membership, obj: T, *, name: str, template: str,
