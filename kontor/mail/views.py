@@ -19,21 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
-from kontor.history.models import Entry, EntryKind
 from kontor.lib.params import local_path
 from kontor.mail import display, filed
 from kontor.mail.dropbox import renew_dropbox
-from kontor.mail.models import EmailMessage
-from kontor.records.access import access_entry
+from kontor.records.access import access_email
 from kontor.records.models import Record
-
-
-def _email(membership: Membership, email_id: int) -> tuple[Entry, EmailMessage]:
-    entry = access_entry(membership, email_id)
-    email = EmailMessage.objects.filter(entry=entry).select_related("inbound").first()
-    if entry.kind != EntryKind.EMAIL or email is None:
-        raise Http404
-    return entry, email
 
 
 def _file_name(subject: str) -> str:
@@ -46,7 +36,7 @@ def _file_name(subject: str) -> str:
 @member_required
 def eml(request: MemberRequest, email_id: int) -> FileResponse:
     """The message as it arrived, for opening in a mail program."""
-    entry, email = _email(request.membership, email_id)
+    entry, email = access_email(request.membership, email_id)
     if email.inbound is None or not email.inbound.raw:
         raise Http404
     try:
@@ -65,7 +55,7 @@ def eml(request: MemberRequest, email_id: int) -> FileResponse:
 def html_version(request: MemberRequest, email_id: int) -> HttpResponse:
     """The e-mail's HTML on a page of its own, under a policy that runs no script and loads no
     remote image until the reader asks (?images=1)."""
-    entry, email = _email(request.membership, email_id)
+    entry, email = access_email(request.membership, email_id)
     if not email.html:
         raise Http404
     show_images = request.GET.get("images") == "1"
@@ -91,7 +81,7 @@ def _back(request: HttpRequest, default: str) -> str:
 def confidential(request: MemberRequest, email_id: int) -> HttpResponse:
     """Marks the e-mail confidential, or open again (power users and above)."""
     membership: Membership = request.membership
-    entry, _email_message = _email(membership, email_id)
+    entry, _email_message = access_email(membership, email_id)
     wanted = request.POST.get("confidential") == "on"
     try:
         filed.set_email_confidential(entry, wanted, membership)

@@ -20,7 +20,8 @@ from kontor.accounts.models import ApiKey, Invitation, Membership
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal
 from kontor.files.models import Attachment
-from kontor.history.models import Comment, Entry, EntryLink
+from kontor.history.models import Comment, Entry, EntryKind, EntryLink
+from kontor.mail.models import EmailMessage
 from kontor.projects.models import Project
 from kontor.records.models import BulkJob, CustomField, Record, SavedView, Tag
 from kontor.tasks.models import Task
@@ -111,6 +112,15 @@ def access_entry_on(membership: Membership, record: Record, entry_id: int) -> En
     if not EntryLink.objects.filter(entry=entry, record=record).exists():
         raise Http404
     return entry
+
+
+def access_email(membership: Membership, entry_id: int) -> tuple[Entry, EmailMessage]:
+    """A filed e-mail the membership may read: its history entry and the message's details, or 404."""
+    entry = access_entry(membership, entry_id)
+    email = EmailMessage.objects.filter(entry=entry).select_related("inbound").first()
+    if entry.kind != EntryKind.EMAIL or email is None:
+        raise Http404
+    return entry, email
 
 
 def access_comment(membership: Membership, comment_id: int, *, record: Record | None = None,
