@@ -320,8 +320,8 @@ def test_paging_takes_per_page_or_perpage(api, alice, webhooks_here, name):
     assert second["items"][0][made.key] != first["items"][0][made.key]
 
 
-BAD_VALUES: list[dict[str, Any]] = [{"order": "sideways"}, {"updated_since": "gestern"}, {"updated_since": "0.5"}, {"per_page": 251},
-              {"perpage": 0}, {"page": 0}, {"page": "zwei"}]
+BAD_VALUES: list[dict[str, Any]] = [{"order": "sideways"}, {"updated_since": "gestern"}, {"updated_since": "0.5"},
+                                    {"per_page": 251}, {"perpage": 0}, {"page": 0}, {"page": "zwei"}]
 
 
 @pytest.mark.parametrize("name", LISTS)
