@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kontor.accounts import roles
+from kontor import start_queries
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
-from kontor.deals.models import Deal, DealState
 from kontor.history import activity
-from kontor.history.models import Entry
-from kontor.records.models import Kind, Record
-from kontor.tasks.models import Task, zone_of
+from kontor.tasks.models import zone_of
 
-START_LIST_SIZE = 10
 START_STREAM_SIZE = 20
 
 
@@ -30,15 +23,7 @@ def start(request: MemberRequest) -> HttpResponse:
     people wrote or filed; the lines Kontor writes itself are in the activity stream). A fixed
     number of queries, whatever the size of the account."""
     membership = request.membership
-    # With their person or company, for the avatars: a photo where there is one, else initials.
-    recent = list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
-                  .alive().select_related("person", "company").order_by("-updated_at")[:START_LIST_SIZE])
-    # Newest first within a name: a project that continues its deal is named before the deal.
-    alive_records = Record.objects.alive().order_by("display_name", "-pk")
-    notes = list(Entry.objects.filter(account=membership.account).written_by_people()
-                 .visible_to(roles.can_read_confidential(membership.role))
-                 .select_related("author", "email").prefetch_related(Prefetch("records", queryset=alive_records))
-                 .order_by("-happened_at")[:START_LIST_SIZE])
+    recent, notes = start_queries.recent_contacts(membership), start_queries.latest_notes(membership)
     return render(request, "kontor/start.html", {"recent": recent, "notes": notes,
                                                  **_collaboration_lists(request, membership)})
 
@@ -49,14 +34,9 @@ def _collaboration_lists(request: HttpRequest, membership: Membership) -> dict:
     following_only = request.GET.get("stream") == "following"
     clock = timezone.now().astimezone(zone_of(membership.user.time_zone)).replace(tzinfo=None)
     today = clock.date()
-    my_tasks = (Task.objects.filter(account=membership.account, assignee=membership.user, due_date__lte=today)
-                .open().visible().select_related("record").order_by("due_date", "due_time", "pk"))
-    due_deals = (Deal.objects.filter(account=membership.account, state=DealState.OPEN, target_date__gte=today,
-                                     target_date__lte=today + dt.timedelta(days=14))
-                 .alive().select_related("record").order_by("target_date", "pk"))
     return {"activities": list(activity.stream(membership, following_only=following_only)[:START_STREAM_SIZE]),
-            "following_only": following_only, "my_tasks": list(my_tasks[:START_LIST_SIZE]),
-            "due_deals": list(due_deals[:START_LIST_SIZE]), "today": today, "clock": clock}
+            "following_only": following_only, "my_tasks": start_queries.my_due_tasks(membership, today),
+            "due_deals": start_queries.deals_due_soon(membership, today), "today": today, "clock": clock}
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

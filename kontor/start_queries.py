@@ -1,0 +1,47 @@
+"""Reads for the start page: each a single bounded query, whatever the size of the account."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+
+from kontor.accounts import roles
+from kontor.accounts.models import Membership
+from kontor.deals.models import Deal, DealState
+from kontor.history.models import Entry
+from kontor.records.models import Kind, Record
+from kontor.tasks.models import Task
+
+START_LIST_SIZE = 10
+# Open deals due within this many days are listed.
+DUE_DEALS_DAYS = 14
+
+
+def recent_contacts(membership: Membership) -> list[Record]:
+    """Recently changed people and companies, with their person or company for the avatars."""
+    return list(Record.objects.filter(account=membership.account, kind__in=[Kind.PERSON, Kind.COMPANY])
+                .alive().select_related("person", "company").order_by("-updated_at")[:START_LIST_SIZE])
+
+
+def latest_notes(membership: Membership) -> list[Entry]:
+    """The team's latest notes and filed e-mails the membership may read, with their live records."""
+    # Newest first within a name: a project that continues its deal is named before the deal.
+    alive_records = Record.objects.alive().order_by("display_name", "-pk")
+    return list(Entry.objects.filter(account=membership.account).written_by_people()
+                .visible_to(roles.can_read_confidential(membership.role))
+                .select_related("author", "email").prefetch_related(Prefetch("records", queryset=alive_records))
+                .order_by("-happened_at")[:START_LIST_SIZE])
+
+
+def my_due_tasks(membership: Membership, today: dt.date) -> list[Task]:
+    """The user's open tasks due today or overdue."""
+    return list(Task.objects.filter(account=membership.account, assignee=membership.user, due_date__lte=today)
+                .open().visible().select_related("record").order_by("due_date", "due_time", "pk")[:START_LIST_SIZE])
+
+
+def deals_due_soon(membership: Membership, today: dt.date) -> list[Deal]:
+    """The open deals whose target date falls in the next two weeks."""
+    return list(Deal.objects.filter(account=membership.account, state=DealState.OPEN, target_date__gte=today,
+                                    target_date__lte=today + dt.timedelta(days=DUE_DEALS_DAYS))
+                .alive().select_related("record").order_by("target_date", "pk")[:START_LIST_SIZE])
