@@ -10,16 +10,14 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy
 
 from kontor.deals import actions
 from kontor.deals.currencies import currency_choices
 from kontor.deals.models import Deal, Stage, ValueType
-from kontor.records.custom_field_forms import initial_values, save_custom_fields
-from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, add_errors
+from kontor.records.custom_field_forms import initial_values
+from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, save_linked
 from kontor.records.models import Kind
 
 
@@ -82,28 +80,6 @@ def deal_initial(deal: Deal) -> dict[str, Any]:
 
 
 def save_deal(form: DealForm, deal: Deal | None) -> Deal | None:
-    """Writes a valid form through the actions; None when the actions refused the input (the
-    errors are then on the form). Raises StaleEdit when the deal changed since the form was
-    loaded; nothing is written then."""
-    membership = form.membership
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            company = form.chosen_company()
-            if deal is None:
-                saved = actions.create_deal(membership, form.fields_for_action(), stage=data["stage"],
-                                            company=company, people=form.chosen_people(),
-                                            colleagues=form.chosen_colleagues(), tags=data.get("tags") or [],
-                                            responsible=form.chosen_responsible(None) or None)
-            else:
-                saved = actions.update_deal(deal, membership, form.fields_for_action(),
-                                            version=data.get("version"), stage=data["stage"], company=company,
-                                            people=form.chosen_people(),
-                                            colleagues=form.chosen_colleagues(),
-                                            responsible=form.chosen_responsible(deal.record.responsible))
-            save_custom_fields(form, saved.record, membership, is_new=deal is None)
-            return saved
-    except ValidationError as error:
-        add_errors(form, error)
-        return None
+    """Writes a valid form through the actions (see save_linked), with the chosen stage."""
+    return save_linked(form, deal, actions.create_deal, actions.update_deal, stage=form.cleaned_data["stage"])
 

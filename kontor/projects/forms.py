@@ -6,14 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from kontor.projects import actions
 from kontor.projects.models import Project, ProjectStatus
-from kontor.records.custom_field_forms import initial_values, save_custom_fields
-from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, add_errors
+from kontor.records.custom_field_forms import initial_values
+from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, save_linked
 from kontor.records.models import Kind
 
 
@@ -53,26 +51,5 @@ def project_initial(project: Project) -> dict[str, Any]:
 
 
 def save_project(form: ProjectForm, project: Project | None) -> Project | None:
-    """Writes a valid form through the actions; None when they refused the input (the errors are
-    then on the form). Raises StaleEdit when the project changed since the form was loaded."""
-    membership = form.membership
-    data = form.cleaned_data
-    try:
-        with transaction.atomic():
-            company = form.chosen_company()
-            if project is None:
-                saved = actions.create_project(membership, form.fields_for_action(), company=company,
-                                               people=form.chosen_people(),
-                                               colleagues=form.chosen_colleagues(),
-                                               tags=data.get("tags") or [],
-                                               responsible=form.chosen_responsible(None) or None)
-            else:
-                saved = actions.update_project(project, membership, form.fields_for_action(),
-                                               version=data.get("version"), company=company,
-                                               people=form.chosen_people(), colleagues=form.chosen_colleagues(),
-                                               responsible=form.chosen_responsible(project.record.responsible))
-            save_custom_fields(form, saved.record, membership, is_new=project is None)
-            return saved
-    except ValidationError as error:
-        add_errors(form, error)
-        return None
+    """Writes a valid form through the actions (see save_linked)."""
+    return save_linked(form, project, actions.create_project, actions.update_project)

@@ -6,11 +6,12 @@ does not exist yet creates it (as the person form does), in the caller's transac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,9 @@ from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person
 from kontor.records.actions import TagNameError, normalize_tag_name
-from kontor.records.custom_field_forms import add_custom_fields
+from kontor.records.custom_field_forms import add_custom_fields, save_custom_fields
+
+T = TypeVar("T", bound=Any)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STAFF_OFFERED = 30
@@ -178,12 +181,41 @@ class LinkedRecordsForm(forms.Form):
         return resolve_company(self.membership, self.cleaned_data.get("company_name") or "",
                                self.cleaned_data.get("company_id"))
 
+    def fields_for_action(self) -> dict[str, Any]:
+        """The record's own fields, as the kind's create and update actions take them."""
+        raise NotImplementedError
+
     def chosen_responsible(self, current: User | None) -> Any:
         """The chosen responsible user; KEEP when unchanged (it may be a deactivated user)."""
         user_id = self.cleaned_data.get("responsible")
         if current is not None and user_id == current.pk:
             return record_actions.KEEP
         return self.team.get(user_id) if user_id else None
+
+
+def save_linked(form: LinkedRecordsForm, obj: T | None, create: Callable[..., T], update: Callable[..., T],
+                **own: Any) -> T | None:
+    """Writes a valid form through the kind's `create` action (obj None) or `update` action, with
+    `own`, the kind's own keyword arguments; None when the actions refused the input (the errors
+    are then on the form). Raises StaleEdit when the record changed since the form was loaded;
+    nothing is written then."""
+    membership, data = form.membership, form.cleaned_data
+    try:
+        with transaction.atomic():
+            company = form.chosen_company()
+            if obj is None:
+                saved = create(membership, form.fields_for_action(), **own, company=company,
+                               people=form.chosen_people(), colleagues=form.chosen_colleagues(),
+                               tags=data.get("tags") or [], responsible=form.chosen_responsible(None) or None)
+            else:
+                saved = update(obj, membership, form.fields_for_action(), version=data.get("version"), **own,
+                               company=company, people=form.chosen_people(), colleagues=form.chosen_colleagues(),
+                               responsible=form.chosen_responsible(obj.record.responsible))
+            save_custom_fields(form, saved.record, membership, is_new=obj is None)
+            return saved
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
 
 
 def ticked_people(membership: Membership, data: Any) -> list[Person]:
