@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -29,6 +29,17 @@ from kontor.history.models import ActivityVerb
 from kontor.mail.dropbox import create_dropbox
 from kontor.records.access import require
 from kontor.records.models import Record
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django_stubs_ext import WithAnnotations
+
+
+class _KeyColumns(TypedDict):
+    key_id: int
+    key_last_used_at: dt.datetime | None
+
 
 API_KEY_PREFIX = "kontor_"
 
@@ -287,12 +298,13 @@ def membership_for_api_key(secret: str, **annotations: Any) -> Membership | None
     costs one more per request, so the lookup keeps the total where it was). `annotations` are
     added to that query (the API's rate limit reads the client's wrong-key count with it)."""
     key_hash = hash_api_key(secret)
-    membership = (Membership.objects.active()
-                  .filter(user__api_keys__key_hash=key_hash, user__api_keys__revoked_at__isnull=True,
-                          account_id=F("user__api_keys__account_id"))
-                  .annotate(key_id=F("user__api_keys__pk"), key_last_used_at=F("user__api_keys__last_used_at"),
-                            **annotations)
-                  .select_related("account", "user").first())
+    # Spelled out for the type checker, which does not follow annotate() through **annotations.
+    membership = cast("WithAnnotations[Membership, _KeyColumns] | None", (
+        Membership.objects.active()
+        .filter(user__api_keys__key_hash=key_hash, user__api_keys__revoked_at__isnull=True,
+                account_id=F("user__api_keys__account_id"))
+        .annotate(key_id=F("user__api_keys__pk"), key_last_used_at=F("user__api_keys__last_used_at"), **annotations)
+        .select_related("account", "user").first()))
     if membership is None:
         return None
     now = timezone.now()

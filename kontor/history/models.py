@@ -49,7 +49,8 @@ class Entry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
-    records = models.ManyToManyField(Record, through="EntryLink", related_name="entries")
+    records: models.ManyToManyField[Record, EntryLink] = models.ManyToManyField(
+        Record, through="EntryLink", related_name="entries")
 
     objects = EntryQuerySet.as_manager()
 

@@ -110,7 +110,7 @@ def attachment(request: MemberRequest, inbox_id: int) -> HttpResponse:
         raise Http404
     name, data = found
     response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
     return response
 
 

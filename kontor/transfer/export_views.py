@@ -78,7 +78,7 @@ def export_response(account: Account, kind: str, items: QuerySet[Any] | None, fi
         pieces = export.csv_pieces(columns, rows, dialect, tz=zone)
     response = StreamingHttpResponse(export.localized(pieces, language, zone),
                                      content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, _file_name(kind, file_format))
+    response["Content-Disposition"] = content_disposition_header(True, _file_name(kind, file_format)) or "attachment"
     return response
 
 
@@ -112,7 +112,7 @@ def _single_card(kind: str, obj: Person | Company) -> HttpResponse:
     loaded = next(export.rows_of(kind, type(obj).objects.filter(pk=obj.pk)))
     response = HttpResponse(card_of(kind, loaded).encode("utf-8"), content_type=CONTENT_TYPES["vcf"])
     name = slugify(loaded.full_name) or kind
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.vcf")
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.vcf") or "attachment"
     return response
 
 

@@ -58,5 +58,5 @@ def report_response(imp: Import) -> HttpResponse:
     response = HttpResponse(build_report(imp), content_type=XLSX)
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(True, report_file_name(imp))
+    response["Content-Disposition"] = content_disposition_header(True, report_file_name(imp)) or "attachment"
     return response
