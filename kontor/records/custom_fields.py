@@ -108,12 +108,6 @@ def json_value(field: CustomField, value: Any) -> Any:
     return value
 
 
-def json_values(record: Record, fields: Sequence[CustomField]) -> dict[str, Any]:
-    """Every field of the kind with the record's value, null where empty (so clients see the keys)."""
-    stored = values_by_key(record)
-    return {field.key: json_value(field, stored.get(field.key)) for field in fields}
-
-
 def shown_value(field: CustomField, value: Any) -> str:
     """A value as a page shows it, in the user's language."""
     if value is None or value == "":
