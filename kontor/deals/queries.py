@@ -99,3 +99,9 @@ class DealFilters(LinkedFilters):
         """The deals these filters select, sorted."""
         return filter_deals(account, **self.shared_arguments(account), state=self.state,
                             probability=self.probability, target_from=self.target_from, target_to=self.target_to)
+
+
+def currencies_in_use(account: Account) -> list[str]:
+    """The currencies the account's deals are in, and its own, by code: the list's currency menu."""
+    used = set(Deal.objects.filter(account=account).order_by().values_list("currency", flat=True).distinct())
+    return sorted(used | {account.currency})

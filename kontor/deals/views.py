@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
-from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
 from kontor.deals import actions
 from kontor.deals.board import build_board, month_start
@@ -25,12 +25,12 @@ from kontor.deals.chart import build_chart
 from kontor.deals.currencies import is_currency
 from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import DealForm, deal_initial, save_deal
-from kontor.deals.models import Deal, Stage
-from kontor.deals.queries import DealFilters
+from kontor.deals.models import Stage
+from kontor.deals.queries import DealFilters, currencies_in_use
 from kontor.history.actions import timeline
 from kontor.lib.params import parse_id
 from kontor.projects.models import Project
-from kontor.records.access import access_deal, require
+from kontor.records.access import access_deal, find_company, find_person, require
 from kontor.records.actions import StaleEdit
 from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
@@ -75,18 +75,13 @@ def deal_list(request: MemberRequest) -> HttpResponse:
 def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any]:
     """What only the full page shows: tags with counts, the colleagues, the currencies in use."""
     account = membership.account
-    currencies = set(Deal.objects.filter(account=account).order_by()
-                     .values_list("currency", flat=True).distinct())
     return {
         "tag_filter": tag_filter(account, Kind.DEAL, filters.tags),
         "custom_filter": custom_filter_fields(account, Kind.DEAL, filters.custom),
-        "currencies": sorted(currencies | {account.currency}),
-        "colleagues": Membership.objects.active().filter(account=account).select_related("user")
-        .order_by("user__name"),
-        "company_filter": Company.objects.filter(account=account, pk=filters.company_id).first()
-        if filters.company_id else None,
-        "person_filter": Person.objects.filter(account=account, pk=filters.person_id).first()
-        if filters.person_id else None,
+        "currencies": currencies_in_use(account),
+        "colleagues": active_colleagues(account),
+        "company_filter": find_company(membership, filters.company_id),
+        "person_filter": find_person(membership, filters.person_id),
     }
 
 

@@ -14,16 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
-from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
-from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import page_of
 from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline
-from kontor.records.access import access_deal, access_project, require
+from kontor.records.access import access_deal, access_project, find_company, find_person, require
 from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import live_company, primary_jobs
@@ -49,12 +48,9 @@ def project_list(request: MemberRequest) -> HttpResponse:
     context.update(
         tag_filter=tag_filter(account, Kind.PROJECT, filters.tags), statuses=ProjectStatus.choices,
         custom_filter=custom_filter_fields(account, Kind.PROJECT, filters.custom),
-        colleagues=Membership.objects.active().filter(account=account).select_related("user")
-        .order_by("user__name"),
-        company_filter=Company.objects.filter(account=account, pk=filters.company_id).first()
-        if filters.company_id else None,
-        person_filter=Person.objects.filter(account=account, pk=filters.person_id).first()
-        if filters.person_id else None)
+        colleagues=active_colleagues(account),
+        company_filter=find_company(membership, filters.company_id),
+        person_filter=find_person(membership, filters.person_id))
     return render(request, "projects/list.html", context)
 
 
