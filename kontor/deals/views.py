@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.queries import active_colleagues
@@ -30,7 +29,7 @@ from kontor.deals.queries import DealFilters, currencies_in_use
 from kontor.history.actions import timeline
 from kontor.lib.params import parse_id
 from kontor.projects.models import Project
-from kontor.records.access import access_deal, find_company, find_person, require
+from kontor.records.access import access_deal, find_company, find_person
 from kontor.records.actions import StaleEdit
 from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
@@ -43,6 +42,7 @@ from kontor.records.linked_form import (
 from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
+from kontor.records.trash_pages import delete_to_trash, show_trashed
 
 
 @require_GET
@@ -156,12 +156,7 @@ def deal_detail(request: MemberRequest, deal_id: int) -> HttpResponse:
 
 
 def _trashed(request: MemberRequest, deal_id: int) -> HttpResponse:
-    """A deal in the trash: a 404 like any missing page, except for those who may restore it."""
-    membership = request.membership
-    if not roles.can_delete_records(membership.role):
-        raise Http404
-    deal = access_deal(membership, deal_id, include_trash=True)
-    return render(request, "records/trashed.html", {"obj": deal, "name": deal.name, "page_class": "deals-page"})
+    return show_trashed(request, request.membership, access_deal, deal_id, page_class="deals-page")
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,14 +198,8 @@ def deal_stage(request: MemberRequest, deal_id: int) -> HttpResponse:
 def deal_delete(request: MemberRequest, deal_id: int) -> HttpResponse:
     """GET asks for confirmation (power users and above); POST moves the deal to the trash."""
     membership = request.membership
-    deal = access_deal(membership, deal_id)
-    require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
-    if request.method == "GET":
-        return render(request, "deals/confirm_delete.html", {"deal": deal})
-    actions.delete_deal(deal, membership)
-    messages.success(request, _("“%(name)s” is in the trash now. It can be restored from there for 30 days.")
-                     % {"name": deal.name})
-    return redirect("deals:list")
+    return delete_to_trash(request, membership, access_deal(membership, deal_id), name="deal",
+                           template="deals/confirm_delete.html", delete=actions.delete_deal, list_url="deals:list")
 
 
 @require_GET

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
@@ -22,13 +21,14 @@ from kontor.projects import actions
 from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline
-from kontor.records.access import access_deal, access_project, find_company, find_person, require
+from kontor.records.access import access_deal, access_project, find_company, find_person
 from kontor.records.editing import edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import live_company, primary_jobs
 from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
+from kontor.records.trash_pages import delete_to_trash, show_trashed
 
 
 @require_GET
@@ -77,13 +77,7 @@ def project_detail(request: MemberRequest, project_id: int) -> HttpResponse:
 
 
 def _trashed(request: MemberRequest, project_id: int) -> HttpResponse:
-    """A project in the trash: a 404 like any missing page, except for those who may restore it."""
-    membership = request.membership
-    if not roles.can_delete_records(membership.role):
-        raise Http404
-    project = access_project(membership, project_id, include_trash=True)
-    return render(request, "records/trashed.html",
-                  {"obj": project, "name": project.name, "page_class": "projects-page"})
+    return show_trashed(request, request.membership, access_project, project_id, page_class="projects-page")
 
 
 @require_GET
@@ -149,11 +143,6 @@ def project_from_deal(request: MemberRequest, deal_id: int) -> HttpResponse:
 def project_delete(request: MemberRequest, project_id: int) -> HttpResponse:
     """GET asks for confirmation (power users and above); POST moves the project to the trash."""
     membership = request.membership
-    project = access_project(membership, project_id)
-    require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
-    if request.method == "GET":
-        return render(request, "projects/confirm_delete.html", {"project": project})
-    actions.delete_project(project, membership)
-    messages.success(request, _("“%(name)s” is in the trash now. It can be restored from there for 30 days.")
-                     % {"name": project.name})
-    return redirect("projects:list")
+    return delete_to_trash(request, membership, access_project(membership, project_id), name="project",
+                           template="projects/confirm_delete.html", delete=actions.delete_project,
+                           list_url="projects:list")
