@@ -142,8 +142,8 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 responsible: User | None = KEEP) -> Deal:
     """Saves changes if the deal is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
-                "responsible": responsible}
+    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues,
+                                "tags": tags, "responsible": responsible}
     before = change_snapshot(deal, DEAL_FIELDS, **changing)
     _apply_fields(deal, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)

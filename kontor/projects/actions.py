@@ -72,8 +72,8 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    responsible: User | None = KEEP) -> Project:
     """Saves changes if the project is still at `version` (None skips the check). Relations left at
     their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues, "tags": tags,
-                "responsible": responsible}
+    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues,
+                                "tags": tags, "responsible": responsible}
     before = change_snapshot(project, PROJECT_FIELDS, **changing)
     _apply_fields(project, fields)
     check_links(by, None if company is KEEP else company, people, colleagues)
