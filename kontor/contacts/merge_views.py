@@ -18,8 +18,8 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.requests import MemberRequest
 from kontor.contacts import merge as contact_merge
 from kontor.contacts.matching import similar_to
-from kontor.contacts.models import Company, ContactDetail, Person, Position
-from kontor.contacts.queries import filter_companies, filter_people
+from kontor.contacts.models import Company, Person
+from kontor.contacts.queries import filter_companies, filter_people, merge_rows
 from kontor.contacts.views import COMPANIES, PEOPLE, Area
 from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records import merge as records_merge
@@ -29,29 +29,6 @@ GROUPS_SHOWN = 50  # a page of clean-up work; merging them brings up the next on
 SEARCH_RESULTS = 20
 
 
-def _with_row_data(area: Area, ids: list[int]) -> dict[int, Any]:
-    """The records by id, each with what a row shows: `.row_details` (its first two e-mail
-    addresses or numbers) and for people `.row_company`. Read with values() in three queries
-    whatever the number: prefetching related managers for hundreds of rows cost more than the SQL."""
-    model = Person if area.is_person else Company
-    objects = {obj.pk: obj for obj in model.objects.filter(pk__in=ids).select_related("record")}
-    details: dict[int, list[str]] = {}
-    for record_id, value in (ContactDetail.objects.filter(record_id__in=ids).order_by("record_id", "position", "pk")
-                             .values_list("record_id", "value")):
-        details.setdefault(record_id, []).append(value)
-    companies: dict[int, str] = {}
-    if area.is_person:
-        for person_id, name in (Position.objects.filter(person_id__in=ids, is_former=False)
-                                .order_by("person_id", "-is_primary", "pk").values_list("person_id", "company__name")):
-            companies.setdefault(person_id, name)
-    for pk, obj in objects.items():
-        # row_details and row_company are for the template only.
-        obj.row_details = details.get(pk, [])[:2]  # type: ignore[union-attr]
-        # row_details and row_company are for the template only.
-        obj.row_company = companies.get(pk, "")  # type: ignore[union-attr]
-    return objects
-
-
 # -- possible duplicates -----------------------------------------------------------------------------
 
 def _duplicates(request: MemberRequest, area: Area) -> HttpResponse:
@@ -59,7 +36,7 @@ def _duplicates(request: MemberRequest, area: Area) -> HttpResponse:
     records_merge.require_duplicates(membership)
     groups = contact_merge.duplicates(membership.account_id, area.kind)
     shown = groups[:GROUPS_SHOWN]
-    objects = _with_row_data(area, [pk for group in shown for pk in group.ids])
+    objects = merge_rows(area.is_person, [pk for group in shown for pk in group.ids])
     rows = [{"records": [objects[pk] for pk in group.ids if pk in objects], "group": group} for group in shown]
     return render(request, "merge/duplicates.html", {"area": area, "rows": rows, "total": len(groups),
                                                      "shown": len(shown)})
@@ -145,7 +122,7 @@ def _search(request: MemberRequest, area: Area, obj: Person | Company) -> HttpRe
     context = {"area": area, "obj": obj, "q": q, "found": found}
     if request.htmx:
         return render(request, "merge/search.html#results", context)
-    suggested = _with_row_data(area, similar_to(obj))
+    suggested = merge_rows(area.is_person, similar_to(obj))
     context["suggested"] = list(suggested.values())
     return render(request, "merge/search.html", context)
 

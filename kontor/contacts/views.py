@@ -24,16 +24,17 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
 from kontor.contacts import actions
 from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
-from kontor.contacts.models import Company, Person, Position
-from kontor.contacts.queries import ListFilters, filter_companies, page_of, with_row_data
+from kontor.contacts.models import Company, Person
+from kontor.contacts.queries import ListFilters, company_staff, filter_companies, page_of, with_row_data
 from kontor.history.actions import timeline
 from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
-from kontor.records.access import access_company, access_person, require
+from kontor.records.access import access_company, access_person, find_company, require
 from kontor.records.actions import StaleEdit
 from kontor.records.filters import chosen_column, custom_filter_fields
 from kontor.records.models import Kind, ListKind
@@ -76,11 +77,8 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
         return render(request, template + "#results", context)
     context["tag_filter"] = _tag_filter(membership, area.kind, filters.tags)
     context["custom_filter"] = custom_filter_fields(membership.account, area.kind, filters.custom)
-    context["colleagues"] = Membership.objects.active().filter(account=membership.account).select_related(
-        "user").order_by("user__name")
-    if filters.company_id:
-        context["company_filter"] = Company.objects.filter(account=membership.account,
-                                                           pk=filters.company_id).first()
+    context["colleagues"] = active_colleagues(membership.account)
+    context["company_filter"] = find_company(membership, filters.company_id)
     return render(request, template, context)
 
 
@@ -138,9 +136,7 @@ def _detail(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
                                       .select_related("company")),
                        assistants=list(obj.assistants.all()), dates=list(obj.important_dates.all()))
     else:
-        context["staff"] = list(Position.objects.filter(company=obj, person__record__deleted_at__isnull=True)
-                                .select_related("person").order_by("is_former", "person__sort_name")
-                                [:COMPANY_PEOPLE_SHOWN + 1])
+        context["staff"] = company_staff(obj, COMPANY_PEOPLE_SHOWN + 1)
     return render(request, f"contacts/{area.kind}_detail.html", context)
 
 
