@@ -15,15 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kontor.accounts.decorators import member_required
-from kontor.accounts.models import User
 from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import local_path, parse_id
 from kontor.mail.inbox import inbox_count
-from kontor.notifications import actions, mails
+from kontor.notifications import actions, mails, queries
 from kontor.notifications.models import MAIL_TYPES, WEEKLY_SUMMARY, Notification, NotificationType
 from kontor.records import actions as record_actions
 from kontor.records.access import access_record
-from kontor.records.models import Record, Watch
 
 PAGE_SIZE = 50
 
@@ -118,7 +116,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
                       {"days": settings.UNSUBSCRIBE_LINK_DAYS}, status=410)
     except signing.BadSignature:
         raise Http404 from None
-    user = User.objects.filter(pk=user_id).first()
+    user = queries.user_by_id(user_id)
     if user is None or kind not in MAIL_TYPES:
         raise Http404
     label = MAIL_LABELS[kind]
@@ -133,7 +131,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def toggle_follow(request: MemberRequest, record_id: int) -> HttpResponse:
     record = access_record(request.membership, record_id)
     user = request.membership.user
-    following = Watch.objects.filter(record=record, user=user).exists()
+    following = queries.is_following(record, user)
     if following:
         record_actions.unwatch(record, user)
     else:
@@ -147,6 +145,4 @@ def toggle_follow(request: MemberRequest, record_id: int) -> HttpResponse:
 @member_required
 def following(request: MemberRequest) -> HttpResponse:
     membership = request.membership
-    records = (Record.objects.filter(account=membership.account, watches__user=membership.user)
-               .alive().order_by("kind", "display_name"))
-    return render(request, "notifications/following.html", {"records": list(records[:1000])})
+    return render(request, "notifications/following.html", {"records": queries.followed_records(membership)})
