@@ -36,7 +36,7 @@ from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, find_company, require
 from kontor.records.actions import StaleEdit
-from kontor.records.filters import chosen_column, custom_filter_fields
+from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 
@@ -75,22 +75,11 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
     template = "contacts/list.html"
     if request.htmx and request.htmx.target == "results":
         return render(request, template + "#results", context)
-    context["tag_filter"] = _tag_filter(membership, area.kind, filters.tags)
+    context["tag_filter"] = tag_filter(membership.account, area.kind, filters.tags)
     context["custom_filter"] = custom_filter_fields(membership.account, area.kind, filters.custom)
     context["colleagues"] = active_colleagues(membership.account)
     context["company_filter"] = find_company(membership, filters.company_id)
     return render(request, template, context)
-
-
-def _tag_filter(membership: Membership, kind: str, selected: list[str]) -> list[dict[str, Any]]:
-    """The side column's tags with counts, ticked where selected; a selected tag that no record
-    carries (any more) still shows, so that it can be unticked."""
-    chosen = {name.lower() for name in selected}
-    tags = [{"name": tag.name, "count": getattr(tag, "count", 0), "checked": tag.name.lower() in chosen}
-            for tag in record_actions.tag_counts(membership.account, kind)]
-    known = {str(tag["name"]).lower() for tag in tags}
-    tags += [{"name": name, "count": 0, "checked": True} for name in selected if name.lower() not in known]
-    return tags
 
 
 @member_required
