@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kontor.accounts.models import Account, Membership
+from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
+from kontor.records.models import Record
 
 
 def active_colleagues(account: Account) -> list[Membership]:
@@ -10,3 +11,34 @@ def active_colleagues(account: Account) -> list[Membership]:
     be assigned a task or be picked in a filter."""
     return list(Membership.objects.active().filter(account=account).select_related("user")
                 .order_by("user__name", "pk"))
+
+
+def own_api_keys(membership: Membership) -> list[ApiKey]:
+    """The user's API keys in this account that still work, newest first."""
+    return list(ApiKey.objects.filter(account=membership.account, user=membership.user, revoked_at__isnull=True)
+                .order_by("-created_at"))
+
+
+def team_members(account: Account) -> list[Membership]:
+    """Everyone in the account, the active ones first, by name."""
+    return list(Membership.objects.filter(account=account).select_related("user").order_by("-is_active", "user__name"))
+
+
+def open_invitations(account: Account) -> list[Invitation]:
+    """Invitations neither accepted nor withdrawn, newest first."""
+    return list(Invitation.objects.filter(account=account, accepted_at__isnull=True, withdrawn_at__isnull=True)
+                .select_related("invited_by").order_by("-sent_at"))
+
+
+def responsible_count(account: Account, user: User) -> int:
+    """How many live records of the account the user is responsible for."""
+    return Record.objects.filter(account=account, responsible=user).alive().count()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link names (the token is the key), open or not, or None."""
+    return Invitation.objects.filter(token=token).select_related("account", "invited_by").first()
+
+
+def user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()

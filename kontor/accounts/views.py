@@ -20,7 +20,7 @@ from django.utils.translation import get_language_from_request, gettext_lazy, ng
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kontor.accounts import actions, roles, sessions, throttle
+from kontor.accounts import actions, queries, roles, sessions, throttle
 from kontor.accounts.decorators import member_required
 from kontor.accounts.devices import describe_device
 from kontor.accounts.forms import (
@@ -36,7 +36,7 @@ from kontor.accounts.forms import (
 from kontor.accounts.forms import SetPasswordForm as ResetPasswordForm
 from kontor.accounts.mails import MailNotSent, invitation_url
 from kontor.accounts.middleware import SESSION_ACCOUNT_KEY
-from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
+from kontor.accounts.models import Account, Invitation, Membership
 from kontor.accounts.requests import MemberRequest
 from kontor.accounts.roles import Role
 from kontor.lib.params import parse_id
@@ -47,7 +47,6 @@ from kontor.records.access import (
     access_membership,
     require,
 )
-from kontor.records.models import Record
 from kontor.twofactor.actions import confirmed_two_factor
 from kontor.twofactor.second_step import begin_second_step, require_setup_if_needed
 
@@ -207,11 +206,6 @@ def switch_account(request: MemberRequest) -> HttpResponse:
     return redirect("start")
 
 
-def _own_keys(membership: Membership) -> list[ApiKey]:
-    keys = ApiKey.objects.filter(account=membership.account, user=membership.user, revoked_at__isnull=True)
-    return list(keys.order_by("-created_at"))
-
-
 @member_required
 def api_keys(request: MemberRequest) -> HttpResponse:
     membership = request.membership
@@ -224,7 +218,7 @@ def api_keys(request: MemberRequest) -> HttpResponse:
             add_errors(form, error)
         else:
             form = ApiKeyForm()
-    response = render(request, "accounts/api_keys.html", {"form": form, "keys": _own_keys(membership),
+    response = render(request, "accounts/api_keys.html", {"form": form, "keys": queries.own_api_keys(membership),
                                                           "new_key": new_key, "secret": secret})
     response["Cache-Control"] = "no-store"  # the secret is on this page exactly once
     return response
@@ -237,7 +231,7 @@ def revoke_api_key(request: MemberRequest, key_id: int) -> HttpResponse:
     key = access_api_key(membership, key_id)
     actions.revoke_api_key(key, by=membership)
     if request.htmx:
-        return render(request, "accounts/api_keys.html#keys", {"keys": _own_keys(membership)})
+        return render(request, "accounts/api_keys.html#keys", {"keys": queries.own_api_keys(membership)})
     messages.success(request, _("The key “%(name)s” is revoked; programs using it are locked out.")
                      % {"name": key.name})
     return redirect("accounts:api_keys")
@@ -250,12 +244,8 @@ def _team_manager(request: MemberRequest) -> Membership:
 
 
 def _team_context(membership: Membership) -> dict:
-    members = (Membership.objects.filter(account=membership.account).select_related("user")
-               .order_by("-is_active", "user__name"))
-    invitations = (Invitation.objects.filter(account=membership.account, accepted_at__isnull=True,
-                                             withdrawn_at__isnull=True)
-                   .select_related("invited_by").order_by("-sent_at"))
-    return {"members": members, "invitations": invitations, "role_form": RoleForm()}
+    return {"members": queries.team_members(membership.account),
+            "invitations": queries.open_invitations(membership.account), "role_form": RoleForm()}
 
 
 @member_required
@@ -350,8 +340,7 @@ def deactivate_member(request: MemberRequest, membership_id: int) -> HttpRespons
     """Confirms, then deactivates a colleague, optionally handing their records to another one."""
     membership = _team_manager(request)
     member = access_membership(membership, membership_id)
-    colleagues = list(Membership.objects.active().filter(account=membership.account).exclude(pk=member.pk)
-                      .select_related("user").order_by("user__name"))
+    colleagues = [m for m in queries.active_colleagues(membership.account) if m.pk != member.pk]
     form = DeactivateForm(request.POST if request.method == "POST" else None, colleagues=colleagues)
     if request.method == "POST" and form.is_valid():
         target = access_colleague(membership, form.cleaned_data["hand_records_to"])
@@ -363,7 +352,7 @@ def deactivate_member(request: MemberRequest, membership_id: int) -> HttpRespons
             messages.success(request, _("%(name)s is deactivated and can no longer log in to this account.")
                              % {"name": member.user.name})
             return redirect("accounts:team")
-    records = Record.objects.filter(account=membership.account, responsible=member.user).alive().count()
+    records = queries.responsible_count(membership.account, member.user)
     return render(request, "accounts/deactivate.html", {"member": member, "form": form, "records": records})
 
 
@@ -396,11 +385,11 @@ def hand_over_ownership(request: MemberRequest, membership_id: int) -> HttpRespo
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accepting an invitation: a new colleague chooses name and password; someone who already has
     a login with that e-mail logs in and joins with one click."""
-    invitation = Invitation.objects.filter(token=token).select_related("account", "invited_by").first()
+    invitation = queries.invitation_by_token(token)
     if invitation is None or not invitation.is_open or invitation.is_expired:
         return render(request, "accounts/invitation_closed.html", {"invitation": invitation},
                       status=404 if invitation is None else 410)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = queries.user_by_email(invitation.email)
     if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
         return render(request, "accounts/invitation_other_user.html", {"invitation": invitation})
     if existing is not None and not request.user.is_authenticated:
