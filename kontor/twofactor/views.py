@@ -3,11 +3,8 @@ the code step of the login, and the team's overview for owners and administrator
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict, cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,19 +19,11 @@ from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
 from kontor.accounts.views import TEAM_ONLY, add_errors
 from kontor.records.access import access_membership, require
-from kontor.twofactor import actions, codes, second_step
+from kontor.twofactor import actions, codes, queries, second_step
 from kontor.twofactor.forms import LoginCodeForm, PasswordForm, RequirementForm, SetupCodeForm
-from kontor.twofactor.models import TwoFactor, TwoFactorEvent, TwoFactorRule
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-    from django_stubs_ext import WithAnnotations
+from kontor.twofactor.models import TwoFactorEvent
 
 EVENTS_SHOWN = 20
-
-
-class _TwoFactorColumn(TypedDict):
-    has_two_factor: bool
 
 
 def _settings_page(request: MemberRequest, password_form: PasswordForm | None = None) -> HttpResponse:
@@ -169,15 +158,11 @@ def _team_manager(request: MemberRequest) -> Membership:
 def team(request: MemberRequest) -> HttpResponse:
     """Who in the team uses two-factor login, the owner's rule, resets, and the recent log."""
     membership = _team_manager(request)
-    has_two_factor = Exists(TwoFactor.objects.filter(user=OuterRef("user"), confirmed_at__isnull=False))
-    # Spelled out for the type checker, which loses annotate() on the custom queryset.
-    members = cast("QuerySet[WithAnnotations[Membership, _TwoFactorColumn]]", (
-        Membership.objects.active().filter(account=membership.account).select_related("user")
-        .annotate(has_two_factor=has_two_factor).order_by("user__name")))
-    rule = TwoFactorRule.objects.filter(account=membership.account).first()
+    members = queries.members_with_two_factor(membership.account)
     rows = [(member, actions.may_reset(membership, member)) for member in members]
     return render(request, "twofactor/team.html", {
-        "rows": rows, "required": bool(rule and rule.required), "is_owner": membership.role == roles.Role.OWNER,
+        "rows": rows, "required": queries.is_required(membership.account),
+        "is_owner": membership.role == roles.Role.OWNER,
         "own_two_factor": any(member.has_two_factor for member, _may in rows if member.pk == membership.pk),
         "events": TwoFactorEvent.objects.about_team(membership.account)[:EVENTS_SHOWN]})
 
