@@ -34,7 +34,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from kontor.contacts.models import Address, ContactDetail, DetailKind, Person, Position
+from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag
@@ -392,6 +392,13 @@ def rows_of(kind: str, items: QuerySet[Any], fields: Sequence[CustomField] = ())
     while chunk := list(islice(objects, CHUNK)):
         _attach(kind, chunk, fields)
         yield from chunk
+
+
+def loaded_one(kind: str, obj: Person | Company) -> Any:
+    """One person or company, loaded as an export row (for a single vCard)."""
+    items: QuerySet[Any] = (Person.objects.filter(pk=obj.pk) if isinstance(obj, Person)
+                            else Company.objects.filter(pk=obj.pk))
+    return next(rows_of(kind, items))
 
 
 # -- cells -------------------------------------------------------------------------------------------

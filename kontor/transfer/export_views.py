@@ -109,7 +109,7 @@ def export_list(request: MemberRequest, kind: str) -> HttpResponseBase:
 
 
 def _single_card(kind: str, obj: Person | Company) -> HttpResponse:
-    loaded = next(export.rows_of(kind, type(obj).objects.filter(pk=obj.pk)))
+    loaded = export.loaded_one(kind, obj)
     response = HttpResponse(card_of(kind, loaded).encode("utf-8"), content_type=CONTENT_TYPES["vcf"])
     name = slugify(loaded.full_name) or kind
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.vcf") or "attachment"
