@@ -26,6 +26,7 @@ from kontor.mail import inbox
 from kontor.mail.dropbox import dropbox_for
 from kontor.mail.models import InboundMail
 from kontor.mail.names import PersonName
+from kontor.records.access import find_live_records
 from kontor.records.models import Record
 from kontor.search import queries as search_queries
 
@@ -126,7 +127,7 @@ def _chosen(by: Membership, values: list[str]) -> list[Record]:
     ids = [number for number in map(_number, values) if number is not None][:MAX_CHOSEN]
     if not ids:
         return []
-    found = Record.objects.filter(account=by.account, pk__in=ids).alive().in_bulk()
+    found = find_live_records(by, ids)
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
