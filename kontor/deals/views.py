@@ -31,7 +31,7 @@ from kontor.lib.params import parse_id
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, find_company, find_person
 from kontor.records.actions import StaleEdit
-from kontor.records.editing import edit_linked_record, new_linked_record
+from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import (
     LinkedRecordsForm,
@@ -182,15 +182,10 @@ def deal_edit(request: MemberRequest, deal_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def deal_stage(request: MemberRequest, deal_id: int) -> HttpResponse:
-    """One click on the state bar. With htmx the page's deal part is swapped in place (the
-    response is the deal page after the redirect, from which htmx takes that part)."""
+    """One click on the state bar (see click_on_bar)."""
     membership = request.membership
     deal = access_deal(membership, deal_id)
-    try:
-        actions.change_stage(deal, membership, request.POST.get("stage", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(deal)
+    return click_on_bar(request, deal, lambda stage: actions.change_stage(deal, membership, stage), "stage")
 
 
 @require_http_methods(["GET", "POST"])

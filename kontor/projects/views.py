@@ -22,7 +22,7 @@ from kontor.projects.forms import ProjectForm, project_initial, save_project
 from kontor.projects.models import ProjectStatus
 from kontor.projects.queries import ProjectFilters, history_records, project_timeline
 from kontor.records.access import access_deal, access_project, find_company, find_person
-from kontor.records.editing import edit_linked_record, new_linked_record
+from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import live_company, primary_jobs
 from kontor.records.list_filters import with_row_data
@@ -116,11 +116,8 @@ def project_status(request: MemberRequest, project_id: int) -> HttpResponse:
     """One click on the status bar (starting, open, closed); with htmx the page part is swapped."""
     membership = request.membership
     project = access_project(membership, project_id)
-    try:
-        actions.change_status(project, membership, request.POST.get("status", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(project)
+    return click_on_bar(request, project, lambda status: actions.change_status(project, membership, status),
+                        "status")
 
 
 @require_POST

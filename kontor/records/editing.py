@@ -1,6 +1,8 @@
-"""The new and edit pages that deals and projects share. The edit page saves a linked-records form
-on the version it was loaded from. A stale save is refused with the fields that differ (409), and the form keeps what
-the user typed, now on the stored version, so saving again is a deliberate choice."""
+"""The new and edit pages that deals and projects share, and a click on their state or status bar.
+
+The edit page saves a linked-records form on the version it was loaded from. A stale save is refused
+with the fields that differ (409), and the form keeps what the user typed, now on the stored version,
+so saving again is a deliberate choice."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -106,3 +109,14 @@ def edit_linked_record(request: HttpRequest, membership: Membership, obj: T, *, 
                 return redirect(saved)
     context["form"] = form
     return render(request, template, context, status=409 if "conflicts" in context else 200)
+
+
+def click_on_bar(request: HttpRequest, obj: Any, change: Callable[[str], object], field: str) -> HttpResponse:
+    """One click on a deal's state bar or a project's status bar: `change` gets the posted `field`;
+    a refusal becomes a message. With htmx the page's part is swapped in place (the response is the
+    record's page after the redirect, from which htmx takes that part)."""
+    try:
+        change(request.POST.get(field, ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(obj)
