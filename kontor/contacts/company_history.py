@@ -23,8 +23,8 @@ from kontor.accounts.requests import MemberRequest
 from kontor.contacts.models import Company, Person, Position
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
-from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage, timeline
 from kontor.history.models import Entry, EntryLink
+from kontor.history.queries import TIMELINE_PAGE_SIZE, TimelinePage, timeline
 from kontor.lib.params import parse_datetime_param, parse_id
 from kontor.records.access import access_company
 from kontor.records.models import Record
@@ -41,7 +41,7 @@ def company_timeline(company: Company, by: Membership, *, own_only: bool = False
 
     1. One query reads the page's entry ids from EntryLink's (record, happened_at) index over the
        company and its current people, each entry once however many of them it is on; keyset
-       pagination on (happened_at, entry id) as in history.actions.timeline.
+       pagination on (happened_at, entry id) as in history.queries.timeline.
     2. The entries, their records, files and the company's activity lines in that stretch of time
        come in a fixed number of further queries, whatever the number of people."""
     if own_only:

@@ -31,7 +31,7 @@ from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import ListFilters, company_staff, filter_companies, page_of, with_row_data
-from kontor.history.actions import timeline
+from kontor.history.queries import timeline
 from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person, find_company, require

@@ -26,7 +26,7 @@ from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import DealForm, deal_initial, save_deal
 from kontor.deals.models import Stage
 from kontor.deals.queries import DealFilters, currencies_in_use
-from kontor.history.actions import timeline
+from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
 from kontor.projects.models import Project
 from kontor.records.access import access_deal, find_company, find_person

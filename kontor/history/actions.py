@@ -7,16 +7,15 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.models import Attachment
-from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
-from kontor.history.models import Activity, ActivityVerb, Comment, Entry, EntryKind, EntryLink
+from kontor.history.models import ActivityVerb, Comment, Entry, EntryKind, EntryLink
 from kontor.lib.text import first_line, plain_text
 from kontor.notifications import actions as notification_actions
 from kontor.records import actions as record_actions
@@ -162,50 +161,6 @@ def delete_note(entry: Entry, by: Membership) -> None:
                                 changes={"kind": entry.kind})
     webhooks.emit(by.account, "email.deleted" if entry.kind == EntryKind.EMAIL else "note.deleted", entry)
     entry.delete()
-
-
-class TimelinePage(list):
-    """One page of a timeline: a plain list of entries that also knows whether older ones exist,
-    and the record's activities in the same stretch of time (shown between the entries)."""
-
-    has_more: bool = False
-    activities: list[Activity] = []
-
-
-# 25 entries fill a screen and a half; rendering them is most of a record page's time, so more
-# come with "Show older entries" rather than up front.
-TIMELINE_PAGE_SIZE = 25
-
-
-def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
-             before: dt.datetime | None = None, before_id: int | None = None) -> TimelinePage:
-    """The record's history, newest first, as far as the membership may read it.
-
-    Walks the (record, happened_at) index of EntryLink, so its cost does not grow with the size
-    of the account. `before` (and `before_id` for entries sharing that instant) pages further
-    back (keyset pagination). Each entry comes with its author and its other live records
-    prefetched, so rendering the page costs a fixed number of queries."""
-    links = EntryLink.objects.filter(record=record)
-    if before is not None:
-        older = Q(happened_at__lt=before)
-        if before_id is not None:
-            older |= Q(happened_at=before, entry_id__lt=before_id)
-        links = links.filter(older)
-    if not roles.can_read_confidential(by.role):
-        links = links.filter(entry__confidential=False)
-    # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
-    newest_first = links.select_related("entry", "entry__author", "entry__email").order_by("-happened_at",
-                                                                                           "-entry_id")
-    found = list(newest_first[:limit + 1])
-    page = TimelinePage(link.entry for link in found[:limit])
-    page.has_more = len(found) > limit
-    # The record's activity lines between this page's oldest entry and the previous page's.
-    page.activities = activity.for_record(record, newer_than=page[-1].happened_at if page.has_more else None,
-                                          older_than=before, can_read_confidential=roles.can_read_confidential(by.role))
-    others = Record.objects.alive().order_by("display_name")
-    prefetch_related_objects(page, Prefetch("records", queryset=others))
-    prefetch_entry_files(page, by)
-    return page
 
 
 MAX_COMMENT_LENGTH = 10_000

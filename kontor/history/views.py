@@ -17,7 +17,7 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
-from kontor.history import actions
+from kontor.history import actions, queries
 from kontor.history.comment_views import ticked
 from kontor.history.forms import NoteEditForm, NoteForm, add_action_errors
 from kontor.history.mentions import suggest
@@ -69,7 +69,7 @@ def older(request: MemberRequest, record_id: int) -> HttpResponse:
     """Further entries of a record's timeline, before the given point (keyset pagination)."""
     membership = request.membership
     record = access_record(membership, record_id)
-    entries = actions.timeline(record, membership, before=parse_datetime_param(request.GET.get("before")),
+    entries = queries.timeline(record, membership, before=parse_datetime_param(request.GET.get("before")),
                                before_id=parse_id(request.GET.get("before_id")))
     template = "history/_entries.html" if request.htmx else "history/older.html"
     return render(request, template, {"record": record, "entries": entries})

@@ -13,8 +13,8 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
 from kontor.files.queries import prefetch_entry_files
-from kontor.history.actions import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.history.models import Entry, EntryLink
+from kontor.history.queries import TIMELINE_PAGE_SIZE, TimelinePage
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records.filters import CustomFilter, date_range
 from kontor.records.list_filters import LinkedFilters, filter_linked, one_of

@@ -7,6 +7,7 @@ from kontor.contacts import actions
 from kontor.contacts.actions import DetailData, Details, PositionData
 from kontor.contacts.models import ContactDetail, Person
 from kontor.history import actions as history_actions
+from kontor.history import queries as history_queries
 from kontor.records import actions as record_actions
 from kontor.records.actions import StaleEdit
 
@@ -75,7 +76,7 @@ def test_purging_the_trash_keeps_entries_shared_with_other_records(alice):
     alone = history_actions.add_note(alice.membership, [gone.record], "Allein")
     record_actions.trash_record(gone.record, alice.membership)
     assert record_actions.empty_trash(alice.membership) == 1
-    assert [e.pk for e in history_actions.timeline(kept.record, alice.membership)] == [shared.pk]
+    assert [e.pk for e in history_queries.timeline(kept.record, alice.membership)] == [shared.pk]
     assert not type(alone).objects.filter(pk=alone.pk).exists()
 
 
@@ -83,7 +84,7 @@ def test_members_never_see_confidential_notes(alice, bob, carol):
     person = actions.create_person(alice.membership, {"last_name": "Müller"})
     history_actions.add_note(bob.membership, [person.record], "Geheim", confidential=True)
     history_actions.add_note(bob.membership, [person.record], "Offen")
-    assert [e.body for e in history_actions.timeline(person.record, carol.membership)] == ["Offen"]
-    assert len(history_actions.timeline(person.record, alice.membership)) == 2
+    assert [e.body for e in history_queries.timeline(person.record, carol.membership)] == ["Offen"]
+    assert len(history_queries.timeline(person.record, alice.membership)) == 2
     with pytest.raises(PermissionDenied, match="Your role does not allow confidential notes"):
         history_actions.add_note(carol.membership, [person.record], "Auch geheim", confidential=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kontor.contacts import actions as contact_actions
 from kontor.history import actions as history_actions
+from kontor.history import queries as history_queries
 from kontor.history.models import Entry
 from kontor.records import actions as record_actions
 
@@ -151,7 +152,7 @@ def test_empty_timeline_says_so(alice, person):
 
 
 def test_older_entries_load_a_page_at_a_time(alice, person):
-    size = history_actions.TIMELINE_PAGE_SIZE
+    size = history_queries.TIMELINE_PAGE_SIZE
     start = timezone.now() - dt.timedelta(days=100)
     for day in range(size + 5):
         history_actions.add_note(alice.membership, [person.record], f"Note number {day}",
@@ -160,7 +161,7 @@ def test_older_entries_load_a_page_at_a_time(alice, person):
     assert f"Note number {size + 4}<" in first and "Note number 5<" in first
     assert "Note number 4<" not in first
     assert "Show older entries" in first
-    oldest_shown = history_actions.timeline(person.record, alice.membership)[-1]
+    oldest_shown = history_queries.timeline(person.record, alice.membership)[-1]
     cursor = {"before": oldest_shown.happened_at.isoformat(), "before_id": oldest_shown.pk}
     older_url = reverse("history:older", args=[person.pk])
     second = alice.client.get(older_url, cursor, headers=HTMX).content.decode()
@@ -175,7 +176,7 @@ def test_timeline_needs_the_same_queries_for_many_entries(alice, person, company
         history_actions.add_note(alice.membership, [person.record, company.record], f"Note {number}")
     with django_assert_max_num_queries(9):  # 2 of them for the comments and the activity lines, 1 for files
         response = alice.client.get(reverse("history:older", args=[person.pk]), headers=HTMX)
-    assert response.content.decode().count('class="entry ') == history_actions.TIMELINE_PAGE_SIZE
+    assert response.content.decode().count('class="entry ') == history_queries.TIMELINE_PAGE_SIZE
 
 
 # Editing

@@ -10,7 +10,7 @@ import pytest
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.history import actions as history_actions
-from kontor.history.actions import TIMELINE_PAGE_SIZE
+from kontor.history.queries import TIMELINE_PAGE_SIZE
 from kontor.projects import actions
 from kontor.projects.models import Project
 from kontor.records.actions import trash_record
