@@ -35,9 +35,9 @@ from kontor.contacts.models import (
     Person,
     Salutation,
 )
-from kontor.records.actions import TagNameError, normalize_tag_name
 from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
 from kontor.records.models import Kind, Record
+from kontor.records.tag_names import clean_tag_names
 
 StrOrPromise = str | Promise
 Choice = tuple[int | str, str]
@@ -86,14 +86,7 @@ class RecordFieldsForm(forms.Form):
         responsible.choices = nobody + colleagues
 
     def clean_tags(self) -> list[str]:
-        names = []
-        for name in self.cleaned_data["tags"].split(","):
-            if name.strip():
-                try:
-                    names.append(normalize_tag_name(name))
-                except TagNameError as error:
-                    raise ValidationError(str(error)) from None
-        return names
+        return clean_tag_names(self.cleaned_data["tags"])
 
 
 def _tag_names(record: Record) -> list[str]:

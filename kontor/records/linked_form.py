@@ -23,8 +23,8 @@ from kontor.contacts.models import Company, Person, Position
 from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person
-from kontor.records.actions import TagNameError, normalize_tag_name
 from kontor.records.custom_field_forms import add_custom_fields, save_custom_fields
+from kontor.records.tag_names import clean_tag_names
 
 T = TypeVar("T", bound=Any)
 
@@ -86,17 +86,6 @@ def live_company(company_id: int | None) -> Company | None:
 
 def team(membership: Membership) -> list[User]:
     return [m.user for m in active_colleagues(membership.account)]
-
-
-def clean_tag_names(text: str) -> list[str]:
-    names = []
-    for name in text.split(","):
-        if name.strip():
-            try:
-                names.append(normalize_tag_name(name))
-            except TagNameError as error:
-                raise ValidationError(str(error)) from None
-    return names
 
 
 class LinkedRecordsForm(forms.Form):
