@@ -1,8 +1,9 @@
 """The company, people and team fields that deals and projects share: the form part that links a
-record to them, and the helpers that offer people and resolve a typed company name.
+record to them, the helpers that offer people and resolve a typed company name, and save_linked,
+which writes a valid form through the kind's actions.
 
-A form only carries the input. Nothing here writes on its own, except that naming a company that
-does not exist yet creates it (as the person form does), in the caller's transaction."""
+A form only carries the input. Nothing else here writes, except that naming a company that does
+not exist yet creates it (as the person form does), in save_linked's transaction."""
 
 from __future__ import annotations
 
