@@ -101,6 +101,8 @@ def add_note(by: Membership, records: Sequence[Record], body: str, confidential:
     return entry
 
 
+# No savepoint of its own: inside a caller's transaction a failure rolls that back as a whole.
+@transaction.atomic(savepoint=False)
 def link_entry(entry: Entry, records: Sequence[Record], now: dt.datetime | None = None,
                is_new: bool = False) -> list[Record]:
     """Puts an entry on records of its account (an e-mail filed on more people later, a note on

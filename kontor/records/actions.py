@@ -41,6 +41,8 @@ def create_record(by: Membership, kind: str, display_name: str, responsible: Use
     return create_records(by, kind, [(display_name, responsible)])[0]
 
 
+# No savepoint of its own: inside a caller's transaction a failure rolls that back as a whole.
+@transaction.atomic(savepoint=False)
 def create_records(by: Membership, kind: str, headers: Sequence[tuple[str, User | None]]) -> list[Record]:
     """New Records of one kind, one per (display name, responsible user or None for the creator),
     in two INSERTs whatever their number; the creator follows each from the start. An import of
