@@ -42,3 +42,13 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
+
+
+def own_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their accounts, by account name (to switch between them)."""
+    return list(Membership.objects.active().filter(user=user).select_related("account").order_by("account__name"))
+
+
+def own_membership_in(user: User, account_id: int) -> Membership | None:
+    """The user's active membership in that account, or None (not theirs, or deactivated)."""
+    return Membership.objects.active().filter(user=user, account_id=account_id).select_related("account").first()

@@ -160,9 +160,8 @@ def user_settings(request: MemberRequest) -> HttpResponse:
             with translation.override(user.language):
                 messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
-    memberships = Membership.objects.active().filter(user=user).select_related("account")
     return render(request, "accounts/settings.html", {
-        "form": form, "memberships": memberships.order_by("account__name"),
+        "form": form, "memberships": queries.own_memberships(user),
         "sessions": [(session, describe_device(session.user_agent)) for session in sessions.sessions_of(user)],
         "current_session_key": request.session.session_key})
 
@@ -196,9 +195,8 @@ def end_other_sessions(request: MemberRequest) -> HttpResponse:
 def switch_account(request: MemberRequest) -> HttpResponse:
     account_id = request.POST.get("account", "")
     user = request.membership.user
-    memberships = Membership.objects.active().filter(user=user).select_related("account")
     account_pk = parse_id(account_id)
-    membership = memberships.filter(account_id=account_pk).first() if account_pk else None
+    membership = queries.own_membership_in(user, account_pk) if account_pk else None
     if membership is None:
         raise Http404
     request.session[SESSION_ACCOUNT_KEY] = membership.account_id
