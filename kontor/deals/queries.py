@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.deals.models import Deal, DealState, Stage
+from kontor.projects.models import Project
 from kontor.records.filters import CustomFilter, date_range
 from kontor.records.list_filters import LinkedFilters, filter_linked, one_of
 from kontor.records.models import Kind
@@ -105,3 +106,8 @@ def currencies_in_use(account: Account) -> list[str]:
     """The currencies the account's deals are in, and its own, by code: the list's currency menu."""
     used = set(Deal.objects.filter(account=account).order_by().values_list("currency", flat=True).distinct())
     return sorted(used | {account.currency})
+
+
+def projects_of_deal(deal: Deal) -> list[Project]:
+    """The live projects that continue the deal, oldest first."""
+    return list(Project.objects.alive().filter(deal=deal).order_by("record_id"))

@@ -25,10 +25,9 @@ from kontor.deals.currencies import is_currency
 from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import DealForm, deal_initial, save_deal
 from kontor.deals.models import Stage
-from kontor.deals.queries import DealFilters, currencies_in_use
+from kontor.deals.queries import DealFilters, currencies_in_use, projects_of_deal
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
-from kontor.projects.models import Project
 from kontor.records.access import access_deal, find_company, find_person
 from kontor.records.actions import StaleEdit
 from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
@@ -150,7 +149,7 @@ def deal_detail(request: MemberRequest, deal_id: int) -> HttpResponse:
         "people": list(deal.people.alive().prefetch_related(primary_jobs())
                        .order_by("sort_name", "record_id")),
         "colleagues": list(deal.colleagues.order_by("name")),
-        "projects": list(Project.objects.alive().filter(deal=deal).order_by("record_id")),
+        "projects": projects_of_deal(deal),
     }
     return render(request, "deals/detail.html", context)
 

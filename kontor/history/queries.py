@@ -10,7 +10,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
-from kontor.history.models import Activity, EntryLink
+from kontor.history.models import Activity, Entry, EntryLink
 from kontor.records.models import Record
 
 
@@ -56,3 +56,8 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     prefetch_related_objects(page, Prefetch("records", queryset=others))
     prefetch_entry_files(page, by)
     return page
+
+
+def first_live_record(entry: Entry) -> Record | None:
+    """The oldest live record the entry is on: where to go back to after changing it."""
+    return Record.objects.alive().filter(entries=entry).order_by("pk").first()

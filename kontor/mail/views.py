@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
+from kontor.history.queries import first_live_record
 from kontor.lib.params import local_path
 from kontor.mail import display, filed
 from kontor.mail.dropbox import renew_dropbox
 from kontor.records.access import access_email
-from kontor.records.models import Record
 
 
 def _file_name(subject: str) -> str:
@@ -89,7 +89,7 @@ def confidential(request: MemberRequest, email_id: int) -> HttpResponse:
         raise PermissionDenied(_("Your role does not allow confidential e-mails.")) from None
     messages.success(request, _("The e-mail is now confidential.") if wanted
                      else _("The e-mail is no longer confidential."))
-    record = Record.objects.alive().filter(entries=entry).order_by("pk").first()
+    record = first_live_record(entry)
     default = f"{record.get_absolute_url()}#entry-{entry.pk}" if record else reverse("start")
     return redirect(_back(request, default))
 
