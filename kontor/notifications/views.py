@@ -21,17 +21,9 @@ from kontor.mail.inbox import inbox_count
 from kontor.notifications import actions, mails, queries
 from kontor.notifications.models import MAIL_TYPES, WEEKLY_SUMMARY, Notification, NotificationType
 from kontor.records import actions as record_actions
-from kontor.records.access import access_record
+from kontor.records.access import access_notification, access_record
 
 PAGE_SIZE = 50
-
-
-def _access_notification(request: MemberRequest, notification_id: int) -> Notification:
-    notification = Notification.objects.for_membership(request.membership).filter(
-        pk=notification_id).first()
-    if notification is None:
-        raise Http404
-    return notification
 
 
 @require_GET
@@ -64,7 +56,7 @@ def open_notification(request: MemberRequest, notification_id: int) -> HttpRespo
     """Goes to the place the notification is about. A GET changes nothing (links are prefetched,
     scanned and opened by others than the user); the list's link posts through htmx, which marks
     the notification read on the way and then follows HX-Redirect to the place."""
-    notification = _access_notification(request, notification_id)
+    notification = access_notification(request.membership, notification_id)
     target = notification.url or reverse("notifications:list")
     if request.method == "POST":
         actions.mark_read(notification, request.membership)
@@ -76,7 +68,7 @@ def open_notification(request: MemberRequest, notification_id: int) -> HttpRespo
 @require_POST
 @member_required
 def mark_read(request: MemberRequest, notification_id: int) -> HttpResponse:
-    actions.mark_read(_access_notification(request, notification_id), request.membership)
+    actions.mark_read(access_notification(request.membership, notification_id), request.membership)
     return redirect("notifications:list")
 
 

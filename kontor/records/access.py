@@ -22,6 +22,7 @@ from kontor.deals.models import Deal
 from kontor.files.models import Attachment
 from kontor.history.models import Comment, Entry, EntryKind, EntryLink
 from kontor.mail.models import EmailMessage
+from kontor.notifications.models import Notification
 from kontor.projects.models import Project
 from kontor.records.models import BulkJob, CustomField, Record, SavedView, Tag
 from kontor.tasks.models import Task
@@ -133,6 +134,11 @@ def access_comment(membership: Membership, comment_id: int, *, record: Record | 
     else:
         comments = comments.filter(task=task, file=file)
     return _one(comments, comment_id)
+
+
+def access_notification(membership: Membership, notification_id: int) -> Notification:
+    """One of the user's own notifications in this account that the role may still read, or 404."""
+    return _one(Notification.objects.for_membership(membership), notification_id)
 
 
 def access_task(membership: Membership, task_id: int) -> Task:
