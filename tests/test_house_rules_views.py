@@ -2,8 +2,9 @@
 
 Single objects come through the helpers in kontor/records/access.py (which filter by the account,
 so another account's object is a 404 like a missing one), lists and counts through the app's
-queries module. A bare `Model.objects.filter(...)` or `Model.objects.get(...)` in a views module is
-how a lookup without the account slips in, so none is allowed. The API (kontor/api) has its own
+queries module. A bare `Model.objects.filter(...)` or `Model.objects.get(...)` in a views module (also
+after the manager's own methods, `Record.objects.alive().filter(...)`) is how a lookup without the
+account slips in, so none is allowed. The API (kontor/api) has its own
 check.
 """
 
@@ -27,15 +28,32 @@ def views_modules() -> list[Path]:
                   and path.relative_to(KONTOR).as_posix() not in NOT_VIEWS)
 
 
+def _on_a_manager(node: ast.expr) -> bool:
+    """Whether the expression is `<model>.objects`, or a chain of calls started from it
+    (`Record.objects.alive()`, `Membership.objects.active().filter(...)`). A method named
+    `objects` (`kind.objects(membership)`, already scoped to the account) is no manager."""
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr == "objects":
+                return True
+            node = node.value
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "objects":
+                return False
+            node = node.func
+        else:
+            return False
+
+
 def bare_lookups(source: str, filename: str = "<views>") -> list[int]:
-    """The line numbers of `<anything>.objects.filter(...)` and `<anything>.objects.get(...)` calls."""
+    """The line numbers of `.filter(...)` and `.get(...)` calls on a model's manager: directly
+    (`Company.objects.filter(...)`) or after its own methods (`Record.objects.alive().filter(...)`)."""
     lines = []
     for node in ast.walk(ast.parse(source, filename=filename)):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in {"filter", "get"}
-                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "objects"):
+                and node.func.attr in {"filter", "get"} and _on_a_manager(node.func.value)):
             lines.append(node.lineno)
-    return sorted(lines)
+    return sorted(set(lines))
 
 
 def test_the_check_finds_a_bare_filter_and_get_and_passes_other_calls():
@@ -45,8 +63,11 @@ def test_the_check_finds_a_bare_filter_and_get_and_passes_other_calls():
         "c = access_company(membership, pk)\n"
         "d = request.GET.get('q')\n"
         "e = obj.positions.filter(is_former=False)\n"
+        "f = Record.objects.alive().filter(entries=entry).first()\n"
+        "g = queries.own_membership_in(user, account_id)\n"
+        "h = kind.objects(membership).filter(pk__in=ids)\n"
     )
-    assert bare_lookups(source) == [1, 2]
+    assert bare_lookups(source) == [1, 2, 6]
 
 
 def test_the_views_modules_are_found():
