@@ -15,10 +15,11 @@ from ninja import Field, Query, Router, Schema, Status
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut, Loc, locating
-from kontor.api.schemas import Id, Name, Text
+from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
+from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.records import saved_views
 from kontor.records.access import access_own_saved_view
-from kontor.records.models import SavedView
+from kontor.records.models import ListKind, SavedView
 
 router = Router(tags=["Saved views"])
 
@@ -35,7 +36,7 @@ class ViewOut(Schema):
     owner_id: int
 
 
-class ViewList(Schema):
+class ViewPage(Page):
     items: list[ViewOut]
 
 
@@ -54,8 +55,13 @@ class ViewPatch(Schema):
     is_default: bool | None = None
 
 
-class KindParams(Schema):
+class ViewFilters(ListParams):
     kind: ViewKind | None = Field(None, description="Only the views of this list.")
+    updated_since: DateTime | None = Field(None, description="Only views saved or changed at or after this time "
+                                           "(ISO 8601; without an offset, in the user's time zone).")
+    order: Literal["name", "-name", "created_at", "-created_at", "-updated_at", "updated_at"] = Field(
+        "name", description="`name` (A to Z), `-name`, `created_at` (oldest first), `-created_at`, `-updated_at` "
+                            "(recently changed first) or `updated_at`.")
 
 
 PLACES: dict[str, Loc] = {name: ["body", name] for name in ("name", "kind", "query")}
@@ -67,19 +73,19 @@ def view_out(view: SavedView, by: Membership) -> dict[str, Any]:
             "is_default": default is not None and default.pk == view.pk, "owner_id": view.owner_id}
 
 
-@router.get("", response=ViewList, summary="List saved views")
-def list_views(request: HttpRequest, params: Query[KindParams]) -> dict[str, Any]:
+@router.get("", response={200: ViewPage, 422: InvalidInputOut}, summary="List saved views")
+def list_views(request: HttpRequest, params: Query[ViewFilters]) -> dict[str, Any]:
     by = membership(request)
-    kinds = [params.kind] if params.kind else ["person", "company", "deal", "project", "task"]
-    defaults = {kind: saved_views.default_view(by, kind) for kind in kinds}
-    items = []
-    for kind in kinds:
-        for view in saved_views.visible_views(by, kind):
-            default = defaults[kind]
-            items.append({"id": view.pk, "name": view.name, "kind": view.kind, "query": view.query,
-                          "shared": view.is_shared, "is_default": default is not None and default.pk == view.pk,
-                          "owner_id": view.owner_id})
-    return {"items": items}
+    kinds = [params.kind] if params.kind else list(ListKind.values)
+    views = changed_since(saved_views.views_to_open(by, kinds), params, "updated_at")
+    rows, has_next = page_of(in_order(views, params.order), params)
+    return envelope([_out(view) for view in rows], params, has_next)
+
+
+def _out(view: SavedView) -> dict[str, Any]:
+    """A view as views_to_open reads it, with its is_default."""
+    return {"id": view.pk, "name": view.name, "kind": view.kind, "query": view.query, "shared": view.is_shared,
+            "is_default": view.is_default, "owner_id": view.owner_id}  # type: ignore[attr-defined]  # annotated
 
 
 @router.post("", response={201: ViewOut, 422: InvalidInputOut}, summary="Save a view")

@@ -8,13 +8,13 @@ add are left out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -66,10 +66,15 @@ def _clean_kind(kind: str) -> str:
 def visible_views(by: Membership, kind: str) -> list[SavedView]:
     """The views of a list the user may open: their own and those shared with the team, by name,
     each with .is_default (the user's list opens with it), in one query."""
-    defaults = DefaultView.objects.filter(account=by.account, user=by.user, kind=kind, view=OuterRef("pk"))
-    return list(SavedView.objects.filter(account=by.account, kind=kind)
-                .filter(Q(owner=by.user) | Q(is_shared=True)).annotate(is_default=Exists(defaults))
-                .select_related("owner").order_by("name", "pk"))
+    return list(views_to_open(by, [kind]).select_related("owner").order_by("name", "pk"))
+
+
+def views_to_open(by: Membership, kinds: Sequence[str]) -> QuerySet[SavedView]:
+    """The views of these lists the user may open, each with .is_default, to be sorted and paged."""
+    defaults = DefaultView.objects.filter(account=by.account, user=by.user, kind=OuterRef("kind"),
+                                          view=OuterRef("pk"))
+    return (SavedView.objects.filter(account=by.account, kind__in=list(kinds))
+            .filter(Q(owner=by.user) | Q(is_shared=True)).annotate(is_default=Exists(defaults)))
 
 
 def default_view(by: Membership, kind: str) -> SavedView | None:

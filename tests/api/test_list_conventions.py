@@ -30,8 +30,9 @@ from kontor.mail.models import InboundMail
 from kontor.notifications.models import Notification
 from kontor.projects import actions as project_actions
 from kontor.records import actions as record_actions
+from kontor.records import saved_views
 from kontor.records.custom_fields import create_custom_field
-from kontor.records.models import CustomField, Record, Tag
+from kontor.records.models import CustomField, Record, SavedView, Tag
 from kontor.transfer.models import Import
 from kontor.webforms.models import WebForm
 from kontor.webhooks import actions as webhook_actions
@@ -250,6 +251,12 @@ def _custom_fields(alice: Any) -> Made:
     return Made("/custom-fields", older.pk, newer.pk)
 
 
+def _views(alice: Any) -> Made:
+    older, newer = (saved_views.save_view(alice.membership, "person", name, "tag=Kunde") for name in ("A", "B"))
+    backdate(SavedView, older.pk, "created_at", "updated_at")
+    return Made("/views", older.pk, newer.pk)
+
+
 # The list, how to make two of its items, and the order whose ascending and descending forms it takes.
 LISTS: dict[str, tuple[Callable[..., Made], str]] = {
     "person history": (_history("person"), "happened_at"),
@@ -274,6 +281,7 @@ LISTS: dict[str, tuple[Callable[..., Made], str]] = {
     "tags": (_tags, "created_at"),
     "webforms": (_webforms, "updated_at"),
     "custom fields": (_custom_fields, "created_at"),
+    "saved views": (_views, "updated_at"),
 }
 
 
