@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
@@ -44,15 +45,15 @@ class ViewIn(Schema):
     name: Name = Field(max_length=80)
     kind: ViewKind
     query: Text = Field("", max_length=2000)
-    shared: bool = False
-    is_default: bool = False
+    shared: StrictBool = False
+    is_default: StrictBool = False
 
 
 class ViewPatch(Schema):
     name: Name | None = Field(None, max_length=80)
     query: Text | None = Field(None, max_length=2000)
-    shared: bool | None = None
-    is_default: bool | None = None
+    shared: StrictBool | None = None
+    is_default: StrictBool | None = None
 
 
 class ViewFilters(ListParams):

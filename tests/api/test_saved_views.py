@@ -41,3 +41,12 @@ def test_bad_input_is_422(api, alice):
     assert client.post("/views", {"name": "", "kind": "person"}).status_code == 422
     assert client.post("/views", {"name": "x", "kind": "dog"}).status_code == 422
     assert client.post("/views", {"name": "x", "kind": "person", "query": "q=" + "a" * 2100}).status_code == 422
+
+
+def test_yes_or_no_takes_booleans_only_and_nothing_is_saved(api, alice):
+    client = api(alice)
+    for flag in ("is_default", "shared"):
+        response = client.post("/views", {"name": "Kunden", "kind": "person", flag: 0})
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["body", flag]
+    assert client.get("/views").json()["items"] == []
