@@ -35,8 +35,11 @@ def test_the_demos_activity_is_spread_over_nine_months(alice) -> None:
     assert min(line.created_at for line in lines) > now - dt.timedelta(days=280)
     written = Entry.objects.filter(account=alice.account)
     assert not written.filter(happened_at__gt=now - dt.timedelta(minutes=10)).exists()
+    # The demo's latest days are "today at 08:10", "yesterday at 11:45" and so on, and a moment still
+    # to come moves to just before the demo ran: shortly after midnight the last ten fall on three
+    # days, later in the day on four or five. Never on one.
     recent = Record.objects.filter(account=alice.account).order_by("-updated_at")[:10]
-    assert len({record.updated_at.date() for record in recent}) >= 5
+    assert len({record.updated_at.date() for record in recent}) >= 3
     assert not Record.objects.filter(account=alice.account, updated_at__gt=now - dt.timedelta(minutes=10)).exists()
 
 
