@@ -208,8 +208,9 @@ BEYOND_THE_SCHEMA = {
     # The owner is not deactivated (the path names the owner: the request as a whole is refused), and
     # records go to an active colleague other than the one leaving (rows, and the path with the body).
     "POST /api/v1/members/{membership_id}/deactivate": {"", "hand_records_to"},
-    # A file on a history entry and a record: the entry must belong to that record (rows).
-    "POST /api/v1/files": {"record_id"},
+    # A file on a history entry and a record: the entry must belong to that record (rows). And a
+    # multipart part without a file name is no file to Django, which the document cannot require.
+    "POST /api/v1/files": {"record_id", "file"},
     # A form's fields name the account's custom fields; where it sends people back and which sites
     # may embed it are web addresses and origins as Django's URL validator reads them (see websites).
     "POST /api/v1/webforms": {"fields", "redirect_url", "allowed_origins"},
