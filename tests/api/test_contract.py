@@ -209,8 +209,9 @@ BEYOND_THE_SCHEMA = {
     # records go to an active colleague other than the one leaving (rows, and the path with the body).
     "POST /api/v1/members/{membership_id}/deactivate": {"", "hand_records_to"},
     # A file on a history entry and a record: the entry must belong to that record (rows). And a
-    # multipart part without a file name is no file to Django, which the document cannot require.
-    "POST /api/v1/files": {"record_id", "file"},
+    # multipart part without a file name is no file to Django, which the document cannot require;
+    # nor has a multipart form a spelling for null (a null id arrives as the text "None").
+    "POST /api/v1/files": {"record_id", "entry_id", "file"},
     # A form's fields name the account's custom fields; where it sends people back and which sites
     # may embed it are web addresses and origins as Django's URL validator reads them (see websites).
     "POST /api/v1/webforms": {"fields", "redirect_url", "allowed_origins"},
@@ -245,7 +246,8 @@ def check_content_refusal(case: Any, response: Any, fields: set[str]) -> None:
     """A 422 to a valid request only at the listed fields; "" stands for the body as a whole."""
     if response.status_code == 422 and not case.meta.generation.mode.is_negative:
         places = {tuple(error["loc"][:2]) for error in response.json()["detail"]}
-        allowed = {(where, name) if name else (where,) for name in fields for where in ("body", "query")}
+        allowed = {(where, name) if name else (where,) for name in fields
+                   for where in ("body", "query", "form")}
         assert places <= allowed, response.json()
 
 
