@@ -52,7 +52,7 @@ def test_trash_and_restore_are_recorded(alice):
 
 def test_a_member_who_may_not_delete_leaves_no_activity(alice, carol):
     company = contact_actions.create_company(alice.membership, {"name": "Bleibt GmbH"})
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^Your role does not allow deleting records\.$"):
         record_actions.trash_record(company.record, carol.membership)
     assert _verbs(company.record) == [ActivityVerb.CREATED]
 

@@ -14,19 +14,6 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 
-# Files that still have bare `pytest.raises(...)` calls because they were being reworked when the
-# rule came in; each one gets its `match=` as soon as that work has landed, and leaves this list
-# in the same commit. Do not add to it.
-NOT_YET_MATCHED = frozenset(
-    {
-        "contacts/test_merge_actions.py",  # merges
-        "records/test_bulk.py",  # bulk actions
-        "records/test_saved_views.py",  # saved views
-        "test_activity.py",  # activity lines
-    }
-)
-
-
 def _is_pytest_raises(call: ast.Call) -> bool:
     """`pytest.raises(...)`, or `raises(...)` imported from pytest."""
     func = call.func
@@ -84,13 +71,7 @@ def test_every_pytest_raises_in_the_tests_says_which_message_it_expects() -> Non
     offenders = []
     for path in sorted(TESTS.rglob("*.py")):
         relative = path.relative_to(TESTS).as_posix()
-        if relative in NOT_YET_MATCHED:
-            continue
         for line in raises_without_match(path.read_text(encoding="utf-8"), filename=str(path)):
             offenders.append(f"tests/{relative}:{line}")
     assert offenders == [], "pytest.raises without match=:\n" + "\n".join(offenders)
 
-
-def test_the_not_yet_matched_list_names_only_files_that_exist() -> None:
-    missing = [name for name in NOT_YET_MATCHED if not (TESTS / name).is_file()]
-    assert missing == []

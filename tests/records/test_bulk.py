@@ -61,7 +61,7 @@ def test_setting_the_responsible_user_hands_over_every_record(alice, carol):
 
 def test_the_responsible_user_must_be_an_active_colleague(alice, oscar):
     people = _people(alice, 2)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Choose an active colleague\."):
         bulk.start(alice.membership, PEOPLE, "set_responsible", {"user_id": oscar.user.pk}, _ids(people))
     assert set(Record.objects.filter(pk__in=_ids(people)).values_list("responsible_id", flat=True)) == {alice.user.pk}
 
@@ -85,7 +85,7 @@ def test_a_power_user_moves_ten_records_to_the_trash(alice, bob):
 def test_a_power_user_deleting_eleven_is_refused_and_nothing_changes(alice, bob):
     people = _people(alice, 11, tags=["Kunde"])
     before = Activity.objects.count()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^Your role may move at most 10 records to the trash at a time"):
         bulk.start(bob.membership, PEOPLE, "delete", {}, _ids(people))
     assert Record.objects.filter(pk__in=_ids(people)).in_trash().count() == 0
     assert _counts(alice) == {"Kunde": 11}
@@ -94,7 +94,7 @@ def test_a_power_user_deleting_eleven_is_refused_and_nothing_changes(alice, bob)
 
 def test_a_member_cannot_delete_in_bulk(alice, carol):
     people = _people(alice, 1)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^Your role does not allow deleting records\.$"):
         bulk.start(carol.membership, PEOPLE, "delete", {}, _ids(people))
     assert not Record.objects.in_trash().exists()
 
@@ -112,7 +112,7 @@ def test_a_failure_halfway_leaves_nothing_changed(alice, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(bulk, "_touch", fail)  # after the taggings were written
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^disk full$"):
         bulk.start(alice.membership, PEOPLE, "add_tags", {"tags": ["Kunde"]}, _ids(people))
     assert _counts(alice) == {}
     assert not Record.objects.filter(pk__in=_ids(people), tags__isnull=False).exists()
@@ -134,11 +134,14 @@ def test_the_lists_filter_selects_what_the_list_shows(alice):
 
 def test_an_unknown_action_and_bad_arguments_are_refused(alice):
     people = _people(alice, 1)
-    cases: list[tuple[str, dict[str, Any]]] = [
-        ("explode", {}), ("add_tags", {}), ("add_tags", {"tags": [" "]}), ("add_tags", {"tags": ["x" * 61]}),
-        ("set_responsible", {"user_id": "me"}), ("done", {})]
-    for action, arguments in cases:
-        with pytest.raises(ValidationError):
+    record_actions_only = r"Choose one of: add_tags, remove_tags, set_responsible, follow, unfollow, delete\."
+    cases: list[tuple[str, dict[str, Any], str]] = [
+        ("explode", {}, record_actions_only), ("add_tags", {}, r"Name at least one tag\."),
+        ("add_tags", {"tags": [" "]}, r"Name at least one tag\."),
+        ("add_tags", {"tags": ["x" * 61]}, r"A tag name can have at most 60 characters\."),
+        ("set_responsible", {"user_id": "me"}, r"Choose an active colleague\."), ("done", {}, record_actions_only)]
+    for action, arguments, expected in cases:
+        with pytest.raises(ValidationError, match=expected):
             bulk.start(alice.membership, PEOPLE, action, arguments, _ids(people))
     assert not Tag.objects.exists()
 
@@ -168,9 +171,9 @@ def test_tasks_are_marked_done_postponed_and_reassigned(alice, carol):
 
 def test_tasks_take_no_record_actions_and_records_no_task_actions(alice):
     tasks = _tasks(alice, 1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Choose one of: done, postpone, assign\."):
         bulk.start(alice.membership, bulk.KINDS["tasks"], "delete", {}, _ids(tasks))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Choose one of: add_tags, remove_tags, .*, delete\."):
         bulk.start(alice.membership, PEOPLE, "done", {}, _ids(_people(alice, 1)))
 
 

@@ -21,10 +21,13 @@ def test_saving_under_the_same_name_replaces_the_view(alice):
     assert list(SavedView.objects.values_list("query", flat=True)) == ["tag=Lead"]
 
 
-@pytest.mark.parametrize(("kind", "name", "query"), [("dog", "x", ""), ("person", " ", ""),
-                                                     ("person", "x" * 81, ""), ("person", "x", "q=" + "a" * 2100)])
-def test_bad_views_are_refused(alice, kind, name, query):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(("kind", "name", "query", "expected"), [
+    ("dog", "x", "", r"Choose one of: person, company, deal, project, task\."),
+    ("person", " ", "", r"Give the view a name\."),
+    ("person", "x" * 81, "", r"A name can have at most 80 characters\."),
+    ("person", "x", "q=" + "a" * 2100, r"These filters are too long to save\.")])
+def test_bad_views_are_refused(alice, kind, name, query, expected):
+    with pytest.raises(ValidationError, match=expected):
         saved_views.save_view(alice.membership, kind, name, query)
     assert not SavedView.objects.exists()
 
