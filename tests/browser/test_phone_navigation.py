@@ -43,6 +43,8 @@ def test_every_area_is_visible_and_tappable_on_a_phone(phone_page: Page):
 
     for path in AREAS:
         phone_page.goto("/")
+        # The bell's fetch after loading swaps the inbox link in anew (with its count): measure after it.
+        phone_page.wait_for_load_state("networkidle")
         link = _visible_link(phone_page, path)
         box = link.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, (path, box)
