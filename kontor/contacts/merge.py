@@ -26,7 +26,6 @@ from kontor.records import actions as record_actions
 from kontor.records import merge as records_merge
 from kontor.records.merge import Moved
 from kontor.records.models import Kind, Merge, Record
-from kontor.search import index as search_index
 
 FIELD_LABELS = {
     "salutation": _("Salutation"), "title": _("Title"), "first_name": _("First name"), "last_name": _("Last name"),
@@ -154,25 +153,12 @@ def _merge(by: Membership, obj: Person | Company, others: Sequence[Person | Comp
            keep: Mapping[str, int] | None, version: int | None) -> Person | Company:
     part = PARTS[obj.record.kind]
     records_merge.merge_records(by, obj.record, [o.record for o in others], part, keep, version)
-    _reindex_people_of(obj, others)
     return type(obj).objects.select_related("record", "record__responsible").get(pk=obj.pk)
-
-
-def _reindex_people_of(obj: Person | Company, others: Sequence[Person | Company]) -> None:
-    """A person's search document names their companies: those who moved to the survivor company
-    (and those who move back) are found under its name."""
-    if isinstance(obj, Company):
-        ids = Position.objects.filter(company_id__in=[obj.pk, *[o.pk for o in others]]).values_list(
-            "person_id", flat=True)
-        search_index.index_objects(Person, set(ids))
 
 
 def undo_merge(by: Membership, merge: Merge) -> list[Record]:
     """Undoes a merge of people or companies (see kontor/records/merge.py: undo_merge)."""
-    restored = records_merge.undo_merge(by, merge, PARTS[merge.kind])
-    survivor = merge.survivor.person if merge.kind == Kind.PERSON else merge.survivor.company
-    _reindex_people_of(survivor, [r.company for r in restored] if merge.kind == Kind.COMPANY else [])
-    return restored
+    return records_merge.undo_merge(by, merge, PARTS[merge.kind])
 
 
 def duplicates(account_id: int, kind: str) -> list[Candidates]:
