@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from kontor.accounts.models import Membership
@@ -66,7 +67,7 @@ def _job_out(job: BulkJob) -> dict[str, Any]:
 
 def _run(by: Membership, kind: bulk.BulkKind, payload: BulkIn) -> Any:
     if (payload.ids is None) == (payload.filter is None):
-        raise InvalidInput([field_error(["body", "ids"], "Give either ids or filter.")])
+        raise InvalidInput([field_error(["body", "ids"], _("Give ids or a filter: one of the two."))])
     ids = bulk.selected_ids(by, kind, ids=payload.ids, query=_query(payload.filter) if payload.filter else None)
     arguments = payload.model_dump(include={"tags", "user_id", "days"}, exclude_none=True)
     places: dict[str, Loc] = {name: ["body", name] for name in ("action", "tags", "user_id", "days")}

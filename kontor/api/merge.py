@@ -125,7 +125,8 @@ def _others(by: Membership, kind: str, other_ids: list[int]) -> list[Any]:
 
 MERGE = ("Power users and above. The other records go to the trash pointing at this one; their history, tasks, "
          "files, deals, projects, followers, tags, custom values, contact details and addresses move here "
-         "without doubles. The kept record's page offers to undo the merge for 30 days.")
+         f"without doubles. The kept record's page offers to undo the merge for {records_merge.MERGE_UNDO_DAYS} "
+         "days.")
 
 
 @router.post("/people/{person_id}/merge",
@@ -152,7 +153,8 @@ def merge_companies(request: HttpRequest, company_id: Id, payload: MergeIn) -> d
     return company_out(load_company(by, company_id))
 
 
-UNDO = ("Power users and above. Undoes this record's latest merge within 30 days: the merged records come back "
+UNDO = (f"Power users and above. Undoes this record's latest merge within {records_merge.MERGE_UNDO_DAYS} days: "
+        "the merged records come back "
         "from the trash with exactly what moved from them, and this record gets back the values it had. 404 "
         "when there is no merge to undo, 422 when it can no longer be undone.")
 

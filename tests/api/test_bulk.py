@@ -77,3 +77,14 @@ def test_tasks_are_postponed_and_a_large_job_is_reported(api, alice, monkeypatch
     job_id = response.json()["job_id"]
     assert client.get(f"/tasks/bulk/{job_id}").json()["state"] == "done"
     assert client.get(f"/people/bulk/{job_id}").status_code == 404
+
+
+def test_ids_and_a_filter_together_or_neither_say_so_and_change_nothing(api, alice):
+    person = _people(alice, 1)[0]
+    for body in ({"action": "add_tags", "tags": ["x"]},
+                 {"ids": [person.pk], "filter": {}, "action": "add_tags", "tags": ["x"]}):
+        response = api(alice).post("/people/bulk", body)
+        assert response.status_code == 422
+        assert response.json()["detail"] == [{"loc": ["body", "ids"], "msg": "Give ids or a filter: one of the two.",
+                                               "type": "invalid"}]
+    assert not Record.objects.filter(tags__isnull=False).exists()
