@@ -6,23 +6,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.records import actions as record_actions
 from kontor.records.models import SavedView
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page: Page):
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    owner = anna_account()
+    log_in(page)
     return owner
 
 

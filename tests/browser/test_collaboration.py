@@ -14,23 +14,17 @@ from kontor.accounts.roles import Role
 from kontor.contacts import actions as contact_actions
 from kontor.history.models import Comment, Entry
 from kontor.records import actions as record_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    log_in(page, email)
 
 
 def test_a_note_reaches_a_follower_who_answers_with_a_comment(contexts):
-    anna_membership = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                                     owner_name="Anna Adler", language="en")
+    anna_membership = anna_account()
     ben_membership = account_actions.add_user(anna_membership.account, "ben@example.com", PASSWORD, "Ben Berger",
                                               Role.MEMBER, language="en")
     person = contact_actions.create_person(anna_membership, {"first_name": "Jonas", "last_name": "Weber"})

@@ -6,29 +6,23 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import Details, PositionData
 from kontor.history import actions as history_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_company_history_filter_switches_between_its_people_and_its_own(contexts):
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     acme = contact_actions.create_company(owner, {"name": "Acme GmbH"})
     claudia = contact_actions.create_person(owner, {"first_name": "Claudia", "last_name": "Becker"},
                                             Details(positions=[PositionData(acme, "Einkauf")]))
     history_actions.add_note(owner, [claudia.record], "Framework contract discussed")
     history_actions.add_note(owner, [acme.record], "New delivery address")
     page: Page = contexts[0].new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
 
     page.goto(f"/companies/{acme.pk}/")
     history = page.locator("#company-history")

@@ -8,13 +8,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Dialog, Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
 from kontor.tasks import actions as task_actions
 from kontor.webforms import actions as webform_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,8 +40,7 @@ def _watch_console(page: Page) -> list[str]:
 
 @pytest.fixture
 def team():
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     company = contact_actions.create_company(owner, {"name": "Weber Dachbau"})
     person = contact_actions.create_person(owner, {"first_name": "Jonas", "last_name": "Weber"}, tags=["Kunde"])
     deal = deal_actions.create_deal(owner, {"name": "Neues Dach"}, people=[person])
@@ -54,10 +51,7 @@ def team():
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
     expect(page.locator("#quicksearch")).to_be_visible()
 
 

@@ -8,26 +8,20 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.records import custom_fields
 from kontor.records.models import FieldType, Kind
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_custom_field_from_the_settings_to_a_filtered_list(page: Page):
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     custom_fields.create_custom_field(owner, Kind.PERSON, "Branche", FieldType.TEXT)
     meier = contact_actions.create_person(owner, {"last_name": "Meier"})
     contact_actions.create_person(owner, {"last_name": "Schulz"})
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
 
     page.goto("/settings/custom-fields/?kind=person")
     page.fill("[name=name]", "Kundennummer")

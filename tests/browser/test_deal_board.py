@@ -16,8 +16,7 @@ from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import Details, PositionData
 from kontor.deals import actions as deal_actions
 from kontor.deals.models import Deal
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,10 +27,7 @@ def _owner() -> Membership:
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
     expect(page.locator(".topbar")).to_be_visible()
 
 

@@ -16,8 +16,7 @@ from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +35,7 @@ def test_a_deal_moves_through_the_pipeline_into_a_project(page: Page):
     owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
                                            owner_name="Anna Adler", language="en", time_zone="Europe/Berlin")
     company = contact_actions.create_company(owner, {"name": "Weber Holzbau GmbH"})
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
 
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Berlin"))
     target = (today.replace(day=1) + dt.timedelta(days=40)).replace(day=15)  # the middle of next month

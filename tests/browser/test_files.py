@@ -14,8 +14,8 @@ from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.files.models import Attachment
 from kontor.history import actions as history_actions
+from tests.browser.login import PASSWORD, anna_account, log_in
 
-PASSWORD = "Kontor-Test-2026!"
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,13 +28,9 @@ def _png() -> bytes:
 
 
 def _log_in(page: Page) -> tuple:
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     person = contact_actions.create_person(owner, {"first_name": "Jonas", "last_name": "Weber"})
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
     return owner, person
 
 

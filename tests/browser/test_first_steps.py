@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 from kontor.accounts.models import Membership
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.models import Person
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,11 +36,7 @@ def _log_out(page: Page) -> None:
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    log_in(page)
 
 
 def test_setup_creates_the_account_and_its_german_speaking_owner(page: Page):

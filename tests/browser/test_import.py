@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts.models import Person
+from tests.browser.login import anna_account, log_in
 from tests.transfer.import_files import xlsx
 
-PASSWORD = "Kontor-Test-2026!"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS = [["Anna", "Adler", "anna@adler.de", "Adler GmbH", "Chefin", "0171 2345678", "Kunde"],
         ["Bernd", "Bauer", "bernd@bauer.de", "", "", "0221 998877", ""],
@@ -20,12 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page: Page) -> None:
-    account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD, owner_name="Anna Adler",
-                                   language="en")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    anna_account()
+    log_in(page)
 
 
 def _upload(page: Page) -> None:

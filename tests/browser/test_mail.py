@@ -11,14 +11,12 @@ from email.utils import make_msgid
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import DetailData, Details
 from kontor.contacts.models import DetailKind
 from kontor.mail.models import InboundMail, InboundState
+from tests.browser.login import anna_account, log_in
 from tests.mail.listener import Listener, listeners
-
-PASSWORD = "Kontor-Test-2026!"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,12 +28,8 @@ def start_listener(transactional_db) -> Iterator[Callable[..., Listener]]:
 
 
 def _log_in(page: Page):  # noqa: ANN202 - the owner's Membership
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    owner = anna_account()
+    log_in(page)
     page.wait_for_url("**/")
     return owner
 

@@ -7,21 +7,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.contacts.actions import DetailData, Details
 from kontor.contacts.models import Person
 from kontor.history import actions as history_actions
 from kontor.records.models import Record
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _owner_with_twins():
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     kept = contact_actions.create_person(owner, {"first_name": "Jürgen", "last_name": "Weiß"},
                                          Details(contact=[DetailData("email", "j.weiss@example.com")]))
     other = contact_actions.create_person(owner, {"first_name": "Juergen", "last_name": "Weiss"},
@@ -31,10 +28,7 @@ def _owner_with_twins():
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
 
 
 def test_merge_two_people_from_the_duplicates_page_and_undo_it(page: Page):

@@ -21,8 +21,7 @@ from kontor.history.models import Entry
 from kontor.notifications.models import Notification, NotificationType
 from kontor.projects import actions as project_actions
 from kontor.tasks import actions as task_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,11 +36,7 @@ def _team() -> Membership:
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    log_in(page)
 
 
 def test_typing_at_suggests_colleagues_and_the_keyboard_picks_one(page: Page):

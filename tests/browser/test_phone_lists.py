@@ -6,24 +6,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.accounts.models import Membership
 from kontor.contacts import actions as contact_actions
 from kontor.tasks import actions as task_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page: Page) -> Membership:
-    membership = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                                owner_name="Anna Adler", language="de")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    membership = anna_account("de")
+    log_in(page)
     return membership
 
 

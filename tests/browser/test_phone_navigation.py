@@ -8,9 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,13 +16,8 @@ AREAS = ["/", "/people/", "/companies/", "/deals/", "/projects/", "/tasks/", "/f
 
 
 def _log_in(page: Page) -> None:
-    account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD, owner_name="Anna Adler",
-                                   language="de")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    anna_account("de")
+    log_in(page)
 
 
 def _visible_link(page: Page, path: str):  # noqa: ANN202 - a Playwright Locator

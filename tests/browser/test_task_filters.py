@@ -8,27 +8,21 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.tasks import actions as task_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import anna_account, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _owner_with_tasks():
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="de")
+    owner = anna_account("de")
     task_actions.create_task(owner, {"title": "Angebot nachfassen", "type": "call"})
     task_actions.create_task(owner, {"title": "Messe vorbereiten", "type": "preparation"})
     return owner
 
 
 def _log_in(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
 
 
 def test_choosing_a_task_type_filters_at_once_without_a_button(page: Page):

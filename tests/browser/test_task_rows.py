@@ -6,26 +6,20 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.tasks import actions as task_actions
+from tests.browser.login import anna_account, log_in
 
-PASSWORD = "Kontor-Test-2026!"
 TITLE = "Angebot für die Erweiterung der Lagerhalle mit dem Einkauf und der Geschäftsführung abstimmen"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in_with_a_task(page: Page) -> int:
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="de")
+    owner = anna_account("de")
     person = contact_actions.create_person(owner, {"first_name": "Jürgen", "last_name": "Krause"})
     task_actions.create_task(owner, {"title": TITLE}, record=person.record)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page.locator("nav.mainnav")).to_be_visible()
+    log_in(page)
     return person.pk
 
 

@@ -10,25 +10,20 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from kontor.accounts import actions as account_actions
 from kontor.contacts import actions as contact_actions
 from kontor.history.models import Entry
 from kontor.tasks.models import Task
+from tests.browser.login import anna_account, log_in
 
-PASSWORD = "Kontor-Test-2026!"
 RED = "rgb(180, 35, 24)"  # --danger in app.css
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_task_on_a_person_page_turns_red_when_due_and_moves_with_one_click(page: Page):
-    owner = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                           owner_name="Anna Adler", language="en")
+    owner = anna_account()
     person = contact_actions.create_person(owner, {"first_name": "Jonas", "last_name": "Weber"})
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "anna@example.com")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    log_in(page)
     page.goto(f"/people/{person.pk}/")
 
     # Due the day before yesterday: overdue from the moment it exists, whatever the hour.

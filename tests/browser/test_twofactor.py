@@ -12,14 +12,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kontor.accounts import actions as account_actions
+from tests.browser.login import PASSWORD
 
-PASSWORD = "Kontor-Test-2026!"
 EMAIL = "anna@example.com"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _password_step(page: Page) -> None:
+    """The login form's first step only: the second asks for the code."""
     page.goto("/accounts/login/")
     page.fill("input[name=username]", EMAIL)
     page.fill("input[name=password]", PASSWORD)

@@ -12,16 +12,14 @@ from kontor.accounts import actions as account_actions
 from kontor.accounts.roles import Role
 from kontor.contacts.models import Person
 from kontor.webforms import actions as webform_actions
-
-PASSWORD = "Kontor-Test-2026!"
+from tests.browser.login import PASSWORD, anna_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_visitors_enquiry_reaches_the_colleague_as_a_new_person_with_the_message(contexts, settings):
     settings.WEBFORM_MIN_SECONDS = 0  # the time token's minimum is tested elsewhere; a robot types fast
-    anna = account_actions.create_account("Müller & Söhne GmbH", "anna@example.com", PASSWORD,
-                                          owner_name="Anna Adler", language="en")
+    anna = anna_account()
     ben = account_actions.add_user(anna.account, "ben@example.com", PASSWORD, "Ben Berger", Role.MEMBER,
                                    language="en")
     webform = webform_actions.create_webform(anna, webform_actions.WebFormData(
