@@ -39,6 +39,7 @@ from kontor.records.actions import StaleEdit
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
+from kontor.records.views import tag_counts_answer, wants_tag_counts
 
 COMPANY_PEOPLE_SHOWN = 100
 
@@ -65,6 +66,8 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
     membership = request.membership
     filters = ListFilters.from_query(request.GET, current_user_id=membership.user.pk)
     items: QuerySet[Any] = filters.apply(membership.account, area.kind)
+    if wants_tag_counts(request):
+        return tag_counts_answer(request, area.kind, filters, items)
     column = chosen_column(membership.account, area.kind, request.GET)
     context: dict[str, Any] = {"area": area, "filters": filters, "column": column,
                                "page": page_of(with_row_data(items, custom_values=column is not None),

@@ -42,6 +42,7 @@ from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 from kontor.records.trash_pages import delete_to_trash, show_trashed
+from kontor.records.views import tag_counts_answer, wants_tag_counts
 
 
 @require_GET
@@ -53,6 +54,8 @@ def deal_list(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
     deals = filters.apply(membership.account)
+    if wants_tag_counts(request):
+        return tag_counts_answer(request, Kind.DEAL, filters, deals)
     today = timezone.localdate()
     first, last, range_error = chart_range(request.GET, today)
     currency = request.GET.get("currency", "")
@@ -90,6 +93,9 @@ def deal_board(request: MemberRequest) -> HttpResponse:
     """The pipeline board: the deals the list's filters select, in a column per stage. Won and lost
     deals are this month's unless `closed=all` asks for all of them."""
     membership = request.membership
+    if wants_tag_counts(request):
+        filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
+        return tag_counts_answer(request, Kind.DEAL, filters, filters.apply(membership.account))
     context = _board_context(request, membership)
     if request.htmx and request.htmx.target == "board":
         return render(request, "deals/board.html#board", context)

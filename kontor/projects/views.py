@@ -29,6 +29,7 @@ from kontor.records.list_filters import with_row_data
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 from kontor.records.trash_pages import delete_to_trash, show_trashed
+from kontor.records.views import tag_counts_answer, wants_tag_counts
 
 
 @require_GET
@@ -37,6 +38,8 @@ from kontor.records.trash_pages import delete_to_trash, show_trashed
 def project_list(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     filters = ProjectFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    if wants_tag_counts(request):
+        return tag_counts_answer(request, Kind.PROJECT, filters, filters.apply(membership.account))
     column = chosen_column(membership.account, Kind.PROJECT, request.GET)
     projects = with_row_data(filters.apply(membership.account), custom_values=column is not None)
     context: dict[str, Any] = {"filters": filters, "responsible": request.GET.get("responsible", ""),

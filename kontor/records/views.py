@@ -3,8 +3,11 @@ administration and the trash."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +17,24 @@ from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import parse_datetime_param, parse_id, parse_ids, parse_text
-from kontor.records import actions, queries
+from kontor.records import actions, queries, tag_counts
 from kontor.records.access import access_record, access_tag, require
+from kontor.records.filters import tag_filter
 from kontor.records.models import Record
+
+
+def wants_tag_counts(request: MemberRequest) -> bool:
+    """Whether a list's side column asks for its filtered tag counts (records/templatetags/tag_facets.py)."""
+    return request.GET.get("tagcounts") == "1"
+
+
+def tag_counts_answer(request: MemberRequest, kind: str, filters: Any, items: QuerySet[Any]) -> HttpResponse:
+    """The side column's tag counts for htmx to swap in by their ids: under a filter, how many of the
+    filtered records (`items`) carry each tag, as faceted search counts; without one, the stored
+    counts (kontor/records/tag_counts.py)."""
+    facet = tag_counts.counted_within(items) if filters.is_filtered else None
+    context = {"tags": tag_filter(request.membership.account, kind, filters.tags), "facet": facet}
+    return render(request, "records/_tag_counts_oob.html", context)
 
 
 def _tag_widget(request: MemberRequest, record: Record, error: str = "", added: bool = False) -> HttpResponse:

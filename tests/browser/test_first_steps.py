@@ -93,11 +93,19 @@ def test_the_people_list_filters_by_two_tags_at_once(page: Page):
     page.goto("/people/")
     results = page.locator("#results")
     expect(results).to_contain_text("Schmidt")
+    counts = page.locator(".tagfilter li")
+    expect(counts).to_have_text(["Kunde2", "VIP2"])
     page.locator(".tagfilter input[value='Kunde']").check()
     expect(results).not_to_contain_text("Weber")
+    # The side column then counts the listed people's tags: 2 customers, one of them a VIP.
+    expect(counts).to_have_text(["Kunde2", "VIP1"])
     page.locator(".tagfilter input[value='VIP']").check()
     expect(results).not_to_contain_text("Schmidt")
     expect(results).to_contain_text("Müller")
+    expect(counts).to_have_text(["Kunde1", "VIP1"])
+    expect(page).to_have_url(re.compile(r"tag=Kunde.*tag=VIP"))
+    page.reload()
+    expect(counts).to_have_text(["Kunde1", "VIP1"])
     expect(page).to_have_url(re.compile(r"tag=Kunde.*tag=VIP"))
 
 
