@@ -120,7 +120,7 @@ def _attachment_out(attachment: Attachment) -> dict[str, Any]:
 
 def _email_of(entry: Entry) -> EmailMessage | None:
     try:
-        return entry.email  # type: ignore[attr-defined]
+        return entry.email
     except EmailMessage.DoesNotExist:
         return None
 

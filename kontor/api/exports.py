@@ -32,7 +32,7 @@ class ExportParams(Schema):
 class TableExportParams(ExportParams):
     """Deals and projects have no vCard."""
 
-    format: Literal["csv", "xlsx"] = Field("csv", description="csv or xlsx (Excel).")  # type: ignore[assignment]
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv or xlsx (Excel).")
 
 
 DESCRIPTION = ("Every record the list shows with the same filters (all pages; `page` and `per_page` are "

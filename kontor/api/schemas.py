@@ -155,11 +155,11 @@ class PhoneOut(ContactDetailOut):
 
 
 class EmailDetail(ContactDetail):
-    value: Email = Field(max_length=300)  # type: ignore[assignment]
+    value: Email = Field(max_length=300)
 
 
 class Phone(ContactDetail):
-    value: PhoneNumber = Field(max_length=300)  # type: ignore[assignment]
+    value: PhoneNumber = Field(max_length=300)
     type: PhoneType = Field("phone", description="phone, mobile or fax")
 
 

@@ -57,7 +57,7 @@ class SearchParams(PageParams):
 def _hit(document: Document) -> dict:
     record = document.record
     return {"kind": document.kind, "id": document.object_id, "title": document.title,
-            "snippet": html.unescape(strip_tags(document.snippet)),  # type: ignore[attr-defined]
+            "snippet": html.unescape(strip_tags(document.snippet)),
             "record": {"kind": record.kind, "id": record.pk} if record is not None else None}
 
 
