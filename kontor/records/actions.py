@@ -189,11 +189,6 @@ def _detach(record: Record, tag_ids: list[int]) -> None:
     counters.adjust(record, removed, -1)
 
 
-def tag_counts(account: Account, kind: str) -> list[Tag]:
-    """The account's tags used on live records of a kind, each with .count, by name."""
-    return counters.counted(Tag.objects.filter(account=account), kind)
-
-
 def recount_tags(account: Account | None = None) -> None:
     """Sets the tag counters from the taggings (nightly, and after bulk writes such as the
     benchmark's generator that go around the tagging actions)."""

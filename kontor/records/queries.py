@@ -1,17 +1,23 @@
-"""Reads that every kind of record shares: tags for the tag pages and the autocomplete, the trash."""
+"""Reads that every kind of record shares: tags for the tag pages, the list filters and the
+autocomplete, the trash."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 
 from kontor.accounts.models import Account
 from kontor.records import tag_counts as counters
 from kontor.records.models import Kind, Record, RecordTag, Tag
 
 TRASH_PAGE_SIZE = 100
+
+
+def tag_counts(account: Account, kind: str) -> list[Tag]:
+    """The account's tags used on live records of a kind, each with .count, by name."""
+    return counters.counted(Tag.objects.filter(account=account), kind)
 
 
 def tag_usage(account: Account) -> list[Tag]:
@@ -39,14 +45,13 @@ def suggest_tags(account: Account, text: str, exclude_record: Record | None = No
 def trash_page(account: Account, before: dt.datetime | None) -> tuple[list[Record], bool]:
     """One page of the account's trash, newest deletion first (keyset on deleted_at, older than
     `before` when given), each record with .purged_on; and whether older ones follow."""
+    retention = Value(dt.timedelta(days=settings.TRASH_RETENTION_DAYS))
     records = (Record.objects.filter(account=account).in_trash()
+               .annotate(purged_on=ExpressionWrapper(F("deleted_at") + retention, output_field=DateTimeField()))
                .select_related("deleted_by").order_by("-deleted_at", "-pk"))
     if before is not None:
         records = records.filter(deleted_at__lt=before)
     page = list(records[:TRASH_PAGE_SIZE + 1])
-    for record in page:
-        # purged_on is for the template; a trashed record has deleted_at.
-        record.purged_on = record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)  # type: ignore[attr-defined,operator]
     return page[:TRASH_PAGE_SIZE], len(page) > TRASH_PAGE_SIZE
 
 

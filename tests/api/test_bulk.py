@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kontor.contacts import actions as contact_actions
-from kontor.records import actions as record_actions
 from kontor.records import bulk
+from kontor.records import queries as record_queries
 from kontor.records.models import Record
 
 
@@ -21,7 +21,7 @@ def test_tagging_people_by_id(api, carol, alice):
                                                 "tags": ["Messe"]})
     assert response.status_code == 200
     assert response.json() == {"action": "add_tags", "count": 3, "state": "done", "job_id": None, "error": ""}
-    counts = {t.name: t.count for t in record_actions.tag_counts(alice.account, "person")}  # type: ignore[attr-defined]
+    counts = {t.name: t.count for t in record_queries.tag_counts(alice.account, "person")}  # type: ignore[attr-defined]
     assert counts == {"Messe": 3}
 
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kontor.contacts import actions as contact_actions
-from kontor.records import actions as record_actions
+from kontor.records import queries as record_queries
 from kontor.records.models import SavedView
 from tests.browser.login import anna_account, log_in
 
@@ -21,7 +21,7 @@ def _log_in(page: Page):
 
 
 def _tags(owner) -> dict[str, int]:
-    return {tag.name: tag.count for tag in record_actions.tag_counts(owner.account, "person")}  # type: ignore[attr-defined]
+    return {tag.name: tag.count for tag in record_queries.tag_counts(owner.account, "person")}  # type: ignore[attr-defined]
 
 
 def test_select_three_people_and_tag_them(page: Page):

@@ -15,6 +15,7 @@ from kontor.deals import actions as deal_actions
 from kontor.history.models import Activity
 from kontor.records import actions as record_actions
 from kontor.records import bulk
+from kontor.records import queries as record_queries
 from kontor.records.models import BulkJob, BulkState, Record, Tag, Watch
 from kontor.tasks import actions as task_actions
 from kontor.tasks.models import Task
@@ -28,7 +29,7 @@ def _people(persona, count: int, **extra):
 
 
 def _counts(persona, kind: str = "person") -> dict[str, int]:
-    return {tag.name: tag.count for tag in record_actions.tag_counts(persona.account, kind)}  # type: ignore[attr-defined]
+    return {tag.name: tag.count for tag in record_queries.tag_counts(persona.account, kind)}  # type: ignore[attr-defined]
 
 
 def _ids(objects) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kontor.contacts import actions as contact_actions
-from kontor.records import actions as record_actions
+from kontor.records import queries as record_queries
 from kontor.records.models import Record
 
 
@@ -13,7 +13,7 @@ def _people(persona, count: int, **extra):
 
 
 def _counts(persona) -> dict[str, int]:
-    return {tag.name: tag.count for tag in record_actions.tag_counts(persona.account, "person")}  # type: ignore[attr-defined]
+    return {tag.name: tag.count for tag in record_queries.tag_counts(persona.account, "person")}  # type: ignore[attr-defined]
 
 
 def test_the_people_list_offers_a_checkbox_per_row_and_the_bar(alice):

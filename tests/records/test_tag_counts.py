@@ -14,7 +14,7 @@ from kontor.records.models import Tag
 
 
 def _counts(alice, kind: str = "person") -> dict[str, int]:
-    return {tag.name: tag.count for tag in record_actions.tag_counts(alice.account, kind)}  # type: ignore[attr-defined]
+    return {tag.name: tag.count for tag in record_queries.tag_counts(alice.account, kind)}  # type: ignore[attr-defined]
 
 
 def test_counts_follow_tagging_untagging_trash_and_restore(alice):
@@ -57,7 +57,7 @@ def test_the_list_side_column_is_one_query(alice, django_assert_num_queries):
     for index in range(20):
         contact_actions.create_person(alice.membership, {"last_name": f"P{index}"}, tags=[f"T{index % 7}", "Kunde"])
     with django_assert_num_queries(1):
-        assert len(record_actions.tag_counts(alice.account, "person")) == 8
+        assert len(record_queries.tag_counts(alice.account, "person")) == 8
 
 
 STEPS = st.lists(st.tuples(st.sampled_from(["add", "remove", "set", "trash", "restore"]),
