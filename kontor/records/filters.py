@@ -30,6 +30,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from kontor.accounts.models import Account
+from kontor.lib.params import parse_date_param, parse_id
 from kontor.records import tag_counts as counters
 from kontor.records.custom_fields import clean_value
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag, Tag
@@ -56,24 +57,14 @@ def getlist(query: Mapping, key: str) -> list[Any]:
     return [query[key]] if key in query else []
 
 
-def positive_int(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
-
-
-def parse_date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return None
+# Ids and dates are read by kontor/lib/params.py, the one parser of each; contacts/queries.py
+# still imports the id parser under this older name.
+positive_int = parse_id
 
 
 def date_range(first: object, last: object) -> tuple[dt.date | None, dt.date | None]:
     """Two dates from the query string, in order (a range typed backwards is turned round)."""
-    start, end = parse_date(first), parse_date(last)
+    start, end = parse_date_param(first), parse_date_param(last)
     if start and end and end < start:
         return end, start
     return start, end
@@ -144,9 +135,9 @@ class RecordFilters:
         return cls(
             tags=tag_names(query),
             q=one_line(query.get("q", "")),
-            responsible_id=current_user_id if responsible == "me" else positive_int(responsible),
+            responsible_id=current_user_id if responsible == "me" else parse_id(responsible),
             order=order,
-            page=min(max(positive_int(query.get("page")) or 1, 1), MAX_PAGE),
+            page=min(parse_id(query.get("page")) or 1, MAX_PAGE),
             custom=custom_filters(query),
             **cls.own_fields(query),
         )

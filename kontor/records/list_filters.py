@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Company
+from kontor.lib.params import parse_id
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_WORDS,
@@ -25,7 +26,6 @@ from kontor.records.filters import (
     filter_records,
     linked_name_contains,
     one_line,
-    positive_int,
 )
 from kontor.records.models import Tag
 from kontor.records.trash import trashed_records
@@ -49,9 +49,9 @@ class LinkedFilters(RecordFilters):
 
     @classmethod
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
-        return {"company_id": positive_int(query.get("company")),
+        return {"company_id": parse_id(query.get("company")),
                 "company_name": one_line(query.get("company_name", "")),
-                "person_id": positive_int(query.get("person"))}
+                "person_id": parse_id(query.get("person"))}
 
     @property
     def has_own_filters(self) -> bool:
