@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kontor.accounts.models import Account
 from kontor.contacts.models import Company, Person
+from kontor.records.linked_model import LinkedRecord, LinkedRecordQuerySet
 from kontor.records.models import Record
 
 CENT = Decimal("0.01")
@@ -62,15 +60,12 @@ def cents_to_amount(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)
 
 
-class DealQuerySet(models.QuerySet["Deal"]):
-    def alive(self) -> DealQuerySet:
-        return self.filter(record__deleted_at__isnull=True)
+class DealQuerySet(LinkedRecordQuerySet["Deal"]):
+    pass
 
 
-class Deal(models.Model):
+class Deal(LinkedRecord):
     record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="deal")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices,
                                   default=ValueType.TOTAL)
@@ -84,12 +79,8 @@ class Deal(models.Model):
                                 blank=True, related_name="deals")
     people = models.ManyToManyField(Person, verbose_name=_("contact persons"), blank=True,
                                     related_name="deals")
-    colleagues = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("colleagues"), blank=True,
-                                        related_name="+")
-    description = models.TextField(_("description"), blank=True)
     # value x count in hundredths of the currency: what sums, sorts and the forecast read.
     total_cents = models.BigIntegerField(default=0, editable=False)
-    sort_name = models.CharField(max_length=200, editable=False, default="")
 
     objects = DealQuerySet.as_manager()
 
@@ -117,14 +108,8 @@ class Deal(models.Model):
                                    name="deal_probability_is_a_step"),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("deals:detail", args=[self.record_id])
-
     def refresh_derived(self) -> None:
-        self.sort_name = self.name.strip().lower()
+        super().refresh_derived()
         self.total_cents = int((Decimal(self.value or 0) * (self.value_count or 0) / CENT)
                                .to_integral_value(rounding=ROUND_HALF_UP))
 

@@ -6,12 +6,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kontor.accounts.models import Account
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal
+from kontor.records.linked_model import LinkedRecord, LinkedRecordQuerySet
 from kontor.records.models import Record
 
 MAIL_PREFIX = "project"
@@ -27,30 +26,23 @@ def new_mail_token() -> str:
     return secrets.token_hex(8)
 
 
-class ProjectQuerySet(models.QuerySet["Project"]):
-    def alive(self) -> ProjectQuerySet:
-        return self.filter(record__deleted_at__isnull=True)
+class ProjectQuerySet(LinkedRecordQuerySet["Project"]):
+    pass
 
 
-class Project(models.Model):
+class Project(LinkedRecord):
     record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="project")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices,
                               default=ProjectStatus.STARTING)
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="projects")
     people = models.ManyToManyField(Person, verbose_name=_("people"), blank=True, related_name="projects")
-    colleagues = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("colleagues"), blank=True,
-                                        related_name="+")
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="projects")
     # The random part of the project's own e-mail address; mail sent there is filed on the project.
     mail_token = models.CharField(max_length=32, unique=True, default=new_mail_token, editable=False)
-    sort_name = models.CharField(max_length=200, editable=False, default="")
 
     objects = ProjectQuerySet.as_manager()
 
@@ -60,15 +52,6 @@ class Project(models.Model):
             models.Index(fields=["account", "start_date", "record"], name="project_by_start"),
             models.Index(fields=["account", "status", "sort_name", "record"], name="project_by_status"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.record_id])
-
-    def refresh_derived(self) -> None:
-        self.sort_name = self.name.strip().lower()
 
     @property
     def email_address(self) -> str:
