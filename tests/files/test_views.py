@@ -336,3 +336,17 @@ def test_the_detail_page_hides_a_confidential_entry_from_members(alice, carol, a
     attachment = put_file(alice, anna.record, entry=entry)
     assert carol.client.get(reverse("files:detail", args=[attachment.pk])).status_code == 404
     assert "Vertraulich" in alice.client.get(reverse("files:detail", args=[attachment.pk])).content.decode()
+
+
+def test_every_entry_s_paperclip_uploads_onto_that_entry(alice, anna):
+    entries = [history_actions.add_note(alice.membership, [anna.record], f"Notiz {n}") for n in range(3)]
+    page = alice.client.get(anna.record.get_absolute_url()).content.decode()
+    for entry in entries:
+        action = reverse("files:upload_entry", args=[anna.record.pk, entry.pk])
+        assert f'action="{action}"' in page and f'hx-post="{action}"' in page
+        assert f'hx-target="#entry-files-{entry.pk}"' in page
+    assert page.count('<details class="entry-attach">') == 3 and "987654321" not in page
+    response = alice.client.post(reverse("files:upload_entry", args=[anna.record.pk, entries[1].pk]),
+                                 {"file": upload("Protokoll.pdf")}, **HTMX)
+    answer = response.content.decode()
+    assert f'hx-target="#entry-files-{entries[1].pk}"' in answer and "Protokoll.pdf" in answer

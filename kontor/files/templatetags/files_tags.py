@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import membership_of
@@ -33,6 +36,28 @@ def entry_files(context: template.Context, entry: Entry, record: Record) -> dict
     the files (queries.prefetch_entry_files); a single entry costs one query."""
     return {"entry": entry, "record": record, "membership": _membership(context),
             "request": context.get("request"), "csrf_token": context.get("csrf_token")}
+
+
+# An entry id no entry reaches: the paperclip is rendered with it once per page and record, then
+# each entry's copy only swaps in its own id (25 forms per timeline page cost a fifth of it).
+_ENTRY_STAND_IN = "987654321099"
+
+
+@register.simple_tag(takes_context=True)
+def entry_attach(context: template.Context, entry: Entry, record: Record) -> SafeString:
+    """`{% entry_attach entry record %}`: the paperclip under an entry, a small upload form."""
+    upload_error = context.get("upload_error")
+    request = context.get("request")
+    if upload_error or request is None:
+        return render_to_string("files/_entry_attach.html", {
+            "record": record, "entry_pk": entry.pk, "upload_error": upload_error,
+            "csrf_token": context.get("csrf_token")})
+    cache: dict[tuple[int, str], str] = request.__dict__.setdefault("_kontor_entry_attach", {})
+    key = (record.pk, get_language())
+    if key not in cache:
+        cache[key] = render_to_string("files/_entry_attach.html", {
+            "record": record, "entry_pk": int(_ENTRY_STAND_IN), "csrf_token": context.get("csrf_token")})
+    return mark_safe(cache[key].replace(_ENTRY_STAND_IN, str(entry.pk)))  # noqa: S308 (rendered, escaped above)
 
 
 @register.filter
