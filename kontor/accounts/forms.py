@@ -212,8 +212,8 @@ class DeactivateForm(forms.Form):
     def __init__(self, *args: Any, colleagues: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["hand_records_to"]
-        # fields[...] is typed Field; this one is a TypedChoiceField.
-        field.choices = [("", _("nobody (records keep their responsible person)"))] + [  # type: ignore[attr-defined]
+        assert isinstance(field, forms.TypedChoiceField)  # declared above
+        field.choices = [("", _("nobody (records keep their responsible person)"))] + [
             (colleague.user_id, colleague.user.name) for colleague in colleagues]
 
 

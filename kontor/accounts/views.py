@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
@@ -92,8 +92,7 @@ class LoginView(DjangoLoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
-    # Django types form_valid with the base form; form_class is LoginForm.
-    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         # A user with two-factor login gives a code before being logged in (kontor/twofactor).
         second_step = begin_second_step(self.request, form.get_user(), self.get_success_url())
         if second_step is not None:
@@ -109,8 +108,7 @@ class ResetPasswordConfirmView(PasswordResetConfirmView):
 
     post_reset_login = True
 
-    # Django types form_valid with the base form; ours is its subclass.
-    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:
         # Whoever reads the mailbox must still give the second factor (kontor/twofactor).
         self.post_reset_login = confirmed_two_factor(form.user) is None
         response = super().form_valid(form)

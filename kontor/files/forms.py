@@ -27,8 +27,8 @@ class FileFilterForm(forms.Form):
 
     def __init__(self, *args, colleagues: list[tuple[int, str]], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        # fields[...] is typed Field; this one is declared a TypedChoiceField.
-        uploader: forms.TypedChoiceField = self.fields["uploader"]  # type: ignore[assignment]
+        uploader = self.fields["uploader"]
+        assert isinstance(uploader, forms.TypedChoiceField)  # declared above
         uploader.choices = [("", _("Anyone")), *colleagues]
 
     def filters(self) -> FileFilters:
