@@ -20,7 +20,8 @@ from kontor.deals.models import CENT, Deal, DealState, Stage, ValueType, stage_p
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
 from kontor.records import actions as record_actions
-from kontor.records.links import change_snapshot, check_links, save_changes, save_new
+from kontor.records.linked_update import update_linked
+from kontor.records.links import check_links, save_new
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
@@ -140,18 +141,11 @@ def update_deal(deal: Deal, by: Membership, fields: dict[str, Any], *, version: 
                 people: Sequence[Person] | None = None, colleagues: Sequence[User] | None = None,
                 tags: Iterable[str] | None = None,
                 responsible: User | None = KEEP) -> Deal:
-    """Saves changes if the deal is still at `version` (None skips the check). Relations left at
-    their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues,
-                                "tags": tags, "responsible": responsible}
-    before = change_snapshot(deal, DEAL_FIELDS, **changing)
-    _apply_fields(deal, fields)
-    check_links(by, None if company is KEEP else company, people, colleagues)
-    change = _apply_stage(deal, stage) if stage is not None else None
-    record_actions.bump_version(deal.record, by, version)
-    save_changes(deal, **changing)
-    activity.record_activity(by, ActivityVerb.CHANGED, deal.record,
-                             changes=activity.field_diff(before, change_snapshot(deal, DEAL_FIELDS, **changing)))
+    """Saves changes (see update_linked), and moves the deal to `stage` when one is given."""
+    change = update_linked(deal, by, DEAL_FIELDS, lambda: _apply_fields(deal, fields),
+                           then=lambda: _apply_stage(deal, stage) if stage is not None else None,
+                           version=version, company=company, people=people, colleagues=colleagues, tags=tags,
+                           responsible=responsible)
     if change:
         _note_stage_change(by, deal, *change)
     search_index.index(deal)

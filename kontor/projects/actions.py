@@ -20,7 +20,8 @@ from kontor.history.models import ActivityVerb
 from kontor.projects.models import Project, ProjectStatus
 from kontor.records import actions as record_actions
 from kontor.records.actions import KEEP
-from kontor.records.links import change_snapshot, check_links, save_changes, save_new
+from kontor.records.linked_update import update_linked
+from kontor.records.links import check_links, save_new
 from kontor.records.models import Kind
 from kontor.search import index as search_index
 from kontor.webhooks import actions as webhooks
@@ -70,18 +71,10 @@ def update_project(project: Project, by: Membership, fields: dict[str, Any], *, 
                    company: Company | None = KEEP, people: Sequence[Person] | None = None,
                    colleagues: Sequence[User] | None = None, tags: Iterable[str] | None = None,
                    responsible: User | None = KEEP) -> Project:
-    """Saves changes if the project is still at `version` (None skips the check). Relations left at
-    their defaults stay as they are; `company=None` or `responsible=None` clears them."""
-    changing: dict[str, Any] = {"company": company, "people": people, "colleagues": colleagues,
-                                "tags": tags, "responsible": responsible}
-    before = change_snapshot(project, PROJECT_FIELDS, **changing)
-    _apply_fields(project, fields)
-    check_links(by, None if company is KEEP else company, people, colleagues)
-    record_actions.bump_version(project.record, by, version)
-    save_changes(project, **changing)
+    """Saves changes (see update_linked)."""
+    update_linked(project, by, PROJECT_FIELDS, lambda: _apply_fields(project, fields), version=version,
+                  company=company, people=people, colleagues=colleagues, tags=tags, responsible=responsible)
     search_index.index(project)
-    activity.record_activity(by, ActivityVerb.CHANGED, project.record,
-                             changes=activity.field_diff(before, change_snapshot(project, PROJECT_FIELDS, **changing)))
     webhooks.emit(by.account, "project.updated", project)
     return project
 
