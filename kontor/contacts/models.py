@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kontor.accounts.models import Account
+from kontor.lib.urls import id_url
 from kontor.records.models import Record
 
 
@@ -73,7 +73,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("people:detail", args=[self.record_id])
+        return id_url("people:detail", self.record_id)
 
     @property
     def full_name(self) -> str:
@@ -116,7 +116,7 @@ class Company(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("companies:detail", args=[self.record_id])
+        return id_url("companies:detail", self.record_id)
 
     @property
     def full_name(self) -> str:

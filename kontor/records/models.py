@@ -67,9 +67,9 @@ class Record(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from kontor.lib.urls import id_url
 
-        return reverse(f"{KIND_URL_NAMESPACE[Kind(self.kind)]}:detail", args=[self.pk])
+        return id_url(f"{KIND_URL_NAMESPACE[Kind(self.kind)]}:detail", self.pk)
 
     @property
     def is_deleted(self) -> bool:
