@@ -35,7 +35,7 @@ from kontor.contacts.models import (
     Person,
     Salutation,
 )
-from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
+from kontor.records.custom_field_forms import add_custom_fields, custom_value_fields, initial_values, save_custom_fields
 from kontor.records.models import Kind, Record
 from kontor.records.tag_names import clean_tag_names
 
@@ -323,9 +323,9 @@ class RecordEditor:
                 if index.isdigit() and int(index) < len(rows):
                     rows[int(index)][1].add_error(None, messages)
                 else:
-                    # Formsets have no add_error(); this is where their own clean() puts errors.
-                    formset = self.formsets[prefix]
-                    formset._non_form_errors = formset.error_class(messages)  # type: ignore[attr-defined]  # private to BaseFormSet
+                    # Formsets have no add_error(); their own clean() puts errors in this list, which
+                    # is empty here (the formsets were valid).
+                    self.formsets[prefix].non_form_errors().extend(messages)
             elif name == "responsible":
                 self.record_form.add_error("responsible", messages)
             else:
@@ -358,10 +358,8 @@ class RecordEditor:
             conflicts.append(Conflict(str(self.record_form.fields["tags"].label),
                                       ", ".join(stored_tags) or _("(empty)"), ", ".join(my_tags) or _("(empty)")))
         stored_custom = initial_values(stored.record)
-        for name in getattr(self.record_form, "custom_names", []):
-            field = self.record_form.fields[name]
-            # Custom fields are Kontor's field classes, which have as_input.
-            mine = _display(field, field.as_input(self.record_form.cleaned_data.get(name)))  # type: ignore[attr-defined]
+        for name, field in custom_value_fields(self.record_form).items():
+            mine = _display(field, field.as_input(self.record_form.cleaned_data.get(name)))
             theirs = _display(field, stored_custom.get(name))
             if mine != theirs:
                 conflicts.append(Conflict(str(field.label), theirs, mine))

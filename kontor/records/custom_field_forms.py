@@ -79,25 +79,25 @@ def add_custom_fields(form: forms.Form, account: Account, kind: str, record: Rec
     """Adds the kind's custom fields to `form` (as `custom_<key>`), filled from the record if
     given (else from the form's initial data)."""
     stored = custom_fields.values_by_key(record) if record is not None else None
-    form.custom_names = []  # type: ignore[attr-defined]  # custom_names: Kontor's list on the form, read back on save
     for field in custom_fields.fields_of(account, kind):
         name = PREFIX + field.key
         form.fields[name] = CustomValueField(field)
         if stored is not None:
             form.initial[name] = _initial(field, stored.get(field.key))
-        # custom_names: Kontor's list on the form, read back on save.
-        form.custom_names.append(name)  # type: ignore[attr-defined]
+
+
+def custom_value_fields(form: forms.BaseForm) -> dict[str, CustomValueField]:
+    """The custom fields `add_custom_fields` put on the form, by input name, in their order."""
+    return {name: field for name, field in form.fields.items() if isinstance(field, CustomValueField)}
 
 
 def custom_inputs(form: forms.Form) -> list[forms.BoundField]:
-    return [form[name] for name in getattr(form, "custom_names", [])]
+    return [form[name] for name in custom_value_fields(form)]
 
 
 def save_custom_fields(form: forms.Form, record: Record, by: Membership, *, is_new: bool) -> None:
     """Writes the form's custom values onto the record. Call it inside the transaction of the
     record's own save, after the action (which checked the version)."""
-    # The custom fields added above carry their definition.
-    values = {form.fields[name].definition: form.cleaned_data.get(name)  # type: ignore[attr-defined]
-              for name in getattr(form, "custom_names", [])}
+    values = {field.definition: form.cleaned_data.get(name) for name, field in custom_value_fields(form).items()}
     if values:
         custom_fields.set_custom_values(record, by, values, log=not is_new)
