@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -257,9 +257,9 @@ def _check_address(address: AddressData) -> None:
     errors: dict[str, list[str]] = {}
     for name in ADDRESS_FIELDS:
         model_field = Address._meta.get_field(name)
+        assert isinstance(model_field, models.Field)  # ADDRESS_FIELDS are plain fields, never relations
         try:
-            # ADDRESS_FIELDS are plain fields, never relations, so they have clean().
-            model_field.clean(getattr(address, name), None)  # type: ignore[union-attr]
+            model_field.clean(getattr(address, name), None)
         except ValidationError as error:
             errors[name] = error.messages
     if errors:
@@ -332,7 +332,11 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
     """The lists of new people or companies, one bulk INSERT per kind of list. Each object keeps
     its new contact details and assistants in its prefetch cache, for its search document."""
     account = by.account
-    contact, addresses, positions, assistants, dates = [], [], [], [], []
+    contact: list[ContactDetail] = []
+    addresses: list[Address] = []
+    positions: list[Position] = []
+    assistants: list[Assistant] = []
+    dates: list[ImportantDate] = []
     for obj, item in zip(objects, items, strict=True):
         details = item.details or Details()
         record = obj.record
@@ -340,8 +344,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
         own = [ContactDetail(account=account, record=record, kind=d.kind, label=d.label, value=value,
                              normalized=normalized, position=i) for i, (d, value, normalized) in enumerate(cleaned)]
         contact += own
-        # Django's own prefetch cache, filled here to spare the queries.
-        record._prefetched_objects_cache = {"contact_details": own}  # type: ignore[attr-defined]
+        _fill_prefetch_cache(record, "contact_details", own)
         kept = [a for a in details.addresses or () if any(str(v).strip() for k, v in vars(a).items() if k != "label")]
         addresses += [Address(account=account, record=record, position=i, **vars(a)) for i, a in enumerate(kept)]
         if isinstance(obj, Person):
@@ -349,8 +352,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
             helpers = [Assistant(account=account, person=obj, name=a.name.strip(), email=a.email.strip(),
                                  phone=a.phone.strip()) for a in details.assistants or () if a.name.strip()]
             assistants += helpers
-            # Django's own prefetch cache, filled here to spare the queries.
-            obj._prefetched_objects_cache = {"assistants": helpers}  # type: ignore[attr-defined]
+            _fill_prefetch_cache(obj, "assistants", helpers)
             dates += [ImportantDate(account=account, person=obj, label=d.label.strip(), date=d.date)
                       for d in details.dates or () if d.label.strip()]
     for i, assistant in enumerate(assistants):
@@ -358,11 +360,18 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
             assistant.full_clean(exclude=["person", "account"])
         except ValidationError as error:
             raise ValidationError({f"assistants.{i}": error.messages}) from None
-    for model, rows in ((ContactDetail, contact), (Address, addresses), (Position, positions),
-                        (Assistant, assistants), (ImportantDate, dates)):
-        if rows:
-            # The loop pairs five models with their rows; mypy sees only the union of the lists.
-            model.objects.bulk_create(rows, batch_size=500)  # type: ignore[arg-type]
+    # An empty list costs no query.
+    ContactDetail.objects.bulk_create(contact, batch_size=500)
+    Address.objects.bulk_create(addresses, batch_size=500)
+    Position.objects.bulk_create(positions, batch_size=500)
+    Assistant.objects.bulk_create(assistants, batch_size=500)
+    ImportantDate.objects.bulk_create(dates, batch_size=500)
+
+
+def _fill_prefetch_cache(obj: models.Model, name: str, rows: list[Any]) -> None:
+    """Puts the rows just written where prefetch_related would (`obj.<name>.all()` reads them),
+    to spare reading them back. Django's cache attribute is private, so django-stubs leaves it out."""
+    obj._prefetched_objects_cache = {name: rows}  # type: ignore[attr-defined]
 
 
 def _positions_of(person: Person, wanted: Sequence[PositionData]) -> list[Position]:
@@ -520,10 +529,12 @@ def fill_contacts(by: Membership, pairs: Sequence[tuple[Person | Company, NewCon
 
 
 def _update_record_fields(record: Record, display_name: str, responsible: User | None | bool) -> None:
-    # Contacts' callers pass False for "keep the responsible user"; the shared helper says KEEP.
-    # mypy leaves True in the type after `is False`; the bool only ever carries False.
-    record_actions.save_record_header(record, display_name,
-                                      record_actions.KEEP if responsible is False else responsible)  # type: ignore[arg-type]
+    # Contacts' callers pass False (never True) for "keep the responsible user", which the shared
+    # helper does when it is not given one.
+    if isinstance(responsible, bool):
+        record_actions.save_record_header(record, display_name)
+    else:
+        record_actions.save_record_header(record, display_name, responsible)
 
 
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
