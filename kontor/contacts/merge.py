@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -139,18 +139,19 @@ PARTS: dict[str, PersonPart | CompanyPart] = {Kind.PERSON: PersonPart(), Kind.CO
 def merge_people(by: Membership, person: Person, others: Sequence[Person], keep: Mapping[str, int] | None = None,
                  version: int | None = None) -> Person:
     """Merges `others` into `person` (see kontor/records/merge.py); returns the person, as saved."""
-    # _merge returns the record it was given, typed as the union of both kinds.
-    return _merge(by, person, others, keep, version)  # type: ignore[return-value]
+    return _merge(by, person, others, keep, version)
 
 
 def merge_companies(by: Membership, company: Company, others: Sequence[Company],
                     keep: Mapping[str, int] | None = None, version: int | None = None) -> Company:
-    # _merge returns the record it was given, typed as the union of both kinds.
-    return _merge(by, company, others, keep, version)  # type: ignore[return-value]
+    return _merge(by, company, others, keep, version)
 
 
-def _merge(by: Membership, obj: Person | Company, others: Sequence[Person | Company],
-           keep: Mapping[str, int] | None, version: int | None) -> Person | Company:
+Contact = TypeVar("Contact", Person, Company)
+
+
+def _merge(by: Membership, obj: Contact, others: Sequence[Contact], keep: Mapping[str, int] | None,
+           version: int | None) -> Contact:
     part = PARTS[obj.record.kind]
     records_merge.merge_records(by, obj.record, [o.record for o in others], part, keep, version)
     return type(obj).objects.select_related("record", "record__responsible").get(pk=obj.pk)
