@@ -3,8 +3,10 @@
 `AccountMiddleware` puts the current membership and account on every request and django-htmx's
 `HtmxMiddleware` puts `htmx`; `HttpRequest` knows neither. A view behind `@member_required` takes a
 `MemberRequest`, where both are set; a page that also serves visitors takes a `VisitorRequest` and
-checks `membership` itself. Both are annotations only: at run time every request is Django's
-`HttpRequest` (see the django-stubs notes on custom request attributes)."""
+checks `membership` itself. A request to the JSON API is an `ApiRequest`: the API key's authentication
+(kontor/api/auth.py) sets `membership` and `account` from the key, over what the middleware found in the
+session. All are annotations only: at run time every request is Django's `HttpRequest` (see the
+django-stubs notes on custom request attributes)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,15 @@ class MemberRequest(VisitorRequest):
     account: Account
     user: User
     htmx: HtmxDetails
+
+
+class ApiRequest(HttpRequest):
+    """A request to /api/v1 that an API key let in: the membership the key stands for and its account.
+    `user` is left out on purpose: the key, not a session, says who acts (through `membership.user`)."""
+
+    membership: Membership
+    account: Account
+    LANGUAGE_CODE: str  # set by activate_user_preferences for the key's user
 
 
 def request_of(context: Context) -> VisitorRequest:

@@ -7,28 +7,46 @@ counted against its key's rate limit, each wrong key against the client's (see r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer
 
 from kontor.accounts.actions import membership_for_api_key
 from kontor.accounts.middleware import activate_user_preferences
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import ApiRequest
 from kontor.api import ratelimit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _ClientColumns(TypedDict):
+    client_wrong_keys: int | None
+
+
+def _membership_of_key(request: HttpRequest, secret: str) -> WithAnnotations[Membership, _ClientColumns] | None:
+    """The key's membership, with the client's count of wrong keys read in the same query."""
+    # Spelled out for the type checker, which does not follow annotate() through **annotations.
+    return cast("WithAnnotations[Membership, _ClientColumns] | None",
+                membership_for_api_key(secret, client_wrong_keys=ratelimit.wrong_keys_of_client(request)))
 
 
 def _authenticate(request: HttpRequest, secret: str | None) -> Membership | None:
     secret = (secret or "").strip()
     if not secret:
         return None
-    membership = membership_for_api_key(secret, client_wrong_keys=ratelimit.wrong_keys_of_client(request))
+    membership = _membership_of_key(request, secret)
     if membership is None:
         ratelimit.count_wrong_key(request)
         return None
-    ratelimit.refuse_if_client_sent_too_many_wrong_keys(request, membership.client_wrong_keys)  # type: ignore[attr-defined]
+    ratelimit.refuse_if_client_sent_too_many_wrong_keys(request, membership.client_wrong_keys)
     ratelimit.count_request(request, secret)
     # The same attributes the page middleware sets, so that routes and actions read them alike.
-    request.membership = membership  # type: ignore[attr-defined]
-    request.account = membership.account  # type: ignore[attr-defined]
+    api_request = cast(ApiRequest, request)  # from here on the request is what `membership()` reads
+    api_request.membership = membership
+    api_request.account = membership.account
     activate_user_preferences(request, membership.user.language, membership.user.time_zone)
     return membership
 
@@ -49,5 +67,7 @@ api_key_auth = [BearerKey(), HeaderKey()]
 
 
 def membership(request: HttpRequest) -> Membership:
-    """The membership the request's API key stands for (set by the authentication above)."""
-    return request.membership  # type: ignore[attr-defined]
+    """The membership the request's API key stands for. Every route runs behind `api_key_auth`
+    (urls.py), so by the time a route asks, the authentication above has made the request an
+    `ApiRequest`; a route typed with `request: ApiRequest` can read `request.membership` itself."""
+    return cast(ApiRequest, request).membership
