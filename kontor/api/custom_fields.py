@@ -20,7 +20,7 @@ from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Id, Name, Text
+from kontor.api.schemas import DateTime, Id, Name, Omittable, Text
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field
 from kontor.records.models import CustomField, CustomValue, FieldType
@@ -57,7 +57,7 @@ class CustomFieldCreate(Schema):
 
 
 class CustomFieldUpdate(Schema):
-    name: Name = Field(None, max_length=60)  # type: ignore[assignment]
+    name: Omittable[Name] = Field(None, max_length=60)
     options: list[Text] | None = Field(None, description="Replaces the choices; values of a removed choice "
                                                          "are removed.")
     help: Text | None = Field(None, max_length=200)

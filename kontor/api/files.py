@@ -21,7 +21,7 @@ from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, errors_from_django, field_error
 from kontor.api.lists import ListParams, Page, aware, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Id, Text
+from kontor.api.schemas import DateTime, Id, Omittable, Text
 from kontor.files import actions, queries
 from kontor.files.models import Attachment
 from kontor.files.serving import serve_file, serve_thumbnail
@@ -123,7 +123,7 @@ def _target(by: Membership, record_id: int | None, entry_id: int | None) -> tupl
                          "server sets KONTOR_MAX_UPLOAD_BYTES) get 413, and so does a request body larger "
                          "than KONTOR_MAX_REQUEST_BYTES (refused before it is read); an upload beyond the "
                          "account's storage quota gets 422 at `file`, saying how full the account is.")
-def upload_file(request: HttpRequest, file: File[UploadedFile] = None,  # type: ignore[assignment]
+def upload_file(request: HttpRequest, file: File[Omittable[UploadedFile]] = None,
                 record_id: Form[Id | None] = None, entry_id: Form[Id | None] = None) -> Status:
     by = membership(request)
     record, entry = _target(by, record_id, entry_id)

@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Text
+from kontor.api.schemas import DateTime, Omittable, Text
 from kontor.records.access import access_import
 from kontor.transfer import actions, tables
 from kontor.transfer.models import Import, ImportState
@@ -119,12 +119,12 @@ def _invalid(error: ValidationError) -> InvalidInput:
                          "may import a single vCard only. A file that cannot be read answers 422.",
              # The route refuses a form without `file` (ninja would declare it optional).
              openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}})
-def create_import(request: HttpRequest, file: File[UploadedFile] = None,  # type: ignore[assignment]
+def create_import(request: HttpRequest, file: File[Omittable[UploadedFile]] = None,
                   # Left out rather than null: a multipart form has no null (it would arrive as "null").
-                  kind: Form[Literal["people", "companies"]] = None,  # type: ignore[assignment]
-                  mapping: Form[str] = None,  # type: ignore[assignment]
+                  kind: Form[Omittable[Literal["people", "companies"]]] = None,
+                  mapping: Form[Omittable[str]] = None,
                   duplicates: Form[Literal["skip", "fill", "create"]] = "skip",
-                  sheet: Form[str] = None,  # type: ignore[assignment]
+                  sheet: Form[Omittable[str]] = None,
                   dry_run: Form[bool] = False, tag: Form[ImportTag] = "") -> Status:
     by = membership(request)
     if file is None:

@@ -19,7 +19,7 @@ from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error
 from kontor.api.lists import ListParams, Page, aware, changed_since, envelope, page_of
-from kontor.api.schemas import DateTime, Id, Name, Text
+from kontor.api.schemas import DateTime, Id, Name, Omittable, Text
 from kontor.history import actions
 from kontor.history.models import Entry, EntryLink
 from kontor.records.access import access_entry, access_record
@@ -86,7 +86,7 @@ class NoteCreate(Schema):
 
 
 class NoteUpdate(Schema):
-    body: Name = None  # type: ignore[assignment]
+    body: Omittable[Name] = None
     confidential: StrictBool | None = None
     version: Id | None = Field(None, description="The version the change started from; if the note "
                                                   "changed since, the update fails with 409.")

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
-from kontor.api.schemas import Id
+from kontor.api.schemas import Id, Omittable
 from kontor.contacts import actions
 from kontor.contacts.models import Company, Person
 from kontor.contacts.views import photo_response
@@ -47,7 +47,7 @@ def _read(kind: str, fetch: Fetch) -> Callable[..., HttpResponse]:
 
 def _replace(kind: str, fetch: Fetch) -> Callable[..., dict]:
     def replace_photo(request: HttpRequest, record_id: Id,
-                      photo: File[UploadedFile] = None) -> dict:  # type: ignore[assignment] # ninja's File default
+                      photo: File[Omittable[UploadedFile]] = None) -> dict:
         by = membership(request)
         obj = fetch(by, record_id)
         if photo is None:

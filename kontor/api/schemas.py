@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypeVar
 
 from django.utils.translation import gettext, gettext_noop
 from ninja import Field, Schema
@@ -55,6 +55,19 @@ Name = Annotated[str, AfterValidator(_no_nul), AfterValidator(_not_blank),
 # A tag's name as it is stored: its spaces collapsed, at most 60 characters.
 TagName = Annotated[str, AfterValidator(_no_nul), AfterValidator(_not_blank),
                     Field(max_length=60, json_schema_extra={"pattern": NOT_BLANK, "minLength": 1})]
+
+T = TypeVar("T")
+
+# A field a request may leave out but not send as null: a PATCH's `name: Omittable[Name] = Field(None)`, a
+# multipart form's `file: File[Omittable[UploadedFile]] = None`. Pydantic, ninja and the document see the
+# type alone, so null is refused and the document does not offer it; in Python the value is None when the
+# field was left out, and that is what the type checker is told.
+if TYPE_CHECKING:
+    Omittable: TypeAlias = T | None
+else:
+    class Omittable:
+        def __class_getitem__(cls, item: Any) -> Any:
+            return item
 
 _NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 

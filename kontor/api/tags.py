@@ -15,7 +15,7 @@ from kontor.accounts import roles
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Id, TagName
+from kontor.api.schemas import DateTime, Id, Omittable, TagName
 from kontor.records import actions
 from kontor.records.access import access_tag, require
 from kontor.records.models import Kind, Tag
@@ -46,7 +46,7 @@ class TagUpdate(Schema):
     # another account's tag is a 404 and a power user's attempt a 403 whatever the body.
     model_config = ConfigDict(json_schema_extra={"required": ["name"]})
 
-    name: TagName = Field(None, description="The new name; the name of another tag merges the two.")  # type: ignore[assignment]
+    name: Omittable[TagName] = Field(None, description="The new name; the name of another tag merges the two.")
 
 
 def _live(kind: str | None = None) -> Q:

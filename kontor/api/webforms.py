@@ -12,7 +12,7 @@ from pydantic import StrictBool
 from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
-from kontor.api.schemas import DateTime, Id, Item, Name, TagName, Text
+from kontor.api.schemas import DateTime, Id, Item, Name, Omittable, TagName, Text
 from kontor.records.access import access_webform, require_form_manager
 from kontor.webforms import actions
 from kontor.webforms.models import Language, WebForm
@@ -70,7 +70,7 @@ class WebFormIn(Schema):
 
 
 class WebFormPatch(Schema):
-    name: Name = Field(None, max_length=150)  # type: ignore[assignment]
+    name: Omittable[Name] = Field(None, max_length=150)
     fields: list[FieldChoice] | None = Field(None, max_length=50)
     tags: list[TagName] | None = Field(None, max_length=50)
     responsible_id: Id | None = None
