@@ -9,7 +9,7 @@ how the record routes read and write their values (`custom_fields` in a record's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,13 +23,22 @@ from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order
 from kontor.api.schemas import DateTime, Id, Name, Omittable, Text
 from kontor.records import custom_fields
 from kontor.records.access import access_custom_field
-from kontor.records.models import CustomField, CustomValue, FieldType
+from kontor.records.models import CustomField, CustomValue, FieldType, Record
 
 router = Router(tags=["Custom fields"])
 
 KindName = Literal["person", "company", "deal", "project"]
 TypeName = Literal["text", "long_text", "select", "number", "date", "url", "boolean"]
-R = TypeVar("R")
+
+
+class OnRecord(Protocol):
+    """What a record route writes: a person, company, deal or project, each resting on its Record."""
+
+    @property
+    def record(self) -> Record: ...
+
+
+R = TypeVar("R", bound=OnRecord)
 
 
 class CustomFieldOut(Schema):
@@ -186,5 +195,5 @@ def saved_with_values(by: Membership, kind: str, data: dict[str, Any], write: Ca
     with transaction.atomic():
         saved = write()
         if values:
-            custom_fields.set_custom_values(saved.record, by, values, log=not is_new)  # type: ignore[attr-defined]
+            custom_fields.set_custom_values(saved.record, by, values, log=not is_new)
     return saved

@@ -16,6 +16,9 @@ from kontor.api.auth import membership
 from kontor.api.errors import ErrorOut, InvalidInputOut
 from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order, page_of
 from kontor.api.schemas import DateTime, Id
+from kontor.contacts.models import Company, Person
+from kontor.deals.models import Deal
+from kontor.projects.models import Project
 from kontor.records import actions
 from kontor.records.access import access_company, access_deal, access_person, access_project
 from kontor.records.models import Record, Watch
@@ -53,7 +56,8 @@ def _set_following(by: Membership, record: Record, following: bool) -> dict:
     return {"record_id": record.pk, "kind": record.kind, "following": following}
 
 
-def _add_routes(resource: str, noun: str, fetch: Callable[[Membership, int], object]) -> None:
+def _add_routes(resource: str, noun: str,
+                fetch: Callable[[Membership, int], Person | Company | Deal | Project]) -> None:
     """The follow and unfollow routes of one kind of record."""
 
     @router.post(f"/{resource}/{{record_id}}/follow", response={200: FollowOut, 404: ErrorOut},
@@ -62,7 +66,7 @@ def _add_routes(resource: str, noun: str, fetch: Callable[[Membership, int], obj
                              "is the same as once.")
     def follow(request: HttpRequest, record_id: Id) -> dict:
         by = membership(request)
-        return _set_following(by, fetch(by, record_id).record, True)  # type: ignore[attr-defined]
+        return _set_following(by, fetch(by, record_id).record, True)
 
     @router.delete(f"/{resource}/{{record_id}}/follow", response={200: FollowOut, 404: ErrorOut},
                    summary=f"Unfollow a {noun}", operation_id=f"unfollow_{noun}",
@@ -70,7 +74,7 @@ def _add_routes(resource: str, noun: str, fetch: Callable[[Membership, int], obj
                                "follow changes nothing.")
     def unfollow(request: HttpRequest, record_id: Id) -> dict:
         by = membership(request)
-        return _set_following(by, fetch(by, record_id).record, False)  # type: ignore[attr-defined]
+        return _set_following(by, fetch(by, record_id).record, False)
 
 
 _add_routes("people", "person", access_person)

@@ -51,8 +51,9 @@ def _may_send_for(by: Membership, address: str) -> bool:
     if found is None:
         raise Http404
     owner, project = found
-    account_id = owner.account_id if owner is not None else project.account_id  # type: ignore[union-attr]
-    if account_id != by.account_id:
+    holder = owner if owner is not None else project
+    assert holder is not None, "resolve answers a dropbox's membership or a project"
+    if holder.account_id != by.account_id:
         raise Http404
     return (owner is not None and owner.pk == by.pk) or at_least(by.role, Role.ADMIN)
 

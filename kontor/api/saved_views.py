@@ -7,7 +7,7 @@ view's author (or an administrator, for a shared one) changes or deletes it."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -21,6 +21,9 @@ from kontor.api.schemas import DateTime, Id, Name, Text
 from kontor.records import saved_views
 from kontor.records.access import access_own_saved_view
 from kontor.records.models import ListKind, SavedView
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 router = Router(tags=["Saved views"])
 
@@ -83,10 +86,14 @@ def list_views(request: HttpRequest, params: Query[ViewFilters]) -> dict[str, An
     return envelope([_out(view) for view in rows], params, has_next)
 
 
-def _out(view: SavedView) -> dict[str, Any]:
+class _DefaultColumn(TypedDict):
+    is_default: bool
+
+
+def _out(view: WithAnnotations[SavedView, _DefaultColumn]) -> dict[str, Any]:
     """A view as views_to_open reads it, with its is_default."""
     return {"id": view.pk, "name": view.name, "kind": view.kind, "query": view.query, "shared": view.is_shared,
-            "is_default": view.is_default, "owner_id": view.owner_id}  # type: ignore[attr-defined]  # annotated
+            "is_default": view.is_default, "owner_id": view.owner_id}
 
 
 @router.post("", response={201: ViewOut, 422: InvalidInputOut}, summary="Save a view")

@@ -56,10 +56,12 @@ class EmptiedOut(Schema):
 
 
 def trashed_out(record: Record) -> dict:
+    """A record in the trash as JSON; expects `deleted_by` selected."""
+    assert record.deleted_at is not None, "only records in the trash come here"
     return {"id": record.pk, "kind": record.kind, "name": record.display_name, "deleted_at": record.deleted_at,
             "deleted_by_id": record.deleted_by_id,
             "deleted_by_name": record.deleted_by.name if record.deleted_by else "",
-            "purged_at": record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)}  # type: ignore[operator]
+            "purged_at": record.deleted_at + dt.timedelta(days=settings.TRASH_RETENTION_DAYS)}
 
 
 @router.get("", response={200: TrashPage, 422: InvalidInputOut}, summary="List the trash",
