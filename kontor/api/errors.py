@@ -147,6 +147,8 @@ def document_common_answers(api: NinjaAPI) -> None:
     def get_openapi_schema(*, path_prefix: str | None = None, path_params: dict | None = None) -> OpenAPISchema:
         return _add_common_answers(build(path_prefix=path_prefix, path_params=path_params))
 
+    # Ninja has no hook for the finished document; urls.py builds a plain NinjaAPI, so this one
+    # instance's method is replaced (mypy refuses assigning to a method on principle).
     api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
 
 

@@ -20,6 +20,8 @@ from kontor.webhooks.models import ALL_EVENTS, EVENTS, Delivery, Subscription
 
 router = Router(tags=["Webhooks"])
 
+# Built from the event list in kontor/webhooks/models.py, so that pydantic checks and the document lists
+# exactly the events there; mypy wants a Literal spelled out and cannot read one built at run time.
 EventName = Literal[(*EVENTS, ALL_EVENTS)]  # type: ignore[valid-type]
 EVENTS_HELP = "Events to send: " + ", ".join(EVENTS) + ", or * for all of them."
 
