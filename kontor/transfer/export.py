@@ -23,7 +23,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO, Any, NamedTuple
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -151,8 +151,9 @@ def _responsible(obj: Any) -> str:
 
 
 def _choice(model: type[Model], field: str) -> Callable[[Any], str]:
-    # get_field is typed with relations too; these are choice fields.
-    labels = dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+    model_field = model._meta.get_field(field)
+    assert isinstance(model_field, Field)  # a choice field, never a relation
+    labels = dict(model_field.flatchoices)
 
     def read(obj: Any) -> str:
         value = getattr(obj, field)

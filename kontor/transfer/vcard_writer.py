@@ -12,15 +12,17 @@ arrives whole. Cards are built from people and companies as `export.rows_of` loa
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models.fields.files import FieldFile
 from PIL import Image, UnidentifiedImageError
 
-from kontor.contacts.models import AddressLabel, Company, DetailKind, DetailLabel, Person
+from kontor.contacts.models import AddressLabel, Company, DetailKind, DetailLabel
 from kontor.records.models import Kind
+from kontor.transfer.export import Job
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
@@ -108,14 +110,28 @@ def _card(lines: list[str]) -> str:
     return CRLF.join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD"]) + CRLF
 
 
-def person_card(person: Person, photo: bytes | None = None) -> str:
+class PersonRow(Protocol):
+    """What a person's card reads of a person as `export.rows_of` loads it, besides the contact
+    lines and the tail every card has."""
+
+    last_name: str
+    first_name: str
+    title: str
+    birthday: dt.date | None
+    export_job: Job | None  # export.primary_job
+
+    @property
+    def full_name(self) -> str: ...
+
+
+def person_card(person: PersonRow, photo: bytes | None = None) -> str:
     """The person's card: name, primary job (ORG with department, TITLE), contact details,
     addresses, birthday, background as NOTE, tags as CATEGORIES and the photo (JPEG bytes)."""
     lines = [
         _structured("N", [person.last_name, person.first_name, "", person.title, ""]),
         _property("FN", person.full_name),
     ]
-    job = person.export_job  # type: ignore[attr-defined]  # set by export.py's prefetch (primary_job)
+    job = person.export_job
     if job is not None:
         lines.append(_structured("ORG", [job.company_name, job.department] if job.department
                                  else [job.company_name]))
