@@ -70,13 +70,14 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     """Like _PinnedHTTP, with TLS checked against the URL's name (SNI and certificate)."""
 
     def __init__(self, target: Target, address: str, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        # Kept here too: HTTPSConnection keeps it in a private attribute.
+        self._tls_context = ssl.create_default_context()
+        super().__init__(target.host, target.port, timeout=timeout, context=self._tls_context)
         self._address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        # HTTPSConnection's _context is private, so typeshed leaves it out.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        self.sock = self._tls_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(target: Target, body: bytes, headers: dict[str, str], timeout: float = TIMEOUT_SECONDS) -> Answer:
