@@ -216,8 +216,9 @@ SOURCES: dict[type[models.Model], Source] = {
 
 
 def _source(model: type[models.Model]) -> Source:
-    # concrete_model is typed optional; a model class always has one.
-    return SOURCES[model._meta.concrete_model]  # type: ignore[index]
+    concrete = model._meta.concrete_model
+    assert concrete is not None  # typed optional, but a model class always has one
+    return SOURCES[concrete]
 
 
 def _write(source: Source, ids: list[int], documents: list[Document]) -> None:

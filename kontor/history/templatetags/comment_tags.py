@@ -83,11 +83,15 @@ def _field(record: Record | None, name: str, task: bool = False) -> Field | None
     models: dict[str, type[Model]] = {Kind.PERSON: Person, Kind.COMPANY: Company, Kind.DEAL: Deal,
                                       Kind.PROJECT: Project}
     model = Task if task else models.get(record.kind) if record else None
+    if model is None:
+        return None
     try:
-        # A diff key names a concrete field, never a relation.
-        return model._meta.get_field(name) if model else None  # type: ignore[return-value]
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A diff key names a concrete field; a list's key may name a reverse relation, which has no
+    # label or choices of its own.
+    return field if isinstance(field, Field) else None
 
 
 def _label(field: Field | None, name: str) -> str:
