@@ -52,6 +52,16 @@ def test_renaming_and_moving_a_field_keeps_its_key(api, alice, fields):
     assert api(alice).patch(f"/custom-fields/{fields['vip'].pk}", {"options": ["a"]}).status_code == 422
 
 
+def test_a_name_left_out_stays_and_a_name_sent_as_null_is_422(api, alice, fields):
+    client = api(alice)
+    assert client.patch(f"/custom-fields/{fields['vip'].pk}", {"help": "Nur Stammkunden"}).json()["name"] == "VIP"
+    response = client.patch(f"/custom-fields/{fields['vip'].pk}", {"name": None})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
+    fields["vip"].refresh_from_db()
+    assert fields["vip"].name == "VIP"
+
+
 def test_deleting_a_field_takes_its_values(api, alice, fields):
     person = contact_actions.create_person(alice.membership, {"last_name": "Meier"})
     custom_fields.set_custom_values(person.record, alice.membership, {fields["number"]: "K-1"})

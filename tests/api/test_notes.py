@@ -170,6 +170,15 @@ def test_an_empty_text_is_refused(api, alice, anna):
     assert response.json()["detail"][0]["loc"] == ["body", "body"]
 
 
+def test_a_text_sent_as_null_is_refused(api, alice, anna):
+    entry = history_actions.add_note(alice.membership, [anna.record], "Eins")
+    response = api(alice).patch(f"/notes/{entry.pk}", {"body": None})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "body"]
+    entry.refresh_from_db()
+    assert (entry.body, entry.version) == ("Eins", 1)
+
+
 def test_the_author_deletes_their_note(api, carol, anna):
     entry = history_actions.add_note(carol.membership, [anna.record], "Weg damit")
     assert api(carol).delete(f"/notes/{entry.pk}").status_code == 204
