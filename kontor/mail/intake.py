@@ -101,7 +101,11 @@ def _deliveries(recipients: Sequence[str]) -> list[_Delivery]:
         if found is None:
             continue
         membership, project = found
-        account = membership.account if membership is not None else project.account  # type: ignore[union-attr]
+        if membership is not None:
+            account = membership.account
+        else:
+            assert project is not None  # resolve gives a membership or a project
+            account = project.account
         delivery = by_account.setdefault(account.pk, _Delivery(account=account, recipient=address))
         delivery.addresses.append(address)
         if membership is not None and delivery.membership is None:
