@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,21 +107,17 @@ def _select_tasks(by: Membership, query: Mapping) -> QuerySet[Any]:
     return queries.filtered_tasks(by, filters, queries.today_for(by, timezone.now()))
 
 
-def _model_of(kind: str) -> type[Model]:
+def _live(by: Membership, kind: str) -> QuerySet[Any]:
     from kontor.contacts.models import Company, Person
     from kontor.deals.models import Deal
     from kontor.projects.models import Project
     from kontor.tasks.models import Task
 
-    return {ListKind.PERSON: Person, ListKind.COMPANY: Company, ListKind.DEAL: Deal,
-            ListKind.PROJECT: Project, ListKind.TASK: Task}[ListKind(kind)]
-
-
-def _live(by: Membership, kind: str) -> QuerySet[Any]:
-    model = _model_of(kind)
-    if kind == ListKind.TASK:
-        return model.objects.filter(account=by.account).visible()  # type: ignore[attr-defined]
-    return model.objects.filter(account=by.account, record__deleted_at__isnull=True)  # type: ignore[attr-defined]
+    if ListKind(kind) == ListKind.TASK:
+        return Task.objects.filter(account=by.account).visible()
+    records: dict[str, type[Person] | type[Company] | type[Deal] | type[Project]] = {
+        ListKind.PERSON: Person, ListKind.COMPANY: Company, ListKind.DEAL: Deal, ListKind.PROJECT: Project}
+    return records[kind].objects.filter(account=by.account, record__deleted_at__isnull=True)
 
 
 NOUNS: dict[str, Callable[[int], str]] = {
