@@ -97,6 +97,13 @@ def test_merging_through_the_page_keeps_the_chosen_values_and_redirects_the_old_
     assert "Undo merge" in page
 
 
+def test_the_undo_button_names_the_merged_record(alice, twins):
+    kept, other = twins
+    alice.client.post(reverse("people:merge", args=[kept.pk]), {"with": other.pk})
+    page = alice.client.get(reverse("people:detail", args=[kept.pk])).content.decode()
+    assert "Hans Mueller merged on " in page
+
+
 def test_undo_on_the_survivors_page_restores_the_other(alice, twins):
     kept, other = twins
     alice.client.post(reverse("people:merge", args=[kept.pk]), {"with": other.pk})
