@@ -371,7 +371,7 @@ def _create_lists(by: Membership, objects: Sequence[Person | Company], items: Se
 def _fill_prefetch_cache(obj: models.Model, name: str, rows: list[Any]) -> None:
     """Puts the rows just written where prefetch_related would (`obj.<name>.all()` reads them),
     to spare reading them back. Django's cache attribute is private, so django-stubs leaves it out."""
-    obj._prefetched_objects_cache = {name: rows}  # type: ignore[attr-defined]
+    obj._prefetched_objects_cache = {name: rows}  # type: ignore[attr-defined]  # private to Django
 
 
 def _positions_of(person: Person, wanted: Sequence[PositionData]) -> list[Position]:

@@ -180,7 +180,6 @@ def merge_rows(is_person: bool, ids: list[int]) -> dict[int, Any]:
                                 .order_by("person_id", "-is_primary", "pk").values_list("person_id", "company__name")):
             companies.setdefault(person_id, name)
     for pk, obj in objects.items():
-        # row_details and row_company are for the template only.
-        obj.row_details = details.get(pk, [])[:2]  # type: ignore[union-attr]
-        obj.row_company = companies.get(pk, "")  # type: ignore[union-attr]
+        obj.row_details = details.get(pk, [])[:2]  # type: ignore[union-attr]  # for the template only
+        obj.row_company = companies.get(pk, "")  # type: ignore[union-attr]  # for the template only
     return objects

@@ -68,8 +68,7 @@ def count_comments(files: list[Attachment]) -> list[Attachment]:
     counts = dict(Comment.objects.filter(file__in=files).values("file_id").annotate(count=Count("pk"))
                   .values_list("file_id", "count")) if files else {}
     for attachment in files:
-        # comment_count is for the list template only.
-        attachment.comment_count = counts.get(attachment.pk, 0)  # type: ignore[attr-defined]
+        attachment.comment_count = counts.get(attachment.pk, 0)  # type: ignore[attr-defined]  # for the template only
     return files
 
 
