@@ -13,11 +13,11 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy
 
+from kontor.accounts.models import Membership
 from kontor.deals import actions
 from kontor.deals.currencies import currency_choices
 from kontor.deals.models import Deal, Stage, ValueType
-from kontor.records.custom_field_forms import initial_values
-from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, save_linked
+from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, linked_initial, save_linked
 from kontor.records.models import Kind
 
 
@@ -66,17 +66,15 @@ class DealForm(LinkedRecordsForm):
                 "target_date": data.get("target_date"), "description": data.get("description") or ""}
 
 
+def new_deal_initial(membership: Membership) -> dict[str, Any]:
+    """A new deal starts open at 0 %, in the account's currency."""
+    return {"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1}
+
+
 def deal_initial(deal: Deal) -> dict[str, Any]:
-    return {
-        "name": deal.name, "value": deal.value, "value_type": deal.value_type,
-        "value_count": deal.value_count,
-        "currency": deal.currency, "stage": deal.stage, "target_date": deal.target_date,
-        "description": deal.description, "company_id": deal.company_id,
-        "company_name": deal.company.name if deal.company_id and deal.company else "",
-        "people": [p.pk for p in deal.people.all()], "colleagues": [u.pk for u in deal.colleagues.all()],
-        "responsible": deal.record.responsible_id, "version": deal.record.version,
-        **initial_values(deal.record),
-    }
+    return {**linked_initial(deal), "value": deal.value, "value_type": deal.value_type,
+            "value_count": deal.value_count, "currency": deal.currency, "stage": deal.stage,
+            "target_date": deal.target_date}
 
 
 def save_deal(form: DealForm, deal: Deal | None) -> Deal | None:

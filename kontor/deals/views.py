@@ -1,4 +1,6 @@
-"""The Deals pages: the overview with its revenue chart, the deal page with its state bar, the form."""
+"""The Deals pages: the overview with its revenue chart, the board, the deal page with its state bar.
+The form, the state bar's clicks and the deletion are the pages deals share with projects
+(records/linked_views.py), set up by PAGES at the end."""
 
 from __future__ import annotations
 
@@ -6,42 +8,36 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
-from kontor.contacts.queries import page_of
 from kontor.deals import actions
 from kontor.deals.board import build_board, month_start
 from kontor.deals.chart import build_chart
 from kontor.deals.currencies import is_currency
 from kontor.deals.forecast import chart_range, forecast
-from kontor.deals.forms import DealForm, deal_initial, save_deal
-from kontor.deals.models import Stage
+from kontor.deals.forms import DealForm, deal_initial, new_deal_initial, save_deal
+from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, currencies_in_use, projects_of_deal
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
-from kontor.records.access import access_deal, find_company, find_person
+from kontor.records.access import access_deal
 from kontor.records.actions import StaleEdit
-from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
-from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import (
     LinkedRecordsForm,
-    live_company,
-    primary_jobs,
     ticked_people,
 )
-from kontor.records.list_filters import with_row_data
+from kontor.records.linked_views import LinkedPages, list_page, list_sidebar
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
-from kontor.records.trash_pages import delete_to_trash, show_trashed
 from kontor.records.views import tag_counts_answer, wants_tag_counts
 
 
@@ -51,40 +47,24 @@ from kontor.records.views import tag_counts_answer, wants_tag_counts
 def deal_list(request: MemberRequest) -> HttpResponse:
     """The deals overview: filters, the chart of expected revenue per month and the list, all
     driven by the same query string."""
-    membership = request.membership
-    filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
-    deals = filters.apply(membership.account)
-    if wants_tag_counts(request):
-        return tag_counts_answer(request, Kind.DEAL, filters, deals)
+    filters = DealFilters.from_query(request.GET, current_user_id=request.membership.user.pk)
+    return list_page(request, Kind.DEAL, filters, "deals/list.html", own=lambda deals: _chart(request, deals),
+                     own_sidebar=lambda: {"currencies": currencies_in_use(request.membership.account)})
+
+
+def _chart(request: MemberRequest, deals: QuerySet[Deal]) -> dict[str, Any]:
+    """The chart of expected revenue per month over the deals, in the chosen months and currency."""
     today = timezone.localdate()
     first, last, range_error = chart_range(request.GET, today)
     currency = request.GET.get("currency", "")
-    currency = currency if is_currency(currency) else membership.account.currency
+    currency = currency if is_currency(currency) else request.membership.account.currency
     result = forecast(deals, first, last, currency, timezone.get_current_timezone())
-    column = chosen_column(membership.account, Kind.DEAL, request.GET)
-    context: dict[str, Any] = {
-        "filters": filters, "column": column,
-        "page": page_of(with_row_data(deals, custom_values=column is not None), filters.page),
-        "chart": build_chart(result, today),
-        "range_error": range_error, "currency": currency, "responsible": request.GET.get("responsible", ""),
-    }
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "deals/list.html#results", context)
-    context.update(_list_sidebar(membership, filters))
-    return render(request, "deals/list.html", context)
+    return {"chart": build_chart(result, today), "range_error": range_error, "currency": currency}
 
 
 def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any]:
     """What only the full page shows: tags with counts, the colleagues, the currencies in use."""
-    account = membership.account
-    return {
-        "tag_filter": tag_filter(account, Kind.DEAL, filters.tags),
-        "custom_filter": custom_filter_fields(account, Kind.DEAL, filters.custom),
-        "currencies": currencies_in_use(account),
-        "colleagues": active_colleagues(account),
-        "company_filter": find_company(membership, filters.company_id),
-        "person_filter": find_person(membership, filters.person_id),
-    }
+    return {**list_sidebar(membership, Kind.DEAL, filters), "currencies": currencies_in_use(membership.account)}
 
 
 @require_GET
@@ -139,67 +119,10 @@ def deal_move(request: MemberRequest, deal_id: int) -> HttpResponse:
     return redirect(reverse("deals:board") + (f"?{query}" if query else ""))
 
 
-@require_GET
-@member_required
-def deal_detail(request: MemberRequest, deal_id: int) -> HttpResponse:
-    membership = request.membership
-    try:
-        deal = access_deal(membership, deal_id)
-    except Http404:
-        return _trashed(request, deal_id)
-    record = deal.record
-    context = {
-        "deal": deal, "record": record, "tags": list(record.tags.order_by("name")),
-        "entries": timeline(record, membership), "stages": Stage.choices,
-        "company": live_company(deal.company_id),
-        "people": list(deal.people.alive().prefetch_related(primary_jobs())
-                       .order_by("sort_name", "record_id")),
-        "colleagues": list(deal.colleagues.order_by("name")),
-        "projects": projects_of_deal(deal),
-    }
-    return render(request, "deals/detail.html", context)
-
-
-def _trashed(request: MemberRequest, deal_id: int) -> HttpResponse:
-    return show_trashed(request, request.membership, access_deal, deal_id, page_class="deals-page")
-
-
-@require_http_methods(["GET", "POST"])
-@member_required
-def deal_new(request: MemberRequest) -> HttpResponse:
-    """A new deal; `?company=ID` and `?person=ID` (from those pages) fill in the company and the
-    contact person (and the person's company)."""
-    membership = request.membership
-    return new_linked_record(request, membership, name="deal", template="deals/form.html", form_class=DealForm,
-                             initial={"currency": membership.account.currency, "stage": Stage.P0, "value_count": 1},
-                             save=save_deal)
-
-
-@require_http_methods(["GET", "POST"])
-@member_required
-def deal_edit(request: MemberRequest, deal_id: int) -> HttpResponse:
-    membership = request.membership
-    return edit_linked_record(request, membership, access_deal(membership, deal_id), name="deal",
-                              template="deals/form.html", form_class=DealForm, initial=deal_initial,
-                              save=save_deal, reload=lambda: access_deal(membership, deal_id))
-
-
-@require_POST
-@member_required
-def deal_stage(request: MemberRequest, deal_id: int) -> HttpResponse:
-    """One click on the state bar (see click_on_bar)."""
-    membership = request.membership
-    deal = access_deal(membership, deal_id)
-    return click_on_bar(request, deal, lambda stage: actions.change_stage(deal, membership, stage), "stage")
-
-
-@require_http_methods(["GET", "POST"])
-@member_required
-def deal_delete(request: MemberRequest, deal_id: int) -> HttpResponse:
-    """GET asks for confirmation (power users and above); POST moves the deal to the trash."""
-    membership = request.membership
-    return delete_to_trash(request, membership, access_deal(membership, deal_id), name="deal",
-                           template="deals/confirm_delete.html", delete=actions.delete_deal, list_url="deals:list")
+def _detail(deal: Deal, membership: Membership) -> dict[str, Any]:
+    """The deal's own part of its page: its history, its state bar, the projects that continue it."""
+    return {"entries": timeline(deal.record, membership), "stages": Stage.choices,
+            "projects": projects_of_deal(deal)}
 
 
 @require_GET
@@ -211,3 +134,11 @@ def people_choices(request: MemberRequest) -> HttpResponse:
     form = LinkedRecordsForm(request.GET, membership=membership, people=ticked_people(membership, request.GET),
                              is_new=True)
     return render(request, "deals/_people_choices.html", {"form": form})
+
+
+# The pages deals share with projects (records/linked_views.py; urls.py adds their routes): the
+# deal's page with _detail as its own part, new, edit, the state bar and delete.
+PAGES = LinkedPages[Deal](
+    name="deal", namespace="deals", access=access_deal, detail=_detail, form_class=DealForm,
+    new_initial=new_deal_initial, initial=deal_initial, save=save_deal, delete=actions.delete_deal,
+    bar_field="stage", change_bar=actions.change_stage)

@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from kontor.accounts.models import Membership
 from kontor.projects import actions
 from kontor.projects.models import Project, ProjectStatus
-from kontor.records.custom_field_forms import initial_values
-from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, save_linked
+from kontor.records.linked_form import DATE_WIDGET, LinkedRecordsForm, linked_initial, save_linked
 from kontor.records.models import Kind
 
 
@@ -38,16 +38,14 @@ class ProjectForm(LinkedRecordsForm):
                 "description": data.get("description") or ""}
 
 
+def new_project_initial(membership: Membership) -> dict[str, Any]:
+    """A new project is starting."""
+    return {"status": ProjectStatus.STARTING}
+
+
 def project_initial(project: Project) -> dict[str, Any]:
-    return {
-        "name": project.name, "status": project.status, "start_date": project.start_date,
-        "end_date": project.end_date, "description": project.description, "company_id": project.company_id,
-        "company_name": project.company.name if project.company_id and project.company else "",
-        "people": [p.pk for p in project.people.all()],
-        "colleagues": [u.pk for u in project.colleagues.all()],
-        "responsible": project.record.responsible_id, "version": project.record.version,
-        **initial_values(project.record),
-    }
+    return {**linked_initial(project), "status": project.status, "start_date": project.start_date,
+            "end_date": project.end_date}
 
 
 def save_project(form: ProjectForm, project: Project | None) -> Project | None:

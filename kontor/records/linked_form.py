@@ -24,7 +24,7 @@ from kontor.contacts.models import Company, Person, Position
 from kontor.lib.params import parse_id, parse_ids, parse_text
 from kontor.records import actions as record_actions
 from kontor.records.access import access_company, access_person
-from kontor.records.custom_field_forms import add_custom_fields, save_custom_fields
+from kontor.records.custom_field_forms import add_custom_fields, initial_values, save_custom_fields
 from kontor.records.tag_names import clean_tag_names
 
 T = TypeVar("T", bound=Any)
@@ -181,6 +181,18 @@ class LinkedRecordsForm(forms.Form):
         if current is not None and user_id == current.pk:
             return record_actions.KEEP
         return self.team.get(user_id) if user_id else None
+
+
+def linked_initial(obj: Any) -> dict[str, Any]:
+    """What every linked-records form shows of a stored deal or project: its name and description,
+    company, people, colleagues, responsible user, version and custom fields. The kind adds its own."""
+    return {
+        "name": obj.name, "description": obj.description, "company_id": obj.company_id,
+        "company_name": obj.company.name if obj.company_id and obj.company else "",
+        "people": [p.pk for p in obj.people.all()], "colleagues": [u.pk for u in obj.colleagues.all()],
+        "responsible": obj.record.responsible_id, "version": obj.record.version,
+        **initial_values(obj.record),
+    }
 
 
 def save_linked(form: LinkedRecordsForm, obj: T | None, create: Callable[..., T], update: Callable[..., T],

@@ -57,6 +57,10 @@ class LinkedFilters(RecordFilters):
     def has_own_filters(self) -> bool:
         return bool(self.company_id or self.company_name or self.person_id)
 
+    def apply(self, account: Account) -> QuerySet[Any]:
+        """The records these filters select, sorted: each kind's own."""
+        raise NotImplementedError
+
     def chosen_company(self, account: Account) -> tuple[int | None, str]:
         """The company filter as (id, part of a name): a name picked from the suggestions that
         names exactly one company becomes that company. Matched on the folded name column (indexed,
