@@ -45,9 +45,13 @@ class LinkedRecord(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def namespace(self) -> str:
+        """The kind's URL namespace and templates folder, which is its app's label: "deals"."""
+        return self._meta.app_label
+
     def get_absolute_url(self) -> str:
-        # Each kind's URL namespace is its app's label: deals:detail, projects:detail.
-        return reverse(f"{self._meta.app_label}:detail", args=[self.record_id])
+        return reverse(f"{self.namespace}:detail", args=[self.record_id])
 
     def refresh_derived(self) -> None:
         """Sets the columns derived from the others before a save."""
