@@ -25,12 +25,11 @@ from kontor.records.filters import (
     filter_records,
     name_contains,
     positive_int,
-    records_with_all_tags,
 )
 from kontor.records.models import Kind, Tag
 
 __all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "filter_companies", "filter_people", "page_of",
-           "records_with_all_tags", "with_row_data"]
+           "with_row_data"]
 
 ORDERS = ("name", "-updated_at")
 PER_PAGE = 50

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from kontor.accounts.models import Account
@@ -172,38 +172,62 @@ def _tag_set(tags: Iterable[str]) -> set[str]:
     return {" ".join(name.split()).lower() for name in tags if name and name.strip()}
 
 
-def records_with_all_tags(account: Account, tags: Iterable[str]) -> QuerySet[Any]:
-    """Ids of the records that carry every one of the named tags (case-insensitive), as a subquery:
+# Up to this many records of a kind carrying a tag, a tag filter reads that tag's taggings and sorts
+# what it found; above it, the list walks its sort index and asks each record whether it carries
+# the tags. Where the two cost the same: reading n taggings against probing 50 x total / n records.
+RARE_TAG = 2000
 
-        SELECT record_id FROM recordtag WHERE tag_id IN (tags of the account with these names)
-        GROUP BY record_id HAVING COUNT(*) = number of names
 
-    An unknown name can never be counted, so it matches nothing, as a tag nobody carries should."""
+def filter_by_tags(items: Items, account: Account, kind: str, tags: Sequence[str]) -> Items:
+    """The items carrying every one of the named tags (case-insensitive; an unknown name matches
+    nothing). The plan follows the tags' stored counts (kontor/records/tag_counts.py), as a
+    database with statistics would choose it:
+
+    - the rarest tag on at most RARE_TAG records of the kind: `record_id IN (its taggings)`, read
+      on the (tag, record) index, sorted afterwards;
+    - otherwise, and for every further tag: `EXISTS (that tagging)`, one (tag, record) probe per
+      record as the list walks its sort index. A tag on 29 % of 100,000 people shows its first 50
+      after about 170 probes, where reading its 29,000 taggings took 90 ms."""
     names = _tag_set(tags)
-    tag_ids = Tag.objects.annotate(lower_name=Lower("name")).filter(account=account, lower_name__in=names)
-    return (RecordTag.objects.filter(tag_id__in=tag_ids.values("pk")).values("record_id")
-            .annotate(matched=Count("tag_id")).filter(matched=len(names)).values("record_id"))
+    if not names:
+        return items
+    field_name = counters.counter(kind)
+    found = list(Tag.objects.annotate(lower_name=Lower("name"))
+                 .filter(account=account, lower_name__in=names).values_list("pk", field_name))
+    if len(found) < len(names):
+        return items.none()
+    found.sort(key=lambda row: row[1])
+    (rarest, rarest_count), *others = found
+    if rarest_count <= RARE_TAG:
+        items = items.filter(record_id__in=RecordTag.objects.filter(tag_id=rarest).values("record_id"))
+    else:
+        others = found
+    for tag_id, _count in others:
+        items = items.filter(Exists(RecordTag.objects.filter(tag_id=tag_id, record_id=OuterRef("record_id"))))
+    return items
 
 
 def name_contains(account: Account, kind: str, word: str, *plain: str) -> Q:
     """The records of a kind whose name contains `word`, as a list's "Name contains" filter means it:
     as typed in any of the `plain` columns (case-insensitive), or folded as the quick search folds
     it, so that "mueller" finds "Müller", "muller" finds "Mueller" and "weiss" finds "Weiß". The
-    folded match looks the name up in the search index's trigram table (title only), so it costs
-    an indexed lookup rather than a scan; words shorter than three letters, which that index
-    cannot look up, match as typed only."""
+    match looks the name up in the search index's trigram table (title only), so it costs an
+    indexed lookup rather than a scan of every name; words shorter than three letters, which that
+    index cannot look up, match as typed in the `plain` columns."""
     from kontor.search.backends import matching
     from kontor.search.folding import Query
     from kontor.search.models import Document
 
-    typed = Q()
-    for column in plain:
-        typed |= Q(**{f"{column}__icontains": word})
     query = Query(word)
     if not query.clauses:
+        typed = Q()
+        for column in plain:
+            typed |= Q(**{f"{column}__icontains": word})
         return typed
+    # The index holds every name folded, so what matches as typed matches folded too: asking only
+    # the index keeps the database from reading every name of the kind.
     folded = Document.objects.filter(matching(query, [kind], title_only=True), account=account, kind=kind)
-    return typed | Q(record_id__in=folded.values("record_id"))
+    return Q(record_id__in=folded.values("record_id"))
 
 
 def linked_name_contains(account: Account, kind: str, word: str) -> Q:
@@ -212,12 +236,6 @@ def linked_name_contains(account: Account, kind: str, word: str) -> Q:
 
     companies = Company.objects.filter(name_contains(account, Kind.COMPANY, word, "name"), account=account)
     return name_contains(account, kind, word, "name") | Q(company_id__in=companies.values("record_id"))
-
-
-def filter_by_tags(items: Items, account: Account, tags: Sequence[str]) -> Items:
-    if _tag_set(tags):
-        return items.filter(record_id__in=records_with_all_tags(account, tags))
-    return items
 
 
 def _condition(definition: CustomField, condition: CustomFilter) -> Q | None:
@@ -270,7 +288,7 @@ def filter_records(items: Items, account: Account, kind: str, *, tags: Sequence[
     `record_id`): all tags, the responsible user, the custom-field conditions."""
     if responsible_id is not None:
         items = items.filter(record__responsible_id=responsible_id)
-    items = filter_by_tags(items, account, tags)
+    items = filter_by_tags(items, account, kind, tags)
     return filter_by_custom_fields(items, account, kind, custom)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from kontor.deals import actions
 from kontor.deals.forecast import add_months, default_range, forecast, months_between, parse_month
 from kontor.deals.queries import filter_deals
+from kontor.records.actions import set_tags
 
 from .conftest import at
 
@@ -189,6 +190,7 @@ def test_the_forecast_is_one_query_whatever_the_number_of_deals(alice, make_deal
     for month in range(1, 13):
         make_deal(stage="50", target=dt.date(2027, month, 10))
         make_deal(stage="won", closed_at=at(2027, month, 10))
+        set_tags(make_deal(stage="75", target=dt.date(2027, month, 20)).record, ["x"])
     deals = filter_deals(alice.account, tags=["x"])
     with django_assert_num_queries(1):
         forecast(deals, JAN, DEC, "EUR", BERLIN)
