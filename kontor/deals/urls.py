@@ -8,7 +8,7 @@ app_name = "deals"
 urlpatterns = [
     path("", views.deal_list, name="list"),
     path("board/", views.deal_board, name="board"),
-    path("people-choices/", views.people_choices, name="people_choices"),
+    path("people-choices/", linked_views.people_choices, name="people_choices"),  # for projects' form too
     path("<int:deal_id>/move/", views.deal_move, name="move"),
     *linked_views.urls(views.PAGES),  # the page, new, edit, the state bar, delete
 ]

@@ -31,10 +31,6 @@ from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
 from kontor.records.access import access_deal
 from kontor.records.actions import StaleEdit
-from kontor.records.linked_form import (
-    LinkedRecordsForm,
-    ticked_people,
-)
 from kontor.records.linked_views import LinkedPages, list_page, list_sidebar
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
@@ -123,17 +119,6 @@ def _detail(deal: Deal, membership: Membership) -> dict[str, Any]:
     """The deal's own part of its page: its history, its state bar, the projects that continue it."""
     return {"entries": timeline(deal.record, membership), "stages": Stage.choices,
             "projects": projects_of_deal(deal)}
-
-
-@require_GET
-@member_required
-def people_choices(request: MemberRequest) -> HttpResponse:
-    """The contact persons a deal or project form offers, redrawn by htmx as the company or the
-    search changes: those ticked, those the search finds, and the chosen company's current staff."""
-    membership = request.membership
-    form = LinkedRecordsForm(request.GET, membership=membership, people=ticked_people(membership, request.GET),
-                             is_new=True)
-    return render(request, "deals/_people_choices.html", {"form": form})
 
 
 # The pages deals share with projects (records/linked_views.py; urls.py adds their routes): the

@@ -45,13 +45,13 @@ class LinkedRecord(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self.namespace}:detail", args=[self.record_id])
+
     @property
     def namespace(self) -> str:
         """The kind's URL namespace and templates folder, which is its app's label: "deals"."""
         return self._meta.app_label
-
-    def get_absolute_url(self) -> str:
-        return reverse(f"{self.namespace}:detail", args=[self.record_id])
 
     def refresh_derived(self) -> None:
         """Sets the columns derived from the others before a save."""

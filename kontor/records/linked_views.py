@@ -1,6 +1,7 @@
 """The pages that deals and projects have in the same shape: the list and the record's page (each
-kind adds its own part), new, edit, a click on the state or status bar, and delete. Each kind describes itself once
-in a `LinkedPages` (in its views.py), and its urls.py adds the shared routes with `urls(PAGES)`:
+kind adds its own part), new, edit, a click on the state or status bar, delete, and the people a
+form offers. Each kind describes itself once in a `LinkedPages` (in its views.py), and its urls.py
+adds the shared routes with `urls(PAGES)`:
 
     path("<int:deal_id>/edit/", edit_page, {"pages": PAGES}, name="edit")
 
@@ -27,7 +28,7 @@ from kontor.contacts.queries import page_of
 from kontor.records.access import find_company, find_person
 from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
-from kontor.records.linked_form import LinkedRecordsForm, live_company, primary_jobs
+from kontor.records.linked_form import LinkedRecordsForm, live_company, primary_jobs, ticked_people
 from kontor.records.list_filters import LinkedFilters, with_row_data
 from kontor.records.trash_pages import delete_to_trash, show_trashed
 from kontor.records.views import tag_counts_answer, wants_tag_counts
@@ -164,3 +165,14 @@ def delete_page(request: MemberRequest, pages: LinkedPages[Any], **url: int) -> 
     return delete_to_trash(request, membership, pages.access(membership, pages.record_id(url)), name="obj",
                            template="records/confirm_delete.html", delete=pages.delete,
                            list_url=f"{pages.namespace}:list")
+
+
+@require_GET
+@member_required
+def people_choices(request: MemberRequest) -> HttpResponse:
+    """The contact persons a deal or project form offers, redrawn by htmx as the company or the
+    search changes: those ticked, those the search finds, and the chosen company's current staff."""
+    membership = request.membership
+    form = LinkedRecordsForm(request.GET, membership=membership, people=ticked_people(membership, request.GET),
+                             is_new=True)
+    return render(request, "records/_people_choices.html", {"form": form})
