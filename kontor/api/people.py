@@ -1,32 +1,26 @@
-"""/api/v1/people: list, create, read, change, delete (to the trash) and the history of a person."""
+"""/api/v1/people: list, export, create, read, change, delete (to the trash) and the history of a
+person. These are the standard routes of every record kind (record_routes.py), added one by one at the
+end of this module; what is a person's own is here: the schemas, a person's JSON and the write of
+the sent fields."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema
 from pydantic import StrictBool
 
 from kontor.accounts.models import Membership
-from kontor.api import details, exports
-from kontor.api.auth import membership
-from kontor.api.custom_fields import CustomFieldsIn, saved_with_values, values_out
-from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
-from kontor.api.lists import (
-    Page,
-    RecordFilters,
-    changed_since,
-    custom_conditions,
-    envelope,
-    page_of,
-    tag_names,
-)
-from kontor.api.notes import HistoryParams, NotePage, history_page
+from kontor.api import exports
+from kontor.api.contact_records import CONTACT_DATA, contact_out, write_contact
+from kontor.api.custom_fields import CustomFieldsIn
+from kontor.api.errors import InvalidInput, field_error
+from kontor.api.lists import Page, RecordFilters
+from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
 from kontor.api.schemas import (
     Address,
     ContactDetailOut,
@@ -39,15 +33,12 @@ from kontor.api.schemas import (
     PhoneOut,
     RecordFields,
     Text,
-    sent_fields,
 )
 from kontor.contacts import actions
-from kontor.contacts.actions import PERSON_FIELDS, AssistantData, DateData, Details, PositionData
+from kontor.contacts.actions import PERSON_FIELDS, AssistantData, DateData, PositionData
 from kontor.contacts.models import Person, Position
 from kontor.contacts.queries import filter_people
 from kontor.records.access import access_company, access_person
-from kontor.records.actions import trash_record
-from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind
 
@@ -95,7 +86,7 @@ class PersonFields(ContactLists, RecordFields, CustomFieldsIn):
     salutation: Salutation | None = None
     title: Text | None = Field(None, max_length=60, description="Academic title, e.g. “Dr.”")
     first_name: Text | None = Field(None, max_length=100)
-    last_name: Name = Field(None, max_length=100)  # type: ignore[assignment]
+    last_name: Annotated[ChangedName, Field(max_length=100)]
     gender: Gender | None = None
     language: Text | None = Field(None, max_length=35)
     background: Text | None = Field(None, description="“About this person”: free text.")
@@ -110,8 +101,7 @@ class PersonCreate(PersonFields):
 
 
 class PersonUpdate(PersonFields):
-    version: Id | None = Field(None, description="The version the change started from; if the person "
-                                                  "changed since, the update fails with 409.")
+    version: Id | None = version_field("person")
 
 
 class PersonOut(Schema):
@@ -150,8 +140,7 @@ class PeopleFilters(RecordFilters):
 
 
 PERSON_DATA = (
-    values_prefetch(),
-    "record__tags", "record__contact_details", "record__addresses", "assistants", "important_dates",
+    *CONTACT_DATA, "assistants", "important_dates",
     Prefetch("positions", queryset=Position.objects.filter(company__record__deleted_at__isnull=True)
              .select_related("company")),
 )
@@ -163,21 +152,15 @@ def with_api_data(people: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def person_out(person: Person) -> dict[str, Any]:
-    record = person.record
     return {
         "id": person.pk, "name": person.full_name,
         **{name: getattr(person, name) for name in PERSON_FIELDS},
-        "tags": [tag.name for tag in record.tags.all()],
-        **details.contact_out(record),
-        "addresses": details.addresses_out(record),
+        **contact_out(person.record),
         "positions": [{"company_id": p.company_id, "company_name": p.company.name, "job_title": p.job_title,
                        "department": p.department, "is_primary": p.is_primary, "is_former": p.is_former}
                       for p in person.positions.all()],
         "assistants": [{"name": a.name, "email": a.email, "phone": a.phone} for a in person.assistants.all()],
         "important_dates": [{"label": d.label, "date": d.date} for d in person.important_dates.all()],
-        "responsible_id": record.responsible_id, "version": record.version,
-        "custom_fields": values_out(record),
-        "created_at": record.created_at, "updated_at": record.updated_at,
     }
 
 
@@ -207,93 +190,34 @@ def _positions_in(by: Membership, data: dict[str, Any]) -> list[PositionData] | 
 
 def _write(by: Membership, data: dict[str, Any], person: Person | None) -> Person:
     """Creates the person (person=None) or changes it, from the request's fields."""
-    fields = {name: data[name] for name in PERSON_FIELDS if name in data}
-    contact, contact_places = details.contact_in(data, person.record if person else None)
-    addresses, address_places = details.addresses_in(data)
     assistants, dates = data.get("assistants"), data.get("important_dates")
-    lists = Details(
-        contact=contact, addresses=addresses, positions=_positions_in(by, data),
+    return write_contact(
+        by, data, person, PERSON_FIELDS, create=actions.create_person, update=actions.update_person,
+        positions=_positions_in(by, data),
         assistants=None if "assistants" not in data else [AssistantData(**a) for a in assistants or []],
-        dates=None if "important_dates" not in data else [DateData(**d) for d in dates or []],
-    )
-    tags, responsible = details.tags_in(data), details.responsible_in(by, data)
-    with locating({**contact_places, **address_places}):
-        if person is None:
-            return actions.create_person(by, fields, lists, tags=tags or (), responsible=responsible or None)
-        return actions.update_person(person, by, fields, version=data.get("version"), details=lists,
-                                     tags=tags, responsible=responsible)
+        dates=None if "important_dates" not in data else [DateData(**d) for d in dates or []])
 
 
 def _filtered(by: Membership, filters: PeopleFilters, custom: list[CustomFilter]) -> QuerySet[Person] | None:
     """The people the filters select, sorted; None when a tag id names no tag (nothing matches)."""
-    tags = tag_names(by, filters)
-    if tags is None:
-        return None
-    people = filter_people(by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id,
-                           order=filters.order, company_id=filters.company_id, custom=custom)
-    return changed_since(people, filters)
+    return selected(by, filters, lambda tags: filter_people(
+        by.account, tags=tags, q=filters.q, responsible_id=filters.responsible_id, order=filters.order,
+        company_id=filters.company_id, custom=custom))
 
 
-@router.get("", response={200: PersonPage, 422: InvalidInputOut}, summary="List people",
-            description="Live people of the account (not those in the trash), filtered and sorted.")
-def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict:
-    people = _filtered(membership(request), filters, custom_conditions(request))
-    if people is None:
-        return envelope([], filters, False)
-    rows, has_next = page_of(with_api_data(people), filters)
-    return envelope([person_out(person) for person in rows], filters, has_next)
+PEOPLE = RecordRoutes(router, __name__, Kind.PERSON, "person", "people", access=access_person, load=_load,
+                      out=person_out, out_schema=PersonOut, write=_write, filters=PeopleFilters, select=_filtered,
+                      with_data=with_api_data)
 
-
-@router.get("/export", response={200: None, 403: ErrorOut, 422: InvalidInputOut}, summary="Export people",
-            description=exports.DESCRIPTION)
-def export_people(request: HttpRequest, filters: Query[PeopleFilters],
-                  params: Query[exports.ExportParams]) -> HttpResponseBase:
-    by = membership(request)
-    return exports.export_list(by, Kind.PERSON, _filtered(by, filters, custom_conditions(request)), params)
-
-
-@router.post("", response={201: PersonOut, 422: InvalidInputOut}, summary="Create a person",
-             description="Only `last_name` is required. The creator is responsible unless `responsible_id` "
-                         "names a colleague, and follows the new person.")
-def create_person(request: HttpRequest, payload: PersonCreate) -> Status:
-    by = membership(request)
-    data = sent_fields(payload)
-    person = saved_with_values(by, Kind.PERSON, data, lambda: _write(by, data, None), is_new=True)
-    return Status(201, person_out(_load(by, person.pk)))
-
-
-@router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut}, summary="Read a person")
-def read_person(request: HttpRequest, person_id: Id) -> dict:
-    return person_out(_load(membership(request), person_id))
-
-
-@router.patch("/{person_id}", response={200: PersonOut, 404: ErrorOut, 409: StaleOut, 422: InvalidInputOut},
-              summary="Change a person",
-              description="Changes only the fields that are sent. A list that is sent (`emails`, `phones`, "
-                          "`positions`, `tags`, ...) replaces the stored one. With `version`, a person "
-                          "changed by someone else meanwhile is not overwritten: the answer is 409 with the "
-                          "current version.")
-def update_person(request: HttpRequest, person_id: Id, payload: PersonUpdate) -> dict:
-    by = membership(request)
-    data, person = sent_fields(payload), access_person(by, person_id)
-    saved_with_values(by, Kind.PERSON, data, lambda: _write(by, data, person), is_new=False)
-    return person_out(_load(by, person_id))
-
-
-@router.delete("/{person_id}", response={204: None, 403: ErrorOut, 404: ErrorOut},
-               summary="Move a person to the trash",
-               description="The person can be restored from the trash for 30 days. Power users and above.")
-def delete_person(request: HttpRequest, person_id: Id) -> Status:
-    by = membership(request)
-    trash_record(access_person(by, person_id).record, by)
-    return Status(204, None)
-
-
-@router.get("/{person_id}/history", response={200: NotePage, 404: ErrorOut, 422: InvalidInputOut},
-            summary="A person's history",
-            description="Notes, calls, meetings and e-mails, newest first unless `order` says "
-                        "otherwise. Confidential entries only for "
-                        "power users and above.")
-def person_history(request: HttpRequest, person_id: Id, params: Query[HistoryParams]) -> dict:
-    by = membership(request)
-    return history_page(by, access_person(by, person_id).record, params)
+PEOPLE.add_list(PersonPage)
+PEOPLE.add_export(exports.ExportParams)
+PEOPLE.add_create(PersonCreate, description=(
+    "Only `last_name` is required. The creator is responsible unless `responsible_id` names a colleague, and "
+    "follows the new person."))
+PEOPLE.add_read()
+PEOPLE.add_update(PersonUpdate, description=(
+    "Changes only the fields that are sent. A list that is sent (`emails`, `phones`, `positions`, `tags`, ...) "
+    "replaces the stored one. With `version`, a person changed by someone else meanwhile is not overwritten: the "
+    "answer is 409 with the current version."))
+PEOPLE.add_delete()
+PEOPLE.add_history()
