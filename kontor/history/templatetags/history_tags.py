@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
 from kontor.history import actions
 from kontor.history.models import Entry, EntryEvent
+from kontor.lib import text as text_helpers
 from kontor.lib import urls
 from kontor.records.models import Record
 
@@ -32,6 +34,23 @@ def when(value: dt.datetime | None) -> str:
         day = formats.date_format(local, "MONTH_DAY_FORMAT")
         return f"{day}, {formats.time_format(local, 'TIME_FORMAT')}"
     return formats.date_format(local, "DATETIME_FORMAT")
+
+
+@register.simple_tag
+def time_element(value: dt.datetime, with_title: bool = True) -> str:
+    """`{% time_element entry.happened_at %}`: <time> with the moment in ISO 8601, the full date and
+    time as its title, and `when` as its text; converted to the user's time zone once."""
+    local = timezone.localtime(value)
+    if with_title:
+        return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(),
+                           formats.date_format(local, "DATETIME_FORMAT"), when(value))
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), when(value))
+
+
+@register.filter(is_safe=True)
+def linkify(text: str) -> str:
+    """`{{ entry.body|linkify }}`: `urlize`, quick for text without links (kontor/lib/text.py)."""
+    return text_helpers.linkify(str(text))
 
 
 @register.simple_tag
