@@ -88,8 +88,8 @@ def upload_to_entry(request: MemberRequest, record_id: int, entry_id: int) -> Ht
         error = actions.upload_error_message(refused)
     if request.htmx:
         queries.prefetch_entry_files([entry], membership)
-        return render(request, "files/_entry_files.html", {"entry": entry, "record": record, "upload_error": error,
-                                                           "membership": membership})
+        return render(request, "files/_entry_files_answer.html", {"entry": entry, "record": record,
+                                                                  "upload_error": error, "membership": membership})
     if error:
         messages.error(request, error)
     else:

@@ -7,13 +7,14 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import membership_of
 from kontor.files import actions, queries, quota
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
+from kontor.lib.stamped import stamped
+from kontor.mail.templatetags.mail_tags import without_inline_images
 from kontor.records.models import Record
 
 register = template.Library()
@@ -30,34 +31,25 @@ def record_files(context: template.Context, record: Record) -> dict[str, Any]:
             "csrf_token": context.get("csrf_token")}
 
 
-@register.inclusion_tag("files/_entry_files.html", takes_context=True)
-def entry_files(context: template.Context, entry: Entry, record: Record) -> dict[str, Any]:
-    """`{% entry_files entry record %}`: an entry's files and its paperclip. The timelines prefetch
-    the files (queries.prefetch_entry_files); a single entry costs one query."""
-    return {"entry": entry, "record": record, "membership": _membership(context),
-            "request": context.get("request"), "csrf_token": context.get("csrf_token")}
-
-
-# An entry id no entry reaches: the paperclip is rendered with it once per page and record, then
-# each entry's copy only swaps in its own id (25 forms per timeline page cost a fifth of it).
-_ENTRY_STAND_IN = "987654321099"
-
-
 @register.simple_tag(takes_context=True)
-def entry_attach(context: template.Context, entry: Entry, record: Record) -> SafeString:
-    """`{% entry_attach entry record %}`: the paperclip under an entry, a small upload form."""
+def entry_files(context: template.Context, entry: Entry, record: Record) -> SafeString:
+    """`{% entry_files entry record %}`: an entry's files and its paperclip. The timelines prefetch
+    the files (queries.prefetch_entry_files); a single entry costs one query. An entry without files
+    (most of them) gets a copy of one paperclip rendered once per page (kontor/lib/stamped.py)."""
+    membership = _membership(context)
+    files = without_inline_images(files_for(entry, membership), entry)
     upload_error = context.get("upload_error")
     request = context.get("request")
-    if upload_error or request is None:
-        return render_to_string("files/_entry_attach.html", {
-            "record": record, "entry_pk": entry.pk, "upload_error": upload_error,
-            "csrf_token": context.get("csrf_token")})
-    cache: dict[tuple[int, str], str] = request.__dict__.setdefault("_kontor_entry_attach", {})
-    key = (record.pk, get_language())
-    if key not in cache:
-        cache[key] = render_to_string("files/_entry_attach.html", {
-            "record": record, "entry_pk": int(_ENTRY_STAND_IN), "csrf_token": context.get("csrf_token")})
-    return mark_safe(cache[key].replace(_ENTRY_STAND_IN, str(entry.pk)))  # noqa: S308 (rendered, escaped above)
+    csrf_token = context.get("csrf_token")
+
+    def render(entry_pk: int, shown: list[Attachment]) -> str:
+        return render_to_string("files/_entry_files.html", {
+            "entry_pk": entry_pk, "files": shown, "record": record, "membership": membership,
+            "upload_error": upload_error, "request": request, "csrf_token": csrf_token})
+
+    if files or upload_error:
+        return mark_safe(render(entry.pk, files))  # noqa: S308 (a template's output)
+    return stamped(request, ("entry_files", record.pk), lambda pk: render(pk, []), entry.pk)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
@@ -12,6 +13,7 @@ from django.db.models import DateField, Field, Model, Prefetch, TimeField, prefe
 from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,6 +23,7 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
 from kontor.history import actions
 from kontor.history.models import Activity, ActivityVerb, Comment, Entry
+from kontor.lib.stamped import stamped
 from kontor.notifications import actions as notification_actions
 from kontor.notifications.templatetags.notifications_tags import watcher_ids
 from kontor.projects.models import Project, ProjectStatus
@@ -29,7 +32,29 @@ from kontor.tasks.models import Task
 
 register = template.Library()
 
+
+def _engine(context: template.Context) -> template.Engine:
+    assert context.template is not None  # a tag renders inside a template
+    return context.template.engine
+
 COMMENTS = Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))
+
+
+@register.simple_tag(takes_context=True)
+def entry_comments(context: template.Context, entry: Entry, record: Record) -> SafeString:
+    """`{% entry_comments entry record %}`: the comments under an entry and the link to add one
+    (history/_comments.html). An entry without comments (most of them) gets a copy of one such
+    block rendered once per page (kontor/lib/stamped.py)."""
+    comments = _engine(context).get_template("history/_comments.html")
+    if entry.comments.all() or context.get("comment_form_open") or context.get("comment_error"):
+        with context.push(entry=entry, record=record):
+            return SafeString(comments.render(context))
+
+    def render(entry_pk: int) -> str:
+        uncommented = SimpleNamespace(pk=entry_pk, comments=SimpleNamespace(all=list))
+        return comments.render(context.new({"entry": uncommented, "record": record}))
+
+    return stamped(request_of(context), ("entry_comments", record.pk), render, entry.pk)
 
 
 @register.filter

@@ -9,16 +9,24 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import request_of
 from kontor.history import actions
 from kontor.history.models import Entry, EntryEvent
 from kontor.lib import text as text_helpers
 from kontor.lib import urls
+from kontor.lib.stamped import stamped
 from kontor.records.models import Record
 
 register = template.Library()
+
+
+def _engine(context: template.Context) -> template.Engine:
+    assert context.template is not None  # a tag renders inside a template
+    return context.template.engine
 
 
 @register.filter
@@ -58,6 +66,24 @@ def id_url(name: str, *ids: int) -> str:
     """`{% id_url "history:edit" record.pk entry.pk %}`: `{% url %}` for the rows of a loop, without a
     resolver walk per row (kontor/lib/urls.py)."""
     return urls.id_url(name, *ids)
+
+
+@register.simple_tag(takes_context=True)
+def entry_actions(context: template.Context, entry: Entry, record: Record) -> SafeString:
+    """`{% entry_actions entry record %}`: the entry's edit and delete links, as far as the reader may
+    use them; the same for every entry but its id, so rendered once per page and permission
+    (kontor/lib/stamped.py)."""
+    membership = context.get("membership")
+    can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
+    if not (can_edit or can_delete):
+        return SafeString("")
+    links = _engine(context).get_template("history/_entry_actions.html")
+
+    def render(entry_pk: int) -> str:
+        return links.render(context.new({"record": record, "entry_pk": entry_pk, "can_edit": can_edit,
+                                         "can_delete": can_delete}))
+
+    return stamped(request_of(context), ("entry_actions", record.pk, can_edit, can_delete), render, entry.pk)
 
 
 @register.filter
