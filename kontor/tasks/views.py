@@ -29,7 +29,7 @@ from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
 from kontor.records.models import ListKind, Record
 from kontor.records.saved_views import opens_default_view
-from kontor.tasks import actions, queries
+from kontor.tasks import actions, queries, rows
 from kontor.tasks import feed as calendar
 from kontor.tasks.forms import CalendarScopeForm, TaskEditForm, TaskForm
 from kontor.tasks.models import CalendarFeed, Task
@@ -50,9 +50,8 @@ def _row(request: MemberRequest, task: Task) -> HttpResponse:
     """The task as one row, shown where it was clicked (on a record page or in the Tasks area)."""
     membership: Membership = request.membership
     clock = queries.clock_for(membership, timezone.now())
-    return render(request, "tasks/_task.html", {
-        "task": task, "today": clock.date(), "clock": clock,
-        "placement": _placement(request), "next": _next_url(request, _fallback(task))})
+    return render(request, "tasks/_task.html", {"task_rows": rows.task_rows(
+        membership, [task], clock, _placement(request), _next_url(request, _fallback(task)))})
 
 
 def _placement(request: HttpRequest) -> str:
@@ -76,14 +75,15 @@ def overview(request: MemberRequest) -> HttpResponse:
     filters = queries.TaskFilters.from_query(membership, request.GET)
     record = _filter_record(membership, filters)
     tasks = queries.filtered_tasks(membership, filters, clock)
-    rows, has_more = queries.page_of(tasks, filters.page)
+    page_rows, has_more = queries.page_of(tasks, filters.page)
     groups = None if filters.state == queries.State.DONE else queries.group_tasks(
-        rows, today, queries.group_counts(tasks, today, time), time)
+        page_rows, today, queries.group_counts(tasks, today, time), time)
     colleagues = active_colleagues(membership.account)
-    context = {"filters": filters, "rows": rows, "groups": groups, "has_more": has_more, "today": today,
-               "clock": clock,
+    next_url = request.get_full_path()
+    context = {"filters": filters, "rows": page_rows, "groups": groups, "has_more": has_more, "today": today,
+               "clock": clock, "row_page": rows.RowPage(membership, clock, "list", next_url, bulk=True),
                "record": record, "colleagues": colleagues, "placement": "list",
-               "states": queries.State.CHOICES, "next": request.get_full_path()}
+               "states": queries.State.CHOICES, "next": next_url}
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "tasks/overview.html#results", context)
     feed = actions.calendar_feed_for(membership)

@@ -6,14 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import membership_of
 from kontor.records.models import Record
-from kontor.tasks import actions
+from kontor.tasks import actions, rows
 from kontor.tasks.models import Task
+from kontor.tasks.rows import due_day, due_label
 from kontor.tasks.sections import record_section
 
 register = template.Library()
@@ -27,35 +26,21 @@ def record_tasks(context: template.Context, record: Record) -> dict[str, Any]:
             "csrf_token": context.get("csrf_token"), "can": context.get("can")}
 
 
-def _day(now: dt.date | dt.datetime) -> dt.date:
-    return now.date() if isinstance(now, dt.datetime) else now
+@register.simple_tag(takes_context=True)
+def task_rows(context: template.Context, tasks: list[Task]) -> rows.TaskRows:
+    """`{% task_rows tasks as task_rows %}`: the rows of `tasks` for tasks/_task.html. What they share
+    is the context's `row_page` where the view made one for the whole page; else it is made here,
+    for the context's `membership` at its `clock`, standing at its `placement`, returning to `next`."""
+    page: rows.RowPage | None = context.get("row_page")
+    if page is None:
+        membership: Membership = context.get("membership") or membership_of(context)
+        page = rows.RowPage(membership, context["clock"], context.get("placement") or "list", context.get("next") or "")
+    return rows.TaskRows(page, tasks)
 
 
-@register.filter
-def due_day(day: dt.date | None, today: dt.date | dt.datetime) -> str:
-    """The one rule for a day on every task list and page: relative while it is near ("Today",
-    "Tomorrow", "Yesterday", a weekday within the coming week), else the date in full, with its
-    year ("11 December 2026"), whatever the year. Never a third style."""
-    if day is None:
-        return _("No date")
-    if isinstance(day, dt.datetime):  # a moment (when a task was done): its day on the user's clock
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    difference = (day - _day(today)).days
-    names = {0: _("Today"), 1: _("Tomorrow"), -1: _("Yesterday")}
-    if difference in names:
-        return names[difference]
-    if 1 < difference < 7:
-        return formats.date_format(day, "l")
-    return formats.date_format(day, "DATE_FORMAT")
-
-
-@register.filter
-def due_label(task: Task, today: dt.date | dt.datetime) -> str:
-    """The due day by the rule of due_day, with the time of day when there is one."""
-    label = due_day(task.due_date, today)
-    if task.due_date is not None and task.due_time is not None:
-        label = f"{label}, {formats.time_format(task.due_time, 'TIME_FORMAT')}"
-    return label
+# The rule for a due day, for the templates that show one outside a task's row.
+register.filter(due_day)
+register.filter(due_label)
 
 
 @register.filter
