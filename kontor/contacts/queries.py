@@ -8,11 +8,12 @@ LIMIT per_page + 1 instead of counting the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
@@ -26,9 +27,9 @@ from kontor.records.filters import (
     name_contains,
     positive_int,
 )
-from kontor.records.models import Kind, Tag
+from kontor.records.models import Kind, RecordTag
 
-__all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "filter_companies", "filter_people", "page_of",
+__all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "RowData", "filter_companies", "filter_people", "page_of",
            "with_row_data"]
 
 ORDERS = ("name", "-updated_at")
@@ -78,29 +79,77 @@ def filter_companies(account: Account, *, tags: Sequence[str] = (), q: str = "",
 
 
 _LIST_DETAIL_KINDS = [DetailKind.EMAIL, DetailKind.PHONE, DetailKind.MOBILE]
+# The columns a row reads of the person or company itself; the rest stays in the database.
+_ROW_FIELDS = {Person: ("title", "first_name", "last_name", "photo"), Company: ("name", "photo")}
 
 
-def _common_row_data() -> list[Prefetch]:
-    return [
-        Prefetch("record__contact_details", ContactDetail.objects.filter(kind__in=_LIST_DETAIL_KINDS),
-                 to_attr="list_details"),
-        Prefetch("record__tags", Tag.objects.order_by("name"), to_attr="tag_list"),
-    ]
+@dataclass(slots=True)
+class RowData:
+    """What a list row shows beside the name and photo (`obj.row`)."""
+
+    email: str = ""
+    phone: str = ""
+    tags: list[str] = field(default_factory=list)
+    # People: the primary job at a company outside the trash, as (job title, company name).
+    job: tuple[str, str] | None = None
+    # Companies: the first address's city and country.
+    city: str = ""
+    country: str = ""
+
+
+def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
+    """Sets `.row` (a RowData) on each of a page's people or companies, in one query per kind of
+    detail. Plain values rather than prefetched model instances: prefetching four relations of 50
+    rows built about 600 objects and cost more Python than all the rest of the list page."""
+    rows = {item.pk: RowData() for item in items}
+    if not rows:
+        return
+    for item in items:
+        item.row = rows[item.pk]  # type: ignore[union-attr]  # for the list templates only
+    details = ContactDetail.objects.filter(record_id__in=rows, kind__in=_LIST_DETAIL_KINDS)
+    for record_id, kind, value in details.values_list("record_id", "kind", "value"):
+        row = rows[record_id]
+        if kind == DetailKind.EMAIL:
+            row.email = row.email or value
+        else:
+            row.phone = row.phone or value
+    tags = RecordTag.objects.filter(record_id__in=rows).order_by("tag__name")
+    for record_id, name in tags.values_list("record_id", "tag__name"):
+        rows[record_id].tags.append(name)
+    if isinstance(items[0], Person):
+        jobs = Position.objects.filter(person_id__in=rows, is_primary=True, company__record__deleted_at__isnull=True)
+        for person_id, job_title, company_name in jobs.values_list("person_id", "job_title", "company__name"):
+            rows[person_id].job = rows[person_id].job or (job_title, company_name)
+    else:
+        places: dict[int, tuple[str, str]] = {}  # the first address of each
+        addresses = Address.objects.filter(record_id__in=rows)
+        for record_id, city, country in addresses.values_list("record_id", "city", "country"):
+            places.setdefault(record_id, (city, country))
+        for record_id, (city, country) in places.items():
+            rows[record_id].city, rows[record_id].country = city, country
+
+
+class _RowIterable(ModelIterable):
+    """The rows of a list query, each with `add_row_data` applied once all are read."""
+
+    def __iter__(self) -> Iterator[Any]:
+        items = list(super().__iter__())
+        add_row_data(items)
+        return iter(items)
 
 
 def with_row_data(items: QuerySet, *, custom_values: bool = False) -> QuerySet:
-    """What a list row shows, in a fixed number of queries whatever the page size: the record,
-    e-mail and phone numbers, tags, and for people the primary job, for companies the first address;
-    with `custom_values` (a custom field shown as a column) the records' custom values."""
-    items = items.select_related("record").prefetch_related(*_common_row_data())
+    """What a list row shows, in a fixed number of queries whatever the page size: the name and
+    photo, the first e-mail address and phone number, the tags, and for people the primary job,
+    for companies the first address (`obj.row`, see RowData); with `custom_values` (a custom field
+    shown as a column) the record with its custom values."""
+    items = items.only(*_ROW_FIELDS[items.model])
     if custom_values:
-        items = items.prefetch_related(values_prefetch())
-    if items.model is Person:
-        return items.prefetch_related(Prefetch(
-            "positions", Position.objects.filter(is_primary=True, company__record__deleted_at__isnull=True)
-            .select_related("company"), to_attr="primary_positions"))
-    return items.prefetch_related(Prefetch("record__addresses", Address.objects.all(),
-                                           to_attr="address_list"))
+        items = items.select_related("record").prefetch_related(values_prefetch())
+    # The queryset stays a queryset (paged by page_of, as the deals' lists are) and fills in the
+    # rows' data as it is read, as prefetch_related would, but with plain values.
+    items._iterable_class = _RowIterable
+    return items
 
 
 @dataclass

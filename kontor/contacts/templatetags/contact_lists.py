@@ -1,14 +1,17 @@
-"""Helpers for the people and company lists: links that keep the current filters, and the one
-e-mail address and phone number a list row shows."""
+"""Helpers for the people and company lists: links that keep the current filters, and the links
+and texts of a list row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from kontor.contacts.models import ContactDetail, DetailKind
+from kontor.contacts.queries import RowData
+from kontor.contacts.templatetags.contact_links import dropbox_address, mailto_url, tel_url
 
 register = template.Library()
 
@@ -52,16 +55,47 @@ def query_with_tag(context: template.Context, name: str) -> str:
     return known[key]
 
 
-def _first(details: Iterable[ContactDetail], kinds: set[str]) -> ContactDetail | None:
-    return next((detail for detail in details if detail.kind in kinds), None)
+def _row_texts(context: template.Context) -> dict[str, Any]:
+    """What the rows of a list share, worked out for the first row of a request: the user's Kontor
+    address (the BCC of mail links), the job line's translated pattern, and each tag's link."""
+    request = context["request"]
+    texts = request.__dict__.get("_kontor_row_texts")
+    if texts is None:
+        texts = request._kontor_row_texts = {"bcc": dropbox_address(request),
+                                              "job": gettext("%(title)s at %(company)s"), "tag_links": {}}
+    return texts
 
 
-@register.filter
-def first_email(details: Iterable[ContactDetail]) -> ContactDetail | None:
-    return _first(details, {DetailKind.EMAIL})
+@register.simple_tag(takes_context=True)
+def job_at(context: template.Context, job: tuple[str, str]) -> str:
+    """`{% job_at person.row.job %}`: "Office Manager at Muster GmbH", or the company alone."""
+    title, company = job
+    if not title:
+        return company
+    return mark_safe(_row_texts(context)["job"] % {"title": conditional_escape(title),
+                                                   "company": conditional_escape(company)})
 
 
-@register.filter
-def first_phone(details: Iterable[ContactDetail]) -> ContactDetail | None:
-    """The number most likely to reach someone: a landline or mobile, in the order entered."""
-    return _first(details, {DetailKind.PHONE, DetailKind.MOBILE})
+@register.simple_tag(takes_context=True)
+def row_contact(context: template.Context, row: RowData) -> str:
+    """`{% row_contact obj.row %}`: a list row's e-mail address (with the user's Kontor address in
+    BCC, as mailto_href) and phone number as links, or nothing when it has neither."""
+    if not row.email and not row.phone:
+        return ""
+    email = format_html('<a href="{}">{}</a>', mailto_url(row.email, bcc=_row_texts(context)["bcc"]),
+                        row.email) if row.email else ""
+    phone = format_html('<a href="{}">{}</a>', tel_url(row.phone), row.phone) if row.phone else ""
+    return format_html('<div class="row-contact small">{}{}</div>', email, phone)
+
+
+@register.simple_tag(takes_context=True)
+def row_tags(context: template.Context, names: list[str]) -> str:
+    """`{% row_tags obj.row.tags %}`: a list row's tags, each a link that adds it to the filters.
+    A page shows the same few tags on many rows, so each link is made once."""
+    if not names:
+        return ""
+    links: dict[str, str] = _row_texts(context)["tag_links"]
+    for name in names:
+        if name not in links:
+            links[name] = format_html('<a class="tag" href="?{}">{}</a>', query_with_tag(context, name), name)
+    return format_html('<div class="tags row-tags">{}</div>', mark_safe("".join(links[name] for name in names)))

@@ -1,12 +1,15 @@
 """The lists' bulk bar: {% bulk_bar "people" %} above a list whose rows carry a checkbox each
-({% include "records/_bulk_pick.html" %}), and {% bulk_form "people" %} (the form they belong to,
-outside the list's filter form, since forms cannot nest)."""
+({% bulk_pick obj.pk obj.name %}), and {% bulk_form "people" %} (the form they belong to, outside
+the list's filter form, since forms cannot nest)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
@@ -39,3 +42,18 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
 @register.inclusion_tag("records/_bulk_form.html", takes_context=True)
 def bulk_form(context: template.Context, resource: str) -> dict[str, Any]:
     return {"resource": resource, "kind": bulk.KINDS[resource].kind, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag(takes_context=True)
+def bulk_pick(context: template.Context, pk: int, name: str) -> SafeString:
+    """`{% bulk_pick obj.pk obj.name %}`: a row's checkbox for the bulk bar, labelled for screen
+    readers. Every row of a list has one, so the label's translation is looked up once per request."""
+    request = context.get("request")
+    label = getattr(request, "_kontor_bulk_pick_label", None)
+    if label is None:
+        label = gettext("Select %(name)s")
+        if request is not None:
+            request._kontor_bulk_pick_label = label
+    return format_html('<label class="bulk-pick"><input type="checkbox" name="ids" value="{}" form="bulk-form" '
+                       'data-bulk-pick><span class="visually-hidden">{}</span></label>',
+                       pk, mark_safe(label % {"name": conditional_escape(name)}))
