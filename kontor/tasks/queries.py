@@ -180,7 +180,7 @@ def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date 
     if filters.record_id is not None:
         tasks = tasks.filter(record_id=filters.record_id)
     if filters.state == State.DONE:
-        return tasks.done().order_by("-done_at", "-pk")
+        return tasks.done().select_related("done_by").order_by("-done_at", "-pk")
     tasks = tasks.open()
     if filters.state == State.OVERDUE:
         tasks = tasks.filter(overdue_q(today))
@@ -188,9 +188,10 @@ def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date 
 
 
 def page_of(tasks: QuerySet[Task], page: int) -> tuple[list[Task], bool]:
-    """One page of tasks with their record, assignee and who completed them; and whether more follow."""
+    """One page of tasks with their record and assignee (done tasks from filtered_tasks also with who
+    completed them: an open task has no one to join); and whether more follow."""
     start = (page - 1) * PAGE_SIZE
-    rows = list(tasks.select_related("record", "assignee", "done_by")[start:start + PAGE_SIZE + 1])
+    rows = list(tasks.select_related("record", "assignee")[start:start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
