@@ -18,11 +18,12 @@ from urllib.parse import quote
 
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership, User
 from kontor.lib.urls import id_url
+from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
 from kontor.tasks import actions
 from kontor.tasks.models import Task, TaskType, is_past_due, wall_clock
 
@@ -69,11 +70,12 @@ def _escape(text: str) -> SafeString:
 
 def _safe(text: str) -> SafeString:
     """Text made here of digits, dates and fixed words: nothing in it to escape."""
-    return mark_safe(text)  # noqa: S308
+    return SafeString(text)
 
 
-class _TaskURL:
-    """A task URL (`tasks:done`, ...) reversed and escaped once per page; each row only puts in its id."""
+class _IdURL:
+    """A URL with one id (`tasks:done`, `people:detail`, ...) reversed and escaped once per page;
+    each row only puts in its id."""
 
     def __init__(self, name: str) -> None:
         url = str(conditional_escape(id_url(name, _STAND_IN)))
@@ -85,12 +87,12 @@ class _TaskURL:
 
 def _text(translation: str) -> SafeString:
     """A fixed text of the row as `{% translate %}` writes it: our own translation, not escaped."""
-    return mark_safe(translation)  # noqa: S308
+    return SafeString(translation)
 
 
 def _fill(translation: str, **values: SafeString) -> SafeString:
     """A text with (escaped) values as `{% blocktranslate with ... %}` writes it."""
-    return mark_safe(translation % values)  # noqa: S308
+    return SafeString(translation % values)
 
 
 @dataclass
@@ -107,17 +109,17 @@ class RowPage:
 
     def __post_init__(self) -> None:
         self.today, self.time = wall_clock(self.clock)
-        self.next_html = conditional_escape(self.next)
-        self.placement_html = conditional_escape(self.placement)
         next_query = conditional_escape(quote(self.next))
         self.back_query = f"?next={next_query}"
-        self.edit_query = f"?placement={self.placement_html}&amp;next={next_query}"
-        self.done_url, self.reopen_url = _TaskURL("tasks:done"), _TaskURL("tasks:reopen")
-        self.postpone_url, self.edit_url = _TaskURL("tasks:postpone"), _TaskURL("tasks:edit")
-        self.delete_url = _TaskURL("tasks:delete")
+        self.edit_query = f"?placement={conditional_escape(self.placement)}&amp;next={next_query}"
+        self.done_url, self.reopen_url = _IdURL("tasks:done"), _IdURL("tasks:reopen")
+        self.postpone_url, self.edit_url = _IdURL("tasks:postpone"), _IdURL("tasks:edit")
+        self.delete_url = _IdURL("tasks:delete")
         self.type_labels = {value: conditional_escape(label) for value, label in TaskType.choices}
+        self.types = {value: _escape(value) for value in TaskType.values}
         self.day_labels: dict[tuple[dt.date | None, dt.time | None], SafeString] = {}
         self.names: dict[int, SafeString] = {}
+        self.record_urls: dict[str, _IdURL] = {}
         self.overdue = _text(_("Overdue"))
         self.assigned_to = _text(_("Assigned to"))
         self.one_day_later = _text(_("One day later, same time"))
@@ -140,6 +142,12 @@ class RowPage:
             self.day_labels[key] = conditional_escape(label)
         return self.day_labels[key]
 
+    def record_url(self, record: Record) -> SafeString:
+        """record.get_absolute_url(), escaped, with one URL pattern per kind on the page."""
+        if record.kind not in self.record_urls:
+            self.record_urls[record.kind] = _IdURL(f"{KIND_URL_NAMESPACE[Kind(record.kind)]}:detail")
+        return self.record_urls[record.kind](record.pk)
+
     def name(self, user: User) -> SafeString:
         """A user's name, once per user on the page."""
         if user.pk not in self.names:
@@ -156,6 +164,8 @@ class TaskRow:
     id: SafeString
     css: SafeString
     title: SafeString
+    type: SafeString
+    description: str
     type_label: SafeString
     assignee: SafeString
     done_url: SafeString
@@ -192,15 +202,16 @@ def task_row(page: RowPage, task: Task) -> TaskRow:
     if done:
         css += " is-done"
     title = _escape(task.title)
-    row = TaskRow(page, task, id=SafeString(task_id), css=SafeString(css), title=title,
+    row = TaskRow(page, task, id=_safe(str(task_id)), css=_safe(css), title=title,
+                  type=page.types.get(task.type) or _escape(task.type), description=task.description,
                   type_label=page.type_labels.get(task.type) or _escape(task.type),
                   assignee=page.name(task.assignee), done_url=page.done_url(task_id),
                   is_done=done, is_overdue=overdue)
     if page.bulk:
         row.pick_label = _fill(page.select_text, name=title)
-    if page.placement != "record" and task.record_id is not None and task.record is not None:
-        row.record_url = _escape(task.record.get_absolute_url())
-        row.record_name = _escape(task.record.display_name)
+    record = task.record if page.placement != "record" and task.record_id is not None else None
+    if record is not None:
+        row.record_url, row.record_name = page.record_url(record), _escape(record.display_name)
     if task.done_at is not None:
         done_by = task.done_by
         row.done_note = _fill(page.done_by_text, name=page.name(done_by)) if done_by else page.done

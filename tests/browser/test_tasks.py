@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from kontor.contacts import actions as contact_actions
 from kontor.history.models import Entry
+from kontor.tasks import actions as task_actions
 from kontor.tasks.models import Task
 from tests.browser.login import anna_account, log_in
 
@@ -66,3 +67,31 @@ def test_a_task_on_a_person_page_turns_red_when_due_and_moves_with_one_click(pag
 
     page.goto("/tasks/?state=done")
     expect(page.locator("main")).to_contain_text("Angebot nachfassen")
+
+
+def test_without_javascript_the_buttons_of_a_row_send_the_pages_form(browser, live_server):
+    """Every row's buttons belong to the page's one form (form="task-actions"); without JavaScript
+    a click posts it to the button's own URL and comes back to the list."""
+    owner = anna_account("de")
+    task = task_actions.create_task(owner, {"title": "Angebot nachfassen",
+                                            "due_date": timezone.localdate() - dt.timedelta(days=2)})
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page)
+        page.goto("/tasks/?user=all")
+        row = page.locator("[data-testid=task]").filter(has_text="Angebot nachfassen")
+        row.locator("[data-testid=task-postpone-7]").focus()  # the row's buttons show on focus
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/tasks/\?user=all$"))
+        task.refresh_from_db()
+        assert task.due_date == timezone.localdate() + dt.timedelta(days=7)
+
+        row.locator("[data-testid=task-done]").focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/tasks/\?user=all$"))
+        task.refresh_from_db()
+        assert task.done_at is not None
+        expect(page.locator("[data-testid=task]")).to_have_count(0)
+    finally:
+        context.close()

@@ -103,6 +103,25 @@ def test_making_a_new_address_revokes_the_old_one(alice, client):
     assert client.get(reverse("calendar:feed", args=[new])).status_code == 200
 
 
+def test_the_rows_buttons_send_the_pages_one_form(alice, anna):
+    """A form per row repeated its CSRF token, `next` and `placement` a hundred times; the buttons
+    name the page's one form instead (form="task-actions"), with their own URL as formaction."""
+    tasks = [make_task(alice, f"Task {number}", record=anna.record, due_date=today()) for number in range(3)]
+    for url, placement in [(reverse("tasks:list") + "?state=open", "list"), (f"/people/{anna.pk}/", "record")]:
+        page = alice.client.get(url).content.decode()
+        assert page.count('id="task-actions"') == 1
+        form = page[page.index('<form id="task-actions"'):]
+        form = form[:form.index("</form>")]
+        assert 'name="csrfmiddlewaretoken"' in form
+        assert f'name="next" value="{url.replace("&", "&amp;")}"' in form
+        assert f'name="placement" value="{placement}"' in form
+        assert page.count('class="task-actions"') == 3 and '<form class="task-actions"' not in page
+        assert page.count('form="task-actions"') == 9  # +1, +7 and Done on each of the three
+        for task in tasks:
+            assert page.count(f'formaction="/tasks/{task.pk}/postpone/"') == 2
+            assert page.count(f'formaction="/tasks/{task.pk}/done/"') == 1
+
+
 def test_the_feed_can_include_the_whole_team(alice):
     alice.client.post(reverse("tasks:feed_scope"), {"include_team": "on"})
     assert CalendarFeed.objects.get(membership=alice.membership).include_team
