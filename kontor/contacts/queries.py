@@ -106,23 +106,26 @@ def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
         return
     for item in items:
         item.row = rows[item.pk]  # type: ignore[union-attr]  # for the list templates only
-    details = ContactDetail.objects.filter(record_id__in=rows, kind__in=_LIST_DETAIL_KINDS)
+    # `record__pk__in` rather than `record_id__in`: the same SQL (no join), but the ids are
+    # checked as plain integers, not each as a possible model instance (a third of these calls).
+    details = ContactDetail.objects.filter(record__pk__in=rows, kind__in=_LIST_DETAIL_KINDS)
     for record_id, kind, value in details.values_list("record_id", "kind", "value"):
         row = rows[record_id]
         if kind == DetailKind.EMAIL:
             row.email = row.email or value
         else:
             row.phone = row.phone or value
-    tags = RecordTag.objects.filter(record_id__in=rows).order_by("tag__name")
+    tags = RecordTag.objects.filter(record__pk__in=rows).order_by("tag__name")
     for record_id, name in tags.values_list("record_id", "tag__name"):
         rows[record_id].tags.append(name)
     if isinstance(items[0], Person):
-        jobs = Position.objects.filter(person_id__in=rows, is_primary=True, company__record__deleted_at__isnull=True)
+        jobs = Position.objects.filter(person__record__pk__in=rows, is_primary=True,
+                                       company__record__deleted_at__isnull=True)
         for person_id, job_title, company_name in jobs.values_list("person_id", "job_title", "company__name"):
             rows[person_id].job = rows[person_id].job or (job_title, company_name)
     else:
         places: dict[int, tuple[str, str]] = {}  # the first address of each
-        addresses = Address.objects.filter(record_id__in=rows)
+        addresses = Address.objects.filter(record__pk__in=rows)
         for record_id, city, country in addresses.values_list("record_id", "city", "country"):
             places.setdefault(record_id, (city, country))
         for record_id, (city, country) in places.items():
