@@ -7,7 +7,6 @@ job has one place where it is changed."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -15,17 +14,14 @@ from ninja import Field, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import CONTACT_DATA, contact_out, write_contact
+from kontor.api.contact_records import CONTACT_DATA, ContactRecordOut, contact_out, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.lists import Page, RecordFilters
 from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
 from kontor.api.schemas import (
-    Address,
-    ContactDetailOut,
     ContactLists,
     Id,
     Name,
-    PhoneOut,
     RecordFields,
     Text,
 )
@@ -62,22 +58,11 @@ class EmployeeOut(Schema):
     is_former: bool
 
 
-class CompanyOut(Schema):
-    id: int
-    name: str
+class CompanyOut(ContactRecordOut):
+    """A company: what every person and company has (ContactRecordOut), then the company's own."""
+
     background: str
-    tags: list[str]
-    emails: list[ContactDetailOut]
-    phones: list[PhoneOut]
-    websites: list[ContactDetailOut]
-    messengers: list[ContactDetailOut]
-    addresses: list[Address]
     people: list[EmployeeOut] = Field(description="Who works (or worked, `is_former`) there.")
-    responsible_id: int | None
-    version: int
-    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
-    created_at: dt.datetime
-    updated_at: dt.datetime
 
 
 class CompanyPage(Page):

@@ -4,13 +4,17 @@ in their JSON and in their write from the sent fields."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+
+from ninja import Field, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api import details
 from kontor.api.errors import locating
 from kontor.api.record_routes import record_out
+from kontor.api.schemas import Address, ContactDetailOut, PhoneOut
 from kontor.contacts.actions import Details
 from kontor.contacts.models import Company, Person
 from kontor.records.custom_fields import values_prefetch
@@ -21,6 +25,24 @@ C = TypeVar("C", Person, Company)
 # What a person's or company's JSON shows of its record; each kind prefetches its own lists beside.
 CONTACT_DATA = (values_prefetch(), "record__tags", "record__contact_details", "record__addresses")
 
+
+
+class ContactRecordOut(Schema):
+    """What the JSON of every person and company holds, in this order; each kind's own fields follow."""
+
+    id: int
+    name: str = Field(description="As shown in lists: a person's title, first and last name; a company's name.")
+    tags: list[str]
+    emails: list[ContactDetailOut]
+    phones: list[PhoneOut]
+    websites: list[ContactDetailOut]
+    messengers: list[ContactDetailOut]
+    addresses: list[Address]
+    responsible_id: int | None
+    version: int
+    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 def contact_out(record: Record) -> dict[str, Any]:
     """The part of a person's or company's JSON that its record holds."""

@@ -16,21 +16,18 @@ from pydantic import StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import CONTACT_DATA, contact_out, write_contact
+from kontor.api.contact_records import CONTACT_DATA, ContactRecordOut, contact_out, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.errors import InvalidInput, field_error
 from kontor.api.lists import Page, RecordFilters
 from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
 from kontor.api.schemas import (
-    Address,
-    ContactDetailOut,
     ContactLists,
     Date,
     Id,
     Item,
     Name,
     OptionalEmail,
-    PhoneOut,
     RecordFields,
     Text,
 )
@@ -104,9 +101,9 @@ class PersonUpdate(PersonFields):
     version: Id | None = version_field("person")
 
 
-class PersonOut(Schema):
-    id: int
-    name: str = Field(description="Title, first and last name, as shown in lists.")
+class PersonOut(ContactRecordOut):
+    """A person: what every person and company has (ContactRecordOut), then the person's own."""
+
     salutation: str
     title: str
     first_name: str
@@ -115,20 +112,9 @@ class PersonOut(Schema):
     language: str
     background: str
     birthday: dt.date | None
-    tags: list[str]
-    emails: list[ContactDetailOut]
-    phones: list[PhoneOut]
-    websites: list[ContactDetailOut]
-    messengers: list[ContactDetailOut]
-    addresses: list[Address]
     positions: list[PositionOut]
     assistants: list[AssistantOut]
     important_dates: list[ImportantDateSchema]
-    responsible_id: int | None
-    version: int
-    custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
-    created_at: dt.datetime
-    updated_at: dt.datetime
 
 
 class PersonPage(Page):
