@@ -4,8 +4,8 @@ out once per page.
 The Tasks area shows 100 rows. Asked of the template row by row (a filter for the due day, one for
 overdue, one for the right to delete, five `{% id_url %}`, nine `{% translate %}`, an include for the
 bulk checkbox), a row cost about 3,400 Python calls; here each value is computed once and the
-template only writes it out. `tasks/_task.html` renders a `TaskRow`; `{% task_rows tasks as rows %}`
-(task_tags) or `task_rows()` make them.
+template only writes it out. `tasks/_task.html` renders a page's `TaskRows`, which
+`{% task_rows tasks as task_rows %}` (task_tags) or `task_rows()` make.
 """
 
 from __future__ import annotations
@@ -51,15 +51,19 @@ def due_day(day: dt.date | None, today: dt.date | dt.datetime) -> str:
 
 def due_label(task: Task, today: dt.date | dt.datetime) -> str:
     """The due day by the rule of due_day, with the time of day when there is one."""
-    label = due_day(task.due_date, today)
-    if task.due_date is not None and task.due_time is not None:
-        label = f"{label}, {formats.time_format(task.due_time, 'TIME_FORMAT')}"
+    return _due_text(task.due_date, task.due_time, today)
+
+
+def _due_text(due_date: dt.date | None, due_time: dt.time | None, today: dt.date | dt.datetime) -> str:
+    label = due_day(due_date, today)
+    if due_date is not None and due_time is not None:
+        label = f"{label}, {formats.time_format(due_time, 'TIME_FORMAT')}"
     return label
 
 
 _EMPTY = SafeString("")
 
-# A stand-in id, cut out of a task URL to leave the page its parts before and after the id.
+# A stand-in id, cut out of a URL to leave the page its parts before and after the id.
 _STAND_IN = 987_654_321
 
 
@@ -81,8 +85,8 @@ class _IdURL:
         url = str(conditional_escape(id_url(name, _STAND_IN)))
         self.head, _sep, self.tail = url.partition(str(_STAND_IN))
 
-    def __call__(self, task_id: int, query: str = "") -> SafeString:
-        return SafeString(f"{self.head}{task_id}{self.tail}{query}")
+    def __call__(self, object_id: int, query: str = "") -> SafeString:
+        return SafeString(f"{self.head}{object_id}{self.tail}{query}")
 
 
 def _text(translation: str) -> SafeString:
@@ -136,10 +140,7 @@ class RowPage:
         """due_label, once per due day and time on the page."""
         key = (due_date, due_time)
         if key not in self.day_labels:
-            label = due_day(due_date, self.today)
-            if due_date is not None and due_time is not None:
-                label = f"{label}, {formats.time_format(due_time, 'TIME_FORMAT')}"
-            self.day_labels[key] = conditional_escape(label)
+            self.day_labels[key] = conditional_escape(_due_text(due_date, due_time, self.today))
         return self.day_labels[key]
 
     def record_url(self, record: Record) -> SafeString:

@@ -1,4 +1,4 @@
-"""Template helpers for tasks: the section on record pages, due dates as people say them, rights."""
+"""Template helpers for tasks: the section on record pages, a page's task rows, due dates as people say them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django import template
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import membership_of
 from kontor.records.models import Record
-from kontor.tasks import actions, rows
+from kontor.tasks import rows
 from kontor.tasks.models import Task
 from kontor.tasks.rows import due_day, due_label
 from kontor.tasks.sections import record_section
@@ -48,7 +48,3 @@ def overdue(task: Task, clock: dt.date | dt.datetime) -> bool:
     """Whether the task is past due on the viewer's wall clock (`clock` from queries.clock_for)."""
     return task.is_overdue(clock)
 
-
-@register.filter
-def deletable_by(task: Task, membership: Membership | None) -> bool:
-    return membership is not None and actions.can_delete_task(membership, task)
