@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kontor.accounts import actions as account_actions
+from kontor.contacts import actions as contact_actions
 
 PREFIX = "/api/v1"
 
@@ -45,3 +47,15 @@ def api() -> Callable[..., ApiClient]:
         return ApiClient({"Authorization": f"Bearer {secret}"})
 
     return for_persona
+
+
+@pytest.fixture
+def in_english() -> Iterator[None]:
+    """Answers' texts in English, whatever the default language (for tests that read them)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def firm(alice):
+    return contact_actions.create_company(alice.membership, {"name": "Nordlicht GmbH"})

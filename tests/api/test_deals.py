@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
@@ -15,16 +13,7 @@ from kontor.deals.models import Deal
 from kontor.history.models import Activity, ActivityVerb, Entry
 from kontor.projects.models import Project
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def firm(alice):
-    return contact_actions.create_company(alice.membership, {"name": "Nordlicht GmbH"})
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
 
 from kontor.contacts import actions as contact_actions
 from kontor.deals import actions as deal_actions
@@ -14,16 +12,7 @@ from kontor.history import actions as history_actions
 from kontor.projects import actions as project_actions
 from kontor.projects.models import Project
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def firm(alice):
-    return contact_actions.create_company(alice.membership, {"name": "Nordlicht GmbH"})
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_creating_a_project_with_every_field_answers_201_and_reads_back_the_same(api, alice, bob, firm,
