@@ -87,9 +87,9 @@ _ROW_FIELDS = {Person: ("title", "first_name", "last_name", "photo"), Company: (
 class RowData:
     """What a list row shows beside the name and photo (`obj.row`)."""
 
-    email: str = ""
-    phone: str = ""
-    tags: list[str] = field(default_factory=list)
+    email: str = ""  # the first e-mail address
+    phone: str = ""  # the number most likely to reach them: the first landline or mobile number
+    tags: list[str] = field(default_factory=list)  # their names, sorted
     # People: the primary job at a company outside the trash, as (job title, company name).
     job: tuple[str, str] | None = None
     # Companies: the first address's city and country.
