@@ -5,6 +5,12 @@ go below. The ratio of the two is Kontor's overhead.
 Each page is requested `repeat` times after a warm-up; p50/p95/p99 are taken over those. The SQL
 floor is the sum of every statement the page executed (recorded with an execute wrapper during
 one request), each re-run with its parameters and its rows fetched, the median of `repeat` runs.
+The render part is p50 minus that floor: the time Kontor spends around the database (ORM, views,
+templates, middleware).
+
+Targets: every page has the p95 the first benchmark issue set on SQLite; the pages the page-speed
+issue names also have its p50 (measured there through `kontor web` at the benchmark size). A row
+is judged by every target it has; the table says which one it misses.
 """
 
 from __future__ import annotations
@@ -31,8 +37,17 @@ class Page:
     name: str
     url: str
     target_ms: float  # the p95 the issue asks for on SQLite, 2 cores
+    target_p50_ms: float | None = None  # the page-speed issue's p50, where it names one
     headers: dict[str, str] | None = None
     htmx: bool = False
+
+    def http_headers(self) -> dict[str, str]:
+        """The page's extra headers as a browser or API client sends them (Authorization, HX-Request)."""
+        headers = {name.removeprefix("HTTP_").replace("_", "-").title(): value
+                   for name, value in (self.headers or {}).items()}
+        if self.htmx:
+            headers["HX-Request"] = "true"
+        return headers
 
 
 @dataclass
@@ -43,14 +58,39 @@ class Result:
     p95_ms: float
     p99_ms: float
     sql_ms: float
+    render_ms: float
     queries: int
     ratio: float
     target_ms: float
+    target_p50_ms: float | None
     status: int
 
     @property
+    def misses(self) -> list[str]:
+        return missed_targets(self.p50_ms, self.p95_ms, self.target_p50_ms, self.target_ms)
+
+    @property
     def meets_target(self) -> bool:
-        return self.p95_ms <= self.target_ms
+        return not self.misses
+
+
+def missed_targets(p50_ms: float, p95_ms: float, target_p50_ms: float | None, target_p95_ms: float | None,
+                   ) -> list[str]:
+    """The targets a page misses ("p50", "p95"); a target that is None is not asked for."""
+    missed = []
+    if target_p50_ms is not None and p50_ms > target_p50_ms:
+        missed.append("p50")
+    if target_p95_ms is not None and p95_ms > target_p95_ms:
+        missed.append("p95")
+    return missed
+
+
+def verdict(missed: list[str]) -> str:
+    return "NO " + "+".join(missed) if missed else "yes"
+
+
+def target_text(target_ms: float | None) -> str:
+    return "" if target_ms is None else f"{target_ms:g}"
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -63,20 +103,27 @@ def pages(api_key: str) -> list[Page]:
     heavy = Person.objects.filter(first_name=HEAVY_PERSON[0], last_name=HEAVY_PERSON[1]).order_by("pk").first()
     api = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
     listed = [
-        Page("people list, two tags", "/people/?tag=Kunde&tag=Lead", 100),
+        Page("people list", "/people/", 100, 10),
+        Page("companies list", "/companies/", 100, 10),
+        # Kunde is the generator's most common tag (on about a quarter of the people).
+        Page("people list, common tag", "/people/?tag=Kunde", 100, 15),
+        Page("people list, two tags", "/people/?tag=Kunde&tag=Lead", 100, 15),
         Page("people list, tag + custom field", "/people/?tag=Kunde&custom.kundennummer.contains=K-01", 100),
-        # "Name contains" folded as the search folds it (the search index's names), tag counts under the filter.
-        Page("people list, name folded", "/people/?q=mueller", 100),
-        Page("person page, 500 entries", f"/people/{heavy.pk if heavy else 0}/", 100),
+        # "Name contains" on a surname the generator gives 1 % of the people.
+        Page("people list, common surname", "/people/?q=Schmidt", 100, 15),
+        # The same folded as the search folds it (Müller and Mueller), tag counts under the filter.
+        Page("people list, name folded", "/people/?q=mueller", 100, 15),
+        Page("person page, 500 entries", f"/people/{heavy.pk if heavy else 0}/", 100, 15),
         Page("quick search, rare term", "/search/suggest/?q=quastenb", 50, htmx=True),
         Page("quick search, common term", "/search/suggest/?q=m%C3%BCller", 50, htmx=True),
         Page("full-text, word part", "/search/?q=verl%C3%A4ng", 150),
         Page("full-text, umlaut variant", "/search/?q=strasse", 150),
-        Page("deals overview, forecast", "/deals/", 100),
+        Page("deals overview, forecast", "/deals/", 100, 20),
         Page("deals board, first screen", "/deals/board/", 100),
         Page("deals board, all won and lost", "/deals/board/?closed=all", 100),
-        Page("tasks overview", "/tasks/", 100),
+        Page("tasks overview", "/tasks/", 100, 15),
         Page("API people list", "/api/v1/people?per_page=25", 100, headers=api),
+        Page("API people list, 50", "/api/v1/people?per_page=50", 100, 8, headers=api),
         # Owners' clean-up page: indexed GROUP BYs over names, addresses and numbers, no pair scan.
         Page("possible duplicates, people", "/people/duplicates/", 1000),
     ]
@@ -125,8 +172,8 @@ def measure(page: Page, client: Client, repeat: int) -> Result:
     p50 = _percentile(times, 0.50)
     sql = statistics.median(floors)
     return Result(page.name, page.url, round(p50, 2), round(_percentile(times, 0.95), 2),
-                  round(_percentile(times, 0.99), 2), round(sql, 2), len(recorder.statements),
-                  round(p50 / sql, 1) if sql > 0 else 0.0, page.target_ms, response.status_code)
+                  round(_percentile(times, 0.99), 2), round(sql, 2), round(p50 - sql, 2), len(recorder.statements),
+                  round(p50 / sql, 1) if sql > 0 else 0.0, page.target_ms, page.target_p50_ms, response.status_code)
 
 
 def machine() -> dict[str, Any]:
@@ -154,7 +201,7 @@ def run(repeat: int = 30) -> dict[str, Any]:
     results = [measure(page, client, repeat) for page in pages(secret)]
     counts = _counts(membership)
     return {"machine": machine(), "data": counts, "repeat": repeat, "results": [asdict(r) | {
-        "meets_target": r.meets_target} for r in results]}
+        "meets_target": r.meets_target, "missed_targets": r.misses} for r in results]}
 
 
 def _counts(membership: Any) -> dict[str, int]:
@@ -171,13 +218,16 @@ def _counts(membership: Any) -> dict[str, int]:
 
 
 def table(report: dict[str, Any]) -> str:
-    head = f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'SQL ms':>8} {'x SQL':>6} " \
-           f"{'queries':>7} {'target':>7}  ok"
+    """The page table: timings, SQL floor, render part (p50 minus the floor), x SQL and the targets
+    (p50 and p95 columns; "NO p50" names the target a page misses)."""
+    head = f"{'page':<32} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'SQL ms':>7} {'render ms':>9} " \
+           f"{'x SQL':>6} {'queries':>7} {'p50 tgt':>7} {'p95 tgt':>7}  ok"
     lines = [head, "-" * len(head)]
     for r in report["results"]:
-        lines.append(f"{r['name']:<28} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-                     f"{r['sql_ms']:>8.1f} {r['ratio']:>6.1f} {r['queries']:>7} {r['target_ms']:>7.0f}  "
-                     f"{'yes' if r['meets_target'] else 'NO'}"
+        lines.append(f"{r['name']:<32} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['p99_ms']:>7.1f} "
+                     f"{r['sql_ms']:>7.1f} {r['render_ms']:>9.1f} {r['ratio']:>6.1f} {r['queries']:>7} "
+                     f"{target_text(r['target_p50_ms']):>7} {target_text(r['target_ms']):>7}  "
+                     f"{verdict(r['missed_targets'])}"
                      f"{'' if r['status'] == 200 else ' (HTTP ' + str(r['status']) + ')'}")
     data = ", ".join(f"{k}={v}" for k, v in report["data"].items())
     m = report["machine"]
