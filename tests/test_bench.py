@@ -1,14 +1,24 @@
 """A tiny run of the benchmark (bench/), so that the generator and the runner keep working as the
 pages change. It times nothing: figures on a test machine mean little, the large run is documented
-in docs/performance.md."""
+in docs/performance.md. The run through the real server (`--serve`) starts `kontor web` on a free
+loopback port and must stop it again, whatever happens."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from bench import generate, run, throughput
 from kontor.history.models import Entry
@@ -63,3 +73,62 @@ def test_kontor_bench_refuses_an_unknown_throughput_group(db) -> None:
                       say=lambda _text: None)
     with pytest.raises(CommandError, match="Unknown throughput group: speed"):
         call_command("bench", throughput="speed", no_migrate=True)
+
+
+def _tiny_data_dir(tmp_path: Path) -> Path:
+    """A data directory for the server the benchmark starts. On SQLite it starts from a copy of the
+    test database's migrated, still empty schema, which saves migrating a new database from
+    scratch (the slowest part of a cold start); on another database the benchmark migrates it.
+    The copy needs the test outside a transaction (transactional_db): SQLite's backup waits until
+    the source has none open."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        target = sqlite3.connect(data_dir / "kontor.sqlite3")
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    return data_dir
+
+
+def test_kontor_bench_serve_measures_through_a_server_it_starts_and_stops(transactional_db, tmp_path: Path) -> None:
+    data_dir = _tiny_data_dir(tmp_path)
+    expected_pages = [page.name for page in run.pages("key")]
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "KONTOR_JOBS_IMMEDIATE", "DJANGO_SETTINGS_MODULE", "PORT"}}
+    env.update({"KONTOR_DATA_DIR": str(data_dir), "KONTOR_WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1"})
+    report_path = tmp_path / "serve.json"
+    command = [sys.executable, "-m", "kontor.cli", "bench", "--people", "20", "--companies", "4", "--deals", "4",
+               "--entries", "60", "--repeat", "1", "--requests", "24", "--serve", "--no-pages",
+               "--json", str(report_path)]
+    # A session of its own, so that whatever the benchmark starts can be ended with it if it hangs.
+    bench = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    try:
+        output, _ = bench.communicate(timeout=120)
+    finally:
+        if bench.poll() is None:
+            bench.send_signal(signal.SIGINT)  # the benchmark stops its server on Ctrl-C
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                bench.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(bench.pid, signal.SIGKILL)  # anything of the benchmark's still there
+        bench.wait()
+    assert bench.returncode == 0, output
+
+    report = json.loads(report_path.read_text())["serve"]
+    names = [row["name"] for row in report["pages"]]
+    assert names == expected_pages
+    assert all(name in output for name in names)
+    assert [row["errors"] for row in report["pages"]] == [0] * len(names), report["pages"]
+    assert report["throughput"]["requests"] == 24 and report["throughput"]["errors"] == 0
+    assert report["memory"]["errors"] == 0 and len(report["memory"]["workers_rss_mb"]) == 1
+    assert report["memory"]["largest_rss_mb"] > 0
+    server = report["server"]
+    assert server["stopped"] is True
+    assert not Path(f"/proc/{server['pid']}").exists()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in server["worker_pids"])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        assert sock.connect_ex(("127.0.0.1", server["port"])) != 0  # nothing listens there any more

@@ -5,6 +5,9 @@
     kontor bench --json bench.json                 the figures as JSON too
     kontor bench --throughput mail,import          also mail, parsing, import, export and bulk throughput
                                                    (--throughput all for every group)
+    kontor bench --serve                           also through the real server: starts `kontor web` on a
+                                                   free loopback port, times the pages over HTTP, the people
+                                                   list at concurrency 8 and the workers' memory, stops it
 
 The data is generated into the database of the current data directory (KONTOR_DATA_DIR, or
 DATABASE_URL) on the first run; later runs find the benchmark account and measure it again, so a
@@ -40,7 +43,13 @@ class Command(BaseCommand):
         parser.add_argument("--throughput", default="",
                             help="Also measure throughput: comma-separated groups of mail, parsing, import, export, "
                                  "bulk, or all.")
-        parser.add_argument("--no-pages", action="store_true", help="Skip the page timings.")
+        parser.add_argument("--no-pages", action="store_true", help="Skip the in-process page timings.")
+        parser.add_argument("--serve", action="store_true",
+                            help="Also measure through `kontor web`, started and stopped by the benchmark: pages "
+                                 "over HTTP, throughput at concurrency 8, the workers' memory.")
+        parser.add_argument("--requests", type=int, default=1000,
+                            help="With --serve: requests of the throughput run, and as many again spread over the "
+                                 "pages before the workers' memory is read (default 1,000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # bench/ sits beside the kontor package in the source tree and is not installed with it.
@@ -48,7 +57,7 @@ class Command(BaseCommand):
         if (source_tree / "bench").is_dir() and str(source_tree) not in sys.path:
             sys.path.append(str(source_tree))
         try:
-            from bench import generate, run, throughput
+            from bench import generate, run, serve, throughput
         except ImportError:
             raise CommandError("The benchmark lives in bench/ of Kontor's source tree; run it from there.") from None
         if not options["no_migrate"]:
@@ -64,16 +73,23 @@ class Command(BaseCommand):
             return
         if options["repeat"] < 1:
             raise CommandError("--repeat must be at least 1.")
+        if options["requests"] < 1:
+            raise CommandError("--requests must be at least 1.")
         groups = [name.strip() for name in options["throughput"].split(",") if name.strip()]
         unknown = set(groups) - {*throughput.GROUPS, "all"}
         if unknown:
             raise CommandError(f"Unknown throughput group: {', '.join(sorted(unknown))}.")
+        report: dict[str, Any] = {}
         if not options["no_pages"]:
             report = run.run(repeat=options["repeat"])
             self.stdout.write(run.table(report))
-            if options["json"]:
-                options["json"].write_text(run.to_json(report))
-                self.stdout.write(f"JSON written to {options['json']}")
+        if options["serve"]:
+            report["serve"] = serve.run(repeat=options["repeat"], requests=options["requests"],
+                                        say=self.stdout.write)
+            self.stdout.write(serve.table(report["serve"]))
+        if options["json"] and report:
+            options["json"].write_text(run.to_json(report))
+            self.stdout.write(f"JSON written to {options['json']}")
         if groups:
             rows = throughput.run(self.stdout.write, None if "all" in groups else groups)
             self.stdout.write(throughput.table(rows))
