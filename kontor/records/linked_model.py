@@ -8,11 +8,11 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Company
+from kontor.lib.urls import id_url
 from kontor.records.models import Record
 
 M = TypeVar("M", bound="LinkedRecord")
@@ -46,7 +46,7 @@ class LinkedRecord(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(f"{self.namespace}:detail", args=[self.record_id])
+        return id_url(f"{self.namespace}:detail", self.record_id)
 
     @property
     def namespace(self) -> str:
