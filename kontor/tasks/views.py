@@ -75,7 +75,7 @@ def overview(request: MemberRequest) -> HttpResponse:
     filters = queries.TaskFilters.from_query(membership, request.GET)
     record = _filter_record(membership, filters)
     tasks = queries.filtered_tasks(membership, filters, clock)
-    page_rows, has_more = queries.page_of(tasks, filters.page)
+    page_rows, has_more = queries.page_of(tasks, filters.page, done=filters.state == queries.State.DONE)
     groups = None if filters.state == queries.State.DONE else queries.group_tasks(
         page_rows, today, queries.group_counts(tasks, today, time), time)
     colleagues = active_colleagues(membership.account)

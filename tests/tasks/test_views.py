@@ -141,6 +141,21 @@ def test_the_tasks_area_needs_a_fixed_number_of_queries(alice, bob, anna, django
         alice.client.get(reverse("tasks:list"), {"state": "done"})
 
 
+def test_done_tasks_show_who_did_them_without_a_query_per_row(alice, bob, anna, django_assert_num_queries):
+    """A page loads only the columns its rows show (queries.ROW_FIELDS); what they show needs no
+    further query, done by whomever, on a record or not."""
+    for number in range(20):
+        task = make_task(alice, f"Task {number}", record=anna.record if number % 2 else None)
+        actions.complete_task(task, bob.membership if number % 3 else alice.membership)
+    alice.client.get(reverse("tasks:list"))  # the calendar feed is created on the first visit
+    with django_assert_num_queries(7):
+        response = alice.client.get(reverse("tasks:list"), {"state": "done", "user": "all"})
+    page = response.content.decode()
+    assert page.count('data-testid="task"') == 20
+    assert page.count(f"Done by {bob.user.name}") == 13 and page.count(f"Done by {alice.user.name}") == 7
+    assert page.count(f'href="/people/{anna.pk}/"') == 10
+
+
 def test_a_long_list_is_split_into_pages_with_true_group_counts(alice):
     Task.objects.bulk_create([Task(account=alice.account, title=f"T{n}", assignee=alice.user,
                                    due_date=today() - dt.timedelta(days=1)) for n in range(130)])
