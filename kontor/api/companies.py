@@ -7,14 +7,15 @@ job has one place where it is changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from ninja import Field, Router, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import CONTACT_DATA, ContactRecordOut, contact_out, write_contact
+from kontor.api.contact_records import ContactRecordOut, contacts_out, grouped, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.lists import Page, RecordFilters
 from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
@@ -69,32 +70,42 @@ class CompanyPage(Page):
     items: list[CompanyOut]
 
 
-COMPANY_DATA = (
-    *CONTACT_DATA,
-    Prefetch("positions", queryset=Position.objects.filter(person__record__deleted_at__isnull=True)
-             .select_related("person").order_by("is_former", "person__sort_name", "pk")),
-)
-
-
 def with_api_data(companies: QuerySet[Company]) -> QuerySet[Company]:
-    """Everything a company's JSON shows, in a fixed number of queries whatever the page size."""
-    return companies.select_related("record").prefetch_related(*COMPANY_DATA)
+    """Companies with the record their JSON shows; companies_out reads the rest."""
+    return companies.select_related("record")
+
+
+def companies_out(companies: Sequence[Company]) -> list[dict[str, Any]]:
+    """The JSON of each company (read with its record: with_api_data), in a fixed number of
+    queries whatever their number: their lists are read as plain rows (see contacts_out)."""
+    if not companies:
+        return []
+    contacts = contacts_out([company.record for company in companies])
+    people = grouped(Position.objects.filter(company_id__in=[company.pk for company in companies],
+                                             person__record__deleted_at__isnull=True)
+                     .order_by("is_former", "person__sort_name", "pk")
+                     .values_list("company_id", "person_id", "person__title", "person__first_name",
+                                  "person__last_name", "job_title", "department", "is_primary", "is_former"))
+    return [{
+        "id": company.pk, "name": company.name, **contacts[company.pk], "background": company.background,
+        "people": [_employee(*row) for row in people[company.pk]],
+    } for company in companies]
+
+
+def _employee(person_id: int, title: str, first_name: str, last_name: str, job_title: str, department: str,
+              is_primary: bool, is_former: bool) -> dict[str, Any]:
+    # The name as Person.full_name makes it, without making a Person of the row.
+    name = " ".join(part for part in (title, first_name, last_name) if part)
+    return {"person_id": person_id, "person_name": name, "job_title": job_title, "department": department,
+            "is_primary": is_primary, "is_former": is_former}
 
 
 def company_out(company: Company) -> dict[str, Any]:
-    return {
-        "id": company.pk, "name": company.name, "background": company.background,
-        **contact_out(company.record),
-        "people": [{"person_id": p.person_id, "person_name": p.person.full_name, "job_title": p.job_title,
-                    "department": p.department, "is_primary": p.is_primary, "is_former": p.is_former}
-                   for p in company.positions.all()],
-    }
+    return companies_out([company])[0]
 
 
 def _load(by: Membership, company_id: int) -> Company:
-    company = access_company(by, company_id)
-    prefetch_related_objects([company], *COMPANY_DATA)
-    return company
+    return access_company(by, company_id)
 
 
 def _write(by: Membership, data: dict[str, Any], company: Company | None) -> Company:
@@ -112,7 +123,7 @@ def _filtered(by: Membership, filters: RecordFilters, custom: list[CustomFilter]
 
 COMPANIES = RecordRoutes(router, __name__, Kind.COMPANY, "company", "companies", access=access_company,
                          load=_load, out=company_out, out_schema=CompanyOut, write=_write, filters=RecordFilters,
-                         select=_filtered, with_data=with_api_data)
+                         select=_filtered, with_data=with_api_data, out_page=companies_out)
 
 COMPANIES.add_list(CompanyPage)
 COMPANIES.add_export(exports.ExportParams)

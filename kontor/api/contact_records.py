@@ -5,27 +5,29 @@ in their JSON and in their write from the sent fields."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 
 from kontor.accounts.models import Membership
 from kontor.api import details
 from kontor.api.errors import locating
-from kontor.api.record_routes import record_out
 from kontor.api.schemas import Address, ContactDetailOut, PhoneOut
 from kontor.contacts.actions import Details
-from kontor.contacts.models import Company, Person
-from kontor.records.custom_fields import values_prefetch
-from kontor.records.models import Record
+from kontor.contacts.models import Address as StoredAddress
+from kontor.contacts.models import Company, ContactDetail, Person
+from kontor.records.custom_fields import json_value
+from kontor.records.models import CustomField, CustomValue, FieldType, Record, RecordTag
 
 C = TypeVar("C", Person, Company)
 
-# What a person's or company's JSON shows of its record; each kind prefetches its own lists beside.
-CONTACT_DATA = (values_prefetch(), "record__tags", "record__contact_details", "record__addresses")
-
-
+# The column that holds a custom value of each type (as custom_fields.value_of reads it); text,
+# select and URL values are in `text_value`.
+VALUE_COLUMNS: dict[str, str] = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
+                 FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
 
 class ContactRecordOut(Schema):
     """What the JSON of every person and company holds, in this order; each kind's own fields follow."""
@@ -44,9 +46,52 @@ class ContactRecordOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
 
-def contact_out(record: Record) -> dict[str, Any]:
-    """The part of a person's or company's JSON that its record holds."""
-    return {**record_out(record), **details.contact_out(record), "addresses": details.addresses_out(record)}
+def grouped(rows: QuerySet[Any, tuple[Any, ...]]) -> defaultdict[int, list[tuple[Any, ...]]]:
+    """`values_list` rows whose first column is an id, by that id, each row without it, in order."""
+    by_id: defaultdict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_id[row[0]].append(row[1:])
+    return by_id
+
+
+def contacts_out(records: Sequence[Record]) -> dict[int, dict[str, Any]]:
+    """The part of each person's or company's JSON that its record holds, by record id.
+
+    Lists are the hot path of the API, so the record's tags, contact details, addresses and custom
+    values are read as plain rows, one query each whatever the number of records, in the order the
+    models sort them (tags by name, details and addresses by position)."""
+    ids = [record.pk for record in records]
+    tags = grouped(RecordTag.objects.filter(record_id__in=ids).order_by("tag__name")
+                   .values_list("record_id", "tag__name"))
+    contact = grouped(ContactDetail.objects.filter(record_id__in=ids).values_list("record_id", "kind", "label",
+                                                                                  "value"))
+    addresses = grouped(StoredAddress.objects.filter(record_id__in=ids)
+                        .values_list("record_id", "label", *details.ADDRESS_PARTS))
+    custom = _custom_values(ids)
+    return {record.pk: {
+        "tags": [name for (name,) in tags[record.pk]], **details.contact_lists(contact[record.pk]),
+        "addresses": [{"label": label, **dict(zip(details.ADDRESS_PARTS, parts, strict=True))}
+                      for label, *parts in addresses[record.pk]],
+        "responsible_id": record.responsible_id, "version": record.version, "custom_fields": custom[record.pk],
+        "created_at": record.created_at, "updated_at": record.updated_at,
+    } for record in records}
+
+
+def _custom_values(ids: list[int]) -> defaultdict[int, dict[str, Any]]:
+    """{record id: {key: value as JSON}} of the records' filled custom fields, in the fields' order
+    (as api/custom_fields.values_out gives them)."""
+    rows = sorted(CustomValue.objects.filter(record_id__in=ids).values(
+        "record_id", "field_id", "field__key", "field__type", "field__position", *VALUE_COLUMNS.values(),
+        "text_value"), key=lambda row: (row["field__position"], row["field_id"]))
+    fields: dict[int, CustomField] = {}
+    values: defaultdict[int, dict[str, Any]] = defaultdict(dict)
+    for row in rows:
+        field = fields.get(row["field_id"])
+        if field is None:
+            field = fields[row["field_id"]] = CustomField(pk=row["field_id"], type=row["field__type"])
+        stored = row[VALUE_COLUMNS.get(field.type, "text_value")]
+        values[row["record_id"]][row["field__key"]] = json_value(field, stored)
+    return values
 
 
 def write_contact(by: Membership, data: dict[str, Any], contact: C | None, names: Iterable[str], *,

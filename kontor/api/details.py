@@ -8,6 +8,7 @@ the client sent it (`["body", "phones", 1, "value"]`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.http import Http404
@@ -31,20 +32,20 @@ KIND_OF_LIST = {"emails": DetailKind.EMAIL, "websites": DetailKind.WEBSITE,
 ADDRESS_PARTS = ("street", "zip", "city", "state", "country")
 
 
-def contact_out(record: Record) -> dict[str, list[dict[str, str]]]:
-    """The record's contact details as the four lists (from prefetched `contact_details`)."""
+def contact_lists(details: Iterable[tuple[str, str, str]]) -> dict[str, list[dict[str, str]]]:
+    """Contact details, as (kind, label, value) in their order, in the four lists."""
     lists: dict[str, list[dict[str, str]]] = {name: [] for name in CONTACT_LISTS}
-    for detail in record.contact_details.all():
-        item = {"label": detail.label, "value": detail.value}
-        if detail.kind in PHONE_KINDS:
-            item["type"] = detail.kind
-        lists[LIST_OF_KIND[detail.kind]].append(item)
+    for kind, label, value in details:
+        item = {"label": label, "value": value}
+        if kind in PHONE_KINDS:
+            item["type"] = kind
+        lists[LIST_OF_KIND[kind]].append(item)
     return lists
 
 
-def addresses_out(record: Record) -> list[dict[str, str]]:
-    return [{"label": a.label, **{part: getattr(a, part) for part in ADDRESS_PARTS}}
-            for a in record.addresses.all()]
+def contact_out(record: Record) -> dict[str, list[dict[str, str]]]:
+    """The record's stored contact details as the four lists."""
+    return contact_lists(record.contact_details.values_list("kind", "label", "value"))
 
 
 def contact_in(data: dict[str, Any], record: Record | None) -> tuple[list[DetailData] | None, dict[str, Loc]]:

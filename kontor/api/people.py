@@ -6,9 +6,10 @@ the sent fields."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -16,7 +17,7 @@ from pydantic import StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import CONTACT_DATA, ContactRecordOut, contact_out, write_contact
+from kontor.api.contact_records import ContactRecordOut, contacts_out, grouped, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.errors import InvalidInput, field_error
 from kontor.api.lists import Page, RecordFilters
@@ -33,7 +34,7 @@ from kontor.api.schemas import (
 )
 from kontor.contacts import actions
 from kontor.contacts.actions import PERSON_FIELDS, AssistantData, DateData, PositionData
-from kontor.contacts.models import Person, Position
+from kontor.contacts.models import Assistant, ImportantDate, Person, Position
 from kontor.contacts.queries import filter_people
 from kontor.records.access import access_company, access_person
 from kontor.records.filters import CustomFilter
@@ -125,35 +126,44 @@ class PeopleFilters(RecordFilters):
     company_id: Id | None = Field(None, description="Only people who work or worked at this company.")
 
 
-PERSON_DATA = (
-    *CONTACT_DATA, "assistants", "important_dates",
-    Prefetch("positions", queryset=Position.objects.filter(company__record__deleted_at__isnull=True)
-             .select_related("company")),
-)
+# A job as a person's JSON shows it, in the order people_out reads its columns.
+POSITION_COLUMNS = ("company_id", "company_name", "job_title", "department", "is_primary", "is_former")
 
 
 def with_api_data(people: QuerySet[Person]) -> QuerySet[Person]:
-    """Everything a person's JSON shows, in a fixed number of queries whatever the page size."""
-    return people.select_related("record").prefetch_related(*PERSON_DATA)
+    """People with the record their JSON shows; people_out reads the rest."""
+    return people.select_related("record")
+
+
+def people_out(people: Sequence[Person]) -> list[dict[str, Any]]:
+    """The JSON of each person (read with their record: with_api_data), in a fixed number of
+    queries whatever their number: their lists are read as plain rows (see contacts_out)."""
+    if not people:
+        return []
+    ids = [person.pk for person in people]
+    contacts = contacts_out([person.record for person in people])
+    positions = grouped(Position.objects.filter(person_id__in=ids, company__record__deleted_at__isnull=True)
+                        .values_list("person_id", "company_id", "company__name", "job_title", "department",
+                                     "is_primary", "is_former"))
+    assistants = grouped(Assistant.objects.filter(person_id__in=ids).values_list("person_id", "name", "email",
+                                                                                 "phone"))
+    dates = grouped(ImportantDate.objects.filter(person_id__in=ids).values_list("person_id", "label", "date"))
+    return [{
+        "id": person.pk, "name": person.full_name, **contacts[person.pk],
+        **{name: getattr(person, name) for name in PERSON_FIELDS},
+        "positions": [dict(zip(POSITION_COLUMNS, row, strict=True)) for row in positions[person.pk]],
+        "assistants": [{"name": name, "email": email, "phone": phone}
+                       for name, email, phone in assistants[person.pk]],
+        "important_dates": [{"label": label, "date": date} for label, date in dates[person.pk]],
+    } for person in people]
 
 
 def person_out(person: Person) -> dict[str, Any]:
-    return {
-        "id": person.pk, "name": person.full_name,
-        **{name: getattr(person, name) for name in PERSON_FIELDS},
-        **contact_out(person.record),
-        "positions": [{"company_id": p.company_id, "company_name": p.company.name, "job_title": p.job_title,
-                       "department": p.department, "is_primary": p.is_primary, "is_former": p.is_former}
-                      for p in person.positions.all()],
-        "assistants": [{"name": a.name, "email": a.email, "phone": a.phone} for a in person.assistants.all()],
-        "important_dates": [{"label": d.label, "date": d.date} for d in person.important_dates.all()],
-    }
+    return people_out([person])[0]
 
 
 def _load(by: Membership, person_id: int) -> Person:
-    person = access_person(by, person_id)
-    prefetch_related_objects([person], *PERSON_DATA)
-    return person
+    return access_person(by, person_id)
 
 
 def _positions_in(by: Membership, data: dict[str, Any]) -> list[PositionData] | None:
@@ -193,7 +203,7 @@ def _filtered(by: Membership, filters: PeopleFilters, custom: list[CustomFilter]
 
 PEOPLE = RecordRoutes(router, __name__, Kind.PERSON, "person", "people", access=access_person, load=_load,
                       out=person_out, out_schema=PersonOut, write=_write, filters=PeopleFilters, select=_filtered,
-                      with_data=with_api_data)
+                      with_data=with_api_data, out_page=people_out)
 
 PEOPLE.add_list(PersonPage)
 PEOPLE.add_export(exports.ExportParams)
