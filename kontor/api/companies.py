@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from ninja import Field, Router, Schema
+from ninja import Field, Router
+from pydantic import BaseModel
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
@@ -50,7 +51,7 @@ class CompanyUpdate(CompanyFields):
     version: Id | None = version_field("company")
 
 
-class EmployeeOut(Schema):
+class EmployeeOut(BaseModel):  # made from dicts only: see ContactRecordOut
     person_id: int
     person_name: str
     job_title: str

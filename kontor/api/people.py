@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
-from pydantic import StrictBool
+from ninja import Field, Router
+from pydantic import BaseModel, StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
@@ -54,7 +54,7 @@ class PositionIn(Item):
     is_former: StrictBool = False
 
 
-class PositionOut(Schema):
+class PositionOut(BaseModel):  # made from dicts only: see ContactRecordOut
     company_id: int
     company_name: str
     job_title: str
@@ -69,7 +69,7 @@ class AssistantSchema(Item):
     phone: Text = Field("", max_length=60)
 
 
-class AssistantOut(Schema):
+class AssistantOut(BaseModel):  # made from dicts only: see ContactRecordOut
     name: str
     email: str
     phone: str

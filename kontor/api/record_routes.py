@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.params import functions as param_functions
+from pydantic import BaseModel
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
@@ -90,7 +91,7 @@ class RecordRoutes(Generic[R, F]):
     access: Callable[[Membership, int], R]  # the record, or 404 (access_person)
     load: Callable[[Membership, int], R]  # the record with everything its JSON shows
     out: Callable[[R], dict[str, Any]]  # its JSON
-    out_schema: type[Schema]  # and that JSON's schema
+    out_schema: type[BaseModel]  # and that JSON's schema
     write: Callable[[Membership, dict[str, Any], R | None], R]  # creates (None) or changes it from the sent fields
     filters: type[F]  # the list's query parameters
     select: Callable[[Membership, F, list[CustomFilter]], QuerySet[R] | None]  # what the list and export show
