@@ -11,12 +11,13 @@ from typing import Any
 from django import template
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kontor.deals.currencies import format_money
 from kontor.deals.models import Deal, DealState, Stage
+from kontor.lib.urls import id_url
 from kontor.records.models import Kind, Record
 
 register = template.Library()
@@ -43,6 +44,38 @@ def whole_money(amount: Decimal | None, currency: str) -> str:
     return format_money(amount, currency, decimals=0)
 
 
+class _DealTexts:
+    """The translations, stage names and date format a page's deals are written with, looked up
+    once per page instead of once per deal. Writes what `blocktranslate with
+    date=…|date:"SHORT_DATE_FORMAT"` and the `money` filter wrote in the templates."""
+
+    def __init__(self) -> None:
+        self.date_format = formats.get_format("SHORT_DATE_FORMAT")
+        self.texts = {"target": gettext("target %(date)s"), DealState.WON: gettext("won %(date)s"),
+                      DealState.LOST: gettext("lost %(date)s"), "weighted": gettext("%(amount)s weighted")}
+        self.stage_labels = {value: str(label) for value, label in Stage.choices}
+
+    def when(self, deal: Deal) -> SafeString:
+        """"target 3/15/27" for an open deal, "won …" or "lost …" for a closed one (an open deal
+        has no closed_at); nothing without the date."""
+        if deal.is_open:
+            day: Any = deal.target_date
+            text = self.texts["target"]
+        else:
+            day = deal.closed_at and timezone.localtime(deal.closed_at)
+            text = self.texts[DealState.WON if deal.is_won else DealState.LOST]
+        if not day:
+            return mark_safe("")
+        return mark_safe(text % {"date": conditional_escape(dateformat.format(day, self.date_format))})
+
+    def weighted(self, deal: Deal) -> SafeString:
+        """"€7,500.00 weighted" for an open deal above 0 %, else nothing."""
+        if not (deal.is_open and deal.probability):
+            return mark_safe("")
+        amount = conditional_escape(format_money(deal.weighted_value, deal.currency))
+        return mark_safe(self.texts["weighted"] % {"amount": amount})
+
+
 @dataclass
 class DealRow:
     """What one row of the deals list shows besides the deal's own fields (deals/_row.html)."""
@@ -50,41 +83,47 @@ class DealRow:
     deal: Deal
     state_title: str
     stage_label: str
-    when: SafeString  # "target 3/15/27", "won …", "lost …" or nothing
+    when: SafeString
     amount: str
-    weighted: SafeString  # "€7,500.00 weighted" for an open deal above 0 %, else nothing
+    weighted: SafeString
 
 
 @register.simple_tag
 def deal_rows(deals: Iterable[Deal]) -> list[DealRow]:
-    """`{% deal_rows page.items as rows %}`: the rows' texts, with the translations, the stage
-    names and the date format looked up once per page instead of once per row. Writes what
-    `blocktranslate with date=…|date:"SHORT_DATE_FORMAT"` and the `money` filter wrote."""
-    date_format = formats.get_format("SHORT_DATE_FORMAT")
-    texts = {"target": gettext("target %(date)s"), DealState.WON: gettext("won %(date)s"),
-             DealState.LOST: gettext("lost %(date)s"), "weighted": gettext("%(amount)s weighted")}
+    """`{% deal_rows page.items as rows %}`: the rows' texts, worked out once per page."""
+    texts = _DealTexts()
     state_title = gettext("State")
-    stage_labels = {value: str(label) for value, label in Stage.choices}
+    return [DealRow(deal, state_title, texts.stage_labels[deal.stage], texts.when(deal),
+                    format_money(deal.total_value, deal.currency), texts.weighted(deal)) for deal in deals]
 
-    def when(deal: Deal) -> SafeString:
-        if deal.is_open:
-            day: Any = deal.target_date
-            text = texts["target"]
-        else:
-            day = deal.closed_at and timezone.localtime(deal.closed_at)
-            text = texts[DealState.WON if deal.is_won else DealState.LOST]
-        if not day:
-            return mark_safe("")
-        return mark_safe(text % {"date": conditional_escape(dateformat.format(day, date_format))})
 
-    def weighted(deal: Deal) -> SafeString:
-        if not (deal.is_open and deal.probability):
-            return mark_safe("")
-        amount = conditional_escape(format_money(deal.weighted_value, deal.currency))
-        return mark_safe(texts["weighted"] % {"amount": amount})
+@dataclass
+class BoardCard:
+    """What one card of the board shows besides the deal's own fields (deals/_board_card.html)."""
 
-    return [DealRow(deal, state_title, stage_labels[deal.stage], when(deal),
-                    format_money(deal.total_value, deal.currency), weighted(deal)) for deal in deals]
+    deal: Deal
+    when: SafeString
+    amount: str
+    move_url: str
+    move_label: SafeString
+    options: SafeString  # the stage menu's options, the deal's own stage selected
+
+
+@register.simple_tag
+def board_cards(deals: Iterable[Deal]) -> list[BoardCard]:
+    """`{% board_cards column.cards as cards %}`: a column's cards' texts, with the stage menu
+    written once per stage rather than an option at a time for every card."""
+    texts = _DealTexts()
+    move_label = gettext("New state of “%(name)s”")
+    options: dict[str, SafeString] = {}
+    for current in texts.stage_labels:
+        options[current] = mark_safe("".join(
+            format_html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if value == current else "",
+                        label) for value, label in texts.stage_labels.items()))
+    return [BoardCard(deal, texts.when(deal), format_money(deal.total_value, deal.currency),
+                      id_url("deals:move", deal.pk),
+                      mark_safe(move_label % {"name": conditional_escape(deal.name)}), options[deal.stage])
+            for deal in deals]
 
 
 @register.inclusion_tag("deals/_record_deals.html", takes_context=True)
