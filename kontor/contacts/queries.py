@@ -17,6 +17,7 @@ from django.db.models.query import ModelIterable
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
+from kontor.lib.params import parse_id
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_PAGE,
@@ -25,7 +26,6 @@ from kontor.records.filters import (
     RecordFilters,
     filter_records,
     name_contains,
-    positive_int,
 )
 from kontor.records.models import Kind, RecordTag
 
@@ -163,7 +163,7 @@ class ListFilters(RecordFilters):
 
     @classmethod
     def own_fields(cls, query: Mapping) -> dict[str, Any]:
-        return {"company_id": positive_int(query.get("company"))}
+        return {"company_id": parse_id(query.get("company"))}
 
     @property
     def has_own_filters(self) -> bool:

@@ -57,11 +57,6 @@ def getlist(query: Mapping, key: str) -> list[Any]:
     return [query[key]] if key in query else []
 
 
-# Ids and dates are read by kontor/lib/params.py, the one parser of each; contacts/queries.py
-# still imports the id parser under this older name.
-positive_int = parse_id
-
-
 def date_range(first: object, last: object) -> tuple[dt.date | None, dt.date | None]:
     """Two dates from the query string, in order (a range typed backwards is turned round)."""
     start, end = parse_date_param(first), parse_date_param(last)
