@@ -28,7 +28,8 @@ C = TypeVar("C", Person, Company)
 # The column that holds a custom value of each type (as custom_fields.value_of reads it); text,
 # select and URL values are in `text_value`.
 VALUE_COLUMNS: dict[str, str] = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
-                 FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
+                                 FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
+
 
 class ContactRecordOut(BaseModel):
     """What the JSON of every person and company holds, in this order; each kind's own fields follow."""
@@ -50,6 +51,7 @@ class ContactRecordOut(BaseModel):
     custom_fields: dict[str, Any] = Field(description="Filled custom fields by key (see /custom-fields).")
     created_at: dt.datetime
     updated_at: dt.datetime
+
 
 def grouped(rows: QuerySet[Any, tuple[Any, ...]]) -> defaultdict[int, list[tuple[Any, ...]]]:
     """`values_list` rows whose first column is an id, by that id, each row without it, in order."""

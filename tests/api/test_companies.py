@@ -94,6 +94,21 @@ def test_the_company_list_filters_and_pages(api, alice, firm):
     assert client.get("/companies", {"order": "random"}).status_code == 422
 
 
+def test_each_listed_company_shows_its_own_lists_as_reading_it_does(api, alice, firm):
+    other = contact_actions.create_company(alice.membership, {"name": "Zander AG"},
+                                           Details(contact=[DetailData("phone", "030 1")]), tags=["Berlin", "Kunde"])
+    contact_actions.create_person(alice.membership, {"title": "Dr.", "last_name": "Meier"},
+                                  Details(positions=[PositionData(firm, "CEO"), PositionData(other, "Beirat")]))
+    client = api(alice)
+    listed = client.get("/companies").json()["items"]
+    assert [company["id"] for company in listed] == [firm.pk, other.pk]
+    assert listed == [client.get(f"/companies/{company.pk}").json() for company in (firm, other)]
+    assert [company["people"][0]["job_title"] for company in listed] == ["CEO", "Beirat"]
+    assert listed[0]["people"][0]["person_name"] == "Dr. Meier"
+    assert (listed[0]["emails"], listed[1]["phones"]) == ([{"label": "work", "value": "info@mueller.de"}],
+                                                          [{"label": "work", "value": "030 1", "type": "phone"}])
+
+
 def test_the_company_list_costs_a_fixed_number_of_queries(api, alice, django_assert_max_num_queries):
     for i in range(20):
         email = DetailData("email", f"info{i}@example.com")

@@ -319,6 +319,25 @@ def test_the_list_costs_the_same_few_queries_for_30_fully_filled_people(api, ali
     assert all(len(p["positions"]) == 2 and len(p["tags"]) == 2 and len(p["emails"]) == 1 for p in people)
 
 
+def test_each_listed_person_shows_their_own_lists_as_reading_them_does(api, alice, company):
+    client = api(alice)
+    for name, kind in (("Nummer", "number"), ("Seit", "date"), ("VIP", "boolean")):
+        assert client.post("/custom-fields", {"kind": "person", "name": name, "type": kind}).status_code == 201
+    sent = [{**FULL_PERSON, "last_name": "Albers", "positions": [{"company_id": company.pk, "job_title": "CEO"}],
+             "custom_fields": {"nummer": 2.5, "seit": "2024-02-29", "vip": True}},
+            {"last_name": "Becker", "tags": ["Berlin"], "custom_fields": {"nummer": 7}},
+            {**FULL_PERSON, "last_name": "Claasen", "assistants": [], "important_dates": [
+                {"label": "Z", "date": "2025-06-01"}, {"label": "A", "date": "2021-01-01"}]}]
+    ids = [client.post("/people", body).json()["id"] for body in sent]
+    listed = client.get("/people").json()["items"]
+    assert [person["id"] for person in listed] == ids
+    assert listed == [client.get(f"/people/{person_id}").json() for person_id in ids]
+    assert [person["custom_fields"] for person in listed] == [
+        {"nummer": 2.5, "seit": "2024-02-29", "vip": True}, {"nummer": 7}, {}]
+    assert [len(person["assistants"]) for person in listed] == [1, 0, 0]
+    assert [d["label"] for d in listed[2]["important_dates"]] == ["A", "Z"]
+
+
 def test_reading_one_person_costs_a_fixed_number_of_queries(api, alice, anna, django_assert_max_num_queries):
     client = api(alice)
     client.get("/users/me")
