@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import ContactRecordOut, contacts_out, grouped, write_contact
+from kontor.api.contact_records import RECORD_COLUMNS, ContactRecordOut, contacts_out, grouped, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.lists import Page, RecordFilters
 from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
@@ -73,7 +73,7 @@ class CompanyPage(Page):
 
 def with_api_data(companies: QuerySet[Company]) -> QuerySet[Company]:
     """Companies with the record their JSON shows; companies_out reads the rest."""
-    return companies.select_related("record")
+    return companies.select_related("record").only(*COMPANY_FIELDS, *RECORD_COLUMNS)
 
 
 def companies_out(companies: Sequence[Company]) -> list[dict[str, Any]]:

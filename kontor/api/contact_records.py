@@ -30,6 +30,9 @@ C = TypeVar("C", Person, Company)
 VALUE_COLUMNS: dict[str, str] = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
                                  FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
 
+# What contacts_out reads of a person's or company's record (with_api_data loads only these).
+RECORD_COLUMNS = ("record__responsible_id", "record__version", "record__created_at", "record__updated_at")
+
 
 class ContactRecordOut(BaseModel):
     """What the JSON of every person and company holds, in this order; each kind's own fields follow."""

@@ -17,7 +17,7 @@ from pydantic import BaseModel, StrictBool
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import ContactRecordOut, contacts_out, grouped, write_contact
+from kontor.api.contact_records import RECORD_COLUMNS, ContactRecordOut, contacts_out, grouped, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.errors import InvalidInput, field_error
 from kontor.api.lists import Page, RecordFilters
@@ -132,7 +132,7 @@ POSITION_COLUMNS = ("company_id", "company_name", "job_title", "department", "is
 
 def with_api_data(people: QuerySet[Person]) -> QuerySet[Person]:
     """People with the record their JSON shows; people_out reads the rest."""
-    return people.select_related("record")
+    return people.select_related("record").only(*PERSON_FIELDS, *RECORD_COLUMNS)
 
 
 def people_out(people: Sequence[Person]) -> list[dict[str, Any]]:
