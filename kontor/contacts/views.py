@@ -232,7 +232,8 @@ def _delete(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
     obj = area.fetch(membership, record_id)
     require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
     if request.method != "POST":
-        return render(request, "contacts/confirm_delete.html", {"obj": obj, "area": area})
+        return render(request, "records/confirm_delete.html", {"obj": obj, "name": obj.full_name,
+                                                               "page_class": "contacts-page", "has_details": True})
     record_actions.trash_record(obj.record, membership)
     messages.success(request, _("“%(name)s” has been moved to the trash. It can be restored there for "
                                 "%(days)s days.") % {"name": obj.full_name,

@@ -162,7 +162,7 @@ def bar_click(request: MemberRequest, pages: LinkedPages[Any], **url: int) -> Ht
 def delete_page(request: MemberRequest, pages: LinkedPages[Any], **url: int) -> HttpResponse:
     """GET asks for confirmation (power users and above); POST moves the record to the trash."""
     membership = request.membership
-    return delete_to_trash(request, membership, pages.access(membership, pages.record_id(url)), name="obj",
+    return delete_to_trash(request, membership, pages.access(membership, pages.record_id(url)),
                            template="records/confirm_delete.html", delete=pages.delete,
                            list_url=f"{pages.namespace}:list")
 

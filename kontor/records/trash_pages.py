@@ -28,13 +28,14 @@ def show_trashed(request: HttpRequest, membership: Membership, fetch: Callable[.
     return render(request, "records/trashed.html", {"obj": obj, "name": obj.name, "page_class": page_class})
 
 
-def delete_to_trash(request: HttpRequest, membership: Membership, obj: T, *, name: str, template: str,
+def delete_to_trash(request: HttpRequest, membership: Membership, obj: T, *, template: str,
                     delete: Callable[[T, Membership], None], list_url: str) -> HttpResponse:
-    """GET asks for confirmation (power users and above; `obj` is passed to the template as
-    `name`); POST moves the record to the trash through the kind's `delete` action."""
+    """GET asks for confirmation (power users and above; records/confirm_delete.html gets `obj`, its
+    `name` and its area's `page_class`); POST moves the record to the trash through the kind's
+    `delete` action."""
     require(membership, roles.can_delete_records, _("Your role does not allow deleting records."))
     if request.method == "GET":
-        return render(request, template, {name: obj})
+        return render(request, template, {"obj": obj, "name": obj.name, "page_class": f"{obj.namespace}-page"})
     delete(obj, membership)
     messages.success(request, _("“%(name)s” is in the trash now. It can be restored from there for 30 days.")
                      % {"name": obj.name})
