@@ -129,10 +129,12 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _rss_mb(pid: int) -> float | None:
+def _rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """A worker's resident memory from /proc: VmRSS in all, RssAnon its own (Python's heap, SQLite's
+    page caches), RssFile the files mapped into it (SQLite's mmap of the database, the libraries)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024  # kB
     except OSError:
         return None
@@ -337,9 +339,12 @@ def measure_memory(server: Server, cookie: str, listed: list[Page], requests: in
     rss = {pid: _rss_mb(pid) for pid in workers}
     sizes = [round(size, 1) for size in rss.values() if size is not None]
     largest = max(sizes, default=0.0)
+    own = [round(size, 1) for size in (_rss_mb(pid, "RssAnon") for pid in workers) if size is not None]
+    mapped = [round(size, 1) for size in (_rss_mb(pid, "RssFile") for pid in workers) if size is not None]
     return {"requests": len(statuses), "pages": len(listed), "errors": sum(status != 200 for status in statuses),
             "error_statuses": _errors(statuses),
-            "workers_rss_mb": sizes, "largest_rss_mb": largest, "target_mb": RSS_TARGET_MB,
+            "workers_rss_mb": sizes, "largest_rss_mb": largest, "workers_own_mb": own, "workers_mapped_mb": mapped,
+            "target_mb": RSS_TARGET_MB,
             "meets_target": bool(sizes) and largest < RSS_TARGET_MB}
 
 
@@ -406,8 +411,10 @@ def table(report: dict[str, Any]) -> str:
         f"{'yes' if throughput['meets_target'] else 'NO'}",
         f"worker memory after {memory['requests']} requests over {memory['pages']} pages ({_error_text(memory)}): "
         f"largest {memory['largest_rss_mb']:.1f} MB RSS (workers: "
-        f"{', '.join(f'{size:.1f}' for size in memory['workers_rss_mb'])}); target < {memory['target_mb']:g} MB: "
-        f"{'yes' if memory['meets_target'] else 'NO'}",
+        f"{', '.join(f'{size:.1f}' for size in memory['workers_rss_mb'])}; their own memory "
+        f"{', '.join(f'{size:.1f}' for size in memory.get('workers_own_mb', []))}, files mapped "
+        f"{', '.join(f'{size:.1f}' for size in memory.get('workers_mapped_mb', []))}); "
+        f"target < {memory['target_mb']:g} MB: {'yes' if memory['meets_target'] else 'NO'}",
         f"workers: {server['workers']}, threads each: {server['threads_per_worker']}; server stopped: "
         f"{'yes' if server['stopped'] else 'NO'}",
     ]
