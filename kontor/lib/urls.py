@@ -29,8 +29,9 @@ def _pattern(name: str, arity: int, prefix: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def id_url(name: str, *ids: int) -> str:
-    """reverse(name, args=ids) for integer ids, at the cost of a string join."""
+def id_url(name: str, *ids: int | str) -> str:
+    """reverse(name, args=ids) for integer ids, at the cost of a string join (other arguments go
+    through reverse())."""
     if len(ids) > len(_STAND_INS) or not all(type(value) is int for value in ids):
         return reverse(name, args=ids)
     parts = _pattern(name, len(ids), get_script_prefix())
