@@ -8,12 +8,11 @@ LIMIT per_page + 1 instead of counting the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
 
 from kontor.accounts.models import Account
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
@@ -132,26 +131,14 @@ def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
             rows[record_id].city, rows[record_id].country = city, country
 
 
-class _RowIterable(ModelIterable):
-    """The rows of a list query, each with `add_row_data` applied once all are read."""
-
-    def __iter__(self) -> Iterator[Any]:
-        items = list(super().__iter__())
-        add_row_data(items)
-        return iter(items)
-
-
 def with_row_data(items: QuerySet, *, custom_values: bool = False) -> QuerySet:
     """What a list row shows, in a fixed number of queries whatever the page size: the name and
     photo, the first e-mail address and phone number, the tags, and for people the primary job,
     for companies the first address (`obj.row`, see RowData); with `custom_values` (a custom field
-    shown as a column) the record with its custom values."""
+    shown as a column) the record with its custom values. The rest comes per page: add_row_data."""
     items = items.only(*_ROW_FIELDS[items.model])
     if custom_values:
         items = items.select_related("record").prefetch_related(values_prefetch())
-    # The queryset stays a queryset (paged by page_of, as the deals' lists are) and fills in the
-    # rows' data as it is read, as prefetch_related would, but with plain values.
-    items._iterable_class = _RowIterable
     return items
 
 

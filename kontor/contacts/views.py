@@ -30,7 +30,7 @@ from kontor.contacts import actions
 from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
 from kontor.contacts.models import Company, Person
-from kontor.contacts.queries import ListFilters, company_staff, filter_companies, page_of, with_row_data
+from kontor.contacts.queries import ListFilters, add_row_data, company_staff, filter_companies, page_of, with_row_data
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
@@ -74,6 +74,7 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
                                                filters.page),
                                "responsible": request.GET.get("responsible", "")}
     page = context["page"]
+    add_row_data(page.items)
     context["is_empty"] = not page.items and not page.has_previous and not filters.is_filtered
     template = "contacts/list.html"
     if request.htmx and request.htmx.target == "results":

@@ -7,12 +7,14 @@ from django.utils import translation
 
 from kontor.contacts import actions
 from kontor.contacts.actions import AddressData, DetailData, Details, PositionData
-from kontor.contacts.queries import RowData, filter_companies, filter_people, page_of, with_row_data
+from kontor.contacts.queries import RowData, add_row_data, filter_companies, filter_people, page_of, with_row_data
 from kontor.records.actions import trash_record
 
 
 def rows(items) -> dict[str, RowData]:  # noqa: ANN001
-    return {obj.full_name: obj.row for obj in page_of(with_row_data(items), 1).items}
+    page = page_of(with_row_data(items), 1)
+    add_row_data(page.items)
+    return {obj.full_name: obj.row for obj in page.items}
 
 
 def test_a_row_shows_the_first_email_and_the_first_phone_or_mobile(alice):
