@@ -23,6 +23,7 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
 from kontor.history import actions
 from kontor.history.models import Activity, ActivityVerb, Comment, Entry
+from kontor.history.templatetags.history_tags import engine_of
 from kontor.lib.stamped import stamped
 from kontor.notifications import actions as notification_actions
 from kontor.notifications.templatetags.notifications_tags import watcher_ids
@@ -45,7 +46,7 @@ def entry_comments(context: template.Context, entry: Entry, record: Record) -> S
     """`{% entry_comments entry record %}`: the comments under an entry and the link to add one
     (history/_comments.html). An entry without comments (most of them) gets a copy of one such
     block rendered once per page (kontor/lib/stamped.py)."""
-    comments = _engine(context).get_template("history/_comments.html")
+    comments = engine_of(context).get_template("history/_comments.html")
     if entry.comments.all() or context.get("comment_form_open") or context.get("comment_error"):
         with context.push(entry=entry, record=record):
             return SafeString(comments.render(context))

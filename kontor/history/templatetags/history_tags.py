@@ -24,7 +24,8 @@ from kontor.records.models import Record
 register = template.Library()
 
 
-def _engine(context: template.Context) -> template.Engine:
+def engine_of(context: template.Context) -> template.Engine:
+    """The template engine a tag renders in, to load the templates it renders itself."""
     assert context.template is not None  # a tag renders inside a template
     return context.template.engine
 
@@ -77,7 +78,7 @@ def entry_actions(context: template.Context, entry: Entry, record: Record) -> Sa
     can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
     if not (can_edit or can_delete):
         return SafeString("")
-    links = _engine(context).get_template("history/_entry_actions.html")
+    links = engine_of(context).get_template("history/_entry_actions.html")
 
     def render(entry_pk: int) -> str:
         return links.render(context.new({"record": record, "entry_pk": entry_pk, "can_edit": can_edit,

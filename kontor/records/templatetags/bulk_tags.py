@@ -47,13 +47,8 @@ def bulk_form(context: template.Context, resource: str) -> dict[str, Any]:
 @register.simple_tag(takes_context=True)
 def bulk_pick(context: template.Context, pk: int, name: str) -> SafeString:
     """`{% bulk_pick obj.pk obj.name %}`: a row's checkbox for the bulk bar, labelled for screen
-    readers. Every row of a list has one, so the label's translation is looked up once per request."""
-    request = context.get("request")
-    label = getattr(request, "_kontor_bulk_pick_label", None)
-    if label is None:
-        label = gettext("Select %(name)s")
-        if request is not None:
-            request._kontor_bulk_pick_label = label
+    readers."""
+    label = gettext("Select %(name)s")
     return format_html('<label class="bulk-pick"><input type="checkbox" name="ids" value="{}" form="bulk-form" '
                        'data-bulk-pick><span class="visually-hidden">{}</span></label>',
                        pk, mark_safe(label % {"name": conditional_escape(name)}))
