@@ -93,7 +93,7 @@ def _remove(inbound_ids: list[int]) -> None:
             default_storage.delete(name)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -104,7 +104,7 @@ def measure_listener(membership: Membership, say: Callable[[str], None]) -> dict
     address = dropbox_for(membership).address
     messages = [_message("Someone <someone@example.org>", 100 * 1024, rng) for _ in range(LISTENER_MESSAGES + 5)]
     before = InboundMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    server = MailServer("127.0.0.1", _free_port())
+    server = MailServer("127.0.0.1", free_port())
     server.start()
     timings = []
     try:

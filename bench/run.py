@@ -93,7 +93,7 @@ def target_text(target_ms: float | None) -> str:
     return "" if target_ms is None else f"{target_ms:g}"
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
@@ -169,10 +169,10 @@ def measure(page: Page, client: Client, repeat: int) -> Result:
         client.get(page.url, **headers)
         times.append((time.perf_counter() - started) * 1000)
     floors = [_replay(recorder.statements) * 1000 for _ in range(max(3, min(repeat, 15)))]
-    p50 = _percentile(times, 0.50)
+    p50 = percentile(times, 0.50)
     sql = statistics.median(floors)
-    return Result(page.name, page.url, round(p50, 2), round(_percentile(times, 0.95), 2),
-                  round(_percentile(times, 0.99), 2), round(sql, 2), round(p50 - sql, 2), len(recorder.statements),
+    return Result(page.name, page.url, round(p50, 2), round(percentile(times, 0.95), 2),
+                  round(percentile(times, 0.99), 2), round(sql, 2), round(p50 - sql, 2), len(recorder.statements),
                   round(p50 / sql, 1) if sql > 0 else 0.0, page.target_ms, page.target_p50_ms, response.status_code)
 
 

@@ -41,7 +41,8 @@ from django.conf import settings
 from django.test import Client
 
 from bench.generate import bench_membership
-from bench.run import Page, missed_targets, pages, target_text, verdict
+from bench.mail import free_port
+from bench.run import Page, missed_targets, pages, percentile, target_text, verdict
 from kontor.accounts import actions as account_actions
 
 CONCURRENCY = 8
@@ -62,12 +63,6 @@ class Server:
     workers_seen: set[int]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def listens_on(port: int) -> bool:
     """Whether something accepts connections on the loopback port (a refused connection: nothing)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -76,7 +71,7 @@ def listens_on(port: int) -> bool:
 
 
 def _start(log: IO[bytes]) -> Server:
-    port = _free_port()
+    port = free_port()
     # The environment as it is: the same KONTOR_DATA_DIR or DATABASE_URL, KONTOR_WEB_WORKERS and the rest.
     process = subprocess.Popen([sys.executable, "-m", "kontor.cli", "web", "--host", "127.0.0.1", "--port", str(port)],
                                env=dict(os.environ), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
@@ -256,11 +251,6 @@ def _errors(statuses: list[int]) -> dict[str, int]:
     return {str(status): count for status, count in sorted(Counter(statuses).items()) if status != 200}
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
-
-
 def _timed(browser: Browser, page: Page) -> tuple[int, float]:
     started = time.perf_counter()
     status = browser.get(page)
@@ -276,7 +266,7 @@ def measure_pages(server: Server, cookie: str, listed: list[Page], repeat: int) 
             timed = [_timed(browser, page) for _ in range(repeat)]
             times = [milliseconds for _status, milliseconds in timed]
             statuses = [status for status, _milliseconds in timed]
-            p50, p95 = _percentile(times, 0.50), _percentile(times, 0.95)
+            p50, p95 = percentile(times, 0.50), percentile(times, 0.95)
             missed = missed_targets(p50, p95, page.target_p50_ms, None)
             rows.append({"name": page.name, "url": page.url, "p50_ms": round(p50, 2), "p95_ms": round(p95, 2),
                          "target_p50_ms": page.target_p50_ms, "errors": sum(status != 200 for status in statuses),
@@ -328,7 +318,7 @@ def measure_throughput(server: Server, cookie: str, page: Page, requests: int) -
     return {"name": page.name, "url": page.url, "concurrency": CONCURRENCY, "requests": len(statuses),
             "seconds": round(seconds, 2), "requests_per_second": round(rate, 1), "errors": errors,
             "error_statuses": _errors(statuses),
-            "p50_ms": round(_percentile(times, 0.50), 2), "p95_ms": round(_percentile(times, 0.95), 2),
+            "p50_ms": round(percentile(times, 0.50), 2), "p95_ms": round(percentile(times, 0.95), 2),
             "target_per_second": THROUGHPUT_TARGET, "meets_target": rate >= THROUGHPUT_TARGET and errors == 0}
 
 
