@@ -105,10 +105,6 @@ def company_out(company: Company) -> dict[str, Any]:
     return companies_out([company])[0]
 
 
-def _load(by: Membership, company_id: int) -> Company:
-    return access_company(by, company_id)
-
-
 def _write(by: Membership, data: dict[str, Any], company: Company | None) -> Company:
     """Creates the company (company=None) or changes it, from the request's fields."""
     return write_contact(by, data, company, COMPANY_FIELDS, create=actions.create_company,
@@ -123,8 +119,8 @@ def _filtered(by: Membership, filters: RecordFilters, custom: list[CustomFilter]
 
 
 COMPANIES = RecordRoutes(router, __name__, Kind.COMPANY, "company", "companies", access=access_company,
-                         load=_load, out=company_out, out_schema=CompanyOut, write=_write, filters=RecordFilters,
-                         select=_filtered, with_data=with_api_data, out_page=companies_out)
+                         load=access_company, out=company_out, out_schema=CompanyOut, write=_write,
+                         filters=RecordFilters, select=_filtered, with_data=with_api_data, out_page=companies_out)
 
 COMPANIES.add_list(CompanyPage)
 COMPANIES.add_export(exports.ExportParams)

@@ -20,11 +20,9 @@ from ninja import Field, Query, Router, Schema
 from kontor.accounts.models import Membership
 from kontor.api.auth import membership
 from kontor.api.companies import CompanyOut, company_out
-from kontor.api.companies import _load as load_company
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, StaleOut, field_error, locating
 from kontor.api.lists import ListParams, Page, aware, envelope
 from kontor.api.people import PersonOut, person_out
-from kontor.api.people import _load as load_person
 from kontor.api.schemas import Id
 from kontor.contacts import merge as contact_merge
 from kontor.contacts.matching import Candidates
@@ -138,7 +136,7 @@ def merge_people(request: HttpRequest, person_id: Id, payload: MergeIn) -> dict[
     others = _others(by, Kind.PERSON, payload.other_ids)
     with locating({}):
         contact_merge.merge_people(by, person, others, keep=payload.keep, version=payload.version)
-    return person_out(load_person(by, person_id))
+    return person_out(access_person(by, person_id))
 
 
 @router.post("/companies/{company_id}/merge",
@@ -150,7 +148,7 @@ def merge_companies(request: HttpRequest, company_id: Id, payload: MergeIn) -> d
     others = _others(by, Kind.COMPANY, payload.other_ids)
     with locating({}):
         contact_merge.merge_companies(by, company, others, keep=payload.keep, version=payload.version)
-    return company_out(load_company(by, company_id))
+    return company_out(access_company(by, company_id))
 
 
 UNDO = (f"Power users and above. Undoes this record's latest merge within {records_merge.MERGE_UNDO_DAYS} days: "
@@ -173,7 +171,7 @@ def _undo(by: Membership, record: Record) -> None:
 def undo_people_merge(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     by = membership(request)
     _undo(by, access_person(by, person_id).record)
-    return person_out(load_person(by, person_id))
+    return person_out(access_person(by, person_id))
 
 
 @router.post("/companies/{company_id}/merge/undo",
@@ -182,4 +180,4 @@ def undo_people_merge(request: HttpRequest, person_id: Id) -> dict[str, Any]:
 def undo_company_merge(request: HttpRequest, company_id: Id) -> dict[str, Any]:
     by = membership(request)
     _undo(by, access_company(by, company_id).record)
-    return company_out(load_company(by, company_id))
+    return company_out(access_company(by, company_id))

@@ -162,10 +162,6 @@ def person_out(person: Person) -> dict[str, Any]:
     return people_out([person])[0]
 
 
-def _load(by: Membership, person_id: int) -> Person:
-    return access_person(by, person_id)
-
-
 def _positions_in(by: Membership, data: dict[str, Any]) -> list[PositionData] | None:
     if "positions" not in data:
         return None
@@ -201,7 +197,7 @@ def _filtered(by: Membership, filters: PeopleFilters, custom: list[CustomFilter]
         company_id=filters.company_id, custom=custom))
 
 
-PEOPLE = RecordRoutes(router, __name__, Kind.PERSON, "person", "people", access=access_person, load=_load,
+PEOPLE = RecordRoutes(router, __name__, Kind.PERSON, "person", "people", access=access_person, load=access_person,
                       out=person_out, out_schema=PersonOut, write=_write, filters=PeopleFilters, select=_filtered,
                       with_data=with_api_data, out_page=people_out)
 
