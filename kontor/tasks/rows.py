@@ -63,35 +63,26 @@ def _due_text(due_date: dt.date | None, due_time: dt.time | None, today: dt.date
 
 _EMPTY = SafeString("")
 
-# A stand-in id, cut out of a URL to leave the page its parts before and after the id.
-_STAND_IN = 987_654_321
-
-
 def _escape(text: str) -> SafeString:
     """django.utils.html.escape, without its check for lazy strings (a row's texts are never lazy)."""
     return SafeString(html.escape(text))
 
 
 def _safe(text: str) -> SafeString:
-    """Text made here of digits, dates and fixed words: nothing in it to escape."""
+    """Text made here of digits, dates and fixed words, or one of our own translations as
+    `{% translate %}` writes it: nothing in it to escape."""
     return SafeString(text)
 
 
 class _IdURL:
-    """A URL with one id (`tasks:done`, `people:detail`, ...) reversed and escaped once per page;
-    each row only puts in its id."""
+    """A URL with one id (`tasks:done`, `people:detail`, ...); each row puts in its own (lib/urls.id_url:
+    a path of fixed parts and digits, nothing in it to escape)."""
 
     def __init__(self, name: str) -> None:
-        url = str(conditional_escape(id_url(name, _STAND_IN)))
-        self.head, _sep, self.tail = url.partition(str(_STAND_IN))
+        self.name = name
 
     def __call__(self, object_id: int, query: str = "") -> SafeString:
-        return SafeString(f"{self.head}{object_id}{self.tail}{query}")
-
-
-def _text(translation: str) -> SafeString:
-    """A fixed text of the row as `{% translate %}` writes it: our own translation, not escaped."""
-    return SafeString(translation)
+        return SafeString(id_url(self.name, object_id) + query)
 
 
 def _fill(translation: str, **values: SafeString) -> SafeString:
@@ -124,15 +115,14 @@ class RowPage:
         self.day_labels: dict[tuple[dt.date | None, dt.time | None], SafeString] = {}
         self.names: dict[int, SafeString] = {}
         self.record_urls: dict[str, _IdURL] = {}
-        self.overdue = _text(_("Overdue"))
-        self.assigned_to = _text(_("Assigned to"))
-        self.one_day_later = _text(_("One day later, same time"))
-        self.one_week_later = _text(_("One week later, same time"))
-        self.edit = _text(_("Edit"))
-        self.done = _text(_("Done"))
-        self.reopen = _text(_("Reopen"))
-        self.delete = _text(_("Delete"))
-        self.select_text = _("Select %(name)s")
+        self.overdue = _safe(_("Overdue"))
+        self.assigned_to = _safe(_("Assigned to"))
+        self.one_day_later = _safe(_("One day later, same time"))
+        self.one_week_later = _safe(_("One week later, same time"))
+        self.edit = _safe(_("Edit"))
+        self.done = _safe(_("Done"))
+        self.reopen = _safe(_("Reopen"))
+        self.delete = _safe(_("Delete"))
         self.done_by_text = _("Done by %(name)s")
         self.delete_text = _("Delete the task “%(title)s”?")
 
@@ -172,7 +162,6 @@ class TaskRow:
     done_url: SafeString
     is_done: bool = False
     is_overdue: bool = False
-    pick_label: SafeString = _EMPTY
     record_url: SafeString = _EMPTY
     record_name: SafeString = _EMPTY
     done_note: SafeString = _EMPTY
@@ -208,8 +197,6 @@ def task_row(page: RowPage, task: Task) -> TaskRow:
                   type_label=page.type_labels.get(task.type) or _escape(task.type),
                   assignee=page.name(task.assignee), done_url=page.done_url(task_id),
                   is_done=done, is_overdue=overdue)
-    if page.bulk:
-        row.pick_label = _fill(page.select_text, name=title)
     record = task.record if page.placement != "record" and task.record_id is not None else None
     if record is not None:
         row.record_url, row.record_name = page.record_url(record), _escape(record.display_name)
