@@ -16,12 +16,12 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.utils import dateformat, formats
+from django.utils import dateformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from kontor.deals.currencies import format_money
+from kontor.deals.currencies import format_amount, format_money
 from kontor.deals.forecast import Forecast, Month
 
 PLOT_TOP = 18
@@ -108,10 +108,6 @@ def _pct(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _amount(value: Decimal) -> str:
-    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
-
-
 def month_texts(month: Month, currency: str, title: str) -> MonthTexts:
     """The month's texts; `title` is the translated "%(won)s won, %(open)s weighted open"."""
     amounts = {"won": conditional_escape(format_money(month.won, currency)),
@@ -120,7 +116,8 @@ def month_texts(month: Month, currency: str, title: str) -> MonthTexts:
     return MonthTexts(label=dateformat.format(month.start, "M"), year=dateformat.format(month.start, "Y"),
                       row_label=dateformat.format(month.start, "M Y"),
                       title=mark_safe(f"{name}: {title % amounts}"),
-                      won=_amount(month.won), weighted_open=_amount(month.weighted_open), total=_amount(month.total))
+                      won=format_amount(month.won), weighted_open=format_amount(month.weighted_open),
+                      total=format_amount(month.total))
 
 
 def build_chart(result: Forecast, today: dt.date) -> Chart:

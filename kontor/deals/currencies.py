@@ -44,6 +44,12 @@ def currency_choices() -> list[tuple[str, str]]:
     return common + rest
 
 
+def format_amount(amount: Decimal | None) -> str:
+    """A number with two decimals and grouping in the user's language, without a currency: for
+    tables whose caption names the currency."""
+    return "" if amount is None else formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
 def format_money(amount: Decimal | None, currency: str, decimals: int = 2) -> str:
     """An amount as people of the current language write it: "7.500,00 €" in German, "€7,500.00"
     in English; currencies without a common symbol keep their code ("CHF 1,200.00")."""

@@ -45,7 +45,7 @@ def deal_list(request: MemberRequest) -> HttpResponse:
     driven by the same query string."""
     filters = DealFilters.from_query(request.GET, current_user_id=request.membership.user.pk)
     return list_page(request, Kind.DEAL, filters, "deals/list.html", own=lambda deals: _chart(request, deals),
-                     own_sidebar=lambda: {"currencies": currencies_in_use(request.membership.account)})
+                     own_sidebar=lambda: _own_sidebar(request.membership))
 
 
 def _chart(request: MemberRequest, deals: QuerySet[Deal]) -> dict[str, Any]:
@@ -58,9 +58,14 @@ def _chart(request: MemberRequest, deals: QuerySet[Deal]) -> dict[str, Any]:
     return {"chart": build_chart(result, today), "range_error": range_error, "currency": currency}
 
 
+def _own_sidebar(membership: Membership) -> dict[str, Any]:
+    """What the deals' side column shows beside every kind's: the currencies in use."""
+    return {"currencies": currencies_in_use(membership.account)}
+
+
 def _list_sidebar(membership: Membership, filters: DealFilters) -> dict[str, Any]:
     """What only the full page shows: tags with counts, the colleagues, the currencies in use."""
-    return {**list_sidebar(membership, Kind.DEAL, filters), "currencies": currencies_in_use(membership.account)}
+    return {**list_sidebar(membership, Kind.DEAL, filters), **_own_sidebar(membership)}
 
 
 @require_GET

@@ -15,7 +15,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from kontor.deals.currencies import format_money
+from kontor.deals.currencies import format_amount, format_money
 from kontor.deals.models import Deal, DealState, Stage
 from kontor.lib.urls import id_url
 from kontor.records.models import Kind, Record
@@ -33,9 +33,8 @@ def money(amount: Decimal | None, currency: str) -> str:
 
 @register.filter
 def amount(value: Decimal | None) -> str:
-    """A number with two decimals and grouping in the user's language, without a currency: for
-    tables whose caption names the currency."""
-    return "" if value is None else formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    """`{{ month.won|amount }}`: currencies.format_amount."""
+    return format_amount(value)
 
 
 @register.filter
