@@ -8,7 +8,7 @@ job has one place where it is changed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Field, Router
@@ -19,11 +19,12 @@ from kontor.api import exports
 from kontor.api.contact_records import RECORD_COLUMNS, ContactRecordOut, contacts_out, grouped, write_contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.lists import Page, RecordFilters
-from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
+from kontor.api.record_routes import RecordRoutes, selected, version_field
 from kontor.api.schemas import (
     ContactLists,
     Id,
     Name,
+    Omittable,
     RecordFields,
     Text,
 )
@@ -39,7 +40,7 @@ router = Router(tags=["Companies"])
 
 
 class CompanyFields(ContactLists, RecordFields, CustomFieldsIn):
-    name: Annotated[ChangedName, Field(max_length=200)]
+    name: Omittable[Name] = Field(None, max_length=200)
     background: Text | None = Field(None, description="“About this company”: free text.")
 
 

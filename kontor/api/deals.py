@@ -27,8 +27,8 @@ from kontor.api.auth import membership
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.errors import ErrorOut, InvalidInput, InvalidInputOut, field_error, locating
 from kontor.api.lists import Page, RecordFilters, changed_since, custom_conditions, tag_names
-from kontor.api.record_routes import ChangedName, RecordRoutes, record_out, version_field
-from kontor.api.schemas import Date, Id, Name, TagName, Text
+from kontor.api.record_routes import RecordRoutes, record_out, version_field
+from kontor.api.schemas import Date, Id, Name, Omittable, TagName, Text
 from kontor.contacts.models import Company, Person
 from kontor.deals import actions
 from kontor.deals.currencies import ISO_CODES, is_currency
@@ -125,7 +125,7 @@ class DealPage(Page):
 
 
 class DealFields(CustomFieldsIn):
-    name: Annotated[ChangedName, Field(max_length=200)]
+    name: Omittable[Name] = Field(None, max_length=200)
     value: Money | None = Field(None, description="Per unit of `value_type`; a decimal string or number.")
     value_type: ValueTypeName | None = None
     value_count: int | None = Field(None, ge=1, le=actions.MAX_COUNT)

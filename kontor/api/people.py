@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -21,13 +21,14 @@ from kontor.api.contact_records import RECORD_COLUMNS, ContactRecordOut, contact
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.errors import InvalidInput, field_error
 from kontor.api.lists import Page, RecordFilters
-from kontor.api.record_routes import ChangedName, RecordRoutes, selected, version_field
+from kontor.api.record_routes import RecordRoutes, selected, version_field
 from kontor.api.schemas import (
     ContactLists,
     Date,
     Id,
     Item,
     Name,
+    Omittable,
     OptionalEmail,
     RecordFields,
     Text,
@@ -84,7 +85,7 @@ class PersonFields(ContactLists, RecordFields, CustomFieldsIn):
     salutation: Salutation | None = None
     title: Text | None = Field(None, max_length=60, description="Academic title, e.g. “Dr.”")
     first_name: Text | None = Field(None, max_length=100)
-    last_name: Annotated[ChangedName, Field(max_length=100)]
+    last_name: Omittable[Name] = Field(None, max_length=100)
     gender: Gender | None = None
     language: Text | None = Field(None, max_length=35)
     background: Text | None = Field(None, description="“About this person”: free text.")

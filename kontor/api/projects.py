@@ -5,7 +5,7 @@ project's own history, which includes the history of the deal it came from."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
@@ -19,8 +19,8 @@ from kontor.api.deals import PLACES, colleagues_in, company_in, people_in
 from kontor.api.errors import ErrorOut, InvalidInputOut, locating
 from kontor.api.lists import Page, RecordFilters, changed_since, envelope, in_order, page_of
 from kontor.api.notes import HistoryParams, NotePage, note_out
-from kontor.api.record_routes import ChangedName, RecordRoutes, record_out, selected, version_field
-from kontor.api.schemas import Date, Id, Name, TagName, Text
+from kontor.api.record_routes import RecordRoutes, record_out, selected, version_field
+from kontor.api.schemas import Date, Id, Name, Omittable, TagName, Text
 from kontor.deals.actions import KEEP
 from kontor.projects import actions
 from kontor.projects.models import Project
@@ -61,7 +61,7 @@ class ProjectPage(Page):
 
 
 class ProjectFields(CustomFieldsIn):
-    name: Annotated[ChangedName, Field(max_length=200)]
+    name: Omittable[Name] = Field(None, max_length=200)
     description: Text | None = Field(None, max_length=100_000)
     status: StatusName | None = None
     start_date: Date | None = None

@@ -29,7 +29,7 @@ from kontor.api.custom_fields import saved_with_values, values_out
 from kontor.api.errors import ErrorOut, InvalidInputOut, StaleOut
 from kontor.api.lists import Page, RecordFilters, changed_since, custom_conditions, envelope, page_of, tag_names
 from kontor.api.notes import HistoryParams, NotePage, history_page
-from kontor.api.schemas import MAX_ID, Name, sent_fields
+from kontor.api.schemas import MAX_ID, sent_fields
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
@@ -40,10 +40,6 @@ from kontor.records.models import Record
 R = TypeVar("R", Person, Company, Deal, Project)
 F = TypeVar("F", bound=RecordFilters)
 
-# The name of a record in the schema of a change (PersonUpdate, ...): it may be left out, but not
-# sent as null, so the type is no Optional. The default None is never read: sent_fields() passes on
-# only the fields that were sent.
-ChangedName = Annotated[Name, Field(None)]
 
 
 def version_field(noun: str) -> Any:
