@@ -23,7 +23,7 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
 from kontor.history import actions
 from kontor.history.models import Activity, ActivityVerb, Comment, Entry
-from kontor.history.templatetags.history_tags import engine_of
+from kontor.history.templatetags.history_tags import deletable_by, editable_by, engine_of, entry_actions_render
 from kontor.lib.stamped import stamped
 from kontor.notifications import actions as notification_actions
 from kontor.notifications.templatetags.notifications_tags import watcher_ids
@@ -46,25 +46,57 @@ def entry_comments(context: template.Context, entry: Entry, record: Record) -> S
     """`{% entry_comments entry record %}`: the comments under an entry and the link to add one
     (history/_comments.html). An entry without comments (most of them) gets a copy of one such
     block rendered once per page (kontor/lib/stamped.py)."""
-    comments = engine_of(context).get_template("history/_comments.html")
-    if entry.comments.all() or context.get("comment_form_open") or context.get("comment_error"):
+    if is_commented(entry) or context.get("comment_form_open") or context.get("comment_error"):
         with context.push(entry=entry, record=record):
-            return SafeString(comments.render(context))
+            return SafeString(engine_of(context).get_template("history/_comments.html").render(context))
+    return stamped(request_of(context), ("entry_comments", record.pk), _uncommented(context, record), entry.pk)
+
+
+def _uncommented(context: template.Context, record: Record) -> Callable[[int], str]:
+    """The comments block of an entry without comments on `record`, for an entry's id."""
+    comments = engine_of(context).get_template("history/_comments.html")
 
     def render(entry_pk: int) -> str:
         uncommented = SimpleNamespace(pk=entry_pk, comments=SimpleNamespace(all=list))
         return comments.render(context.new({"entry": uncommented, "record": record}))
 
-    return stamped(request_of(context), ("entry_comments", record.pk), render, entry.pk)
+    return render
+
+
+def uncommented_footer(context: template.Context, entry: Entry, record: Record) -> SafeString:
+    """An uncommented entry's edit and delete links (history_tags.entry_actions) and its comment
+    link, as one fragment per page and permission (kontor/lib/stamped.py)."""
+    membership = context.get("membership")
+    can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
+    actions = entry_actions_render(context, record, can_edit, can_delete)
+    comments = _uncommented(context, record)
+
+    def render(entry_pk: int) -> str:
+        return (actions(entry_pk) if actions else "") + comments(entry_pk)
+
+    return stamped(request_of(context), ("entry_footer", record.pk, can_edit, can_delete), render, entry.pk)
+
+
+def is_commented(entry: Entry) -> bool:
+    """Whether the entry has comments: known from timeline_items, else asked of its comments."""
+    commented = getattr(entry, "is_commented", None)
+    return bool(entry.comments.all()) if commented is None else commented
 
 
 @register.filter
 def timeline_items(entries: list[Entry]) -> list[Entry | Activity]:
-    """The page's entries, their comments fetched in one query, merged with the page's activity
-    lines (TimelinePage.activities) newest first."""
+    """The page's entries, merged with the page's activity lines (TimelinePage.activities) newest
+    first. Each entry learns whether it has comments (`is_commented`) in one query of their ids; the
+    few that have are given them (prefetched), the others need none."""
     items: list[Entry | Activity] = list(entries)
-    if items and "comments" not in getattr(items[0], "_prefetched_objects_cache", {}):
-        prefetch_related_objects(items, COMMENTS)
+    if items and not hasattr(items[0], "is_commented") and "comments" not in getattr(
+            items[0], "_prefetched_objects_cache", {}):
+        commented = set(Comment.objects.filter(entry_id__in=[entry.pk for entry in items])
+                        .values_list("entry_id", flat=True))
+        for entry in items:
+            entry.is_commented = entry.pk in commented  # type: ignore[union-attr]
+        if commented:
+            prefetch_related_objects([entry for entry in items if entry.pk in commented], COMMENTS)
     activities = getattr(entries, "activities", [])
     if not activities:
         return items

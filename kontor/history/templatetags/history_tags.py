@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -76,15 +76,24 @@ def entry_actions(context: template.Context, entry: Entry, record: Record) -> Sa
     (kontor/lib/stamped.py)."""
     membership = context.get("membership")
     can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
-    if not (can_edit or can_delete):
+    render = entry_actions_render(context, record, can_edit, can_delete)
+    if render is None:
         return SafeString("")
+    return stamped(request_of(context), ("entry_actions", record.pk, can_edit, can_delete), render, entry.pk)
+
+
+def entry_actions_render(context: template.Context, record: Record, can_edit: bool,
+                         can_delete: bool) -> Callable[[int], str] | None:
+    """The edit and delete links (history/_entry_actions.html) for an entry's id; None without any."""
+    if not (can_edit or can_delete):
+        return None
     links = engine_of(context).get_template("history/_entry_actions.html")
 
     def render(entry_pk: int) -> str:
         return links.render(context.new({"record": record, "entry_pk": entry_pk, "can_edit": can_edit,
                                          "can_delete": can_delete}))
 
-    return stamped(request_of(context), ("entry_actions", record.pk, can_edit, can_delete), render, entry.pk)
+    return render
 
 
 @register.filter
