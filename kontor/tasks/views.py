@@ -50,8 +50,8 @@ def _row(request: MemberRequest, task: Task) -> HttpResponse:
     """The task as one row, shown where it was clicked (on a record page or in the Tasks area)."""
     membership: Membership = request.membership
     clock = queries.clock_for(membership, timezone.now())
-    return render(request, "tasks/_task.html", {"task_rows": rows.task_rows(
-        membership, [task], clock, _placement(request), _next_url(request, _fallback(task)))})
+    return HttpResponse(rows.task_rows(membership, [task], clock, _placement(request),
+                                       _next_url(request, _fallback(task))))
 
 
 def _placement(request: HttpRequest) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import membership_of
@@ -27,15 +28,15 @@ def record_tasks(context: template.Context, record: Record) -> dict[str, Any]:
 
 
 @register.simple_tag(takes_context=True)
-def task_rows(context: template.Context, tasks: list[Task]) -> rows.TaskRows:
-    """`{% task_rows tasks as task_rows %}`: the rows of `tasks` for tasks/_task.html. What they share
-    is the context's `row_page` where the view made one for the whole page; else it is made here,
-    for the context's `membership` at its `clock`, standing at its `placement`, returning to `next`."""
+def task_rows(context: template.Context, tasks: list[Task]) -> SafeString:
+    """`{% task_rows tasks %}`: the rows of `tasks` (tasks/_task.html each). What they share is the
+    context's `row_page` where the view made one for the whole page; else it is made here, for the
+    context's `membership` at its `clock`, standing at its `placement`, returning to `next`."""
     page: rows.RowPage | None = context.get("row_page")
     if page is None:
         membership: Membership = context.get("membership") or membership_of(context)
         page = rows.RowPage(membership, context["clock"], context.get("placement") or "list", context.get("next") or "")
-    return rows.TaskRows(page, tasks)
+    return rows.render_rows(page, tasks)
 
 
 # The rule for a due day, for the templates that show one outside a task's row.
