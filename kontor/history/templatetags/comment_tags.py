@@ -68,13 +68,20 @@ def uncommented_footer(context: template.Context, entry: Entry, record: Record) 
     link, as one fragment per page and permission (kontor/lib/stamped.py)."""
     membership = context.get("membership")
     can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
+    return stamped(request_of(context), ("entry_footer", record.pk, can_edit, can_delete),
+                   uncommented_footer_render(context, record, can_edit, can_delete), entry.pk)
+
+
+def uncommented_footer_render(context: template.Context, record: Record, can_edit: bool,
+                              can_delete: bool) -> Callable[[int], str]:
+    """What uncommented_footer writes, for an entry's id."""
     actions = entry_actions_render(context, record, can_edit, can_delete)
     comments = _uncommented(context, record)
 
     def render(entry_pk: int) -> str:
         return (actions(entry_pk) if actions else "") + comments(entry_pk)
 
-    return stamped(request_of(context), ("entry_footer", record.pk, can_edit, can_delete), render, entry.pk)
+    return render
 
 
 def is_commented(entry: Entry) -> bool:

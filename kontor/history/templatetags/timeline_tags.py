@@ -24,9 +24,11 @@ from django.utils.translation import pgettext
 
 from kontor.contacts.models import Person
 from kontor.files.templatetags.files_tags import entry_files
+from kontor.history import actions
 from kontor.history.models import Activity, Entry, EntryKind
 from kontor.history.templatetags import comment_tags, history_tags
 from kontor.lib import text
+from kontor.lib.stamped import STAND_IN, stamp
 from kontor.lib.urls import id_url
 from kontor.mail.templatetags.mail_tags import email_of, sender_name
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
@@ -52,22 +54,21 @@ class Clock:
         self.month_day_format = formats.get_format("MONTH_DAY_FORMAT")
         self.time_format = formats.get_format("TIME_FORMAT")
 
-    def when(self, value: dt.datetime, local: dt.datetime) -> str:
-        """history_tags.when of `value` (`local`: the same moment on the reader's clock)."""
-        if dt.timedelta(0) <= self.now - value < dt.timedelta(hours=22):
-            return naturaltime(value)
-        if local.year == self.year:
-            day = dateformat.format(local, self.month_day_format)
-            return f"{day}, {dateformat.time_format(local, self.time_format)}"
-        return dateformat.format(local, self.datetime_format)
-
     def time_element(self, value: dt.datetime) -> SafeString:
         """What `{% time_element value %}` writes: <time> with the ISO moment, the full date and
-        time as its title, and `when` as its text."""
+        time as its title, and `when` as its text (history_tags.when, with one DateFormat)."""
         local = timezone.localtime(value)
-        full = dateformat.format(local, self.datetime_format)
-        return SafeString(f'<time datetime="{html.escape(local.isoformat())}" title="{html.escape(full)}">'
-                          f'{html.escape(self.when(value, local))}</time>')
+        moment = dateformat.DateFormat(local)
+        full = moment.format(self.datetime_format)
+        if dt.timedelta(0) <= self.now - value < dt.timedelta(hours=22):
+            when = naturaltime(value)
+        elif local.year == self.year:
+            when = f"{moment.format(self.month_day_format)}, {moment.format(self.time_format)}"
+        else:
+            when = full
+        # An ISO moment is digits and -+:.T, nothing to escape.
+        return SafeString(f'<time datetime="{local.isoformat()}" title="{html.escape(full)}">'
+                          f'{html.escape(when)}</time>')
 
 
 @dataclass
@@ -89,6 +90,8 @@ class RowPage:
         self.via_title = _escape(_("From the history of this person"))
         self.former_colleague = _escape(_("Former colleague"))
         self.names: dict[int, SafeString] = {}
+        # The footer of an entry without comments, by record and permissions, with STAND_IN for its id.
+        self.footers: dict[tuple[int, bool, bool], str] = {}
         self.record_links: dict[int, SafeString] = {}
         # A footer (files, edit and delete links, comment link) that needs the context's state.
         self.footer_state = bool(context.get("upload_error") or context.get("comment_form_open")
@@ -117,25 +120,17 @@ class RowPage:
 
 @dataclass
 class EntryRow:
-    """One history entry as history/_rows.html shows it; every text already escaped."""
+    """One history entry as history/_rows.html shows it, its parts written out and escaped here:
+    `meta` (the line of kind, author, time and badges), `content` (subject and text; a filed
+    e-mail's come from mail/_email_entry.html), `others` ("Also on: ...") and `footer`."""
 
-    page: RowPage
     entry: Entry
     record: Record
     id: SafeString
     css: SafeString
-    kind: SafeString
-    author: SafeString
-    time: SafeString
-    kind_label: SafeString = _EMPTY
-    via_url: SafeString = _EMPTY
-    via_name: SafeString = _EMPTY
-    is_edited: bool = False
-    is_confidential: bool = False
+    meta: SafeString
     is_email: bool = False
-    subject: SafeString = _EMPTY
-    subject_css: SafeString = _EMPTY
-    body: SafeString = _EMPTY
+    content: SafeString = _EMPTY
     others: SafeString = _EMPTY
     footer: SafeString = _EMPTY
     is_activity: bool = field(default=False, init=False)
@@ -170,36 +165,57 @@ def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | 
         css += " entry-confidential"
     if page.is_new:
         css += " entry-new"
-    row = EntryRow(page, entry, record, id=SafeString(str(entry.pk)), css=_escape(css), kind=_escape(kind),
-                   author=page.author(entry), time=page.clock.time_element(entry.happened_at),
-                   is_edited=entry.version > 1, is_confidential=entry.confidential,
+    row = EntryRow(entry, record, id=SafeString(str(entry.pk)), css=_escape(css), meta=_meta(page, entry, via_person),
                    is_email=kind == EntryKind.EMAIL)
-    if kind != EntryKind.NOTE:
-        row.kind_label = page.kind_labels.get(kind) or _escape(kind)
-    if via_person is not None:
-        row.via_url = _escape(via_person.get_absolute_url())
-        row.via_name = _escape(via_person.full_name)
     if not row.is_email:
+        content = ""
         if entry.subject:
-            row.subject = _escape(history_tags.event_text(entry))
-            row.subject_css = SafeString("entry-subject entry-event" if entry.event else "entry-subject")
+            subject_css = "entry-subject entry-event" if entry.event else "entry-subject"
+            content = f'<p class="{subject_css}">{html.escape(history_tags.event_text(entry))}</p>'
         if entry.body:
-            row.body = text.linkify(entry.body)
+            content += f'\n  <div class="entry-body">{text.linkify(entry.body)}</div>'
+        row.content = SafeString(content)
     others = [page.record_link(other) for other in entry.records.all() if other.pk != record.pk]
     if others:
-        row.others = SafeString(", ".join(others))
+        row.others = SafeString(f'<p class="entry-also small">{page.also_on}\n    {", ".join(others)}\n  </p>')
     row.footer = _footer(page, entry, record)
     return row
 
 
+def _meta(page: RowPage, entry: Entry, via_person: Person | None) -> SafeString:
+    """The entry's line above its text: its kind (but a note's), who wrote it, from whose history
+    (on a company page), when, and whether it was edited or is confidential."""
+    parts = []
+    if entry.kind != EntryKind.NOTE:
+        label = page.kind_labels.get(entry.kind) or _escape(entry.kind)
+        parts.append(f'<span class="entry-kind" data-kind="{html.escape(entry.kind)}">{label}</span>')
+    parts.append(f"<strong>{page.author(entry)}</strong>")
+    if via_person is not None:
+        parts.append(f'<a class="entry-via" href="{html.escape(via_person.get_absolute_url())}" '
+                     f'title="{page.via_title}">{html.escape(via_person.full_name)}</a>')
+    parts.append(page.clock.time_element(entry.happened_at))
+    if entry.version > 1:
+        parts.append(f"<span>{page.edited}</span>")
+    if entry.confidential:
+        parts.append(f'<span class="badge">{page.confidential}</span>')
+    return SafeString("\n    ".join(parts))
+
+
 def _footer(page: RowPage, entry: Entry, record: Record) -> SafeString:
-    """The entry's files and paperclip, its edit and delete links and its comments."""
+    """The entry's files and paperclip, its edit and delete links and its comments. Without
+    comments, the links are one fragment per page, record and permissions (kontor/lib/stamped.py)."""
     context = page.context
     files = entry_files(context, entry, record)
     if page.footer_state or comment_tags.is_commented(entry):
-        actions = history_tags.entry_actions(context, entry, record)
-        return SafeString(f"{files}{actions}{comment_tags.entry_comments(context, entry, record)}")
-    return SafeString(files + comment_tags.uncommented_footer(context, entry, record))
+        links = history_tags.entry_actions(context, entry, record)
+        return SafeString(f"{files}{links}{comment_tags.entry_comments(context, entry, record)}")
+    membership = page.membership
+    key = (record.pk, membership is not None and actions.can_edit_entry(membership, entry),
+           membership is not None and actions.can_delete_entry(membership, entry))
+    if key not in page.footers:
+        render = comment_tags.uncommented_footer_render(context, record, key[1], key[2])
+        page.footers[key] = str(render(STAND_IN))
+    return SafeString(files + stamp(page.footers[key], entry.pk))
 
 
 @register.simple_tag(takes_context=True)
