@@ -4,12 +4,19 @@
     open deals   count value x probability in the month of their target date
     lost deals and open deals at 0 % count nothing
 
-The per-month sums come from one grouped query over the (already filtered) deals. The database
-adds integers only: the totals in hundredths (`total_cents`), kept apart by probability, so that
-the sums are exact on SQLite as on PostgreSQL; Python then weighs them with Decimal arithmetic.
+The per-month sums come from one query over the (already filtered) deals. The database adds
+integers only: the totals in hundredths (`total_cents`), kept apart by probability, so that the
+sums are exact on SQLite as on PostgreSQL; Python then weighs them with Decimal arithmetic.
 
-Which month a deal belongs to is decided in the database by comparing with the first moment of
-each month of the range in the user's time zone, computed here with zoneinfo (so summer time is
+The query is two grouped halves joined by UNION ALL, each a range scan of its covering index:
+the won deals grouped by their month, the open ones by their target day. The open deals are
+grouped by day because their index is in target date order, so the database adds them up as it
+reads, without sorting some ten thousand rows into months or working out each row's month
+(together over half the time of the former single query over both states, 9 ms of 50,000 deals);
+Python then adds the days (at most a few hundred rows a year) into months.
+
+Which month a won deal belongs to is decided in the database by comparing with the first moment
+of each month of the range in the user's time zone, computed here with zoneinfo (so summer time is
 exact). That is what TruncMonth(closed_at, tzinfo=...) gives, but on SQLite TruncMonth calls a
 Python function for every row, which made the chart over 50,000 deals seven times slower
 (150 ms instead of 22 ms on a small two-core machine); plain comparisons cost the same on both
@@ -19,12 +26,12 @@ databases.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, DateField, Q, QuerySet, Sum, Value, When
+from django.db.models import BigIntegerField, DateField, Expression, F, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 
 from kontor.deals.models import CENT, Deal, DealState
@@ -132,44 +139,72 @@ def _month_start(month: dt.date, tz: dt.tzinfo) -> dt.datetime:
 
 
 def monthly_sums(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str,
-                 tz: dt.tzinfo) -> list[dict[str, Any]]:
-    """The one grouped query: per month, the won total and the open totals at 25, 50 and 75 %,
-    all in hundredths.
+                 tz: dt.tzinfo) -> list[tuple[dt.date, int, int, int, int]]:
+    """The one query, as rows (month or day, won, open at 25 %, at 50 %, at 75 %) of hundredths:
+    per month of the range the won total, and per day the open totals at each probability
+    (WEIGHED_PROBABILITIES), in no particular order.
 
-    1. Keep the deals in `currency` that count in the range: won between the first moment of
-       `first` and the first moment after `last` in the time zone `tz`, or open above 0 % with a
-       target date in those months.
-    2. Give each its month: for won deals the last month whose first moment in `tz` is not after
-       closed_at, for open ones the month of the target date.
-    3. Group by that month and add up total_cents per state and probability."""
+    1. Won deals in `currency`, won between the first moment of `first` and the first moment
+       after `last` in the time zone `tz`, grouped by their month: the last month whose first
+       moment in `tz` is not after closed_at.
+    2. Open deals above 0 % in `currency` with a target date in those months, grouped by the
+       target date, their totals added up per probability.
+    3. Both halves in one statement (UNION ALL); forecast() adds the days up into months."""
     end = add_months(last, 1)
-    counted = (Q(state=DealState.WON, closed_at__gte=_month_start(first, tz),
-                 closed_at__lt=_month_start(end, tz))
-               | Q(state=DealState.OPEN, probability__gt=0, target_date__gte=first, target_date__lt=end))
     starts = [add_months(first, i) for i in range(months_between(first, last))]
-    won_month = _month_of("closed_at", starts, [_month_start(add_months(start, 1), tz) for start in starts])
-    open_month = _month_of("target_date", starts, [add_months(start, 1) for start in starts])
-    month = Case(When(state=DealState.WON, then=won_month), default=open_month, output_field=DateField())
-    sums = {"won": Sum("total_cents", filter=Q(state=DealState.WON), default=0)}
-    for probability in WEIGHED_PROBABILITIES:
-        sums[f"open_{probability}"] = Sum("total_cents", default=0,
-                                          filter=Q(state=DealState.OPEN, probability=probability))
-    rows = (deals.filter(counted, currency=currency).order_by().annotate(month=month)
-            .values("month").annotate(**sums).order_by("month"))
-    return [dict(row) for row in rows]
+    deals = deals.filter(currency=currency).order_by()
+    zero = Value(0, output_field=BigIntegerField())
+    ends = [_month_start(add_months(start, 1), tz) for start in starts]
+    won = (deals.filter(state=DealState.WON, closed_at__gte=_month_start(first, tz), closed_at__lt=ends[-1])
+           .annotate(month=MonthOf("closed_at", starts, ends))
+           .values("month").annotate(won=Sum("total_cents"), open_25=zero, open_50=zero, open_75=zero))
+    sums = {f"open_{p}": Sum("total_cents", default=0, filter=Q(probability=p)) for p in WEIGHED_PROBABILITIES}
+    open_days = (deals.filter(state=DealState.OPEN, probability__gt=0, target_date__gte=first, target_date__lt=end)
+                 .values("target_date").annotate(won=zero, **sums))
+    columns = ["won", *sums]
+    return list(won.values_list("month", *columns)
+                .union(open_days.values_list("target_date", *columns), all=True))
 
 
-def _month_of(column: str, starts: list[dt.date], ends: list[Any]) -> Case | Value:
-    """The first day of the month in which `column` falls, as nested CASEs that halve the months
-    at each step: with `ends[i]` the first moment after the month starting `starts[i]`, a deal is
-    in the earlier half if `column` lies before the end of its last month. Every deal the query
-    keeps lies within the range, so a year's months cost each row four comparisons, not up to
-    twelve in a row as a flat CASE would."""
-    if len(starts) == 1:
-        return Value(starts[0], output_field=DateField())
-    half = len(starts) // 2
-    return Case(When(**{f"{column}__lt": ends[half - 1]}, then=_month_of(column, starts[:half], ends[:half])),
-                default=_month_of(column, starts[half:], ends[half:]), output_field=DateField())
+class MonthOf(Expression):
+    """The first day of the month in which the moment `column` falls, given `starts`, the first
+    days of the months of the range, and `ends`, the first moment after each of them: nested CASEs that halve
+    the months at each step, a deal being in the earlier half if `column` lies before the end of
+    its last month. Every deal the query keeps lies within the range, so a year's months cost
+    each row four comparisons, not up to twelve in a row as a flat CASE would.
+
+    Written out here rather than as Case(When(...)) trees: those cost the page more Python
+    (resolved and compiled node by node, 25 for a year) than the database spends on the query."""
+
+    def __init__(self, column: str, starts: list[dt.date], ends: list[dt.datetime]) -> None:
+        super().__init__(output_field=DateField())
+        self.column: Any = F(column)
+        self.starts, self.ends = starts, ends
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        column, column_params = compiler.compile(self.column)
+        starts = [connection.ops.adapt_datefield_value(start) for start in self.starts]
+        ends = [connection.ops.adapt_datetimefield_value(end) for end in self.ends]
+        params: list[Any] = []
+
+        def halves(low: int, high: int) -> str:
+            if high - low == 1:
+                params.append(starts[low])
+                return "%s"
+            middle = (low + high) // 2
+            params.extend(column_params)
+            params.append(ends[middle - 1])
+            earlier = halves(low, middle)
+            later = halves(middle, high)
+            return f"CASE WHEN {column} < %s THEN {earlier} ELSE {later} END"
+
+        return halves(0, len(starts)), params
 
 
 def forecast(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str, tz: dt.tzinfo) -> Forecast:
@@ -178,16 +213,16 @@ def forecast(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str
     first, last = first_of_month(first), first_of_month(last)
     result = Forecast(currency, first, last,
                       [Month(add_months(first, i)) for i in range(months_between(first, last))])
-    by_start = {month.start: month for month in result.months}
-    for row in monthly_sums(deals, first, last, currency, tz):
-        month = by_start.get(_as_date(row["month"]))
-        if month is None:
-            continue
-        month.won = Decimal(int(row["won"])).scaleb(-2)
-        weighed = sum(int(row[f"open_{p}"]) * p for p in WEIGHED_PROBABILITIES)
-        month.weighted_open_exact = Decimal(weighed).scaleb(-4)
+    # Per month with deals: won hundredths, and open hundredths times percent.
+    totals: dict[tuple[int, int], list[int]] = {}
+    for day, won_cents, open_25, open_50, open_75 in monthly_sums(deals, first, last, currency, tz):
+        month_totals = totals.setdefault((day.year, day.month), [0, 0])
+        month_totals[0] += int(won_cents)
+        month_totals[1] += int(open_25) * 25 + int(open_50) * 50 + int(open_75) * 75
+    for month in result.months:
+        if (month.start.year, month.start.month) in totals:
+            won_cents, weighed = totals[(month.start.year, month.start.month)]
+            month.won = Decimal(won_cents).scaleb(-2)
+            month.weighted_open_exact = Decimal(weighed).scaleb(-4)
     return result
 
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

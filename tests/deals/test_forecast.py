@@ -116,6 +116,23 @@ def test_target_dates_on_the_first_and_last_day_belong_to_their_month(alice, mak
     assert _month(result, "2027-03").weighted_open == Decimal("250.00")
 
 
+def test_open_deals_on_different_days_add_up_in_their_month(alice, make_deal):
+    for day, stage in ((3, "25"), (3, "75"), (17, "50"), (30, "75")):
+        make_deal(value="100.00", stage=stage, target=dt.date(2027, 6, day))
+    make_deal(value="100.00", stage="won", closed_at=at(2027, 6, 9))
+    june = _month(_forecast(alice), "2027-06")
+    assert (june.won, june.weighted_open) == (Decimal("100.00"), Decimal("225.00"))
+
+
+def test_a_range_of_one_month_counts_only_that_month(alice, make_deal):
+    make_deal(value="100.00", stage="won", closed_at=at(2027, 3, 31, 23, 30))
+    make_deal(value="200.00", stage="won", closed_at=at(2027, 4, 1, 0, 30))
+    make_deal(value="400.00", stage="50", target=dt.date(2027, 3, 31))
+    result = _forecast(alice, first=dt.date(2027, 3, 1), last=dt.date(2027, 3, 1))
+    assert [m.key for m in result.months] == ["2027-03"]
+    assert (result.won, result.weighted_open) == (Decimal("100.00"), Decimal("200.00"))
+
+
 def test_a_deal_reopened_after_being_won_counts_again_as_open_in_its_target_month(alice, make_deal):
     deal = make_deal(value="1000.00", stage="50", target=dt.date(2027, 8, 15))
     actions.win_deal(deal, alice.membership)
