@@ -26,6 +26,7 @@ from kontor.contacts.models import Person
 from kontor.files.templatetags.files_tags import entry_files
 from kontor.history import actions
 from kontor.history.models import Activity, Entry, EntryKind
+from kontor.history.queries import LinkedRecord
 from kontor.history.templatetags import comment_tags, history_tags
 from kontor.lib import text
 from kontor.lib.stamped import STAND_IN, stamp
@@ -109,7 +110,7 @@ class RowPage:
                 return _escape(sender_name(email))
         return self.former_colleague
 
-    def record_link(self, record: Record) -> SafeString:
+    def record_link(self, record: Record | LinkedRecord) -> SafeString:
         """<a> to a record, once per record on the page."""
         if record.pk not in self.record_links:
             url = id_url(f"{KIND_URL_NAMESPACE[Kind(record.kind)]}:detail", record.pk)
@@ -175,7 +176,9 @@ def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | 
         if entry.body:
             content += f'\n  <div class="entry-body">{text.linkify(entry.body)}</div>'
         row.content = SafeString(content)
-    others = [page.record_link(other) for other in entry.records.all() if other.pk != record.pk]
+    linked = getattr(entry, "live_records", None)  # from queries.timeline, else prefetched or asked
+    others = [page.record_link(other) for other in (entry.records.all() if linked is None else linked)
+              if other.pk != record.pk]
     if others:
         row.others = SafeString(f'<p class="entry-also small">{page.also_on}\n    {", ".join(others)}\n  </p>')
     row.footer = _footer(page, entry, record)
