@@ -126,8 +126,12 @@ def colleagues_to_tick(context: template.Context) -> list[Membership]:
 
 @register.simple_tag(takes_context=True)
 def note_followers(context: template.Context, record: Record) -> list[Membership]:
-    """The colleagues who follow the record: the note box lists them, ticked."""
+    """The colleagues who follow the record: the note box lists them, ticked. Without a follower
+    other than the viewer (most records) the colleagues need not be read."""
     following = watcher_ids(context["request"], record)
+    membership = context.get("membership")
+    if not following or (membership is not None and following == {membership.user_id}):
+        return []
     return [m for m in colleagues_to_tick(context) if m.user_id in following]
 
 
