@@ -7,7 +7,7 @@ assignee, who may always remove their own reminders."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -225,7 +225,17 @@ def reopen_task(task: Task, by: Membership) -> Task:
     return task
 
 
-def can_delete_task(by: Membership, task: Task) -> bool:
+class _Owned(Protocol):
+    """What the right to delete a task reads of it (a Task or a TaskLine)."""
+
+    @property
+    def created_by_id(self) -> int | None: ...
+
+    @property
+    def assignee_id(self) -> int: ...
+
+
+def can_delete_task(by: Membership, task: _Owned) -> bool:
     return (roles.can_delete_records(by.role) or task.created_by_id == by.user.pk
             or task.assignee_id == by.user.pk)
 

@@ -6,11 +6,12 @@ can place it just before or after midnight without touching the clock."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Membership
@@ -94,18 +95,28 @@ def group_of(due_date: dt.date | None, today: dt.date, due_time: dt.time | None 
     return "later"
 
 
+class Due(Protocol):
+    """What grouping reads of a task (a Task or a TaskLine)."""
+
+    @property
+    def due_date(self) -> dt.date | None: ...
+
+    @property
+    def due_time(self) -> dt.time | None: ...
+
+
 @dataclass
 class TaskGroup:
     key: str
     label: Any
     count: int = 0
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[Any] = field(default_factory=list)
 
 
-def group_tasks(tasks: list[Task], today: dt.date, counts: dict[str, int] | None = None,
+def group_tasks(tasks: Sequence[Due], today: dt.date, counts: dict[str, int] | None = None,
                 time: dt.time | None = None) -> list[TaskGroup]:
-    """Open tasks in their time groups, in display order; groups without tasks are left out.
-    `counts` (from group_counts) gives the full size of each group when `tasks` is one page."""
+    """Open tasks (Tasks or TaskLines) in their time groups, in display order; groups without tasks
+    are left out. `counts` (from group_counts) gives the full size of each group when `tasks` is one page."""
     groups = {key: TaskGroup(key, label) for key, label in GROUPS}
     for task in tasks:
         groups[group_of(task.due_date, today, task.due_time, time)].tasks.append(task)
@@ -187,26 +198,60 @@ def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date 
     return tasks.order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
 
 
-# What a task's row in the Tasks area reads (kontor/tasks/rows.py), of the task, its record and its
-# assignee: a page loads these columns only, a third of all three tables' (and a third of the work
-# of making the objects). Reading another field of a page's task costs a query per row.
-ROW_FIELDS = ("title", "type", "record_id", "assignee_id", "due_date", "due_time", "description", "done_at",
-              "done_by_id", "created_by_id", "record__kind", "record__display_name", "assignee__name")
+class TaskLine(NamedTuple):
+    """What a task's row shows (kontor/tasks/rows.py), read as one tuple per task: its own columns
+    and the names of its record and people, without making a Task, a Record and a User of each."""
+
+    pk: int
+    title: str
+    type: str
+    description: str
+    due_date: dt.date | None
+    due_time: dt.time | None
+    done_at: dt.datetime | None
+    assignee_id: int
+    created_by_id: int | None
+    record_id: int | None
+    record_kind: str | None
+    record_name: str | None
+    assignee_name: str
+    done_by_id: int | None
+    done_by_name: str | None
+
+    @classmethod
+    def of(cls, task: Task, with_record: bool = True) -> TaskLine:
+        """The line of a task at hand; its record only `with_record` (a record page has it already)."""
+        record = task.record if with_record and task.record_id is not None else None
+        done_by = task.done_by if task.done_by_id is not None else None
+        return cls(task.pk, task.title, task.type, task.description, task.due_date, task.due_time, task.done_at,
+                   task.assignee_id, task.created_by_id, task.record_id, record.kind if record else None,
+                   record.display_name if record else None, task.assignee.name, task.done_by_id,
+                   done_by.name if done_by else None)
 
 
-def page_of(tasks: QuerySet[Task], page: int, done: bool = False) -> tuple[list[Task], bool]:
-    """One page of tasks with their record and assignee, done ones (`done`) also with who completed
-    them (an open task has no one to join), as their rows need them (ROW_FIELDS); and whether more follow."""
+_NONE = Value(None, output_field=CharField())
+
+
+def task_lines(tasks: QuerySet[Task], done: bool = False, with_record: bool = True) -> QuerySet[Any]:
+    """`tasks` as TaskLine columns, in one query: the names of their records (`with_record`; a
+    record page leaves them out), their assignees and, for done tasks (`done`), who completed them
+    (an open task has no one to join)."""
+    return tasks.values_list(
+        "pk", "title", "type", "description", "due_date", "due_time", "done_at", "assignee_id", "created_by_id",
+        "record_id", "record__kind" if with_record else _NONE, "record__display_name" if with_record else _NONE,
+        "assignee__name", "done_by_id", "done_by__name" if done else _NONE)
+
+
+def page_of(tasks: QuerySet[Task], page: int, done: bool = False) -> tuple[list[TaskLine], bool]:
+    """One page of tasks as their rows show them (TaskLine), done ones (`done`) also with who
+    completed them; and whether more follow."""
     start = (page - 1) * PAGE_SIZE
-    if done:
-        tasks = tasks.select_related("record", "assignee", "done_by").only(*ROW_FIELDS, "done_by__name")
-    else:
-        tasks = tasks.select_related("record", "assignee").only(*ROW_FIELDS)
-    rows = list(tasks[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    lines = list(map(TaskLine._make, task_lines(tasks, done)[start:start + PAGE_SIZE + 1]))
+    return lines[:PAGE_SIZE], len(lines) > PAGE_SIZE
 
 
-def record_tasks(record: Record) -> list[Task]:
+def record_tasks(record: Record) -> list[TaskLine]:
     """The open tasks on a record, by due date, with their assignees: one query."""
-    return list(Task.objects.filter(record=record).open().select_related("assignee")
-                .order_by(F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk"))
+    tasks = Task.objects.filter(record=record).open().order_by(
+        F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
+    return list(map(TaskLine._make, task_lines(tasks, with_record=False)))

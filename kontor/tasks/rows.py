@@ -16,6 +16,7 @@ import datetime as dt
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.template.defaultfilters import linebreaksbr
@@ -25,13 +26,14 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from kontor.accounts.models import Membership, User
+from kontor.accounts.models import Membership
 from kontor.lib.stamped import STAND_IN
 from kontor.lib.text import linkify
 from kontor.lib.urls import id_url
 from kontor.records.models import KIND_URL_NAMESPACE, Kind
 from kontor.tasks import actions
 from kontor.tasks.models import Task, TaskType, is_past_due, wall_clock
+from kontor.tasks.queries import TaskLine
 
 
 def _day(now: dt.date | dt.datetime) -> dt.date:
@@ -102,8 +104,7 @@ def _mark(name: str) -> SafeString:
     return SafeString(f"\ue000{name}\ue000")
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """Which parts of tasks/_task.html a row shows; rows of one shape share one skeleton."""
 
     is_done: bool
@@ -128,15 +129,16 @@ class RowPage:
 
     def __post_init__(self) -> None:
         self.today, self.time = wall_clock(self.clock)
+        self.user_id = self.membership.user.pk
         next_query = conditional_escape(quote(self.next))
         self.back_query = f"?next={next_query}"
         self.edit_query = f"?placement={conditional_escape(self.placement)}&amp;next={next_query}"
         self.type_labels = {value: conditional_escape(label) for value, label in TaskType.choices}
         self.types = {value: _escape(value) for value in TaskType.values}
         self.day_labels: dict[tuple[dt.date | None, dt.time | None], SafeString] = {}
-        self.names: dict[int, SafeString] = {}
+        self.names: dict[int, str] = {}
         self.record_urls: dict[str, _IdURL] = {}
-        self.skeletons: dict[Shape, str] = {}
+        self.skeletons: dict[tuple[bool, ...], str] = {}
         self.overdue = _safe(_("Overdue"))
         self.assigned_to = _safe(_("Assigned to"))
         self.one_day_later = _safe(_("One day later, same time"))
@@ -161,13 +163,13 @@ class RowPage:
             self.record_urls[kind] = _IdURL(f"{KIND_URL_NAMESPACE[Kind(kind)]}:detail")
         return self.record_urls[kind](record_id)
 
-    def name(self, user: User) -> SafeString:
-        """A user's name, once per user on the page."""
-        if user.pk not in self.names:
-            self.names[user.pk] = _escape(user.name)
-        return self.names[user.pk]
+    def name(self, user_id: int, name: str) -> str:
+        """A user's name, escaped once per user on the page."""
+        if user_id not in self.names:
+            self.names[user_id] = _escape(name)
+        return self.names[user_id]
 
-    def skeleton(self, shape: Shape) -> str:
+    def skeleton(self, key: tuple[bool, ...]) -> str:
         """tasks/_task.html for rows of this shape, as a %-format string of the ROW_TEXTS and `id`.
 
         1. Render the template once, with STAND_IN as the id and a stand-in for each text.
@@ -175,7 +177,8 @@ class RowPage:
         3. Put "%(id)s" where the id stood, then "%(name)s" where each text's stand-in stood: the
            page's own next URL goes in only after, so no digits of it can pass for the id.
         """
-        if shape not in self.skeletons:
+        if key not in self.skeletons:
+            shape = Shape(*key)
             row: dict[str, object] = {name: _mark(name) for name in ROW_TEXTS}
             row.update(id=_safe(str(STAND_IN)), is_done=shape.is_done, is_overdue=shape.is_overdue,
                        record_url=row["record_url"] if shape.has_record else _EMPTY,
@@ -196,38 +199,44 @@ class RowPage:
             for name, url in (("edit_link", edit + back), ("edit_htmx", edit + edit_query),
                               ("delete_link", delete + back)):
                 html_text = html_text.replace(_mark(name), url)
-            self.skeletons[shape] = html_text
-        return self.skeletons[shape]
+            self.skeletons[key] = html_text
+        return self.skeletons[key]
 
 
-def task_row(page: RowPage, task: Task) -> str:
+def task_row(page: RowPage, task: TaskLine) -> str:
     """The HTML of one task's row, seen by the page's viewer at the page's clock: the skeleton of
-    its shape with its own texts, escaped, put in."""
+    its shape with its own texts, escaped, put in. (The Tasks area has 100 rows: this is written
+    to call little.)"""
     done = task.done_at is not None
     due_date, due_time = task.due_date, task.due_time
     overdue = not done and due_date is not None and is_past_due(due_date, due_time, page.today, page.time)
     css = "task"
     if overdue:
         css += " is-overdue"
-    if task.assignee_id == page.membership.user.pk:
+    if task.assignee_id == page.user_id:
         css += " is-mine"
     if done:
         css += " is-done"
-    title = _escape(task.title)
+    title = html.escape(task.title)
     can_delete = actions.can_delete_task(page.membership, task)
+    task_type = task.type
     texts = {"id": task.pk, "css": css, "title": title,
-             "type": page.types.get(task.type) or _escape(task.type),
-             "type_label": page.type_labels.get(task.type) or _escape(task.type),
-             "assignee": page.name(task.assignee), "record_url": "", "record_name": "", "done_note": "",
-             "done_iso": "", "done_day": "", "due_iso": "", "due_label": "", "description": "",
+             "type": page.types[task_type] if task_type in page.types else html.escape(task_type),
+             "type_label": page.type_labels[task_type] if task_type in page.type_labels else html.escape(task_type),
+             "assignee": page.names[task.assignee_id] if task.assignee_id in page.names
+             else page.name(task.assignee_id, task.assignee_name),
+             "record_url": "", "record_name": "", "done_note": "", "done_iso": "", "done_day": "", "due_iso": "",
+             "due_label": "", "description": "",
              "delete_confirm": page.delete_text % {"title": title} if can_delete else ""}
-    record = task.record if page.placement != "record" and task.record_id is not None else None
-    if record is not None:
-        texts["record_url"] = page.record_url(record.kind, record.pk)
-        texts["record_name"] = _escape(record.display_name)
+    has_record = page.placement != "record" and task.record_id is not None
+    if has_record:
+        texts["record_url"] = page.record_url(task.record_kind or "", task.record_id or 0)
+        texts["record_name"] = html.escape(task.record_name or "")
     if done:
-        done_by = task.done_by
-        texts["done_note"] = page.done_by_text % {"name": page.name(done_by)} if done_by else page.done
+        if task.done_by_id is not None:
+            texts["done_note"] = page.done_by_text % {"name": page.name(task.done_by_id, task.done_by_name or "")}
+        else:
+            texts["done_note"] = page.done
         texts["done_iso"] = timezone.localtime(task.done_at).isoformat()
         texts["done_day"] = _escape(due_day(task.done_at, page.today))
     else:
@@ -236,20 +245,22 @@ def task_row(page: RowPage, task: Task) -> str:
             if due_time is not None:
                 due_iso += "T" + due_time.strftime("%H:%M")
             texts["due_iso"] = due_iso
-        texts["due_label"] = page.due_label(due_date, due_time)
+        key = (due_date, due_time)
+        texts["due_label"] = page.day_labels[key] if key in page.day_labels else page.due_label(due_date, due_time)
     if task.description:
         texts["description"] = linebreaksbr(linkify(task.description))
-    shape = Shape(done, overdue, record is not None, bool(texts["due_iso"]), bool(task.description), can_delete)
-    return page.skeleton(shape) % texts
+    shape = (done, overdue, has_record, due_date is not None and not done, bool(task.description), can_delete)
+    return (page.skeletons[shape] if shape in page.skeletons else page.skeleton(shape)) % texts
 
 
-def render_rows(page: RowPage, tasks: Iterable[Task]) -> SafeString:
+def render_rows(page: RowPage, tasks: Iterable[TaskLine]) -> SafeString:
     """The rows of `tasks` on one page, as tasks/_task.html shows each."""
     return SafeString("".join([task_row(page, task) for task in tasks]))
 
 
 def task_rows(membership: Membership, tasks: Iterable[Task], clock: dt.date | dt.datetime, placement: str,
               next_url: str, bulk: bool = False) -> SafeString:
-    """The rows of `tasks` for one page (`placement` "record" or "list"; `next_url` where their
-    buttons return to without JavaScript)."""
-    return render_rows(RowPage(membership, clock, placement, next_url, bulk), tasks)
+    """The rows of `tasks` (Task objects) for one page (`placement` "record" or "list"; `next_url`
+    where their buttons return to without JavaScript)."""
+    page = RowPage(membership, clock, placement, next_url, bulk)
+    return render_rows(page, [TaskLine.of(task, with_record=placement != "record") for task in tasks])

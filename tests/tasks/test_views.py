@@ -142,7 +142,7 @@ def test_the_tasks_area_needs_a_fixed_number_of_queries(alice, bob, anna, django
 
 
 def test_done_tasks_show_who_did_them_without_a_query_per_row(alice, bob, anna, django_assert_num_queries):
-    """A page loads only the columns its rows show (queries.ROW_FIELDS); what they show needs no
+    """A page loads only the columns its rows show (queries.TaskLine); what they show needs no
     further query, done by whomever, on a record or not."""
     for number in range(20):
         task = make_task(alice, f"Task {number}", record=anna.record if number % 2 else None)

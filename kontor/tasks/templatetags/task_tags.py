@@ -13,6 +13,7 @@ from kontor.accounts.requests import membership_of
 from kontor.records.models import Record
 from kontor.tasks import rows
 from kontor.tasks.models import Task
+from kontor.tasks.queries import TaskLine
 from kontor.tasks.rows import due_day, due_label
 from kontor.tasks.sections import record_section
 
@@ -28,8 +29,8 @@ def record_tasks(context: template.Context, record: Record) -> dict[str, Any]:
 
 
 @register.simple_tag(takes_context=True)
-def task_rows(context: template.Context, tasks: list[Task]) -> SafeString:
-    """`{% task_rows tasks %}`: the rows of `tasks` (tasks/_task.html each). What they share is the
+def task_rows(context: template.Context, tasks: list[TaskLine]) -> SafeString:
+    """`{% task_rows tasks %}`: the rows of `tasks` (TaskLines, tasks/_task.html each). What they share is the
     context's `row_page` where the view made one for the whole page; else it is made here, for the
     context's `membership` at its `clock`, standing at its `placement`, returning to `next`."""
     page: rows.RowPage | None = context.get("row_page")
