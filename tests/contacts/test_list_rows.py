@@ -1,13 +1,14 @@
 """What a row of the people and companies lists shows: read for a page at once (add_row_data) and
-rendered by the row tags."""
+worked out by contacts/rows.py."""
 
-from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 
 from kontor.contacts import actions
 from kontor.contacts.actions import AddressData, DetailData, Details, PositionData
+from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import RowData, add_row_data, filter_companies, filter_people, page_of, with_row_data
+from kontor.contacts.rows import contact_rows
 from kontor.records.actions import trash_record
 
 
@@ -50,17 +51,30 @@ def test_a_company_row_shows_the_place_of_its_first_address(alice):
     assert found["Nowhere"].city == ""
 
 
-def test_the_row_tags_link_escaped_values_and_keep_the_filters():
+def test_a_row_escapes_what_the_user_typed_and_its_tag_links_keep_the_filters():
     request = RequestFactory().get("/people/", {"tag": "Kunde", "page": "3"})
-    row = RowData(email="a&b@example.com", phone="+49 30 1234", tags=["<Neu>", "Kunde"], job=("Chef & Gründer", "A<B"))
-    template = Template("{% load contact_lists %}{% job_at row.job %}|{% row_contact row %}|{% row_tags row.tags %}")
+    person = Person(record_id=7, first_name="Ann<a>", last_name="O'Neil")
+    person.row = RowData(email="a&b@example.com", phone="+49 30 1234", tags=["<Neu>", "Kunde"],
+                         job=("Chef & Gründer", "A<B"))
+    company = Company(record_id=8, name="Kaffee & Co")
+    company.row = RowData(city="Köln<", country="DE")
     with translation.override("de"):
-        html = template.render(Context({"request": request, "row": row}))
-    job, contact, tags = html.split("|")
-    assert job == "Chef &amp; Gründer bei A&lt;B"
-    assert contact == ('<div class="row-contact small"><a href="mailto:a%26b@example.com">a&amp;b@example.com</a>'
-                       '<a href="tel:+49301234">+49 30 1234</a></div>')
-    assert tags == ('<div class="tags row-tags"><a class="tag" href="?tag=Kunde&amp;tag=%3CNeu%3E">&lt;Neu&gt;</a>'
-                    '<a class="tag" href="?tag=Kunde">Kunde</a></div>')
-    assert Template("{% load contact_lists %}{% row_contact row %}{% row_tags row.tags %}").render(
-        Context({"request": request, "row": RowData()})) == ""
+        row, company_row = contact_rows(request, [person, company])
+    assert row.pick == ('<label class="bulk-pick"><input type="checkbox" name="ids" value="7" form="bulk-form" '
+                        'data-bulk-pick><span class="visually-hidden">Ann&lt;a&gt; O&#x27;Neil auswählen</span></label>')
+    assert row.url == "/people/7/"
+    assert row.sub == '<div class="row-sub small">Chef &amp; Gründer bei A&lt;B</div>'
+    assert row.contact == ('<div class="row-contact small"><a href="mailto:a%26b@example.com">a&amp;b@example.com</a>'
+                           '<a href="tel:+49301234">+49 30 1234</a></div>')
+    assert row.tags == ('<div class="tags row-tags"><a class="tag" href="?tag=Kunde&amp;tag=%3CNeu%3E">&lt;Neu&gt;</a>'
+                        '<a class="tag" href="?tag=Kunde">Kunde</a></div>')
+    assert company_row.sub == '<div class="row-sub small">Köln&lt;, DE</div>'
+    assert (company_row.contact, company_row.tags) == ("", "")
+    assert "avatar-company" in company_row.avatar
+
+
+def test_a_job_without_a_title_shows_the_company_alone():
+    person = Person(record_id=7, last_name="Berg")
+    person.row = RowData(job=("", "Müller & Söhne"))
+    (row,) = contact_rows(RequestFactory().get("/people/"), [person])
+    assert row.sub == '<div class="row-sub small">Müller &amp; Söhne</div>'

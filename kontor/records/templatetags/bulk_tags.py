@@ -4,11 +4,11 @@ the list's filter form, since forms cannot nest)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from kontor.accounts import roles
@@ -44,11 +44,17 @@ def bulk_form(context: template.Context, resource: str) -> dict[str, Any]:
     return {"resource": resource, "kind": bulk.KINDS[resource].kind, "csrf_token": context.get("csrf_token")}
 
 
-@register.simple_tag(takes_context=True)
-def bulk_pick(context: template.Context, pk: int, name: str) -> SafeString:
+def pick_checkbox(pk: int, name: str, label: str) -> SafeString:
+    """A row's checkbox for the bulk bar; `label` is the translated "Select %(name)s", which a page
+    of rows asks for once."""
+    text = name.__html__() if hasattr(name, "__html__") else html.escape(str(name))  # as conditional_escape
+    return SafeString(f'<label class="bulk-pick"><input type="checkbox" name="ids" value="{int(pk)}" '
+                      f'form="bulk-form" data-bulk-pick><span class="visually-hidden">{label % {"name": text}}'
+                      '</span></label>')
+
+
+@register.simple_tag
+def bulk_pick(pk: int, name: str) -> SafeString:
     """`{% bulk_pick obj.pk obj.name %}`: a row's checkbox for the bulk bar, labelled for screen
     readers."""
-    label = gettext("Select %(name)s")
-    return format_html('<label class="bulk-pick"><input type="checkbox" name="ids" value="{}" form="bulk-form" '
-                       'data-bulk-pick><span class="visually-hidden">{}</span></label>',
-                       pk, mark_safe(label % {"name": conditional_escape(name)}))
+    return pick_checkbox(pk, name, gettext("Select %(name)s"))
