@@ -69,6 +69,15 @@ def visible_views(by: Membership, kind: str) -> list[SavedView]:
     return list(views_to_open(by, [kind]).select_related("owner").order_by("name", "pk"))
 
 
+def request_views(request: HttpRequest, kind: str) -> list[SavedView]:
+    """visible_views for the request's user, read once per request: a list opened from the menu asks
+    for its default view (opens_default_view) and then shows them all in its side column."""
+    known: dict[str, list[SavedView]] = request.__dict__.setdefault("_kontor_saved_views", {})
+    if kind not in known:
+        known[kind] = visible_views(request.membership, kind)  # type: ignore[attr-defined]  # a member's request
+    return known[kind]
+
+
 def views_to_open(by: Membership, kinds: Sequence[str]) -> QuerySet[SavedView]:
     """The views of these lists the user may open, each with .is_default, to be sorted and paged."""
     defaults = DefaultView.objects.filter(account=by.account, user=by.user, kind=OuterRef("kind"),
@@ -139,7 +148,7 @@ def opens_default_view(kind: str) -> Callable[[Callable[..., HttpResponse]], Cal
             membership = getattr(request, "membership", None)
             if request.method == "GET" and not request.GET and membership is not None \
                     and not getattr(request, "htmx", False):
-                found = default_view(membership, kind)
+                found = next((view for view in request_views(request, kind) if view.is_default), None)  # type: ignore[attr-defined]
                 if found is not None and found.query:
                     return redirect(f"{request.path}?{found.query}")
             return view(request, *args, **kwargs)

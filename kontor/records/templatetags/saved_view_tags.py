@@ -20,5 +20,5 @@ def saved_views_column(context: template.Context, kind: str) -> dict[str, Any]:
     views = [{"view": view, "is_current": bool(current) and view.query == current,
               "is_default": view.is_default,  # type: ignore[attr-defined]  # annotated by views_to_open
               "is_mine": view.owner_id == membership.user.pk}
-             for view in saved_views.visible_views(membership, kind)]
+             for view in saved_views.request_views(request, kind)]
     return {"views": views, "kind": kind, "query": current, "request": request}
