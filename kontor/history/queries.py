@@ -44,19 +44,20 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     of the account. `before` (and `before_id` for entries sharing that instant) pages further
     back (keyset pagination). Each entry comes with its author and its other live records
     prefetched, so rendering the page costs a fixed number of queries."""
-    links = EntryLink.objects.filter(record=record)
+    # All conditions on the link go into one filter(), so that they are about the same link.
+    on_record = Q(links__record=record)
     if before is not None:
-        older = Q(happened_at__lt=before)
+        older = Q(links__happened_at__lt=before)
         if before_id is not None:
-            older |= Q(happened_at=before, entry_id__lt=before_id)
-        links = links.filter(older)
+            older |= Q(links__happened_at=before, id__lt=before_id)
+        on_record &= older
+    entries = Entry.objects.filter(on_record)
     if not roles.can_read_confidential(by.role):
-        links = links.filter(entry__confidential=False)
+        entries = entries.filter(confidential=False)
     # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
-    newest_first = links.select_related("entry", "entry__author", "entry__email").order_by("-happened_at",
-                                                                                           "-entry_id")
+    newest_first = entries.select_related("author", "email").order_by("-links__happened_at", "-id")
     found = list(newest_first[:limit + 1])
-    page = TimelinePage(link.entry for link in found[:limit])
+    page = TimelinePage(found[:limit])
     page.has_more = len(found) > limit
     # The record's activity lines between this page's oldest entry and the previous page's.
     page.activities = activity.for_record(record, newer_than=page[-1].happened_at if page.has_more else None,
