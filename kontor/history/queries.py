@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
-from kontor.history.models import Activity, Entry, EntryLink
+from kontor.history.models import Activity, Comment, Entry, EntryLink
 from kontor.records.models import Record
 
 
@@ -55,7 +55,9 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     if not roles.can_read_confidential(by.role):
         entries = entries.filter(confidential=False)
     # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
-    newest_first = entries.select_related("author", "email").order_by("-links__happened_at", "-id")
+    # Whether an entry has comments comes along too (most have none: they need no more query).
+    newest_first = (entries.select_related("author", "email").order_by("-links__happened_at", "-id")
+                    .annotate(is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk")))))
     found = list(newest_first[:limit + 1])
     page = TimelinePage(found[:limit])
     page.has_more = len(found) > limit

@@ -96,12 +96,14 @@ def timeline_items(entries: list[Entry]) -> list[Entry | Activity]:
     first. Each entry learns whether it has comments (`is_commented`) in one query of their ids; the
     few that have are given them (prefetched), the others need none."""
     items: list[Entry | Activity] = list(entries)
-    if items and not hasattr(items[0], "is_commented") and "comments" not in getattr(
-            items[0], "_prefetched_objects_cache", {}):
-        commented = set(Comment.objects.filter(entry_id__in=[entry.pk for entry in items])
-                        .values_list("entry_id", flat=True))
-        for entry in items:
-            entry.is_commented = entry.pk in commented  # type: ignore[union-attr]
+    if items and "comments" not in getattr(items[0], "_prefetched_objects_cache", {}):
+        if hasattr(items[0], "is_commented"):  # annotated by queries.timeline
+            commented = {entry.pk for entry in items if entry.is_commented}  # type: ignore[union-attr]
+        else:
+            commented = set(Comment.objects.filter(entry_id__in=[entry.pk for entry in items])
+                            .values_list("entry_id", flat=True))
+            for entry in items:
+                entry.is_commented = entry.pk in commented  # type: ignore[union-attr]
         if commented:
             prefetch_related_objects([entry for entry in items if entry.pk in commented], COMMENTS)
     activities = getattr(entries, "activities", [])
