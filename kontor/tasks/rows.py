@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import get_template
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -40,21 +40,32 @@ def _day(now: dt.date | dt.datetime) -> dt.date:
     return now.date() if isinstance(now, dt.datetime) else now
 
 
-def due_day(day: dt.date | None, today: dt.date | dt.datetime) -> str:
+class DayWords:
+    """What due_day writes days with, in the active language: asked once per page of rows, not
+    once per day shown."""
+
+    def __init__(self) -> None:
+        self.near = {0: _("Today"), 1: _("Tomorrow"), -1: _("Yesterday")}
+        self.no_date = _("No date")
+        self.date_format = formats.get_format("DATE_FORMAT")
+        self.time_format = formats.get_format("TIME_FORMAT")
+
+
+def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords | None = None) -> str:
     """The one rule for a day on every task list and page: relative while it is near ("Today",
     "Tomorrow", "Yesterday", a weekday within the coming week), else the date in full, with its
     year ("11 December 2026"), whatever the year. Never a third style."""
+    words = words or DayWords()
     if day is None:
-        return _("No date")
+        return words.no_date
     if isinstance(day, dt.datetime):  # a moment (when a task was done): its day on the user's clock
         day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
     difference = (day - _day(today)).days
-    names = {0: _("Today"), 1: _("Tomorrow"), -1: _("Yesterday")}
-    if difference in names:
-        return names[difference]
+    if difference in words.near:
+        return words.near[difference]
     if 1 < difference < 7:
-        return formats.date_format(day, "l")
-    return formats.date_format(day, "DATE_FORMAT")
+        return dateformat.format(day, "l")
+    return dateformat.format(day, words.date_format)
 
 
 def due_label(task: Task, today: dt.date | dt.datetime) -> str:
@@ -62,18 +73,16 @@ def due_label(task: Task, today: dt.date | dt.datetime) -> str:
     return _due_text(task.due_date, task.due_time, today)
 
 
-def _due_text(due_date: dt.date | None, due_time: dt.time | None, today: dt.date | dt.datetime) -> str:
-    label = due_day(due_date, today)
+def _due_text(due_date: dt.date | None, due_time: dt.time | None, today: dt.date | dt.datetime,
+              words: DayWords | None = None) -> str:
+    words = words or DayWords()
+    label = due_day(due_date, today, words)
     if due_date is not None and due_time is not None:
-        label = f"{label}, {formats.time_format(due_time, 'TIME_FORMAT')}"
+        label = f"{label}, {dateformat.time_format(due_time, words.time_format)}"
     return label
 
 
 _EMPTY = SafeString("")
-
-def _escape(text: str) -> SafeString:
-    """django.utils.html.escape, without its check for lazy strings (a row's texts are never lazy)."""
-    return SafeString(html.escape(text))
 
 
 def _safe(text: str) -> SafeString:
@@ -89,8 +98,8 @@ class _IdURL:
     def __init__(self, name: str) -> None:
         self.head, _sep, self.tail = id_url(name, STAND_IN).partition(str(STAND_IN))
 
-    def __call__(self, object_id: int) -> SafeString:
-        return SafeString(f"{self.head}{object_id}{self.tail}")
+    def __call__(self, object_id: int) -> str:
+        return f"{self.head}{object_id}{self.tail}"
 
 
 # What a row writes of its own, in tasks/_task.html: each is a stand-in in the row's skeleton and
@@ -133,9 +142,11 @@ class RowPage:
         next_query = conditional_escape(quote(self.next))
         self.back_query = f"?next={next_query}"
         self.edit_query = f"?placement={conditional_escape(self.placement)}&amp;next={next_query}"
-        self.type_labels = {value: conditional_escape(label) for value, label in TaskType.choices}
-        self.types = {value: _escape(value) for value in TaskType.values}
-        self.day_labels: dict[tuple[dt.date | None, dt.time | None], SafeString] = {}
+        # The row's texts are plain str, escaped here: the skeleton takes them as they are.
+        self.type_labels = {value: html.escape(str(label)) for value, label in TaskType.choices}
+        self.types = {value: html.escape(value) for value in TaskType.values}
+        self.words = DayWords()
+        self.day_labels: dict[tuple[dt.date | None, dt.time | None], str] = {}
         self.names: dict[int, str] = {}
         self.record_urls: dict[str, _IdURL] = {}
         self.skeletons: dict[tuple[bool, ...], str] = {}
@@ -147,17 +158,18 @@ class RowPage:
         self.done = _safe(_("Done"))
         self.reopen = _safe(_("Reopen"))
         self.delete = _safe(_("Delete"))
+        self.done_alone = _("Done")
         self.done_by_text = _("Done by %(name)s")
         self.delete_text = _("Delete the task “%(title)s”?")
 
-    def due_label(self, due_date: dt.date | None, due_time: dt.time | None) -> SafeString:
+    def due_label(self, due_date: dt.date | None, due_time: dt.time | None) -> str:
         """due_label, once per due day and time on the page."""
         key = (due_date, due_time)
         if key not in self.day_labels:
-            self.day_labels[key] = conditional_escape(_due_text(due_date, due_time, self.today))
+            self.day_labels[key] = html.escape(_due_text(due_date, due_time, self.today, self.words))
         return self.day_labels[key]
 
-    def record_url(self, kind: str, record_id: int) -> SafeString:
+    def record_url(self, kind: str, record_id: int) -> str:
         """The record's get_absolute_url(), with one URL pattern per kind on the page."""
         if kind not in self.record_urls:
             self.record_urls[kind] = _IdURL(f"{KIND_URL_NAMESPACE[Kind(kind)]}:detail")
@@ -166,7 +178,7 @@ class RowPage:
     def name(self, user_id: int, name: str) -> str:
         """A user's name, escaped once per user on the page."""
         if user_id not in self.names:
-            self.names[user_id] = _escape(name)
+            self.names[user_id] = html.escape(name)
         return self.names[user_id]
 
     def skeleton(self, key: tuple[bool, ...]) -> str:
@@ -236,9 +248,9 @@ def task_row(page: RowPage, task: TaskLine) -> str:
         if task.done_by_id is not None:
             texts["done_note"] = page.done_by_text % {"name": page.name(task.done_by_id, task.done_by_name or "")}
         else:
-            texts["done_note"] = page.done
+            texts["done_note"] = page.done_alone
         texts["done_iso"] = timezone.localtime(task.done_at).isoformat()
-        texts["done_day"] = _escape(due_day(task.done_at, page.today))
+        texts["done_day"] = html.escape(due_day(task.done_at, page.today, page.words))
     else:
         if due_date is not None:
             due_iso = due_date.isoformat()
