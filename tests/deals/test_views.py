@@ -345,3 +345,50 @@ def test_the_offered_people_cost_a_fixed_number_of_queries(alice, firm, django_a
     with django_assert_max_num_queries(9):
         html = alice.client.get("/deals/people-choices/", query).content.decode()
     assert html.count('name="people"') == 12 and html.count("checked") == 5
+
+
+def _rows(html: str) -> list[str]:
+    """The deals list's rows, their whitespace between tags taken out."""
+    import re
+
+    rows = re.findall(r'<li class="list-item deal-row".*?</li>', html, re.S)
+    return [re.sub(r">\s+<", "><", re.sub(r"\s+", " ", row)) for row in rows]
+
+
+def test_a_row_shows_stage_name_company_date_responsible_column_tags_and_amounts(alice, bob, make_deal, firm):
+    from kontor.records.custom_fields import create_custom_field, set_custom_values
+    from kontor.records.models import FieldType, Kind
+
+    field = create_custom_field(alice.membership, Kind.DEAL, "Region", FieldType.TEXT)
+    deal = make_deal("Relaunch <B&C>", "1000.00", stage="50", target=dt.date(2027, 3, 15))
+    actions.update_deal(deal, alice.membership, {}, company=firm, tags=["Messe", "A&B"], responsible=bob.user)
+    set_custom_values(deal.record, alice.membership, {field: "Nord"})
+    won = make_deal("Wartung", "200.00", stage="won", closed_at=dt.datetime(2027, 2, 1, 12, tzinfo=dt.UTC))
+    html = alice.client.get("/deals/", {"column": field.key, "order": "name", "state": ""}).content.decode()
+    first, second = _rows(html)
+    assert first == (
+        f'<li class="list-item deal-row" data-testid="deal-row" data-deal="{deal.pk}">'
+        f'<label class="bulk-pick"><input type="checkbox" name="ids" value="{deal.pk}" form="bulk-form" '
+        'data-bulk-pick><span class="visually-hidden">Select Relaunch &lt;B&amp;C&gt;</span></label>'
+        '<span class="stage-badge stage-50" title="State">50 %</span><div class="grow">'
+        f'<a class="name" href="/deals/{deal.pk}/">Relaunch &lt;B&amp;C&gt;</a><div class="row-sub small">'
+        '<span>Nordlicht GmbH</span><span>target 03/15/2027</span><span class="row-responsible">Bob Berger</span>'
+        '</div><span class="row-custom small" title="Region"><span class="muted">Region:</span> Nord</span>'
+        '<div class="tags row-tags deal-row-tags">'
+        f'<a class="tag" href="?column={field.key}&amp;order=name&amp;state=&amp;tag=A%26B">A&amp;B</a>'
+        f'<a class="tag" href="?column={field.key}&amp;order=name&amp;state=&amp;tag=Messe">Messe</a></div>'
+        '</div><div class="deal-amount"><strong>€1,000.00</strong>'
+        '<div class="small muted">€500.00 weighted</div></div></li>')
+    assert f'data-deal="{won.pk}"' in second
+    assert ('<div class="row-sub small"><span>won 02/01/2027</span><span class="row-responsible">Alice Adler</span>'
+            '</div>') in second
+    assert '<span class="muted">Region:</span> —</span></div>' in second
+    assert "<strong>€200.00</strong></div></li>" in second
+
+
+def test_a_rows_company_in_the_trash_is_left_out(alice, make_deal, firm):
+    deal = make_deal("Relaunch")
+    actions.update_deal(deal, alice.membership, {}, company=firm)
+    trash_record(firm.record, alice.membership)
+    (row,) = _rows(alice.client.get("/deals/").content.decode())
+    assert "Nordlicht" not in row

@@ -10,15 +10,16 @@ from typing import Any
 
 from django import template
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from kontor.deals import rows
 from kontor.deals.currencies import format_amount, format_money
-from kontor.deals.models import Deal, DealState, Stage
+from kontor.deals.models import Deal, DealState
+from kontor.deals.rows import DealTexts
 from kontor.lib.urls import id_url
-from kontor.records.models import Kind, Record
+from kontor.records.models import CustomField, Kind, Record
 
 register = template.Library()
 
@@ -43,57 +44,10 @@ def whole_money(amount: Decimal | None, currency: str) -> str:
     return format_money(amount, currency, decimals=0)
 
 
-class _DealTexts:
-    """The translations, stage names and date format a page's deals are written with, looked up
-    once per page instead of once per deal. Writes what `blocktranslate with
-    date=…|date:"SHORT_DATE_FORMAT"` and the `money` filter wrote in the templates."""
-
-    def __init__(self) -> None:
-        self.date_format = formats.get_format("SHORT_DATE_FORMAT")
-        self.texts = {"target": gettext("target %(date)s"), DealState.WON: gettext("won %(date)s"),
-                      DealState.LOST: gettext("lost %(date)s"), "weighted": gettext("%(amount)s weighted")}
-        self.stage_labels = {value: str(label) for value, label in Stage.choices}
-
-    def when(self, deal: Deal) -> SafeString:
-        """"target 3/15/27" for an open deal, "won …" or "lost …" for a closed one (an open deal
-        has no closed_at); nothing without the date."""
-        if deal.is_open:
-            day: Any = deal.target_date
-            text = self.texts["target"]
-        else:
-            day = deal.closed_at and timezone.localtime(deal.closed_at)
-            text = self.texts[DealState.WON if deal.is_won else DealState.LOST]
-        if not day:
-            return mark_safe("")
-        return mark_safe(text % {"date": conditional_escape(dateformat.format(day, self.date_format))})
-
-    def weighted(self, deal: Deal) -> SafeString:
-        """"€7,500.00 weighted" for an open deal above 0 %, else nothing."""
-        if not (deal.is_open and deal.probability):
-            return mark_safe("")
-        amount = conditional_escape(format_money(deal.weighted_value, deal.currency))
-        return mark_safe(self.texts["weighted"] % {"amount": amount})
-
-
-@dataclass
-class DealRow:
-    """What one row of the deals list shows besides the deal's own fields (deals/_row.html)."""
-
-    deal: Deal
-    state_title: str
-    stage_label: str
-    when: SafeString
-    amount: str
-    weighted: SafeString
-
-
-@register.simple_tag
-def deal_rows(deals: Iterable[Deal]) -> list[DealRow]:
-    """`{% deal_rows page.items as rows %}`: the rows' texts, worked out once per page."""
-    texts = _DealTexts()
-    state_title = gettext("State")
-    return [DealRow(deal, state_title, texts.stage_labels[deal.stage], texts.when(deal),
-                    format_money(deal.total_value, deal.currency), texts.weighted(deal)) for deal in deals]
+@register.simple_tag(takes_context=True)
+def deal_rows(context: template.Context, deals: Iterable[Deal], column: CustomField | None = None) -> SafeString:
+    """`{% deal_rows page.items column %}`: the rows of a page of the deals list (deals/rows.py)."""
+    return rows.deal_rows(context.get("request"), deals, column)
 
 
 @dataclass
@@ -112,7 +66,7 @@ class BoardCard:
 def board_cards(deals: Iterable[Deal]) -> list[BoardCard]:
     """`{% board_cards column.cards as cards %}`: a column's cards' texts, with the stage menu
     written once per stage rather than an option at a time for every card."""
-    texts = _DealTexts()
+    texts = DealTexts()
     move_label = gettext("New state of “%(name)s”")
     options: dict[str, SafeString] = {}
     for current in texts.stage_labels:
