@@ -317,3 +317,26 @@ def test_outsider_gets_not_found_everywhere(alice, oscar, person):
     assert oscar.client.post(edit_url(person.pk, entry.pk), {"body": "x", "version": "1"}).status_code == 404
     assert oscar.client.post(delete_url(person.pk, entry.pk)).status_code == 404
     assert list(Entry.objects.values_list("body", flat=True)) == ["Internal"]
+
+
+def test_an_entrys_line_shows_kind_author_edits_and_confidentiality_and_only_live_other_records(alice, person,
+                                                                                                 company):
+    trashed = contact_actions.create_company(alice.membership, {"name": "Gone GmbH"})
+    entry = history_actions.add_note(alice.membership, [person.record, company.record, trashed.record],
+                                     "Called about the offer <b>now</b>", confidential=True, kind="call",
+                                     subject="Offer")
+    history_actions.update_note(entry, alice.membership, "Called about the offer <b>again</b>")
+    record_actions.trash_record(trashed.record, alice.membership)
+
+    html = alice.client.get(person.get_absolute_url()).content.decode()
+
+    start = html.index(f'id="entry-{entry.pk}"')
+    row = html[start:html.index("</li>", start)]
+    assert 'class="entry entry-call entry-confidential"' in html
+    assert '<span class="entry-kind" data-kind="call">Call</span>' in row
+    assert f"<strong>{alice.membership.user.name}</strong>" in row
+    assert "<span>edited</span>" in row and '<span class="badge">confidential</span>' in row
+    assert '<p class="entry-subject">Offer</p>' in row
+    assert "Called about the offer &lt;b&gt;again&lt;/b&gt;" in row
+    assert f'Also on:\n    <a href="{company.get_absolute_url()}">{company.name}</a>\n' in row
+    assert "Gone GmbH" not in row

@@ -23,7 +23,7 @@ from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
 from kontor.history import actions
 from kontor.history.models import Activity, ActivityVerb, Comment, Entry
-from kontor.history.templatetags.history_tags import deletable_by, editable_by, engine_of, entry_actions_render
+from kontor.history.templatetags.history_tags import engine_of
 from kontor.lib.stamped import stamped
 from kontor.notifications import actions as notification_actions
 from kontor.notifications.templatetags.notifications_tags import watcher_ids
@@ -49,37 +49,16 @@ def entry_comments(context: template.Context, entry: Entry, record: Record) -> S
     if is_commented(entry) or context.get("comment_form_open") or context.get("comment_error"):
         with context.push(entry=entry, record=record):
             return SafeString(engine_of(context).get_template("history/_comments.html").render(context))
-    return stamped(request_of(context), ("entry_comments", record.pk), _uncommented(context, record), entry.pk)
+    return stamped(request_of(context), ("entry_comments", record.pk), uncommented_render(context, record), entry.pk)
 
 
-def _uncommented(context: template.Context, record: Record) -> Callable[[int], str]:
+def uncommented_render(context: template.Context, record: Record) -> Callable[[int], str]:
     """The comments block of an entry without comments on `record`, for an entry's id."""
     comments = engine_of(context).get_template("history/_comments.html")
 
     def render(entry_pk: int) -> str:
         uncommented = SimpleNamespace(pk=entry_pk, comments=SimpleNamespace(all=list))
         return comments.render(context.new({"entry": uncommented, "record": record}))
-
-    return render
-
-
-def uncommented_footer(context: template.Context, entry: Entry, record: Record) -> SafeString:
-    """An uncommented entry's edit and delete links (history_tags.entry_actions) and its comment
-    link, as one fragment per page and permission (kontor/lib/stamped.py)."""
-    membership = context.get("membership")
-    can_edit, can_delete = editable_by(entry, membership), deletable_by(entry, membership)
-    return stamped(request_of(context), ("entry_footer", record.pk, can_edit, can_delete),
-                   uncommented_footer_render(context, record, can_edit, can_delete), entry.pk)
-
-
-def uncommented_footer_render(context: template.Context, record: Record, can_edit: bool,
-                              can_delete: bool) -> Callable[[int], str]:
-    """What uncommented_footer writes, for an entry's id."""
-    actions = entry_actions_render(context, record, can_edit, can_delete)
-    comments = _uncommented(context, record)
-
-    def render(entry_pk: int) -> str:
-        return (actions(entry_pk) if actions else "") + comments(entry_pk)
 
     return render
 

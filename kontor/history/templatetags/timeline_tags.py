@@ -93,6 +93,7 @@ class RowPage:
         self.names: dict[int, SafeString] = {}
         # The footer of an entry without comments, by record and permissions, with STAND_IN for its id.
         self.footers: dict[tuple[int, bool, bool], str] = {}
+        self.comment_links: dict[int, str] = {}  # its comment link, by record
         self.record_links: dict[int, SafeString] = {}
         # A footer (files, edit and delete links, comment link) that needs the context's state.
         self.footer_state = bool(context.get("upload_error") or context.get("comment_form_open")
@@ -216,8 +217,10 @@ def _footer(page: RowPage, entry: Entry, record: Record) -> SafeString:
     key = (record.pk, membership is not None and actions.can_edit_entry(membership, entry),
            membership is not None and actions.can_delete_entry(membership, entry))
     if key not in page.footers:
-        render = comment_tags.uncommented_footer_render(context, record, key[1], key[2])
-        page.footers[key] = str(render(STAND_IN))
+        if record.pk not in page.comment_links:
+            page.comment_links[record.pk] = comment_tags.uncommented_render(context, record)(STAND_IN)
+        edit_links = history_tags.entry_actions_render(context, record, key[1], key[2])
+        page.footers[key] = (edit_links(STAND_IN) if edit_links else "") + page.comment_links[record.pk]
     return SafeString(files + stamp(page.footers[key], entry.pk))
 
 
