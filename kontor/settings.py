@@ -122,6 +122,14 @@ TEMPLATES = [
 ]
 
 
+# Memory per SQLite connection, and a web worker has one per thread: the page cache of each, and
+# how much of the file it maps instead of reading. The operating system caches the file for all
+# connections anyway, so a small cache and no map cost the pages no measurable time, while 64 MB
+# and a 256 MB map made each worker 500 to 600 MB large (docs/performance.md, "Memory").
+SQLITE_CACHE_MB = env_int("KONTOR_SQLITE_CACHE_MB", 8)
+SQLITE_MMAP_MB = env_int("KONTOR_SQLITE_MMAP_MB", 0)
+
+
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     # Connections are kept for a minute, on SQLite too: a new one costs its PRAGMAs and starts
@@ -144,8 +152,8 @@ def _database() -> dict[str, Any]:
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                " PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
-                " PRAGMA mmap_size=268435456;"
+                " PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY;"
+                f" PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024}; PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024};"
             ),
         },
         "TEST": {"NAME": env_str("KONTOR_TEST_SQLITE", "") or None},
