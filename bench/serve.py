@@ -227,7 +227,8 @@ class Browser:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
             try:
-                self.connection.request("GET", page.url, headers={"Cookie": self.cookie, **page.http_headers()})
+                cookie = {} if page.is_api else {"Cookie": self.cookie}  # an API client sends its key alone
+                self.connection.request("GET", page.url, headers={**cookie, **page.http_headers()})
                 response = self.connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
