@@ -3,17 +3,18 @@ worked out once per page.
 
 Asked of the templates entry by entry (an include per entry, `get_kind_display`, a filter for the
 other records, three tags for the footer, a dozen `{% if %}` and `{% translate %}`), an entry cost
-about 1,800 Python calls, three quarters of a person page's timeline. Here each value is computed
-once and history/_rows.html only writes it out. `{% timeline_rows items record as rows %}` makes the
-rows of a page (history/_entries.html, contacts/_company_entries.html) and of one entry
-(history/_entry.html).
+about 1,800 Python calls, three quarters of a person page's timeline. Here each part of a row is
+written out once, and history/_entry_row.html (and _activity_row.html) is rendered once per page
+with stand-ins for the parts (its skeleton), into which each row's own parts are put with
+%-formatting. `{% timeline_rows items record %}` writes the rows of a page (history/_entries.html,
+contacts/_company_entries.html) and of one entry (history/_entry.html).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
@@ -35,8 +36,6 @@ from kontor.mail.templatetags.mail_tags import email_of, sender_name
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
 
 register = template.Library()
-
-_EMPTY = SafeString("")
 
 
 def _escape(text: str) -> SafeString:
@@ -90,6 +89,7 @@ class RowPage:
         self.also_on = _escape(pgettext("the other records of a history entry", "Also on:"))
         self.via_title = _escape(_("From the history of this person"))
         self.former_colleague = _escape(_("Former colleague"))
+        self.email_template = history_tags.engine_of(context).get_template("mail/_email_entry.html")
         self.names: dict[int, SafeString] = {}
         # The footer of an entry without comments, by record and permissions, with STAND_IN for its id.
         self.footers: dict[tuple[int, bool, bool], str] = {}
@@ -120,41 +120,32 @@ class RowPage:
         return self.record_links[record.pk]
 
 
-@dataclass
-class EntryRow:
-    """One history entry as history/_rows.html shows it, its parts written out and escaped here:
-    `meta` (the line of kind, author, time and badges), `content` (subject and text; a filed
-    e-mail's come from mail/_email_entry.html), `others` ("Also on: ...") and `footer`."""
-
-    entry: Entry
-    record: Record
-    id: SafeString
-    css: SafeString
-    meta: SafeString
-    is_email: bool = False
-    content: SafeString = _EMPTY
-    others: SafeString = _EMPTY
-    footer: SafeString = _EMPTY
-    is_activity: bool = field(default=False, init=False)
+# An entry's row (history/_entry_row.html): `meta` is the line of kind, author, time and badges;
+# `content` its subject and text, or a filed e-mail's mail/_email_entry.html; `others` its "Also on:".
+ENTRY_PARTS = ("id", "css", "meta", "content", "others", "footer")
+ACTIVITY_PARTS = ("id", "text", "time")
 
 
-@dataclass
-class ActivityRow:
-    """One activity line as history/_rows.html shows it."""
-
-    id: SafeString
-    text: SafeString
-    time: SafeString
-    is_activity: bool = field(default=True, init=False)
+def _mark(name: str) -> str:
+    return f"\x00{name}\x00"
 
 
-class Rows(list):
-    """A page's rows (EntryRow or ActivityRow), with what they share (`page`)."""
+def skeleton(context: template.Context, template_name: str, parts: tuple[str, ...]) -> str:
+    """A row template as a %-format string of its `parts`, so that each row costs a string
+    formatting instead of a template rendering:
 
-    page: RowPage
+    1. Render the template once, with a stand-in for each part of `row`.
+    2. Double every "%" in it (a translation may have one).
+    3. Put "%(part)s" where each part's stand-in stood."""
+    row = {name: SafeString(_mark(name)) for name in parts}
+    text = history_tags.engine_of(context).get_template(template_name).render(context.new({"row": row}))
+    skeleton = text.replace("%", "%%")
+    for name in parts:
+        skeleton = skeleton.replace(_mark(name), f"%({name})s")
+    return skeleton
 
 
-def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | None) -> EntryRow:
+def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | None) -> dict[str, str]:
     """The row of one entry shown on `record` (on a company page, an entry from one of its people
     is shown on the person: `via_person`)."""
     if via_person is not None:
@@ -167,22 +158,25 @@ def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | 
         css += " entry-confidential"
     if page.is_new:
         css += " entry-new"
-    row = EntryRow(entry, record, id=SafeString(str(entry.pk)), css=_escape(css), meta=_meta(page, entry, via_person),
-                   is_email=kind == EntryKind.EMAIL)
-    if not row.is_email:
+    row = {"id": str(entry.pk), "css": html.escape(css), "meta": _meta(page, entry, via_person), "content": "",
+           "others": ""}
+    if kind == EntryKind.EMAIL:
+        with page.context.push(entry=entry, record=record):
+            row["content"] = page.email_template.render(page.context)
+    else:
         content = ""
         if entry.subject:
             subject_css = "entry-subject entry-event" if entry.event else "entry-subject"
             content = f'<p class="{subject_css}">{html.escape(history_tags.event_text(entry))}</p>'
         if entry.body:
             content += f'\n  <div class="entry-body">{text.linkify(entry.body)}</div>'
-        row.content = SafeString(content)
+        row["content"] = content
     linked = getattr(entry, "live_records", None)  # from queries.timeline, else prefetched or asked
     others = [page.record_link(other) for other in (entry.records.all() if linked is None else linked)
               if other.pk != record.pk]
     if others:
-        row.others = SafeString(f'<p class="entry-also small">{page.also_on}\n    {", ".join(others)}\n  </p>')
-    row.footer = _footer(page, entry, record)
+        row["others"] = f'<p class="entry-also small">{page.also_on}\n    {", ".join(others)}\n  </p>'
+    row["footer"] = _footer(page, entry, record)
     return row
 
 
@@ -225,20 +219,22 @@ def _footer(page: RowPage, entry: Entry, record: Record) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def timeline_rows(context: template.Context, items: Entry | list[Entry], record: Record) -> Rows:
-    """`{% timeline_rows entries record as rows %}`: the rows of a timeline page (its entries and,
-    with comment_tags.timeline_items, its activity lines), or of one entry. One entry takes
-    `via_person` from the context; a page's entries carry theirs (contacts/company_history.py)."""
+def timeline_rows(context: template.Context, items: Entry | list[Entry], record: Record) -> SafeString:
+    """`{% timeline_rows entries record %}`: the rows of a timeline page (its entries and, with
+    comment_tags.timeline_items, its activity lines), or of one entry, through the skeletons of
+    history/_entry_row.html and history/_activity_row.html. One entry takes `via_person` from the
+    context; a page's entries carry theirs (contacts/company_history.py)."""
     page = RowPage(context)
-    rows = Rows()
-    rows.page = page
+    entry_skeleton = skeleton(context, "history/_entry_row.html", ENTRY_PARTS)
     if isinstance(items, Entry):
-        rows.append(entry_row(page, items, record, context.get("via_person")))
-        return rows
+        return SafeString(entry_skeleton % (entry_row(page, items, record, context.get("via_person"))))
+    rows = []
+    activity_skeleton = ""
     for item in comment_tags.timeline_items(items):
         if isinstance(item, Activity):
-            rows.append(ActivityRow(id=SafeString(str(item.pk)), text=_escape(comment_tags.activity_text(item)),
-                                    time=page.clock.time_element(item.created_at)))
+            activity_skeleton = activity_skeleton or skeleton(context, "history/_activity_row.html", ACTIVITY_PARTS)
+            rows.append(activity_skeleton % {"id": item.pk, "text": html.escape(comment_tags.activity_text(item)),
+                                             "time": page.clock.time_element(item.created_at)})
         else:
-            rows.append(entry_row(page, item, record, getattr(item, "via_person", None)))
-    return rows
+            rows.append(entry_skeleton % (entry_row(page, item, record, getattr(item, "via_person", None))))
+    return SafeString("".join(rows))
