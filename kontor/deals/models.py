@@ -60,6 +60,11 @@ def cents_to_amount(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)
 
 
+def weighted_amount(total_cents: int, probability: int) -> Decimal:
+    """An open deal's total in hundredths times its probability in percent, rounded to the cent."""
+    return (Decimal(total_cents * probability).scaleb(-4)).quantize(CENT, ROUND_HALF_UP)
+
+
 class DealQuerySet(LinkedRecordQuerySet["Deal"]):
     pass
 
@@ -149,7 +154,7 @@ class Deal(LinkedRecord):
             return self.total_value
         if self.is_lost:
             return Decimal("0.00")
-        return (Decimal(self.total_cents * self.probability).scaleb(-4)).quantize(CENT, ROUND_HALF_UP)
+        return weighted_amount(self.total_cents, self.probability)
 
     @property
     def has_count(self) -> bool:

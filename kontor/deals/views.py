@@ -27,11 +27,13 @@ from kontor.deals.forecast import chart_range, forecast
 from kontor.deals.forms import DealForm, deal_initial, new_deal_initial, save_deal
 from kontor.deals.models import Deal, Stage
 from kontor.deals.queries import DealFilters, currencies_in_use, projects_of_deal
+from kontor.deals.rows import page_rows
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
 from kontor.records.access import access_deal
 from kontor.records.actions import StaleEdit
-from kontor.records.linked_views import LinkedPages, list_page, list_sidebar
+from kontor.records.filters import chosen_column
+from kontor.records.linked_views import LinkedPages, list_sidebar
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 from kontor.records.views import tag_counts_answer, wants_tag_counts
@@ -43,9 +45,19 @@ from kontor.records.views import tag_counts_answer, wants_tag_counts
 def deal_list(request: MemberRequest) -> HttpResponse:
     """The deals overview: filters, the chart of expected revenue per month and the list, all
     driven by the same query string."""
-    filters = DealFilters.from_query(request.GET, current_user_id=request.membership.user.pk)
-    return list_page(request, Kind.DEAL, filters, "deals/list.html", own=lambda deals: _chart(request, deals),
-                     own_sidebar=lambda: _own_sidebar(request.membership))
+    membership = request.membership
+    filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
+    deals = filters.apply(membership.account)
+    if wants_tag_counts(request):
+        return tag_counts_answer(request, Kind.DEAL, filters, deals)
+    # As records' list_page, with the rows read as values (deals/rows.py) rather than as deals.
+    column = chosen_column(membership.account, Kind.DEAL, request.GET)
+    context = {"filters": filters, "column": column, "responsible": request.GET.get("responsible", ""),
+               "page": page_rows(deals, filters.page, column), **_chart(request, deals)}
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "deals/list.html#results", context)
+    context.update(_list_sidebar(membership, filters))
+    return render(request, "deals/list.html", context)
 
 
 def _chart(request: MemberRequest, deals: QuerySet[Deal]) -> dict[str, Any]:

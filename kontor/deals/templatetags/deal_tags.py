@@ -45,9 +45,10 @@ def whole_money(amount: Decimal | None, currency: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def deal_rows(context: template.Context, deals: Iterable[Deal], column: CustomField | None = None) -> SafeString:
-    """`{% deal_rows page.items column %}`: the rows of a page of the deals list (deals/rows.py)."""
-    return rows.deal_rows(context.get("request"), deals, column)
+def deal_rows(context: template.Context, items: Iterable[rows.DealRow],
+              column: CustomField | None = None) -> SafeString:
+    """`{% deal_rows page.items column %}`: the rows of a page of the deals list (deals/rows.py page_rows)."""
+    return rows.deal_rows(context.get("request"), items, column)
 
 
 @dataclass
@@ -73,7 +74,8 @@ def board_cards(deals: Iterable[Deal]) -> list[BoardCard]:
         options[current] = mark_safe("".join(
             format_html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if value == current else "",
                         label) for value, label in texts.stage_labels.items()))
-    return [BoardCard(deal, texts.when(deal), format_money(deal.total_value, deal.currency),
+    return [BoardCard(deal, texts.when(deal.state, deal.target_date, deal.closed_at),
+                      format_money(deal.total_value, deal.currency),
                       id_url("deals:move", deal.pk),
                       mark_safe(move_label % {"name": conditional_escape(deal.name)}), options[deal.stage])
             for deal in deals]
