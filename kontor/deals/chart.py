@@ -21,7 +21,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from kontor.deals.currencies import format_amount, format_money
+from kontor.deals.currencies import MoneyFormat
 from kontor.deals.forecast import Forecast, Month
 
 PLOT_TOP = 18
@@ -108,16 +108,20 @@ def _pct(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def month_texts(month: Month, currency: str, title: str) -> MonthTexts:
-    """The month's texts; `title` is the translated "%(won)s won, %(open)s weighted open"."""
-    amounts = {"won": conditional_escape(format_money(month.won, currency)),
-               "open": conditional_escape(format_money(month.weighted_open, currency))}
-    name = conditional_escape(dateformat.format(month.start, "F Y"))
-    return MonthTexts(label=dateformat.format(month.start, "M"), year=dateformat.format(month.start, "Y"),
-                      row_label=dateformat.format(month.start, "M Y"),
+def month_texts(month: Month, currency: str, title: str, money: MoneyFormat | None = None) -> MonthTexts:
+    """The month's texts; `title` is the translated "%(won)s won, %(open)s weighted open", `money`
+    the page's formatter of amounts."""
+    money = money or MoneyFormat()
+    won, weighted_open = month.won, month.weighted_open
+    amounts = {"won": conditional_escape(money.money(won, currency)),
+               "open": conditional_escape(money.money(weighted_open, currency))}
+    # What the formats "F Y", "M" and "M Y" write: the month's name, its abbreviation, the year.
+    label, year = dateformat.format(month.start, "M"), f"{month.start.year:04d}"
+    name = conditional_escape(f"{dateformat.format(month.start, 'F')} {year}")
+    return MonthTexts(label=label, year=year, row_label=f"{label} {year}",
                       title=mark_safe(f"{name}: {title % amounts}"),
-                      won=format_amount(month.won), weighted_open=format_amount(month.weighted_open),
-                      total=format_amount(month.total))
+                      won=money.amount(won), weighted_open=money.amount(weighted_open),
+                      total=money.amount(month.total))
 
 
 def build_chart(result: Forecast, today: dt.date) -> Chart:
@@ -130,6 +134,7 @@ def build_chart(result: Forecast, today: dt.date) -> Chart:
     bottom = Decimal(PLOT_TOP + PLOT_HEIGHT)
     columns = []
     title = gettext("%(won)s won, %(open)s weighted open")
+    money = MoneyFormat()
     labelled_year = None
     for index, month in enumerate(result.months):
         show_label = index % label_every == 0
@@ -147,7 +152,7 @@ def build_chart(result: Forecast, today: dt.date) -> Chart:
             won_y=bottom - won_height, won_height=won_height,
             open_y=bottom - won_height - open_height, open_height=open_height,
             is_current=(month.start.year, month.start.month) == (today.year, today.month),
-            show_label=show_label, show_year=show_year, texts=month_texts(month, result.currency, title),
+            show_label=show_label, show_year=show_year, texts=month_texts(month, result.currency, title, money),
         ))
     grid = [GridLine(y=_px(bottom - step * i * scale), amount=(step * i).quantize(Decimal(1), ROUND_CEILING)
                      if step >= 1 else step * i) for i in range(1, GRID_LINES + 1)]

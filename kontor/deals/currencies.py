@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, numberformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -50,14 +50,44 @@ def format_amount(amount: Decimal | None) -> str:
     return "" if amount is None else formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
+class MoneyFormat:
+    """format_amount and format_money for the many amounts of one page: the language's separators
+    and grouping looked up once (formats.number_format asks for them at every amount), the number
+    written by the same django.utils.numberformat."""
+
+    def __init__(self) -> None:
+        language = get_language()
+        self.decimal_separator = formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+        self.grouping = formats.get_format("NUMBER_GROUPING", language, use_l10n=True)
+        self.thousand_separator = formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+        self.is_german = (language or "de").startswith("de")
+
+    def amount(self, amount: Decimal | None, decimals: int = 2) -> str:
+        """format_amount(amount), or with other decimals."""
+        if amount is None:
+            return ""
+        return numberformat.format(amount, self.decimal_separator, decimals, self.grouping, self.thousand_separator,
+                                   force_grouping=True, use_l10n=True)
+
+    def money(self, amount: Decimal | None, currency: str, decimals: int = 2) -> str:
+        """format_money(amount, currency, decimals)."""
+        if amount is None:
+            return ""
+        return _with_currency(self.amount(amount, decimals), currency, self.is_german)
+
+
 def format_money(amount: Decimal | None, currency: str, decimals: int = 2) -> str:
     """An amount as people of the current language write it: "7.500,00 €" in German, "€7,500.00"
     in English; currencies without a common symbol keep their code ("CHF 1,200.00")."""
     if amount is None:
         return ""
     number = formats.number_format(amount, decimals, use_l10n=True, force_grouping=True)
+    return _with_currency(number, currency, (get_language() or "de").startswith("de"))
+
+
+def _with_currency(number: str, currency: str, is_german: bool) -> str:
     symbol = SYMBOLS.get(currency)
-    if (get_language() or "de").startswith("de"):
+    if is_german:
         return f"{number}\u00a0{symbol or currency}"
     if symbol:
         return f"-{symbol}{number[1:]}" if number.startswith("-") else f"{symbol}{number}"

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from kontor.contacts.queries import Page, page_of
-from kontor.deals.currencies import format_money
+from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, weighted_amount
 from kontor.lib.stamped import STAND_IN
 from kontor.lib.urls import id_url
@@ -80,6 +80,7 @@ class DealTexts:
                       DealState.LOST: gettext("lost %(date)s"), "weighted": gettext("%(amount)s weighted")}
         self.stage_labels = {value: str(label) for value, label in Stage.choices}
         self.days: dict[Any, str] = {}
+        self.money = MoneyFormat()
 
     def day(self, day: Any) -> str:
         """The date in the short format, escaped, once per date on the page."""
@@ -105,7 +106,7 @@ class DealTexts:
         """"€7,500.00 weighted" for an open deal above 0 %, else nothing."""
         if not (state == DealState.OPEN and probability):
             return mark_safe("")
-        amount = conditional_escape(format_money(weighted_amount(total_cents, probability), currency))
+        amount = conditional_escape(self.money.money(weighted_amount(total_cents, probability), currency))
         return mark_safe(self.texts["weighted"] % {"amount": amount})
 
 
@@ -171,7 +172,7 @@ class _PageTexts(DealTexts):
             "column": self.column_value(row) if self.column is not None else "",
             "tags": '<div class="tags row-tags deal-row-tags">' + "".join(self.tag_link(name) for name in tags)
             + "</div>" if tags else "",
-            "amount": html.escape(format_money(cents_to_amount(total_cents), currency)),
+            "amount": html.escape(self.money.money(cents_to_amount(total_cents), currency)),
             "weighted": f'<div class="small muted">{weighted}</div>' if weighted else "",
         }
 

@@ -75,7 +75,7 @@ def board_cards(deals: Iterable[Deal]) -> list[BoardCard]:
             format_html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if value == current else "",
                         label) for value, label in texts.stage_labels.items()))
     return [BoardCard(deal, texts.when(deal.state, deal.target_date, deal.closed_at),
-                      format_money(deal.total_value, deal.currency),
+                      texts.money.money(deal.total_value, deal.currency),
                       id_url("deals:move", deal.pk),
                       mark_safe(move_label % {"name": conditional_escape(deal.name)}), options[deal.stage])
             for deal in deals]
