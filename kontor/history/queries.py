@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
@@ -42,8 +42,8 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
 
     Walks the (record, happened_at) index of EntryLink, so its cost does not grow with the size
     of the account. `before` (and `before_id` for entries sharing that instant) pages further
-    back (keyset pagination). Each entry comes with its author and its other live records
-    prefetched, so rendering the page costs a fixed number of queries."""
+    back (keyset pagination). Each entry comes with its author's name and its other live records
+    read along, so rendering the page costs a fixed number of queries."""
     # All conditions on the link go into one filter(), so that they are about the same link.
     on_record = Q(links__record=record)
     if before is not None:
@@ -56,8 +56,10 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
         entries = entries.filter(confidential=False)
     # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
     # Whether an entry has comments comes along too (most have none: they need no more query).
-    newest_first = (entries.select_related("author", "email").order_by("-links__happened_at", "-id")
-                    .annotate(is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk")))))
+    # Of the author, only the name is shown: no user instance for each entry.
+    newest_first = (entries.select_related("email").order_by("-links__happened_at", "-id")
+                    .annotate(author_name=F("author__name"),
+                              is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk")))))
     found = list(newest_first[:limit + 1])
     page = TimelinePage(found[:limit])
     page.has_more = len(found) > limit

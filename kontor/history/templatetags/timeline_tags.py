@@ -101,9 +101,11 @@ class RowPage:
 
     def author(self, entry: Entry) -> SafeString:
         """Who wrote the entry: the colleague, the sender of a filed e-mail, or "Former colleague"."""
-        if entry.author_id is not None and entry.author is not None:
+        if entry.author_id is not None:
             if entry.author_id not in self.names:
-                self.names[entry.author_id] = _escape(entry.author.name)
+                # queries.timeline reads only the author's name (`author_name`), not the user.
+                name = getattr(entry, "author_name", None)
+                self.names[entry.author_id] = _escape(getattr(entry.author, "name", "") if name is None else name)
             return self.names[entry.author_id]
         if entry.kind == EntryKind.EMAIL:
             email = email_of(entry)
