@@ -102,3 +102,32 @@ def test_the_group_counts_agree_with_the_grouping(alice):
                       "no_date": 2}
     grouped = {g.key: len(g.tasks) for g in queries.group_tasks(list(tasks), WEDNESDAY)}
     assert grouped == counts
+
+
+def test_the_group_counts_are_those_of_the_groups_conditions_through_the_orm(alice):
+    """group_counts writes its conditions in SQL; through the ORM they read as below. Every day of
+    a week (Sunday's "next week" starts tomorrow) at several times of day, timed tasks and not."""
+    from django.db.models import Count, Q
+
+    from kontor.tasks.models import overdue_q
+
+    from .conftest import make_task
+
+    for offset in range(-2, 17):
+        for due_time in (None, dt.time(9, 30), dt.time(14, 0)):
+            make_task(alice, due_date=WEDNESDAY + dt.timedelta(days=offset), due_time=due_time)
+    make_task(alice)
+    tasks = Task.objects.filter(account=alice.account).open()
+    for offset in range(7):
+        today = WEDNESDAY + dt.timedelta(days=offset)
+        for time in (None, dt.time(0, 0), dt.time(9, 30), dt.time(12, 0, 0, 500), dt.time(23, 59)):
+            days = queries.Boundaries(today)
+            overdue = overdue_q(dt.datetime.combine(today, time) if time is not None else today)
+            assert queries.group_counts(tasks, today, time) == tasks.aggregate(
+                overdue=Count("pk", filter=overdue),
+                today=Count("pk", filter=Q(due_date=days.today) & ~overdue),
+                tomorrow=Count("pk", filter=Q(due_date=days.tomorrow)),
+                this_week=Count("pk", filter=Q(due_date__gte=days.after_tomorrow, due_date__lt=days.next_week)),
+                next_week=Count("pk", filter=Q(due_date__gte=days.next_week, due_date__lt=days.week_after_next)),
+                later=Count("pk", filter=Q(due_date__gte=days.week_after_next)),
+                no_date=Count("pk", filter=Q(due_date__isnull=True)))
