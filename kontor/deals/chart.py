@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -85,6 +85,59 @@ class Chart:
     plot_bottom: int = PLOT_TOP + PLOT_HEIGHT
     label_y: int = PLOT_TOP + PLOT_HEIGHT + 17
     year_y: int = PLOT_TOP + PLOT_HEIGHT + 33
+
+    @property
+    def column_groups(self) -> SafeString:
+        """The SVG group of every column (column_group)."""
+        return SafeString("".join([column_group(self, index, column) for index, column in enumerate(self.columns)]))
+
+    @property
+    def table_rows(self) -> SafeString:
+        """The row of every month in the table of figures (table_row)."""
+        return SafeString("".join([table_row(column) for column in self.columns]))
+
+
+def _number(value: Decimal | int) -> str:
+    """A number as the chart's SVG writes it (`{% localize off %}`): unlocalized, escaped."""
+    return conditional_escape(formats.localize(value, use_l10n=False))
+
+
+def column_group(chart: Chart, index: int, column: Column) -> str:
+    """A column of the chart in SVG: its month's figures as data attributes, its tooltip, the area
+    that shows it, its two bars (where not empty), its label and year (where shown).
+
+    Written here rather than in deals/_chart.html, where a year's columns were a third of the
+    page's template work (ten nodes and a dozen lookups a column); the markup is the same."""
+    month, texts = column.month, column.texts
+    x, width = _number(column.x), _number(column.width)
+    won = (f'<rect class="bar-won" x="{x}%" y="{_number(column.won_y)}" width="{width}%" '
+           f'height="{_number(column.won_height)}"></rect>' if column.won_height else "")
+    bar_open = (f'<rect class="bar-open" x="{x}%" y="{_number(column.open_y)}" width="{width}%" '
+                f'height="{_number(column.open_height)}"></rect>' if column.open_height else "")
+    center = _number(column.center)
+    label = ""
+    if column.show_label:
+        css = (" is-current" if column.is_current else "") + (" is-even" if index % 2 == 0 else " is-odd")
+        label = (f'<text class="chart-label{css}" x="{center}%" y="{_number(chart.label_y)}" '
+                 f'text-anchor="middle">{conditional_escape(texts.label)}</text>')
+    year = (f'<text class="chart-year" x="{center}%" y="{_number(chart.year_y)}" '
+            f'text-anchor="middle">{conditional_escape(texts.year)}</text>' if column.show_year else "")
+    return (f'\n    <g class="chart-column" data-month="{month.key}" data-won="{_number(month.won)}" '
+            f'data-open="{_number(month.weighted_open)}" data-total="{_number(month.total)}">\n'
+            f'      <title>{conditional_escape(texts.title)}</title>\n'
+            f'      <rect class="chart-hit" x="{_number(column.slot_x)}%" y="0" width="{_number(column.slot_width)}%" '
+            f'height="{_number(chart.plot_bottom)}"></rect>\n'
+            f'      {won}\n      {bar_open}\n      {label}\n      {year}\n    </g>\n    ')
+
+
+def table_row(column: Column) -> str:
+    """A month's row in the table of figures."""
+    month, texts = column.month, column.texts
+    css = ' class="has-revenue"' if month.total else ""
+    return (f'\n          <tr{css} data-month="{month.key}"><th scope="row">{conditional_escape(texts.row_label)}</th>'
+            f'<td class="num">{conditional_escape(texts.won)}</td>'
+            f'<td class="num">{conditional_escape(texts.weighted_open)}</td>'
+            f'<td class="num">{conditional_escape(texts.total)}</td></tr>\n          ')
 
 
 def nice_ceiling(amount: Decimal) -> Decimal:
