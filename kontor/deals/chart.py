@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils import dateformat, formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -98,7 +99,15 @@ class Chart:
 
 
 def _number(value: Decimal | int) -> str:
-    """A number as the chart's SVG writes it (`{% localize off %}`): unlocalized, escaped."""
+    """A number as the chart's SVG writes it (`{% localize off %}`): unlocalized, which for the
+    chart's integers and decimals of a few digits is what str() and "{:f}" write with the default
+    decimal separator, the point."""
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, Decimal) and settings.DECIMAL_SEPARATOR == ".":
+        _, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int) and abs(exponent) + len(digits) <= 200:  # as numberformat.format
+            return f"{value:f}"
     return conditional_escape(formats.localize(value, use_l10n=False))
 
 
