@@ -27,8 +27,7 @@ from django.http import HttpRequest
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from kontor.contacts.queries import Page, page_of
@@ -38,6 +37,8 @@ from kontor.lib.stamped import STAND_IN
 from kontor.lib.urls import id_url
 from kontor.records.models import CustomField, CustomValue, RecordTag
 from kontor.records.templatetags.bulk_tags import pick_checkbox
+
+_EMPTY = SafeString("")
 
 # What a row reads of its deal, in the order of DealRow's fields.
 ROW_FIELDS = ("record_id", "name", "state", "probability", "target_date", "closed_at", "total_cents", "currency",
@@ -86,7 +87,7 @@ class DealTexts:
         """The date in the short format, escaped, once per date on the page."""
         text = self.days.get(day)
         if text is None:
-            text = self.days[day] = conditional_escape(dateformat.format(day, self.date_format))
+            text = self.days[day] = html.escape(dateformat.format(day, self.date_format))
         return text
 
     def when(self, state: str, target_date: dt.date | None, closed_at: dt.datetime | None) -> SafeString:
@@ -99,15 +100,15 @@ class DealTexts:
             day = closed_at and timezone.localtime(closed_at).date()
             text = self.texts[state]
         if not day:
-            return mark_safe("")
-        return mark_safe(text % {"date": self.day(day)})
+            return _EMPTY
+        return SafeString(text % {"date": self.day(day)})
 
     def weighted(self, state: str, probability: int, total_cents: int, currency: str) -> SafeString:
         """"€7,500.00 weighted" for an open deal above 0 %, else nothing."""
         if not (state == DealState.OPEN and probability):
-            return mark_safe("")
-        amount = conditional_escape(self.money.money(weighted_amount(total_cents, probability), currency))
-        return mark_safe(self.texts["weighted"] % {"amount": amount})
+            return _EMPTY
+        amount = html.escape(self.money.money(weighted_amount(total_cents, probability), currency))
+        return SafeString(self.texts["weighted"] % {"amount": amount})
 
 
 class _PageTexts(DealTexts):
