@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from kontor.accounts.models import User
+from kontor.accounts.models import Membership, User
 
 
 class EmailBackend(ModelBackend):
@@ -23,3 +23,18 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The user of a logged-in session, with their active memberships (with account and
+        dropbox) read in the same query: every page needs both (middleware.current_membership),
+        and the user alone would be a query of its own. A user without an active membership is
+        read alone, as Django reads it."""
+        memberships = list(Membership.objects.active().filter(user_id=user_id)
+                           .select_related("account", "user", "dropbox").order_by("created_at", "pk"))
+        if not memberships:
+            return super().get_user(user_id)  # type: ignore[return-value]  # our user model
+        user = memberships[0].user  # active(): the user is active too, as user_can_authenticate asks
+        for membership in memberships:
+            membership.user = user
+        user.active_memberships = memberships
+        return user

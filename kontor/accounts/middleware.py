@@ -23,14 +23,15 @@ def current_membership(request: HttpRequest) -> Membership | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    # With the dropbox: every mailto: link on a page carries its address (contact_links.mailto_href).
-    memberships = Membership.objects.active().filter(user=user).select_related("account", "user", "dropbox")
+    # Read with the user by the login backend (auth.EmailBackend.get_user), oldest first; with the
+    # dropbox: every mailto: link on a page carries its address (contact_links.mailto_href).
+    memberships = getattr(user, "active_memberships", None)
+    if memberships is None:  # a user another backend loaded
+        memberships = list(Membership.objects.active().filter(user=user)
+                           .select_related("account", "user", "dropbox").order_by("created_at", "pk"))
     chosen = request.session.get(SESSION_ACCOUNT_KEY)
-    if chosen:
-        membership = memberships.filter(account_id=chosen).first()
-        if membership:
-            return membership
-    return memberships.order_by("created_at").first()
+    return next((membership for membership in memberships if membership.account_id == chosen),
+                memberships[0] if memberships else None)
 
 
 def activate_user_preferences(request: HttpRequest, language: str, time_zone: str) -> None:

@@ -57,6 +57,8 @@ class User(AbstractBaseUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set on the user of a logged-in request, read with it in one query (auth.EmailBackend.get_user).
+    active_memberships: list[Membership]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
