@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
+from kontor.accounts.requests import MemberRequest
 from kontor.records.models import DefaultView, ListKind, SavedView
 
 MAX_VIEWS_PER_USER = 100
@@ -69,12 +70,12 @@ def visible_views(by: Membership, kind: str) -> list[SavedView]:
     return list(views_to_open(by, [kind]).select_related("owner").order_by("name", "pk"))
 
 
-def request_views(request: HttpRequest, kind: str) -> list[SavedView]:
+def request_views(request: MemberRequest, kind: str) -> list[SavedView]:
     """visible_views for the request's user, read once per request: a list opened from the menu asks
     for its default view (opens_default_view) and then shows them all in its side column."""
     known: dict[str, list[SavedView]] = request.__dict__.setdefault("_kontor_saved_views", {})
     if kind not in known:
-        known[kind] = visible_views(request.membership, kind)  # type: ignore[attr-defined]  # a member's request
+        known[kind] = visible_views(request.membership, kind)
     return known[kind]
 
 
@@ -148,7 +149,8 @@ def opens_default_view(kind: str) -> Callable[[Callable[..., HttpResponse]], Cal
             membership = getattr(request, "membership", None)
             if request.method == "GET" and not request.GET and membership is not None \
                     and not getattr(request, "htmx", False):
-                found = next((view for view in request_views(request, kind) if view.is_default), None)  # type: ignore[attr-defined]
+                views = request_views(cast(MemberRequest, request), kind)  # a member's: it has a membership
+                found = next((view for view in views if view.is_default), None)  # type: ignore[attr-defined]
                 if found is not None and found.query:
                     return redirect(f"{request.path}?{found.query}")
             return view(request, *args, **kwargs)
