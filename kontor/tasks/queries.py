@@ -152,7 +152,9 @@ def group_counts(tasks: QuerySet[Task], today: dt.date, time: dt.time | None = N
         "later": ("due_date >= %s", [day(days.week_after_next)]),
         "no_date": ("due_date IS NULL", []),
     }
-    counts = ", ".join(f"COUNT(CASE WHEN {condition} THEN 1 END)" for condition, _params in conditions.values())
+    count = "COUNT(*) FILTER (WHERE {})" if connection.features.supports_aggregate_filter_clause else \
+        "COUNT(CASE WHEN {} THEN 1 END)"  # as the ORM writes a Count with a filter
+    counts = ", ".join(count.format(condition) for condition, _params in conditions.values())
     params = [param for _condition, condition_params in conditions.values() for param in condition_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {counts} FROM ({inner}) AS tasks", [*params, *inner_params])  # noqa: S608
