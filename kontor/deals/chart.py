@@ -88,6 +88,11 @@ class Chart:
     year_y: int = PLOT_TOP + PLOT_HEIGHT + 33
 
     @property
+    def current_column(self) -> Column | None:
+        """The column of the current month, if the chart shows it."""
+        return next((column for column in self.columns if column.is_current), None)
+
+    @property
     def column_groups(self) -> SafeString:
         """The SVG group of every column (column_group)."""
         return SafeString("".join([column_group(self, index, column) for index, column in enumerate(self.columns)]))
