@@ -4,7 +4,7 @@ out once per page.
 The Tasks area shows 100 rows. Asked of the template row by row (a filter for the due day, one for
 overdue, one for the right to delete, five `{% id_url %}`, nine `{% translate %}`, an include for the
 bulk checkbox), a row cost about 3,400 Python calls; with its values worked out here and only written
-out by the template, still about 1,300. Now the row template, tasks/_task.html, is rendered once per
+out by the template, still about 1,000. Now the row template, tasks/_task.html, is rendered once per
 shape of row on a page (done or open, overdue or not, with a record or not, ...) with stand-ins for
 the row's own texts, and each row is that skeleton with its texts put in: one `%` per row.
 `{% task_rows tasks %}` (task_tags) and `task_rows()` write a page's rows.
