@@ -18,7 +18,7 @@ def saved_views_column(context: template.Context, kind: str) -> dict[str, Any]:
     membership = request.membership
     current = saved_views.savable_query(request.GET.urlencode())
     views = [{"view": view, "is_current": bool(current) and view.query == current,
-              "is_default": view.is_default,  # type: ignore[attr-defined]  # annotated by views_to_open
+              "is_default": view.is_default,  # type: ignore[attr-defined]  # set by visible_views
               "is_mine": view.owner_id == membership.user.pk}
              for view in saved_views.request_views(request, kind)]
     return {"views": views, "kind": kind, "query": current, "request": request}
