@@ -11,9 +11,10 @@ sums are exact on SQLite as on PostgreSQL; Python then weighs them with Decimal 
 The query is two grouped halves joined by UNION ALL, each a range scan of its covering index:
 the won deals grouped by their month, the open ones by their target day. The open deals are
 grouped by day because their index is in target date order, so the database adds them up as it
-reads, without sorting some ten thousand rows into months or working out each row's month
-(together over half the time of the former single query over both states, 9 ms of 50,000 deals);
-Python then adds the days (at most a few hundred rows a year) into months.
+reads, without sorting some ten thousand rows into months or working out each row's month: on
+the benchmark's 50,000 deals the two halves take 3.5 ms where one grouped query over both states
+(its indexes merged by an OR) took 9.4 ms. Python then adds the days (at most a few hundred rows
+a year) into months.
 
 Which month a won deal belongs to is decided in the database by comparing with the first moment
 of each month of the range in the user's time zone, computed here with zoneinfo (so summer time is
@@ -154,11 +155,11 @@ def monthly_sums(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency:
     starts = [add_months(first, i) for i in range(months_between(first, last))]
     deals = deals.filter(currency=currency).order_by()
     zero = Value(0, output_field=BigIntegerField())
+    sums = {f"open_{p}": Sum("total_cents", default=0, filter=Q(probability=p)) for p in WEIGHED_PROBABILITIES}
     ends = [_month_start(add_months(start, 1), tz) for start in starts]
     won = (deals.filter(state=DealState.WON, closed_at__gte=_month_start(first, tz), closed_at__lt=ends[-1])
            .annotate(month=MonthOf("closed_at", starts, ends))
-           .values("month").annotate(won=Sum("total_cents"), open_25=zero, open_50=zero, open_75=zero))
-    sums = {f"open_{p}": Sum("total_cents", default=0, filter=Q(probability=p)) for p in WEIGHED_PROBABILITIES}
+           .values("month").annotate(won=Sum("total_cents"), **dict.fromkeys(sums, zero)))
     open_days = (deals.filter(state=DealState.OPEN, probability__gt=0, target_date__gte=first, target_date__lt=end)
                  .values("target_date").annotate(won=zero, **sums))
     columns = ["won", *sums]
