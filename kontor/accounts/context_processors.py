@@ -16,6 +16,9 @@ def kontor(request: HttpRequest) -> dict:
         # and none for htmx fragments.
         "inbox_count": SimpleLazyObject(lambda: inbox_count(membership)) if membership else 0,
         "account": membership.account if membership else None,
+        # The area of the main navigation the page belongs to ("people" for /people/12/): the key
+        # of the bar's cached rendering in base.html, with the language.
+        "nav_section": request.path.split("/", 2)[1] if membership else "",
         "can": {
             "delete": role is not None and roles.can_delete_records(role),
             "confidential": role is not None and roles.can_read_confidential(role),
