@@ -204,3 +204,57 @@ def deal_rows(request: HttpRequest | None, rows: Iterable[DealRow],
     shows as a column, if any."""
     texts = _PageTexts(request, column)
     return SafeString("".join([texts.row(row) for row in rows]))
+
+
+# The texts of a board card, as deals/_board_card.html names them (`card.<name>`).
+CARD_TEXTS = ("moved", "name", "company", "amount", "when", "responsible", "version", "move_label", "options")
+
+
+class BoardTexts(DealTexts):
+    """What the cards of one board share: the skeleton of a card (deals/_board_card.html rendered
+    once, as the list's rows are), the stage menu once per stage, the translations.
+
+    `query` is the board's query string, which each card's form posts back with; `moved` the id of
+    the card just moved; `move` the button's label and `csrf_token` the page's, as the board's
+    template has them."""
+
+    def __init__(self, query: str, moved: int | None, move: Any, csrf_token: Any) -> None:
+        super().__init__()
+        self.moved = moved
+        self.move_label = gettext("New state of “%(name)s”")
+        labels = {value: html.escape(label) for value, label in self.stage_labels.items()}
+        self.options = {current: "".join(
+            f'<option value="{value}"{" selected" if value == current else ""}>{label}</option>'
+            for value, label in labels.items()) for current in labels}
+        self.skeleton = self._skeleton(query, move, csrf_token)
+
+    def _skeleton(self, query: str, move: Any, csrf_token: Any) -> str:
+        """deals/_board_card.html as a %-format string of the CARD_TEXTS and `id` (see _PageTexts).
+        The query string goes in last, so that no digits of it can pass for the id."""
+        card: dict[str, Any] = {name: SafeString(_mark(name)) for name in CARD_TEXTS}
+        card.update(id=STAND_IN, url=SafeString(id_url("deals:detail", STAND_IN)),
+                    move_url=SafeString(id_url("deals:move", STAND_IN)))
+        context = {"card": card, "query": SafeString(_mark("query")) if query else "", "move": move,
+                   "csrf_token": csrf_token}
+        text = get_template("deals/_board_card.html").render(context)
+        text = text.replace("%", "%%").replace(str(STAND_IN), "%(id)s")
+        for name in CARD_TEXTS:
+            text = text.replace(_mark(name), f"%({name})s")
+        return text.replace(_mark("query"), html.escape(query).replace("%", "%%"))
+
+    def card(self, deal: Deal) -> str:
+        name = html.escape(deal.name)
+        company, record = deal.company, deal.record
+        responsible = record.responsible
+        when = self.when(deal.state, deal.target_date, deal.closed_at)
+        return self.skeleton % {
+            "id": deal.pk, "moved": " data-moved" if deal.pk == self.moved else "", "name": name,
+            "company": f'<div class="small muted">{html.escape(company.name)}</div>'
+            if company is not None and not company.record.deleted_at else "",
+            "amount": html.escape(self.money.money(cents_to_amount(deal.total_cents), deal.currency)),
+            "when": f"<span>{when}</span>" if when else "",
+            "responsible": f'<div class="small muted board-card-responsible">{html.escape(responsible.name)}</div>'
+            if responsible is not None else "",
+            "version": record.version, "move_label": self.move_label % {"name": name},
+            "options": self.options[deal.stage],
+        }

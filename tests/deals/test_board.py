@@ -185,3 +185,45 @@ def test_an_outsider_cannot_see_or_move_anothers_deals(alice, oscar, make_deal):
 def test_the_overview_and_the_board_switch_to_each_other_keeping_the_filters(alice):
     assert 'href="/deals/board/?q=dach"' in alice.client.get("/deals/", {"q": "dach"}).content.decode()
     assert 'href="/deals/?q=dach"' in _board(alice, q="dach")
+
+
+def _cards(html: str) -> list[str]:
+    """The board's cards, their whitespace between tags taken out and their CSRF tokens left out."""
+    cards = re.findall(r'<li class="board-card".*?</li>', html, re.S)
+    cards = [re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrf", card) for card in cards]
+    return [re.sub(r">\s+<", "><", re.sub(r"\s+", " ", card)) for card in cards]
+
+
+def test_a_card_shows_name_company_amount_date_responsible_and_its_move_form(alice, bob, make_deal):
+    firm = contact_actions.create_company(alice.membership, {"name": "Nordlicht & Co"})
+    deal = make_deal("Dach <neu>", "1000.00", stage="50", target=dt.date(2027, 3, 15))
+    actions.update_deal(deal, alice.membership, {}, company=firm, responsible=bob.user)
+    deal.refresh_from_db()
+    (card,) = _cards(_board(alice, q="Dach", company_name="Nordlicht & Co"))
+    query = "q=Dach&amp;company_name=Nordlicht+%26+Co"
+    options = "".join(f'<option value="{value}"{" selected" if value == "50" else ""}>{label}</option>'
+                      for value, label in (("0", "0 %"), ("25", "25 %"), ("50", "50 %"), ("75", "75 %"),
+                                           ("won", "won"), ("lost", "lost")))
+    assert card == (
+        f'<li class="board-card" draggable="true" data-deal="{deal.pk}" data-testid="board-card">'
+        f'<a class="name" href="/deals/{deal.pk}/" draggable="false">Dach &lt;neu&gt;</a>'
+        '<div class="small muted">Nordlicht &amp; Co</div><div class="board-card-figures small">'
+        '<strong>€1,000.00</strong><span>target 03/15/2027</span></div>'
+        '<div class="small muted board-card-responsible">Bob Berger</div>'
+        f'<form class="board-move" method="post" action="/deals/{deal.pk}/move/?{query}" '
+        f'hx-post="/deals/{deal.pk}/move/?{query}" hx-target="#board" hx-swap="outerHTML" '
+        'hx-disabled-elt="find button"><input type="hidden" csrf>'
+        f'<input type="hidden" name="version" value="{deal.record.version}">'
+        f'<label class="visually-hidden" for="move-{deal.pk}">New state of “Dach &lt;neu&gt;”</label>'
+        f'<select id="move-{deal.pk}" name="stage" data-board-stage>{options}</select>'
+        '<button type="submit" class="button button-secondary button-small">Move</button></form></li>')
+
+
+def test_the_card_just_moved_is_marked_and_keeps_the_boards_query(alice, make_deal):
+    moved, other = make_deal("Dach", stage="25"), make_deal("Fenster", stage="25")
+    response = alice.client.post(f"/deals/{moved.pk}/move/?state=open", {"stage": "75", "version": "1"},
+                                 HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
+    cards = {re.search(r'data-deal="(\d+)"', card).group(1): card for card in _cards(response.content.decode())}
+    assert 'data-testid="board-card" data-moved>' in cards[str(moved.pk)]
+    assert "data-moved" not in cards[str(other.pk)]
+    assert f'action="/deals/{other.pk}/move/?state=open"' in cards[str(other.pk)]

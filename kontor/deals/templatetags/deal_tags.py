@@ -4,21 +4,17 @@ and the deals card that company and person pages show (`{% load deal_tags %}{% r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.db.models import Case, IntegerField, Value, When
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from kontor.deals import rows
 from kontor.deals.currencies import format_amount, format_money
 from kontor.deals.models import Deal, DealState
-from kontor.deals.rows import DealTexts
-from kontor.lib.urls import id_url
 from kontor.records.models import CustomField, Kind, Record
 
 register = template.Library()
@@ -51,34 +47,18 @@ def deal_rows(context: template.Context, items: Iterable[rows.DealRow],
     return rows.deal_rows(context.get("request"), items, column)
 
 
-@dataclass
-class BoardCard:
-    """What one card of the board shows besides the deal's own fields (deals/_board_card.html)."""
-
-    deal: Deal
-    when: SafeString
-    amount: str
-    move_url: str
-    move_label: SafeString
-    options: SafeString  # the stage menu's options, the deal's own stage selected
-
-
-@register.simple_tag
-def board_cards(deals: Iterable[Deal]) -> list[BoardCard]:
-    """`{% board_cards column.cards as cards %}`: a column's cards' texts, with the stage menu
-    written once per stage rather than an option at a time for every card."""
-    texts = DealTexts()
-    move_label = gettext("New state of “%(name)s”")
-    options: dict[str, SafeString] = {}
-    for current in texts.stage_labels:
-        options[current] = mark_safe("".join(
-            format_html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if value == current else "",
-                        label) for value, label in texts.stage_labels.items()))
-    return [BoardCard(deal, texts.when(deal.state, deal.target_date, deal.closed_at),
-                      texts.money.money(deal.total_value, deal.currency),
-                      id_url("deals:move", deal.pk),
-                      mark_safe(move_label % {"name": conditional_escape(deal.name)}), options[deal.stage])
-            for deal in deals]
+@register.simple_tag(takes_context=True)
+def board_cards(context: template.Context, deals: Iterable[Deal]) -> SafeString:
+    """`{% board_cards column.cards %}`: a column's cards (deals/rows.py BoardTexts), with what the
+    cards of every column share worked out once per page."""
+    query, moved, move = context.get("query") or "", context.get("moved"), context.get("move", "")
+    request = context.get("request")
+    cache: dict[Any, rows.BoardTexts] = request.__dict__.setdefault("_kontor_board_texts", {}) if request else {}
+    key = (query, moved, get_language())
+    if key not in cache:
+        cache[key] = rows.BoardTexts(query, moved, move, context.get("csrf_token"))
+    texts = cache[key]
+    return SafeString("".join([texts.card(deal) for deal in deals]))
 
 
 @register.inclusion_tag("deals/_record_deals.html", takes_context=True)
