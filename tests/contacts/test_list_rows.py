@@ -2,6 +2,7 @@
 worked out by contacts/rows.py."""
 
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from kontor.contacts import actions
@@ -9,6 +10,7 @@ from kontor.contacts.actions import AddressData, DetailData, Details, PositionDa
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import RowData, add_row_data, filter_companies, filter_people, page_of, with_row_data
 from kontor.contacts.rows import contact_rows
+from kontor.contacts.templatetags.contact_links import avatar
 from kontor.records.actions import trash_record
 
 
@@ -61,7 +63,8 @@ def test_a_row_escapes_what_the_user_typed_and_its_tag_links_keep_the_filters():
     with translation.override("de"):
         row, company_row = contact_rows(request, [person, company])
     assert row.pick == ('<label class="bulk-pick"><input type="checkbox" name="ids" value="7" form="bulk-form" '
-                        'data-bulk-pick><span class="visually-hidden">Ann&lt;a&gt; O&#x27;Neil auswählen</span></label>')
+                        'data-bulk-pick><span class="visually-hidden">Ann&lt;a&gt; O&#x27;Neil auswählen'
+                        '</span></label>')
     assert row.url == "/people/7/"
     assert row.sub == '<div class="row-sub small">Chef &amp; Gründer bei A&lt;B</div>'
     assert row.contact == ('<div class="row-contact small"><a href="mailto:a%26b@example.com">a&amp;b@example.com</a>'
@@ -78,3 +81,16 @@ def test_a_job_without_a_title_shows_the_company_alone():
     person.row = RowData(job=("", "Müller & Söhne"))
     (row,) = contact_rows(RequestFactory().get("/people/"), [person])
     assert row.sub == '<div class="row-sub small">Müller &amp; Söhne</div>'
+
+
+def test_an_avatar_shows_the_photo_or_the_initials_without_academic_titles():
+    photo = Person(record_id=7, last_name="Berg", photo="photos/a1b2c3.jpg")
+    url = reverse("people:photo", args=[7])
+    assert avatar(photo) == (f'<span class="avatar" aria-hidden="true"><img src="{url}?v=a1b2c3" alt="" '
+                             'loading="lazy" width="40" height="40"></span>')
+    large = avatar(photo, "large")
+    assert 'width="72" height="72"' in large and 'class="avatar avatar-large"' in large
+    assert avatar(Person(record_id=8, first_name="Dr. Jürgen", last_name="ölmann")) == \
+        '<span class="avatar" aria-hidden="true">JÖ</span>'
+    assert avatar(Company(record_id=9, name="Kaffee & Co")) == \
+        '<span class="avatar avatar-company" aria-hidden="true">K&amp;</span>'
