@@ -1,5 +1,5 @@
-"""Template helpers for deals: amounts in the user's language, the texts of the deals list's rows,
-and the deals card that company and person pages show (`{% load deal_tags %}{% record_deals record %}`)."""
+"""Template helpers for deals: amounts in the user's language, the deals list's rows and the
+board's cards (deals/rows.py), and the deals card that company and person pages show (`{% load deal_tags %}{% record_deals record %}`)."""
 
 from __future__ import annotations
 
