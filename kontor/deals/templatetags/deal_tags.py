@@ -1,5 +1,6 @@
 """Template helpers for deals: amounts in the user's language, the deals list's rows and the
-board's cards (deals/rows.py), and the deals card that company and person pages show (`{% load deal_tags %}{% record_deals record %}`)."""
+board's cards (deals/rows.py), and the deals card that company and person pages show
+(`{% load deal_tags %}{% record_deals record %}`)."""
 
 from __future__ import annotations
 
