@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import RowData
 from kontor.contacts.templatetags.contact_links import avatar, dropbox_address, mailto_url, tel_url
+from kontor.lib.urls import IdURL
 from kontor.records.templatetags.bulk_tags import pick_checkbox
 
 
@@ -39,23 +40,36 @@ class ContactRow:
     item: Person | Company  # for a custom field shown as a column (`row.item.record`)
 
 
+def query_with_tag(request: HttpRequest, name: str) -> str:
+    """The current query string with one more tag filter (and back on the first page). Every row of a
+    list links its tags this way, so each name is worked out once per request."""
+    known: dict[str, str] = request.__dict__.setdefault("_kontor_query_with_tag", {})
+    key = name.lower()
+    if key not in known:
+        query = request.GET.copy()
+        tags = query.getlist("tag")
+        if key not in {t.lower() for t in tags}:
+            query.setlist("tag", [*tags, name])
+        query.pop("page", None)
+        known[key] = query.urlencode()
+    return known[key]
+
+
 class _PageTexts:
     """What the rows of one page share."""
 
     def __init__(self, request: HttpRequest) -> None:
-        from kontor.contacts.templatetags.contact_lists import query_with_tag
-
         self.request = request
         self.bcc = dropbox_address(request)
         self.job = gettext("%(title)s at %(company)s")
         self.select = gettext("Select %(name)s")
+        self.person_url, self.company_url = IdURL("people:detail"), IdURL("companies:detail")
         self.tag_links: dict[str, str] = {}
-        self._query_with_tag = query_with_tag
 
     def tag_link(self, name: str) -> str:
         link = self.tag_links.get(name)
         if link is None:
-            query = self._query_with_tag({"request": self.request}, name)
+            query = query_with_tag(self.request, name)
             link = self.tag_links[name] = f'<a class="tag" href="?{html.escape(query)}">{html.escape(name)}</a>'
         return link
 
@@ -98,7 +112,8 @@ def contact_rows(request: HttpRequest, items: Sequence[Person] | Sequence[Compan
         name = item.full_name
         sub = _place_line(data) if isinstance(item, Company) else _job_line(texts, data.job) if data.job else ""
         rows.append(ContactRow(
-            pick=pick_checkbox(item.pk, name, texts.select), avatar=avatar(item), url=item.get_absolute_url(),
+            pick=pick_checkbox(item.pk, name, texts.select), avatar=avatar(item),
+            url=texts.company_url(item.pk) if isinstance(item, Company) else texts.person_url(item.pk),
             name=name, sub=SafeString(sub), contact=SafeString(_contact_links(texts, data)),
             tags=SafeString(_tag_links(texts, data.tags)), item=item))
     return rows

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from kontor.accounts.models import Membership
 from kontor.lib.stamped import STAND_IN
 from kontor.lib.text import linkify
-from kontor.lib.urls import id_url
+from kontor.lib.urls import IdURL, id_url
 from kontor.records.models import KIND_URL_NAMESPACE, Kind
 from kontor.tasks import actions
 from kontor.tasks.models import Task, TaskType, is_past_due, wall_clock
@@ -91,17 +91,6 @@ def _safe(text: str) -> SafeString:
     return SafeString(text)
 
 
-class _IdURL:
-    """A URL with one id (`people:detail`, ...); each row puts in its own (lib/urls.id_url: a path of
-    fixed parts and digits, nothing in it to escape), at the cost of a string join."""
-
-    def __init__(self, name: str) -> None:
-        self.head, _sep, self.tail = id_url(name, STAND_IN).partition(str(STAND_IN))
-
-    def __call__(self, object_id: int) -> str:
-        return f"{self.head}{object_id}{self.tail}"
-
-
 # What a row writes of its own, in tasks/_task.html: each is a stand-in in the row's skeleton and
 # the row's escaped text in its copy. Its URLs are made of its id alone; the rest is the page's.
 ROW_TEXTS = ("css", "title", "type", "type_label", "assignee", "record_url", "record_name", "done_note",
@@ -148,7 +137,7 @@ class RowPage:
         self.words = DayWords()
         self.day_labels: dict[tuple[dt.date | None, dt.time | None], str] = {}
         self.names: dict[int, str] = {}
-        self.record_urls: dict[str, _IdURL] = {}
+        self.record_urls: dict[str, IdURL] = {}
         self.skeletons: dict[tuple[bool, ...], str] = {}
         self.overdue = _safe(_("Overdue"))
         self.assigned_to = _safe(_("Assigned to"))
@@ -172,7 +161,7 @@ class RowPage:
     def record_url(self, kind: str, record_id: int) -> str:
         """The record's get_absolute_url(), with one URL pattern per kind on the page."""
         if kind not in self.record_urls:
-            self.record_urls[kind] = _IdURL(f"{KIND_URL_NAMESPACE[Kind(kind)]}:detail")
+            self.record_urls[kind] = IdURL(f"{KIND_URL_NAMESPACE[Kind(kind)]}:detail")
         return self.record_urls[kind](record_id)
 
     def name(self, user_id: int, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from kontor.lib.urls import id_url
+from kontor.lib.urls import IdURL, id_url
 
 
 @pytest.mark.parametrize(("name", "ids"), [
@@ -28,3 +28,9 @@ def test_it_follows_the_script_prefix():
 
 def test_arguments_other_than_ids_go_through_reverse():
     assert id_url("history:edit", "3", "44") == "/notes/on/3/44/edit/"
+
+
+@pytest.mark.parametrize("name", ["people:detail", "companies:detail", "tasks:edit", "deals:detail"])
+def test_a_page_s_url_maker_gives_what_reverse_gives(name):
+    detail = IdURL(name)
+    assert [detail(pk) for pk in (1, 42, 10**12)] == [reverse(name, args=[pk]) for pk in (1, 42, 10**12)]

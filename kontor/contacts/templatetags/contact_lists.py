@@ -38,19 +38,8 @@ def query_without_tag(context: template.Context, name: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def query_with_tag(context: template.Context, name: str) -> str:
-    """The current query string with one more tag filter (and back on the first page). Every row of a
-    list links its tags this way, so each name is worked out once per request."""
-    request = context["request"]
-    known: dict[str, str] = request.__dict__.setdefault("_kontor_query_with_tag", {})
-    key = name.lower()
-    if key not in known:
-        query = request.GET.copy()
-        tags = query.getlist("tag")
-        if key not in {t.lower() for t in tags}:
-            query.setlist("tag", [*tags, name])
-        query.pop("page", None)
-        known[key] = query.urlencode()
-    return known[key]
+    """The current query string with one more tag filter (and back on the first page)."""
+    return rows.query_with_tag(context["request"], name)
 
 
 @register.simple_tag(takes_context=True)
