@@ -23,6 +23,7 @@ from kontor.contacts.models import Company, Person
 from kontor.contacts.queries import RowData
 from kontor.contacts.templatetags.contact_links import avatar, dropbox_address, mailto_url, tel_url
 from kontor.lib.urls import IdURL
+from kontor.records.filters import tag_link
 from kontor.records.templatetags.bulk_tags import pick_checkbox
 
 
@@ -40,21 +41,6 @@ class ContactRow:
     item: Person | Company  # for a custom field shown as a column (`row.item.record`)
 
 
-def query_with_tag(request: HttpRequest, name: str) -> str:
-    """The current query string with one more tag filter (and back on the first page). Every row of a
-    list links its tags this way, so each name is worked out once per request."""
-    known: dict[str, str] = request.__dict__.setdefault("_kontor_query_with_tag", {})
-    key = name.lower()
-    if key not in known:
-        query = request.GET.copy()
-        tags = query.getlist("tag")
-        if key not in {t.lower() for t in tags}:
-            query.setlist("tag", [*tags, name])
-        query.pop("page", None)
-        known[key] = query.urlencode()
-    return known[key]
-
-
 class _PageTexts:
     """What the rows of one page share."""
 
@@ -64,14 +50,6 @@ class _PageTexts:
         self.job = gettext("%(title)s at %(company)s")
         self.select = gettext("Select %(name)s")
         self.person_url, self.company_url = IdURL("people:detail"), IdURL("companies:detail")
-        self.tag_links: dict[str, str] = {}
-
-    def tag_link(self, name: str) -> str:
-        link = self.tag_links.get(name)
-        if link is None:
-            query = query_with_tag(self.request, name)
-            link = self.tag_links[name] = f'<a class="tag" href="?{html.escape(query)}">{html.escape(name)}</a>'
-        return link
 
 
 def _job_line(texts: _PageTexts, job: tuple[str, str]) -> str:
@@ -100,7 +78,7 @@ def _contact_links(texts: _PageTexts, row: RowData) -> str:
 def _tag_links(texts: _PageTexts, names: list[str]) -> str:
     if not names:
         return ""
-    return f'<div class="tags row-tags">{"".join(texts.tag_link(name) for name in names)}</div>'
+    return f'<div class="tags row-tags">{"".join(tag_link(texts.request, name) for name in names)}</div>'
 
 
 def contact_rows(request: HttpRequest, items: Sequence[Person] | Sequence[Company]) -> list[ContactRow]:

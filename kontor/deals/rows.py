@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template import Context
 from django.template.loader import get_template
 from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString
@@ -38,6 +37,7 @@ from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, weighted_amount
 from kontor.lib.stamped import STAND_IN
 from kontor.lib.urls import id_url
+from kontor.records.filters import tag_link
 from kontor.records.models import CustomField, CustomValue, RecordTag
 from kontor.records.templatetags.bulk_tags import pick_checkbox
 
@@ -124,7 +124,6 @@ class _PageTexts(DealTexts):
         self.column = column
         self.select = gettext("Select %(name)s")
         self.stage_names = {value: html.escape(label) for value, label in self.stage_labels.items()}
-        self.tag_links: dict[str, str] = {}
         self.skeleton = self._skeleton()
 
     def _skeleton(self) -> str:
@@ -145,13 +144,7 @@ class _PageTexts(DealTexts):
 
     def tag_link(self, name: str) -> str:
         """A tag as a link that adds it to the list's filters, once per tag on the page."""
-        link = self.tag_links.get(name)
-        if link is None:
-            from kontor.contacts.templatetags.contact_lists import query_with_tag
-
-            query = query_with_tag(Context({"request": self.request}), name) if self.request is not None else ""
-            link = self.tag_links[name] = f'<a class="tag" href="?{html.escape(query)}">{html.escape(name)}</a>'
-        return link
+        return tag_link(self.request, name)
 
     def column_value(self, row: DealRow) -> str:
         """The custom field shown as a column, as records/_column_value.html writes it (its tag

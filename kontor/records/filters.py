@@ -21,6 +21,7 @@ type (a word for a number) matches nothing, as an unknown tag does.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self, TypeVar
@@ -28,6 +29,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 
 from kontor.accounts.models import Account
 from kontor.lib.params import parse_date_param, parse_id
@@ -310,3 +312,28 @@ def chosen_column(account: Account, kind: str, query: Mapping) -> CustomField | 
     if not key:
         return None
     return CustomField.objects.filter(account=account, kind=kind, key=key).first()
+
+
+# -- links that change the filters ------------------------------------------------------------------
+
+def query_with_tag(request: HttpRequest, name: str) -> str:
+    """The current query string with one more tag filter (and back on the first page)."""
+    query = request.GET.copy()
+    tags = query.getlist("tag")
+    if name.lower() not in {tag.lower() for tag in tags}:
+        query.setlist("tag", [*tags, name])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def tag_link(request: HttpRequest | None, name: str) -> str:
+    """A list row's tag as a link that adds it to the list's filters (escaped HTML). A page shows the
+    same few tags on many rows, so each is made once per request."""
+    if request is None:
+        return f'<a class="tag" href="?">{html.escape(name)}</a>'
+    links: dict[str, str] = request.__dict__.setdefault("_kontor_tag_links", {})
+    link = links.get(name)
+    if link is None:
+        query = html.escape(query_with_tag(request, name))
+        link = links[name] = f'<a class="tag" href="?{query}">{html.escape(name)}</a>'
+    return link

@@ -10,6 +10,7 @@ from django import template
 from kontor.contacts import rows
 from kontor.contacts.models import Company, Person
 from kontor.contacts.rows import ContactRow
+from kontor.records import filters
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def query_without_tag(context: template.Context, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def query_with_tag(context: template.Context, name: str) -> str:
     """The current query string with one more tag filter (and back on the first page)."""
-    return rows.query_with_tag(context["request"], name)
+    return filters.query_with_tag(context["request"], name)
 
 
 @register.simple_tag(takes_context=True)
