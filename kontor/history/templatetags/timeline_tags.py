@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from kontor.contacts.models import Person
-from kontor.files.templatetags.files_tags import entry_files
+from kontor.files.templatetags import files_tags
 from kontor.history import actions
 from kontor.history.models import Activity, Entry, EntryKind
 from kontor.history.queries import LinkedRecord
@@ -82,6 +82,7 @@ class RowPage:
         context = self.context
         self.clock = Clock()
         self.membership = context.get("membership")
+        self.file_reader = files_tags.reader_of(context)
         self.is_new = bool(context.get("is_new"))
         self.kind_labels = {value: _escape(str(label)) for value, label in EntryKind.choices}
         self.edited = _escape(pgettext("a note changed after it was written", "edited"))
@@ -91,9 +92,11 @@ class RowPage:
         self.former_colleague = _escape(_("Former colleague"))
         self.email_template = history_tags.engine_of(context).get_template("mail/_email_entry.html")
         self.names: dict[int, SafeString] = {}
-        # The footer of an entry without comments, by record and permissions, with STAND_IN for its id.
-        self.footers: dict[tuple[int, bool, bool], str] = {}
+        # The footer of an entry without comments, by record, permissions and whether it has no
+        # files (then the paperclip is part of it), with STAND_IN for its id.
+        self.footers: dict[tuple[int, bool, bool, bool], str] = {}
         self.comment_links: dict[int, str] = {}  # its comment link, by record
+        self.paperclips: dict[int, str] = {}  # its paperclip, by record
         self.record_links: dict[int, SafeString] = {}
         # A footer (files, edit and delete links, comment link) that needs the context's state.
         self.footer_state = bool(context.get("upload_error") or context.get("comment_form_open")
@@ -202,21 +205,27 @@ def _meta(page: RowPage, entry: Entry, via_person: Person | None) -> SafeString:
 
 
 def _footer(page: RowPage, entry: Entry, record: Record) -> SafeString:
-    """The entry's files and paperclip, its edit and delete links and its comments. Without
-    comments, the links are one fragment per page, record and permissions (kontor/lib/stamped.py)."""
+    """The entry's files and paperclip, its edit and delete links and its comments. Without files
+    and comments, they are one fragment per page, record and permissions (kontor/lib/stamped.py)."""
     context = page.context
-    files = entry_files(context, entry, record)
+    files = ""
+    if page.footer_state or files_tags.files_for(entry, page.file_reader):
+        files = files_tags.entry_files(context, entry, record)
     if page.footer_state or comment_tags.is_commented(entry):
+        files = files or files_tags.entry_files(context, entry, record)
         links = history_tags.entry_actions(context, entry, record)
         return SafeString(f"{files}{links}{comment_tags.entry_comments(context, entry, record)}")
     membership = page.membership
     key = (record.pk, membership is not None and actions.can_edit_entry(membership, entry),
-           membership is not None and actions.can_delete_entry(membership, entry))
+           membership is not None and actions.can_delete_entry(membership, entry), not files)
     if key not in page.footers:
         if record.pk not in page.comment_links:
             page.comment_links[record.pk] = comment_tags.uncommented_render(context, record)(STAND_IN)
         edit_links = history_tags.entry_actions_render(context, record, key[1], key[2])
-        page.footers[key] = (edit_links(STAND_IN) if edit_links else "") + page.comment_links[record.pk]
+        if key[3] and record.pk not in page.paperclips:
+            page.paperclips[record.pk] = files_tags.paperclip(context, record, STAND_IN)
+        page.footers[key] = ((page.paperclips[record.pk] if key[3] else "")
+                             + (edit_links(STAND_IN) if edit_links else "") + page.comment_links[record.pk])
     return SafeString(files + stamp(page.footers[key], entry.pk))
 
 
