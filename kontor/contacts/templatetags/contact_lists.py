@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from kontor.contacts import rows
 from kontor.contacts.models import Company, Person
-from kontor.contacts.rows import ContactRow
 from kontor.records import filters
+from kontor.records.models import CustomField
 
 register = template.Library()
 
@@ -44,7 +45,8 @@ def query_with_tag(context: template.Context, name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def contact_rows(context: template.Context, items: Sequence[Person] | Sequence[Company]) -> list[ContactRow]:
-    """`{% contact_rows page.items as rows %}`: the rows of a page of people or companies, worked out
-    once (contacts/rows.py)."""
-    return rows.contact_rows(context["request"], items)
+def contact_rows(context: template.Context, items: Sequence[Person] | Sequence[Company],
+                 column: CustomField | None = None) -> SafeString:
+    """`{% contact_rows page.items column %}`: the rows of a page of people or companies
+    (contacts/rows.py)."""
+    return rows.contact_rows(context["request"], items, column)
