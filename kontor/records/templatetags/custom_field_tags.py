@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 
+from kontor.lib.urls import id_url
 from kontor.records import custom_field_forms, custom_fields
 from kontor.records.models import KIND_URL_NAMESPACE, CustomField, Kind, Record
 
@@ -19,7 +19,7 @@ def custom_fields_card(record: Record) -> dict[str, Any]:
     One query: the kind's fields with the record's values."""
     rows = custom_fields.card(record)
     return {"record": record, "rows": rows, "is_empty": not any(row["shown"] for row in rows),
-            "edit_url": reverse(f"{KIND_URL_NAMESPACE[Kind(record.kind)]}:edit", args=[record.pk])}
+            "edit_url": id_url(f"{KIND_URL_NAMESPACE[Kind(record.kind)]}:edit", record.pk)}
 
 
 @register.simple_tag
