@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from kontor.contacts.queries import Page, page_of
 from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, weighted_amount
-from kontor.lib.stamped import STAND_IN
+from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.urls import id_url
 from kontor.records.filters import tag_link
 from kontor.records.models import CustomField, CustomValue, RecordTag
@@ -127,20 +127,11 @@ class _PageTexts(DealTexts):
         self.skeleton = self._skeleton()
 
     def _skeleton(self) -> str:
-        """deals/_row.html as a %-format string of the ROW_TEXTS and `id`.
-
-        1. Render the template once, with STAND_IN as the id and a stand-in for each text.
-        2. Double every "%" in it (a translation may have one).
-        3. Put "%(id)s" where the id stood and "%(name)s" where each text's stand-in stood."""
-        row: dict[str, Any] = {name: SafeString(_mark(name)) for name in ROW_TEXTS}
+        """deals/_row.html as a %-format string of the ROW_TEXTS and `id` (lib/stamped.skeleton)."""
+        row: dict[str, Any] = {name: mark(name) for name in ROW_TEXTS}
         row.update(id=STAND_IN, url=SafeString(id_url("deals:detail", STAND_IN)),
                    state_title=gettext("State"))
-        text = get_template("deals/_row.html").render({"row": row})
-        text = text.replace("%", "%%").replace(str(STAND_IN), "%(id)s")
-        for name in ROW_TEXTS:
-            if name != "state_title":
-                text = text.replace(_mark(name), f"%({name})s")
-        return text
+        return skeleton(get_template("deals/_row.html").render({"row": row}), ROW_TEXTS)
 
     def tag_link(self, name: str) -> str:
         """A tag as a link that adds it to the list's filters, once per tag on the page."""
@@ -172,10 +163,6 @@ class _PageTexts(DealTexts):
             "amount": html.escape(self.money.money(cents_to_amount(total_cents), currency)),
             "weighted": f'<div class="small muted">{weighted}</div>' if weighted else "",
         }
-
-
-def _mark(name: str) -> str:
-    return f"\x00{name}\x00"
 
 
 def page_rows(deals: QuerySet[Deal], number: int, column: CustomField | None = None) -> Page[DealRow]:
@@ -227,16 +214,13 @@ class BoardTexts(DealTexts):
     def _skeleton(self, query: str, move: Any, csrf_token: Any) -> str:
         """deals/_board_card.html as a %-format string of the CARD_TEXTS and `id` (see _PageTexts).
         The query string goes in last, so that no digits of it can pass for the id."""
-        card: dict[str, Any] = {name: SafeString(_mark(name)) for name in CARD_TEXTS}
+        card: dict[str, Any] = {name: mark(name) for name in CARD_TEXTS}
         card.update(id=STAND_IN, url=SafeString(id_url("deals:detail", STAND_IN)),
                     move_url=SafeString(id_url("deals:move", STAND_IN)))
-        context = {"card": card, "query": SafeString(_mark("query")) if query else "", "move": move,
+        context = {"card": card, "query": mark("query") if query else "", "move": move,
                    "csrf_token": csrf_token}
-        text = get_template("deals/_board_card.html").render(context)
-        text = text.replace("%", "%%").replace(str(STAND_IN), "%(id)s")
-        for name in CARD_TEXTS:
-            text = text.replace(_mark(name), f"%({name})s")
-        return text.replace(_mark("query"), html.escape(query).replace("%", "%%"))
+        text = skeleton(get_template("deals/_board_card.html").render(context), CARD_TEXTS)
+        return text.replace(mark("query"), html.escape(query).replace("%", "%%"))
 
     def card(self, deal: Deal) -> str:
         name = html.escape(deal.name)

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
-from kontor.lib.stamped import STAND_IN
+from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.text import linkify
 from kontor.lib.urls import IdURL, id_url
 from kontor.records.models import KIND_URL_NAMESPACE, Kind
@@ -95,11 +95,6 @@ def _safe(text: str) -> SafeString:
 # the row's escaped text in its copy. Its URLs are made of its id alone; the rest is the page's.
 ROW_TEXTS = ("css", "title", "type", "type_label", "assignee", "record_url", "record_name", "done_note",
              "done_iso", "done_day", "due_iso", "due_label", "description", "delete_confirm")
-
-
-def _mark(name: str) -> SafeString:
-    """A stand-in for a row's text: no template text, translation or URL contains this character."""
-    return SafeString(f"\ue000{name}\ue000")
 
 
 class Shape(NamedTuple):
@@ -180,7 +175,7 @@ class RowPage:
         """
         if key not in self.skeletons:
             shape = Shape(*key)
-            row: dict[str, object] = {name: _mark(name) for name in ROW_TEXTS}
+            row: dict[str, object] = {name: mark(name) for name in ROW_TEXTS}
             row.update(id=_safe(str(STAND_IN)), is_done=shape.is_done, is_overdue=shape.is_overdue,
                        record_url=row["record_url"] if shape.has_record else _EMPTY,
                        due_iso=row["due_iso"] if shape.has_due_iso else _EMPTY,
@@ -188,18 +183,16 @@ class RowPage:
             urls = {name: SafeString(id_url(f"tasks:{name}", STAND_IN)) for name in
                     ("done", "reopen", "postpone", "edit", "delete")}
             row.update(done_url=urls["done"], reopen_url=urls["reopen"], postpone_url=urls["postpone"],
-                       edit_link=_mark("edit_link"), edit_htmx=_mark("edit_htmx"),
+                       edit_link=mark("edit_link"), edit_htmx=mark("edit_htmx"),
                        delete_url=urls["delete"] if shape.can_delete else _EMPTY,
-                       delete_link=_mark("delete_link"))
+                       delete_link=mark("delete_link"))
             html_text = get_template("tasks/_task.html").render({"row": row, "page": self})
-            html_text = html_text.replace("%", "%%").replace(str(STAND_IN), "%(id)s")
-            for name in ROW_TEXTS:
-                html_text = html_text.replace(_mark(name), f"%({name})s")
+            html_text = skeleton(html_text, ROW_TEXTS)
             edit, delete = (url.replace(str(STAND_IN), "%(id)s") for url in (urls["edit"], urls["delete"]))
             back, edit_query = self.back_query.replace("%", "%%"), self.edit_query.replace("%", "%%")
             for name, url in (("edit_link", edit + back), ("edit_htmx", edit + edit_query),
                               ("delete_link", delete + back)):
-                html_text = html_text.replace(_mark(name), url)
+                html_text = html_text.replace(mark(name), url)
             self.skeletons[key] = html_text
         return self.skeletons[key]
 
