@@ -275,13 +275,27 @@ def _state_label(record: Record | None, value: str) -> str:
     return str(choices.get(value, value))
 
 
+def _user_name(activity: Activity, field: str) -> str | None:
+    """The name of the line's actor or subject user: read along by activity.for_record
+    (`actor_name`), else from the user."""
+    name = getattr(activity, f"{field}_name", _NOT_READ)
+    if name is not _NOT_READ:
+        return name  # type: ignore[return-value]  # a CharField's value or None
+    user = getattr(activity, field)
+    return user.name if user else None
+
+
+_NOT_READ = object()
+
+
 @register.filter
 def activity_text(activity: Activity) -> str:
     """One sentence for an activity line, in the viewer's language."""
     record = activity.record
-    names = {"actor": activity.actor.name if activity.actor else _("A former colleague"),
+    actor, user = _user_name(activity, "actor"), _user_name(activity, "subject_user")
+    names = {"actor": _("A former colleague") if actor is None else actor,
              "record": record.display_name if record else "—", "task": activity.summary,
-             "user": activity.subject_user.name if activity.subject_user else "—"}
+             "user": "—" if user is None else user}
     verb = activity.verb
     if activity.changes.get("bulk"):  # one line for a bulk action on many records (records/bulk.py)
         from kontor.records.bulk import describe
