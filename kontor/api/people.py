@@ -143,12 +143,12 @@ def people_out(people: Sequence[Person]) -> list[dict[str, Any]]:
         return []
     ids = [person.pk for person in people]
     contacts = contacts_out([person.record for person in people])
-    positions = grouped(Position.objects.filter(person__pk__in=ids, company__record__deleted_at__isnull=True)
+    positions = grouped(Position.objects.filter(person__record__pk__in=ids, company__record__deleted_at__isnull=True)
                         .values_list("person_id", "company_id", "company__name", "job_title", "department",
                                      "is_primary", "is_former"))
-    assistants = grouped(Assistant.objects.filter(person__pk__in=ids).values_list("person_id", "name", "email",
+    assistants = grouped(Assistant.objects.filter(person__record__pk__in=ids).values_list("person_id", "name", "email",
                                                                                  "phone"))
-    dates = grouped(ImportantDate.objects.filter(person__pk__in=ids).values_list("person_id", "label", "date"))
+    dates = grouped(ImportantDate.objects.filter(person__record__pk__in=ids).values_list("person_id", "label", "date"))
     return [{
         "id": person.pk, "name": person.full_name, **contacts[person.pk],
         **{name: getattr(person, name) for name in PERSON_FIELDS},

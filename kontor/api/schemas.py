@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     ModelWrapValidatorHandler,
     ValidationInfo,
@@ -156,8 +157,11 @@ class ContactDetail(Item):
     value: DetailText = Field(max_length=300)
 
 
-class ContactDetailOut(Schema):
+class ContactDetailOut(BaseModel):
     """A contact detail as stored (and as the pages may have taken it)."""
+
+    # A plain pydantic model, as the lists' ContactRecordOut is: made from dicts only, and a list
+    # page checks one or more for every row.
 
     label: str = Field(description="work, private or other")
     value: str
