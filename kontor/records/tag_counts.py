@@ -68,6 +68,14 @@ def counted(account_tags: QuerySet[Tag], kind: str) -> list[Tag]:
     return list(account_tags.filter(**{f"{field}__gt": 0}).annotate(count=F(field)).order_by("name"))
 
 
+def counted_names(account_id: int, kind: str) -> list[tuple[str, int]]:
+    """(name, count) of the tags in use on live records of a kind, by name: what `counted` gives,
+    as plain rows for the lists' side column, which every list page shows."""
+    field = counter(kind)
+    return list(Tag.objects.filter(account_id=account_id, **{f"{field}__gt": 0}).order_by("name")
+                .values_list("name", field))
+
+
 def counted_within(items: QuerySet) -> dict[str, int]:
     """How many of these records (a filtered list: a queryset of a kind's table, whose primary key
     is the record's id) carry each tag, by the tag's name lower-cased. One grouped query over the
