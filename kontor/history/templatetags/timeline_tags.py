@@ -45,30 +45,64 @@ def _escape(text: str) -> SafeString:
 
 class Clock:
     """history_tags.time_element for many moments: the reader's formats, time zone and year looked
-    up once."""
+    up once, the formats split into their parts once, and a month's name translated once."""
 
     def __init__(self) -> None:
         self.now = timezone.now()
+        self.zone = timezone.get_current_timezone()
         self.year = timezone.localtime(self.now).year
-        self.datetime_format = formats.get_format("DATETIME_FORMAT")
-        self.month_day_format = formats.get_format("MONTH_DAY_FORMAT")
-        self.time_format = formats.get_format("TIME_FORMAT")
+        self.datetime_format = _split(formats.get_format("DATETIME_FORMAT"))
+        self.month_day_format = _split(formats.get_format("MONTH_DAY_FORMAT"))
+        self.time_format = _split(formats.get_format("TIME_FORMAT"))
+        self.month_names: dict[tuple[str, int], str] = {}
 
     def time_element(self, value: dt.datetime) -> SafeString:
         """What `{% time_element value %}` writes: <time> with the ISO moment, the full date and
         time as its title, and `when` as its text (history_tags.when, with one DateFormat)."""
-        local = timezone.localtime(value)
+        local = value.astimezone(self.zone)  # timezone.localtime, for an aware moment
         moment = dateformat.DateFormat(local)
-        full = moment.format(self.datetime_format)
+        full = self._format(moment, local.month, self.datetime_format)
         if dt.timedelta(0) <= self.now - value < dt.timedelta(hours=22):
             when = naturaltime(value)
         elif local.year == self.year:
-            when = f"{moment.format(self.month_day_format)}, {moment.format(self.time_format)}"
+            day = self._format(moment, local.month, self.month_day_format)
+            when = f"{day}, {self._format(moment, local.month, self.time_format)}"
         else:
             when = full
         # An ISO moment is digits and -+:.T, nothing to escape.
         return SafeString(f'<time datetime="{local.isoformat()}" title="{html.escape(full)}">'
                           f'{html.escape(when)}</time>')
+
+    def _format(self, moment: dateformat.DateFormat, month: int, parts: list[tuple[bool, str]]) -> str:
+        """DateFormat.format of a format split by _split."""
+        written = []
+        for is_code, part in parts:
+            if not is_code:
+                written.append(part)
+            elif part in _MONTH_CODES:
+                key = (part, month)
+                if key not in self.month_names:
+                    self.month_names[key] = str(getattr(moment, part)())
+                written.append(self.month_names[key])
+            else:
+                written.append(str(getattr(moment, part)()))
+        return "".join(written)
+
+
+# The format codes whose text is a month's name: the same for every moment of that month.
+_MONTH_CODES = frozenset("bEFMN")
+
+
+def _split(format_string: str) -> list[tuple[bool, str]]:
+    """A date format as DateFormat.format reads it: (True, code) for each format code and
+    (False, text) for the text between them, unescaped."""
+    parts: list[tuple[bool, str]] = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(str(format_string))):
+        if index % 2:
+            parts.append((True, piece))
+        elif piece:
+            parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    return parts
 
 
 @dataclass
