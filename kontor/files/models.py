@@ -37,11 +37,23 @@ class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, can_read_confidential: bool, include_deleted: bool = False) -> AttachmentQuerySet:
         """Not deleted, not on a record in the trash (they come back with it), and not on a
         confidential entry unless the role may read those."""
-        files = self if include_deleted else self.filter(deleted_at__isnull=True)
-        files = files.filter(Q(record__isnull=True) | Q(record__deleted_at__isnull=True))
-        if not can_read_confidential:
-            files = files.filter(Q(entry__isnull=True) | Q(entry__confidential=False))
-        return files
+        return self.filter(visible(can_read_confidential, include_deleted))
+
+
+def visible(can_read_confidential: bool, include_deleted: bool = False) -> Q:
+    """AttachmentQuerySet.visible_to's condition, for one filter() with others (each filter() of
+    a query costs building it anew)."""
+    condition = Q(record__isnull=True) | Q(record__deleted_at__isnull=True)
+    if not include_deleted:
+        condition &= Q(deleted_at__isnull=True)
+    if not can_read_confidential:
+        condition &= on_readable_entry()
+    return condition
+
+
+def on_readable_entry() -> Q:
+    """Not on a confidential entry: for roles that may not read those."""
+    return Q(entry__isnull=True) | Q(entry__confidential=False)
 
 
 class Attachment(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
-from kontor.files.models import Attachment
+from kontor.files.models import Attachment, on_readable_entry, visible
 from kontor.files.sniff import megabytes
 from kontor.history.models import Comment, Entry
 from kontor.records.models import Record
@@ -20,8 +20,10 @@ from kontor.records.models import Record
 RECORD_CARD_SIZE = 10
 
 
-def visible_files(by: Membership) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(account=by.account).visible_to(roles.can_read_confidential(by.role))
+def visible_files(by: Membership, **conditions: Any) -> QuerySet[Attachment]:
+    """The account's files the membership may see (and that meet the `conditions`): one filter()."""
+    return Attachment.objects.filter(visible(roles.can_read_confidential(by.role)), account_id=by.account_id,
+                                     **conditions)
 
 
 @dataclass
@@ -73,9 +75,15 @@ def count_comments(files: list[Attachment]) -> list[Attachment]:
 
 
 def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) -> tuple[list[Attachment], bool]:
-    """The newest files on a record (its entries' files included) and whether there are more."""
-    rows = list(visible_files(by).filter(record=record).select_related("uploaded_by")
-                .order_by("-created_at", "-pk")[:limit + 1])
+    """The newest files on a record (its entries' files included) and whether there are more.
+    Those of a record in the trash are not visible (Attachment.visible_to): known from the record
+    itself, without a join."""
+    if record.deleted_at is not None:
+        return [], False
+    files = Attachment.objects.filter(account_id=by.account_id, record=record, deleted_at__isnull=True)
+    if not roles.can_read_confidential(by.role):
+        files = files.filter(on_readable_entry())
+    rows = list(files.select_related("uploaded_by").order_by("-created_at", "-pk")[:limit + 1])
     return count_comments(rows[:limit]), len(rows) > limit
 
 
@@ -85,7 +93,7 @@ def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:
     queryset and a related manager for each entry, though most entries have no file."""
     entries = list(entries)
     by_entry: dict[int, list[Attachment]] = {entry.pk: [] for entry in entries}
-    files = list(visible_files(by).filter(entry_id__in=list(by_entry)).select_related("uploaded_by")
+    files = list(visible_files(by, entry_id__in=list(by_entry)).select_related("uploaded_by")
                  .order_by("created_at", "pk")) if by_entry else []
     for attachment in files:
         by_entry[attachment.entry_id].append(attachment)  # type: ignore[index]  # filtered on them
