@@ -88,13 +88,17 @@ def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) 
 
 
 def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:
-    """Gives each entry its visible files (`entry.visible_files`, oldest first) from one query, and
-    their comment counts from one more when there are any. A prefetch of `entry.attachments` made a
+    """Gives each entry its visible files (`entry.visible_files`, oldest first) from one query (none
+    when the entries were read with `has_files` and none has any), and their comment counts from
+    one more when there are any. A prefetch of `entry.attachments` made a
     queryset and a related manager for each entry, though most entries have no file."""
     entries = list(entries)
     by_entry: dict[int, list[Attachment]] = {entry.pk: [] for entry in entries}
-    files = list(visible_files(by, entry_id__in=list(by_entry)).select_related("uploaded_by")
-                 .order_by("created_at", "pk")) if by_entry else []
+    # Entries read with `has_files` (history.queries.timeline: whether they have files that are
+    # not deleted, visible or not) need no query when it is False.
+    asked = [entry.pk for entry in entries if getattr(entry, "has_files", True)]
+    files = list(visible_files(by, entry_id__in=asked).select_related("uploaded_by")
+                 .order_by("created_at", "pk")) if asked else []
     for attachment in files:
         by_entry[attachment.entry_id].append(attachment)  # type: ignore[index]  # filtered on them
     count_comments(files)

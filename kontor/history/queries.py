@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
+from kontor.files.models import Attachment
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
 from kontor.history.models import Activity, Comment, Entry, EntryLink
@@ -55,11 +56,14 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     if not roles.can_read_confidential(by.role):
         entries = entries.filter(confidential=False)
     # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
-    # Whether an entry has comments comes along too (most have none: they need no more query).
+    # Whether an entry has comments or files (visible or not) comes along too (most have neither:
+    # they need no more query).
     # Of the author, only the name is shown: no user instance for each entry.
     newest_first = (entries.select_related("email").order_by("-links__happened_at", "-id")
                     .annotate(author_name=F("author__name"),
-                              is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk")))))
+                              is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk"))),
+                              has_files=Exists(Attachment.objects.filter(entry=OuterRef("pk"),
+                                                                         deleted_at__isnull=True))))
     found = list(newest_first[:limit + 1])
     page = TimelinePage(found[:limit])
     page.has_more = len(found) > limit
