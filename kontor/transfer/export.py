@@ -21,23 +21,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import F, Field, Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# openpyxl (175 modules, about 10 MB in every process) is imported where a workbook is written,
+# not with this module, which every web worker loads with the URLs.
 
 Cell = str | int | Decimal | dt.date | dt.datetime | None
 
@@ -441,6 +442,8 @@ def xlsx_text(sheet: WriteOnlyWorksheet, value: object) -> object:
     with the apostrophe on a re-import) and is never evaluated. Anything else passes through."""
     if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
         return value
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # openpyxl takes a leading "=" for a formula; this keeps it text
     cell.quotePrefix = True
@@ -496,6 +499,10 @@ def write_xlsx(target: IO[bytes] | str, columns: Sequence[Column], rows: Iterabl
     """Writes the rows as one sheet of an Excel workbook, in openpyxl's write-only mode (each row
     goes to a temporary file as it is added): dates as dates, amounts as numbers with two places,
     a bold, frozen heading row and an autofilter."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     zone = tz or timezone.get_current_timezone()
     workbook = Workbook(write_only=True)
     sheet: WriteOnlyWorksheet = workbook.create_sheet(title=_sheet_title(sheet_title))
@@ -526,6 +533,8 @@ def write_xlsx(target: IO[bytes] | str, columns: Sequence[Column], rows: Iterabl
 
 
 def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 

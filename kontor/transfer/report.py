@@ -9,7 +9,6 @@ from functools import partial
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from kontor.transfer import actions, tables
 from kontor.transfer.export import xlsx_text
@@ -26,6 +25,8 @@ def build_report(imp: Import) -> bytes:
     for error in imp.errors:
         column = f"{error['column']}: " if error.get("column") else ""
         messages[int(error["row"])].append(column + str(error["message"]))
+    from openpyxl import Workbook  # where a workbook is written (see export.py)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Errors"))
     _safe = partial(xlsx_text, sheet)  # the rows come back exactly, "+49 …" without an apostrophe
