@@ -60,6 +60,15 @@ def test_the_timeline_shows_an_email_with_subject_sender_recipients_and_links(al
     assert reverse("mail:html", args=[email.pk]) in page
 
 
+def test_a_mails_links_are_made_as_urlize_makes_them_and_plain_text_is_escaped(alice, anna):
+    file_mail(alice, letter(sender=ANNA, subject="Links", text="Siehe https://berger.example/a?b=1 & <c>\n"))
+    file_mail(alice, letter(sender=ANNA, subject="Ohne", text="Nur Text <b>fett</b> hier.\n"))
+    page = page_of(alice, anna.record)
+    assert ('Siehe <a href="https://berger.example/a?b=1" rel="nofollow">https://berger.example/a?b=1</a>'
+            " &amp; &lt;c&gt;") in page
+    assert "Nur Text &lt;b&gt;fett&lt;/b&gt; hier." in page
+
+
 def test_a_contacts_mail_shows_the_senders_name_where_a_colleagues_would_stand(alice, anna, email):
     page = page_of(alice, anna.record)
     assert "<strong>Anna Berger</strong>" in page
