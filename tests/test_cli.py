@@ -64,7 +64,8 @@ class Server:
 
     def __init__(self, args: list[str], data_dir: Path, *, smtp_port: int = 0) -> None:
         env = {key: value for key, value in os.environ.items()
-               if key not in {"DATABASE_URL", "REDIS_URL", "KONTOR_JOBS_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}}
+               if key not in {"DATABASE_URL", "REDIS_URL", "KONTOR_JOBS_IMMEDIATE", "DJANGO_SETTINGS_MODULE",
+                              "MALLOC_ARENA_MAX"}}
         # A listener of its own on a free port (0: none), never the default 2525 that a Kontor
         # already running on the machine may hold.
         env.update({"KONTOR_DATA_DIR": str(data_dir), "KONTOR_WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1",
@@ -157,6 +158,9 @@ def test_kontor_web_serves_the_setup_page_on_the_given_port(tmp_path: Path, serv
 
     assert status == 200
     assert (tmp_path / "data" / "kontor.sqlite3").exists()
+    # gunicorn (the same process, exec'd) and so its workers keep to two memory arenas.
+    environment = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+    assert b"MALLOC_ARENA_MAX=2" in environment
     assert server.stop() == 0
 
 
