@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 
@@ -204,6 +205,15 @@ def filter_by_tags(items: Items, account: Account, kind: str, tags: Sequence[str
     return items
 
 
+class EqualsAny(Func):
+    """`column = ANY(array)` (PostgreSQL): unlike `column IN (subquery)`, the array is worked out
+    once before the query, so the planner cannot choose to probe the subquery row by row."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
 def name_contains(account: Account, kind: str, word: str, *plain: str) -> Q:
     """The records of a kind whose name contains `word`, as a list's "Name contains" filter means it:
     as typed in any of the `plain` columns (case-insensitive), or folded as the quick search folds
@@ -224,6 +234,14 @@ def name_contains(account: Account, kind: str, word: str, *plain: str) -> Q:
     # The index holds every name folded, so what matches as typed matches folded too: asking only
     # the index keeps the database from reading every name of the kind.
     folded = Document.objects.filter(matching(query, [kind], title_only=True), account=account, kind=kind)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        # `= ANY(ARRAY(...))`, not `IN (...)`: the matches are found first (on search_title_trgm)
+        # and sorted, as on SQLite. Given IN, PostgreSQL guessed that walking the name index
+        # would meet 50 matches early, and for a name like Schmidt, which sorts late, it read
+        # 62,000 people and as many documents (160 ms instead of 13 ms at 100,000 people).
+        return Q(EqualsAny(F("record_id"), ArraySubquery(folded.values("record_id"))))
     return Q(record_id__in=folded.values("record_id"))
 
 

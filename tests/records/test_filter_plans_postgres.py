@@ -154,8 +154,6 @@ def test_a_name_is_matched_in_the_trigram_index(crowd, word):
     assert not [node for node in plan if node["Node Type"] == "Seq Scan"], _describe(plan)
 
 
-@pytest.mark.xfail(strict=True, reason="PostgreSQL walks the name index and probes each person's document: "
-                   "name_contains needs `record_id = ANY(ARRAY(...))` there (docs/performance.md)")
 def test_a_name_s_matches_are_found_before_they_are_sorted(alice):
     """As on SQLite (test_filter_plans.py): the people whose name matches are found in the search
     index and then sorted, never found by walking every name in order and asking the index about
