@@ -268,7 +268,8 @@ def timeline_rows(context: template.Context, items: Entry | list[Entry], record:
     """`{% timeline_rows entries record %}`: the rows of a timeline page (its entries and, with
     comment_tags.timeline_items, its activity lines), or of one entry, through the skeletons of
     history/_entry_row.html and history/_activity_row.html. One entry takes `via_person` from the
-    context; a page's entries carry theirs (contacts/company_history.py)."""
+    context; a page's entries carry theirs (contacts/company_history.py), and where they are shown
+    from another record than `record`, that record as `shown_on` (projects/queries.py)."""
     page = RowPage(context)
     entry_skeleton = skeleton(context, "history/_entry_row.html", ENTRY_PARTS)
     if isinstance(items, Entry):
@@ -281,5 +282,6 @@ def timeline_rows(context: template.Context, items: Entry | list[Entry], record:
             rows.append(activity_skeleton % {"id": item.pk, "text": html.escape(comment_tags.activity_text(item)),
                                              "time": page.clock.time_element(item.created_at)})
         else:
-            rows.append(entry_skeleton % (entry_row(page, item, record, getattr(item, "via_person", None))))
+            shown_on = getattr(item, "shown_on", None) or record
+            rows.append(entry_skeleton % (entry_row(page, item, shown_on, getattr(item, "via_person", None))))
     return SafeString("".join(rows))
