@@ -132,6 +132,7 @@ class RowPage:
         self.comment_links: dict[int, str] = {}  # its comment link, by record
         self.paperclips: dict[int, str] = {}  # its paperclip, by record
         self.record_links: dict[int, SafeString] = {}
+        self.via_links: dict[int, str] = {}
         # A footer (files, edit and delete links, comment link) that needs the context's state.
         self.footer_state = bool(context.get("upload_error") or context.get("comment_form_open")
                                  or context.get("comment_error"))
@@ -149,6 +150,13 @@ class RowPage:
             if email:
                 return _escape(sender_name(email))
         return self.former_colleague
+
+    def via_link(self, person: Person) -> str:
+        """<a> to the person from whose history an entry on a company page is, once per person."""
+        if person.pk not in self.via_links:
+            self.via_links[person.pk] = (f'<a class="entry-via" href="{html.escape(person.get_absolute_url())}" '
+                                         f'title="{self.via_title}">{html.escape(person.full_name)}</a>')
+        return self.via_links[person.pk]
 
     def record_link(self, record: Record | LinkedRecord) -> SafeString:
         """<a> to a record, once per record on the page."""
@@ -228,8 +236,7 @@ def _meta(page: RowPage, entry: Entry, via_person: Person | None) -> SafeString:
         parts.append(f'<span class="entry-kind" data-kind="{html.escape(entry.kind)}">{label}</span>')
     parts.append(f"<strong>{page.author(entry)}</strong>")
     if via_person is not None:
-        parts.append(f'<a class="entry-via" href="{html.escape(via_person.get_absolute_url())}" '
-                     f'title="{page.via_title}">{html.escape(via_person.full_name)}</a>')
+        parts.append(page.via_link(via_person))
     parts.append(page.clock.time_element(entry.happened_at))
     if entry.version > 1:
         parts.append(f"<span>{page.edited}</span>")
