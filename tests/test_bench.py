@@ -58,6 +58,19 @@ def test_a_second_run_reuses_the_generated_account(db, capsys):
     assert Record.objects.filter(kind="person", account__name=generate.BENCH_ACCOUNT).count() == 20
 
 
+def test_a_page_is_near_its_floor_within_three_times_its_sql_and_5_ms() -> None:
+    assert run.within_floor(p50_ms=11.0, sql_ms=2.0) is True
+    assert run.within_floor(p50_ms=11.1, sql_ms=2.0) is False
+    assert run.within_floor(p50_ms=5.0, sql_ms=0.0) is True
+    report = {"results": [{"name": "people list", "p50_ms": 30.0, "p95_ms": 31.0, "p99_ms": 32.0, "sql_ms": 1.0,
+                           "render_ms": 29.0, "ratio": 30.0, "queries": 10, "target_p50_ms": 10, "target_ms": 100,
+                           "missed_targets": ["p50"], "status": 200}],
+              "data": {"people": 1}, "machine": {"database": "sqlite", "database_version": "3", "python": "3.11",
+                                                 "cpus": 2, "platform": "Linux"}, "repeat": 1}
+    line = run.table(report).splitlines()[2]
+    assert line.split()[8] == "NO" and line.endswith("NO p50")
+
+
 def test_a_throughput_target_is_a_floor_for_rates_and_a_ceiling_for_times() -> None:
     assert throughput.meets({"value": 120, "unit": "messages/s", "target": 100}) is True
     assert throughput.meets({"value": 80, "unit": "messages/s", "target": 100}) is False
