@@ -15,6 +15,7 @@ from kontor.accounts.models import Membership
 from kontor.files.models import Attachment, on_readable_entry, visible
 from kontor.files.sniff import megabytes
 from kontor.history.models import Comment, Entry
+from kontor.lib.urls import id_url
 from kontor.records.models import Record
 
 RECORD_CARD_SIZE = 10
@@ -116,7 +117,8 @@ def record_card(by: Membership, record: Record) -> dict[str, Any]:
     """The context of a record page's Files card: one query."""
     files, has_more = record_files(by, record)
     return {"record": record, "files": files, "has_more": has_more, "membership": by,
-            "max_upload_mb": megabytes(settings.KONTOR_MAX_UPLOAD_BYTES)}
+            "max_upload_mb": megabytes(settings.KONTOR_MAX_UPLOAD_BYTES),
+            "upload_url": id_url("files:upload", record.pk), "list_url": id_url("files:list")}
 
 
 def visible_entry(by: Membership, attachment: Attachment) -> Entry | None:

@@ -14,6 +14,7 @@ from kontor.files import actions, queries, quota
 from kontor.files.models import Attachment
 from kontor.history.models import Entry
 from kontor.lib.stamped import stamped
+from kontor.lib.urls import id_url
 from kontor.mail.templatetags.mail_tags import without_inline_images
 from kontor.records.models import Record
 
@@ -53,6 +54,7 @@ def _render(context: template.Context, record: Record, entry_pk: int, files: lis
             upload_error: str) -> str:
     return render_to_string("files/_entry_files.html", {
         "entry_pk": entry_pk, "files": files, "record": record, "membership": reader_of(context),
+        "action": id_url("files:upload_entry", record.pk, entry_pk),
         "upload_error": upload_error, "request": context.get("request"),
         "csrf_token": context.get("csrf_token")})
 
