@@ -142,7 +142,7 @@ def test_the_company_page_with_its_peoples_history_needs_a_fixed_number_of_queri
         history_actions.add_note(alice.membership, [person.record], f"Notiz {number}")
         history_actions.add_note(alice.membership, [acme.record], f"Firmennotiz {number}")
     # as many as with the company's own entries only (tests/contacts/test_detail_views.py)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(21):
         response = alice.client.get(reverse("companies:detail", args=[acme.pk]))
     assert b"Notiz 14" in response.content
 

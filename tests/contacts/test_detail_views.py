@@ -64,7 +64,7 @@ def test_the_person_page_needs_a_fixed_number_of_queries(alice, bob, anna, djang
     # 2 for the tasks section (tasks, colleagues), 1 for the deals; 4 for activity lines, comments,
     # followers (follow button and note box) and the colleagues to tick
     # 2 of them for files (the card, the entries' files); 1 for custom fields; 1 for a merge to undo
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(20):
         response = alice.client.get(reverse("people:detail", args=[anna.pk]))
     assert b"Note 19" in response.content
 
@@ -91,7 +91,7 @@ def test_the_company_page_needs_a_fixed_number_of_queries(alice, django_assert_m
     # followers (follow button and note box) and the colleagues to tick
     # 2 of them for files (the card, the entries' files); 1 for custom fields; 1 for a merge to undo;
     # 2 for its people's history (their ids; the entries read apart from their links, each once)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(21):
         response = alice.client.get(reverse("companies:detail", args=[acme.pk]))
     assert b"Person 14" in response.content
 

@@ -125,9 +125,9 @@ def test_the_board_asks_a_fixed_number_of_queries_however_many_deals(alice, djan
             deal = actions.create_deal(alice.membership, {"name": f"{stage} {number}"}, stage=stage,
                                        company=company, responsible=alice.user)
             set_tags(deal.record, [f"Tag {number}"])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         _board(alice)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         alice.client.get("/deals/board/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
 
 

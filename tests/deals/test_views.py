@@ -118,7 +118,7 @@ def test_the_overview_costs_a_fixed_number_of_queries(alice, bob, make_deal, fir
         actions.update_deal(deal, alice.membership, {}, company=firm, tags=["Messe"], responsible=bob.user)
     alice.client.get("/deals/")
     # 2 of them for the side column's saved views and its tag counts under the filter
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = alice.client.get("/deals/", {"tag": "Messe", "company_name": "Nordlicht GmbH"})
     assert response.content.decode().count('data-testid="deal-row"') == 30
 
@@ -142,7 +142,7 @@ def test_the_deal_page_costs_a_fixed_number_of_queries(alice, bob, firm, anna, d
     for number in range(10):
         actions.change_stage(deal, alice.membership, ["25", "75"][number % 2])
     # 4 for activity lines, comments, followers, colleagues; 1 for files; 1 for custom fields
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(16):
         response = alice.client.get(f"/deals/{deal.pk}/")
     assert response.status_code == 200
 

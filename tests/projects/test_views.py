@@ -90,7 +90,7 @@ def test_the_project_page_costs_a_fixed_number_of_queries(alice, won_deal, djang
     project = actions.create_project_from_deal(won_deal, alice.membership)
     for number in range(10):
         history_actions.add_note(alice.membership, [won_deal.record, project.record][number % 2:], f"n{number}")
-    with django_assert_max_num_queries(23):  # 4 for activity lines, comments, followers, colleagues; 1 for files
+    with django_assert_max_num_queries(21):  # 4 for activity lines, comments, followers, colleagues; 1 for files
         response = alice.client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
 
@@ -129,7 +129,7 @@ def test_the_overview_costs_a_fixed_number_of_queries(alice, bob, firm, django_a
         actions.create_project(alice.membership, {"name": f"P{number}"}, company=firm, tags=["Web"],
                                responsible=bob.user)
     alice.client.get("/projects/")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = alice.client.get("/projects/", {"tag": "Web"})
     assert response.content.decode().count('data-testid="project-row"') == 30
 
