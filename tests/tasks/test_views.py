@@ -134,10 +134,10 @@ def test_the_tasks_area_needs_a_fixed_number_of_queries(alice, bob, anna, django
         make_task(alice, f"Task {number}", record=anna.record if number % 2 else None,
                   due_date=today() + dt.timedelta(days=number - 10) if number % 5 else None)
     alice.client.get(reverse("tasks:list"))  # the calendar feed is created on the first visit
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = alice.client.get(reverse("tasks:list"), {"user": "all"})
     assert len(response.context["rows"]) == 60
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         alice.client.get(reverse("tasks:list"), {"state": "done"})
 
 
@@ -148,7 +148,7 @@ def test_done_tasks_show_who_did_them_without_a_query_per_row(alice, bob, anna, 
         task = make_task(alice, f"Task {number}", record=anna.record if number % 2 else None)
         actions.complete_task(task, bob.membership if number % 3 else alice.membership)
     alice.client.get(reverse("tasks:list"))  # the calendar feed is created on the first visit
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = alice.client.get(reverse("tasks:list"), {"state": "done", "user": "all"})
     page = response.content.decode()
     assert page.count('data-testid="task"') == 20
