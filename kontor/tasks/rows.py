@@ -13,6 +13,7 @@ the row's own texts, and each row is that skeleton with its texts put in: one `%
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.template.loader import get_template
 from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
@@ -49,6 +51,15 @@ class DayWords:
         self.no_date = _("No date")
         self.date_format = formats.get_format("DATE_FORMAT")
         self.time_format = formats.get_format("TIME_FORMAT")
+        self.language = get_language()
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(day: dt.date, format_string: str, language: str) -> str:
+    """A day written in a format, in a language (the active one, `language` keys the cache): the
+    same text every time, and a page of tasks writes dozens of days, each through the lazily
+    translated names of the months and weekdays."""
+    return dateformat.format(day, format_string)
 
 
 def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords | None = None) -> str:
@@ -64,8 +75,8 @@ def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords |
     if difference in words.near:
         return words.near[difference]
     if 1 < difference < 7:
-        return dateformat.format(day, "l")
-    return dateformat.format(day, words.date_format)
+        return _day_text(day, "l", words.language)
+    return _day_text(day, words.date_format, words.language)
 
 
 def due_label(task: Task, today: dt.date | dt.datetime) -> str:

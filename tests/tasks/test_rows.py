@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kontor.lib.stamped import STAND_IN
-from kontor.tasks import actions
+from kontor.tasks import actions, rows
 
 from .conftest import make_task
 
@@ -43,3 +43,15 @@ def test_rows_of_different_shapes_on_one_page_show_only_their_own_parts(alice, b
     actions.complete_task(timed, alice.membership)
     done_page = carol.client.get(reverse("tasks:list"), {"user": "all", "state": "done"}).content.decode()
     assert "Done by Alice Adler" in done_page and f'hx-post="/tasks/{timed.pk}/reopen/"' in done_page
+
+
+def test_a_day_is_written_in_the_reader_s_language_each_time():
+    today, later = dt.date(2026, 12, 4), dt.date(2027, 3, 15)
+    with translation.override("de"):
+        assert rows.due_day(later, today) == "15. März 2027"
+        assert rows.due_day(dt.date(2026, 12, 8), today) == "Dienstag"
+    with translation.override("en"):
+        assert rows.due_day(later, today) == "March 15, 2027"
+        assert rows.due_day(dt.date(2026, 12, 8), today) == "Tuesday"
+    with translation.override("de"):
+        assert rows.due_day(later, today) == "15. März 2027"
