@@ -21,7 +21,7 @@ def person(alice):
 def test_the_card_shows_each_type_of_value_of_this_record_only(alice, person):
     membership = alice.membership
     fields = {type_: create_custom_field(membership, Kind.PERSON, f"Feld {type_}", type_,
-                                         options=["Gold", "Silber"] if type_ == FieldType.SELECT else None)
+                                         options=["Gold", "Silber"] if type_ == FieldType.SELECT else [])
               for type_ in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.NUMBER, FieldType.DATE,
                             FieldType.BOOLEAN, FieldType.SELECT, FieldType.URL)}
     empty = create_custom_field(membership, Kind.PERSON, "Leer", FieldType.TEXT)
