@@ -28,13 +28,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import get_template
-from django.utils import dateformat, formats, timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from kontor.contacts.queries import Page, page_of
 from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, weighted_amount
+from kontor.lib.dates import day_text
 from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.urls import id_url
 from kontor.records.filters import tag_link
@@ -80,6 +81,7 @@ class DealTexts:
 
     def __init__(self) -> None:
         self.date_format = formats.get_format("SHORT_DATE_FORMAT")
+        self.language = get_language()
         self.texts = {"target": gettext("target %(date)s"), DealState.WON: gettext("won %(date)s"),
                       DealState.LOST: gettext("lost %(date)s"), "weighted": gettext("%(amount)s weighted")}
         self.stage_labels = {value: str(label) for value, label in Stage.choices}
@@ -90,7 +92,7 @@ class DealTexts:
         """The date in the short format, escaped, once per date on the page."""
         text = self.days.get(day)
         if text is None:
-            text = self.days[day] = html.escape(dateformat.format(day, self.date_format))
+            text = self.days[day] = html.escape(day_text(day, self.date_format, self.language))
         return text
 
     def when(self, state: str, target_date: dt.date | None, closed_at: dt.datetime | None) -> SafeString:

@@ -13,7 +13,6 @@ the row's own texts, and each row is that skeleton with its texts put in: one `%
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
+from kontor.lib.dates import day_text
 from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.text import linkify
 from kontor.lib.urls import IdURL, id_url
@@ -54,14 +54,6 @@ class DayWords:
         self.language = get_language()
 
 
-@functools.lru_cache(maxsize=4096)
-def _day_text(day: dt.date, format_string: str, language: str) -> str:
-    """A day written in a format, in a language (the active one, `language` keys the cache): the
-    same text every time, and a page of tasks writes dozens of days, each through the lazily
-    translated names of the months and weekdays."""
-    return dateformat.format(day, format_string)
-
-
 def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords | None = None) -> str:
     """The one rule for a day on every task list and page: relative while it is near ("Today",
     "Tomorrow", "Yesterday", a weekday within the coming week), else the date in full, with its
@@ -75,8 +67,8 @@ def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords |
     if difference in words.near:
         return words.near[difference]
     if 1 < difference < 7:
-        return _day_text(day, "l", words.language)
-    return _day_text(day, words.date_format, words.language)
+        return day_text(day, "l", words.language)
+    return day_text(day, words.date_format, words.language)
 
 
 def due_label(task: Task, today: dt.date | dt.datetime) -> str:
