@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import active_colleagues
+from kontor.accounts.queries import colleague_choices
 from kontor.accounts.requests import MemberRequest
 from kontor.contacts import actions
 from kontor.contacts.company_history import history_context
@@ -81,7 +81,7 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
         return render(request, template + "#results", context)
     context["tag_filter"] = tag_filter(membership.account, area.kind, filters.tags)
     context["custom_filter"] = custom_filter_fields(membership.account, area.kind, filters.custom)
-    context["colleagues"] = active_colleagues(membership.account)
+    context["colleagues"] = colleague_choices(membership.account)
     context["company_filter"] = find_company(membership, filters.company_id)
     return render(request, template, context)
 

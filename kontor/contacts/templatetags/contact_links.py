@@ -29,9 +29,13 @@ _EXTENSION = re.compile(r"(?:ext\.?|x|durchwahl|dw)\s*\d+\s*$", re.IGNORECASE)
 def mailto_url(address: str, bcc: str | None = None) -> str:
     """`mailto:` link for an address, optionally with a blind copy (RFC 6068)."""
     url = "mailto:" + quote(address.strip(), safe="@+.!$'*,;:=")
-    if bcc:
-        url += "?bcc=" + quote(bcc.strip(), safe="@+.")
-    return url
+    return url + _bcc_query(bcc) if bcc else url
+
+
+@functools.lru_cache(maxsize=1024)
+def _bcc_query(bcc: str) -> str:
+    """The user's own Kontor address as a mailto: query: the same on every link of a page."""
+    return "?bcc=" + quote(bcc.strip(), safe="@+.")
 
 
 def tel_url(number: str) -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import active_colleagues
+from kontor.accounts.queries import colleague_choices
 from kontor.records import bulk
 
 register = template.Library()
@@ -31,7 +31,7 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
         actions.append("export")
     # The list's own filter column has the colleagues already (the full page); a list swapped in
     # by htmx has not, and asks.
-    colleagues = context.get("colleagues") or active_colleagues(membership.account)
+    colleagues = context.get("colleagues") or colleague_choices(membership.account)
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
             "colleagues": colleagues, "is_task": kind.kind == "task",
