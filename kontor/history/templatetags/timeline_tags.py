@@ -30,7 +30,7 @@ from kontor.history.models import Activity, Entry, EntryKind
 from kontor.history.queries import LinkedRecord
 from kontor.history.templatetags import comment_tags, history_tags
 from kontor.lib import text
-from kontor.lib.stamped import STAND_IN, stamp
+from kontor.lib.stamped import STAND_IN, mark, skeleton, stamp
 from kontor.lib.urls import id_url
 from kontor.mail.templatetags.mail_tags import email_of, sender_name
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
@@ -173,23 +173,12 @@ ENTRY_PARTS = ("id", "css", "meta", "content", "others", "footer")
 ACTIVITY_PARTS = ("id", "text", "time")
 
 
-def _mark(name: str) -> str:
-    return f"\x00{name}\x00"
-
-
-def skeleton(context: template.Context, template_name: str, parts: tuple[str, ...]) -> str:
-    """A row template as a %-format string of its `parts`, so that each row costs a string
-    formatting instead of a template rendering:
-
-    1. Render the template once, with a stand-in for each part of `row`.
-    2. Double every "%" in it (a translation may have one).
-    3. Put "%(part)s" where each part's stand-in stood."""
-    row = {name: SafeString(_mark(name)) for name in parts}
-    text = history_tags.engine_of(context).get_template(template_name).render(context.new({"row": row}))
-    skeleton = text.replace("%", "%%")
-    for name in parts:
-        skeleton = skeleton.replace(_mark(name), f"%({name})s")
-    return skeleton
+def row_skeleton(context: template.Context, template_name: str, parts: tuple[str, ...]) -> str:
+    """A row template as a %-format string of its `parts` (lib/stamped.skeleton), so that each row
+    costs a string formatting instead of a template rendering."""
+    row = {name: mark(name) for name in parts}
+    return skeleton(history_tags.engine_of(context).get_template(template_name).render(context.new({"row": row})),
+                    parts)
 
 
 def entry_row(page: RowPage, entry: Entry, record: Record, via_person: Person | None) -> dict[str, str]:
@@ -278,14 +267,15 @@ def timeline_rows(context: template.Context, items: Entry | list[Entry], record:
     context; a page's entries carry theirs (contacts/company_history.py), and where they are shown
     from another record than `record`, that record as `shown_on` (projects/queries.py)."""
     page = RowPage(context)
-    entry_skeleton = skeleton(context, "history/_entry_row.html", ENTRY_PARTS)
+    entry_skeleton = row_skeleton(context, "history/_entry_row.html", ENTRY_PARTS)
     if isinstance(items, Entry):
         return SafeString(entry_skeleton % (entry_row(page, items, record, context.get("via_person"))))
     rows = []
     activity_skeleton = ""
     for item in comment_tags.timeline_items(items):
         if isinstance(item, Activity):
-            activity_skeleton = activity_skeleton or skeleton(context, "history/_activity_row.html", ACTIVITY_PARTS)
+            activity_skeleton = activity_skeleton or row_skeleton(context, "history/_activity_row.html",
+                                                                        ACTIVITY_PARTS)
             rows.append(activity_skeleton % {"id": item.pk, "text": html.escape(comment_tags.activity_text(item)),
                                              "time": page.clock.time_element(item.created_at)})
         else:
