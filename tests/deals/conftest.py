@@ -9,10 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from kontor.deals import actions
+from kontor.deals.forecast import monthly_sums
 from kontor.deals.models import Deal
+from kontor.deals.queries import filter_deals
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +52,13 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0,
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def forecast_sql(persona: Any, **filters: Any) -> str:
+    """The SQL of the forecast query for 2027 in euros over the persona's deals (filtered as the
+    overview filters them), as the database is sent it: for its plan tests."""
+    deals = filter_deals(persona.account, **filters)
+    with CaptureQueriesContext(connection) as queries:
+        rows = monthly_sums(deals, dt.date(2027, 1, 1), dt.date(2027, 12, 1), "EUR", zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert rows
+    return queries.captured_queries[-1]["sql"]

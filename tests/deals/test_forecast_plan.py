@@ -5,16 +5,11 @@ deals would otherwise look up every deal in range row by row."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from kontor.deals.forecast import monthly_sums
-from kontor.deals.queries import filter_deals
-
-from .conftest import at
+from .conftest import at, forecast_sql
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="pins SQLite's query plan")
 
@@ -27,13 +22,8 @@ def two_deals(make_deal) -> None:
 
 def _plan(alice, **filters) -> list[str]:
     """The steps of the forecast query's plan that read deals."""
-    deals = filter_deals(alice.account, **filters)
-    with CaptureQueriesContext(connection) as queries:
-        rows = monthly_sums(deals, dt.date(2027, 1, 1), dt.date(2027, 12, 1), "EUR",
-                            zoneinfo.ZoneInfo("Europe/Berlin"))
-    assert rows
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[-1]["sql"])
+        cursor.execute("EXPLAIN QUERY PLAN " + forecast_sql(alice, **filters))
         return [row[-1] for row in cursor.fetchall() if "deals_deal" in row[-1]]
 
 

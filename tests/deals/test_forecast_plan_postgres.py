@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from kontor.deals.forecast import monthly_sums
-from kontor.deals.queries import filter_deals
-
-from .conftest import at
+from .conftest import at, forecast_sql
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="pins PostgreSQL's query plan")
 
@@ -52,14 +47,10 @@ def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _deal_scans(alice, **filters) -> list[dict[str, Any]]:  # noqa: ANN001 - the persona
     """The index scans of the forecast query's plan that read deals."""
-    deals = filter_deals(alice.account, **filters)
-    with CaptureQueriesContext(connection) as queries:
-        rows = monthly_sums(deals, dt.date(2027, 1, 1), dt.date(2027, 12, 1), "EUR",
-                            zoneinfo.ZoneInfo("Europe/Berlin"))
-    assert rows
+    sql = forecast_sql(alice, **filters)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + queries.captured_queries[-1]["sql"])
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
         (plan,) = cursor.fetchone()
         cursor.execute("SET LOCAL enable_seqscan = on")
     if isinstance(plan, str):
