@@ -56,12 +56,12 @@ def test_a_company_row_shows_the_place_of_its_first_address(alice):
 def test_a_row_escapes_what_the_user_typed_and_its_tag_links_keep_the_filters():
     request = RequestFactory().get("/people/", {"tag": "Kunde", "page": "3"})
     person = Person(record_id=7, first_name="Ann<a>", last_name="O'Neil 100%")
-    person.row = RowData(email="a&b@example.com", phone="+49 30 1234", tags=["<Neu>", "Kunde"],
-                         job=("Chef & Gründer", "A<B"))
+    person.row = RowData(email="a&b@example.com", phone="+49 30 1234",  # type: ignore[attr-defined]
+                         tags=["<Neu>", "Kunde"], job=("Chef & Gründer", "A<B"))
     company = Company(record_id=8, name="Kaffee & Co")
-    company.row = RowData(city="Köln<", country="DE")
+    company.row = RowData(city="Köln<", country="DE")  # type: ignore[attr-defined]  # as add_row_data sets it
     with translation.override("de"):
-        html = contact_rows(request, [person, company])
+        html = contact_rows(request, [person, company])  # type: ignore[arg-type]  # a page of both kinds
     row, company_row = html.split('<li class="list-item contact-row">')[1:]
     assert ('<label class="bulk-pick"><input type="checkbox" name="ids" value="7" form="bulk-form" '
             'data-bulk-pick><span class="visually-hidden">Ann&lt;a&gt; O&#x27;Neil 100% auswählen'
@@ -80,7 +80,7 @@ def test_a_row_escapes_what_the_user_typed_and_its_tag_links_keep_the_filters():
 
 def test_a_job_without_a_title_shows_the_company_alone():
     person = Person(record_id=7, last_name="Berg")
-    person.row = RowData(job=("", "Müller & Söhne"))
+    person.row = RowData(job=("", "Müller & Söhne"))  # type: ignore[attr-defined]  # as add_row_data sets it
     assert '<div class="row-sub small">Müller &amp; Söhne</div>' in contact_rows(RequestFactory().get("/people/"),
                                                                                [person])
 

@@ -219,11 +219,17 @@ def test_a_card_shows_name_company_amount_date_responsible_and_its_move_form(ali
         '<button type="submit" class="button button-secondary button-small">Move</button></form></li>')
 
 
+def _deal_id(card: str) -> str:
+    found = re.search(r'data-deal="(\d+)"', card)
+    assert found, card
+    return found.group(1)
+
+
 def test_the_card_just_moved_is_marked_and_keeps_the_boards_query(alice, make_deal):
     moved, other = make_deal("Dach", stage="25"), make_deal("Fenster", stage="25")
     response = alice.client.post(f"/deals/{moved.pk}/move/?state=open", {"stage": "75", "version": "1"},
                                  HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
-    cards = {re.search(r'data-deal="(\d+)"', card).group(1): card for card in _cards(response.content.decode())}
+    cards = {_deal_id(card): card for card in _cards(response.content.decode())}
     assert 'data-testid="board-card" data-moved>' in cards[str(moved.pk)]
     assert "data-moved" not in cards[str(other.pk)]
     assert f'action="/deals/{other.pk}/move/?state=open"' in cards[str(other.pk)]
