@@ -69,8 +69,7 @@ def visible_views(by: Membership, kind: str) -> list[SavedView]:
     each with .is_default (the user's list opens with it). Every list page asks, and most users
     have no view: one plain query then, and a second for the default only when there are views
     (views_to_open's EXISTS costs more Python to build than both)."""
-    views = list(SavedView.objects.filter(account_id=by.account_id, kind=kind)
-                 .filter(Q(owner_id=by.user_id) | Q(is_shared=True)).select_related("owner").order_by("name", "pk"))
+    views = list(_visible(by, [kind]).select_related("owner").order_by("name", "pk"))
     if views:
         default = set(DefaultView.objects.filter(account_id=by.account_id, user_id=by.user_id, kind=kind)
                       .values_list("view_id", flat=True))
@@ -92,8 +91,13 @@ def views_to_open(by: Membership, kinds: Sequence[str]) -> QuerySet[SavedView]:
     """The views of these lists the user may open, each with .is_default, to be sorted and paged."""
     defaults = DefaultView.objects.filter(account=by.account, user=by.user, kind=OuterRef("kind"),
                                           view=OuterRef("pk"))
-    return (SavedView.objects.filter(account=by.account, kind__in=list(kinds))
-            .filter(Q(owner=by.user) | Q(is_shared=True)).annotate(is_default=Exists(defaults)))
+    return _visible(by, kinds).annotate(is_default=Exists(defaults))
+
+
+def _visible(by: Membership, kinds: Sequence[str]) -> QuerySet[SavedView]:
+    """The views of these lists the user may open: their own and those shared with the team."""
+    return (SavedView.objects.filter(account_id=by.account_id, kind__in=list(kinds))
+            .filter(Q(owner_id=by.user_id) | Q(is_shared=True)))
 
 
 def default_view(by: Membership, kind: str) -> SavedView | None:

@@ -62,18 +62,20 @@ def recount(tags: QuerySet[Tag]) -> None:
         tags.update(**{counter(kind): Coalesce(Subquery(live), Value(0))})
 
 
+def _in_use(tags: QuerySet[Tag], kind: str) -> QuerySet[Tag]:
+    """The tags on live records of a kind, by name."""
+    return tags.filter(**{f"{counter(kind)}__gt": 0}).order_by("name")
+
+
 def counted(account_tags: QuerySet[Tag], kind: str) -> list[Tag]:
     """The tags in use on live records of a kind, each with .count, by name."""
-    field = counter(kind)
-    return list(account_tags.filter(**{f"{field}__gt": 0}).annotate(count=F(field)).order_by("name"))
+    return list(_in_use(account_tags, kind).annotate(count=F(counter(kind))))
 
 
 def counted_names(account_id: int, kind: str) -> list[tuple[str, int]]:
     """(name, count) of the tags in use on live records of a kind, by name: what `counted` gives,
     as plain rows for the lists' side column, which every list page shows."""
-    field = counter(kind)
-    return list(Tag.objects.filter(account_id=account_id, **{f"{field}__gt": 0}).order_by("name")
-                .values_list("name", field))
+    return list(_in_use(Tag.objects.filter(account_id=account_id), kind).values_list("name", counter(kind)))
 
 
 def counted_within(items: QuerySet) -> dict[str, int]:

@@ -5,9 +5,10 @@ for a common tag of 100,000): that costs as much as the list itself. So the list
 with the stored counts while no filter is on and empty counts while one is, and a loader asks the
 same list URL with `tagcounts=1` for the filtered counts, which htmx swaps in by their ids:
 
-    {% filtered_tag_counts "person" as facet %}   None while no filter is on, PENDING while one is
-    {{ tag|facet_count:facet }}                   the stored count, or "" while the filtered one loads
-    {% tag_counts_oob "person" %}                 the loader, on a filtered page and in htmx answers
+    {% tag_choices tag_filter %}      the side column's tags, with the stored count while no filter
+                                      is on and an empty one while the filtered count loads
+    {{ tag|facet_count:facet }}       a count as the loader's answer swaps it in (_tag_counts_oob.html)
+    {% tag_counts_oob "person" %}     the loader, on a filtered page and in htmx answers
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ def _is_filtered(context: template.Context) -> bool:
     return filters is not None and filters.is_filtered
 
 
-@register.simple_tag(takes_context=True)
-def filtered_tag_counts(context: template.Context, kind: str) -> dict[str, int] | None:
+def _facet(context: template.Context) -> dict[str, int] | None:
     """None while the list is not filtered (the stored counts are right), PENDING while it is (the
     loader fetches the filtered counts once the list is shown)."""
     return PENDING if _is_filtered(context) else None
@@ -67,7 +67,7 @@ def tag_choices(context: template.Context, tags: list[dict[str, Any]]) -> SafeSt
     """`{% tag_choices tag_filter %}`: the side column's tags (records/filters.tag_filter), each a
     checkbox with its count, written once here rather than by eight nodes a tag: a list page shows
     every tag of the account."""
-    facet = filtered_tag_counts(context, "")
+    facet = _facet(context)
     choices = []
     for tag in tags:
         name, count = html.escape(str(tag["name"])), facet_count(tag, facet)
