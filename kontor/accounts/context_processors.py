@@ -6,6 +6,20 @@ from django.utils.functional import SimpleLazyObject
 from kontor.accounts import roles
 from kontor.mail.inbox import inbox_count
 
+# The areas the top bar marks as the current one (base.html): the first part of a page's path.
+NAV_AREAS = frozenset({"people", "companies", "deals", "projects", "tasks", "files", "inbox"})
+
+
+def nav_section(path_info: str) -> str:
+    """The area of the top bar a page belongs to: "start" for the start page, "people" for
+    /people/12/, "" for the pages of no area. base.html marks the current area by it alone and
+    caches the bar under it and the language, so the cache holds one bar per area, whatever
+    paths are asked for."""
+    if path_info == "/":
+        return "start"
+    first = path_info.split("/", 2)[1] if path_info.startswith("/") else ""
+    return first if first in NAV_AREAS else ""
+
 
 def kontor(request: HttpRequest) -> dict:
     membership = getattr(request, "membership", None)
@@ -16,9 +30,7 @@ def kontor(request: HttpRequest) -> dict:
         # and none for htmx fragments.
         "inbox_count": SimpleLazyObject(lambda: inbox_count(membership)) if membership else 0,
         "account": membership.account if membership else None,
-        # The area of the main navigation the page belongs to ("people" for /people/12/): the key
-        # of the bar's cached rendering in base.html, with the language.
-        "nav_section": request.path.split("/", 2)[1] if membership else "",
+        "nav_section": nav_section(request.path_info) if membership else "",
         "can": {
             "delete": role is not None and roles.can_delete_records(role),
             "confidential": role is not None and roles.can_read_confidential(role),

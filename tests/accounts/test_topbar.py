@@ -44,3 +44,13 @@ def test_colleagues_and_other_accounts_see_their_own_bar(alice, bob, oscar):
     assert "Alice Adler" in bar(alice)
     assert "Bob Berger" in bar(bob) and "Alice Adler" not in bar(bob)
     assert "Outsider AG" in bar(oscar) and "Müller" not in bar(oscar)
+
+
+def test_the_start_page_is_marked_only_on_itself_whichever_page_came_first(alice):
+    start = 'href="/" aria-current="page"'
+    assert start not in bar(alice, reverse("search") + "?q=x")
+    assert start not in bar(alice, "/accounts/settings/")
+    assert start in bar(alice, reverse("start"))
+    assert start not in bar(alice, reverse("search") + "?q=y")
+    inbox = bar(alice, reverse("inbox:list"))
+    assert 'id="inbox-shortcut"' in inbox and 'aria-current="page" title=' in inbox
