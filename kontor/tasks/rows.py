@@ -191,7 +191,8 @@ class RowPage:
                        delete_link=mark("delete_link"))
             html_text = get_template("tasks/_task.html").render({"row": row, "page": self})
             html_text = skeleton(html_text, ROW_TEXTS)
-            edit, delete = (url.replace(str(STAND_IN), "%(id)s") for url in (urls["edit"], urls["delete"]))
+            edit, delete = (url.replace("%", "%%").replace(str(STAND_IN), "%(id)s")
+                            for url in (urls["edit"], urls["delete"]))
             back, edit_query = self.back_query.replace("%", "%%"), self.edit_query.replace("%", "%%")
             for name, url in (("edit_link", edit + back), ("edit_htmx", edit + edit_query),
                               ("delete_link", delete + back)):
