@@ -34,10 +34,6 @@ from kontor.tasks.models import Task
 register = template.Library()
 
 
-def _engine(context: template.Context) -> template.Engine:
-    assert context.template is not None  # a tag renders inside a template
-    return context.template.engine
-
 COMMENTS = Prefetch("comments", queryset=Comment.objects.select_related("author").order_by("created_at", "pk"))
 
 

@@ -107,12 +107,6 @@ def deletable_by(entry: Entry, membership: Membership | None) -> bool:
 
 
 @register.filter
-def other_records(entry: Entry, record: Record) -> list[Record]:
-    """The entry's other records (prefetched by the timeline), for "also on: ..." links."""
-    return [other for other in entry.records.all() if other.pk != record.pk]
-
-
-@register.filter
 def event_text(entry: Entry) -> str:
     """A line Kontor wrote itself, worded in the reader's language ("Done: Call back"); for what
     people wrote, its subject as it was written."""
