@@ -69,6 +69,11 @@ class DealQuerySet(LinkedRecordQuerySet["Deal"]):
     pass
 
 
+def stage_of(state: str, probability: int) -> str:
+    """A deal's stage (Stage): its probability while it is open, else "won" or "lost"."""
+    return str(probability) if state == DealState.OPEN else state
+
+
 class Deal(LinkedRecord):
     record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="deal")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
@@ -136,7 +141,7 @@ class Deal(LinkedRecord):
 
     @property
     def stage(self) -> str:
-        return str(self.probability) if self.is_open else self.state
+        return stage_of(self.state, self.probability)
 
     @property
     def stage_label(self) -> str:

@@ -34,7 +34,7 @@ from django.utils.translation import get_language, gettext
 
 from kontor.contacts.queries import Page, page_of
 from kontor.deals.currencies import MoneyFormat
-from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, weighted_amount
+from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, stage_of, weighted_amount
 from kontor.lib.dates import day_text
 from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.urls import id_url
@@ -70,7 +70,7 @@ class DealRow:
 
 
 # The texts of a row, as deals/_row.html names them (`row.<name>`).
-ROW_TEXTS = ("pick", "stage", "state_title", "stage_label", "name", "company", "when", "responsible",
+ROW_TEXTS = ("pick", "stage", "stage_label", "name", "company", "when", "responsible",
              "column", "tags", "amount", "weighted")
 
 
@@ -135,10 +135,6 @@ class _PageTexts(DealTexts):
                    state_title=gettext("State"))
         return skeleton(get_template("deals/_row.html").render({"row": row}), ROW_TEXTS)
 
-    def tag_link(self, name: str) -> str:
-        """A tag as a link that adds it to the list's filters, once per tag on the page."""
-        return tag_link(self.request, name)
-
     def column_value(self, row: DealRow) -> str:
         """The custom field shown as a column, as records/_column_value.html writes it (its tag
         reads the record's `custom_value_list`, which the row stands in for)."""
@@ -147,7 +143,7 @@ class _PageTexts(DealTexts):
 
     def row(self, row: DealRow) -> str:
         state, probability, total_cents, currency = row.state, row.probability, row.total_cents, row.currency
-        stage = str(probability) if state == DealState.OPEN else state
+        stage = stage_of(state, probability)
         company, responsible, tags = row.company_name, row.responsible_name, row.tags
         when = self.when(state, row.target_date, row.closed_at)
         weighted = self.weighted(state, probability, total_cents, currency)
@@ -160,7 +156,7 @@ class _PageTexts(DealTexts):
             "responsible": f'<span class="row-responsible">{html.escape(responsible)}</span>'
             if responsible is not None else "",
             "column": self.column_value(row) if self.column is not None else "",
-            "tags": '<div class="tags row-tags deal-row-tags">' + "".join(self.tag_link(name) for name in tags)
+            "tags": '<div class="tags row-tags deal-row-tags">' + "".join(tag_link(self.request, name) for name in tags)
             + "</div>" if tags else "",
             "amount": html.escape(self.money.money(cents_to_amount(total_cents), currency)),
             "weighted": f'<div class="small muted">{weighted}</div>' if weighted else "",
