@@ -47,13 +47,14 @@ def currency_choices() -> list[tuple[str, str]]:
 def format_amount(amount: Decimal | None) -> str:
     """A number with two decimals and grouping in the user's language, without a currency: for
     tables whose caption names the currency."""
-    return "" if amount is None else formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    return MoneyFormat().amount(amount)
 
 
 class MoneyFormat:
-    """format_amount and format_money for the many amounts of one page: the language's separators
-    and grouping looked up once (formats.number_format asks for them at every amount), the number
-    written by the same django.utils.numberformat."""
+    """Amounts in the current language, for the many amounts of one page: its separators and
+    grouping looked up once (formats.number_format asks for them at every amount), the number
+    written by django.utils.numberformat as number_format writes it. format_amount and format_money
+    are its one-amount forms."""
 
     def __init__(self) -> None:
         language = get_language()
@@ -79,10 +80,7 @@ class MoneyFormat:
 def format_money(amount: Decimal | None, currency: str, decimals: int = 2) -> str:
     """An amount as people of the current language write it: "7.500,00 €" in German, "€7,500.00"
     in English; currencies without a common symbol keep their code ("CHF 1,200.00")."""
-    if amount is None:
-        return ""
-    number = formats.number_format(amount, decimals, use_l10n=True, force_grouping=True)
-    return _with_currency(number, currency, (get_language() or "de").startswith("de"))
+    return MoneyFormat().money(amount, currency, decimals)
 
 
 def _with_currency(number: str, currency: str, is_german: bool) -> str:

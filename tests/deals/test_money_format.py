@@ -1,11 +1,12 @@
-"""A page's money formatter writes amounts exactly as format_money and format_amount do."""
+"""Amounts are written as Django's number_format writes them, with the language's separators, and
+the currency as people of the language write it."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import formats, translation
 
 from kontor.deals.currencies import MoneyFormat, format_amount, format_money
 
@@ -13,12 +14,22 @@ AMOUNTS = [Decimal("0.00"), Decimal("7500.00"), Decimal("-1234567.89"), Decimal(
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-@pytest.mark.parametrize("currency", ["EUR", "USD", "CHF", "JPY"])
-def test_the_page_formatter_writes_what_format_money_writes(language, currency):
+def test_a_number_is_written_as_number_format_writes_it(language):
     with translation.override(language):
         money = MoneyFormat()
         for amount in AMOUNTS:
-            assert money.money(amount, currency) == format_money(amount, currency)
-            assert money.money(amount, currency, decimals=0) == format_money(amount, currency, decimals=0)
-            assert money.amount(amount) == format_amount(amount)
-        assert money.money(None, currency) == money.amount(None) == ""
+            expected = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+            assert money.amount(amount) == format_amount(amount) == expected
+            assert money.amount(amount, 0) == formats.number_format(amount, 0, use_l10n=True, force_grouping=True)
+        assert money.amount(None) == format_amount(None) == ""
+
+
+@pytest.mark.parametrize(("language", "currency", "written"), [
+    ("de", "EUR", "-1.234.567,89\u00a0€"), ("de", "CHF", "-1.234.567,89\u00a0CHF"),
+    ("en", "EUR", "-€1,234,567.89"), ("en", "USD", "-$1,234,567.89"), ("en", "CHF", "CHF\u00a0-1,234,567.89"),
+])
+def test_money_carries_the_currency_as_the_language_writes_it(language, currency, written):
+    with translation.override(language):
+        assert format_money(Decimal("-1234567.89"), currency) == MoneyFormat().money(Decimal("-1234567.89"),
+                                                                                      currency) == written
+        assert format_money(None, currency) == ""
