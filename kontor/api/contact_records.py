@@ -20,15 +20,11 @@ from kontor.api.schemas import Address, ContactDetailOut, PhoneOut
 from kontor.contacts.actions import Details
 from kontor.contacts.models import Address as StoredAddress
 from kontor.contacts.models import Company, ContactDetail, Person
+from kontor.records import custom_fields
 from kontor.records.custom_fields import json_value
-from kontor.records.models import CustomField, CustomValue, FieldType, Record, RecordTag
+from kontor.records.models import CustomField, CustomValue, Record, RecordTag
 
 C = TypeVar("C", Person, Company)
-
-# The column that holds a custom value of each type (as custom_fields.value_of reads it); text,
-# select and URL values are in `text_value`.
-VALUE_COLUMNS: dict[str, str] = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
-                                 FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
 
 # What contacts_out reads of a person's or company's record (with_api_data loads only these).
 RECORD_COLUMNS = ("record__responsible_id", "record__version", "record__created_at", "record__updated_at")
@@ -92,7 +88,7 @@ def _custom_values(ids: list[int]) -> defaultdict[int, dict[str, Any]]:
     """{record id: {key: value as JSON}} of the records' filled custom fields, in the fields' order
     (as api/custom_fields.values_out gives them)."""
     rows = sorted(CustomValue.objects.filter(record__pk__in=ids).values(
-        "record_id", "field_id", "field__key", "field__type", "field__position", *VALUE_COLUMNS.values(),
+        "record_id", "field_id", "field__key", "field__type", "field__position", *custom_fields.VALUE_COLUMNS.values(),
         "text_value"), key=lambda row: (row["field__position"], row["field_id"]))
     fields: dict[int, CustomField] = {}
     values: defaultdict[int, dict[str, Any]] = defaultdict(dict)
@@ -100,7 +96,7 @@ def _custom_values(ids: list[int]) -> defaultdict[int, dict[str, Any]]:
         field = fields.get(row["field_id"])
         if field is None:
             field = fields[row["field_id"]] = CustomField(pk=row["field_id"], type=row["field__type"])
-        stored = row[VALUE_COLUMNS.get(field.type, "text_value")]
+        stored = row[custom_fields.value_column(field.type)]
         values[row["record_id"]][row["field__key"]] = json_value(field, stored)
     return values
 

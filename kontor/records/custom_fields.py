@@ -61,17 +61,20 @@ def names_by_key(account_id: int, kind: str) -> dict[str, str]:
     return {field.key: field.name for field in fields_of_account_id(account_id, kind)}
 
 
+# Where a value of each type is stored; the other types in text_value.
+VALUE_COLUMNS: dict[str, str] = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
+                                 FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
+_ALL_VALUE_COLUMNS = ("text_value", *VALUE_COLUMNS.values())
+
+
+def value_column(field_type: str) -> str:
+    """The column of CustomValue that holds a value of this type."""
+    return VALUE_COLUMNS.get(field_type, "text_value")
+
+
 def value_of(field: CustomField, stored: CustomValue) -> Any:
     """The Python value a stored row holds for its field's type."""
-    if field.type == FieldType.LONG_TEXT:
-        return stored.long_text_value
-    if field.type == FieldType.NUMBER:
-        return stored.number_value
-    if field.type == FieldType.DATE:
-        return stored.date_value
-    if field.type == FieldType.BOOLEAN:
-        return stored.bool_value
-    return stored.text_value
+    return getattr(stored, value_column(field.type))
 
 
 def values_prefetch(lookup: str = "record__custom_values") -> Prefetch:
@@ -115,12 +118,6 @@ def shown_value(field: CustomField | CardField, value: Any) -> str:
     return str(value)
 
 
-_VALUE_COLUMNS = ("text_value", "long_text_value", "number_value", "date_value", "bool_value")
-# Where a value of each type is stored (value_of); the other types in text_value.
-_COLUMN_OF_TYPE = {FieldType.LONG_TEXT: "long_text_value", FieldType.NUMBER: "number_value",
-                   FieldType.DATE: "date_value", FieldType.BOOLEAN: "bool_value"}
-
-
 class CardField(NamedTuple):
     """A field as the custom-fields card shows it."""
 
@@ -136,12 +133,11 @@ def card(record: Record) -> list[dict[str, Any]]:
     mine = FilteredRelation("values", condition=Q(values__record=record))
     fields = (CustomField.objects.filter(account_id=record.account_id, kind=record.kind).annotate(mine=mine)
               .order_by("position", "pk")
-              .values_list("pk", "name", "type", "mine__id", *(f"mine__{column}" for column in _VALUE_COLUMNS)))
+              .values_list("pk", "name", "type", "mine__id", *(f"mine__{column}" for column in _ALL_VALUE_COLUMNS)))
     rows = []
     for pk, name, type_, value_id, *columns in fields:
         field = CardField(pk, name, type_)
-        value = dict(zip(_VALUE_COLUMNS, columns, strict=True))[_COLUMN_OF_TYPE.get(type_, "text_value")] \
-            if value_id else None
+        value = columns[_ALL_VALUE_COLUMNS.index(value_column(type_))] if value_id else None
         if value is not None and type_ == FieldType.NUMBER:
             value = Decimal(value)
         rows.append({"field": field, "value": value, "shown": shown_value(field, value)})
