@@ -32,6 +32,7 @@ from kontor.contacts import actions
 from kontor.contacts.actions import COMPANY_FIELDS
 from kontor.contacts.models import Company, Position
 from kontor.contacts.queries import filter_companies
+from kontor.lib.prepared import prepared
 from kontor.records.access import access_company
 from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind
@@ -77,17 +78,22 @@ def with_api_data(companies: QuerySet[Company]) -> QuerySet[Company]:
     return companies.select_related("record").only(*COMPANY_FIELDS, *RECORD_COLUMNS)
 
 
+@prepared  # compiled once per page length (kontor/lib/prepared.py), as contacts_out's lists are
+def _employees(ids: list[int]) -> QuerySet[Position, tuple[Any, ...]]:
+    """The companies' current and former people, the former last, then by name."""
+    return (Position.objects.filter(company__record__pk__in=ids, person__record__deleted_at__isnull=True)
+            .order_by("is_former", "person__sort_name", "pk")
+            .values_list("company_id", "person_id", "person__title", "person__first_name", "person__last_name",
+                         "job_title", "department", "is_primary", "is_former"))
+
+
 def companies_out(companies: Sequence[Company]) -> list[dict[str, Any]]:
     """The JSON of each company (read with its record: with_api_data), in a fixed number of
     queries whatever their number: their lists are read as plain rows (see contacts_out)."""
     if not companies:
         return []
     contacts = contacts_out([company.record for company in companies])
-    people = grouped(Position.objects.filter(company_id__in=[company.pk for company in companies],
-                                             person__record__deleted_at__isnull=True)
-                     .order_by("is_former", "person__sort_name", "pk")
-                     .values_list("company_id", "person_id", "person__title", "person__first_name",
-                                  "person__last_name", "job_title", "department", "is_primary", "is_former"))
+    people = grouped(_employees([company.pk for company in companies]))
     return [{
         "id": company.pk, "name": company.name, **contacts[company.pk], "background": company.background,
         "people": [_employee(*row) for row in people[company.pk]],

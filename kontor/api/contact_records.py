@@ -20,6 +20,7 @@ from kontor.api.schemas import Address, ContactDetailOut, PhoneOut
 from kontor.contacts.actions import Details
 from kontor.contacts.models import Address as StoredAddress
 from kontor.contacts.models import Company, ContactDetail, Person
+from kontor.lib.prepared import prepared
 from kontor.records import custom_fields
 from kontor.records.custom_fields import json_value
 from kontor.records.models import CustomField, CustomValue, Record, RecordTag
@@ -52,12 +53,38 @@ class ContactRecordOut(BaseModel):
     updated_at: dt.datetime
 
 
-def grouped(rows: QuerySet[Any, tuple[Any, ...]]) -> defaultdict[int, list[tuple[Any, ...]]]:
-    """`values_list` rows whose first column is an id, by that id, each row without it, in order."""
+def grouped(rows: Iterable[tuple[Any, ...]]) -> defaultdict[int, list[tuple[Any, ...]]]:
+    """Rows whose first column is an id, by that id, each row without it, in order."""
     by_id: defaultdict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
         by_id[row[0]].append(row[1:])
     return by_id
+
+
+# A page's lists, a query each whatever the number of records, compiled once per page length
+# (kontor/lib/prepared.py): building their SQL cost more than running it. `record__pk__in` asks
+# the same SQL as `record_id__in` without checking each id as a possible model instance.
+
+@prepared
+def _tags(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
+    return RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name").values_list("record_id", "tag__name")
+
+
+@prepared
+def _contact_details(ids: list[int]) -> QuerySet[ContactDetail, tuple[int, str, str, str]]:
+    return ContactDetail.objects.filter(record__pk__in=ids).values_list("record_id", "kind", "label", "value")
+
+
+@prepared
+def _addresses(ids: list[int]) -> QuerySet[StoredAddress, tuple[Any, ...]]:
+    return StoredAddress.objects.filter(record__pk__in=ids).values_list("record_id", "label", *details.ADDRESS_PARTS)
+
+
+@prepared
+def _custom_rows(ids: list[int]) -> QuerySet[CustomValue, dict[str, Any]]:
+    return CustomValue.objects.filter(record__pk__in=ids).values(
+        "record_id", "field_id", "field__key", "field__type", "field__position", *custom_fields.VALUE_COLUMNS.values(),
+        "text_value")
 
 
 def contacts_out(records: Sequence[Record]) -> dict[int, dict[str, Any]]:
@@ -65,15 +92,11 @@ def contacts_out(records: Sequence[Record]) -> dict[int, dict[str, Any]]:
 
     Lists are the hot path of the API, so the record's tags, contact details, addresses and custom
     values are read as plain rows, one query each whatever the number of records, in the order the
-    models sort them (tags by name, details and addresses by position). `record__pk__in` asks the
-    same SQL as `record_id__in` without checking each id as a possible model instance."""
+    models sort them (tags by name, details and addresses by position)."""
     ids = [record.pk for record in records]
-    tags = grouped(RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name")
-                   .values_list("record_id", "tag__name"))
-    contact = grouped(ContactDetail.objects.filter(record__pk__in=ids).values_list("record_id", "kind", "label",
-                                                                                  "value"))
-    addresses = grouped(StoredAddress.objects.filter(record__pk__in=ids)
-                        .values_list("record_id", "label", *details.ADDRESS_PARTS))
+    tags = grouped(_tags(ids))
+    contact = grouped(_contact_details(ids))
+    addresses = grouped(_addresses(ids))
     custom = _custom_values(ids)
     return {record.pk: {
         "tags": [name for (name,) in tags[record.pk]], **details.contact_lists(contact[record.pk]),
@@ -87,9 +110,7 @@ def contacts_out(records: Sequence[Record]) -> dict[int, dict[str, Any]]:
 def _custom_values(ids: list[int]) -> defaultdict[int, dict[str, Any]]:
     """{record id: {key: value as JSON}} of the records' filled custom fields, in the fields' order
     (as api/custom_fields.values_out gives them)."""
-    rows = sorted(CustomValue.objects.filter(record__pk__in=ids).values(
-        "record_id", "field_id", "field__key", "field__type", "field__position", *custom_fields.VALUE_COLUMNS.values(),
-        "text_value"), key=lambda row: (row["field__position"], row["field_id"]))
+    rows = sorted(_custom_rows(ids), key=lambda row: (row["field__position"], row["field_id"]))
     fields: dict[int, CustomField] = {}
     values: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for row in rows:

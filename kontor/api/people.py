@@ -37,6 +37,7 @@ from kontor.contacts import actions
 from kontor.contacts.actions import PERSON_FIELDS, AssistantData, DateData, PositionData
 from kontor.contacts.models import Assistant, ImportantDate, Person, Position
 from kontor.contacts.queries import filter_people
+from kontor.lib.prepared import prepared
 from kontor.records.access import access_company, access_person
 from kontor.records.filters import CustomFilter
 from kontor.records.models import Kind
@@ -136,6 +137,25 @@ def with_api_data(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.select_related("record").only(*PERSON_FIELDS, *RECORD_COLUMNS)
 
 
+# A page's own lists of people, a query each, compiled once per page length (kontor/lib/prepared.py).
+
+@prepared
+def _positions(ids: list[int]) -> QuerySet[Position, tuple[Any, ...]]:
+    return (Position.objects.filter(person__record__pk__in=ids, company__record__deleted_at__isnull=True)
+            .values_list("person_id", "company_id", "company__name", "job_title", "department", "is_primary",
+                         "is_former"))
+
+
+@prepared
+def _assistants(ids: list[int]) -> QuerySet[Assistant, tuple[int, str, str, str]]:
+    return Assistant.objects.filter(person__record__pk__in=ids).values_list("person_id", "name", "email", "phone")
+
+
+@prepared
+def _important_dates(ids: list[int]) -> QuerySet[ImportantDate, tuple[int, str, dt.date]]:
+    return ImportantDate.objects.filter(person__record__pk__in=ids).values_list("person_id", "label", "date")
+
+
 def people_out(people: Sequence[Person]) -> list[dict[str, Any]]:
     """The JSON of each person (read with their record: with_api_data), in a fixed number of
     queries whatever their number: their lists are read as plain rows (see contacts_out)."""
@@ -143,12 +163,7 @@ def people_out(people: Sequence[Person]) -> list[dict[str, Any]]:
         return []
     ids = [person.pk for person in people]
     contacts = contacts_out([person.record for person in people])
-    positions = grouped(Position.objects.filter(person__record__pk__in=ids, company__record__deleted_at__isnull=True)
-                        .values_list("person_id", "company_id", "company__name", "job_title", "department",
-                                     "is_primary", "is_former"))
-    assistants = grouped(Assistant.objects.filter(person__record__pk__in=ids).values_list("person_id", "name", "email",
-                                                                                 "phone"))
-    dates = grouped(ImportantDate.objects.filter(person__record__pk__in=ids).values_list("person_id", "label", "date"))
+    positions, assistants, dates = grouped(_positions(ids)), grouped(_assistants(ids)), grouped(_important_dates(ids))
     return [{
         "id": person.pk, "name": person.full_name, **contacts[person.pk],
         **{name: getattr(person, name) for name in PERSON_FIELDS},
