@@ -1,0 +1,142 @@
+"""Queries compiled once (kontor/lib/prepared.py) give what the queryset itself gives, for every
+argument value, and refuse what they cannot compile once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kontor.contacts import actions
+from kontor.contacts.models import ContactDetail, Person
+from kontor.lib.prepared import NotPreparable, prepared
+from kontor.records.models import Record, Tag
+
+
+def _people(alice, *names: str) -> list[Person]:
+    return [actions.create_person(alice.membership, {"first_name": "Eva", "last_name": name}, tags=["Kunde"])
+            for name in names]
+
+
+def _fields(obj: object) -> dict:
+    return {key: value for key, value in vars(obj).items() if key != "_state"}
+
+
+def _by_record(record_id: int) -> QuerySet[Person]:
+    return Person.objects.filter(record_id=record_id).select_related("record")
+
+
+def _by_account_and_name(account_id: int, last_name: str) -> QuerySet[Person]:
+    return Person.objects.filter(account_id=account_id, last_name=last_name).order_by("pk")
+
+
+def _names_of(ids: list[int]) -> QuerySet[Person, str]:
+    return Person.objects.filter(pk__in=ids).order_by("last_name").values_list("last_name", flat=True)
+
+
+def _changed_since(account_id: int, since: dt.datetime) -> QuerySet[Record, tuple[int, dt.datetime]]:
+    return Record.objects.filter(account_id=account_id, updated_at__gte=since).order_by("pk").values_list(
+        "pk", "updated_at")
+
+
+def _tags_counted(account_id: int) -> QuerySet[Tag, dict]:
+    return (Tag.objects.filter(account_id=account_id).annotate(used=Count("records"))
+            .order_by("name").values("name", "used"))
+
+
+def _only_names(account_id: int, with_deleted: bool | None) -> QuerySet[Person]:
+    people = Person.objects.filter(account_id=account_id).only("last_name").order_by("pk")
+    return people if with_deleted else people.filter(record__deleted_at__isnull=True)
+
+
+def test_model_rows_equal_the_querysets_for_every_argument(alice, oscar):
+    eva, otto = _people(alice, "Schmidt", "Meyer")
+    run = prepared(_by_record)
+    for person in (eva, otto):
+        [got] = run(person.pk)
+        [want] = _by_record(person.pk)
+        assert _fields(got) == _fields(want)
+        assert _fields(got.record) == _fields(want.record)  # select_related: the record comes along
+        assert got.record.created_at.tzinfo is not None  # converted as Django converts it
+    assert run(0) == []
+    by_name = prepared(_by_account_and_name)
+    assert [p.pk for p in by_name(alice.account.pk, "Meyer")] == [otto.pk]
+    assert by_name(oscar.account.pk, "Meyer") == []  # another account's id: nothing
+
+
+def test_lists_of_ids_of_any_length(alice):
+    people = _people(alice, "Zander", "Adler", "Meyer")
+    names = prepared(_names_of)
+    assert names([p.pk for p in people]) == ["Adler", "Meyer", "Zander"]
+    assert names([people[0].pk]) == ["Zander"]
+    assert names([people[2].pk, people[1].pk]) == ["Adler", "Meyer"]
+    assert names([]) == []
+
+
+def test_datetimes_tuples_dicts_and_annotations(alice):
+    eva, = _people(alice, "Schmidt")
+    changed = prepared(_changed_since)
+    before = timezone.now() - dt.timedelta(minutes=5)
+    assert changed(alice.account.pk, before) == list(_changed_since(alice.account.pk, before))
+    assert (eva.pk, eva.record.updated_at) in changed(alice.account.pk, before)
+    assert changed(alice.account.pk, timezone.now() + dt.timedelta(minutes=5)) == []
+    assert prepared(_tags_counted)(alice.account.pk) == [{"name": "Kunde", "used": 1}]
+
+
+def test_true_false_and_none_choose_separate_queries(alice):
+    eva, otto = _people(alice, "Schmidt", "Meyer")
+    Record.objects.filter(pk=otto.pk).update(deleted_at=timezone.now())  # in the trash
+    names = prepared(_only_names)
+    assert [p.pk for p in names(alice.account.pk, False)] == [eva.pk]
+    assert [p.pk for p in names(alice.account.pk, True)] == [eva.pk, otto.pk]
+    assert [p.pk for p in names(alice.account.pk, None)] == [eva.pk]
+    assert names(alice.account.pk, True)[0].get_deferred_fields()  # only() as the queryset has it
+
+
+def test_one_query_through_the_connection(alice):
+    eva, = _people(alice, "Schmidt")
+    run = prepared(_by_record)
+    run(eva.pk)
+    with CaptureQueriesContext(connection) as queries:
+        run(eva.pk)
+    assert len(queries) == 1
+    assert "contacts_person" in queries[0]["sql"]
+
+
+def _contains(word: str) -> QuerySet[Person]:
+    return Person.objects.filter(last_name__icontains=word)
+
+
+def _details(record_id: int) -> QuerySet[ContactDetail]:
+    return ContactDetail.objects.filter(record_id=record_id).prefetch_related("record")
+
+
+def test_what_cannot_be_compiled_once_is_refused(alice):
+    names = ["Schmidt"]
+    with pytest.raises(NotPreparable):  # a list it closes over could change, the SQL would not
+        prepared(lambda account_id: Person.objects.filter(account_id=account_id, last_name__in=names))
+    with pytest.raises(NotPreparable):  # the text reaches SQL as a LIKE pattern, not as given
+        prepared(_contains)("mid")
+    with pytest.raises(NotPreparable):
+        prepared(_details)(1)
+    with pytest.raises(NotPreparable):
+        prepared(_by_record)(1.5)  # type: ignore[arg-type]  # what the check is for
+    with pytest.raises(NotPreparable):
+        prepared(_by_record)(record_id=1)
+
+
+def _of_kind(model: type[Person] | type[Record]):  # noqa: ANN202 - a prepared function per model
+    @prepared
+    def one(pk: int) -> QuerySet:
+        return model.objects.filter(pk=pk)
+    return one
+
+
+def test_a_builder_may_close_over_a_model_class(alice):
+    eva, = _people(alice, "Schmidt")
+    assert [p.pk for p in _of_kind(Person)(eva.pk)] == [eva.pk]
+    assert [r.pk for r in _of_kind(Record)(eva.pk)] == [eva.pk]
