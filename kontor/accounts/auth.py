@@ -3,9 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kontor.accounts.models import Membership, User
+from kontor.lib.prepared import prepared
+
+
+@prepared
+def active_memberships(user_id: int) -> QuerySet[Membership]:
+    """A user's active memberships, with account, user and dropbox, the oldest first."""
+    return (Membership.objects.active().filter(user_id=user_id)
+            .select_related("account", "user", "dropbox").order_by("created_at", "pk"))
 
 
 class EmailBackend(ModelBackend):
@@ -29,8 +39,10 @@ class EmailBackend(ModelBackend):
         dropbox) read in the same query: every page needs both (middleware.current_membership),
         and the user alone would be a query of its own. A user without an active membership is
         read alone, as Django reads it."""
-        memberships = list(Membership.objects.active().filter(user_id=user_id)
-                           .select_related("account", "user", "dropbox").order_by("created_at", "pk"))
+        try:
+            memberships = active_memberships(User._meta.pk.to_python(user_id))
+        except (TypeError, ValidationError):
+            return None  # not an id: a session from elsewhere
         if not memberships:
             return super().get_user(user_id)  # type: ignore[return-value]  # our user model
         user = memberships[0].user  # active(): the user is active too, as user_can_authenticate asks

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from kontor.accounts.models import Account, ApiKey, Invitation, Membership, User
+from kontor.lib.prepared import prepared
 from kontor.records.models import Record
+
+
+@prepared
+def _active_colleagues(account_id: int) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(account_id=account_id).select_related("user").order_by("user__name", "pk")
 
 
 def active_colleagues(account: Account) -> list[Membership]:
     """The account's active members with their users, by name: who can be responsible for a record,
     be assigned a task or be picked in a filter."""
-    return list(Membership.objects.active().filter(account=account).select_related("user")
-                .order_by("user__name", "pk"))
+    return _active_colleagues(account.pk)
 
 
 class Colleague(NamedTuple):
@@ -25,9 +32,13 @@ class Colleague(NamedTuple):
 def colleague_choices(account: Account) -> list[Colleague]:
     """active_colleagues as plain rows, for the choices of a list page that shows 50 records and
     needs only each colleague's id and name."""
-    rows = (Membership.objects.active().filter(account=account).order_by("user__name", "pk")
+    return [Colleague(user_id, name or email) for user_id, name, email in _colleague_rows(account.pk)]
+
+
+@prepared
+def _colleague_rows(account_id: int) -> QuerySet[Membership, tuple[int, str, str]]:
+    return (Membership.objects.active().filter(account_id=account_id).order_by("user__name", "pk")
             .values_list("user_id", "user__name", "user__email"))
-    return [Colleague(user_id, name or email) for user_id, name, email in rows]
 
 
 def own_api_keys(membership: Membership) -> list[ApiKey]:
