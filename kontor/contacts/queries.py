@@ -15,8 +15,18 @@ from typing import Any, Generic, TypeVar
 from django.db.models import QuerySet
 
 from kontor.accounts.models import Account
-from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
+from kontor.contacts.models import (
+    Address,
+    Assistant,
+    Company,
+    ContactDetail,
+    DetailKind,
+    ImportantDate,
+    Person,
+    Position,
+)
 from kontor.lib.params import parse_id
+from kontor.lib.prepared import prepared
 from kontor.records.custom_fields import values_prefetch
 from kontor.records.filters import (
     MAX_PAGE,
@@ -26,7 +36,7 @@ from kontor.records.filters import (
     filter_records,
     name_contains,
 )
-from kontor.records.models import Kind, RecordTag
+from kontor.records.models import Kind, RecordTag, Tag
 
 __all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "RowData", "filter_companies", "filter_people", "page_of",
            "with_row_data"]
@@ -96,6 +106,67 @@ class RowData:
     country: str = ""
 
 
+# A list page's details, a query each, compiled once per page length (kontor/lib/prepared.py).
+# `record__pk__in` rather than `record_id__in`: the same SQL (no join), but the ids are checked as
+# plain integers, not each as a possible model instance.
+
+@prepared
+def _list_details(ids: list[int]) -> QuerySet[ContactDetail, tuple[int, str, str]]:
+    return (ContactDetail.objects.filter(record__pk__in=ids, kind__in=_LIST_DETAIL_KINDS)
+            .values_list("record_id", "kind", "value"))
+
+
+@prepared
+def _list_tags(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
+    return RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name").values_list("record_id", "tag__name")
+
+
+@prepared
+def _list_jobs(ids: list[int]) -> QuerySet[Position, tuple[int, str, str]]:
+    return (Position.objects.filter(person__record__pk__in=ids, is_primary=True,
+                                    company__record__deleted_at__isnull=True)
+            .values_list("person_id", "job_title", "company__name"))
+
+
+@prepared
+def _list_places(ids: list[int]) -> QuerySet[Address, tuple[int, str, str]]:
+    return Address.objects.filter(record__pk__in=ids).values_list("record_id", "city", "country")
+
+
+# A person's or company's page: its lists, a query each, compiled once.
+
+@prepared
+def tags_of(record_id: int) -> QuerySet[Tag]:
+    return Tag.objects.filter(records=record_id).order_by("name")
+
+
+@prepared
+def details_of(record_id: int) -> QuerySet[ContactDetail]:
+    return ContactDetail.objects.filter(record_id=record_id)
+
+
+@prepared
+def addresses_of(record_id: int) -> QuerySet[Address]:
+    return Address.objects.filter(record_id=record_id)
+
+
+@prepared
+def live_positions_of(person_id: int) -> QuerySet[Position]:
+    """A person's jobs at companies outside the trash, with the company."""
+    return Position.objects.filter(person_id=person_id, company__record__deleted_at__isnull=True).select_related(
+        "company")
+
+
+@prepared
+def assistants_of(person_id: int) -> QuerySet[Assistant]:
+    return Assistant.objects.filter(person_id=person_id)
+
+
+@prepared
+def important_dates_of(person_id: int) -> QuerySet[ImportantDate]:
+    return ImportantDate.objects.filter(person_id=person_id)
+
+
 def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
     """Sets `.row` (a RowData) on each of a page's people or companies, in one query per kind of
     detail. Plain values rather than prefetched model instances: prefetching four relations of 50
@@ -105,27 +176,21 @@ def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
         return
     for item in items:
         item.row = rows[item.pk]  # type: ignore[union-attr]  # for the list templates only
-    # `record__pk__in` rather than `record_id__in`: the same SQL (no join), but the ids are
-    # checked as plain integers, not each as a possible model instance (a third of these calls).
-    details = ContactDetail.objects.filter(record__pk__in=rows, kind__in=_LIST_DETAIL_KINDS)
-    for record_id, kind, value in details.values_list("record_id", "kind", "value"):
+    ids = list(rows)
+    for record_id, kind, value in _list_details(ids):
         row = rows[record_id]
         if kind == DetailKind.EMAIL:
             row.email = row.email or value
         else:
             row.phone = row.phone or value
-    tags = RecordTag.objects.filter(record__pk__in=rows).order_by("tag__name")
-    for record_id, name in tags.values_list("record_id", "tag__name"):
+    for record_id, name in _list_tags(ids):
         rows[record_id].tags.append(name)
     if isinstance(items[0], Person):
-        jobs = Position.objects.filter(person__record__pk__in=rows, is_primary=True,
-                                       company__record__deleted_at__isnull=True)
-        for person_id, job_title, company_name in jobs.values_list("person_id", "job_title", "company__name"):
+        for person_id, job_title, company_name in _list_jobs(ids):
             rows[person_id].job = rows[person_id].job or (job_title, company_name)
     else:
         places: dict[int, tuple[str, str]] = {}  # the first address of each
-        addresses = Address.objects.filter(record__pk__in=rows)
-        for record_id, city, country in addresses.values_list("record_id", "city", "country"):
+        for record_id, city, country in _list_places(ids):
             places.setdefault(record_id, (city, country))
         for record_id, (city, country) in places.items():
             rows[record_id].city, rows[record_id].country = city, country

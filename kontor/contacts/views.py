@@ -30,7 +30,20 @@ from kontor.contacts import actions
 from kontor.contacts.company_history import history_context
 from kontor.contacts.forms import CompanyEditor, PersonEditor, PhotoForm, RecordEditor
 from kontor.contacts.models import Company, Person
-from kontor.contacts.queries import ListFilters, add_row_data, company_staff, filter_companies, page_of, with_row_data
+from kontor.contacts.queries import (
+    ListFilters,
+    add_row_data,
+    addresses_of,
+    assistants_of,
+    company_staff,
+    details_of,
+    filter_companies,
+    important_dates_of,
+    live_positions_of,
+    page_of,
+    tags_of,
+    with_row_data,
+)
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id, parse_text
 from kontor.records import actions as record_actions
@@ -119,15 +132,14 @@ def _detail(request: MemberRequest, area: Area, record_id: int) -> HttpResponse:
     record = obj.record
     context = {
         area.kind: obj, "obj": obj, "area": area,
-        "tags": list(record.tags.order_by("name")),
+        "tags": tags_of(record.pk),
         **({"entries": timeline(record, membership)} if area.is_person else history_context(request, obj, membership)),
-        "contact_details": list(record.contact_details.all()),
-        "addresses": list(record.addresses.all()),
+        "contact_details": details_of(record.pk),
+        "addresses": addresses_of(record.pk),
     }
     if area.is_person:
-        context.update(positions=list(obj.positions.filter(company__record__deleted_at__isnull=True)
-                                      .select_related("company")),
-                       assistants=list(obj.assistants.all()), dates=list(obj.important_dates.all()))
+        context.update(positions=live_positions_of(obj.pk), assistants=assistants_of(obj.pk),
+                       dates=important_dates_of(obj.pk))
     else:
         context["staff"] = company_staff(obj, COMPANY_PEOPLE_SHOWN + 1)
     return render(request, f"contacts/{area.kind}_detail.html", context)

@@ -16,6 +16,7 @@ from django.db.models import F, QuerySet
 
 from kontor.accounts.models import Account
 from kontor.deals.models import Deal, DealState, Stage
+from kontor.lib.prepared import prepared
 from kontor.projects.models import Project
 from kontor.records.filters import CustomFilter, date_range
 from kontor.records.list_filters import LinkedFilters, filter_linked, one_of
@@ -104,8 +105,12 @@ class DealFilters(LinkedFilters):
 
 def currencies_in_use(account: Account) -> list[str]:
     """The currencies the account's deals are in, and its own, by code: the list's currency menu."""
-    used = set(Deal.objects.filter(account=account).order_by().values_list("currency", flat=True).distinct())
-    return sorted(used | {account.currency})
+    return sorted(set(_currencies(account.pk)) | {account.currency})
+
+
+@prepared
+def _currencies(account_id: int) -> QuerySet[Deal, str]:
+    return Deal.objects.filter(account_id=account_id).order_by().values_list("currency", flat=True).distinct()
 
 
 def projects_of_deal(deal: Deal) -> list[Project]:

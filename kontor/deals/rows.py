@@ -36,6 +36,7 @@ from kontor.contacts.queries import Page, page_of
 from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, stage_of, weighted_amount
 from kontor.lib.dates import day_text
+from kontor.lib.prepared import prepared
 from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.urls import id_url
 from kontor.records.filters import tag_link
@@ -163,6 +164,12 @@ class _PageTexts(DealTexts):
         }
 
 
+@prepared
+def _tags_of_page(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
+    return (RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name", "tag_id")
+            .values_list("record_id", "tag__name"))
+
+
 def page_rows(deals: QuerySet[Deal], number: int, column: CustomField | None = None) -> Page[DealRow]:
     """Page `number` of the deals as rows for deal_rows, with their tags and, when the list shows
     the custom field `column`, their values of it: three queries at most, whatever the page size."""
@@ -170,8 +177,7 @@ def page_rows(deals: QuerySet[Deal], number: int, column: CustomField | None = N
     rows = page.items = [DealRow(*values) for values in page.items]
     by_id = {row.pk: row for row in rows}
     if by_id:
-        for record_id, name in (RecordTag.objects.filter(record_id__in=by_id).order_by("tag__name", "tag_id")
-                                .values_list("record_id", "tag__name")):
+        for record_id, name in _tags_of_page(list(by_id)):
             by_id[record_id].tags.append(name)
         if column is not None:
             for value in CustomValue.objects.filter(record_id__in=by_id, field=column).select_related("field"):

@@ -15,6 +15,7 @@ from kontor.accounts.models import Membership
 from kontor.files.models import Attachment, on_readable_entry, visible
 from kontor.files.sniff import megabytes
 from kontor.history.models import Comment, Entry
+from kontor.lib.prepared import prepared
 from kontor.lib.urls import id_url
 from kontor.records.models import Record
 
@@ -81,11 +82,25 @@ def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) 
     itself, without a join."""
     if record.deleted_at is not None:
         return [], False
-    files = Attachment.objects.filter(account_id=by.account_id, record=record, deleted_at__isnull=True)
-    if not roles.can_read_confidential(by.role):
-        files = files.filter(on_readable_entry())
-    rows = list(files.select_related("uploaded_by").order_by("-created_at", "-pk")[:limit + 1])
+    confidential_too = roles.can_read_confidential(by.role)
+    if limit == RECORD_CARD_SIZE:
+        rows = _card_files(by.account_id, record.pk, confidential_too)
+    else:
+        rows = list(_newest_files(by.account_id, record.pk, confidential_too)[:limit + 1])
     return count_comments(rows[:limit]), len(rows) > limit
+
+
+def _newest_files(account_id: int, record_id: int, confidential_too: bool) -> QuerySet[Attachment]:
+    files = Attachment.objects.filter(account_id=account_id, record_id=record_id, deleted_at__isnull=True)
+    if not confidential_too:
+        files = files.filter(on_readable_entry())
+    return files.select_related("uploaded_by").order_by("-created_at", "-pk")
+
+
+@prepared
+def _card_files(account_id: int, record_id: int, confidential_too: bool) -> QuerySet[Attachment]:
+    """A record page's Files card: one more than it shows."""
+    return _newest_files(account_id, record_id, confidential_too)[:RECORD_CARD_SIZE + 1]
 
 
 def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:

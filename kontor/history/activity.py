@@ -14,6 +14,7 @@ from django.utils import timezone
 from kontor.accounts import roles
 from kontor.accounts.models import Membership, User
 from kontor.history.models import Activity, ActivityVerb, Entry
+from kontor.lib.prepared import prepared
 from kontor.records.models import Record, Watch
 
 MAX_DIFF_TEXT = 120
@@ -113,14 +114,14 @@ def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[
     return activities
 
 
-def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
-               limit: int = 200, *, can_read_confidential: bool = False) -> list[Activity]:
-    """A record's activities in a time window, newest first, for its timeline. Completed tasks are
-    left out: completing one writes an entry into the same timeline ("Done: …"); so are edits of
-    tasks (a new due date, a new title: the task section shows the task as it is now, and the
-    team's activity stream keeps them), and lines about notes the reader may not read."""
-    # One filter() and the two names as columns (not the users' rows): building the query was
-    # most of its cost, and most pages have no line in their window.
+# A record page's timeline shows at most this many activity lines between two of its entries.
+RECORD_LINES = 200
+
+
+def _record_activities(record_id: int, newer_than: dt.datetime | None, older_than: dt.datetime | None,
+                       can_read_confidential: bool) -> QuerySet[Activity]:
+    # One filter() and the two names as columns (not the users' rows): most pages have no line in
+    # their window.
     wanted = ~Q(verb__in=[ActivityVerb.TASK_DONE, ActivityVerb.TASK_CHANGED])
     if not can_read_confidential:
         wanted &= _readable_by_anyone()
@@ -128,9 +129,28 @@ def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.da
         wanted &= Q(created_at__gte=newer_than)
     if older_than is not None:
         wanted &= Q(created_at__lt=older_than)
-    lines: list[Activity] = list(Activity.objects.filter(wanted, record=record)
-                 .annotate(actor_name=F("actor__name"), subject_user_name=F("subject_user__name"))
-                 .order_by("-created_at", "-pk")[:limit])
+    return (Activity.objects.filter(wanted, record_id=record_id)
+            .annotate(actor_name=F("actor__name"), subject_user_name=F("subject_user__name"))
+            .order_by("-created_at", "-pk"))
+
+
+@prepared
+def _record_lines(record_id: int, newer_than: dt.datetime | None, older_than: dt.datetime | None,
+                  can_read_confidential: bool) -> QuerySet[Activity]:
+    """The lines of a record page's timeline (compiled once: most pages have none to show)."""
+    return _record_activities(record_id, newer_than, older_than, can_read_confidential)[:RECORD_LINES]
+
+
+def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
+               limit: int = RECORD_LINES, *, can_read_confidential: bool = False) -> list[Activity]:
+    """A record's activities in a time window, newest first, for its timeline. Completed tasks are
+    left out: completing one writes an entry into the same timeline ("Done: …"); so are edits of
+    tasks (a new due date, a new title: the task section shows the task as it is now, and the
+    team's activity stream keeps them), and lines about notes the reader may not read."""
+    if limit == RECORD_LINES:
+        lines = _record_lines(record.pk, newer_than, older_than, can_read_confidential)
+    else:
+        lines = list(_record_activities(record.pk, newer_than, older_than, can_read_confidential)[:limit])
     for line in lines:
         line.record = record
     return lines

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
@@ -14,6 +14,7 @@ from kontor.files.models import Attachment
 from kontor.files.queries import prefetch_entry_files
 from kontor.history import activity
 from kontor.history.models import Activity, Comment, Entry, EntryLink
+from kontor.lib.prepared import prepared
 from kontor.records.models import Record
 
 
@@ -46,29 +47,11 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     of the account. `before` (and `before_id` for entries sharing that instant) pages further
     back (keyset pagination). Each entry comes with its author's name and its other live records
     read along, so rendering the page costs a fixed number of queries."""
-    # All conditions on the link go into one filter(), so that they are about the same link.
-    on_record = Q(links__record=record)
-    if before is not None:
-        older = Q(links__happened_at__lt=before)
-        if before_id is not None:
-            older |= Q(links__happened_at=before, id__lt=before_id)
-        on_record &= older
-    entries = Entry.objects.filter(on_record)
-    if not roles.can_read_confidential(by.role):
-        entries = entries.filter(confidential=False)
-    # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
-    # Whether an entry has comments or files (visible or not) comes along too (most have neither:
-    # they need no more query).
-    # Of the author, only the name is shown: no user instance for each entry.
-    # Nor its created and updated times, which no row shows (each datetime column of SQLite is a
-    # conversion per row).
-    newest_first = (entries.select_related("email").defer("created_at", "updated_at")
-                    .order_by("-links__happened_at", "-id")
-                    .annotate(author_name=F("author__name"),
-                              is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk"))),
-                              has_files=Exists(Attachment.objects.filter(entry=OuterRef("pk"),
-                                                                         deleted_at__isnull=True))))
-    found = list(newest_first[:limit + 1])
+    confidential_too = roles.can_read_confidential(by.role)
+    if limit == TIMELINE_PAGE_SIZE:
+        found = _first_entries(record.pk, confidential_too, before, before_id)
+    else:
+        found = list(_newest_first(record.pk, confidential_too, before, before_id)[:limit + 1])
     page = TimelinePage(found[:limit])
     page.has_more = len(found) > limit
     # The record's activity lines between this page's oldest entry and the previous page's.
@@ -77,6 +60,38 @@ def timeline(record: Record, by: Membership, limit: int = TIMELINE_PAGE_SIZE,
     attach_live_records(page)
     prefetch_entry_files(page, by)
     return page
+
+
+def _newest_first(record_id: int, confidential_too: bool, before: dt.datetime | None,
+                  before_id: int | None) -> QuerySet[Entry]:
+    # All conditions on the link go into one filter(), so that they are about the same link.
+    on_record = Q(links__record=record_id)
+    if before is not None:
+        older = Q(links__happened_at__lt=before)
+        if before_id is not None:
+            older |= Q(links__happened_at=before, id__lt=before_id)
+        on_record &= older
+    entries = Entry.objects.filter(on_record)
+    if not confidential_too:
+        entries = entries.filter(confidential=False)
+    # A filed e-mail's details (mail.EmailMessage) come in the same query: no query per e-mail.
+    # Whether an entry has comments or files (visible or not) comes along too (most have neither:
+    # they need no more query).
+    # Of the author, only the name is shown: no user instance for each entry.
+    # Nor its created and updated times, which no row shows (each datetime column of SQLite is a
+    # conversion per row).
+    return (entries.select_related("email").defer("created_at", "updated_at")
+            .order_by("-links__happened_at", "-id")
+            .annotate(author_name=F("author__name"),
+                      is_commented=Exists(Comment.objects.filter(entry=OuterRef("pk"))),
+                      has_files=Exists(Attachment.objects.filter(entry=OuterRef("pk"), deleted_at__isnull=True))))
+
+
+@prepared
+def _first_entries(record_id: int, confidential_too: bool, before: dt.datetime | None,
+                   before_id: int | None) -> QuerySet[Entry]:
+    """A timeline page as a record page and "Show older entries" ask it, compiled once."""
+    return _newest_first(record_id, confidential_too, before, before_id)[:TIMELINE_PAGE_SIZE + 1]
 
 
 def attach_live_records(entries: list[Entry]) -> None:

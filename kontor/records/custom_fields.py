@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import FilteredRelation, Max, Prefetch, Q
+from django.db.models import FilteredRelation, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
+from kontor.lib.prepared import prepared
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, Record
 
 MAX_FIELDS_PER_KIND = 100
@@ -45,11 +46,13 @@ _FALSE = {"false", "0", "no", "nein", "off", "n"}
 
 def fields_of(account: Account, kind: str) -> list[CustomField]:
     """The account's fields for one kind, in their order."""
-    return list(CustomField.objects.filter(account=account, kind=kind).order_by("position", "pk"))
+    return fields_of_account_id(account.pk, kind)
 
 
-def fields_of_account_id(account_id: int, kind: str) -> list[CustomField]:
-    return list(CustomField.objects.filter(account_id=account_id, kind=kind).order_by("position", "pk"))
+@prepared
+def fields_of_account_id(account_id: int, kind: str) -> QuerySet[CustomField]:
+    """The account's fields for one kind, in their order (every list page asks: compiled once)."""
+    return CustomField.objects.filter(account_id=account_id, kind=kind).order_by("position", "pk")
 
 
 def fields_by_key(account_id: int, kind: str) -> dict[str, CustomField]:
@@ -126,16 +129,20 @@ class CardField(NamedTuple):
     type: str
 
 
+@prepared
+def _card_rows(account_id: int, kind: str, record_id: int) -> QuerySet[CustomField, tuple]:
+    mine = FilteredRelation("values", condition=Q(values__record=record_id))
+    return (CustomField.objects.filter(account_id=account_id, kind=kind).annotate(mine=mine)
+            .order_by("position", "pk")
+            .values_list("pk", "name", "type", "mine__id", *(f"mine__{column}" for column in _ALL_VALUE_COLUMNS)))
+
+
 def card(record: Record) -> list[dict[str, Any]]:
     """The rows of a record page's custom-fields card: each field of the kind with the record's
     shown value; the fields and the values in one query of plain rows (a join on the record's
     value, at most one per field: a subquery per column cost twice as much to build)."""
-    mine = FilteredRelation("values", condition=Q(values__record=record))
-    fields = (CustomField.objects.filter(account_id=record.account_id, kind=record.kind).annotate(mine=mine)
-              .order_by("position", "pk")
-              .values_list("pk", "name", "type", "mine__id", *(f"mine__{column}" for column in _ALL_VALUE_COLUMNS)))
     rows = []
-    for pk, name, type_, value_id, *columns in fields:
+    for pk, name, type_, value_id, *columns in _card_rows(record.account_id, record.kind, record.pk):
         field = CardField(pk, name, type_)
         value = columns[_ALL_VALUE_COLUMNS.index(value_column(type_))] if value_id else None
         if value is not None and type_ == FieldType.NUMBER:

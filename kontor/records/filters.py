@@ -35,7 +35,7 @@ from django.http import HttpRequest
 from kontor.accounts.models import Account
 from kontor.lib.params import parse_date_param, parse_id
 from kontor.records import tag_counts as counters
-from kontor.records.custom_fields import clean_value
+from kontor.records.custom_fields import clean_value, fields_of_account_id
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag, Tag
 
 # Offset paging stays cheap on the sort indexes up to here; further back, a filter finds faster.
@@ -317,7 +317,7 @@ def custom_filter_fields(account: Account, kind: str, chosen: Sequence[CustomFil
         entry = by_key.setdefault(condition.key, {})
         entry[condition.operator] = list(condition.values) if condition.operator == "eq" else condition.values[0]
     rows = []
-    for definition in CustomField.objects.filter(account=account, kind=kind).order_by("position", "pk"):
+    for definition in fields_of_account_id(account.pk, kind):
         current = by_key.get(definition.key, {})
         rows.append({"field": definition, "param": CUSTOM_PREFIX + definition.key, "current": current,
                      "eq": (current.get("eq") or [""])[0], "is_active": bool(current)})

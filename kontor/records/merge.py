@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,7 @@ from kontor.contacts.models import Address, ContactDetail
 from kontor.files.models import Attachment
 from kontor.history import activity
 from kontor.history.models import ActivityVerb, EntryLink
+from kontor.lib.prepared import prepared
 from kontor.notifications import actions as notifications
 from kontor.records import tag_counts as counters
 from kontor.records.access import require
@@ -266,8 +267,14 @@ def undo_deadline(merge: Merge) -> dt.datetime:
 def undoable_merge(survivor: Record, now: dt.datetime | None = None) -> Merge | None:
     """The survivor's latest merge that can still be undone, or None (one query)."""
     since = (now or timezone.now()) - dt.timedelta(days=MERGE_UNDO_DAYS)
-    return (Merge.objects.filter(survivor=survivor, undone_at__isnull=True, created_at__gte=since)
-            .order_by("-created_at", "-pk").first())
+    found = _latest_merge(survivor.pk, since)
+    return found[0] if found else None
+
+
+@prepared
+def _latest_merge(survivor_id: int, since: dt.datetime) -> QuerySet[Merge]:
+    return (Merge.objects.filter(survivor_id=survivor_id, undone_at__isnull=True, created_at__gte=since)
+            .order_by("-created_at", "-pk")[:1])
 
 
 @transaction.atomic

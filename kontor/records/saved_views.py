@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kontor.accounts.models import Membership
 from kontor.accounts.requests import MemberRequest
+from kontor.lib.prepared import prepared
 from kontor.records.models import DefaultView, ListKind, SavedView
 
 MAX_VIEWS_PER_USER = 100
@@ -69,13 +70,24 @@ def visible_views(by: Membership, kind: str) -> list[SavedView]:
     each with .is_default (the user's list opens with it). Every list page asks, and most users
     have no view: one plain query then, and a second for the default only when there are views
     (views_to_open's EXISTS costs more Python to build than both)."""
-    views = list(_visible(by, [kind]).select_related("owner").order_by("name", "pk"))
+    views = _visible_views(by.account_id, by.user_id, kind)
     if views:
-        default = set(DefaultView.objects.filter(account_id=by.account_id, user_id=by.user_id, kind=kind)
-                      .values_list("view_id", flat=True))
+        default = set(_default_view_ids(by.account_id, by.user_id, kind))
         for view in views:
             view.is_default = view.pk in default  # type: ignore[attr-defined]  # as views_to_open annotates
     return views
+
+
+@prepared
+def _visible_views(account_id: int, user_id: int, kind: str) -> QuerySet[SavedView]:
+    return (SavedView.objects.filter(account_id=account_id, kind=kind)
+            .filter(Q(owner_id=user_id) | Q(is_shared=True)).select_related("owner").order_by("name", "pk"))
+
+
+@prepared
+def _default_view_ids(account_id: int, user_id: int, kind: str) -> QuerySet[DefaultView, int]:
+    return DefaultView.objects.filter(account_id=account_id, user_id=user_id, kind=kind).values_list(
+        "view_id", flat=True)
 
 
 def request_views(request: MemberRequest, kind: str) -> list[SavedView]:

@@ -15,11 +15,12 @@ rest of the page, so each Tag keeps one counter per kind:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from kontor.lib.prepared import prepared
 from kontor.records.models import Kind, Record, RecordTag, Tag
 
 
@@ -75,7 +76,18 @@ def counted(account_tags: QuerySet[Tag], kind: str) -> list[Tag]:
 def counted_names(account_id: int, kind: str) -> list[tuple[str, int]]:
     """(name, count) of the tags in use on live records of a kind, by name: what `counted` gives,
     as plain rows for the lists' side column, which every list page shows."""
-    return list(_in_use(Tag.objects.filter(account_id=account_id), kind).values_list("name", counter(kind)))
+    return _COUNTED_NAMES[Kind(kind)](account_id)
+
+
+def _counted_names_of(kind: str) -> Callable[[int], list[tuple[str, int]]]:
+    @prepared
+    def names(account_id: int) -> QuerySet[Tag, tuple[str, int]]:
+        return _in_use(Tag.objects.filter(account_id=account_id), kind).values_list("name", counter(kind))
+
+    return names
+
+
+_COUNTED_NAMES = {kind: _counted_names_of(kind) for kind in Kind}
 
 
 def counted_within(items: QuerySet) -> dict[str, int]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Membership
 from kontor.lib.params import parse_id, parse_page
+from kontor.lib.prepared import prepared
 from kontor.records.models import Record
 from kontor.tasks.models import Task, TaskType, is_past_due, overdue_q, zone_of
 
@@ -274,6 +275,11 @@ def page_of(tasks: QuerySet[Task], page: int, done: bool = False) -> tuple[list[
 
 def record_tasks(record: Record) -> list[TaskLine]:
     """The open tasks on a record, by due date, with their assignees: one query."""
-    tasks = Task.objects.filter(record=record).open().order_by(
+    return list(map(TaskLine._make, _open_task_lines(record.pk)))
+
+
+@prepared
+def _open_task_lines(record_id: int) -> QuerySet[Task, tuple]:
+    tasks = Task.objects.filter(record_id=record_id).open().order_by(
         F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_first=True), "pk")
-    return list(map(TaskLine._make, task_lines(tasks, with_record=False)))
+    return task_lines(tasks, with_record=False)

@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from kontor.deals import rows
 from kontor.deals.currencies import format_amount, format_money
 from kontor.deals.models import Deal, DealState
+from kontor.lib.prepared import prepared
 from kontor.records.models import CustomField, Kind, Record
 
 register = template.Library()
@@ -62,19 +63,22 @@ def board_cards(context: template.Context, deals: Iterable[Deal]) -> SafeString:
     return SafeString("".join([texts.card(deal) for deal in deals]))
 
 
+@prepared
+def _card_deals(record_id: int, of_company: bool) -> QuerySet[Deal]:
+    """A company's deals (`of_company`) or a person's, open first (soonest target date first), then
+    the closed ones; one more than the card shows."""
+    deals = Deal.objects.alive().select_related("company")
+    deals = deals.filter(company_id=record_id) if of_company else deals.filter(people=record_id)
+    open_first = Case(When(state=DealState.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return deals.order_by(open_first, "target_date", "-closed_at", "record_id")[:CARD_SIZE + 1]
+
+
 @register.inclusion_tag("deals/_record_deals.html", takes_context=True)
 def record_deals(context: template.Context, record: Record) -> dict[str, Any]:
     """The "Deals" card of a company or person page, in one query: open deals first (soonest
     target date first), then the closed ones, at most CARD_SIZE with a link to all of them."""
-    deals = Deal.objects.alive().select_related("company")
-    if record.kind == Kind.COMPANY:
-        deals = deals.filter(company_id=record.pk)
-        param = f"company={record.pk}"
-    else:
-        deals = deals.filter(people=record.pk)
-        param = f"person={record.pk}"
-    open_first = Case(When(state=DealState.OPEN, then=Value(0)), default=Value(1),
-                      output_field=IntegerField())
-    rows = list(deals.order_by(open_first, "target_date", "-closed_at", "record_id")[:CARD_SIZE + 1])
+    is_company = record.kind == Kind.COMPANY
+    param = f"company={record.pk}" if is_company else f"person={record.pk}"
+    rows = _card_deals(record.pk, is_company)
     # `param` prefills a new deal and filters the deals overview: ?company=ID or ?person=ID.
     return {"record": record, "deals": rows[:CARD_SIZE], "has_more": len(rows) > CARD_SIZE, "param": param}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kontor.accounts.requests import request_of
+from kontor.lib.prepared import prepared
 from kontor.records.models import Record, Watch
 
 register = template.Library()
@@ -18,11 +20,16 @@ def notification_bell() -> dict:
     return {"lazy": True}
 
 
+@prepared
+def _watcher_ids(record_id: int) -> QuerySet[Watch, int]:
+    return Watch.objects.filter(record_id=record_id).values_list("user_id", flat=True)
+
+
 def watcher_ids(request: HttpRequest, record: Record) -> set[int]:
     """The users following the record, fetched once per request for the toggle and the note box."""
     cache = request.__dict__.setdefault("_kontor_watchers", {})
     if record.pk not in cache:
-        cache[record.pk] = set(Watch.objects.filter(record=record).values_list("user_id", flat=True))
+        cache[record.pk] = set(_watcher_ids(record.pk))
     return cache[record.pk]
 
 
