@@ -16,7 +16,14 @@ from pydantic import BaseModel
 
 from kontor.accounts.models import Membership
 from kontor.api import exports
-from kontor.api.contact_records import RECORD_COLUMNS, ContactRecordOut, contacts_out, grouped, write_contact
+from kontor.api.contact_records import (
+    RECORD_COLUMNS,
+    ContactRecordOut,
+    contacts_out,
+    grouped,
+    record_row,
+    write_contact,
+)
 from kontor.api.custom_fields import CustomFieldsIn
 from kontor.api.lists import Page, RecordFilters
 from kontor.api.record_routes import RecordRoutes, selected, version_field
@@ -87,17 +94,23 @@ def _employees(ids: list[int]) -> QuerySet[Position, tuple[Any, ...]]:
                          "job_title", "department", "is_primary", "is_former"))
 
 
-def companies_out(companies: Sequence[Company]) -> list[dict[str, Any]]:
-    """The JSON of each company (read with its record: with_api_data), in a fixed number of
-    queries whatever their number: their lists are read as plain rows (see contacts_out)."""
-    if not companies:
+def page_rows(companies: QuerySet[Company]) -> QuerySet[Company, tuple[Any, ...]]:
+    """A list page's companies as plain rows for companies_out (as people.page_rows reads people):
+    the id, the name and background, then the record's columns."""
+    return companies.values_list("pk", "name", "background", *RECORD_COLUMNS)
+
+
+def companies_out(rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The JSON of each company (as page_rows reads them), in a fixed number of queries whatever
+    their number: their lists are read as plain rows too (see contacts_out)."""
+    if not rows:
         return []
-    contacts = contacts_out([company.record for company in companies])
-    people = grouped(_employees([company.pk for company in companies]))
+    contacts = contacts_out([(pk, *record) for pk, _name, _background, *record in rows])
+    people = grouped(_employees([row[0] for row in rows]))
     return [{
-        "id": company.pk, "name": company.name, **contacts[company.pk], "background": company.background,
-        "people": [_employee(*row) for row in people[company.pk]],
-    } for company in companies]
+        "id": pk, "name": name, **contacts[pk], "background": background,
+        "people": [_employee(*row) for row in people[pk]],
+    } for pk, name, background, *_record in rows]
 
 
 def _employee(person_id: int, title: str, first_name: str, last_name: str, job_title: str, department: str,
@@ -109,7 +122,8 @@ def _employee(person_id: int, title: str, first_name: str, last_name: str, job_t
 
 
 def company_out(company: Company) -> dict[str, Any]:
-    return companies_out([company])[0]
+    """The JSON of one company read as a model (with_api_data)."""
+    return companies_out([(company.pk, company.name, company.background, *record_row(company.record)[1:])])[0]
 
 
 def _write(by: Membership, data: dict[str, Any], company: Company | None) -> Company:
@@ -127,7 +141,7 @@ def _filtered(by: Membership, filters: RecordFilters, custom: list[CustomFilter]
 
 COMPANIES = RecordRoutes(router, __name__, Kind.COMPANY, "company", "companies", access=access_company,
                          load=access_company, out=company_out, out_schema=CompanyOut, write=_write,
-                         filters=RecordFilters, select=_filtered, with_data=with_api_data, out_page=companies_out)
+                         filters=RecordFilters, select=_filtered, with_data=page_rows, out_page=companies_out)
 
 COMPANIES.add_list(CompanyPage)
 COMPANIES.add_export(exports.ExportParams)

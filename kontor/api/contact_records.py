@@ -27,8 +27,11 @@ from kontor.records.models import CustomField, CustomValue, Record, RecordTag
 
 C = TypeVar("C", Person, Company)
 
-# What contacts_out reads of a person's or company's record (with_api_data loads only these).
+# What contacts_out reads of a person's or company's record (with_api_data loads only these), in
+# the order of a RecordRow.
 RECORD_COLUMNS = ("record__responsible_id", "record__version", "record__created_at", "record__updated_at")
+# A record as contacts_out reads it: its id, then the RECORD_COLUMNS.
+RecordRow = tuple[int, int | None, int, dt.datetime, dt.datetime]
 
 
 class ContactRecordOut(BaseModel):
@@ -87,24 +90,29 @@ def _custom_rows(ids: list[int]) -> QuerySet[CustomValue, dict[str, Any]]:
         "text_value")
 
 
-def contacts_out(records: Sequence[Record]) -> dict[int, dict[str, Any]]:
+def record_row(record: Record) -> RecordRow:
+    """A record read as a model (a single person or company), as contacts_out reads it."""
+    return record.pk, record.responsible_id, record.version, record.created_at, record.updated_at
+
+
+def contacts_out(records: Sequence[RecordRow]) -> dict[int, dict[str, Any]]:
     """The part of each person's or company's JSON that its record holds, by record id.
 
     Lists are the hot path of the API, so the record's tags, contact details, addresses and custom
     values are read as plain rows, one query each whatever the number of records, in the order the
     models sort them (tags by name, details and addresses by position)."""
-    ids = [record.pk for record in records]
+    ids = [row[0] for row in records]
     tags = grouped(_tags(ids))
     contact = grouped(_contact_details(ids))
     addresses = grouped(_addresses(ids))
     custom = _custom_values(ids)
-    return {record.pk: {
-        "tags": [name for (name,) in tags[record.pk]], **details.contact_lists(contact[record.pk]),
+    return {pk: {
+        "tags": [name for (name,) in tags[pk]], **details.contact_lists(contact[pk]),
         "addresses": [{"label": label, **dict(zip(details.ADDRESS_PARTS, parts, strict=True))}
-                      for label, *parts in addresses[record.pk]],
-        "responsible_id": record.responsible_id, "version": record.version, "custom_fields": custom[record.pk],
-        "created_at": record.created_at, "updated_at": record.updated_at,
-    } for record in records}
+                      for label, *parts in addresses[pk]],
+        "responsible_id": responsible_id, "version": version, "custom_fields": custom[pk],
+        "created_at": created_at, "updated_at": updated_at,
+    } for pk, responsible_id, version, created_at, updated_at in records}
 
 
 def _custom_values(ids: list[int]) -> defaultdict[int, dict[str, Any]]:

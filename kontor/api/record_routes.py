@@ -91,10 +91,11 @@ class RecordRoutes(Generic[R, F]):
     write: Callable[[Membership, dict[str, Any], R | None], R]  # creates (None) or changes it from the sent fields
     filters: type[F]  # the list's query parameters
     select: Callable[[Membership, F, list[CustomFilter]], QuerySet[R] | None]  # what the list and export show
-    with_data: Callable[[QuerySet[R]], QuerySet[R]]  # a list's rows with everything their JSON shows
+    # A list's rows with everything their JSON shows: records, or plain rows that only out_page reads.
+    with_data: Callable[[QuerySet[R]], QuerySet[R, Any]]
     # The JSON of a page's rows at once, for a kind that reads their lists in a query per list
     # rather than prefetching them; without it, `out` of each row.
-    out_page: Callable[[list[R]], list[dict[str, Any]]] | None = None
+    out_page: Callable[[list[Any]], list[dict[str, Any]]] | None = None
 
     @property
     def item(self) -> str:
