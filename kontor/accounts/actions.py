@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,14 @@ from kontor.accounts.models import (
     ApiKey,
     Invitation,
     Membership,
+    RateCounter,
     User,
     hash_api_key,
 )
 from kontor.accounts.roles import Role
 from kontor.history import activity
 from kontor.history.models import ActivityVerb
+from kontor.lib.prepared import prepared
 from kontor.mail.dropbox import create_dropbox
 from kontor.records.access import require
 from kontor.records.models import Record
@@ -34,11 +36,6 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from django_stubs_ext import WithAnnotations
-
-
-class _KeyColumns(TypedDict):
-    key_id: int
-    key_last_used_at: dt.datetime | None
 
 
 API_KEY_PREFIX = "kontor_"
@@ -293,21 +290,37 @@ def revoke_all_api_keys(user: User) -> list[str]:
     return [key.name for key in keys]
 
 
-def membership_for_api_key(secret: str, **annotations: Any) -> Membership | None:
-    """The active membership a working key stands for, found in one query (the API's rate limit
-    costs one more per request, so the lookup keeps the total where it was). `annotations` are
-    added to that query (the API's rate limit reads the client's wrong-key count with it)."""
-    key_hash = hash_api_key(secret)
-    # Spelled out for the type checker, which does not follow annotate() through **annotations.
-    membership = cast("WithAnnotations[Membership, _KeyColumns] | None", (
-        Membership.objects.active()
-        .filter(user__api_keys__key_hash=key_hash, user__api_keys__revoked_at__isnull=True,
-                account_id=F("user__api_keys__account_id"))
-        .annotate(key_id=F("user__api_keys__pk"), key_last_used_at=F("user__api_keys__last_used_at"), **annotations)
-        .select_related("account", "user").first()))
-    if membership is None:
-        return None
+class KeyColumns(TypedDict):
+    key_id: int
+    key_last_used_at: dt.datetime | None
+    client_wrong_keys: int | None
+
+
+@prepared
+def _key_holder(key_hash: str, client_counter: str, now: dt.datetime) -> QuerySet[Membership]:
+    """The active membership a working key stands for, with the key and the client's count of
+    wrong keys (the rate counter `client_counter`) in the same query. Compiled once
+    (kontor/lib/prepared.py): every API request asks it, and building its SQL cost more than
+    running it."""
+    wrong_keys = RateCounter.objects.filter(key=client_counter, resets_at__gt=now).values("count")[:1]
+    return (Membership.objects.active()
+            .filter(user__api_keys__key_hash=key_hash, user__api_keys__revoked_at__isnull=True,
+                    account_id=F("user__api_keys__account_id"))
+            .annotate(key_id=F("user__api_keys__pk"), key_last_used_at=F("user__api_keys__last_used_at"),
+                      client_wrong_keys=Subquery(wrong_keys))
+            .select_related("account", "user").order_by("pk")[:1])
+
+
+def membership_for_api_key(secret: str, client_counter: str = "") -> WithAnnotations[Membership, KeyColumns] | None:
+    """The active membership a working key stands for, found in one query, with `key_id` and
+    `client_wrong_keys`: the count of the rate counter `client_counter` (the API's count of the
+    client's wrong keys; None without one). The key's last use is noted at most once a minute."""
     now = timezone.now()
+    found = _key_holder(hash_api_key(secret), client_counter, now)
+    if not found:
+        return None
+    # Spelled out for the type checker, which does not see annotate()'s columns through prepared.
+    membership = cast("WithAnnotations[Membership, KeyColumns]", found[0])
     last_used = membership.key_last_used_at
     if last_used is None or (now - last_used).total_seconds() > 60:
         ApiKey.objects.filter(pk=membership.key_id).update(last_used_at=now)

@@ -40,7 +40,7 @@ import threading
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -57,6 +57,9 @@ P = ParamSpec("P")
 Row = TypeVar("Row")
 
 _ALIAS = "default"
+# Compiled queries kept per function: a list argument compiles one per length (a page of 25, of
+# 50, the last page's few), so a function asked with ever new lengths starts afresh beyond this.
+MAX_PLANS = 300
 # Stand-ins no real argument or constant of a Kontor query takes.
 _INT_BASE = 9_007_199_254_000_000
 _TEXT_MARK = "\x00kontor-prepared-"
@@ -108,12 +111,14 @@ def prepared(builder: Callable[P, QuerySet[Any, Row]]) -> Callable[P, list[Row]]
     def run(*args: P.args, **kwargs: P.kwargs) -> list[Row]:
         if kwargs:
             raise NotPreparable(f"{builder.__qualname__}: pass its arguments by position")
-        shape = tuple(_shape_of(value) for value in args)
-        if any(_too_big(value) for value in args):
-            return list(builder(*args, **kwargs))  # as Django answers it (no kwargs: refused above)
+        shape = tuple(map(_shape_of, args))
+        if _TOO_BIG in shape:
+            return list(builder(*args, **kwargs))  # as Django answers it (kwargs: none, refused above)
         plan = plans.get(shape)
         if plan is None:
             with lock:
+                if len(plans) >= MAX_PLANS:
+                    plans.clear()  # a builder asked with ever new list lengths: start afresh
                 plan = plans.get(shape) or _plan(builder, args)
                 plans[shape] = plan
         return _run(plan, args)
@@ -121,27 +126,37 @@ def prepared(builder: Callable[P, QuerySet[Any, Row]]) -> Callable[P, list[Row]]
     return run
 
 
-def _too_big(value: object) -> bool:
-    """An int outside the databases' 64 bits (an id typed into an address, say)."""
-    if isinstance(value, int):
-        return not -2**63 <= value < 2**63
-    return isinstance(value, list | tuple) and any(_too_big(item) for item in value)
+_LOWEST, _HIGHEST = -2**63, 2**63 - 1
+# The shape of an int beyond the databases' 64 bits (an id typed into an address, say).
+_TOO_BIG = "too big"
 
 
 def _shape_of(value: object) -> object:
-    if value is None or isinstance(value, bool):
+    """What the compiled query depends on: the argument's type, a list's length, or the value
+    itself for True, False and None. Asked on every call, so the common types come first."""
+    kind = type(value)
+    if kind is int:
+        return int if _LOWEST <= value <= _HIGHEST else _TOO_BIG  # type: ignore[operator]  # an int
+    if kind is str:
+        return str
+    if kind is list or kind is tuple:
+        items = cast(Sequence[Any], value)
+        if not items:
+            return (list, 0)
+        if set(map(type, items)) != {int}:
+            raise NotPreparable("a list argument holds ints only")
+        return (list, len(items)) if min(items) >= _LOWEST and max(items) <= _HIGHEST else _TOO_BIG
+    if value is None or kind is bool:
         return value
+    if isinstance(value, bool):
+        return bool(value)
     if isinstance(value, int):
-        return int
+        return _shape_of(int(value))
     if isinstance(value, str):
         return str
     if isinstance(value, dt.datetime):
         return dt.datetime
-    if isinstance(value, list | tuple):
-        if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
-            raise NotPreparable("a list argument holds ints only")
-        return (list, len(value))
-    raise NotPreparable(f"an argument of type {type(value).__name__} cannot be prepared")
+    raise NotPreparable(f"an argument of type {kind.__name__} cannot be prepared")
 
 
 def _stand_ins(args: Sequence[Any], alias: str) -> tuple[list[Any], dict[Any, _Slot]]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.utils import timezone
 
 from kontor.accounts import actions as account_actions
 from kontor.accounts.models import ApiKey, User
-from kontor.api.auth import _membership_of_key
 from kontor.contacts import actions as contact_actions
 
 from .conftest import PREFIX
@@ -104,22 +103,6 @@ def test_the_index_links_every_resource(api, alice):
 
 def test_the_index_also_needs_a_key(client):
     assert client.get(f"{PREFIX}/").status_code == 401
-
-
-def test_the_apis_key_lookup_finds_what_the_accounts_lookup_finds(alice, bob, carol, oscar):
-    # The API asks its own compiled copy of accounts.actions.membership_for_api_key: the two agree.
-    secrets = [_key(persona) for persona in (alice, bob, carol, oscar)]
-    revoked, revoked_secret = account_actions.create_api_key(alice.membership, "old script")
-    account_actions.revoke_api_key(revoked, alice.membership)
-    account_actions.deactivate_membership(carol.membership, alice.membership)
-    ApiKey.objects.filter(user=carol.user).update(revoked_at=None)
-    User.objects.filter(pk=oscar.user.pk).update(is_active=False)
-    request = RequestFactory().get(f"{PREFIX}/people")
-    for secret in [*secrets, revoked_secret, "kontor_wrong"]:
-        found = _membership_of_key(request, secret)
-        assert found == account_actions.membership_for_api_key(secret)
-    assert [_membership_of_key(request, secret) for secret in secrets] == [alice.membership, bob.membership,
-                                                                            None, None]
 
 
 def test_a_keys_use_is_noted_once_a_minute(alice, client):

@@ -140,3 +140,13 @@ def test_a_builder_may_close_over_a_model_class(alice):
     eva, = _people(alice, "Schmidt")
     assert [p.pk for p in _of_kind(Person)(eva.pk)] == [eva.pk]
     assert [r.pk for r in _of_kind(Record)(eva.pk)] == [eva.pk]
+
+
+def test_a_function_asked_with_many_list_lengths_keeps_answering_right(alice, monkeypatch):
+    monkeypatch.setattr("kontor.lib.prepared.MAX_PLANS", 2)
+    people = _people(alice, "Zander", "Adler", "Meyer")
+    names = prepared(_names_of)
+    for length in (1, 2, 3, 1, 3, 2):
+        assert names([p.pk for p in people[:length]]) == sorted(p.last_name for p in people[:length])
+    with pytest.raises(NotPreparable):
+        names(["1", "2"])  # type: ignore[list-item]  # what the check is for
