@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from kontor.accounts.models import Membership
 from kontor.accounts.queries import active_colleagues
+from kontor.lib.stamped import STAND_IN, stamp
 from kontor.records.models import Record
 from kontor.tasks import queries
 from kontor.tasks.forms import TaskForm
@@ -18,19 +22,50 @@ from kontor.tasks.forms import TaskForm
 
 def record_section(membership: Membership, record: Record, form: TaskForm | None = None,
                    now: dt.datetime | None = None) -> dict[str, Any]:
-    """The section's context: two queries (the record's open tasks, the colleagues)."""
+    """The section's context: two queries (the record's open tasks, the colleagues). Without a
+    `form` (one sent back with its errors), the new-task form's fields are `blank_fields`."""
     colleagues = active_colleagues(membership.account)
-    if form is None:
-        form = TaskForm(colleagues=colleagues, prefix_id=f"record{record.pk}",
-                        initial={"assignee": membership.user.pk})
     clock = queries.clock_for(membership, now or timezone.now())
-    return {
+    section = {
         "record": record,
         "tasks": queries.record_tasks(record),
         "today": clock.date(),
         "clock": clock,
-        "task_form": form,
         "membership": membership,
         "placement": "record",
         "next": record.get_absolute_url(),
     }
+    if form is None:
+        section["task_fields"] = blank_fields(colleagues, membership, record)
+    else:
+        section["task_form"] = form
+    return section
+
+
+# tasks/_task_fields.html of an empty form, with STAND_IN for the record's id, by language,
+# assignee and colleagues: what an empty form's fields depend on.
+_blank_fields: dict[tuple[str, int, tuple[tuple[int, str], ...]], str] = {}
+_BLANK_FIELDS_KEPT = 256
+
+
+def blank_fields(colleagues: list[Membership], membership: Membership, record: Record) -> SafeString:
+    """The fields of the empty new-task form of `record`'s section. Every record page shows the
+    form, and building it and rendering its six fields one by one cost a tenth of a person's
+    page, for HTML that differs between records only by the record's id in the fields' ids; so
+    it is rendered once per process for each language, assignee and set of colleagues (but for
+    a colleague whose name has the stand-in's digits in it)."""
+    choices = tuple((member.user.pk, member.user.name or member.user.email) for member in colleagues)
+    if any(str(STAND_IN) in name for _pk, name in choices):
+        return _fields(colleagues, membership, record.pk)
+    key = (get_language(), membership.user.pk, choices)
+    if key not in _blank_fields:
+        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
+            _blank_fields.clear()
+        _blank_fields[key] = _fields(colleagues, membership, STAND_IN)
+    return stamp(_blank_fields[key], record.pk)
+
+
+def _fields(colleagues: list[Membership], membership: Membership, record_id: int) -> SafeString:
+    """tasks/_task_fields.html of the empty form of the record `record_id`, assigned to the member."""
+    form = TaskForm(colleagues=colleagues, prefix_id=f"record{record_id}", initial={"assignee": membership.user.pk})
+    return SafeString(render_to_string("tasks/_task_fields.html", {"task_form": form}))

@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kontor.accounts.queries import active_colleagues
+from kontor.lib.stamped import STAND_IN
+from kontor.tasks import sections
+from kontor.tasks.forms import TaskForm
 from kontor.tasks.models import TaskType
 
 from .conftest import make_task
@@ -56,3 +62,24 @@ def test_the_section_adds_two_queries_however_many_tasks(alice, bob, anna, djang
     with django_assert_num_queries(len(without_tasks)):
         response = alice.client.get(url)
     assert response.content.decode().count('data-testid="task"') == 25
+
+
+@pytest.mark.parametrize("name", ['Bob <b>"B"</b> & 100 %', f"Bob {STAND_IN}"])
+def test_the_empty_form_s_fields_are_the_form_rendered_for_the_record(alice, bob, anna, company, name):
+    bob.user.name = name
+    bob.user.save()
+    colleagues = active_colleagues(alice.account)
+    for record in (anna.record, company.record, anna.record):
+        form = TaskForm(colleagues=colleagues, prefix_id=f"record{record.pk}", initial={"assignee": alice.user.pk})
+        expected = render_to_string("tasks/_task_fields.html", {"task_form": form})
+        assert sections.blank_fields(colleagues, alice.membership, record) == expected
+    assert f'id="id_record{anna.pk}_title"' in expected and "Bob " in expected
+
+
+def test_the_empty_form_shows_a_colleague_s_new_name(alice, bob, anna):
+    url = reverse("people:detail", args=[anna.pk])
+    assert "Bob Berger" in alice.client.get(url).content.decode()
+    bob.user.name = "Robert Berger"
+    bob.user.save()
+    page = alice.client.get(url).content.decode()
+    assert "Robert Berger" in page and "Bob Berger" not in page
