@@ -37,6 +37,8 @@ from kontor.records.filters import (
     name_contains,
 )
 from kontor.records.models import Kind, RecordTag, Tag
+from kontor.search.backends import names_in_order
+from kontor.search.folding import Query
 
 __all__ = ["MAX_PAGE", "MAX_WORDS", "ListFilters", "RowData", "filter_companies", "filter_people", "page_of",
            "with_row_data"]
@@ -62,13 +64,33 @@ def _common_filters(items: QuerySet, account: Account, kind: str, tags: Sequence
     return items.order_by("sort_name", "record_id")
 
 
+def _first_named(account: Account, kind: str, q: str, first: int | None, *others: object) -> list[int] | None:
+    """The ids of the first `first` records of a list filtered by name alone and sorted by name,
+    found in order in the search index (search.backends.names_in_order): a common surname's 1,000
+    matches then cost no read of their rows. None where the index cannot answer that alone: other
+    filters (`others`), a word shorter than three letters, no `first`."""
+    words = q.split()[:MAX_WORDS]
+    if first is None or not words or any(others):
+        return None
+    queries = [Query(word) for word in words]
+    if not all(query.clauses for query in queries):
+        return None
+    return names_in_order(account.pk, kind, queries, first)
+
+
 def filter_people(account: Account, *, tags: Sequence[str] = (), q: str = "",
                   responsible_id: int | None = None, order: str = "name",
-                  company_id: int | None = None, custom: Sequence[CustomFilter] = ()) -> QuerySet[Person]:
+                  company_id: int | None = None, custom: Sequence[CustomFilter] = (),
+                  first: int | None = None) -> QuerySet[Person]:
     """Live people of the account: carrying all `tags`, each word of `q` in the first or last name,
     with that responsible user, working (now or formerly) at that company, meeting the `custom`
-    field conditions; sorted by `order` ("name" or "-updated_at")."""
+    field conditions; sorted by `order` ("name" or "-updated_at"). With `first`, only the first
+    `first` rows are read (a page): a filter by name alone then finds them in the index."""
     people = Person.objects.all()
+    named = _first_named(account, Kind.PERSON, q, first, tags, responsible_id is not None, company_id is not None,
+                         custom, order != "name")
+    if named is not None:
+        return _common_filters(people.filter(record_id__in=named), account, Kind.PERSON, (), None, order)
     for word in q.split()[:MAX_WORDS]:
         people = people.filter(name_contains(account, Kind.PERSON, word, "first_name", "last_name"))
     if company_id is not None:
@@ -79,9 +101,12 @@ def filter_people(account: Account, *, tags: Sequence[str] = (), q: str = "",
 
 def filter_companies(account: Account, *, tags: Sequence[str] = (), q: str = "",
                      responsible_id: int | None = None, order: str = "name",
-                     custom: Sequence[CustomFilter] = ()) -> QuerySet[Company]:
+                     custom: Sequence[CustomFilter] = (), first: int | None = None) -> QuerySet[Company]:
     """Live companies of the account, filtered and sorted like `filter_people`; `q` matches the name."""
     companies = Company.objects.all()
+    named = _first_named(account, Kind.COMPANY, q, first, tags, responsible_id is not None, custom, order != "name")
+    if named is not None:
+        return _common_filters(companies.filter(record_id__in=named), account, Kind.COMPANY, (), None, order)
     for word in q.split()[:MAX_WORDS]:
         companies = companies.filter(name_contains(account, Kind.COMPANY, word, "name"))
     return _common_filters(companies, account, Kind.COMPANY, tags, responsible_id, order, custom)
@@ -221,14 +246,19 @@ class ListFilters(RecordFilters):
     def has_own_filters(self) -> bool:
         return bool(self.company_id)
 
-    def apply(self, account: Account, kind: str) -> QuerySet[Any]:
-        """The people or companies these filters select, sorted."""
+    def apply(self, account: Account, kind: str, first: int | None = None) -> QuerySet[Any]:
+        """The people or companies these filters select, sorted; with `first`, fit to be read only
+        as far as that many rows (the list's page: see filter_people)."""
         if kind == Kind.PERSON:
             return filter_people(account, tags=self.tags, q=self.q, order=self.order,
                                  responsible_id=self.responsible_id, company_id=self.company_id,
-                                 custom=self.custom)
+                                 custom=self.custom, first=first)
         return filter_companies(account, tags=self.tags, q=self.q, order=self.order,
-                                responsible_id=self.responsible_id, custom=self.custom)
+                                responsible_id=self.responsible_id, custom=self.custom, first=first)
+
+    def rows_to_page(self, per_page: int = PER_PAGE) -> int:
+        """How many rows from the start the list reads to show its page and learn whether more follow."""
+        return min(max(self.page, 1), MAX_PAGE) * per_page + 1
 
 
 @dataclass

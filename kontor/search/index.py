@@ -61,7 +61,8 @@ def _contact_lines(details: Iterable[ContactDetail]) -> tuple[list[str], list[st
 
 def _document(account_id: int, kind: str, object_id: int, record_id: int | None, title: str,
               lines: Iterable[str], *, name: str | None = None, extra: Iterable[str] = (),
-              confidential: bool = False, is_hidden: bool = False, sort_at: dt.datetime) -> Document:
+              confidential: bool = False, is_hidden: bool = False, sort_at: dt.datetime,
+              sort_key: str = "") -> Document:
     text = "\n".join(line for line in lines if line)
     folded_text = fold(text)
     extra_text = " ".join(part for part in extra if part)
@@ -70,7 +71,7 @@ def _document(account_id: int, kind: str, object_id: int, record_id: int | None,
     return Document(account_id=account_id, kind=kind, object_id=object_id, record_id=record_id,
                     title=_clip(title), text=text, folded_title=_clip(fold(name if name is not None else title)),
                     folded_text=folded_text, confidential=confidential, is_hidden=is_hidden,
-                    sort_at=sort_at)
+                    sort_at=sort_at, sort_key=sort_key)
 
 
 def _custom_lines(record: Record) -> list[str]:
@@ -108,8 +109,8 @@ def person_document(person: Person) -> Document:
             digits.append(normalize_phone(assistant.phone))
     return _document(person.account_id, DocumentKind.PERSON, person.pk, person.pk, person.full_name,
                      [*_job_lines(person), *details, person.background, *assistants, *_custom_lines(record)],
-                     name=_person_name(person),
-                     extra=digits, is_hidden=record.is_deleted, sort_at=record.created_at)
+                     name=_person_name(person), extra=digits, is_hidden=record.is_deleted,
+                     sort_at=record.created_at, sort_key=person.sort_name)
 
 
 def company_document(company: Company) -> Document:
@@ -117,7 +118,7 @@ def company_document(company: Company) -> Document:
     details, digits = _contact_lines(record.contact_details.all())
     return _document(company.account_id, DocumentKind.COMPANY, company.pk, company.pk, company.name,
                      [*details, company.background, *_custom_lines(record)], extra=digits, is_hidden=record.is_deleted,
-                     sort_at=record.created_at)
+                     sort_at=record.created_at, sort_key=company.sort_name)
 
 
 def deal_document(deal: Deal) -> Document:
@@ -264,8 +265,8 @@ def retitle(obj: Person | Company) -> None:
         kind, title, name = DocumentKind.PERSON, obj.full_name, _person_name(obj)
     else:
         kind, title, name = DocumentKind.COMPANY, obj.name, obj.name
-    written = Document.objects.filter(kind=kind, object_id=obj.pk).update(title=_clip(title),
-                                                                         folded_title=_clip(fold(name)))
+    written = Document.objects.filter(kind=kind, object_id=obj.pk).update(
+        title=_clip(title), folded_title=_clip(fold(name)), sort_key=obj.sort_name)
     if not written:
         index(obj)
 

@@ -53,6 +53,9 @@ class Document(models.Model):
     is_hidden = models.BooleanField(default=False)
     # Results are newest first by this: when a note happened, when a record or task was created.
     sort_at = models.DateTimeField(default=timezone.now)
+    # A person's or company's place in its list sorted by name (its sort_name), so that the list's
+    # name filter can find a page of matches in order from the index alone (backends.names_in_order).
+    sort_key = models.CharField(max_length=210, blank=True, default="")
 
     objects = DocumentQuerySet.as_manager()
     # Set by kontor.search.queries on the documents of a result page: the text around the match, marked.
