@@ -15,7 +15,7 @@ the first call and reusing it for every further call with other argument values:
     phone_numbers(42)   # a list of ContactDetail, as list(queryset) would give
 
 It finds where the arguments go by building the query once with stand-in values (an int, a
-text, a datetime, a list of ints of the same length) and looking for them among the query's
+text, a datetime, a list of ints or of texts of the same length) and looking for them among the query's
 parameters. Anything else in the query must not vary: the builder may close over classes,
 functions and plain constants (a factory making one function per model or column), not over
 anything that can change, such as a list or a model instance; arguments of other types are
@@ -143,8 +143,11 @@ def _shape_of(value: object) -> object:
         items = cast(Sequence[Any], value)
         if not items:
             return (list, 0)
-        if set(map(type, items)) != {int}:
-            raise NotPreparable("a list argument holds ints only")
+        types = set(map(type, items))
+        if types == {str}:
+            return (str, len(items))
+        if types != {int}:
+            raise NotPreparable("a list argument holds ints only, or texts only")
         return (list, len(items)) if min(items) >= _LOWEST and max(items) <= _HIGHEST else _TOO_BIG
     if value is None or kind is bool:
         return value
@@ -182,11 +185,12 @@ def _stand_ins(args: Sequence[Any], alias: str) -> tuple[list[Any], dict[Any, _S
             built.append(moment)
             slots[_written(moment, alias)] = _Slot(position, is_time=True)
         elif isinstance(shape, tuple):
-            items = []
+            items: list[Any] = []
             for index in range(len(value)):
                 number += 1
-                items.append(_INT_BASE + number)
-                slots[_INT_BASE + number] = _Slot(position, index)
+                stand_in: Any = f"{_TEXT_MARK}{number}\x00" if shape[0] is str else _INT_BASE + number
+                items.append(stand_in)
+                slots[stand_in] = _Slot(position, index)
             built.append(items)
         else:
             built.append(value)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -34,6 +34,7 @@ from django.http import HttpRequest
 
 from kontor.accounts.models import Account
 from kontor.lib.params import parse_date_param, parse_id
+from kontor.lib.prepared import prepared
 from kontor.records import tag_counts as counters
 from kontor.records.custom_fields import clean_value, fields_of_account_id
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag, Tag
@@ -176,6 +177,20 @@ def _tag_set(tags: Iterable[str]) -> set[str]:
 RARE_TAG = 2000
 
 
+def _tag_counts_of(kind: str) -> Callable[[int, list[str]], list[tuple[int, int]]]:
+    """(id, count of live records of the kind) of the account's tags with these names (lower-case)."""
+
+    @prepared
+    def tag_counts(account_id: int, names: list[str]) -> QuerySet[Tag, tuple[int, int]]:
+        return (Tag.objects.annotate(lower_name=Lower("name")).filter(account_id=account_id, lower_name__in=names)
+                .values_list("pk", counters.counter(kind)))
+
+    return tag_counts
+
+
+_TAG_COUNTS = {kind: _tag_counts_of(kind) for kind in Kind}
+
+
 def filter_by_tags(items: Items, account: Account, kind: str, tags: Sequence[str]) -> Items:
     """The items carrying every one of the named tags (case-insensitive; an unknown name matches
     nothing). The plan follows the tags' stored counts (kontor/records/tag_counts.py), as a
@@ -189,9 +204,7 @@ def filter_by_tags(items: Items, account: Account, kind: str, tags: Sequence[str
     names = _tag_set(tags)
     if not names:
         return items
-    field_name = counters.counter(kind)
-    found = list(Tag.objects.annotate(lower_name=Lower("name"))
-                 .filter(account=account, lower_name__in=names).values_list("pk", field_name))
+    found = _TAG_COUNTS[Kind(kind)](account.pk, sorted(names))
     if len(found) < len(names):
         return items.none()
     found.sort(key=lambda row: row[1])

@@ -149,4 +149,17 @@ def test_a_function_asked_with_many_list_lengths_keeps_answering_right(alice, mo
     for length in (1, 2, 3, 1, 3, 2):
         assert names([p.pk for p in people[:length]]) == sorted(p.last_name for p in people[:length])
     with pytest.raises(NotPreparable):
-        names(["1", "2"])  # type: ignore[list-item]  # what the check is for
+        names([1, "2"])  # type: ignore[list-item]  # what the check is for
+
+
+def _ids_named(account_id: int, names: list[str]) -> QuerySet[Person, int]:
+    return Person.objects.filter(account_id=account_id, last_name__in=names).order_by("pk").values_list(
+        "pk", flat=True)
+
+
+def test_lists_of_texts(alice):
+    zander, adler, meyer = _people(alice, "Zander", "Adler", "Meyer")
+    named = prepared(_ids_named)
+    assert named(alice.account.pk, ["Adler", "Meyer"]) == [adler.pk, meyer.pk]
+    assert named(alice.account.pk, ["Zander", "Nobody"]) == [zander.pk]
+    assert named(alice.account.pk, ["Meyer"]) == [meyer.pk]
