@@ -19,7 +19,8 @@ text, a datetime, a list of ints or of texts of the same length) and looking for
 parameters. Anything else in the query must not vary: the builder may close over classes,
 functions and plain constants (a factory making one function per model or column), not over
 anything that can change, such as a list or a model instance; arguments of other types are
-refused, except True, False and None, which choose between separately compiled queries. A
+refused, except True, False and None, which choose between separately compiled queries (the
+builder may branch on those, never on the other arguments' values, which it sees as stand-ins). A
 stand-in the query changes on its way to SQL (a LIKE pattern made from a text, say) is found
 missing and refused when the function is first called, so a builder that cannot be prepared
 fails in its first test rather than silently. An int beyond the database's 64 bits is left to
