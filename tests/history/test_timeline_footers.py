@@ -1,5 +1,6 @@
 """Every entry of a timeline carries its own edit, delete, paperclip and comment links, whoever reads
-it (the footers are rendered once per page and copied with each entry's id: kontor/lib/stamped.py)."""
+it (the footers are rendered once per process and copied with each page's record, entry and CSRF
+token: timeline_tags._shared_footer)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,20 @@ def test_a_german_reader_gets_german_footers_after_an_english_one(alice, carol, 
     assert ">Comment</a>" in alice.client.get(anna.record.get_absolute_url()).content.decode()
     page = carol.client.get(anna.record.get_absolute_url()).content.decode()
     assert ">Kommentieren</a>" in page and ">Bearbeiten</a>" in page
+
+
+def test_footers_shared_between_records_and_requests_carry_each_page_s_record_and_token(alice, anna, settings):
+    bert = contact_actions.create_person(alice.membership, {"first_name": "Bert", "last_name": "Brandt"})
+    notes = {person: history_actions.add_note(alice.membership, [person.record], "Angebot") for person in (anna, bert)}
+    pages = {}
+    for debug in (False, True):  # with DEBUG on, the footers are rendered on every page
+        settings.DEBUG = debug
+        for person, note in notes.items():
+            page = alice.client.get(person.record.get_absolute_url()).content.decode()
+            (token,) = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+            html = _entry_html(page, note.pk)
+            assert reverse("files:upload_entry", args=[person.record.pk, note.pk]) in html
+            assert reverse("history:edit", args=[person.record.pk, note.pk]) in html
+            assert f'name="csrfmiddlewaretoken" value="{token}"' in html and "\ue000" not in page
+            pages[person, debug] = html.replace(token, "token")
+    assert all(pages[person, False] == pages[person, True] for person in notes)
