@@ -33,6 +33,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from kontor.contacts.queries import Page, page_of
+from kontor.deals.board import Card
 from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, stage_of, weighted_amount
 from kontor.lib.dates import day_text
@@ -226,19 +227,17 @@ class BoardTexts(DealTexts):
         text = skeleton(get_template("deals/_board_card.html").render(context), CARD_TEXTS)
         return text.replace(mark("query"), html.escape(query).replace("%", "%%"))
 
-    def card(self, deal: Deal) -> str:
+    def card(self, deal: Card) -> str:
         name = html.escape(deal.name)
-        company, record = deal.company, deal.record
-        responsible = record.responsible
         when = self.when(deal.state, deal.target_date, deal.closed_at)
         return self.skeleton % {
             "id": deal.pk, "moved": " data-moved" if deal.pk == self.moved else "", "name": name,
-            "company": f'<div class="small muted">{html.escape(company.name)}</div>'
-            if company is not None and not company.record.deleted_at else "",
+            "company": f'<div class="small muted">{html.escape(deal.company_name)}</div>'
+            if deal.company_name is not None else "",
             "amount": html.escape(self.money.money(cents_to_amount(deal.total_cents), deal.currency)),
             "when": f"<span>{when}</span>" if when else "",
-            "responsible": f'<div class="small muted board-card-responsible">{html.escape(responsible.name)}</div>'
-            if responsible is not None else "",
-            "version": record.version, "move_label": self.move_label % {"name": name},
+            "responsible": f'<div class="small muted board-card-responsible">{html.escape(deal.responsible_name)}</div>'
+            if deal.responsible_name is not None else "",
+            "version": deal.version, "move_label": self.move_label % {"name": name},
             "options": self.options[deal.stage],
         }

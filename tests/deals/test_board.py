@@ -233,3 +233,18 @@ def test_the_card_just_moved_is_marked_and_keeps_the_boards_query(alice, make_de
     assert 'data-testid="board-card" data-moved>' in cards[str(moved.pk)]
     assert "data-moved" not in cards[str(other.pk)]
     assert f'action="/deals/{other.pk}/move/?state=open"' in cards[str(other.pk)]
+
+
+def test_a_card_names_its_company_while_it_is_not_in_the_trash_and_its_responsible(alice, bob, make_deal):
+    nordlicht = contact_actions.create_company(alice.membership, {"name": "Nordlicht <GmbH>"})
+    sturm = contact_actions.create_company(alice.membership, {"name": "Sturm AG"})
+    actions.update_deal(make_deal("Leuchtturm", stage="50"), alice.membership, {}, company=nordlicht)
+    actions.update_deal(make_deal("Windpark", stage="50"), alice.membership, {}, company=sturm, responsible=bob.user)
+    make_deal("Ohne Firma", stage="50")
+    trash_record(sturm.record, alice.membership)
+    column = _column(_board(alice), "50")
+    cards = {name: card for card in column.split('data-testid="board-card"')[1:]
+             for name in ("Leuchtturm", "Windpark", "Ohne Firma") if name in card}
+    assert "Nordlicht &lt;GmbH&gt;" in cards["Leuchtturm"] and "Alice Adler" in cards["Leuchtturm"]
+    assert "Sturm AG" not in cards["Windpark"] and "Bob" in cards["Windpark"]
+    assert 'class="small muted">' not in cards["Ohne Firma"].split("board-card-responsible")[0]

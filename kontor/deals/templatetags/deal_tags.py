@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from kontor.deals import rows
+from kontor.deals.board import Card
 from kontor.deals.currencies import format_amount, format_money
 from kontor.deals.models import Deal, DealState
 from kontor.lib.prepared import prepared
@@ -50,7 +51,7 @@ def deal_rows(context: template.Context, items: Iterable[rows.DealRow],
 
 
 @register.simple_tag(takes_context=True)
-def board_cards(context: template.Context, deals: Iterable[Deal]) -> SafeString:
+def board_cards(context: template.Context, deals: Iterable[Card]) -> SafeString:
     """`{% board_cards column.cards %}`: a column's cards (deals/rows.py BoardTexts), with what the
     cards of every column share worked out once per page."""
     query, moved, move = context.get("query") or "", context.get("moved"), context.get("move", "")
