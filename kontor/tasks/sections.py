@@ -43,9 +43,9 @@ def record_section(membership: Membership, record: Record, form: TaskForm | None
     return section
 
 
-# tasks/_task_fields.html of an empty form, with STAND_IN for the record's id, by language,
-# assignee and colleagues: what an empty form's fields depend on.
-_blank_fields: dict[tuple[str, int, tuple[tuple[int, str], ...]], str] = {}
+# tasks/_task_fields.html of an empty form, by language, assignee, colleagues and the fields' id
+# prefix (a record's with STAND_IN for its id): what an empty form's fields depend on.
+_blank_fields: dict[tuple[str, int, tuple[tuple[int, str], ...], str], str] = {}
 _BLANK_FIELDS_KEPT = 256
 
 
@@ -56,18 +56,34 @@ def blank_fields(colleagues: list[Membership], membership: Membership, record: R
     ids; so it is rendered once per process for each language, assignee and set of colleagues
     (but for a colleague whose name has the stand-in's digits in it, and with DEBUG on, when
     templates are edited while it runs)."""
+    fields = _kept_fields(colleagues, membership, f"record{STAND_IN}")
+    if fields is None:
+        return _fields(colleagues, membership, f"record{record.pk}")
+    return stamp(fields, record.pk)
+
+
+def area_fields(colleagues: list[Membership], membership: Membership) -> SafeString:
+    """The fields of the Tasks area's empty new-task form, kept like blank_fields."""
+    fields = _kept_fields(colleagues, membership, "new")
+    return _fields(colleagues, membership, "new") if fields is None else SafeString(fields)
+
+
+def _kept_fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> str | None:
+    """The empty form's fields rendered once per process for the key; None where they cannot be
+    kept (DEBUG, or a colleague whose name has the stand-in's digits in it)."""
     choices = tuple((member.user.pk, member.user.name or member.user.email) for member in colleagues)
     if settings.DEBUG or any(str(STAND_IN) in name for _pk, name in choices):
-        return _fields(colleagues, membership, record.pk)
-    key = (get_language(), membership.user.pk, choices)
+        return None
+    key = (get_language(), membership.user.pk, choices, prefix_id)
     if key not in _blank_fields:
         if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
             _blank_fields.clear()
-        _blank_fields[key] = _fields(colleagues, membership, STAND_IN)
-    return stamp(_blank_fields[key], record.pk)
+        _blank_fields[key] = _fields(colleagues, membership, prefix_id)
+    return _blank_fields[key]
 
 
-def _fields(colleagues: list[Membership], membership: Membership, record_id: int) -> SafeString:
-    """tasks/_task_fields.html of the empty form of the record `record_id`, assigned to the member."""
-    form = TaskForm(colleagues=colleagues, prefix_id=f"record{record_id}", initial={"assignee": membership.user.pk})
+def _fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> SafeString:
+    """tasks/_task_fields.html of an empty form whose fields' ids start with `prefix_id`, assigned
+    to the member."""
+    form = TaskForm(colleagues=colleagues, prefix_id=prefix_id, initial={"assignee": membership.user.pk})
     return SafeString(render_to_string("tasks/_task_fields.html", {"task_form": form}))

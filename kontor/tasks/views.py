@@ -33,7 +33,7 @@ from kontor.tasks import actions, queries, rows
 from kontor.tasks import feed as calendar
 from kontor.tasks.forms import CalendarScopeForm, TaskEditForm, TaskForm
 from kontor.tasks.models import CalendarFeed, Task
-from kontor.tasks.sections import record_section
+from kontor.tasks.sections import area_fields, record_section
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -90,6 +90,7 @@ def overview(request: MemberRequest) -> HttpResponse:
     form = TaskForm(colleagues=colleagues, prefix_id="new",
                     initial={"assignee": membership.user.pk})
     return render(request, "tasks/overview.html", {**context, "feed": feed, "task_form": form,
+                                                   "task_fields": area_fields(colleagues, membership),
                                                    **_feed_urls(feed)})
 
 

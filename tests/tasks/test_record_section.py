@@ -83,3 +83,13 @@ def test_the_empty_form_shows_a_colleague_s_new_name(alice, bob, anna):
     bob.user.save()
     page = alice.client.get(url).content.decode()
     assert "Robert Berger" in page and "Bob Berger" not in page
+
+
+def test_the_tasks_area_s_empty_form_is_the_form_rendered_for_each_colleague(alice, bob):
+    colleagues = active_colleagues(alice.account)
+    for persona in (alice, bob, alice):
+        form = TaskForm(colleagues=colleagues, prefix_id="new", initial={"assignee": persona.user.pk})
+        expected = render_to_string("tasks/_task_fields.html", {"task_form": form})
+        assert sections.area_fields(colleagues, persona.membership) == expected
+        page = persona.client.get(reverse("tasks:list")).content.decode()
+        assert expected in page and f'<option value="{persona.user.pk}" selected>' in page
