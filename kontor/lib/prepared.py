@@ -15,7 +15,7 @@ the first call and reusing it for every further call with other argument values:
     phone_numbers(42)   # a list of ContactDetail, as list(queryset) would give
 
 It finds where the arguments go by building the query once with stand-in values (an int, a
-text, a datetime, a list of ints or of texts of the same length) and looking for them among the query's
+text, a date, a datetime, a list of them of the same length and type) and looking for them among the query's
 parameters. Anything else in the query must not vary: the builder may close over classes,
 functions and plain constants (a factory making one function per model or column), not over
 anything that can change, such as a list or a model instance; arguments of other types are
@@ -79,7 +79,7 @@ class NotPreparable(TypeError):
 class _Slot:
     argument: int
     item: int | None = None  # the position in a list argument
-    is_time: bool = False  # a datetime, written as the database's backend writes one
+    written: str = ""  # "datetime" or "date": written as the database's backend writes one
 
 
 @dataclass
@@ -132,9 +132,14 @@ _LOWEST, _HIGHEST = -2**63, 2**63 - 1
 _TOO_BIG = "too big"
 
 
+# The types an argument (or a list argument's items, all of one type) may have, and how each is
+# stood in for: a datetime and a date reach the parameters as the backend writes them.
+_SCALARS = (int, str, dt.datetime, dt.date)
+
+
 def _shape_of(value: object) -> object:
-    """What the compiled query depends on: the argument's type, a list's length, or the value
-    itself for True, False and None. Asked on every call, so the common types come first."""
+    """What the compiled query depends on: the argument's type, a list's length and item type, or
+    the value itself for True, False and None. Asked on every call, so the common types come first."""
     kind = type(value)
     if kind is int:
         return int if _LOWEST <= value <= _HIGHEST else _TOO_BIG  # type: ignore[operator]  # an int
@@ -144,63 +149,81 @@ def _shape_of(value: object) -> object:
         items = cast(Sequence[Any], value)
         if not items:
             return (list, 0)
-        types = set(map(type, items))
-        if types == {str}:
-            return (str, len(items))
-        if types != {int}:
-            raise NotPreparable("a list argument holds ints only, or texts only")
-        return (list, len(items)) if min(items) >= _LOWEST and max(items) <= _HIGHEST else _TOO_BIG
+        types = set(map(_scalar_type, items))
+        if len(types) != 1 or None in types:
+            raise NotPreparable("a list argument holds items of one type: ints, texts, dates or datetimes")
+        (item_type,) = types
+        if item_type is int and not (min(items) >= _LOWEST and max(items) <= _HIGHEST):
+            return _TOO_BIG
+        return (item_type, len(items))
     if value is None or kind is bool:
         return value
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
         return _shape_of(int(value))
-    if isinstance(value, str):
-        return str
-    if isinstance(value, dt.datetime):
-        return dt.datetime
-    raise NotPreparable(f"an argument of type {kind.__name__} cannot be prepared")
+    scalar = _scalar_type(value)
+    if scalar is None:
+        raise NotPreparable(f"an argument of type {kind.__name__} cannot be prepared")
+    return scalar
+
+
+def _scalar_type(value: object) -> type | None:
+    if isinstance(value, bool):
+        return None
+    return next((kind for kind in _SCALARS if isinstance(value, kind)), None)
 
 
 def _stand_ins(args: Sequence[Any], alias: str) -> tuple[list[Any], dict[Any, _Slot]]:
     """The arguments to build the query with, and where each stand-in comes from (as each reaches
-    the parameters: a datetime as the backend writes it)."""
+    the parameters: a datetime or a date as the backend writes it)."""
     built: list[Any] = []
     slots: dict[Any, _Slot] = {}
     number = 0
+
+    def stand_in(kind: type, position: int, item: int | None) -> Any:
+        nonlocal number
+        number += 1
+        if kind is int:
+            value: Any = _INT_BASE + number
+            slots[value] = _Slot(position, item)
+        elif kind is str:
+            value = f"{_TEXT_MARK}{number}\x00"
+            slots[value] = _Slot(position, item)
+        elif kind is dt.datetime:
+            value = dt.datetime(2999, 12, 31, 23, 59, 59, number, tzinfo=dt.UTC)
+            slots[_written(value, "datetime", alias)] = _Slot(position, item, "datetime")
+        else:
+            value = dt.date(2999, 1, 1) + dt.timedelta(days=number)
+            slots[_written(value, "date", alias)] = _Slot(position, item, "date")
+        return value
+
     for position, value in enumerate(args):
         shape = _shape_of(value)
-        if shape is int:
-            number += 1
-            built.append(_INT_BASE + number)
-            slots[_INT_BASE + number] = _Slot(position)
-        elif shape is str:
-            number += 1
-            text = f"{_TEXT_MARK}{number}\x00"
-            built.append(text)
-            slots[text] = _Slot(position)
-        elif shape is dt.datetime:
-            number += 1
-            moment = dt.datetime(2999, 12, 31, 23, 59, 59, number, tzinfo=dt.UTC)
-            built.append(moment)
-            slots[_written(moment, alias)] = _Slot(position, is_time=True)
-        elif isinstance(shape, tuple):
-            items: list[Any] = []
-            for index in range(len(value)):
-                number += 1
-                stand_in: Any = f"{_TEXT_MARK}{number}\x00" if shape[0] is str else _INT_BASE + number
-                items.append(stand_in)
-                slots[stand_in] = _Slot(position, index)
-            built.append(items)
+        if isinstance(shape, tuple):
+            built.append([stand_in(shape[0], position, index) for index in range(shape[1])])
+        elif shape in _SCALARS:
+            built.append(stand_in(cast(type, shape), position, None))
         else:
             built.append(value)
     return built, slots
 
 
-def _written(moment: dt.datetime, alias: str) -> Any:
-    """A datetime as a query's parameter holds it (SQLite: text in UTC; PostgreSQL: as it is)."""
-    return connections[alias].ops.adapt_datetimefield_value(moment)
+def _looks_derived(param: Any) -> bool:
+    """A parameter that is no stand-in but was made from one: a text holding a stand-in's mark (a
+    LIKE pattern), a number or a moment near the stand-ins (an id plus one, the month after)."""
+    if isinstance(param, str):
+        return _TEXT_MARK in param or param.startswith(("2998-", "2999-", "3000-"))
+    if isinstance(param, dt.date):
+        return param.year >= 2998
+    return isinstance(param, int) and abs(param - _INT_BASE) < 10**9
+
+
+def _written(value: Any, kind: str, alias: str) -> Any:
+    """A datetime or date as a query's parameter holds it (SQLite: text, a datetime in UTC;
+    PostgreSQL: as it is)."""
+    ops = connections[alias].ops
+    return ops.adapt_datetimefield_value(value) if kind == "datetime" else ops.adapt_datefield_value(value)
 
 
 def _plan(builder: Callable[..., QuerySet], args: Sequence[Any]) -> _Plan:
@@ -224,10 +247,10 @@ def _plan(builder: Callable[..., QuerySet], args: Sequence[Any]) -> _Plan:
     found: set[_Slot] = set()
     mapped: list[Any] = []
     for param in params:
-        slot = slots.get(param) if type(param) in (int, str, dt.datetime) else None
+        slot = slots.get(param) if type(param) in (int, str, dt.datetime, dt.date) else None
         if slot is None:
-            if isinstance(param, str) and _TEXT_MARK in param:
-                raise NotPreparable(f"{name}: a text argument is changed on its way to SQL")
+            if _looks_derived(param):
+                raise NotPreparable(f"{name}: a value worked out from an argument would be compiled in")
             mapped.append(param)
         else:
             found.add(slot)
@@ -263,11 +286,7 @@ def _run(plan: _Plan, args: Sequence[Any]) -> list[Any]:
         return []
     alias = plan.db
     connection = connections[alias]
-    params = [part if type(part) is not _Slot
-              else args[part.argument] if part.item is None and not part.is_time
-              else args[part.argument][part.item] if part.item is not None
-              else connection.ops.adapt_datetimefield_value(args[part.argument])
-              for part in plan.params]
+    params = [part if type(part) is not _Slot else _value(part, args, alias) for part in plan.params]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, params)
         rows: list[Any] = cursor.fetchall()
@@ -283,6 +302,11 @@ def _run(plan: _Plan, args: Sequence[Any]) -> list[Any]:
         names = plan.names
         return [dict(zip(names, row, strict=False)) for row in rows]
     return _instances(plan, rows, alias)
+
+
+def _value(slot: _Slot, args: Sequence[Any], alias: str) -> Any:
+    value = args[slot.argument] if slot.item is None else args[slot.argument][slot.item]
+    return _written(value, slot.written, alias) if slot.written else value
 
 
 def _converted(row: Sequence[Any], converters: list[tuple[int, list[Callable], Any]], connection: Any) -> list[Any]:

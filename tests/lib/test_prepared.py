@@ -163,3 +163,30 @@ def test_lists_of_texts(alice):
     assert named(alice.account.pk, ["Adler", "Meyer"]) == [adler.pk, meyer.pk]
     assert named(alice.account.pk, ["Zander", "Nobody"]) == [zander.pk]
     assert named(alice.account.pk, ["Meyer"]) == [meyer.pk]
+
+
+def _created_between(account_id: int, days: list[dt.date], moments: list[dt.datetime]) -> QuerySet[Record, int]:
+    return Record.objects.filter(account_id=account_id, created_at__date__in=days, created_at__gte=moments[0],
+                                 created_at__lt=moments[1]).order_by("pk").values_list("pk", flat=True)
+
+
+def test_dates_and_lists_of_dates_and_datetimes(alice):
+    eva, = _people(alice, "Schmidt")
+    today, now = timezone.localdate(), timezone.now()
+    between = prepared(_created_between)
+    hour = dt.timedelta(hours=1)
+    for days, moments in (([today], [now - hour, now + hour]), ([today - dt.timedelta(days=1)], [now - hour, now + hour]),
+                          ([today], [now + hour, now + 2 * hour]), ([today, today], [now - hour, now + hour])):
+        assert between(alice.account.pk, days, moments) == list(_created_between(alice.account.pk, days, moments))
+    assert eva.pk in between(alice.account.pk, [today], [now - hour, now + hour])
+    with pytest.raises(NotPreparable):
+        between(alice.account.pk, [today, now], [now, now])  # a date and a datetime in one list
+
+
+def _after(record_id: int, since: dt.datetime) -> QuerySet[Record]:
+    return Record.objects.filter(pk=record_id + 1, created_at__gte=since + dt.timedelta(days=30))
+
+
+def test_a_value_worked_out_from_an_argument_is_refused(alice):
+    with pytest.raises(NotPreparable):  # it would be compiled in, the same for every call
+        prepared(_after)(1, timezone.now())
