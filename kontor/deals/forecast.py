@@ -35,7 +35,9 @@ from typing import Any
 from django.db.models import BigIntegerField, DateField, Expression, F, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 
+from kontor.accounts.models import Account
 from kontor.deals.models import CENT, Deal, DealState
+from kontor.lib.prepared import prepared
 
 WEIGHED_PROBABILITIES = (25, 50, 75)
 MAX_MONTHS = 60
@@ -139,8 +141,8 @@ def _month_start(month: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime(month.year, month.month, 1, tzinfo=tz)
 
 
-def monthly_sums(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str,
-                 tz: dt.tzinfo) -> list[tuple[dt.date, int, int, int, int]]:
+def monthly_sums(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str, tz: dt.tzinfo,
+                 all_of_account: int | None = None) -> list[tuple[dt.date, int, int, int, int]]:
     """The one query, as rows (month or day, won, open at 25 %, at 50 %, at 75 %) of hundredths:
     per month of the range the won total, and per day the open totals at each probability
     (WEIGHED_PROBABILITIES), in no particular order.
@@ -150,21 +152,44 @@ def monthly_sums(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency:
        moment in `tz` is not after closed_at.
     2. Open deals above 0 % in `currency` with a target date in those months, grouped by the
        target date, their totals added up per probability.
-    3. Both halves in one statement (UNION ALL); forecast() adds the days up into months."""
-    end = add_months(last, 1)
+    3. Both halves in one statement (UNION ALL); forecast() adds the days up into months.
+
+    `all_of_account`: the id of the account whose live deals, unfiltered, `deals` are; the query
+    is then compiled once (_sums_of_all_deals)."""
     starts = [add_months(first, i) for i in range(months_between(first, last))]
+    ends = [_month_start(add_months(start, 1), tz) for start in starts]
+    end = add_months(last, 1)
+    if all_of_account is not None:
+        return _sums_of_all_deals(all_of_account, currency, starts, ends, _month_start(first, tz), end)
+    return list(_sums(deals, currency, starts, ends, _month_start(first, tz), end))
+
+
+def _sums(deals: QuerySet[Deal], currency: str, starts: list[dt.date], ends: list[dt.datetime],
+          first_moment: dt.datetime, end: dt.date) -> QuerySet[Deal, tuple[dt.date, int, int, int, int]]:
+    """monthly_sums' query over `deals`, for the months beginning on `starts` (the first moment
+    after each: `ends`; the first moment of the first: `first_moment`; the day after the last
+    month: `end`)."""
     deals = deals.filter(currency=currency).order_by()
     zero = Value(0, output_field=BigIntegerField())
     sums = {f"open_{p}": Sum("total_cents", default=0, filter=Q(probability=p)) for p in WEIGHED_PROBABILITIES}
-    ends = [_month_start(add_months(start, 1), tz) for start in starts]
-    won = (deals.filter(state=DealState.WON, closed_at__gte=_month_start(first, tz), closed_at__lt=ends[-1])
+    won = (deals.filter(state=DealState.WON, closed_at__gte=first_moment, closed_at__lt=ends[-1])
            .annotate(month=MonthOf("closed_at", starts, ends))
            .values("month").annotate(won=Sum("total_cents"), **dict.fromkeys(sums, zero)))
-    open_days = (deals.filter(state=DealState.OPEN, probability__gt=0, target_date__gte=first, target_date__lt=end)
+    open_days = (deals.filter(state=DealState.OPEN, probability__gt=0, target_date__gte=starts[0],
+                              target_date__lt=end)
                  .values("target_date").annotate(won=zero, **sums))
     columns = ["won", *sums]
-    return list(won.values_list("month", *columns)
-                .union(open_days.values_list("target_date", *columns), all=True))
+    return won.values_list("month", *columns).union(open_days.values_list("target_date", *columns), all=True)
+
+
+@prepared
+def _sums_of_all_deals(account_id: int, currency: str, starts: list[dt.date], ends: list[dt.datetime],
+                       first_moment: dt.datetime, end: dt.date) -> QuerySet[Deal, tuple[dt.date, int, int, int, int]]:
+    """_sums over all the account's live deals (the overview without a filter), compiled once per
+    number of months (kontor/lib/prepared.py): building it was half of the forecast's time."""
+    from kontor.deals.queries import filter_deals
+
+    return _sums(filter_deals(Account(pk=account_id)), currency, starts, ends, first_moment, end)
 
 
 class MonthOf(Expression):
@@ -208,15 +233,16 @@ class MonthOf(Expression):
         return halves(0, len(starts)), params
 
 
-def forecast(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str, tz: dt.tzinfo) -> Forecast:
+def forecast(deals: QuerySet[Deal], first: dt.date, last: dt.date, currency: str, tz: dt.tzinfo,
+             all_of_account: int | None = None) -> Forecast:
     """Expected revenue per month from `first` to `last` (first days of months, both included),
-    with an entry for every month of the range, empty ones too."""
+    with an entry for every month of the range, empty ones too. `all_of_account`: see monthly_sums."""
     first, last = first_of_month(first), first_of_month(last)
     result = Forecast(currency, first, last,
                       [Month(add_months(first, i)) for i in range(months_between(first, last))])
     # Per month with deals: won hundredths, and open hundredths times percent.
     totals: dict[tuple[int, int], list[int]] = {}
-    for day, won_cents, open_25, open_50, open_75 in monthly_sums(deals, first, last, currency, tz):
+    for day, won_cents, open_25, open_50, open_75 in monthly_sums(deals, first, last, currency, tz, all_of_account):
         month_totals = totals.setdefault((day.year, day.month), [0, 0])
         month_totals[0] += int(won_cents)
         month_totals[1] += int(open_25) * 25 + int(open_50) * 50 + int(open_75) * 75

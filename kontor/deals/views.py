@@ -53,20 +53,22 @@ def deal_list(request: MemberRequest) -> HttpResponse:
     # As records' list_page, with the rows read as values (deals/rows.py) rather than as deals.
     column = chosen_column(membership.account, Kind.DEAL, request.GET)
     context = {"filters": filters, "column": column, "responsible": request.GET.get("responsible", ""),
-               "page": page_rows(deals, filters.page, column), **_chart(request, deals)}
+               "page": page_rows(deals, filters.page, column),
+               **_chart(request, deals, None if filters.is_filtered else membership.account_id)}
     if request.htmx and request.htmx.target == "results":
         return render(request, "deals/list.html#results", context)
     context.update(_list_sidebar(membership, filters))
     return render(request, "deals/list.html", context)
 
 
-def _chart(request: MemberRequest, deals: QuerySet[Deal]) -> dict[str, Any]:
-    """The chart of expected revenue per month over the deals, in the chosen months and currency."""
+def _chart(request: MemberRequest, deals: QuerySet[Deal], all_of_account: int | None = None) -> dict[str, Any]:
+    """The chart of expected revenue per month over the deals, in the chosen months and currency;
+    `all_of_account` when they are all the account's deals (forecast.monthly_sums)."""
     today = timezone.localdate()
     first, last, range_error = chart_range(request.GET, today)
     currency = request.GET.get("currency", "")
     currency = currency if is_currency(currency) else request.membership.account.currency
-    result = forecast(deals, first, last, currency, timezone.get_current_timezone())
+    result = forecast(deals, first, last, currency, timezone.get_current_timezone(), all_of_account)
     return {"chart": build_chart(result, today), "range_error": range_error, "currency": currency}
 
 

@@ -20,7 +20,11 @@ DEC = dt.date(2027, 12, 1)
 
 
 def _forecast(alice, first=JAN, last=DEC, currency="EUR", tz=BERLIN, **filters):
-    return forecast(filter_deals(alice.account, **filters), first, last, currency, tz)
+    result = forecast(filter_deals(alice.account, **filters), first, last, currency, tz)
+    if not filters:  # the overview without a filter asks a query compiled once: the same sums
+        assert forecast(filter_deals(alice.account), first, last, currency, tz,
+                        all_of_account=alice.account.pk) == result
+    return result
 
 
 def _month(result, key):
