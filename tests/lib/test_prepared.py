@@ -175,7 +175,8 @@ def test_dates_and_lists_of_dates_and_datetimes(alice):
     today, now = timezone.localdate(), timezone.now()
     between = prepared(_created_between)
     hour = dt.timedelta(hours=1)
-    for days, moments in (([today], [now - hour, now + hour]), ([today - dt.timedelta(days=1)], [now - hour, now + hour]),
+    yesterday = today - dt.timedelta(days=1)
+    for days, moments in (([today], [now - hour, now + hour]), ([yesterday], [now - hour, now + hour]),
                           ([today], [now + hour, now + 2 * hour]), ([today, today], [now - hour, now + hour])):
         assert between(alice.account.pk, days, moments) == list(_created_between(alice.account.pk, days, moments))
     assert eva.pk in between(alice.account.pk, [today], [now - hour, now + hour])
