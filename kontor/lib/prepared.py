@@ -149,7 +149,7 @@ def _shape_of(value: object) -> object:
         items = cast(Sequence[Any], value)
         if not items:
             return (list, 0)
-        types = set(map(type, items))  # the usual case, quickly: ids, names
+        types: set[type | None] = set(map(type, items))  # the usual case, quickly: ids, names
         if not types <= {int, str, dt.date, dt.datetime}:
             types = set(map(_scalar_type, items))
         if len(types) != 1 or None in types:
