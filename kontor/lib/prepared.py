@@ -23,8 +23,13 @@ refused, except True, False and None, which choose between separately compiled q
 builder may branch on those, never on the other arguments' values, which it sees as stand-ins). A
 stand-in the query changes on its way to SQL (a LIKE pattern made from a text, say) is found
 missing and refused when the function is first called, so a builder that cannot be prepared
-fails in its first test rather than silently. An int beyond the database's 64 bits is left to
-Django, as if the function were not prepared.
+fails in its first test rather than silently; so is a parameter that looks worked out from a
+stand-in (an id plus one, the month after a date). An int beyond the database's 64 bits, and a
+query Django finds empty without asking the database (no ids in a list), are left to Django, as if
+the function were not prepared.
+
+The active time zone and language are part of the shape too: Django writes the time zone's name
+into the parameters of a `__date` or truncating lookup, and a builder may use a translated text.
 
 Rows come back as the queryset would give them: model instances (with select_related and
 annotations), tuples from values_list, single values from values_list(flat=True) or dicts from
@@ -53,6 +58,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # get_relate
     ValuesListIterable,
     get_related_populators,
 )
+from django.utils import timezone
+from django.utils.translation import get_language
 
 P = ParamSpec("P")
 Row = TypeVar("Row")
@@ -62,8 +69,12 @@ _ALIAS = "default"
 # 50, the last page's few), so a function asked with ever new lengths starts afresh beyond this.
 MAX_PLANS = 300
 # Stand-ins no real argument or constant of a Kontor query takes.
-_INT_BASE = 9_007_199_254_000_000
-_TEXT_MARK = "\x00kontor-prepared-"
+# Ints: within 32 bits, so that PostgreSQL does not find a stand-in out of range of an integer
+# column (Django answers such a lookup with an empty result without asking). Texts: with the
+# characters a LIKE escapes and the spaces and capitals a strip() or lower() would change, so that
+# a text changed on its way to SQL is never found unchanged.
+_INT_BASE = 2_100_000_000
+_TEXT_MARK = "\x00KonTor-Prepared-"
 
 
 # What a builder may close over: what cannot change after the function is made (a model class, a
@@ -87,7 +98,7 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]  # constants and _Slots
     db: str = "default"
-    empty: bool = False
+    fallback: bool = False  # the query is built and run by Django for every call
     shape: str = "models"  # models, tuples, flat, dicts
     col_count: int = 0
     trim: bool = False
@@ -112,7 +123,7 @@ def prepared(builder: Callable[P, QuerySet[Any, Row]]) -> Callable[P, list[Row]]
     def run(*args: P.args, **kwargs: P.kwargs) -> list[Row]:
         if kwargs:
             raise NotPreparable(f"{builder.__qualname__}: pass its arguments by position")
-        shape = tuple(map(_shape_of, args))
+        shape = (*map(_shape_of, args), timezone.get_current_timezone_name(), get_language())
         if _TOO_BIG in shape:
             return list(builder(*args, **kwargs))  # as Django answers it (kwargs: none, refused above)
         plan = plans.get(shape)
@@ -122,6 +133,8 @@ def prepared(builder: Callable[P, QuerySet[Any, Row]]) -> Callable[P, list[Row]]
                     plans.clear()  # a builder asked with ever new list lengths: start afresh
                 plan = plans.get(shape) or _plan(builder, args)
                 plans[shape] = plan
+        if plan.fallback:
+            return list(builder(*args, **kwargs))
         return _run(plan, args)
 
     return run
@@ -190,7 +203,7 @@ def _stand_ins(args: Sequence[Any], alias: str) -> tuple[list[Any], dict[Any, _S
             value: Any = _INT_BASE + number
             slots[value] = _Slot(position, item)
         elif kind is str:
-            value = f"{_TEXT_MARK}{number}\x00"
+            value = f" {_TEXT_MARK}{number}%_\\\x00 "
             slots[value] = _Slot(position, item)
         elif kind is dt.datetime:
             value = dt.datetime(2999, 12, 31, 23, 59, 59, number, tzinfo=dt.UTC)
@@ -218,7 +231,7 @@ def _looks_derived(param: Any) -> bool:
         return _TEXT_MARK in param or param.startswith(("2998-", "2999-", "3000-"))
     if isinstance(param, dt.date):
         return param.year >= 2998
-    return isinstance(param, int) and abs(param - _INT_BASE) < 10**9
+    return isinstance(param, int) and not isinstance(param, bool) and abs(param - _INT_BASE) < 10**7
 
 
 def _written(value: Any, kind: str, alias: str) -> Any:
@@ -245,7 +258,9 @@ def _plan(builder: Callable[..., QuerySet], args: Sequence[Any]) -> _Plan:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return _Plan("", (), empty=True)
+        # Django answers without asking the database: an empty list of ids, or a stand-in out of
+        # a column's range. Whether the real values would too is not known, so Django decides.
+        return _Plan("", (), fallback=True)
     found: set[_Slot] = set()
     mapped: list[Any] = []
     for param in params:
@@ -258,7 +273,7 @@ def _plan(builder: Callable[..., QuerySet], args: Sequence[Any]) -> _Plan:
             found.add(slot)
             mapped.append(slot)
     missing = set(slots.values()) - found
-    if missing or _TEXT_MARK in sql or str(_INT_BASE)[:10] in sql:
+    if missing or _TEXT_MARK in sql or str(_INT_BASE)[:7] in sql:
         raise NotPreparable(f"{name}: an argument does not reach the query's parameters unchanged")
     fields = [column[0] for column in compiler.select[:compiler.col_count]]
     if compiler.has_composite_fields(fields):
@@ -284,8 +299,6 @@ def _plan(builder: Callable[..., QuerySet], args: Sequence[Any]) -> _Plan:
 
 
 def _run(plan: _Plan, args: Sequence[Any]) -> list[Any]:
-    if plan.empty:
-        return []
     alias = plan.db
     connection = connections[alias]
     params = [part if type(part) is not _Slot else _value(part, args, alias) for part in plan.params]

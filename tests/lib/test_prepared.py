@@ -4,6 +4,7 @@ argument value, and refuse what they cannot compile once."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from kontor.contacts import actions
 from kontor.contacts.models import ContactDetail, Person
+from kontor.deals.models import Deal
 from kontor.lib.prepared import NotPreparable, prepared
 from kontor.records.models import Record, Tag
 
@@ -184,10 +186,73 @@ def test_dates_and_lists_of_dates_and_datetimes(alice):
         between(alice.account.pk, [today, now], [now, now])  # a date and a datetime in one list
 
 
-def _after(record_id: int, since: dt.datetime) -> QuerySet[Record]:
-    return Record.objects.filter(pk=record_id + 1, created_at__gte=since + dt.timedelta(days=30))
+def _next_record(record_id: int) -> QuerySet[Record]:
+    return Record.objects.filter(pk=record_id + 1)
+
+
+def _month_after(since: dt.datetime) -> QuerySet[Record]:
+    return Record.objects.filter(created_at__gte=since + dt.timedelta(days=30))
+
+
+def _by_email_stripped(email: str) -> QuerySet[Person]:
+    return Person.objects.filter(record__contact_details__value=email.strip())
+
+
+def _by_email_lowered(email: str) -> QuerySet[Person]:
+    return Person.objects.filter(record__contact_details__value=email.lower())
 
 
 def test_a_value_worked_out_from_an_argument_is_refused(alice):
-    with pytest.raises(NotPreparable):  # it would be compiled in, the same for every call
-        prepared(_after)(1, timezone.now())
+    # It would be compiled in, the same for every call.
+    cases: list[tuple[Any, Any]] = [(_next_record, 1), (_month_after, timezone.now()),
+                                    (_by_email_stripped, "a@b.de"), (_by_email_lowered, "a@b.de")]
+    for builder, argument in cases:
+        with pytest.raises(NotPreparable):
+            prepared(builder)(argument)
+
+
+def _by_email_any_case(email: str) -> QuerySet[ContactDetail, int]:
+    return ContactDetail.objects.filter(value__iexact=email).order_by("pk").values_list("pk", flat=True)
+
+
+def test_a_text_escaped_on_its_way_to_sql_is_refused_or_right(alice):
+    person = actions.create_person(alice.membership, {"last_name": "Schmidt"})
+    for value in ("axb@x.de", "a_b@x.de", "a%b@x.de"):
+        ContactDetail.objects.create(account=alice.account, record=person.record, kind="email", value=value)
+    asked = ["a_b@x.de", "A%B@X.DE", "axb@x.de"]
+    try:  # SQLite escapes the LIKE it compares with: refused; PostgreSQL compares UPPER()s: the value as it is
+        answers = [prepared(_by_email_any_case)(email) for email in asked]
+    except NotPreparable:
+        assert connection.vendor == "sqlite"
+        return
+    assert answers == [list(_by_email_any_case(email)) for email in asked]
+    assert all(len(found) == 1 for found in answers)
+
+
+def test_the_time_zone_is_part_of_the_compiled_query(alice):
+    eva, = _people(alice, "Schmidt")
+    late = dt.datetime(2025, 1, 1, 23, 30, tzinfo=dt.UTC)  # 2 January in Berlin
+    Record.objects.filter(pk=eva.pk).update(created_at=late)
+    between = prepared(_created_between)
+    moments = [late - dt.timedelta(hours=2), late + dt.timedelta(hours=2)]
+    for zone in ("UTC", "Europe/Berlin", "UTC"):
+        with timezone.override(zone):
+            for day in (dt.date(2025, 1, 1), dt.date(2025, 1, 2)):
+                expected = list(_created_between(alice.account.pk, [day], moments))
+                assert between(alice.account.pk, [day], moments) == expected, (zone, day)
+    with timezone.override("Europe/Berlin"):
+        assert between(alice.account.pk, [dt.date(2025, 1, 2)], moments) == [eva.pk]
+
+
+def _open_deal_ids(account_id: int, probability: int) -> QuerySet[Deal, int]:
+    return Deal.objects.filter(account_id=account_id, probability=probability).order_by("pk").values_list(
+        "pk", flat=True)
+
+
+def test_a_query_django_finds_empty_at_compile_time_is_left_to_django(alice):
+    from kontor.deals import actions as deal_actions
+
+    deal = deal_actions.create_deal(alice.membership, {"name": "Dach"}, stage="50")
+    at = prepared(_open_deal_ids)  # a small integer column: the stand-in is out of its range on PostgreSQL
+    assert at(alice.account.pk, 50) == [deal.pk]
+    assert at(alice.account.pk, 25) == []
