@@ -75,11 +75,12 @@ def _kept_fields(colleagues: list[Membership], membership: Membership, prefix_id
     if settings.DEBUG or any(str(STAND_IN) in name for _pk, name in choices):
         return None
     key = (get_language(), membership.user.pk, choices, prefix_id)
-    if key not in _blank_fields:
+    fields = _blank_fields.get(key)
+    if fields is None:
         if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
-            _blank_fields.clear()
-        _blank_fields[key] = _fields(colleagues, membership, prefix_id)
-    return _blank_fields[key]
+            _blank_fields.clear()  # another thread may be between its get and its store: it keeps its own
+        fields = _blank_fields[key] = _fields(colleagues, membership, prefix_id)
+    return fields
 
 
 def _fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> SafeString:
