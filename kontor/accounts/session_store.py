@@ -4,7 +4,9 @@ page reads its session, and building that query's SQL cost more than running it.
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
@@ -25,3 +27,9 @@ class SessionStore(DatabaseSessionStore):
             return found[0]
         self._session_key = None
         return None
+
+
+def sessions_in_database() -> bool:
+    """Whether the configured session engine keeps sessions in Django's session table (this one
+    does; a cache engine would not), so that ending a user's sessions means deleting rows."""
+    return issubclass(import_module(settings.SESSION_ENGINE).SessionStore, DatabaseSessionStore)

@@ -9,7 +9,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from kontor.accounts import roles
 from kontor.accounts.models import Account, Membership, User
 from kontor.accounts.roles import Role
+from kontor.accounts.session_store import sessions_in_database
 from kontor.records.access import require
 from kontor.twofactor import codes, mails, sealing
 from kontor.twofactor.models import EventKind, RecoveryCode, TwoFactor, TwoFactorEvent, TwoFactorRule
@@ -243,10 +243,10 @@ def set_requirement(by: Membership, required: bool) -> int:
 
 
 def end_sessions(user_ids: set[int]) -> None:
-    """Logs these users out everywhere. Sessions live in the database (Django's default engine,
-    which Kontor uses); the walk decodes the unexpired ones, which is fine for a switch flipped
-    rarely."""
-    if not user_ids or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    """Logs these users out everywhere. Sessions live in the database (Django's database engine,
+    which Kontor's session store extends); the walk decodes the unexpired ones, which is fine for a
+    switch flipped rarely."""
+    if not user_ids or not sessions_in_database():
         return
     wanted = {str(user_id) for user_id in user_ids}
     ended = [session.session_key for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
