@@ -119,15 +119,15 @@ def _details(record_id: int) -> QuerySet[ContactDetail]:
 
 def test_what_cannot_be_compiled_once_is_refused(alice):
     names = ["Schmidt"]
-    with pytest.raises(NotPreparable):  # a list it closes over could change, the SQL would not
+    with pytest.raises(NotPreparable, match="closes over"):  # the list could change, the SQL would not
         prepared(lambda account_id: Person.objects.filter(account_id=account_id, last_name__in=names))
-    with pytest.raises(NotPreparable):  # the text reaches SQL as a LIKE pattern, not as given
+    with pytest.raises(NotPreparable, match="worked out|unchanged"):  # it reaches SQL as a LIKE pattern
         prepared(_contains)("mid")
-    with pytest.raises(NotPreparable):
+    with pytest.raises(NotPreparable, match="prefetching"):
         prepared(_details)(1)
-    with pytest.raises(NotPreparable):
+    with pytest.raises(NotPreparable, match="type float"):
         prepared(_by_record)(1.5)  # type: ignore[arg-type]  # what the check is for
-    with pytest.raises(NotPreparable):
+    with pytest.raises(NotPreparable, match="by position"):
         prepared(_by_record)(record_id=1)
 
 
@@ -150,7 +150,7 @@ def test_a_function_asked_with_many_list_lengths_keeps_answering_right(alice, mo
     names = prepared(_names_of)
     for length in (1, 2, 3, 1, 3, 2):
         assert names([p.pk for p in people[:length]]) == sorted(p.last_name for p in people[:length])
-    with pytest.raises(NotPreparable):
+    with pytest.raises(NotPreparable, match="one type"):
         names([1, "2"])  # type: ignore[list-item]  # what the check is for
 
 
@@ -182,7 +182,7 @@ def test_dates_and_lists_of_dates_and_datetimes(alice):
                           ([today], [now + hour, now + 2 * hour]), ([today, today], [now - hour, now + hour])):
         assert between(alice.account.pk, days, moments) == list(_created_between(alice.account.pk, days, moments))
     assert eva.pk in between(alice.account.pk, [today], [now - hour, now + hour])
-    with pytest.raises(NotPreparable):
+    with pytest.raises(NotPreparable, match="one type"):
         between(alice.account.pk, [today, now], [now, now])  # a date and a datetime in one list
 
 
@@ -207,7 +207,7 @@ def test_a_value_worked_out_from_an_argument_is_refused(alice):
     cases: list[tuple[Any, Any]] = [(_next_record, 1), (_month_after, timezone.now()),
                                     (_by_email_stripped, "a@b.de"), (_by_email_lowered, "a@b.de")]
     for builder, argument in cases:
-        with pytest.raises(NotPreparable):
+        with pytest.raises(NotPreparable, match="worked out|unchanged"):
             prepared(builder)(argument)
 
 
