@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from hypothesis import HealthCheck, given, settings
@@ -135,11 +136,15 @@ def test_built_messages_keep_their_subject_and_survive_mutilation(
         return
     parsed = parse_mail(raw)
     assert_declared_shape(parsed)
+    assert_declared_shape(parse_mail(_mutate(raw, mutations)))
+    if message_from_bytes(raw, policy=policy.default)["From"] is None:
+        # The email package wrote a header block that ends early (a subject of only a line break:
+        # "Subject: \n\n"): no reader finds the sender after it, Python's own neither.
+        return
     assert parsed.sender is not None and parsed.sender.email == "anna@kunde.example"
     # The subject comes back whole, only control characters and runs of whitespace reduced to one space.
     written = "".join(" " if unicodedata.category(char) == "Cc" else char for char in str(message["Subject"]))
     assert parsed.subject.split() == written.split()
-    assert_declared_shape(parse_mail(_mutate(raw, mutations)))
 
 
 ANY_TEXT = st.text(alphabet=st.characters(), max_size=300) | st.binary(max_size=300).map(
