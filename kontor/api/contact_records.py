@@ -23,7 +23,8 @@ from kontor.contacts.models import Company, ContactDetail, Person
 from kontor.lib.prepared import prepared
 from kontor.records import custom_fields
 from kontor.records.custom_fields import json_value
-from kontor.records.models import CustomField, CustomValue, Record, RecordTag
+from kontor.records.models import CustomField, CustomValue, Record
+from kontor.records.queries import tag_names_of
 
 C = TypeVar("C", Person, Company)
 
@@ -69,11 +70,6 @@ def grouped(rows: Iterable[tuple[Any, ...]]) -> defaultdict[int, list[tuple[Any,
 # the same SQL as `record_id__in` without checking each id as a possible model instance.
 
 @prepared
-def _tags(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
-    return RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name").values_list("record_id", "tag__name")
-
-
-@prepared
 def _contact_details(ids: list[int]) -> QuerySet[ContactDetail, tuple[int, str, str, str]]:
     return ContactDetail.objects.filter(record__pk__in=ids).values_list("record_id", "kind", "label", "value")
 
@@ -102,7 +98,7 @@ def contacts_out(records: Sequence[RecordRow]) -> dict[int, dict[str, Any]]:
     values are read as plain rows, one query each whatever the number of records, in the order the
     models sort them (tags by name, details and addresses by position)."""
     ids = [row[0] for row in records]
-    tags = grouped(_tags(ids))
+    tags = grouped(tag_names_of(ids))
     contact = grouped(_contact_details(ids))
     addresses = grouped(_addresses(ids))
     custom = _custom_values(ids)

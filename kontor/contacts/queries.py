@@ -36,7 +36,8 @@ from kontor.records.filters import (
     filter_records,
     name_contains,
 )
-from kontor.records.models import Kind, RecordTag, Tag
+from kontor.records.models import Kind, Tag
+from kontor.records.queries import tag_names_of
 from kontor.search.backends import names_in_order
 from kontor.search.folding import Query
 
@@ -142,11 +143,6 @@ def _list_details(ids: list[int]) -> QuerySet[ContactDetail, tuple[int, str, str
 
 
 @prepared
-def _list_tags(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
-    return RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name").values_list("record_id", "tag__name")
-
-
-@prepared
 def _list_jobs(ids: list[int]) -> QuerySet[Position, tuple[int, str, str]]:
     return (Position.objects.filter(person__record__pk__in=ids, is_primary=True,
                                     company__record__deleted_at__isnull=True)
@@ -208,7 +204,7 @@ def add_row_data(items: Sequence[Person] | Sequence[Company]) -> None:
             row.email = row.email or value
         else:
             row.phone = row.phone or value
-    for record_id, name in _list_tags(ids):
+    for record_id, name in tag_names_of(ids):
         rows[record_id].tags.append(name)
     if isinstance(items[0], Person):
         for person_id, job_title, company_name in _list_jobs(ids):

@@ -37,11 +37,11 @@ from kontor.deals.board import Card
 from kontor.deals.currencies import MoneyFormat
 from kontor.deals.models import Deal, DealState, Stage, cents_to_amount, stage_of, weighted_amount
 from kontor.lib.dates import day_text
-from kontor.lib.prepared import prepared
 from kontor.lib.stamped import STAND_IN, mark, skeleton
 from kontor.lib.urls import id_url
 from kontor.records.filters import tag_link
-from kontor.records.models import CustomField, CustomValue, RecordTag
+from kontor.records.models import CustomField, CustomValue
+from kontor.records.queries import tag_names_of
 from kontor.records.templatetags.bulk_tags import pick_checkbox
 
 _EMPTY = SafeString("")
@@ -165,12 +165,6 @@ class _PageTexts(DealTexts):
         }
 
 
-@prepared
-def _tags_of_page(ids: list[int]) -> QuerySet[RecordTag, tuple[int, str]]:
-    return (RecordTag.objects.filter(record__pk__in=ids).order_by("tag__name", "tag_id")
-            .values_list("record_id", "tag__name"))
-
-
 def page_rows(deals: QuerySet[Deal], number: int, column: CustomField | None = None) -> Page[DealRow]:
     """Page `number` of the deals as rows for deal_rows, with their tags and, when the list shows
     the custom field `column`, their values of it: three queries at most, whatever the page size."""
@@ -178,7 +172,7 @@ def page_rows(deals: QuerySet[Deal], number: int, column: CustomField | None = N
     rows = page.items = [DealRow(*values) for values in page.items]
     by_id = {row.pk: row for row in rows}
     if by_id:
-        for record_id, name in _tags_of_page(list(by_id)):
+        for record_id, name in tag_names_of(list(by_id)):
             by_id[record_id].tags.append(name)
         if column is not None:
             for value in CustomValue.objects.filter(record_id__in=by_id, field=column).select_related("field"):
