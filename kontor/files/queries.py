@@ -76,31 +76,23 @@ def count_comments(files: list[Attachment]) -> list[Attachment]:
     return files
 
 
-def record_files(by: Membership, record: Record, limit: int = RECORD_CARD_SIZE) -> tuple[list[Attachment], bool]:
+def record_files(by: Membership, record: Record) -> tuple[list[Attachment], bool]:
     """The newest files on a record (its entries' files included) and whether there are more.
     Those of a record in the trash are not visible (Attachment.visible_to): known from the record
     itself, without a join."""
     if record.deleted_at is not None:
         return [], False
-    confidential_too = roles.can_read_confidential(by.role)
-    if limit == RECORD_CARD_SIZE:
-        rows = _card_files(by.account_id, record.pk, confidential_too)
-    else:
-        rows = list(_newest_files(by.account_id, record.pk, confidential_too)[:limit + 1])
-    return count_comments(rows[:limit]), len(rows) > limit
-
-
-def _newest_files(account_id: int, record_id: int, confidential_too: bool) -> QuerySet[Attachment]:
-    files = Attachment.objects.filter(account_id=account_id, record_id=record_id, deleted_at__isnull=True)
-    if not confidential_too:
-        files = files.filter(on_readable_entry())
-    return files.select_related("uploaded_by").order_by("-created_at", "-pk")
+    rows = _card_files(by.account_id, record.pk, roles.can_read_confidential(by.role))
+    return count_comments(rows[:RECORD_CARD_SIZE]), len(rows) > RECORD_CARD_SIZE
 
 
 @prepared
 def _card_files(account_id: int, record_id: int, confidential_too: bool) -> QuerySet[Attachment]:
-    """A record page's Files card: one more than it shows."""
-    return _newest_files(account_id, record_id, confidential_too)[:RECORD_CARD_SIZE + 1]
+    """A record page's Files card, newest first: one more than it shows, compiled once."""
+    files = Attachment.objects.filter(account_id=account_id, record_id=record_id, deleted_at__isnull=True)
+    if not confidential_too:
+        files = files.filter(on_readable_entry())
+    return files.select_related("uploaded_by").order_by("-created_at", "-pk")[:RECORD_CARD_SIZE + 1]
 
 
 def prefetch_entry_files(entries: Sequence[Entry], by: Membership) -> None:

@@ -118,10 +118,11 @@ def stream(membership: Membership, *, following_only: bool = False) -> QuerySet[
 RECORD_LINES = 200
 
 
-def _record_activities(record_id: int, newer_than: dt.datetime | None, older_than: dt.datetime | None,
-                       can_read_confidential: bool) -> QuerySet[Activity]:
-    # One filter() and the two names as columns (not the users' rows): most pages have no line in
-    # their window.
+@prepared
+def _record_lines(record_id: int, newer_than: dt.datetime | None, older_than: dt.datetime | None,
+                  can_read_confidential: bool) -> QuerySet[Activity]:
+    """The lines of a record page's timeline, compiled once (most pages have none to show): one
+    filter() and the two names as columns, not the users' rows."""
     wanted = ~Q(verb__in=[ActivityVerb.TASK_DONE, ActivityVerb.TASK_CHANGED])
     if not can_read_confidential:
         wanted &= _readable_by_anyone()
@@ -131,26 +132,16 @@ def _record_activities(record_id: int, newer_than: dt.datetime | None, older_tha
         wanted &= Q(created_at__lt=older_than)
     return (Activity.objects.filter(wanted, record_id=record_id)
             .annotate(actor_name=F("actor__name"), subject_user_name=F("subject_user__name"))
-            .order_by("-created_at", "-pk"))
+            .order_by("-created_at", "-pk")[:RECORD_LINES])
 
 
-@prepared
-def _record_lines(record_id: int, newer_than: dt.datetime | None, older_than: dt.datetime | None,
-                  can_read_confidential: bool) -> QuerySet[Activity]:
-    """The lines of a record page's timeline (compiled once: most pages have none to show)."""
-    return _record_activities(record_id, newer_than, older_than, can_read_confidential)[:RECORD_LINES]
-
-
-def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None,
-               limit: int = RECORD_LINES, *, can_read_confidential: bool = False) -> list[Activity]:
+def for_record(record: Record, newer_than: dt.datetime | None, older_than: dt.datetime | None, *,
+               can_read_confidential: bool = False) -> list[Activity]:
     """A record's activities in a time window, newest first, for its timeline. Completed tasks are
     left out: completing one writes an entry into the same timeline ("Done: …"); so are edits of
     tasks (a new due date, a new title: the task section shows the task as it is now, and the
     team's activity stream keeps them), and lines about notes the reader may not read."""
-    if limit == RECORD_LINES:
-        lines = _record_lines(record.pk, newer_than, older_than, can_read_confidential)
-    else:
-        lines = list(_record_activities(record.pk, newer_than, older_than, can_read_confidential)[:limit])
+    lines = _record_lines(record.pk, newer_than, older_than, can_read_confidential)
     for line in lines:
         line.record = record
     return lines
