@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -39,6 +40,28 @@ def stamped(request: HttpRequest | None, key: Hashable, render: Callable[[int], 
 def stamp(fragment: str, pk: int) -> SafeString:
     """A fragment rendered with STAND_IN (and escaped there), with `pk` in its place."""
     return SafeString(fragment.replace(_STAND_IN_TEXT, str(pk)))
+
+
+class KeptFragments:
+    """Fragments rendered once per process, by a key that holds everything they show (the
+    language, the user, the permissions, ...), with stand-ins for what differs per page (ids, the
+    CSRF token) that the caller puts in. They are renderings of their keys, not shared state: every
+    process renders the same for the same key. With DEBUG on (templates edited while Kontor runs)
+    they are rendered every time. Beyond `limit` keys the store starts afresh."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._fragments: dict[Hashable, str] = {}
+        self._limit = limit
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        if settings.DEBUG:
+            return render()
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            if len(self._fragments) >= self._limit:
+                self._fragments.clear()  # a thread between its get and its store keeps its own copy
+            fragment = self._fragments[key] = render()
+        return fragment
 
 
 # -- skeletons: a row template rendered once, each row's texts put in -------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -15,7 +14,7 @@ from django.utils.translation import get_language
 
 from kontor.accounts.models import Membership
 from kontor.accounts.queries import active_colleagues
-from kontor.lib.stamped import STAND_IN, stamp
+from kontor.lib.stamped import STAND_IN, KeptFragments, stamp
 from kontor.records.models import Record
 from kontor.tasks import queries
 from kontor.tasks.forms import TaskForm
@@ -45,8 +44,7 @@ def record_section(membership: Membership, record: Record, form: TaskForm | None
 
 # tasks/_task_fields.html of an empty form, by language, assignee, colleagues and the fields' id
 # prefix (a record's with STAND_IN for its id): what an empty form's fields depend on.
-_blank_fields: dict[tuple[str, int, tuple[tuple[int, str], ...], str], str] = {}
-_BLANK_FIELDS_KEPT = 256
+_blank_fields = KeptFragments()
 
 
 def blank_fields(colleagues: list[Membership], membership: Membership, record: Record) -> SafeString:
@@ -70,17 +68,12 @@ def area_fields(colleagues: list[Membership], membership: Membership) -> SafeStr
 
 def _kept_fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> str | None:
     """The empty form's fields rendered once per process for the key; None where they cannot be
-    kept (DEBUG, or a colleague whose name has the stand-in's digits in it)."""
+    kept (a colleague whose name has the stand-in's digits in it)."""
     choices = tuple((member.user.pk, member.user.name or member.user.email) for member in colleagues)
-    if settings.DEBUG or any(str(STAND_IN) in name for _pk, name in choices):
+    if any(str(STAND_IN) in name for _pk, name in choices):
         return None
     key = (get_language(), membership.user.pk, choices, prefix_id)
-    fields = _blank_fields.get(key)
-    if fields is None:
-        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
-            _blank_fields.clear()  # another thread may be between its get and its store: it keeps its own
-        fields = _blank_fields[key] = _fields(colleagues, membership, prefix_id)
-    return fields
+    return _blank_fields.get(key, lambda: _fields(colleagues, membership, prefix_id))
 
 
 def _fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> SafeString:

@@ -17,7 +17,6 @@ import html
 from dataclasses import dataclass
 
 from django import template
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import get_script_prefix
 from django.utils import dateformat, formats, timezone
@@ -32,7 +31,7 @@ from kontor.history.models import Activity, Entry, EntryKind
 from kontor.history.queries import LinkedRecord
 from kontor.history.templatetags import comment_tags, history_tags
 from kontor.lib import text
-from kontor.lib.stamped import STAND_IN, mark, skeleton, stamp
+from kontor.lib.stamped import STAND_IN, KeptFragments, mark, skeleton, stamp
 from kontor.lib.urls import id_url
 from kontor.mail.templatetags.mail_tags import email_of, sender_name
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
@@ -258,7 +257,7 @@ def _footer(page: RowPage, entry: Entry, record: Record) -> SafeString:
 # The footer of an entry without comments on any record, with STAND_IN for the entry's id,
 # RECORD_STAND_IN for the record's and _CSRF for the form's token, by what else it depends on:
 # the language, the script prefix, the permissions and whether the paperclip is part of it.
-_shared_footers: dict[tuple[str, str, bool, bool, bool], str] = {}
+_shared_footers = KeptFragments()
 RECORD_STAND_IN = 987_654_321_066
 _RECORD_STAND_IN_TEXT = str(RECORD_STAND_IN)
 _CSRF = mark("csrf_token")
@@ -271,14 +270,16 @@ def _shared_footer(page: RowPage, record: Record, can_edit: bool, can_delete: bo
     them on every page took about 0.5 ms of a person's page."""
     token = page.context.get("csrf_token")
     token_text = str(token) if token else ""
-    if settings.DEBUG or token_text in ("", "NOTPROVIDED"):  # templates edited while it runs; no token
+    if token_text in ("", "NOTPROVIDED"):  # no token to put in
         return _page_footer(page, record, can_edit, can_delete, paperclip)
-    key = (get_language(), get_script_prefix(), can_edit, can_delete, paperclip)
-    if key not in _shared_footers:
+
+    def render() -> str:
         with page.context.push(csrf_token=_CSRF):
-            _shared_footers[key] = _page_footer(RowPage(page.context), Record(pk=RECORD_STAND_IN, kind=record.kind),
-                                                can_edit, can_delete, paperclip)
-    return _shared_footers[key].replace(_RECORD_STAND_IN_TEXT, str(record.pk)).replace(_CSRF, html.escape(token_text))
+            return _page_footer(RowPage(page.context), Record(pk=RECORD_STAND_IN, kind=record.kind),
+                                can_edit, can_delete, paperclip)
+
+    footer = _shared_footers.get((get_language(), get_script_prefix(), can_edit, can_delete, paperclip), render)
+    return footer.replace(_RECORD_STAND_IN_TEXT, str(record.pk)).replace(_CSRF, html.escape(token_text))
 
 
 def _page_footer(page: RowPage, record: Record, can_edit: bool, can_delete: bool, paperclip: bool) -> str:
