@@ -37,7 +37,7 @@ from kontor.api.schemas import (
 )
 from kontor.contacts import actions
 from kontor.contacts.actions import COMPANY_FIELDS
-from kontor.contacts.models import Company, Position
+from kontor.contacts.models import Company, Position, person_name
 from kontor.contacts.queries import filter_companies
 from kontor.lib.prepared import prepared
 from kontor.records.access import access_company
@@ -115,10 +115,8 @@ def companies_out(rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
 def _employee(person_id: int, title: str, first_name: str, last_name: str, job_title: str, department: str,
               is_primary: bool, is_former: bool) -> dict[str, Any]:
-    # The name as Person.full_name makes it, without making a Person of the row.
-    name = " ".join(part for part in (title, first_name, last_name) if part)
-    return {"person_id": person_id, "person_name": name, "job_title": job_title, "department": department,
-            "is_primary": is_primary, "is_former": is_former}
+    return {"person_id": person_id, "person_name": person_name(title, first_name, last_name),
+            "job_title": job_title, "department": department, "is_primary": is_primary, "is_former": is_former}
 
 
 def company_out(company: Company) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from kontor.api.schemas import (
 )
 from kontor.contacts import actions
 from kontor.contacts.actions import PERSON_FIELDS, AssistantData, DateData, PositionData
-from kontor.contacts.models import Assistant, ImportantDate, Person, Position
+from kontor.contacts.models import Assistant, ImportantDate, Person, Position, person_name
 from kontor.contacts.queries import filter_people
 from kontor.lib.prepared import prepared
 from kontor.records.access import access_company, access_person
@@ -186,8 +186,7 @@ def people_out(rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     for row in rows:
         pk, own = row[0], dict(zip(PERSON_FIELDS, row[1:_RECORD_START], strict=True))
         people.append({
-            # The name as Person.full_name makes it, without making a Person of the row.
-            "id": pk, "name": " ".join(part for part in (own["title"], own["first_name"], own["last_name"]) if part),
+            "id": pk, "name": person_name(own["title"], own["first_name"], own["last_name"]),
             **contacts[pk], **own,
             "positions": [dict(zip(POSITION_COLUMNS, job, strict=True)) for job in positions[pk]],
             "assistants": [{"name": name, "email": email, "phone": phone} for name, email, phone in assistants[pk]],

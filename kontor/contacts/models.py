@@ -39,6 +39,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(record__deleted_at__isnull=True)
 
 
+def person_name(title: str, first_name: str, last_name: str) -> str:
+    """A person's name as every page, list, export and feed writes it: "Dr. Anna Schmidt" (what
+    Person.full_name gives, for code that reads the three columns without making a Person)."""
+    return " ".join(part for part in (title, first_name, last_name) if part)
+
+
 class Person(models.Model):
     record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="person")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
@@ -77,7 +83,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+        return person_name(self.title, self.first_name, self.last_name)
 
     def refresh_derived(self) -> None:
         from kontor.contacts.matching import person_name_key

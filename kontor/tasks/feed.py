@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kontor.contacts.models import Person, Position
+from kontor.contacts.models import Person, Position, person_name
 from kontor.records.models import KIND_URL_NAMESPACE, Kind, Record
 from kontor.tasks import ical
 from kontor.tasks.models import (
@@ -186,8 +186,8 @@ class FeedWriter:
         for row in rows:
             self.task_event(lines, row, companies)
         for person_id, title, first_name, last_name, birthday, changed in people:
-            name = " ".join(part for part in (title, first_name, last_name) if part)
-            lines.extend(self.birthday_event(person_id, name, birthday or dt.date.min, changed))
+            lines.extend(self.birthday_event(person_id, person_name(title, first_name, last_name),
+                                             birthday or dt.date.min, changed))
         lines.append("END:VCALENDAR")
         return ical.CRLF.join(lines) + ical.CRLF
 

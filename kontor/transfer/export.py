@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position
+from kontor.contacts.models import Address, Company, ContactDetail, DetailKind, Person, Position, person_name
 from kontor.deals.models import Deal
 from kontor.projects.models import Project
 from kontor.records.models import CustomField, CustomValue, FieldType, Kind, RecordTag
@@ -328,10 +328,6 @@ def _grouped(rows: Iterable[tuple[Any, ...]], make: Callable[..., Any]) -> dict[
     return grouped
 
 
-def _full_name(title: str, first_name: str, last_name: str) -> str:
-    return " ".join(part for part in (title, first_name, last_name) if part)
-
-
 def _colleague(name: str, email: str) -> str:
     return name or email
 
@@ -373,7 +369,7 @@ def _attach(kind: str, chunk: list[Any], fields: Sequence[CustomField] = ()) -> 
                                                      person__record__deleted_at__isnull=True)
         lists["export_people"] = _grouped(
             people.order_by(key, "person__sort_name", "person_id")
-            .values_list(key, "person__title", "person__first_name", "person__last_name"), _full_name)
+            .values_list(key, "person__title", "person__first_name", "person__last_name"), person_name)
         colleagues = model.colleagues.through.objects.filter(**{f"{key}__in": ids})
         lists["export_colleagues"] = _grouped(
             colleagues.order_by(key, "user__name", "user_id").values_list(key, "user__name", "user__email"),
