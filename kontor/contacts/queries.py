@@ -254,7 +254,7 @@ class ListFilters(RecordFilters):
 
     def rows_to_page(self, per_page: int = PER_PAGE) -> int:
         """How many rows from the start the list reads to show its page and learn whether more follow."""
-        return min(max(self.page, 1), MAX_PAGE) * per_page + 1
+        return shown_page(self.page) * per_page + 1
 
 
 @dataclass
@@ -277,10 +277,15 @@ class Page(Generic[T]):
         return self.has_more and self.number >= MAX_PAGE
 
 
+def shown_page(number: int) -> int:
+    """The page a list shows for the asked number: the first to the last it offers (MAX_PAGE)."""
+    return min(max(number, 1), MAX_PAGE)
+
+
 def page_of(items: QuerySet, number: int, per_page: int = PER_PAGE) -> Page:
     """One page of a sorted queryset, fetching one row more than shown to learn whether there is a
     next page: no COUNT(*) over the whole list."""
-    number = min(max(number, 1), MAX_PAGE)
+    number = shown_page(number)
     start = (number - 1) * per_page
     rows = list(items[start:start + per_page + 1])
     return Page(rows[:per_page], number, has_more=len(rows) > per_page)
