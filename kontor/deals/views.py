@@ -32,8 +32,7 @@ from kontor.history.queries import timeline
 from kontor.lib.params import parse_id
 from kontor.records.access import access_deal
 from kontor.records.actions import StaleEdit
-from kontor.records.filters import chosen_column
-from kontor.records.linked_views import LinkedPages, list_sidebar
+from kontor.records.linked_views import LinkedPages, list_page, list_sidebar
 from kontor.records.models import Kind, ListKind
 from kontor.records.saved_views import opens_default_view
 from kontor.records.views import tag_counts_answer, wants_tag_counts
@@ -47,18 +46,11 @@ def deal_list(request: MemberRequest) -> HttpResponse:
     driven by the same query string."""
     membership = request.membership
     filters = DealFilters.from_query(request.GET, current_user_id=membership.user.pk)
-    deals = filters.apply(membership.account)
-    if wants_tag_counts(request):
-        return tag_counts_answer(request, Kind.DEAL, filters, deals)
-    # As records' list_page, with the rows read as values (deals/rows.py) rather than as deals.
-    column = chosen_column(membership.account, Kind.DEAL, request.GET)
-    context = {"filters": filters, "column": column, "responsible": request.GET.get("responsible", ""),
-               "page": page_rows(deals, filters.page, column),
-               **_chart(request, deals, None if filters.is_filtered else membership.account_id)}
-    if request.htmx and request.htmx.target == "results":
-        return render(request, "deals/list.html#results", context)
-    context.update(_list_sidebar(membership, filters))
-    return render(request, "deals/list.html", context)
+    all_of_account = None if filters.is_filtered else membership.account_id
+    # The rows are read as values (deals/rows.py), not as deals.
+    return list_page(request, Kind.DEAL, filters, "deals/list.html", rows=page_rows,
+                     own=lambda deals: _chart(request, deals, all_of_account),
+                     own_sidebar=lambda: _own_sidebar(membership))
 
 
 def _chart(request: MemberRequest, deals: QuerySet[Deal], all_of_account: int | None = None) -> dict[str, Any]:

@@ -24,12 +24,13 @@ from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
 from kontor.accounts.queries import active_colleagues
 from kontor.accounts.requests import MemberRequest
-from kontor.contacts.queries import page_of
+from kontor.contacts.queries import Page, page_of
 from kontor.records.access import find_company, find_person
 from kontor.records.editing import click_on_bar, edit_linked_record, new_linked_record
 from kontor.records.filters import chosen_column, custom_filter_fields, tag_filter
 from kontor.records.linked_form import LinkedRecordsForm, live_company, primary_jobs, ticked_people
 from kontor.records.list_filters import LinkedFilters, with_row_data
+from kontor.records.models import CustomField
 from kontor.records.trash_pages import delete_to_trash, show_trashed
 from kontor.records.views import tag_counts_answer, wants_tag_counts
 
@@ -71,13 +72,19 @@ def urls(pages: LinkedPages[Any]) -> list[URLPattern]:
             path(f"{record}/delete/", delete_page, given, name="delete")]
 
 
+def _model_rows(items: QuerySet[Any], number: int, column: CustomField | None) -> Page[Any]:
+    return page_of(with_row_data(items, custom_values=column is not None), number)
+
+
 def list_page(request: MemberRequest, kind: str, filters: LinkedFilters, template: str, *,
+              rows: Callable[[QuerySet[Any], int, CustomField | None], Page[Any]] = _model_rows,
               own: Callable[[QuerySet[Any]], dict[str, Any]] | None = None,
               own_sidebar: Callable[[], dict[str, Any]] | None = None) -> HttpResponse:
     """A deals or projects list: the records `filters` select, a page of them, and the side column
-    on the full page. htmx asks for the results alone, or for the side column's tag counts. `own`
-    adds the kind's part of the page from the selected records (a chart), `own_sidebar` its part
-    of the side column."""
+    on the full page. htmx asks for the results alone, or for the side column's tag counts. `rows`
+    reads the page (the selected records, the page's number, the custom field shown as a column;
+    models with their row data unless the kind reads plain rows), `own` adds the kind's part of
+    the page from the selected records (a chart), `own_sidebar` its part of the side column."""
     membership = request.membership
     items = filters.apply(membership.account)
     if wants_tag_counts(request):
@@ -85,7 +92,7 @@ def list_page(request: MemberRequest, kind: str, filters: LinkedFilters, templat
     column = chosen_column(membership.account, kind, request.GET)
     context: dict[str, Any] = {
         "filters": filters, "column": column, "responsible": request.GET.get("responsible", ""),
-        "page": page_of(with_row_data(items, custom_values=column is not None), filters.page),
+        "page": rows(items, filters.page, column),
         **(own(items) if own else {}),
     }
     if request.htmx and request.htmx.target == "results":
