@@ -117,10 +117,16 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kontor.accounts.context_processors.kontor",
             ],
+            # {% kept %} and {% hole %}: parts of pages rendered once per process (kontor/lib/kept_tags.py).
+            "libraries": {"kept": "kontor.lib.kept_tags"},
         },
     }
 ]
 
+
+# Kept blocks ({% kept %}) rendered afresh on every page too and compared with the kept HTML: on in
+# the test suite (a fixture in tests/conftest.py), so that a key missing a value its block shows fails a test.
+KEPT_CHECK = env_bool("KONTOR_KEPT_CHECK", False)
 
 # Memory per SQLite connection, and a web worker has one per thread: the page cache of each, and
 # how much of the file it maps instead of reading. The operating system caches the file for all

@@ -105,6 +105,13 @@ def _jobs_in_process() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _kept_blocks_checked(settings) -> None:
+    """Every kept block ({% kept %}, kontor/lib/kept_tags.py) is also rendered afresh and compared
+    with the kept HTML: a key that misses a value its block shows fails the test that changes it."""
+    settings.KEPT_CHECK = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     # Argon2 is slow on purpose (a good part of a second per hash on a busy CI machine), and every
     # test makes several users; the tests check who may log in, not the hash's strength.

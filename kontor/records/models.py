@@ -163,6 +163,11 @@ class CustomField(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kept_key(self) -> tuple:
+        """What a page shows of the field, as the key of a block rendered once ({% kept %})."""
+        return (self.pk, self.kind, self.key, self.name, self.type, self.options, self.help)
+
 
 class CustomValue(models.Model):
     """One record's value of one custom field, stored in the column of its type so that filters

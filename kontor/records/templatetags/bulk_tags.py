@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from kontor.accounts import roles
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import colleague_choices
+from kontor.accounts.queries import Colleague, colleague_choices
 from kontor.records import bulk
 
 register = template.Library()
@@ -32,6 +32,8 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
     # The list's own filter column has the colleagues already (the full page); a list swapped in
     # by htmx has not, and asks.
     colleagues = context.get("colleagues") or colleague_choices(membership.account)
+    # As plain (id, name) rows, the key of the bar kept once per process: deals and projects have members.
+    colleagues = [Colleague(item.user_id, str(item.user)) for item in colleagues]
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
             "colleagues": colleagues, "is_task": kind.kind == "task",
