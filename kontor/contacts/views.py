@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,10 +38,9 @@ from kontor.contacts.queries import (
     details_of,
     filter_companies,
     important_dates_of,
+    list_page,
     live_positions_of,
-    page_of,
     tags_of,
-    with_row_data,
 )
 from kontor.history.queries import timeline
 from kontor.lib.params import parse_id, parse_text
@@ -80,14 +78,10 @@ def _list(request: MemberRequest, area: Area) -> HttpResponse:
     filters = ListFilters.from_query(request.GET, current_user_id=membership.user.pk)
     if wants_tag_counts(request):
         return tag_counts_answer(request, area.kind, filters, filters.apply(membership.account, area.kind))
-    # Only the page is read: a filter by name alone finds it in order in the search index.
-    items: QuerySet[Any] = filters.apply(membership.account, area.kind, first=filters.rows_to_page())
     column = chosen_column(membership.account, area.kind, request.GET)
-    context: dict[str, Any] = {"area": area, "filters": filters, "column": column,
-                               "page": page_of(with_row_data(items, custom_values=column is not None),
-                                               filters.page),
+    page = list_page(membership.account, area.kind, filters, custom_values=column is not None)
+    context: dict[str, Any] = {"area": area, "filters": filters, "column": column, "page": page,
                                "responsible": request.GET.get("responsible", "")}
-    page = context["page"]
     add_row_data(page.items)
     context["is_empty"] = not page.items and not page.has_previous and not filters.is_filtered
     template = "contacts/list.html"

@@ -74,10 +74,11 @@ def _kind_of_record(model: type[KindModel], membership: Membership, pk: int, inc
     return found[0]
 
 
-def _maybe(objects: QuerySet[M], pk: int | None) -> M | None:
+def _maybe(objects: Callable[[], QuerySet[M]], pk: int | None) -> M | None:
     """The object with this id among those the caller may see, or None: for a list filter, where an
-    unknown id simply filters nothing instead of failing the page."""
-    return objects.filter(pk=pk).first() if pk else None
+    unknown id simply filters nothing instead of failing the page. `objects` is asked only for an
+    id: every list page calls this, mostly without one."""
+    return objects().filter(pk=pk).first() if pk else None
 
 
 def access_record(membership: Membership, record_id: int, *, include_trash: bool = False) -> Record:
@@ -103,17 +104,17 @@ def access_project(membership: Membership, project_id: int, *, include_trash: bo
 
 def find_person(membership: Membership, person_id: int | None) -> Person | None:
     """The person a list is filtered by (in the trash too, so the filter still names it), or None."""
-    return _maybe(Person.objects.filter(account=membership.account), person_id)
+    return _maybe(lambda: Person.objects.filter(account=membership.account), person_id)
 
 
 def find_company(membership: Membership, company_id: int | None) -> Company | None:
     """The company a list is filtered by (in the trash too, so the filter still names it), or None."""
-    return _maybe(Company.objects.filter(account=membership.account), company_id)
+    return _maybe(lambda: Company.objects.filter(account=membership.account), company_id)
 
 
 def find_live_record(membership: Membership, record_id: int | None) -> Record | None:
     """A record of the account outside the trash that a list is filtered by, or None."""
-    return _maybe(Record.objects.filter(account=membership.account).alive(), record_id)
+    return _maybe(lambda: Record.objects.filter(account=membership.account).alive(), record_id)
 
 
 def find_live_records(membership: Membership, record_ids: list[int]) -> dict[int, Record]:

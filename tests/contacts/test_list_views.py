@@ -165,3 +165,26 @@ def test_filters_never_reach_into_another_account(alice, oscar, team):
 def test_anonymous_visitors_are_sent_to_login(client, alice):
     response = client.get(reverse("people:list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_first_page_a_list_opens_with_is_the_general_filter_s_first_page(alice, oscar):
+    """The unfiltered first page is read by a query compiled once (contacts.queries.list_page); it
+    must show what the general filter shows: the account's live records by name, 50 and whether
+    more follow, not the trash, not another account's."""
+    from kontor.contacts.queries import ListFilters, list_page, page_of, with_row_data
+
+    for number in range(PER_PAGE + 3):
+        actions.create_person(alice.membership, {"first_name": f"V{number}", "last_name": f"Name {number % 7}"})
+        actions.create_company(alice.membership, {"name": f"Firma {number % 5} {number}"})
+    actions.create_person(oscar.membership, {"last_name": "Aaron"})
+    gone = actions.create_person(alice.membership, {"last_name": "Aachen"})
+    record_actions.trash_record(gone.record, alice.membership)
+    unfiltered = ListFilters.from_query({}, current_user_id=alice.user.pk)
+    for kind, everyone in (("person", filter_people), ("company", filter_companies)):
+        opened = list_page(alice.account, kind, unfiltered)
+        general = page_of(with_row_data(everyone(alice.account)), 1)
+        assert [row.pk for row in opened.items] == [row.pk for row in general.items]
+        assert len(opened.items) == PER_PAGE and opened.has_next and general.has_next
+    assert "Aachen" not in [person.last_name for person in list_page(alice.account, "person", unfiltered).items]
+    response = alice.client.get(reverse("people:list"))
+    assert names(response)[:2] == ["V0 Name 0", "V14 Name 0"]
