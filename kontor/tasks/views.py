@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership, User
-from kontor.accounts.queries import active_colleagues
+from kontor.accounts.queries import Colleague, active_colleagues
 from kontor.accounts.requests import MemberRequest
 from kontor.lib.params import local_path, parse_id, parse_int
 from kontor.records.access import access_record, access_task
@@ -89,7 +89,10 @@ def overview(request: MemberRequest) -> HttpResponse:
     feed = actions.calendar_feed_for(membership)
     form = TaskForm(colleagues=colleagues, prefix_id="new",
                     initial={"assignee": membership.user.pk})
+    # The colleagues as (id, name) rows: the filter's choices, kept once per process by them.
+    colleague_rows = [Colleague(colleague.user_id, str(colleague.user)) for colleague in colleagues]
     return render(request, "tasks/overview.html", {**context, "feed": feed, "task_form": form,
+                                                   "colleague_rows": colleague_rows,
                                                    "task_fields": area_fields(colleagues, membership),
                                                    **_feed_urls(feed)})
 

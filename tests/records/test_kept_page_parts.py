@@ -83,3 +83,15 @@ def test_a_role_s_bulk_actions_are_its_own(alice, carol, someone):
     carol_bar = carol.client.get("/people/").content.decode()
     assert '<option value="delete">' in alice_bar
     assert '<option value="delete">' not in carol_bar
+
+
+def test_the_task_filters_show_each_user_their_choice_and_a_renamed_colleague(alice, bob):
+    assert 'value="all" selected' in alice.client.get("/tasks/?user=all").content.decode()
+    page = alice.client.get(f"/tasks/?user={bob.user.pk}&state=overdue").content.decode()
+    assert f'<option value="{bob.user.pk}" selected>Bob Berger</option>' in _select(page, "task-filter-user")
+    assert 'value="overdue" selected' in _select(page, "task-filter-state")
+    account_actions.update_profile(bob.user, "Robert Berger", bob.user.email, "en", "Europe/Berlin")
+    page = alice.client.get(f"/tasks/?user={bob.user.pk}&state=overdue").content.decode()
+    assert f'<option value="{bob.user.pk}" selected>Robert Berger</option>' in _select(page, "task-filter-user")
+    bob_page = bob.client.get("/tasks/").content.decode()
+    assert f'<option value="{bob.user.pk}" selected>My tasks</option>' in _select(bob_page, "task-filter-user")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kontor.accounts.models import Membership
+from kontor.accounts.queries import Colleague
 from kontor.accounts.requests import request_of
 from kontor.contacts.models import Company, Person
 from kontor.deals.models import Deal, Stage
@@ -102,14 +103,14 @@ def colleagues_to_tick(context: template.Context) -> list[Membership]:
 
 
 @register.simple_tag(takes_context=True)
-def note_followers(context: template.Context, record: Record) -> list[Membership]:
-    """The colleagues who follow the record: the note box lists them, ticked. Without a follower
-    other than the viewer (most records) the colleagues need not be read."""
+def note_followers(context: template.Context, record: Record) -> list[Colleague]:
+    """The colleagues who follow the record, as (id, name) rows: the note box lists them, ticked.
+    Without a follower other than the viewer (most records) the colleagues need not be read."""
     following = watcher_ids(context["request"], record)
     membership = context.get("membership")
     if not following or (membership is not None and following == {membership.user_id}):
         return []
-    return [m for m in colleagues_to_tick(context) if m.user_id in following]
+    return [Colleague(m.user_id, str(m.user)) for m in colleagues_to_tick(context) if m.user_id in following]
 
 
 @register.filter
