@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kontor.accounts.decorators import member_required
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import active_colleagues
+from kontor.accounts.queries import colleague_choices
 from kontor.accounts.requests import MemberRequest
 from kontor.contacts.queries import Page, page_of
 from kontor.records.access import find_company, find_person
@@ -108,7 +108,7 @@ def list_sidebar(membership: Membership, kind: str, filters: LinkedFilters) -> d
     return {
         "tag_filter": tag_filter(account, kind, filters.tags),
         "custom_filter": custom_filter_fields(account, kind, filters.custom),
-        "colleagues": active_colleagues(account),
+        "colleagues": colleague_choices(account),  # (id, name) rows: the filter's and bulk bar's choices
         "company_filter": find_company(membership, filters.company_id),
         "person_filter": find_person(membership, filters.person_id),
     }
