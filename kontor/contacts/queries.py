@@ -35,6 +35,8 @@ from kontor.records.filters import (
     RecordFilters,
     filter_records,
     name_contains,
+    tag_plan,
+    with_tag_plan,
 )
 from kontor.records.models import Kind, Tag
 from kontor.records.queries import tag_names_of
@@ -295,12 +297,33 @@ def _first_companies(account_id: int) -> QuerySet[Company]:
     return with_row_data(filter_companies(Account(pk=account_id)))[:PER_PAGE + 1]
 
 
+# The same with tags ticked (and nothing else): the tag filter's plan, worked out from the tags'
+# counts (records.filters.tag_plan), as ids.
+
+@prepared
+def _first_people_tagged(account_id: int, rarest: int | None, probed: list[int]) -> QuerySet[Person]:
+    return with_row_data(with_tag_plan(filter_people(Account(pk=account_id)), rarest, probed))[:PER_PAGE + 1]
+
+
+@prepared
+def _first_companies_tagged(account_id: int, rarest: int | None, probed: list[int]) -> QuerySet[Company]:
+    return with_row_data(with_tag_plan(filter_companies(Account(pk=account_id)), rarest, probed))[:PER_PAGE + 1]
+
+
 def list_page(account: Account, kind: str, filters: ListFilters, custom_values: bool = False) -> Page:
     """The page of the people or company list that `filters` ask for, each row without its row
     data yet (add_row_data); with `custom_values`, the records with their custom values too."""
-    if not filters.is_filtered and shown_page(filters.page) == 1 and filters.order == "name" and not custom_values:
-        rows = (_first_people if kind == Kind.PERSON else _first_companies)(account.pk)
-        return Page(rows[:PER_PAGE], 1, has_more=len(rows) > PER_PAGE)
+    is_person = kind == Kind.PERSON
+    if shown_page(filters.page) == 1 and filters.order == "name" and not custom_values:
+        rows: list[Any] | None = None
+        if not filters.is_filtered:
+            rows = (_first_people if is_person else _first_companies)(account.pk)
+        elif filters.tags and not (filters.q or filters.responsible_id or filters.custom or filters.has_own_filters):
+            plan = tag_plan(account, kind, filters.tags)
+            rows = [] if plan is None else (_first_people_tagged if is_person else _first_companies_tagged)(
+                account.pk, *plan)
+        if rows is not None:
+            return Page(rows[:PER_PAGE], 1, has_more=len(rows) > PER_PAGE)
     # Only the page is read: a filter by name alone finds it in order in the search index.
     items = filters.apply(account, kind, first=filters.rows_to_page())
     return page_of(with_row_data(items, custom_values=custom_values), filters.page)

@@ -1,4 +1,5 @@
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from kontor.contacts import actions
@@ -188,3 +189,33 @@ def test_the_first_page_a_list_opens_with_is_the_general_filter_s_first_page(ali
     assert "Aachen" not in [person.last_name for person in list_page(alice.account, "person", unfiltered).items]
     response = alice.client.get(reverse("people:list"))
     assert names(response)[:2] == ["V0 Name 0", "V14 Name 0"]
+
+
+@pytest.mark.parametrize("tags", [["Kunde"], ["kunde", "BERLIN"], ["Selten"], ["Selten", "Kunde"], ["Unbekannt"],
+                                  ["Kunde", "Unbekannt"], [" "]])
+def test_a_first_page_by_tags_alone_is_the_general_filter_s_first_page(alice, oscar, tags, monkeypatch):
+    """Ticked tags alone read the first page by a query compiled once per plan (rarest tag read by its
+    taggings or every tag probed, records.filters.tag_plan); it must show what the general filter shows."""
+    from kontor.contacts.queries import ListFilters, list_page, page_of, with_row_data
+    from kontor.records import filters as record_filters
+
+    monkeypatch.setattr(record_filters, "RARE_TAG", 3)  # "Selten" is read by its taggings, the others probed
+    for number in range(PER_PAGE + 8):
+        tags_of_one = ["Kunde"] + (["Berlin"] if number % 2 else []) + (["Selten"] if number % 20 == 0 else [])
+        actions.create_person(alice.membership, {"first_name": f"V{number}", "last_name": f"Name {number % 9}"},
+                              tags=tags_of_one)
+        actions.create_company(alice.membership, {"name": f"Firma {number}"}, tags=tags_of_one)
+    actions.create_person(oscar.membership, {"last_name": "Aaron"}, tags=["Kunde", "Berlin", "Selten"])
+    gone = actions.create_person(alice.membership, {"last_name": "Aachen"}, tags=["Kunde", "Berlin", "Selten"])
+    record_actions.trash_record(gone.record, alice.membership)
+    query = QueryDict(mutable=True)
+    query.setlist("tag", tags)
+    chosen = ListFilters.from_query(query, current_user_id=alice.user.pk)
+    for kind, everyone in (("person", filter_people), ("company", filter_companies)):
+        opened = list_page(alice.account, kind, chosen)
+        general = page_of(with_row_data(everyone(alice.account, tags=tags)), 1)
+        assert [row.pk for row in opened.items] == [row.pk for row in general.items]
+        assert opened.has_next == general.has_next
+    expected = {"Selten": 3, "Unbekannt": 0, "Kunde": PER_PAGE}
+    if len(tags) == 1 and tags[0] in expected:
+        assert len(list_page(alice.account, "person", chosen).items) == expected[tags[0]]
