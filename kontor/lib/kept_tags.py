@@ -46,6 +46,7 @@ register = template.Library()
 
 _KEPT = KeptFragments(limit=2048)
 _PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.time)
+_EXACT = frozenset({str, SafeString, int, bool, type(None)})
 # While a block is rendered to be kept: its _Rendering, in the context (where includes see it too).
 _RENDERING = "kontor.kept.rendering"
 
@@ -62,7 +63,7 @@ def key_of(value: Any) -> Hashable:
     """`value` as part of a key: texts, numbers, dates and None as they are; lazy translations as their
     text; lists, tuples and dicts of them as tuples; a model by its `kept_key` (what of it pages
     show). Anything else is refused: its hash need not follow what it shows."""
-    if isinstance(value, _PLAIN):
+    if type(value) in _EXACT or isinstance(value, _PLAIN):  # the first for speed: most values are these
         return value
     if isinstance(value, (list, tuple)):
         return tuple(key_of(item) for item in value)

@@ -36,6 +36,7 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
     colleagues = [Colleague(item.user_id, str(item.user)) for item in colleagues]
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
+            "action_names": actions,  # what the bar is kept by: the labels follow from the names
             "colleagues": colleagues, "is_task": kind.kind == "task",
             "delete_limit": roles.bulk_delete_limit(membership.role),
             "formats": ["csv", "xlsx", "vcf"] if kind.kind in ("person", "company") else ["csv", "xlsx"]}
