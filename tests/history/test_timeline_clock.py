@@ -18,6 +18,12 @@ def test_the_clock_writes_what_the_time_element_writes(language, zone):
     moments = [now - dt.timedelta(minutes=5), now - dt.timedelta(hours=30), now - dt.timedelta(days=40),
                now - dt.timedelta(days=400), now - dt.timedelta(days=800, hours=7), now + dt.timedelta(days=3)]
     moments += [dt.datetime(now.year, month, 3, 23, 30, tzinfo=dt.UTC) for month in range(1, 13)]
+    # Single digits, noon and midnight (English writes those as words), the hours the clocks change
+    # in Berlin and New York, and a year of fewer than four digits.
+    moments += [dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC), dt.datetime(2025, 6, 1, 10, 0, tzinfo=dt.UTC),
+                dt.datetime(2025, 6, 1, 22, 0, tzinfo=dt.UTC), dt.datetime(2025, 3, 30, 1, 30, tzinfo=dt.UTC),
+                dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC), dt.datetime(2025, 11, 2, 5, 30, tzinfo=dt.UTC),
+                dt.datetime(987, 7, 8, 9, 10, tzinfo=dt.UTC)]
     with translation.override(language), timezone.override(zone):
         clock = Clock()
         for moment in moments:

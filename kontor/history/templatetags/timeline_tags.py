@@ -59,39 +59,65 @@ class Clock:
 
     def time_element(self, value: dt.datetime) -> SafeString:
         """What `{% time_element value %}` writes: <time> with the ISO moment, the full date and
-        time as its title, and `when` as its text (history_tags.when, with one DateFormat)."""
+        time as its title, and `when` as its text (history_tags.when)."""
         local = value.astimezone(self.zone)  # timezone.localtime, for an aware moment
-        moment = dateformat.DateFormat(local)
-        full = self._format(moment, local.month, self.datetime_format)
+        moment = _Moment(local)
+        full = self._format(moment, self.datetime_format)
         if dt.timedelta(0) <= self.now - value < dt.timedelta(hours=22):
             when = naturaltime(value)
         elif local.year == self.year:
-            day = self._format(moment, local.month, self.month_day_format)
-            when = f"{day}, {self._format(moment, local.month, self.time_format)}"
+            when = f"{self._format(moment, self.month_day_format)}, {self._format(moment, self.time_format)}"
         else:
             when = full
         # An ISO moment is digits and -+:.T, nothing to escape.
         return SafeString(f'<time datetime="{local.isoformat()}" title="{html.escape(full)}">'
                           f'{html.escape(when)}</time>')
 
-    def _format(self, moment: dateformat.DateFormat, month: int, parts: list[tuple[bool, str]]) -> str:
-        """DateFormat.format of a format split by _split."""
+    def _format(self, moment: _Moment, parts: list[tuple[bool, str]]) -> str:
+        """DateFormat.format of a format split by _split: the numbers written here, a month's name
+        looked up once per page, any other code asked of Django's DateFormat."""
         written = []
+        local = moment.local
         for is_code, part in parts:
             if not is_code:
                 written.append(part)
+            elif part in _NUMBERS:
+                written.append(_NUMBERS[part](local))
             elif part in _MONTH_CODES:
-                key = (part, month)
+                key = (part, local.month)
                 if key not in self.month_names:
-                    self.month_names[key] = str(getattr(moment, part)())
+                    self.month_names[key] = str(getattr(moment.date_format(), part)())
                 written.append(self.month_names[key])
             else:
-                written.append(str(getattr(moment, part)()))
+                written.append(str(getattr(moment.date_format(), part)()))
         return "".join(written)
+
+
+class _Moment:
+    """A local moment, and Django's DateFormat of it made only when a code needs it: making one
+    checks the moment against the time zone's transitions, most of the cost of writing a date."""
+
+    def __init__(self, local: dt.datetime) -> None:
+        self.local = local
+        self._date_format: dateformat.DateFormat | None = None
+
+    def date_format(self) -> dateformat.DateFormat:
+        if self._date_format is None:
+            self._date_format = dateformat.DateFormat(self.local)
+        return self._date_format
 
 
 # The format codes whose text is a month's name: the same for every moment of that month.
 _MONTH_CODES = frozenset("bEFMN")
+# The codes that are numbers, written as DateFormat writes them (German dates and times are all
+# numbers and a month's name).
+_NUMBERS = {
+    "j": lambda moment: str(moment.day), "d": lambda moment: f"{moment.day:02d}",
+    "n": lambda moment: str(moment.month), "m": lambda moment: f"{moment.month:02d}",
+    "Y": lambda moment: f"{moment.year:04d}", "y": lambda moment: f"{moment.year % 100:02d}",
+    "G": lambda moment: str(moment.hour), "H": lambda moment: f"{moment.hour:02d}",
+    "i": lambda moment: f"{moment.minute:02d}", "s": lambda moment: f"{moment.second:02d}",
+}
 
 
 def _split(format_string: str) -> list[tuple[bool, str]]:
