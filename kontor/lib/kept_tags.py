@@ -16,10 +16,11 @@ more than the list's SQL.
 Like KeptFragments (kontor/lib/stamped.py), a kept block is a rendering of its key, not shared state:
 every process renders the same for the same key. So the key must hold everything the block shows
 but its holes; what it cannot hold (a model instance, whose hash is its id, not its content) the
-tag refuses. A hole shows a value from outside the block (not a loop's or a `with`'s variable) and
-once (not in a loop); both are checked when the block is rendered. With DEBUG on the block is
-rendered on every page; with KEPT_CHECK on (the test suite) it is rendered too and compared with
-the kept HTML, so that a value missing from a key fails the tests that show it changing.
+tag refuses. A hole shows a value from outside the block (not a loop's or a `with`'s variable),
+once (not in a loop), in the block's own template (not one it includes), and blocks do not nest;
+each is checked when the block is rendered. With DEBUG on the block is rendered on every page;
+with KEPT_CHECK on (the test suite) it is rendered too and compared with the kept HTML, so that a
+value missing from a key fails the tests that show it changing.
 
 Unlike `{% cache %}` there is no cache backend: no pickling, no key hashing, nothing to expire.
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Hashable
+from contextvars import ContextVar
 from typing import Any
 
 from django import template
@@ -47,8 +49,6 @@ register = template.Library()
 _KEPT = KeptFragments(limit=2048)
 _PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.time)
 _EXACT = frozenset({str, SafeString, int, bool, type(None)})
-# While a block is rendered to be kept: its _Rendering, in the context (where includes see it too).
-_RENDERING = "kontor.kept.rendering"
 
 
 class KeptError(template.TemplateSyntaxError):
@@ -60,23 +60,25 @@ def _hole_mark(index: int) -> str:
 
 
 def key_of(value: Any) -> Hashable:
-    """`value` as part of a key: texts, numbers, dates and None as they are; lazy translations as their
-    text; lists, tuples and dicts of them as tuples; a model by its `kept_key` (what of it pages
-    show). Anything else is refused: its hash need not follow what it shows."""
-    if type(value) in _EXACT or isinstance(value, _PLAIN):  # the first for speed: most values are these
-        return value
+    """`value` as part of a key, with its type (True and 1, a text and the same text marked safe,
+    show differently): texts, numbers, dates and None; lazy translations as their text; lists,
+    tuples and dicts of them; a model by its `kept_key` (what of it pages show). Anything else is
+    refused: its hash need not follow what it shows."""
+    kind = type(value)
+    if kind in _EXACT or isinstance(value, _PLAIN):  # the first for speed: most values are these
+        return kind, value
     if isinstance(value, (list, tuple)):
-        return tuple(key_of(item) for item in value)
+        return kind, tuple(key_of(item) for item in value)
     if isinstance(value, dict):
-        return tuple((key_of(name), key_of(item)) for name, item in value.items())
+        return kind, tuple((key_of(name), key_of(item)) for name, item in value.items())
     if isinstance(value, Promise):
-        return str(value)  # a lazy translation: the language is in the key
+        return str, str(value)  # a lazy translation: the language is in the key
     if isinstance(value, Model):
         shown = getattr(value, "kept_key", None)  # a model that says what of it a page shows
         if shown is None:
-            raise KeptError(f"{type(value).__name__} in a kept block's key: pass the values the block shows")
-        return key_of(shown)
-    raise KeptError(f"{type(value).__name__} cannot be part of a kept block's key")
+            raise KeptError(f"{kind.__name__} in a kept block's key: pass the values the block shows")
+        return kind, key_of(shown)
+    raise KeptError(f"{kind.__name__} cannot be part of a kept block's key")
 
 
 class HoleNode(Node):
@@ -85,12 +87,12 @@ class HoleNode(Node):
 
     def render(self, context: template.Context) -> str:
         value = render_value_in_context(self.expression.resolve(context), context)
-        rendering: _Rendering | None = context.get(_RENDERING)
+        rendering = _RENDERING.get()
         if rendering is None:
             return value  # outside a kept block: a plain variable
         if self not in rendering.holes:
-            raise KeptError(f"{{% hole {self.expression.token} %}} in a template included by a kept block: "
-                            "holes belong in the block's own template")
+            raise KeptError(f"{{% hole {self.expression.token} %}} in a template that a kept block includes or "
+                            "whose tag renders it: holes belong in the block's own template")
         if self in rendering.seen:
             raise KeptError(f"{{% hole {self.expression.token} %}} is shown twice in one kept block (a loop?)")
         rendering.seen[self] = value
@@ -105,6 +107,11 @@ class _Rendering:
         self.seen: dict[HoleNode, str] = {}
 
 
+# The kept block being rendered with marks, if any: a context variable rather than a template
+# variable, so that the templates of inclusion tags (which start a context of their own) see it too.
+_RENDERING: ContextVar[_Rendering | None] = ContextVar("kontor_kept_rendering", default=None)
+
+
 class KeptNode(Node):
     def __init__(self, name: FilterExpression, vary_on: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
@@ -113,6 +120,8 @@ class KeptNode(Node):
         self.holes = [node for node in nodelist.get_nodes_by_type(HoleNode) if isinstance(node, HoleNode)]
 
     def render(self, context: template.Context) -> str:
+        if _RENDERING.get() is not None:
+            raise KeptError(f"The kept block {self.name.token} is inside another: kept blocks do not nest")
         key = (id(self), key_of(self.name.resolve(context)),
                tuple(key_of(value.resolve(context)) for value in self.vary_on),
                get_language(), timezone.get_current_timezone_name(), get_script_prefix())
@@ -130,8 +139,11 @@ class KeptNode(Node):
     def _skeleton(self, context: template.Context, values: dict[str, str]) -> str:
         """The block rendered with marks in its holes, as a %-format string of the holes' values."""
         rendering = _Rendering(self.holes)
-        with context.push(**{_RENDERING: rendering}):
+        token = _RENDERING.set(rendering)
+        try:
             rendered = self.nodelist.render(context)
+        finally:
+            _RENDERING.reset(token)
         text = rendered.replace("%", "%%")
         for hole, value in rendering.seen.items():
             if value != values[str(id(hole))]:

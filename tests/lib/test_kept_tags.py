@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from kontor.lib.kept_tags import KeptError
 from kontor.records.models import CustomField
@@ -88,7 +89,7 @@ def test_a_hole_showing_a_value_set_inside_the_block_is_refused(kept_for_real):
 def test_a_hole_in_an_included_template_is_refused(kept_for_real):
     engine = engines["django"].engine
     included = engine.from_string("{% load kept %}{% hole q %}")
-    with pytest.raises(KeptError, match="in a template included by a kept block"):
+    with pytest.raises(KeptError, match="in a template that a kept block includes"):
         _render('{% kept "include" %}{% include inner %}{% endkept %}', inner=included, q="x")
 
 
@@ -117,3 +118,16 @@ def test_the_check_catches_a_key_that_misses_a_value_the_block_shows(settings):
 
 def test_the_test_suite_checks_every_kept_block(settings):
     assert settings.KEPT_CHECK is True
+
+
+def test_kept_blocks_do_not_nest(kept_for_real):
+    with pytest.raises(KeptError, match="kept blocks do not nest"):
+        _render('{% kept "outer" %}{% kept "inner" %}{% hole q %}{% endkept %}{% endkept %}', q="x")
+
+
+def test_values_that_compare_equal_but_show_differently_are_different_keys(kept_for_real):
+    template = engines["django"].from_string('{% load kept %}{% kept "typed" value %}{{ value }}{% endkept %}')
+    assert template.render({"value": True}) == "True"
+    assert template.render({"value": 1}) == "1"
+    assert template.render({"value": "<b>"}) == "&lt;b&gt;"
+    assert template.render({"value": mark_safe("<b>")}) == "<b>"
