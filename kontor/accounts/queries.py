@@ -28,6 +28,12 @@ class Colleague(NamedTuple):
     user_id: int
     user: str  # the name, or the e-mail address of a colleague without one (as User.__str__)
 
+    @classmethod
+    def of(cls, membership: Membership) -> Colleague:
+        """A member with their user as a row: what a page shows of them, and what a part of a page
+        kept once per process ({% kept %}) can be keyed by."""
+        return cls(membership.user_id, str(membership.user))
+
 
 def colleague_choices(account: Account) -> list[Colleague]:
     """active_colleagues as plain rows, for the choices of a list page that shows 50 records and

@@ -8,7 +8,7 @@ LIMIT per_page + 1 instead of counting the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -284,46 +284,29 @@ def shown_page(number: int) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
-# The first page of an unfiltered list sorted by name, the page a list opens with: the same query
-# as filter_people/filter_companies and with_row_data build, compiled once (lib/prepared.py).
+# The first page of a list sorted by name, unfiltered or filtered by tags alone (the page a list
+# opens with, and a tag ticked in its side column): the query filter_people/filter_companies and
+# with_row_data build, with the tag filter's plan as ids (records.filters.tag_plan; no tags: no
+# rarest tag and none probed), compiled once per plan's shape (lib/prepared.py).
 
-@prepared
-def _first_people(account_id: int) -> QuerySet[Person]:
-    return with_row_data(filter_people(Account(pk=account_id)))[:PER_PAGE + 1]
-
-
-@prepared
-def _first_companies(account_id: int) -> QuerySet[Company]:
-    return with_row_data(filter_companies(Account(pk=account_id)))[:PER_PAGE + 1]
-
-
-# The same with tags ticked (and nothing else): the tag filter's plan, worked out from the tags'
-# counts (records.filters.tag_plan), as ids.
-
-@prepared
-def _first_people_tagged(account_id: int, rarest: int | None, probed: list[int]) -> QuerySet[Person]:
-    return with_row_data(with_tag_plan(filter_people(Account(pk=account_id)), rarest, probed))[:PER_PAGE + 1]
+def _first_page_query(filter_kind: Callable[..., QuerySet]) -> Callable[[int, int | None, list[int]], list[Any]]:
+    @prepared
+    def first_page(account_id: int, rarest: int | None, probed: list[int]) -> QuerySet:
+        return with_row_data(with_tag_plan(filter_kind(Account(pk=account_id)), rarest, probed))[:PER_PAGE + 1]
+    return first_page
 
 
-@prepared
-def _first_companies_tagged(account_id: int, rarest: int | None, probed: list[int]) -> QuerySet[Company]:
-    return with_row_data(with_tag_plan(filter_companies(Account(pk=account_id)), rarest, probed))[:PER_PAGE + 1]
+_FIRST_PAGE = {Kind.PERSON: _first_page_query(filter_people), Kind.COMPANY: _first_page_query(filter_companies)}
 
 
 def list_page(account: Account, kind: str, filters: ListFilters, custom_values: bool = False) -> Page:
     """The page of the people or company list that `filters` ask for, each row without its row
     data yet (add_row_data); with `custom_values`, the records with their custom values too."""
-    is_person = kind == Kind.PERSON
-    if shown_page(filters.page) == 1 and filters.order == "name" and not custom_values:
-        rows: list[Any] | None = None
-        if not filters.is_filtered:
-            rows = (_first_people if is_person else _first_companies)(account.pk)
-        elif filters.tags and not (filters.q or filters.responsible_id or filters.custom or filters.has_own_filters):
-            plan = tag_plan(account, kind, filters.tags)
-            rows = [] if plan is None else (_first_people_tagged if is_person else _first_companies_tagged)(
-                account.pk, *plan)
-        if rows is not None:
-            return Page(rows[:PER_PAGE], 1, has_more=len(rows) > PER_PAGE)
+    if (shown_page(filters.page) == 1 and filters.order == "name" and not custom_values
+            and not (filters.q or filters.responsible_id or filters.custom or filters.has_own_filters)):
+        plan = tag_plan(account, kind, filters.tags)
+        rows = [] if plan is None else _FIRST_PAGE[Kind(kind)](account.pk, *plan)
+        return Page(rows[:PER_PAGE], 1, has_more=len(rows) > PER_PAGE)
     # Only the page is read: a filter by name alone finds it in order in the search index.
     items = filters.apply(account, kind, first=filters.rows_to_page())
     return page_of(with_row_data(items, custom_values=custom_values), filters.page)

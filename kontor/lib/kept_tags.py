@@ -129,7 +129,7 @@ class KeptNode(Node):
                   for hole in self.holes}
         fragment = _KEPT.get(key, lambda: self._skeleton(context, values))
         filled = SafeString(fragment % values)
-        if getattr(settings, "KEPT_CHECK", False) and not settings.DEBUG:
+        if settings.KEPT_CHECK and not settings.DEBUG:
             fresh = self.nodelist.render(context)
             if fresh != filled:
                 raise KeptError(f"The kept block {self.name.token} showed another page's HTML: its key lacks "

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from kontor.accounts.models import Membership
-from kontor.accounts.queries import active_colleagues
+from kontor.accounts.queries import Colleague, active_colleagues
 from kontor.lib.stamped import STAND_IN, KeptFragments, stamp
 from kontor.records.models import Record
 from kontor.tasks import queries
@@ -69,7 +69,7 @@ def area_fields(colleagues: list[Membership], membership: Membership) -> SafeStr
 def _kept_fields(colleagues: list[Membership], membership: Membership, prefix_id: str) -> str | None:
     """The empty form's fields rendered once per process for the key; None where they cannot be
     kept (a colleague whose name has the stand-in's digits in it)."""
-    choices = tuple((member.user.pk, member.user.name or member.user.email) for member in colleagues)
+    choices = tuple(Colleague.of(member) for member in colleagues)
     if any(str(STAND_IN) in name for _pk, name in choices):
         return None
     key = (get_language(), membership.user.pk, choices, prefix_id)

@@ -82,17 +82,15 @@ def overview(request: MemberRequest) -> HttpResponse:
     next_url = request.get_full_path()
     context = {"filters": filters, "rows": page_rows, "groups": groups, "has_more": has_more, "today": today,
                "clock": clock, "row_page": rows.RowPage(membership, clock, "list", next_url, bulk=True),
-               "record": record, "colleagues": colleagues, "placement": "list",
+               # As (id, name) rows: the filter's and the bulk bar's choices, what they are kept by.
+               "record": record, "colleagues": [Colleague.of(member) for member in colleagues], "placement": "list",
                "states": queries.State.CHOICES, "next": next_url}
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "tasks/overview.html#results", context)
     feed = actions.calendar_feed_for(membership)
     form = TaskForm(colleagues=colleagues, prefix_id="new",
                     initial={"assignee": membership.user.pk})
-    # The colleagues as (id, name) rows: the filter's choices, kept once per process by them.
-    colleague_rows = [Colleague(colleague.user_id, str(colleague.user)) for colleague in colleagues]
     return render(request, "tasks/overview.html", {**context, "feed": feed, "task_form": form,
-                                                   "colleague_rows": colleague_rows,
                                                    "task_fields": area_fields(colleagues, membership),
                                                    **_feed_urls(feed)})
 

@@ -110,7 +110,7 @@ def note_followers(context: template.Context, record: Record) -> list[Colleague]
     membership = context.get("membership")
     if not following or (membership is not None and following == {membership.user_id}):
         return []
-    return [Colleague(m.user_id, str(m.user)) for m in colleagues_to_tick(context) if m.user_id in following]
+    return [Colleague.of(m) for m in colleagues_to_tick(context) if m.user_id in following]
 
 
 @register.filter

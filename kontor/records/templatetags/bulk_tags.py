@@ -31,9 +31,7 @@ def bulk_bar(context: template.Context, resource: str) -> dict[str, Any]:
         actions.append("export")
     # The list's own filter column has the colleagues already (the full page); a list swapped in
     # by htmx has not, and asks.
-    colleagues = context.get("colleagues") or colleague_choices(membership.account)
-    # As plain (id, name) rows, the key of the bar kept once per process: deals and projects have members.
-    colleagues = [Colleague(item.user_id, str(item.user)) for item in colleagues]
+    colleagues: list[Colleague] = context.get("colleagues") or colleague_choices(membership.account)
     return {"resource": resource, "kind": kind, "request": request, "query": request.GET.urlencode(),
             "actions": [(name, bulk.ACTION_LABELS.get(name, name)) for name in actions],
             "action_names": actions,  # what the bar is kept by: the labels follow from the names
