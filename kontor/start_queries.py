@@ -36,8 +36,8 @@ def latest_notes(membership: Membership) -> list[Entry]:
 
 def my_due_tasks(membership: Membership, today: dt.date) -> list[Task]:
     """The user's open tasks due today or overdue."""
-    return list(Task.objects.filter(account=membership.account, assignee=membership.user, due_date__lte=today)
-                .open().visible().select_related("record").order_by("due_date", "due_time", "pk")[:START_LIST_SIZE])
+    return list(Task.objects.visible_in(membership.account).filter(assignee=membership.user, due_date__lte=today)
+                .open().select_related("record").order_by("due_date", "due_time", "pk")[:START_LIST_SIZE])
 
 
 def deals_due_soon(membership: Membership, today: dt.date) -> list[Deal]:

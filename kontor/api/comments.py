@@ -90,7 +90,7 @@ def _visible_comments(by: Membership) -> CommentQuerySet:
     confidential = roles.can_read_confidential(by.role)
     return Comment.objects.filter(account=by.account).filter(
         Q(entry__in=Entry.objects.filter(account=by.account).visible_to(confidential))
-        | Q(task__in=Task.objects.filter(account=by.account).visible())
+        | Q(task__in=Task.objects.visible_in(by.account))
         | Q(file__in=Attachment.objects.filter(account=by.account).visible_to(confidential)))
 
 

@@ -115,7 +115,7 @@ def _out(by: Membership, task_id: int) -> dict[str, Any]:
 
 
 def _filtered(by: Membership, filters: TaskFilters) -> QuerySet[Task]:
-    tasks = Task.objects.filter(account=by.account).visible().select_related("record", "assignee")
+    tasks = Task.objects.visible_in(by.account).select_related("record", "assignee")
     for name in ("assignee_id", "record_id", "type"):
         if getattr(filters, name) is not None:
             tasks = tasks.filter(**{name: getattr(filters, name)})

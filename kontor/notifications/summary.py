@@ -93,7 +93,7 @@ def build_summary(membership: Membership, now: dt.datetime) -> Summary:
                                          created_at__gte=start, created_at__lt=end,
                                          changes__status__1="closed").values("record_id")
     summary.closed_projects = list(projects.filter(record__in=closed_ids, status="closed")[:LIST_LIMIT])
-    summary.tasks = list(Task.objects.filter(account=account, assignee=membership.user).open().visible()
+    summary.tasks = list(Task.objects.visible_in(account).filter(assignee=membership.user).open()
                          .filter(due_date__lt=monday + dt.timedelta(days=7))
                          .select_related("record").order_by("due_date", "due_time")[:LIST_LIMIT])
     summary.due_deals = list(deals.filter(state=DealState.OPEN, target_date__gte=monday,

@@ -165,7 +165,7 @@ def access_notification(membership: Membership, notification_id: int) -> Notific
 
 def access_task(membership: Membership, task_id: int) -> Task:
     """A task of the account; one on a record in the trash is hidden with its record."""
-    tasks = Task.objects.filter(account=membership.account).visible()
+    tasks = Task.objects.visible_in(membership.account)
     return _one(tasks.select_related("record", "assignee", "done_by"), task_id)
 
 

@@ -114,7 +114,7 @@ def _live(by: Membership, kind: str) -> QuerySet[Any]:
     from kontor.tasks.models import Task
 
     if ListKind(kind) == ListKind.TASK:
-        return Task.objects.filter(account=by.account).visible()
+        return Task.objects.visible_in(by.account)
     records: dict[str, type[Person] | type[Company] | type[Deal] | type[Project]] = {
         ListKind.PERSON: Person, ListKind.COMPANY: Company, ListKind.DEAL: Deal, ListKind.PROJECT: Project}
     return records[kind].objects.filter(account=by.account, record__deleted_at__isnull=True)

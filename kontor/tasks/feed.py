@@ -55,7 +55,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 def feed_tasks(feed: CalendarFeed) -> QuerySet[Task]:
     """The open, dated tasks the feed carries: the user's own, or the whole team's."""
     membership = feed.membership
-    tasks = Task.objects.filter(account=membership.account).open().visible().filter(due_date__isnull=False)
+    tasks = Task.objects.visible_in(membership.account).open().filter(due_date__isnull=False)
     if not feed.include_team:
         tasks = tasks.filter(assignee=membership.user)
     return tasks

@@ -206,7 +206,7 @@ def filtered_tasks(membership: Membership, filters: TaskFilters, today: dt.date 
     by due date (untimed before timed on a day, undated last), done tasks most recent first.
     `today` may be the user's wall clock (clock_for), so that "overdue" counts timed tasks from
     their time of day."""
-    tasks = Task.objects.filter(account=membership.account).visible()
+    tasks = Task.objects.visible_in(membership.account)
     if filters.user_id is not None:
         tasks = tasks.filter(assignee_id=filters.user_id)
     if filters.type:

@@ -183,7 +183,7 @@ def _history(out: _Zip, account: Account) -> None:
     out.table("comments.csv", [_("ID"), _("Entry ID"), _("Task ID"), _("File ID"), _("Author"), _("Text"),
                                _("Created")],
               _values(comments, "pk", "entry_id", "task_id", "file_id", "author__name", "body", "created_at"))
-    tasks = Task.objects.filter(account=account).visible().order_by("pk")
+    tasks = Task.objects.visible_in(account).order_by("pk")
     out.table("tasks.csv", [_("ID"), _("Title"), _("Type"), *_record_columns(), _("Assigned to"), _("Due date"),
                             _("Time"), _("Description"), _("Done at"), _("Done by"), _("Created")],
               _labelled(_values(tasks, "pk", "title", "type", "record_id", "record__kind", "record__display_name",

@@ -257,9 +257,9 @@ def test_nobody_acts_on_another_accounts_task(alice, oscar):
 def test_tasks_of_a_trashed_record_are_hidden_until_it_is_restored(alice, anna):
     make_task(alice, record=anna.record)
     record_actions.trash_record(anna.record, alice.membership)
-    assert not Task.objects.visible().exists()
+    assert not Task.objects.visible_in(alice.account).exists()
     record_actions.restore_record(anna.record, alice.membership)
-    assert Task.objects.visible().count() == 1
+    assert Task.objects.visible_in(alice.account).count() == 1
 
 
 def test_a_task_cannot_be_added_to_a_record_in_the_trash(alice, anna):
