@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Account, Membership
 from kontor.records.models import Record
+from kontor.records.trash import trashed_records
 
 
 class TaskType(models.TextChoices):
@@ -53,10 +54,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
         record is restored.
 
         Asked as "not one of the account's trashed records", a list read once through the index
-        record_trash, not as a join on each task's record: PostgreSQL joined 1,400 open tasks by reading
-        every record of the installation (10 to 24 ms); this takes 0.5 ms there and on SQLite."""
-        trash = Record.objects.filter(account=account, deleted_at__isnull=False).values("pk")
-        return self.filter(account=account).exclude(record_id__in=trash)
+        record_trash (as the people and company lists ask it), not as a join on each task's record:
+        PostgreSQL joined 1,400 open tasks by reading every record of the installation (10 to 24 ms);
+        this takes 0.5 ms there and on SQLite."""
+        return self.filter(account=account).exclude(record_id__in=trashed_records(account))
 
 
 class Task(models.Model):
