@@ -118,6 +118,8 @@ def pages(api_key: str) -> list[Page]:
     heavy = Person.objects.filter(first_name=HEAVY_PERSON[0], last_name=HEAVY_PERSON[1]).order_by("pk").first()
     api = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
     listed = [
+        # Everyone's first page: the activity stream, recent contacts, notes, my tasks, deals due.
+        Page("start page", "/", 100),
         Page("people list", "/people/", 100, 10),
         Page("companies list", "/companies/", 100, 10),
         # Kunde is the generator's most common tag (on about a quarter of the people).
