@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -74,6 +75,20 @@ def test_the_chart_shows_one_currency_at_a_time(alice, make_deal):
     assert '<option value="CHF">CHF</option>' in html
     html = alice.client.get("/deals/", {"currency": "CHF"}).content.decode()
     assert f'data-month="{today:%Y-%m}" data-won="0.00" data-open="500.00"' in html
+
+
+def test_the_currency_menu_offers_the_account_s_own_and_every_currency_its_deals_are_in(alice, oscar, make_deal):
+    make_deal("Franken", "1000.00", currency="CHF")
+    make_deal("Dollar", "2000.00", currency="USD")
+    make_deal("Noch mehr Franken", "500.00", currency="CHF")
+    make_deal("Oscars Pfund", "700.00", currency="GBP", by=oscar)
+    html = alice.client.get("/deals/").content.decode()
+    menu = html[html.index('<select id="chart-currency"'):]
+    menu = menu[:menu.index("</select>")]
+    assert re.findall(r'<option value="(\w+)"', menu) == ["CHF", "EUR", "USD"]
+    html = oscar.client.get("/deals/").content.decode()
+    menu = html[html.index('<select id="chart-currency"'):]
+    assert re.findall(r'<option value="(\w+)"', menu[:menu.index("</select>")]) == ["EUR", "GBP"]
 
 
 def test_the_filters_narrow_list_and_chart_together(alice, bob, make_deal, firm):
