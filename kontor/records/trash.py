@@ -10,6 +10,6 @@ from kontor.accounts.models import Account
 from kontor.records.models import Record
 
 
-def trashed_records(account: Account) -> QuerySet[Record, Any]:
-    """The ids of the account's records in the trash, as a subquery."""
+def trashed_records(account: Account | int) -> QuerySet[Record, Any]:
+    """The ids of the account's records in the trash (the account or its id), as a subquery."""
     return Record.objects.filter(account=account, deleted_at__isnull=False).values("pk")

@@ -107,7 +107,7 @@ def test_the_start_pages_latest_notes_leave_out_system_lines(alice, anna):
     deal = deal_actions.create_deal(alice.membership, {"name": "Relaunch"})
     deal_actions.win_deal(deal, alice.membership)
     response = alice.client.get("/")
-    assert [entry.body for entry in response.context["notes"]] == ["Wants the catalogue in spring."]
+    assert [note.entry.body for note in response.context["notes"]] == ["Wants the catalogue in spring."]
 
 
 def test_a_note_on_a_deal_and_its_project_names_the_shared_name_once(alice, django_assert_max_num_queries):

@@ -1,19 +1,31 @@
-"""The timeline's clock writes each moment as {% time_element %} does, in the reader's language."""
+"""The clock of a page's times (lib/dates.py: the timeline's rows, {% time_element %}) writes each
+moment as Django's own date formats and `when` write it, in the reader's language and time zone."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.template import engines
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 
-from kontor.history.templatetags.history_tags import time_element
-from kontor.history.templatetags.timeline_tags import Clock
+from kontor.history.templatetags.history_tags import when
+from kontor.lib.dates import Clock
+
+
+def _time_element(value: dt.datetime, with_title: bool = True) -> str:
+    """<time> as Django writes it: ISO moment, DATETIME_FORMAT as its title, `when` as its text."""
+    local = timezone.localtime(value)
+    if with_title:
+        return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(),
+                           formats.date_format(local, "DATETIME_FORMAT"), when(value))
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), when(value))
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
-def test_the_clock_writes_what_the_time_element_writes(language, zone):
+def test_the_clock_writes_what_django_s_date_formats_write(language, zone):
     now = timezone.now()
     moments = [now - dt.timedelta(minutes=5), now - dt.timedelta(hours=30), now - dt.timedelta(days=40),
                now - dt.timedelta(days=400), now - dt.timedelta(days=800, hours=7), now + dt.timedelta(days=3)]
@@ -27,4 +39,15 @@ def test_the_clock_writes_what_the_time_element_writes(language, zone):
     with translation.override(language), timezone.override(zone):
         clock = Clock()
         for moment in moments:
-            assert clock.time_element(moment) == time_element(moment)
+            assert clock.time_element(moment) == _time_element(moment)
+            assert clock.time_element(moment, with_title=False) == _time_element(moment, with_title=False)
+
+
+def test_the_time_element_tag_writes_with_and_without_a_title():
+    moment = dt.datetime(2025, 6, 1, 10, 0, tzinfo=dt.UTC)
+    template = engines["django"].from_string(
+        "{% load history_tags %}{% time_element moment %}|{% time_element moment False %}")
+    with translation.override("de"), timezone.override("Europe/Berlin"):
+        assert template.render({"moment": moment}) == (
+            '<time datetime="2025-06-01T12:00:00+02:00" title="1. Juni 2025 12:00">1. Juni 2025 12:00</time>|'
+            '<time datetime="2025-06-01T12:00:00+02:00">1. Juni 2025 12:00</time>')

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from kontor.history import actions
 from kontor.history.models import Entry, EntryEvent
 from kontor.lib import text as text_helpers
 from kontor.lib import urls
+from kontor.lib.dates import Clock
 from kontor.lib.stamped import stamped
 from kontor.records.models import Record
 
@@ -45,15 +45,18 @@ def when(value: dt.datetime | None) -> str:
     return formats.date_format(local, "DATETIME_FORMAT")
 
 
-@register.simple_tag
-def time_element(value: dt.datetime, with_title: bool = True) -> str:
+@register.simple_tag(takes_context=True)
+def time_element(context: template.Context, value: dt.datetime, with_title: bool = True) -> SafeString:
     """`{% time_element entry.happened_at %}`: <time> with the moment in ISO 8601, the full date and
-    time as its title, and `when` as its text; converted to the user's time zone once."""
-    local = timezone.localtime(value)
-    if with_title:
-        return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(),
-                           formats.date_format(local, "DATETIME_FORMAT"), when(value))
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), when(value))
+    time as its title (not with `False` after the moment), and `when` as its text; written by
+    one Clock per rendering (lib/dates.py), which looks up the reader's formats once."""
+    clock = context.render_context.get(_CLOCK)
+    if clock is None:
+        clock = context.render_context[_CLOCK] = Clock()
+    return clock.time_element(value, with_title)
+
+
+_CLOCK = "history_tags.clock"
 
 
 @register.filter(is_safe=True)
@@ -115,16 +118,3 @@ def event_text(entry: Entry) -> str:
     if entry.event == EntryEvent.PROJECT_FROM_DEAL:
         return _("The project “%(name)s” continues this deal.") % {"name": entry.subject}
     return entry.subject
-
-
-@register.filter
-def distinct_names(records: Iterable[Record]) -> list[Record]:
-    """Records with a name not shown yet: a note on a deal and on the project that continues it
-    reads "on Relaunch", not "on Relaunch, Relaunch". The first record of each name is kept."""
-    seen: set[str] = set()
-    kept = []
-    for record in records:
-        if record.display_name not in seen:
-            seen.add(record.display_name)
-            kept.append(record)
-    return kept
