@@ -51,6 +51,15 @@ def test_kontor_bench_measures_every_page_and_writes_json(db, tmp_path, capsys):
     assert "p95 ms" in capsys.readouterr().out
 
 
+def test_the_sql_floor_counts_every_read_and_no_write():
+    assert run.is_read('SELECT "id" FROM "records_record"')
+    assert run.is_read('(SELECT "month" FROM "deals_deal") UNION ALL (SELECT "month" FROM "deals_deal")')
+    assert run.is_read("WITH RECURSIVE codes(code) AS (SELECT 1) SELECT code FROM codes")
+    assert not run.is_read('UPDATE "django_session" SET "expire_date" = %s')
+    assert not run.is_read('INSERT INTO "history_activity" ("verb") VALUES (%s)')
+    assert not run.is_read('SAVEPOINT "s1"')
+
+
 def test_a_second_run_reuses_the_generated_account(db, capsys):
     call_command("bench", people=20, companies=4, deals=4, entries=60, generate_only=True, no_migrate=True)
     call_command("bench", people=20, companies=4, deals=4, entries=60, generate_only=True, no_migrate=True)
