@@ -13,6 +13,7 @@ the row's own texts, and each row is that skeleton with its texts put in: one `%
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,7 +45,12 @@ def _day(now: dt.date | dt.datetime) -> dt.date:
 
 class DayWords:
     """What due_day writes days with, in the active language: asked once per page of rows, not
-    once per day shown."""
+    once per day shown; `DayWords.now()` gives the one of the active language."""
+
+    @staticmethod
+    def now() -> DayWords:
+        """The words of the active language, made once per language (filters on a page's rows)."""
+        return _day_words(get_language())
 
     def __init__(self) -> None:
         self.near = {0: _("Today"), 1: _("Tomorrow"), -1: _("Yesterday")}
@@ -54,11 +60,17 @@ class DayWords:
         self.language = get_language()
 
 
+@functools.lru_cache(maxsize=16)
+def _day_words(language: str) -> DayWords:
+    # `language` is the active one, which the words are made in: it keys the cache.
+    return DayWords()
+
+
 def due_day(day: dt.date | None, today: dt.date | dt.datetime, words: DayWords | None = None) -> str:
     """The one rule for a day on every task list and page: relative while it is near ("Today",
     "Tomorrow", "Yesterday", a weekday within the coming week), else the date in full, with its
     year ("11 December 2026"), whatever the year. Never a third style."""
-    words = words or DayWords()
+    words = words or DayWords.now()
     if day is None:
         return words.no_date
     if isinstance(day, dt.datetime):  # a moment (when a task was done): its day on the user's clock
@@ -78,7 +90,7 @@ def due_label(task: Task, today: dt.date | dt.datetime) -> str:
 
 def _due_text(due_date: dt.date | None, due_time: dt.time | None, today: dt.date | dt.datetime,
               words: DayWords | None = None) -> str:
-    words = words or DayWords()
+    words = words or DayWords.now()
     label = due_day(due_date, today, words)
     if due_date is not None and due_time is not None:
         label = f"{label}, {dateformat.time_format(due_time, words.time_format)}"
@@ -132,7 +144,7 @@ class RowPage:
         # The row's texts are plain str, escaped here: the skeleton takes them as they are.
         self.type_labels = {value: html.escape(str(label)) for value, label in TaskType.choices}
         self.types = {value: html.escape(value) for value in TaskType.values}
-        self.words = DayWords()
+        self.words = DayWords.now()
         self.day_labels: dict[tuple[dt.date | None, dt.time | None], str] = {}
         self.names: dict[int, str] = {}
         self.record_urls: dict[str, IdURL] = {}
