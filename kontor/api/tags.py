@@ -3,9 +3,8 @@ rename, merge and delete them."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -18,7 +17,7 @@ from kontor.api.lists import ListParams, Page, changed_since, envelope, in_order
 from kontor.api.schemas import DateTime, Id, Omittable, TagName
 from kontor.records import actions
 from kontor.records.access import access_tag, require
-from kontor.records.models import Kind, Tag
+from kontor.records.models import Tag
 
 router = Router(tags=["Tags"])
 
@@ -49,25 +48,18 @@ class TagUpdate(Schema):
     name: Omittable[TagName] = Field(None, description="The new name; the name of another tag merges the two.")
 
 
-def _live(kind: str | None = None) -> Q:
-    alive = Q(records__deleted_at__isnull=True)
-    return alive & Q(records__kind=kind) if kind else alive
-
-
-def tag_out(tag: Any) -> dict:
-    """A tag as JSON; expects the counts annotated by _counted."""
-    return {"id": tag.pk, "name": tag.name, "count": tag.count, "people_count": tag.people_count,
-            "companies_count": tag.companies_count}
-
-
-def _with_counts(tags: QuerySet[Tag]) -> QuerySet[Tag]:
-    return tags.annotate(
-        count=Count("records", filter=_live()), people_count=Count("records", filter=_live(Kind.PERSON)),
-        companies_count=Count("records", filter=_live(Kind.COMPANY)))
+def tag_out(tag: Tag) -> dict:
+    """A tag as JSON, with the counts its counters keep of the live records carrying it (the same
+    the lists' side column shows, records/tag_counts.py): counting the taggings instead took 67 ms
+    for a page of tags on 100,000 people."""
+    return {"id": tag.pk, "name": tag.name,
+            "count": tag.person_count + tag.company_count + tag.deal_count + tag.project_count,
+            "people_count": tag.person_count, "companies_count": tag.company_count}
 
 
 def _counted(account_id: int, **filters: object) -> list[Tag]:
-    return list(_with_counts(Tag.objects.filter(account_id=account_id, **filters)).order_by("name", "pk"))
+    """The tags, read afresh: an action changed their counters in the database."""
+    return list(Tag.objects.filter(account_id=account_id, **filters).order_by("name", "pk"))
 
 
 @router.get("", response={200: TagPage, 422: InvalidInputOut}, summary="List tags",
@@ -75,7 +67,7 @@ def _counted(account_id: int, **filters: object) -> list[Tag]:
                         "companies carry each.")
 def list_tags(request: HttpRequest, filters: Query[TagFilters]) -> dict:
     tags = changed_since(Tag.objects.filter(account=membership(request).account), filters, "created_at")
-    rows, has_next = page_of(_with_counts(in_order(tags, filters.order)), filters)
+    rows, has_next = page_of(in_order(tags, filters.order), filters)
     return envelope([tag_out(tag) for tag in rows], filters, has_next)
 
 
