@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from kontor.accounts import actions, counters, throttle
 from kontor.accounts.models import LANGUAGES, TIME_ZONES, Membership, User
 from kontor.accounts.roles import Role
+from kontor.lib import widgets
 from kontor.lib.clients import client_address
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class SetupForm(PasswordPairMixin):
     email = forms.EmailField(label=_("Your e-mail address"), help_text=_("You log in with it."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=widgets.Select)
 
     field_order = ["company", "name", "email", "password1", "password2", "language", "time_zone"]
 
@@ -170,7 +171,7 @@ class SettingsForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Needed only when you change your e-mail address."))
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES,
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=widgets.Select,
                                   help_text=_("Dates and times are shown in this time zone."))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

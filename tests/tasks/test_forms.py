@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from kontor.tasks.forms import TaskEditForm, _WrittenHere
+from kontor.lib.widgets import WrittenHere
+from kontor.tasks.forms import TaskEditForm
 
 
 @pytest.mark.parametrize("data", [None, {"title": '<b>"Call" & more</b>', "type": "call", "due_date": "2026-12-24",
@@ -18,8 +19,8 @@ def test_the_task_form_writes_what_djangos_widget_templates_write(alice, bob, da
     form.is_valid()
     for field in form:
         widget = field.field.widget
-        assert isinstance(widget, _WrittenHere)
+        assert isinstance(widget, WrittenHere)
         djangos = copy.copy(widget)
         djangos.__class__ = type(widget).__mro__[2]  # Select, TextInput, ... with their templates
-        assert not isinstance(djangos, _WrittenHere)
+        assert not isinstance(djangos, WrittenHere)
         assert str(field) == field.as_widget(djangos)
