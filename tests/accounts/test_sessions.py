@@ -150,3 +150,12 @@ def test_ending_an_unknown_session_is_a_404_and_a_get_is_refused(alice):
     laptop = logged_in("alice@example.com", FIREFOX_WINDOWS, "198.51.100.7")
     assert laptop.post(reverse("accounts:end_session", args=[999999])).status_code == 404
     assert laptop.get(reverse("accounts:end_other_sessions")).status_code == 405
+
+
+def test_a_session_from_before_the_tracking_says_when_devices_will_be_listed(alice):
+    # alice.client logged in without the login page (as sessions older than the tracking did).
+    page = alice.client.get(SETTINGS).content.decode()
+    card = page[page.index('id="sessions"'):]
+    assert "Your devices are listed here from your next login on." in card[:card.index("</div>")]
+    listed = logged_in("alice@example.com", FIREFOX_WINDOWS, "203.0.113.7").get(SETTINGS).content.decode()
+    assert "Your devices are listed here" not in listed and "Firefox" in listed
