@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.urls import reverse
+from django.utils import timezone
 
 from kontor.contacts import actions as contact_actions
 from kontor.history import actions as history_actions
 from kontor.records import actions as record_actions
+from kontor.records.models import Record
+from kontor.tasks import actions as task_actions
 
 # Start page
 
@@ -70,3 +76,37 @@ def test_start_shows_only_the_own_account(alice, oscar):
     history_actions.add_note(alice.membership, [person.record], "Internal matter")
     html = oscar.client.get(reverse("start")).content.decode()
     assert "Geheim" not in html and "Internal matter" not in html
+
+
+def test_recently_changed_are_the_ten_newest_of_people_and_companies_together(alice, oscar):
+    made = [contact_actions.create_person(alice.membership, {"last_name": f"Person {n:02d}"}).record
+            for n in range(9)]
+    made += [contact_actions.create_company(alice.membership, {"name": f"Firma {n:02d}"}).record for n in range(4)]
+    contact_actions.create_person(oscar.membership, {"last_name": "Fremd"})
+    # Interleave the kinds in time: a company changed last, another third from last.
+    base = timezone.now() - dt.timedelta(days=1)
+    order = [made[9], made[0], made[10], made[1], made[2], made[3], made[11], made[4], made[5], made[6],
+             made[12], made[7], made[8]]  # newest first
+    for age, record in enumerate(order):
+        Record.objects.filter(pk=record.pk).update(updated_at=base - dt.timedelta(minutes=age))
+    record_actions.trash_record(made[0], alice.membership)  # trashing changes it, but it is gone
+    page = alice.client.get(reverse("start")).content.decode()
+    card = page[page.index('id="recently-changed"'):]
+    card = card[:card.index("</section>")]
+    shown = re.findall(r'class="name" href="[^"]+">([^<]+)</a>', card)
+    expected = [record.display_name for record in order if record != made[0]][:10]
+    assert shown == expected
+    assert "Fremd" not in card
+
+
+def test_my_tasks_for_today_leave_out_those_of_records_in_the_trash(alice):
+    kept = contact_actions.create_person(alice.membership, {"last_name": "Bleibt"})
+    gone = contact_actions.create_person(alice.membership, {"last_name": "Weg"})
+    today = timezone.localdate()
+    task_actions.create_task(alice.membership, {"title": "Call Bleibt", "due_date": today}, record=kept.record)
+    task_actions.create_task(alice.membership, {"title": "Call Weg", "due_date": today}, record=gone.record)
+    task_actions.create_task(alice.membership, {"title": "Standalone", "due_date": today})
+    record_actions.trash_record(gone.record, alice.membership)
+    page = alice.client.get(reverse("start")).content.decode()
+    tasks = page.split('id="my-tasks-today"')[1].split('id="deals-due-soon"')[0]
+    assert "Call Bleibt" in tasks and "Standalone" in tasks and "Call Weg" not in tasks
