@@ -28,7 +28,7 @@ from kontor.records.filters import (
     one_line,
 )
 from kontor.records.models import Tag
-from kontor.records.trash import not_in_trash
+from kontor.records.trash import trashed_records
 
 Items = TypeVar("Items", bound=QuerySet)
 
@@ -87,7 +87,7 @@ def filter_linked(items: Items, account: Account, kind: str, *, tags: Sequence[s
     """The account's live `items` of that kind carrying all `tags`, each word of `q` in their or
     their company's name, with that responsible user, for that company (by id, or by a part of its
     name), with that person, meeting the `custom` field conditions. Unsorted: the kind sorts."""
-    items = items.filter(account=account).filter(not_in_trash(account))
+    items = items.filter(account=account).exclude(record_id__in=trashed_records(account))
     if order == "-updated_at" or responsible_id is not None:
         # Repeating what the kind's table already says lets the database walk the record's
         # (account, kind, updated_at) and (account, kind, responsible) indexes.

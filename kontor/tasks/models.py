@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kontor.accounts.models import Account, Membership
 from kontor.records.models import Record
-from kontor.records.trash import not_in_trash
+from kontor.records.trash import trashed_records
 
 
 class TaskType(models.TextChoices):
@@ -53,11 +53,11 @@ class TaskQuerySet(models.QuerySet["Task"]):
         """The account's (or account id's) tasks, without those of its records in the trash: they come back when the
         record is restored.
 
-        Asked as "not one of the account's trashed records" (records/trash.not_in_trash, as the
-        people and company lists ask it), not as a join on each task's record: PostgreSQL joined
-        1,400 open tasks by reading every record of the installation (10 to 24 ms); this takes
-        0.5 ms there and on SQLite."""
-        return self.filter(account=account).filter(not_in_trash(account))
+        Asked as "not one of the account's trashed records", a list read once through the index
+        record_trash (as the people and company lists ask it), not as a join on each task's record:
+        PostgreSQL joined 1,400 open tasks by reading every record of the installation (10 to 24 ms);
+        this takes 0.5 ms there and on SQLite."""
+        return self.filter(account=account).exclude(record_id__in=trashed_records(account))
 
 
 class Task(models.Model):
