@@ -2,14 +2,13 @@
 
 from django.db import migrations, models
 
-from kontor.lib import sqlite_statistics
+from kontor.lib import migration_steps
 
 
-def refresh_statistics(apps, schema_editor):
-    """The new indexes get statistics where the table has them (kontor/lib/sqlite_statistics.py): the
-    deals list otherwise sorted all of an account's deals read through deal_state_closed (130 ms at
-    50,000 deals) instead of walking deal_by_target_date."""
-    sqlite_statistics.refresh(schema_editor, "deals_deal")
+# The new indexes get statistics where the table has them: the deals list otherwise sorted all of
+# an account's deals read through deal_state_closed (130 ms at 50,000 deals) instead of walking
+# deal_by_target_date.
+refresh_statistics = migration_steps.refresh_statistics("deals_deal")
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,8 @@ PostgreSQL: the pg_trgm extension and GIN indexes on the folded columns, which s
 
 from django.db import migrations
 
+from kontor.lib import migration_steps
+
 RECORD_KINDS = "('person', 'company', 'deal', 'project')"
 
 
@@ -45,17 +47,11 @@ POSTGRESQL = [
 POSTGRESQL_REVERSE = ["DROP INDEX search_title_trgm", "DROP INDEX search_text_trgm"]
 
 
-def _run(statements: dict[str, list[str]]):  # noqa: ANN202 - a migration callable
-    def run(apps, schema_editor) -> None:  # noqa: ANN001
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE})),
+        migrations.RunPython(migration_steps.statements_for({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+                             migration_steps.statements_for({"sqlite": SQLITE_REVERSE,
+                                                             "postgresql": POSTGRESQL_REVERSE})),
     ]

@@ -14,6 +14,8 @@ values it needs to forget a row. PostgreSQL is unchanged (its GIN indexes answer
 
 from django.db import migrations
 
+from kontor.lib import migration_steps
+
 RECORD_KINDS = "('person', 'company', 'deal', 'project')"
 TABLES = {"search_fts_records": f"IN {RECORD_KINDS}", "search_fts_texts": f"NOT IN {RECORD_KINDS}"}
 
@@ -46,12 +48,8 @@ def _drop(table: str) -> list[str]:
     return [f"DROP TRIGGER {table}_{event}" for event in ("insert", "delete", "update")] + [f"DROP TABLE {table}"]
 
 
-def forward(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for table, condition in TABLES.items():
-        for statement in _drop(table) + _create(table, condition):
-            schema_editor.execute(statement)
+forward = migration_steps.statements_for(
+    {"sqlite": [statement for table, condition in TABLES.items() for statement in _drop(table) + _create(table, condition)]})
 
 
 def backward(apps, schema_editor) -> None:  # noqa: ANN001

@@ -16,6 +16,8 @@ same from search_document through its trigram index (backends.names_in_order).
 
 from django.db import migrations, models
 
+from kontor.lib import migration_steps
+
 KINDS = "('person', 'company')"
 TABLE = "search_fts_names"
 COLUMNS = "rowid, folded_title, account, kind, sort_key"
@@ -54,10 +56,7 @@ def fill(apps, schema_editor) -> None:  # noqa: ANN001
             schema_editor.execute(statement)
 
 
-def unfill(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
+unfill = migration_steps.statements_for({"sqlite": SQLITE_REVERSE})
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,8 @@ kind's names already.
 
 from django.db import migrations
 
+from kontor.lib import migration_steps
+
 KINDS = ("person", "company", "deal", "project")
 
 POSTGRESQL = [f"CREATE INDEX search_{kind}_title_trgm ON search_document USING gin (folded_title gin_trgm_ops) "
@@ -18,15 +20,8 @@ POSTGRESQL = [f"CREATE INDEX search_{kind}_title_trgm ON search_document USING g
 POSTGRESQL_REVERSE = [f"DROP INDEX search_{kind}_title_trgm" for kind in KINDS]
 
 
-def _run(statements: list[str]):  # noqa: ANN202 - a migration callable
-    def run(apps, schema_editor) -> None:  # noqa: ANN001
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_names_in_list_order")]
 
-    operations = [migrations.RunPython(_run(POSTGRESQL), _run(POSTGRESQL_REVERSE))]
+    operations = [migrations.RunPython(migration_steps.statements_for({"postgresql": POSTGRESQL}),
+                                       migration_steps.statements_for({"postgresql": POSTGRESQL_REVERSE}))]

@@ -3,11 +3,9 @@
 
 from django.db import migrations, models
 
-from kontor.lib import sqlite_statistics
+from kontor.lib import migration_steps
 
-
-def refresh_statistics(apps, schema_editor):
-    sqlite_statistics.refresh(schema_editor, "tasks_task")
+refresh_statistics = migration_steps.refresh_statistics("tasks_task")
 
 
 class Migration(migrations.Migration):
