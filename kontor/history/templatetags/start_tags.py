@@ -19,11 +19,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kontor.history.models import Activity, EntryKind
-from kontor.history.templatetags import comment_tags, history_tags
+from kontor.history.templatetags import comment_tags, timeline_tags
 from kontor.lib import text
 from kontor.lib.dates import Clock
-from kontor.lib.stamped import mark, skeleton
-from kontor.mail.templatetags.mail_tags import email_of, sender_name
 from kontor.start_queries import Note
 
 register = template.Library()
@@ -35,19 +33,17 @@ NOTE_PREVIEW = 280
 
 
 class _Skeletons:
-    """A row template's skeleton for each shape of row on the page, rendered when first needed."""
+    """A row template's skeleton for each shape of row on the page (timeline_tags.row_skeleton),
+    rendered when a row of that shape first needs it."""
 
     def __init__(self, context: template.Context, template_name: str, parts: tuple[str, ...]) -> None:
-        self.template = history_tags.engine_of(context).get_template(template_name)
-        self.context = context
-        self.parts = parts
+        self.context, self.template_name, self.parts = context, template_name, parts
         self.shapes: dict[tuple[tuple[str, bool], ...], str] = {}
 
     def row(self, shape: dict[str, bool], texts: dict[str, Any]) -> str:
         key = tuple(shape.items())
         if key not in self.shapes:
-            row: dict[str, Any] = {name: mark(name) for name in self.parts} | shape
-            self.shapes[key] = skeleton(self.template.render(self.context.new({"row": row})), self.parts)
+            self.shapes[key] = timeline_tags.row_skeleton(self.context, self.template_name, self.parts, shape)
         return self.shapes[key] % texts
 
 
@@ -61,17 +57,14 @@ def note_rows(context: template.Context, notes: list[Note]) -> SafeString:
     rows = []
     for entry, records in notes:
         is_email = entry.kind == EntryKind.EMAIL
-        if entry.author is not None:
-            author = html.escape(entry.author.name)
-        else:
-            email = email_of(entry) if is_email else None
-            author = html.escape(sender_name(email)) if email else former_colleague
+        author = timeline_tags.entry_author(entry)
+        author_text = former_colleague if author is None else html.escape(author)
         links = ", ".join(f'<a href="{html.escape(record.get_absolute_url())}#entry-{entry.pk}">'
                           f"{html.escape(record.display_name)}</a>" for record in records)
         shape = {"confidential": entry.confidential, "has_records": bool(records), "is_email": is_email,
                  "shows_kind": entry.kind != EntryKind.NOTE}
         rows.append(skeletons.row(shape, {
-            "author": author, "records": links, "time": clock.time_element(entry.happened_at),
+            "author": author_text, "records": links, "time": clock.time_element(entry.happened_at),
             "kind": html.escape(entry.kind), "kind_label": kind_labels.get(entry.kind, html.escape(entry.kind)),
             "subject": html.escape(entry.subject) if entry.subject else no_subject,
             "body": text.linkify(_preview(entry.body))}))

@@ -75,18 +75,13 @@ class RowPage:
                                  or context.get("comment_error"))
 
     def author(self, entry: Entry) -> SafeString:
-        """Who wrote the entry: the colleague, the sender of a filed e-mail, or "Former colleague"."""
+        """Who wrote the entry (entry_author), a colleague's name escaped once per page."""
         if entry.author_id is not None:
             if entry.author_id not in self.names:
-                # queries.timeline reads only the author's name (`author_name`), not the user.
-                name = getattr(entry, "author_name", None)
-                self.names[entry.author_id] = _escape(getattr(entry.author, "name", "") if name is None else name)
+                self.names[entry.author_id] = _escape(entry_author(entry) or "")
             return self.names[entry.author_id]
-        if entry.kind == EntryKind.EMAIL:
-            email = email_of(entry)
-            if email:
-                return _escape(sender_name(email))
-        return self.former_colleague
+        author = entry_author(entry)
+        return self.former_colleague if author is None else _escape(author)
 
     def via_link(self, person: Person) -> str:
         """<a> to the person from whose history an entry on a company page is, once per person."""
@@ -104,16 +99,32 @@ class RowPage:
         return self.record_links[record.pk]
 
 
+def entry_author(entry: Entry) -> str | None:
+    """Who wrote the entry: the colleague's name, or the sender of a filed e-mail; None for a
+    colleague no longer there (shown as "Former colleague")."""
+    if entry.author_id is not None:
+        name = getattr(entry, "author_name", None)  # queries.timeline reads the name, not the user
+        return getattr(entry.author, "name", "") if name is None else name
+    if entry.kind == EntryKind.EMAIL:
+        email = email_of(entry)
+        if email:
+            return sender_name(email)
+    return None
+
+
 # An entry's row (history/_entry_row.html): `meta` is the line of kind, author, time and badges;
 # `content` its subject and text, or a filed e-mail's mail/_email_entry.html; `others` its "Also on:".
 ENTRY_PARTS = ("id", "css", "meta", "content", "others", "footer")
 ACTIVITY_PARTS = ("id", "text", "time")
 
 
-def row_skeleton(context: template.Context, template_name: str, parts: tuple[str, ...]) -> str:
+def row_skeleton(context: template.Context, template_name: str, parts: tuple[str, ...],
+                 shape: dict[str, bool] | None = None) -> str:
     """A row template as a %-format string of its `parts` (lib/stamped.skeleton), so that each row
-    costs a string formatting instead of a template rendering."""
-    row = {name: mark(name) for name in parts}
+    costs a string formatting instead of a template rendering; `shape` gives the template the
+    flags that choose which parts a row of that shape shows."""
+    row: dict[str, object] = {name: mark(name) for name in parts}
+    row.update(shape or {})
     return skeleton(history_tags.engine_of(context).get_template(template_name).render(context.new({"row": row})),
                     parts)
 
