@@ -50,8 +50,8 @@ class TaskQuerySet(models.QuerySet["Task"]):
         return self.open().filter(overdue_q(now))
 
     def visible_in(self, account: Account | int) -> TaskQuerySet:
-        """The account's (or account id's) tasks, without those of its records in the trash: they come back when the
-        record is restored.
+        """The account's (or account id's) tasks, without those of its records in the trash: they
+        come back when the record is restored.
 
         Asked as "not one of the account's trashed records", a list read once through the index
         record_trash (as the people and company lists ask it), not as a join on each task's record:

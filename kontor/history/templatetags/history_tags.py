@@ -45,6 +45,10 @@ def when(value: dt.datetime | None) -> str:
     return formats.date_format(local, "DATETIME_FORMAT")
 
 
+# Where {% time_element %} keeps the Clock of a template's rendering (its render_context).
+_CLOCK = "history_tags.clock"
+
+
 @register.simple_tag(takes_context=True)
 def time_element(context: template.Context, value: dt.datetime, with_title: bool = True) -> SafeString:
     """`{% time_element entry.happened_at %}`: <time> with the moment in ISO 8601, the full date and
@@ -54,9 +58,6 @@ def time_element(context: template.Context, value: dt.datetime, with_title: bool
     if clock is None:
         clock = context.render_context[_CLOCK] = Clock()
     return clock.time_element(value, with_title)
-
-
-_CLOCK = "history_tags.clock"
 
 
 @register.filter(is_safe=True)
